@@ -1,0 +1,32 @@
+// A backend, transpiler side: rewrites the graph for its kernels and writes its descriptor.
+// Each backend lives in backends/<name>/ with its generator here and its executor beside it.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/emit/weights.h"
+#include "src/ir/graph.h"
+#include "webdnn/json.h"
+
+namespace webdnn::backends {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Backend-specific rewrites of an already optimized graph (layouts, splitting, kernels).
+  virtual void lower(ir::Graph& graph) { (void)graph; }
+  // The backend's part of the descriptor; constant data goes into `weights`.
+  virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights) = 0;
+};
+
+std::unique_ptr<Backend> make_backend(const std::string& name);  // nullptr when unknown
+std::vector<std::string> backend_names();
+
+struct BackendRegistration {
+  using Factory = std::unique_ptr<Backend> (*)();
+  BackendRegistration(const char* name, Factory factory);
+};
+
+}  // namespace webdnn::backends

@@ -1,0 +1,62 @@
+// Elementwise expressions: the one definition of what an elementwise operator computes.
+//
+// An Expr is a list of nodes in SSA form; the last node is the result. Every elementwise operator
+// of the IR describes itself as an Expr, fused chains are one bigger Expr, and each backend turns
+// an Expr into its own code (an interpreter in the runtime, WGSL and GLSL source in the GPU
+// generators). Values are real numbers; comparisons yield 1 or 0 and logic treats non-zero as true.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "webdnn/json.h"
+
+namespace webdnn {
+
+enum class ExprOp : uint8_t {
+  // leaves
+  Input, Const,
+  // unary
+  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Erf, Floor, Ceil, Round, Sign, IsNaN, Not, Sigmoid,
+  // binary
+  Add, Sub, Mul, Div, Pow, Max, Min, Mod, FMod, Eq, Lt, Gt, And, Or,
+  // ternary
+  Select,
+};
+
+int expr_arity(ExprOp op);
+const char* expr_op_name(ExprOp op);
+ExprOp expr_op_from_name(const std::string& name);  // throws webdnn::Error
+
+struct ExprNode {
+  ExprOp op = ExprOp::Const;
+  int args[3] = {-1, -1, -1};
+  double value = 0;  // Const: the value; Input: the input index
+};
+
+class Expr {
+ public:
+  std::vector<ExprNode> nodes;
+
+  int input(int k);
+  int constant(double v);
+  int unary(ExprOp op, int a);
+  int binary(ExprOp op, int a, int b);
+  int select(int cond, int a, int b);
+  // Appends `other`, with its inputs replaced by the given nodes of this expression; returns the
+  // node holding other's result.
+  int splice(const Expr& other, const std::vector<int>& input_nodes);
+
+  int num_inputs() const;  // 1 + highest input index used
+  int result() const { return static_cast<int>(nodes.size()) - 1; }
+  // Evaluates the expression for one element. `integer` selects integer semantics for Div and Mod.
+  double evaluate(const double* inputs, bool integer = false) const;
+  std::string to_string() const;
+  Json to_json() const;
+  static Expr from_json(const Json& j);
+};
+
+// The scalar semantics of one node, shared by every evaluator written in C++.
+double expr_apply(ExprOp op, double a, double b, double c, bool integer);
+
+}  // namespace webdnn

@@ -1,0 +1,24 @@
+// Shapes and strides (in elements), and the small helpers every kernel needs.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace webdnn {
+
+using Shape = std::vector<int64_t>;
+
+int64_t num_elements(const Shape& shape);
+// Row-major strides of `shape`.
+Shape contiguous_strides(const Shape& shape);
+// Strides of a tensor whose axes are laid out in memory in `order` (order[0] outermost).
+Shape strides_for_order(const Shape& shape, const std::vector<int>& order);
+// Normalizes a possibly negative axis against `rank`; throws webdnn::Error when out of range.
+int normalize_axis(int64_t axis, int rank);
+// Numpy-style broadcast of two shapes; throws webdnn::Error when they are incompatible.
+Shape broadcast_shapes(const Shape& a, const Shape& b);
+// Strides that read `shape` (with `strides`) as if broadcast to `target` (stride 0 on broadcast axes).
+Shape broadcast_strides(const Shape& shape, const Shape& strides, const Shape& target);
+std::string shape_to_string(const Shape& shape);
+
+}  // namespace webdnn

@@ -1,0 +1,68 @@
+#include "webdnn/shape.h"
+
+#include "webdnn/error.h"
+
+namespace webdnn {
+
+int64_t num_elements(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+Shape contiguous_strides(const Shape& shape) {
+  Shape strides(shape.size());
+  int64_t s = 1;
+  for (size_t i = shape.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+Shape strides_for_order(const Shape& shape, const std::vector<int>& order) {
+  if (order.empty()) return contiguous_strides(shape);
+  WEBDNN_CHECK(order.size() == shape.size(), "order of rank ", order.size(), " for shape ",
+               shape_to_string(shape));
+  Shape strides(shape.size());
+  int64_t s = 1;
+  for (size_t i = order.size(); i-- > 0;) {
+    strides[order[i]] = s;
+    s *= shape[order[i]];
+  }
+  return strides;
+}
+
+int normalize_axis(int64_t axis, int rank) {
+  WEBDNN_CHECK(axis >= -rank && axis < rank, "axis ", axis, " is out of range for rank ", rank);
+  return static_cast<int>(axis < 0 ? axis + rank : axis);
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+  size_t rank = std::max(a.size(), b.size());
+  Shape out(rank);
+  for (size_t i = 0; i < rank; i++) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    WEBDNN_CHECK(da == db || da == 1 || db == 1, "shapes ", shape_to_string(a), " and ",
+                 shape_to_string(b), " cannot be broadcast together");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Shape broadcast_strides(const Shape& shape, const Shape& strides, const Shape& target) {
+  Shape out(target.size(), 0);
+  size_t offset = target.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); i++)
+    out[offset + i] = shape[i] == 1 && target[offset + i] != 1 ? 0 : strides[i];
+  return out;
+}
+
+std::string shape_to_string(const Shape& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); i++) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace webdnn

@@ -1,0 +1,42 @@
+// The one reference kernel for every elementwise operator: evaluates the operator's expression
+// per output element, reading each input through broadcast strides.
+#include "runtime/kernels/reference/reference.h"
+#include "webdnn/expr.h"
+
+namespace webdnn::runtime::reference {
+namespace {
+
+void elementwise(const Json& params, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  Expr expr = Expr::from_json(params.at("expr"));
+  Tensor& y = out[0];
+  const Shape& shape = y.shape;
+  size_t rank = shape.size();
+  std::vector<Shape> strides;
+  for (const Tensor& t : in) {
+    WEBDNN_CHECK(t.shape.size() <= rank, "elementwise input of rank ", t.shape.size(), " for output rank ", rank);
+    strides.push_back(broadcast_strides(t.shape, contiguous_strides(t.shape), shape));
+  }
+  bool integer = is_integer(y.dtype) && y.dtype != DType::Bool;
+  std::vector<int64_t> index(rank, 0), offset(in.size(), 0);
+  std::vector<double> args(in.size());
+  int64_t n = y.size();
+  for (int64_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < in.size(); k++) args[k] = load(in[k].bytes.data(), in[k].dtype, offset[k]);
+    store(y.bytes.data(), y.dtype, i, expr.evaluate(args.data(), integer));
+    // Advance the multi-index and every input's offset together.
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d]) {
+        for (size_t k = 0; k < in.size(); k++) offset[k] += strides[k][d];
+        break;
+      }
+      for (size_t k = 0; k < in.size(); k++) offset[k] -= strides[k][d] * (shape[d] - 1);
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+WEBDNN_REFERENCE_KERNEL("Elementwise", elementwise);
+
+}  // namespace webdnn::runtime::reference

@@ -1,0 +1,68 @@
+// Reference MatMul and Gemm.
+#include "runtime/kernels/reference/reference.h"
+
+namespace webdnn::runtime::reference {
+namespace {
+
+// C[m,n] (+)= sum_k A[m*sam + k*sak] * B[k*sbk + n*sbn], n innermost so it vectorizes when sbn == 1.
+void product(const float* a, int64_t sam, int64_t sak, const float* b, int64_t sbk, int64_t sbn, float* c,
+             int64_t M, int64_t N, int64_t K) {
+  for (int64_t m = 0; m < M; m++) {
+    float* row = c + m * N;
+    for (int64_t k = 0; k < K; k++) {
+      float av = a[m * sam + k * sak];
+      const float* br = b + k * sbk;
+      if (sbn == 1)
+        for (int64_t n = 0; n < N; n++) row[n] += av * br[n];
+      else
+        for (int64_t n = 0; n < N; n++) row[n] += av * br[n * sbn];
+    }
+  }
+}
+
+void matmul(const Json&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  Shape a = in[0].shape, b = in[1].shape;
+  if (a.size() == 1) a.insert(a.begin(), 1);
+  if (b.size() == 1) b.push_back(1);
+  int64_t M = a[a.size() - 2], K = a.back(), N = b.back();
+  Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
+  Shape batch = broadcast_shapes(batch_a, batch_b);
+  Shape sa = broadcast_strides(batch_a, contiguous_strides(batch_a), batch);
+  Shape sb = broadcast_strides(batch_b, contiguous_strides(batch_b), batch);
+  float* y = out[0].data<float>();
+  std::fill(y, y + out[0].size(), 0.0f);
+  int64_t i = 0;
+  for_each_index(batch, [&](const std::vector<int64_t>& index) {
+    int64_t oa = 0, ob = 0;
+    for (size_t d = 0; d < index.size(); d++) {
+      oa += index[d] * sa[d];
+      ob += index[d] * sb[d];
+    }
+    product(in[0].data<float>() + oa * M * K, K, 1, in[1].data<float>() + ob * K * N, N, 1, y + i * M * N, M, N, K);
+    i++;
+  });
+}
+
+void gemm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  bool ta = p.value("transA", 0) != 0, tb = p.value("transB", 0) != 0;
+  float alpha = p.value("alpha", 1.0f), beta = p.value("beta", 1.0f);
+  int64_t M = out[0].shape[0], N = out[0].shape[1];
+  int64_t K = ta ? in[0].shape[0] : in[0].shape[1];
+  float* y = out[0].data<float>();
+  std::fill(y, y + M * N, 0.0f);
+  product(in[0].data<float>(), ta ? 1 : K, ta ? M : 1, in[1].data<float>(), tb ? 1 : N, tb ? K : 1, y, M, N, K);
+  Shape c_strides;
+  if (in.size() > 2) c_strides = broadcast_strides(in[2].shape, contiguous_strides(in[2].shape), {M, N});
+  for (int64_t m = 0; m < M; m++)
+    for (int64_t n = 0; n < N; n++) {
+      float c = in.size() > 2 ? in[2].data<float>()[m * c_strides[0] + n * c_strides[1]] : 0.0f;
+      y[m * N + n] = alpha * y[m * N + n] + beta * c;
+    }
+}
+
+}  // namespace
+
+WEBDNN_REFERENCE_KERNEL("MatMul", matmul);
+WEBDNN_REFERENCE_KERNEL("Gemm", gemm);
+
+}  // namespace webdnn::runtime::reference

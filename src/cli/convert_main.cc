@@ -1,0 +1,99 @@
+// webdnn-convert: the command line of the transpiler.
+#include <cstring>
+#include <iostream>
+#include <sstream>
+
+#include "src/cli/convert.h"
+#include "webdnn/error.h"
+#include "webdnn/version.h"
+
+namespace {
+
+const char* kUsage = R"(usage: webdnn-convert MODEL.onnx -o OUT_DIR [options]
+
+Converts an ONNX model into a WebDNN graph descriptor with packed weights for each backend.
+
+options:
+  -o, --output DIR           where to write (created if missing; only files of this
+                             conversion are replaced, and only once all are written)
+  --backend LIST             comma-separated backends to emit (default: wasm);
+                             available: wasm
+  --input-shape NAME=D,D,... shape of an input with free dimensions (repeatable)
+  --dump-ir                  print the imported graph; without -o nothing is written
+  -h, --help                 show this help
+  --version                  show the version
+
+Exit status: 0 on success, 1 when the model cannot be converted, 2 for bad usage.
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "webdnn-convert: " << message << "\n(see webdnn-convert --help)\n";
+  std::exit(2);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  return parts;
+}
+
+void parse_input_shape(const std::string& arg, std::map<std::string, webdnn::Shape>& shapes) {
+  size_t eq = arg.rfind('=');
+  if (eq == std::string::npos || eq == 0) usage_error("--input-shape wants NAME=D1,D2,...; got '" + arg + "'");
+  webdnn::Shape shape;
+  for (const std::string& d : split(arg.substr(eq + 1), ',')) {
+    char* end = nullptr;
+    long long v = std::strtoll(d.c_str(), &end, 10);
+    if (d.empty() || *end || v <= 0) usage_error("--input-shape " + arg + ": '" + d + "' is not a positive integer");
+    shape.push_back(v);
+  }
+  shapes[arg.substr(0, eq)] = shape;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  webdnn::cli::ConvertOptions options;
+  options.backends = {"wasm"};
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--version") {
+      std::cout << "webdnn-convert " << webdnn::kVersion << "\n";
+      return 0;
+    } else if (a == "-o" || a == "--output") {
+      options.output_dir = value(i);
+    } else if (a == "--backend") {
+      options.backends = split(value(i), ',');
+    } else if (a == "--input-shape") {
+      parse_input_shape(value(i), options.input_shapes);
+    } else if (a == "--dump-ir") {
+      options.dump_ir = true;
+    } else if (!a.empty() && a[0] == '-') {
+      usage_error("unknown option '" + a + "'");
+    } else if (options.model.empty()) {
+      options.model = a;
+    } else {
+      usage_error("more than one model given ('" + options.model + "' and '" + a + "')");
+    }
+  }
+  if (options.model.empty()) usage_error("no model given");
+  if (options.output_dir.empty() && !options.dump_ir) usage_error("no output directory given (-o DIR)");
+  options.progress = [](const std::string& line) { std::cerr << "webdnn-convert: " << line << std::endl; };
+  options.print = [](const std::string& text) { std::cout << text << std::flush; };
+  try {
+    webdnn::cli::convert(options);
+  } catch (const std::exception& e) {
+    std::cerr << "webdnn-convert: error: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,13 @@
+// Reading and writing NumPy .npy files (version 1.0/2.0, little-endian, C order).
+#pragma once
+#include <string>
+
+#include "webdnn/tensor.h"
+
+namespace webdnn::cli {
+
+// Throws webdnn::Error naming the file for anything it cannot read exactly.
+Tensor read_npy(const std::string& path);
+void write_npy(const std::string& path, const Tensor& t);
+
+}  // namespace webdnn::cli

@@ -1,0 +1,109 @@
+// webdnn-run: executes a converted model natively with the runtime core.
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "runtime/kernels/reference/reference.h"
+#include "src/cli/load.h"
+#include "src/cli/npy.h"
+#include "webdnn/error.h"
+#include "webdnn/version.h"
+
+namespace {
+
+const char* kUsage = R"(usage: webdnn-run OUT_DIR --output-dir DIR [options]
+
+Runs a model converted by webdnn-convert with the native build of the runtime core and writes
+each output to DIR/<output name>.npy (characters outside [A-Za-z0-9_.-] become '_').
+
+options:
+  --backend NAME           descriptor to run (default: wasm)
+  --input NAME=FILE.npy    value of an input (repeatable); inputs not given get a
+                           deterministic value (floats uniform in [0,1), integers 0)
+  --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
+  --output-dir DIR         where to write the outputs (created if missing)
+  -h, --help               show this help
+  --version                show the version
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "webdnn-run: " << message << "\n(see webdnn-run --help)\n";
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace webdnn;
+  std::string dir, backend = "wasm", output_dir, save_inputs;
+  std::map<std::string, std::string> input_files;
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--version") {
+      std::cout << "webdnn-run " << kVersion << "\n";
+      return 0;
+    } else if (a == "--backend") {
+      backend = value(i);
+    } else if (a == "--input") {
+      std::string spec = value(i);
+      size_t eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0) usage_error("--input wants NAME=FILE.npy; got '" + spec + "'");
+      input_files[spec.substr(0, eq)] = spec.substr(eq + 1);
+    } else if (a == "--output-dir") {
+      output_dir = value(i);
+    } else if (a == "--save-inputs") {
+      save_inputs = value(i);
+    } else if (!a.empty() && a[0] == '-') {
+      usage_error("unknown option '" + a + "'");
+    } else if (dir.empty()) {
+      dir = a;
+    } else {
+      usage_error("more than one model directory given");
+    }
+  }
+  if (dir.empty()) usage_error("no model directory given");
+  if (output_dir.empty()) usage_error("no --output-dir given");
+  try {
+    auto runner = cli::load_runner(dir, backend);
+    for (auto& [name, file] : input_files) {
+      bool known = false;
+      for (const auto& p : runner->inputs()) known |= p.name == name;
+      WEBDNN_CHECK(known, "--input names '", name, "', which is not an input of the model");
+    }
+    for (size_t i = 0; i < runner->inputs().size(); i++) {
+      const runtime::Port& port = runner->inputs()[i];
+      Tensor t;
+      auto it = input_files.find(port.name);
+      if (it != input_files.end()) {
+        t = cli::read_npy(it->second);
+        WEBDNN_CHECK(t.dtype == port.info.dtype, "'", it->second, "' holds ", dtype_name(t.dtype), " but input '",
+                     port.name, "' is ", dtype_name(port.info.dtype));
+        WEBDNN_CHECK(t.shape == port.info.shape, "'", it->second, "' has shape ", shape_to_string(t.shape),
+                     " but input '", port.name, "' is ", shape_to_string(port.info.shape));
+      } else {
+        t = cli::default_input(port.info, i);
+      }
+      runtime::reference::scatter_contiguous(t, port.data, port.info);
+      if (!save_inputs.empty()) {
+        std::filesystem::create_directories(save_inputs);
+        cli::write_npy(save_inputs + "/" + cli::sanitize_name(port.name) + ".npy", t);
+      }
+    }
+    runner->run();
+    std::filesystem::create_directories(output_dir);
+    for (const runtime::Port& port : runner->outputs())
+      cli::write_npy(output_dir + "/" + cli::sanitize_name(port.name) + ".npy",
+                     runtime::reference::gather_contiguous(port.data, port.info));
+  } catch (const std::exception& e) {
+    std::cerr << "webdnn-run: error: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,101 @@
+#include "src/emit/output_dir.h"
+
+#include <unistd.h>
+#include <zstd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/core/checksum.h"
+#include "webdnn/error.h"
+#include "webdnn/version.h"
+
+namespace webdnn::emit {
+namespace fs = std::filesystem;
+namespace {
+
+std::vector<uint8_t> compress(const std::vector<uint8_t>& raw) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
+  std::vector<uint8_t> out(ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compress2(cctx, out.data(), out.size(), raw.data(), raw.size());
+  ZSTD_freeCCtx(cctx);
+  WEBDNN_CHECK(!ZSTD_isError(n), "zstd compression failed: ", ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
+
+void write_file(const fs::path& path, const void* data, size_t size) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  f.close();
+  WEBDNN_CHECK(f, "cannot write '", path.string(), "'");
+}
+
+void write_json(const fs::path& path, const Json& j) {
+  std::string text = j.dump(1) + "\n";
+  write_file(path, text.data(), text.size());
+}
+
+}  // namespace
+
+void write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
+                            const std::function<void(const std::string&)>& progress) {
+  fs::path target = fs::absolute(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  WEBDNN_CHECK(!fs::exists(target) || fs::is_directory(target), "output '", dir, "' exists and is not a directory");
+  fs::path parent = target.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  WEBDNN_CHECK(!ec, "cannot create '", parent.string(), "': ", ec.message());
+  fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
+  fs::remove_all(tmp, ec);
+  fs::create_directory(tmp, ec);
+  WEBDNN_CHECK(!ec, "cannot create '", tmp.string(), "': ", ec.message());
+  std::vector<std::string> files;
+  try {
+    Json manifest = {{"format", "webdnn-manifest"},
+                     {"version", kFormatVersion},
+                     {"generator", std::string("webdnn-convert ") + kVersion},
+                     {"model", model.source},
+                     {"inputs", model.inputs},
+                     {"outputs", model.outputs},
+                     {"backends", Json::array()}};
+    for (BackendOutput& b : backends) {
+      std::string weights_file = "weights-" + b.backend + ".bin.zst";
+      std::string descriptor_file = "graph-" + b.backend + ".json";
+      if (progress) progress("compressing " + std::to_string(b.weights.size() >> 20) + " MiB of " + b.backend + " weights");
+      std::vector<uint8_t> packed = compress(b.weights);
+      write_file(tmp / weights_file, packed.data(), packed.size());
+      Json descriptor = {{"format", "webdnn-graph-descriptor"},
+                         {"version", kFormatVersion},
+                         {"backend", b.backend},
+                         {"weights",
+                          {{"file", weights_file},
+                           {"encoding", "zstd"},
+                           {"bytes", b.weights.size()},
+                           {"compressed_bytes", packed.size()},
+                           {"crc32", runtime::crc32_hex(runtime::crc32(packed.data(), packed.size()))}}}};
+      for (auto& [key, value] : b.descriptor.items()) descriptor[key] = value;
+      write_json(tmp / descriptor_file, descriptor);
+      manifest["backends"].push_back({{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}});
+      files.push_back(weights_file);
+      files.push_back(descriptor_file);
+    }
+    write_json(tmp / "manifest.json", manifest);
+    files.push_back("manifest.json");  // last, so a reader never sees a manifest before its files
+    if (!fs::exists(target)) {
+      fs::rename(tmp, target);
+      return;
+    }
+    for (const std::string& f : files) fs::rename(tmp / f, target / f);
+    fs::remove_all(tmp);
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace webdnn::emit

@@ -1,0 +1,30 @@
+// Writing a conversion result: per backend a descriptor and a zstd-compressed weights blob, and
+// a manifest listing them. Everything is written to a temporary directory beside the target and
+// moved into place only when complete, so a failure leaves the target as it was.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "webdnn/json.h"
+
+namespace webdnn::emit {
+
+struct BackendOutput {
+  std::string backend;
+  Json descriptor;               // the backend's descriptor, without the weights entry
+  std::vector<uint8_t> weights;  // uncompressed blob
+};
+
+struct ModelInfo {
+  std::string source;  // file name of the model
+  Json inputs, outputs;  // [{name, dtype, shape}]
+};
+
+// Descriptor format version written and read by this build.
+constexpr int kFormatVersion = 1;
+
+void write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
+                            const std::function<void(const std::string&)>& progress);
+
+}  // namespace webdnn::emit

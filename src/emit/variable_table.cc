@@ -1,0 +1,33 @@
+#include "src/emit/variable_table.h"
+
+#include "webdnn/error.h"
+
+namespace webdnn::emit {
+
+int VariableTable::index(const ir::Variable* v) {
+  auto it = indices_.find(v);
+  if (it != indices_.end()) return it->second;
+  Json e = {{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", v->shape}, {"strides", v->strides()}};
+  if (v->is_constant()) {
+    e["location"] = "weights";
+    e["offset"] = weights_.add(*v->data);
+  } else {
+    auto off = plan_.offsets.find(v);
+    WEBDNN_CHECK(off != plan_.offsets.end(), "variable '", v->name, "' has no place in the memory plan");
+    e["location"] = "arena";
+    e["offset"] = off->second;
+  }
+  e["bytes"] = v->bytes();
+  int i = static_cast<int>(entries_.size());
+  entries_.push_back(e);
+  indices_[v] = i;
+  return i;
+}
+
+Json io_list(const std::vector<ir::Variable*>& vars, VariableTable& table) {
+  Json list = Json::array();
+  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"variable", table.index(v)}});
+  return list;
+}
+
+}  // namespace webdnn::emit

@@ -1,0 +1,31 @@
+// The variables a descriptor refers to, by index: each with its dtype, shape, strides and where
+// its bytes live (the arena at a planned offset, or the weights blob).
+#pragma once
+#include <map>
+#include <vector>
+
+#include "src/emit/weights.h"
+#include "src/ir/graph.h"
+#include "src/optimizer/memory_plan.h"
+#include "webdnn/json.h"
+
+namespace webdnn::emit {
+
+class VariableTable {
+ public:
+  VariableTable(const optimizer::MemoryPlan& plan, WeightsBuilder& weights) : plan_(plan), weights_(weights) {}
+  // Index of `v`, adding it (and its constant data to the weights) on first use.
+  int index(const ir::Variable* v);
+  Json to_json() const { return entries_; }
+
+ private:
+  const optimizer::MemoryPlan& plan_;
+  WeightsBuilder& weights_;
+  std::map<const ir::Variable*, int> indices_;
+  Json entries_ = Json::array();
+};
+
+// The "inputs"/"outputs" lists of a descriptor: name and variable index.
+Json io_list(const std::vector<ir::Variable*>& vars, VariableTable& table);
+
+}  // namespace webdnn::emit

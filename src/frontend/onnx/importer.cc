@@ -1,0 +1,179 @@
+#include "src/frontend/onnx/importer.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "src/frontend/onnx/model_file.h"
+#include "src/frontend/onnx/node_context.h"
+#include "src/frontend/onnx/tensor_proto.h"
+#include "webdnn/error.h"
+
+namespace webdnn::onnx_frontend {
+namespace {
+
+constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+
+std::string directory_of(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+std::string node_label(const onnx::NodeProto& node, int index) {
+  return node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
+}
+
+// Every op type without a handler, with the nodes using it, in one message.
+void check_supported(const onnx::GraphProto& graph, const std::string& path) {
+  std::map<std::string, std::vector<std::string>> missing;
+  for (int i = 0; i < graph.node_size(); i++) {
+    const auto& node = graph.node(i);
+    if (find_handler(node.domain(), node.op_type())) continue;
+    std::string type = node.domain().empty() || node.domain() == "ai.onnx" ? node.op_type()
+                                                                           : node.domain() + "." + node.op_type();
+    missing[type].push_back(node_label(node, i));
+  }
+  if (missing.empty()) return;
+  std::ostringstream s;
+  s << "'" << path << "' uses " << missing.size() << " unsupported operator type"
+    << (missing.size() > 1 ? "s" : "") << ":";
+  for (auto& [type, nodes] : missing) {
+    s << "\n  " << type << " (" << nodes.size() << " node" << (nodes.size() > 1 ? "s" : "") << "): ";
+    for (size_t i = 0; i < nodes.size(); i++) {
+      if (i == 8) {
+        s << ", ... and " << nodes.size() - 8 << " more";
+        break;
+      }
+      s << (i ? ", " : "") << nodes[i];
+    }
+  }
+  s << "\nSupported operator types: ";
+  auto names = handler_names();
+  for (size_t i = 0; i < names.size(); i++) s << (i ? " " : "") << names[i];
+  throw Error(s.str());
+}
+
+Shape input_shape(const onnx::ValueInfoProto& info, const ImportOptions& options) {
+  const auto& type = info.type().tensor_type();
+  auto given = options.input_shapes.find(info.name());
+  std::vector<std::string> dims;
+  bool free = !type.has_shape();
+  Shape shape;
+  for (const auto& d : type.shape().dim()) {
+    if (d.has_dim_value() && d.dim_value() > 0) {
+      dims.push_back(std::to_string(d.dim_value()));
+      shape.push_back(d.dim_value());
+    } else {
+      dims.push_back(d.has_dim_param() && !d.dim_param().empty() ? d.dim_param() : "?");
+      shape.push_back(-1);
+      free = true;
+    }
+  }
+  std::string declared = "[";
+  for (size_t i = 0; i < dims.size(); i++) declared += (i ? "," : "") + dims[i];
+  declared += "]";
+  if (given != options.input_shapes.end()) {
+    const Shape& s = given->second;
+    WEBDNN_CHECK(!type.has_shape() || s.size() == shape.size(), "--input-shape ", info.name(), " gives rank ",
+                 s.size(), " but the model declares ", declared);
+    for (size_t i = 0; i < shape.size(); i++)
+      WEBDNN_CHECK(shape[i] < 0 || shape[i] == s[i], "--input-shape ", info.name(), "=", shape_to_string(s),
+                   " disagrees with the model's ", declared, " at axis ", i);
+    for (int64_t d : s) WEBDNN_CHECK(d > 0, "--input-shape ", info.name(), " has a non-positive dimension");
+    return s;
+  }
+  if (free) {
+    std::string example;
+    for (size_t i = 0; i < shape.size(); i++) example += (i ? "," : "") + std::to_string(shape[i] > 0 ? shape[i] : 1);
+    fail("input '", info.name(), "' has free dimensions ", declared, "; give its shape with --input-shape ",
+         info.name(), "=", example.empty() ? "..." : example);
+  }
+  return shape;
+}
+
+// Gives `v` the name `name`, moving any other holder of that name aside.
+void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
+  if (v->name == name) return;
+  if (ir::Variable* other = graph.find_variable(name)) other->name = graph.unique_name(name + "_renamed");
+  v->name = name;
+}
+
+}  // namespace
+
+std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options) {
+  auto progress = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+  onnx::ModelProto model = read_model(path);
+  int64_t opset = default_opset(model);
+  WEBDNN_CHECK(opset >= kMinOpset && opset <= kMaxOpset, "'", path, "' uses opset ", opset, "; webdnn supports opsets ",
+               kMinOpset, " to ", kMaxOpset);
+  const onnx::GraphProto& g = model.graph();
+  check_supported(g, path);
+  std::string model_dir = directory_of(path);
+
+  auto graph = std::make_unique<ir::Graph>();
+  std::map<std::string, ir::Variable*> values;
+  std::set<std::string> initializer_names;
+  progress("reading " + std::to_string(g.initializer_size()) + " initializers");
+  for (const auto& init : g.initializer()) {
+    initializer_names.insert(init.name());
+    values[init.name()] = graph->add_constant(init.name(), tensor_from_proto(init, model_dir));
+  }
+  for (const auto& info : g.input()) {
+    if (initializer_names.count(info.name())) continue;  // old models list initializers as inputs too
+    std::string what = "input '" + info.name() + "'";
+    WEBDNN_CHECK(info.type().has_tensor_type(), what, " is not a tensor");
+    DType dtype = import_dtype(info.type().tensor_type().elem_type(), what);
+    ir::Variable* v = graph->add_variable(info.name(), dtype, input_shape(info, options));
+    graph->inputs.push_back(v);
+    values[info.name()] = v;
+  }
+  for (auto& [name, shape] : options.input_shapes) {
+    bool found = false;
+    for (ir::Variable* v : graph->inputs) found |= v->name == name;
+    if (!found) {
+      std::string known;
+      for (ir::Variable* v : graph->inputs) known += (known.empty() ? "" : ", ") + v->name;
+      fail("--input-shape names '", name, "', which is not an input of the model (inputs: ", known, ")");
+    }
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < g.node_size(); i++) {
+    const auto& node = g.node(i);
+    std::string label = node_label(node, i);
+    NodeContext ctx(node, opset, *graph, values, model_dir, label);
+    try {
+      find_handler(node.domain(), node.op_type())(ctx);
+    } catch (const Error& e) {
+      fail("node '", label, "' (", node.op_type(), "): ", e.what());
+    }
+    for (int k = 0; k < node.output_size(); k++)
+      WEBDNN_CHECK(node.output(k).empty() || values.count(node.output(k)), "node '", label, "' (", node.op_type(),
+                   ") did not produce its output '", node.output(k), "'");
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seconds > 1.0 && (i + 1) % 50 == 0)
+      progress("imported " + std::to_string(i + 1) + " of " + std::to_string(g.node_size()) + " nodes");
+  }
+
+  std::set<ir::Variable*> taken;
+  for (const auto& info : g.output()) {
+    auto it = values.find(info.name());
+    WEBDNN_CHECK(it != values.end(), "graph output '", info.name(), "' is not computed by any node");
+    ir::Variable* v = it->second;
+    bool reusable = v->producer && !taken.count(v);
+    if (!reusable) {  // an input, a constant, or a second output of one variable: give it its own copy
+      v = graph->add_operator("Identity", "output:" + info.name(), Json::object(), {v}, 1)->output();
+    }
+    rename(*graph, v, info.name());
+    taken.insert(v);
+    graph->outputs.push_back(v);
+  }
+  graph->prune();
+  ir::validate(*graph);
+  return graph;
+}
+
+}  // namespace webdnn::onnx_frontend

@@ -1,0 +1,24 @@
+// ONNX model -> IR graph: inputs with resolved shapes, initializers as constants, one handler
+// per node, shape computations folded.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "src/ir/graph.h"
+#include "webdnn/shape.h"
+
+namespace webdnn::onnx_frontend {
+
+struct ImportOptions {
+  // Shapes for inputs with free dimensions, by input name.
+  std::map<std::string, Shape> input_shapes;
+  // Called with a short line of progress for steps that may take a while.
+  std::function<void(const std::string&)> progress;
+};
+
+// Throws webdnn::Error naming the file, and the node where one is at fault.
+std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options = {});
+
+}  // namespace webdnn::onnx_frontend

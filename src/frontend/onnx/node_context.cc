@@ -1,0 +1,139 @@
+#include "src/frontend/onnx/node_context.h"
+
+#include "src/frontend/onnx/tensor_proto.h"
+#include "src/ops/evaluate.h"
+#include "webdnn/error.h"
+
+namespace webdnn::onnx_frontend {
+namespace {
+std::map<std::string, Handler>& handlers() {
+  static std::map<std::string, Handler> h;
+  return h;
+}
+}  // namespace
+
+void register_handler(const std::string& op_type, Handler handler) { handlers()[op_type] = handler; }
+
+Handler find_handler(const std::string& domain, const std::string& op_type) {
+  if (!domain.empty() && domain != "ai.onnx") return nullptr;
+  auto it = handlers().find(op_type);
+  return it == handlers().end() ? nullptr : it->second;
+}
+
+std::vector<std::string> handler_names() {
+  std::vector<std::string> names;
+  for (auto& [name, h] : handlers()) names.push_back(name);
+  return names;
+}
+
+NodeContext::NodeContext(const onnx::NodeProto& node, int64_t opset, ir::Graph& graph,
+                         std::map<std::string, ir::Variable*>& values, const std::string& model_dir,
+                         const std::string& name)
+    : node_(node), opset_(opset), graph_(graph), values_(values), model_dir_(model_dir), name_(name) {}
+
+ir::Variable* NodeContext::input(size_t i) const {
+  if (i >= num_inputs() || node_.input(static_cast<int>(i)).empty()) return nullptr;
+  auto it = values_.find(node_.input(static_cast<int>(i)));
+  WEBDNN_CHECK(it != values_.end(), "input '", node_.input(static_cast<int>(i)),
+               "' is neither a graph input, an initializer nor the output of an earlier node");
+  return it->second;
+}
+
+ir::Variable* NodeContext::required_input(size_t i) const {
+  ir::Variable* v = input(i);
+  WEBDNN_CHECK(v, "required input ", i, " is missing");
+  return v;
+}
+
+bool NodeContext::is_constant(size_t i) const {
+  ir::Variable* v = input(i);
+  return v && v->is_constant();
+}
+
+Tensor NodeContext::constant_input(size_t i, const char* what) const {
+  ir::Variable* v = required_input(i);
+  WEBDNN_CHECK(v->is_constant(), "input ", i, " (", what, ", '", v->name,
+               "') must be computable at convert time, but it depends on the model's inputs values; "
+               "webdnn needs static shapes");
+  return v->logical_data();
+}
+
+const onnx::AttributeProto* NodeContext::attr(const std::string& name) const {
+  for (const auto& a : node_.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+
+bool NodeContext::has(const std::string& name) const { return attr(name) != nullptr; }
+
+int64_t NodeContext::attr_int(const std::string& name, int64_t fallback) const {
+  const auto* a = attr(name);
+  return a ? a->i() : fallback;
+}
+
+float NodeContext::attr_float(const std::string& name, float fallback) const {
+  const auto* a = attr(name);
+  return a ? a->f() : fallback;
+}
+
+std::string NodeContext::attr_string(const std::string& name, const std::string& fallback) const {
+  const auto* a = attr(name);
+  return a ? a->s() : fallback;
+}
+
+std::vector<int64_t> NodeContext::attr_ints(const std::string& name, std::vector<int64_t> fallback) const {
+  const auto* a = attr(name);
+  return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
+}
+
+std::vector<float> NodeContext::attr_floats(const std::string& name, std::vector<float> fallback) const {
+  const auto* a = attr(name);
+  return a ? std::vector<float>(a->floats().begin(), a->floats().end()) : fallback;
+}
+
+Tensor NodeContext::attr_tensor(const std::string& name) const {
+  const auto* a = attr(name);
+  WEBDNN_CHECK(a && a->has_t(), "attribute '", name, "' (a tensor) is missing");
+  return tensor_from_proto(a->t(), model_dir_);
+}
+
+ir::Variable* NodeContext::add(const std::string& type, Json params, const std::vector<ir::Variable*>& inputs) {
+  return add_multi(type, std::move(params), inputs, 1)[0];
+}
+
+std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json params,
+                                                  const std::vector<ir::Variable*>& inputs, int num_outputs) {
+  std::string base = num_outputs == 1 && num_outputs <= node_.output_size() && !node_.output(0).empty()
+                         ? node_.output(0)
+                         : name_;
+  std::vector<ir::Variable*> outs;
+  for (int i = 0; i < num_outputs; i++) {
+    std::string n = i < node_.output_size() && !node_.output(i).empty() ? node_.output(i) : base;
+    outs.push_back(graph_.add_variable(graph_.unique_name(n), DType::Float32, {}));
+  }
+  ir::Operator* op = graph_.add_operator(type, name_, std::move(params), inputs, outs);
+  bool constant = true;
+  for (ir::Variable* v : inputs) constant &= v == nullptr || v->is_constant();
+  if (!constant || inputs.empty()) return outs;
+  // Fold: evaluate now and turn the outputs into constants.
+  std::vector<Tensor> data;
+  std::vector<const Tensor*> args;
+  for (ir::Variable* v : inputs) data.push_back(v->logical_data());
+  for (const Tensor& t : data) args.push_back(&t);
+  std::vector<Tensor> results = ops::evaluate(*op, args);
+  graph_.remove_operator(op);
+  for (size_t i = 0; i < outs.size(); i++) outs[i]->data = std::move(results[i]);
+  return outs;
+}
+
+ir::Variable* NodeContext::add_constant(Tensor data) {
+  std::string n = node_.output_size() > 0 ? node_.output(0) : name_;
+  return graph_.add_constant(graph_.unique_name(n), std::move(data));
+}
+
+void NodeContext::set_output(size_t i, ir::Variable* v) {
+  if (i >= num_outputs() || node_.output(static_cast<int>(i)).empty()) return;
+  values_[node_.output(static_cast<int>(i))] = v;
+}
+
+}  // namespace webdnn::onnx_frontend

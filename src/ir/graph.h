@@ -1,0 +1,103 @@
+// The IR: a DAG of Operators and Variables.
+//
+// A Variable has a dtype, a logical shape with named axes, and an Order: the permutation of its
+// logical axes as laid out in memory (order[0] outermost). A constant Variable holds its data,
+// stored in the Variable's memory order. An Operator has a type, parameters (JSON), inputs and
+// outputs; what it means is given by its OpSchema (src/ops).
+#pragma once
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "webdnn/dtype.h"
+#include "webdnn/json.h"
+#include "webdnn/shape.h"
+#include "webdnn/tensor.h"
+
+namespace webdnn::ir {
+
+class Operator;
+
+class Variable {
+ public:
+  std::string name;
+  DType dtype = DType::Float32;
+  Shape shape;
+  std::vector<std::string> axes;  // one name per logical axis, e.g. N C H W
+  std::vector<int> order;         // memory order as a permutation of logical axes
+  std::optional<Tensor> data;     // set for constants, in memory order
+
+  Operator* producer = nullptr;
+  std::vector<Operator*> consumers;
+
+  bool is_constant() const { return data.has_value(); }
+  int rank() const { return static_cast<int>(shape.size()); }
+  int64_t size() const { return num_elements(shape); }
+  int64_t bytes() const { return size() * static_cast<int64_t>(dtype_size(dtype)); }
+  bool has_default_order() const;
+  Shape strides() const { return strides_for_order(shape, order); }
+  // Sets shape and resets axes/order to defaults of that rank.
+  void set_shape(const Shape& s);
+  // The constant's data in logical (row-major) order, whatever the memory order.
+  Tensor logical_data() const;
+};
+
+class Operator {
+ public:
+  std::string type;
+  std::string name;
+  Json params = Json::object();
+  std::vector<Variable*> inputs;
+  std::vector<Variable*> outputs;
+
+  Variable* input(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }
+  Variable* output(size_t i = 0) const { return outputs.at(i); }
+};
+
+class Graph {
+ public:
+  Graph() = default;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  std::vector<Variable*> inputs;
+  std::vector<Variable*> outputs;
+
+  Variable* add_variable(const std::string& name, DType dtype, const Shape& shape);
+  Variable* add_constant(const std::string& name, Tensor data);
+  // Adds an operator, links it to its variables and infers its outputs' dtype and shape.
+  Operator* add_operator(const std::string& type, const std::string& name, Json params,
+                         const std::vector<Variable*>& inputs, const std::vector<Variable*>& outputs);
+  // Shorthand: creates the outputs, named after the operator.
+  Operator* add_operator(const std::string& type, const std::string& name, Json params,
+                         const std::vector<Variable*>& inputs, int num_outputs = 1);
+
+  void remove_operator(Operator* op);
+  // Points every consumer (and graph output) of `from` at `to`.
+  void replace_uses(Variable* from, Variable* to);
+  void set_input(Operator* op, size_t index, Variable* v);
+  // Drops variables and operators that no graph output depends on.
+  void prune();
+
+  // Operators in a topological order (stable with respect to insertion order).
+  std::vector<Operator*> topological_order() const;
+  std::vector<Variable*> variables() const;
+  size_t num_operators() const { return operators_.size(); }
+  std::string unique_name(const std::string& base);
+  Variable* find_variable(const std::string& name) const;
+
+ private:
+  std::list<std::unique_ptr<Variable>> variables_;
+  std::list<std::unique_ptr<Operator>> operators_;
+  int name_counter_ = 0;
+};
+
+// Throws webdnn::Error describing the first broken invariant: a cycle, a variable produced twice,
+// dangling links, or a shape that disagrees with the operator's own inference.
+void validate(const Graph& graph);
+// A readable listing of the graph: inputs, constants, operators in order, outputs.
+std::string dump(const Graph& graph);
+
+}  // namespace webdnn::ir

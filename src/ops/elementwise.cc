@@ -1,0 +1,265 @@
+// Elementwise operators: each is defined by the expression that computes one output element.
+// Shape inference (numpy broadcasting), traits and the reference kernel are shared by all of them.
+#include <cmath>
+
+#include "src/ops/schema.h"
+#include "webdnn/error.h"
+
+namespace webdnn::ops {
+namespace {
+
+using ExprFn = std::function<Expr(const ir::Operator&)>;
+enum class OutType { SameAsFirst, SameAsSecond, Bool, Param };
+
+double param(const ir::Operator& op, const char* key, double fallback) {
+  return op.params.contains(key) ? op.params.at(key).get<double>() : fallback;
+}
+
+ExprFn unary(ExprOp fn) {
+  return [fn](const ir::Operator&) {
+    Expr e;
+    e.unary(fn, e.input(0));
+    return e;
+  };
+}
+
+// A binary expression applied left to right over all inputs: x0 op x1 op x2 ...
+ExprFn fold(ExprOp fn) {
+  return [fn](const ir::Operator& op) {
+    Expr e;
+    int acc = e.input(0);
+    for (size_t i = 1; i < op.inputs.size(); i++) acc = e.binary(fn, acc, e.input(static_cast<int>(i)));
+    return e;
+  };
+}
+
+ExprFn identity() {
+  return [](const ir::Operator&) {
+    Expr e;
+    e.input(0);
+    return e;
+  };
+}
+
+// x < 0 ? slope * x : x, the slope a parameter or the second input (PRelu).
+Expr leaky(Expr e, int x, int slope) {
+  int neg = e.binary(ExprOp::Lt, x, e.constant(0));
+  int scaled = e.binary(ExprOp::Mul, x, slope);
+  e.select(neg, scaled, x);
+  return e;
+}
+
+// alpha * (exp(x) - 1), the negative branch of Elu and Selu.
+int exp_minus_one(Expr& e, int x, double alpha) {
+  int em1 = e.binary(ExprOp::Sub, e.unary(ExprOp::Exp, x), e.constant(1));
+  return e.binary(ExprOp::Mul, em1, e.constant(alpha));
+}
+
+int clamp01(Expr& e, int v) {
+  return e.binary(ExprOp::Max, e.binary(ExprOp::Min, v, e.constant(1)), e.constant(0));
+}
+
+struct Def {
+  const char* type;
+  int min_inputs, max_inputs;
+  bool commutative, associative;
+  OutType out;
+  ExprFn expr;
+};
+
+std::vector<Def> definitions() {
+  std::vector<Def> defs = {
+      {"Identity", 1, 1, false, false, OutType::SameAsFirst, identity()},
+      {"Cast", 1, 1, false, false, OutType::Param, identity()},
+      {"Expand", 1, 1, false, false, OutType::SameAsFirst, identity()},
+      {"Abs", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Abs)},
+      {"Neg", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Neg)},
+      {"Exp", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Exp)},
+      {"Log", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Log)},
+      {"Sqrt", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Sqrt)},
+      {"Sin", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Sin)},
+      {"Cos", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Cos)},
+      {"Tanh", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Tanh)},
+      {"Erf", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Erf)},
+      {"Floor", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Floor)},
+      {"Ceil", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Ceil)},
+      {"Round", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Round)},
+      {"Sign", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Sign)},
+      {"Sigmoid", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Sigmoid)},
+      {"IsNaN", 1, 1, false, false, OutType::Bool, unary(ExprOp::IsNaN)},
+      {"Not", 1, 1, false, false, OutType::Bool, unary(ExprOp::Not)},
+      {"Reciprocal", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         Expr e;
+         e.binary(ExprOp::Div, e.constant(1), e.input(0));
+         return e;
+       }},
+      {"Relu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         Expr e;
+         e.binary(ExprOp::Max, e.input(0), e.constant(0));
+         return e;
+       }},
+      {"LeakyRelu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int x = e.input(0);
+         return leaky(e, x, e.constant(param(op, "alpha", 0.01)));
+       }},
+      {"PRelu", 2, 2, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         Expr e;
+         int x = e.input(0);
+         return leaky(e, x, e.input(1));
+       }},
+      {"Elu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int x = e.input(0);
+         int neg = exp_minus_one(e, x, param(op, "alpha", 1.0));
+         e.select(e.binary(ExprOp::Lt, x, e.constant(0)), neg, x);
+         return e;
+       }},
+      {"Selu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int x = e.input(0);
+         int neg = exp_minus_one(e, x, param(op, "alpha", 1.67326319217681884765625));
+         int v = e.select(e.binary(ExprOp::Gt, x, e.constant(0)), x, neg);
+         e.binary(ExprOp::Mul, v, e.constant(param(op, "gamma", 1.05070102214813232421875)));
+         return e;
+       }},
+      {"HardSigmoid", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int ax = e.binary(ExprOp::Mul, e.input(0), e.constant(param(op, "alpha", 0.2)));
+         clamp01(e, e.binary(ExprOp::Add, ax, e.constant(param(op, "beta", 0.5))));
+         return e;
+       }},
+      {"HardSwish", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         Expr e;
+         int x = e.input(0);
+         int ax = e.binary(ExprOp::Mul, x, e.constant(1.0 / 6.0));
+         int gate = clamp01(e, e.binary(ExprOp::Add, ax, e.constant(0.5)));
+         e.binary(ExprOp::Mul, x, gate);
+         return e;
+       }},
+      {"Softplus", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         // max(x, 0) + log(1 + exp(-|x|)): never overflows, unlike log(1 + exp(x)).
+         Expr e;
+         int x = e.input(0);
+         int pos = e.binary(ExprOp::Max, x, e.constant(0));
+         int t = e.unary(ExprOp::Exp, e.unary(ExprOp::Neg, e.unary(ExprOp::Abs, x)));
+         e.binary(ExprOp::Add, pos, e.unary(ExprOp::Log, e.binary(ExprOp::Add, e.constant(1), t)));
+         return e;
+       }},
+      {"Gelu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int x = e.input(0);
+         int inner;
+         if (op.params.value("approximate", std::string("none")) == "tanh") {
+           int x3 = e.binary(ExprOp::Mul, e.binary(ExprOp::Mul, x, x), x);
+           int s = e.binary(ExprOp::Add, x, e.binary(ExprOp::Mul, x3, e.constant(0.044715)));
+           inner = e.unary(ExprOp::Tanh, e.binary(ExprOp::Mul, s, e.constant(std::sqrt(2.0 / M_PI))));
+         } else {
+           inner = e.unary(ExprOp::Erf, e.binary(ExprOp::Mul, x, e.constant(M_SQRT1_2)));
+         }
+         int half_x = e.binary(ExprOp::Mul, x, e.constant(0.5));
+         e.binary(ExprOp::Mul, half_x, e.binary(ExprOp::Add, inner, e.constant(1)));
+         return e;
+       }},
+      {"Clip", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int v = e.input(0);
+         if (op.params.contains("min")) v = e.binary(ExprOp::Max, v, e.constant(param(op, "min", 0)));
+         if (op.params.contains("max")) v = e.binary(ExprOp::Min, v, e.constant(param(op, "max", 0)));
+         if (e.nodes.size() == 1) e.binary(ExprOp::Add, v, e.constant(0));
+         return e;
+       }},
+      {"Add", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::Add)},
+      {"Sub", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Sub)},
+      {"Mul", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::Mul)},
+      {"Div", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Div)},
+      {"Pow", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Pow)},
+      {"Sum", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Add)},
+      {"Max", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Max)},
+      {"Min", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Min)},
+      {"Mod", 2, 2, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         return fold(op.params.value("fmod", 0) ? ExprOp::FMod : ExprOp::Mod)(op);
+       }},
+      {"Equal", 2, 2, true, false, OutType::Bool, fold(ExprOp::Eq)},
+      {"Less", 2, 2, false, false, OutType::Bool, fold(ExprOp::Lt)},
+      {"Greater", 2, 2, false, false, OutType::Bool, fold(ExprOp::Gt)},
+      {"And", 2, 2, true, true, OutType::Bool, fold(ExprOp::And)},
+      {"Or", 2, 2, true, true, OutType::Bool, fold(ExprOp::Or)},
+      {"Where", 3, 3, false, false, OutType::SameAsSecond,
+       [](const ir::Operator&) {
+         Expr e;
+         e.select(e.input(0), e.input(1), e.input(2));
+         return e;
+       }},
+      // A chain of elementwise operators merged into one (see the kernel-merging rule).
+      {"FusedElementwise", 1, -1, false, false, OutType::Param,
+       [](const ir::Operator& op) { return Expr::from_json(op.params.at("expr")); }},
+  };
+  return defs;
+}
+
+DType output_dtype(const Def& def, const ir::Operator& op) {
+  switch (def.out) {
+    case OutType::SameAsFirst: return op.inputs[0]->dtype;
+    case OutType::SameAsSecond: return op.inputs[1]->dtype;
+    case OutType::Bool: return DType::Bool;
+    case OutType::Param: return dtype_from_name(op.params.value("to", std::string("float32")));
+  }
+  return DType::Float32;
+}
+
+Traits elementwise_traits(const Def& def, const ir::Operator& op) {
+  Traits t;
+  t.elementwise = true;
+  t.commutative = def.commutative;
+  t.associative = def.associative;
+  const ir::Variable* out = op.outputs[0];
+  for (size_t i = 0; i < op.inputs.size(); i++) {
+    const ir::Variable* in = op.inputs[i];
+    if (in->shape == out->shape && dtype_size(in->dtype) == dtype_size(out->dtype))
+      t.inplace.emplace_back(static_cast<int>(i), 0);
+  }
+  for (int a = 0; a < out->rank(); a++) t.tensorwise.push_back(a);
+  return t;
+}
+
+void register_all() {
+  for (const Def& def : definitions()) {
+    OpSchema s;
+    s.type = def.type;
+    s.min_inputs = def.min_inputs;
+    s.max_inputs = def.max_inputs;
+    s.infer = [def](ir::Operator& op) {
+      Shape shape = op.params.contains("shape") ? op.params.at("shape").get<Shape>() : Shape{};
+      const ir::Variable* widest = op.inputs[0];
+      for (const ir::Variable* in : op.inputs) {
+        shape = broadcast_shapes(shape, in->shape);
+        if (in->rank() > widest->rank()) widest = in;
+      }
+      set_output(op, 0, output_dtype(def, op), shape);
+      copy_axes(*widest, *op.outputs[0]);
+    };
+    s.traits = [def](const ir::Operator& op) { return elementwise_traits(def, op); };
+    s.kernel = "Elementwise";
+    s.expr = def.expr;
+    s.kernel_params = [def](const ir::Operator& op) { return Json{{"expr", def.expr(op).to_json()}}; };
+    register_schema(std::move(s));
+  }
+}
+
+const bool registered = (register_all(), true);
+
+}  // namespace
+}  // namespace webdnn::ops

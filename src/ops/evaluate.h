@@ -1,0 +1,14 @@
+// Runs one operator on given tensors with its reference kernel (constant folding, tests).
+#pragma once
+#include <vector>
+
+#include "src/ir/graph.h"
+#include "webdnn/tensor.h"
+
+namespace webdnn::ops {
+
+// `inputs` in logical (row-major) order, one per operator input; outputs come back the same way,
+// with the dtypes and shapes the operator's outputs hold.
+std::vector<Tensor> evaluate(const ir::Operator& op, const std::vector<const Tensor*>& inputs);
+
+}  // namespace webdnn::ops

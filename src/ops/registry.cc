@@ -1,0 +1,78 @@
+#include <map>
+
+#include "src/ops/schema.h"
+#include "webdnn/error.h"
+
+namespace webdnn::ops {
+namespace {
+std::map<std::string, OpSchema>& registry() {
+  static std::map<std::string, OpSchema> r;
+  return r;
+}
+}  // namespace
+
+void register_schema(OpSchema schema) {
+  std::string type = schema.type;
+  registry()[type] = std::move(schema);
+}
+
+const OpSchema* find_schema(const std::string& type) {
+  auto it = registry().find(type);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+const OpSchema& schema_of(const std::string& type) {
+  const OpSchema* s = find_schema(type);
+  WEBDNN_CHECK(s, "unknown IR operator type '", type, "'");
+  return *s;
+}
+
+std::vector<std::string> schema_types() {
+  std::vector<std::string> types;
+  for (auto& [type, s] : registry()) types.push_back(type);
+  return types;
+}
+
+Traits traits_of(const ir::Operator& op) {
+  const OpSchema& s = schema_of(op.type);
+  return s.traits ? s.traits(op) : Traits{};
+}
+
+Json kernel_params_of(const ir::Operator& op) {
+  const OpSchema& s = schema_of(op.type);
+  return s.kernel_params ? s.kernel_params(op) : op.params;
+}
+
+void infer(ir::Operator& op) {
+  const OpSchema& s = schema_of(op.type);
+  int n = static_cast<int>(op.inputs.size());
+  WEBDNN_CHECK(n >= s.min_inputs && (s.max_inputs < 0 || n <= s.max_inputs), op.type, " '", op.name,
+               "' has ", n, " inputs; it takes ", s.min_inputs,
+               s.max_inputs < 0 ? " or more" : (s.max_inputs == s.min_inputs ? "" : " to " + std::to_string(s.max_inputs)));
+  WEBDNN_CHECK(s.num_outputs < 0 || static_cast<int>(op.outputs.size()) == s.num_outputs, op.type, " '",
+               op.name, "' has ", op.outputs.size(), " outputs; it makes ", s.num_outputs);
+  for (int i = 0; i < s.min_inputs; i++)
+    WEBDNN_CHECK(op.inputs[i], op.type, " '", op.name, "' is missing its required input ", i);
+  try {
+    s.infer(op);
+  } catch (const Error& e) {
+    fail(op.type, " '", op.name, "': ", e.what());
+  }
+}
+
+std::vector<int64_t> param_ints(const ir::Operator& op, const char* key) {
+  if (!op.params.contains(key)) return {};
+  return op.params.at(key).get<std::vector<int64_t>>();
+}
+
+void copy_axes(const ir::Variable& from, ir::Variable& to) {
+  if (from.shape.size() == to.shape.size()) to.axes = from.axes;
+}
+
+void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape) {
+  ir::Variable* out = op.outputs.at(index);
+  out->dtype = dtype;
+  out->set_shape(shape);
+}
+
+}  // namespace webdnn::ops

@@ -1,0 +1,65 @@
+// Operators that only move data: Reshape (row-major reinterpretation to a static shape; Flatten,
+// Squeeze and Unsqueeze import as Reshape) and Transpose.
+#include "src/ops/schema.h"
+#include "webdnn/error.h"
+
+namespace webdnn::ops {
+namespace {
+
+void infer_reshape(ir::Operator& op) {
+  Shape shape = op.params.at("shape").get<Shape>();
+  const ir::Variable* x = op.inputs[0];
+  WEBDNN_CHECK(num_elements(shape) == x->size(), "cannot reshape ", shape_to_string(x->shape), " to ",
+               shape_to_string(shape));
+  set_output(op, 0, x->dtype, shape);
+}
+
+void infer_transpose(ir::Operator& op) {
+  const ir::Variable* x = op.inputs[0];
+  std::vector<int64_t> perm = param_ints(op, "perm");
+  WEBDNN_CHECK(static_cast<int>(perm.size()) == x->rank(), "perm ", shape_to_string(perm), " for rank ", x->rank());
+  Shape shape(perm.size());
+  std::vector<std::string> axes(perm.size());
+  std::vector<bool> seen(perm.size(), false);
+  for (size_t i = 0; i < perm.size(); i++) {
+    WEBDNN_CHECK(perm[i] >= 0 && perm[i] < x->rank() && !seen[perm[i]], "perm ", shape_to_string(perm),
+                 " is not a permutation");
+    seen[perm[i]] = true;
+    shape[i] = x->shape[perm[i]];
+    axes[i] = x->axes[perm[i]];
+  }
+  set_output(op, 0, x->dtype, shape);
+  op.outputs[0]->axes = axes;
+}
+
+OpSchema reshape() {
+  OpSchema s;
+  s.type = "Reshape";
+  s.infer = infer_reshape;
+  s.traits = [](const ir::Operator&) {
+    Traits t;
+    t.inplace = {{0, 0}};  // row-major data is unchanged; only the shape is new
+    return t;
+  };
+  s.kernel = "Reshape";
+  return s;
+}
+
+OpSchema transpose() {
+  OpSchema s;
+  s.type = "Transpose";
+  s.infer = infer_transpose;
+  s.traits = [](const ir::Operator& op) {
+    Traits t;
+    for (int a = 0; a < op.outputs[0]->rank(); a++) t.tensorwise.push_back(a);
+    return t;
+  };
+  s.kernel = "Transpose";
+  return s;
+}
+
+WEBDNN_REGISTER_OP(reshape());
+WEBDNN_REGISTER_OP(transpose());
+
+}  // namespace
+}  // namespace webdnn::ops

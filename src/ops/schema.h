@@ -1,0 +1,65 @@
+// Operator definitions: one OpSchema per IR operator type says how many inputs it takes, how it
+// infers its outputs, which attributes rules may rely on, and which reference kernel computes it.
+#pragma once
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "src/ir/graph.h"
+#include "webdnn/expr.h"
+
+namespace webdnn::ops {
+
+// What rules may assume about an operator instead of knowing its type.
+struct Traits {
+  bool elementwise = false;  // out[i] depends only on in[i] of each (broadcast) input
+  bool commutative = false;  // inputs may be swapped
+  bool associative = false;  // (a op b) op c == a op (b op c)
+  // (input, output) pairs whose memory the output may take over when the input dies here.
+  std::vector<std::pair<int, int>> inplace;
+  // Logical output axes along which the operator can be split into independent pieces.
+  std::vector<int> tensorwise;
+};
+
+struct OpSchema {
+  std::string type;
+  int min_inputs = 1;
+  int max_inputs = 1;  // -1: any number
+  int num_outputs = 1;
+  // Sets dtype, shape and axes of every output from the inputs and parameters; throws webdnn::Error.
+  std::function<void(ir::Operator&)> infer;
+  std::function<Traits(const ir::Operator&)> traits;
+  // Reference kernel computing this operator, and the parameters it takes (default: op.params).
+  std::string kernel;
+  std::function<Json(const ir::Operator&)> kernel_params;
+  // Elementwise operators only: the expression computing one output element.
+  std::function<Expr(const ir::Operator&)> expr;
+};
+
+void register_schema(OpSchema schema);
+const OpSchema* find_schema(const std::string& type);
+const OpSchema& schema_of(const std::string& type);  // throws webdnn::Error when unknown
+std::vector<std::string> schema_types();
+
+Traits traits_of(const ir::Operator& op);
+Json kernel_params_of(const ir::Operator& op);
+// Runs the schema's inference on `op`, after checking its input count.
+void infer(ir::Operator& op);
+
+struct SchemaRegistration {
+  explicit SchemaRegistration(OpSchema schema) { register_schema(std::move(schema)); }
+};
+
+#define WEBDNN_REGISTER_OP(schema) \
+  static ::webdnn::ops::SchemaRegistration WEBDNN_OP_CONCAT(op_registration_, __LINE__)(schema)
+#define WEBDNN_OP_CONCAT_INNER(a, b) a##b
+#define WEBDNN_OP_CONCAT(a, b) WEBDNN_OP_CONCAT_INNER(a, b)
+
+// Helpers shared by schemas.
+std::vector<int64_t> param_ints(const ir::Operator& op, const char* key);
+// Axes labels for an output derived from an input with the same rank, or anonymous ones.
+void copy_axes(const ir::Variable& from, ir::Variable& to);
+void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape);
+
+}  // namespace webdnn::ops

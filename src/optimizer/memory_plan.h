@@ -1,0 +1,28 @@
+// Static memory planning: every intermediate variable gets an offset in one arena, so that
+// variables alive at the same time never overlap.
+#pragma once
+#include <map>
+#include <vector>
+
+#include "src/ir/graph.h"
+
+namespace webdnn::optimizer {
+
+struct MemoryPlan {
+  std::map<const ir::Variable*, int64_t> offsets;  // arena variables only (not constants)
+  int64_t arena_bytes = 0;
+  int64_t naive_bytes = 0;        // every intermediate in its own place
+  int64_t lower_bound_bytes = 0;  // the most bytes alive at any one step
+};
+
+struct MemoryPlanOptions {
+  int64_t alignment = 64;
+  // Let an output take over an input's memory where the operator's Inplace trait allows it and
+  // the input dies at that operator.
+  bool inplace = true;
+};
+
+MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule,
+                       const MemoryPlanOptions& options = {});
+
+}  // namespace webdnn::optimizer
