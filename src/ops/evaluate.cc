@@ -28,3 +28,34 @@ std::vector<Tensor> evaluate(const ir::Operator& op, const std::vector<const Ten
 }
 
 }  // namespace webdnn::ops
+
+namespace webdnn::ops {
+
+std::map<std::string, Tensor> evaluate_graph(const ir::Graph& graph, const std::map<std::string, Tensor>& inputs) {
+  std::map<const ir::Variable*, Tensor> values;
+  for (const ir::Variable* v : graph.inputs) {
+    auto it = inputs.find(v->name);
+    WEBDNN_CHECK(it != inputs.end(), "no value given for input '", v->name, "'");
+    WEBDNN_CHECK(it->second.shape == v->shape && it->second.dtype == v->dtype, "input '", v->name, "' must be ",
+                 dtype_name(v->dtype), shape_to_string(v->shape));
+    values[v] = it->second;
+  }
+  auto value_of = [&](const ir::Variable* v) -> const Tensor& {
+    if (!values.count(v)) {
+      WEBDNN_CHECK(v->is_constant(), "variable '", v->name, "' has no value");
+      values[v] = v->logical_data();
+    }
+    return values.at(v);
+  };
+  for (const ir::Operator* op : graph.topological_order()) {
+    std::vector<const Tensor*> args;
+    for (const ir::Variable* v : op->inputs) args.push_back(&value_of(v));
+    std::vector<Tensor> results = evaluate(*op, args);
+    for (size_t i = 0; i < results.size(); i++) values[op->outputs[i]] = std::move(results[i]);
+  }
+  std::map<std::string, Tensor> outputs;
+  for (const ir::Variable* v : graph.outputs) outputs[v->name] = value_of(v);
+  return outputs;
+}
+
+}  // namespace webdnn::ops

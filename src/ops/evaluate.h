@@ -12,3 +12,14 @@ namespace webdnn::ops {
 std::vector<Tensor> evaluate(const ir::Operator& op, const std::vector<const Tensor*>& inputs);
 
 }  // namespace webdnn::ops
+
+#include <map>
+#include <string>
+
+namespace webdnn::ops {
+
+// Runs a whole graph with the reference kernels: inputs by name, outputs by graph output name.
+// Inputs not given are an error. Used by tests to compare graphs before and after a rewrite.
+std::map<std::string, Tensor> evaluate_graph(const ir::Graph& graph, const std::map<std::string, Tensor>& inputs);
+
+}  // namespace webdnn::ops
