@@ -95,7 +95,14 @@ Operator* Graph::add_operator(const std::string& type, const std::string& name, 
   for (int i = 0; i < num_outputs; i++)
     outs.push_back(add_variable(unique_name(name + (num_outputs > 1 ? ":" + std::to_string(i) : "")),
                                 DType::Float32, {}));
-  return add_operator(type, name, std::move(params), ins, outs);
+  try {
+    return add_operator(type, name, std::move(params), ins, outs);
+  } catch (...) {
+    variables_.remove_if([&](const std::unique_ptr<Variable>& v) {
+      return std::find(outs.begin(), outs.end(), v.get()) != outs.end();
+    });
+    throw;
+  }
 }
 
 void Graph::remove_operator(Operator* op) {

@@ -46,7 +46,11 @@ void validate(const Graph& graph) {
       axes.push_back(out->axes);
       orders.push_back(out->order);
     }
-    ops::infer(*op);
+    try {
+      ops::infer(*op);
+    } catch (const Error& e) {
+      fail("operator '", op->name, "' (", op->type, "): ", e.what());
+    }
     for (size_t i = 0; i < op->outputs.size(); i++) {
       Variable* out = op->outputs[i];
       DType inferred_dtype = out->dtype;

@@ -53,11 +53,7 @@ void infer(ir::Operator& op) {
                op.name, "' has ", op.outputs.size(), " outputs; it makes ", s.num_outputs);
   for (int i = 0; i < s.min_inputs; i++)
     WEBDNN_CHECK(op.inputs[i], op.type, " '", op.name, "' is missing its required input ", i);
-  try {
-    s.infer(op);
-  } catch (const Error& e) {
-    fail(op.type, " '", op.name, "': ", e.what());
-  }
+  s.infer(op);
 }
 
 std::vector<int64_t> param_ints(const ir::Operator& op, const char* key) {

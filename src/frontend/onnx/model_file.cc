@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -17,6 +18,8 @@ using google::protobuf::io::CodedInputStream;
 using google::protobuf::internal::WireFormatLite;
 
 std::string read_bytes(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("'", path, "' is a directory, not an ONNX model file");
   std::ifstream f(path, std::ios::binary);
   if (!f) fail("cannot open '", path, "': ", std::strerror(errno));
   std::ostringstream s;

@@ -1,0 +1,165 @@
+// webdnn-convert's error cases: the message, the exit code, and an untouched output directory.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/support/onnx_builder.h"
+#include "tests/unit/support/process.h"
+
+namespace webdnn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::OnnxBuilder;
+using testing::run_command;
+using testing::snapshot;
+
+// A small valid model: y = Relu(x) for x [1,2].
+OnnxBuilder relu_model(Shape shape = {1, 2}) {
+  OnnxBuilder b;
+  b.input("x", shape).output("y");
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  return b;
+}
+
+// An output directory holding a previous conversion's files, to check failures leave it alone.
+std::string existing_output_dir() {
+  std::string dir = testing::temp_dir() + "/out";
+  fs::create_directories(dir);
+  std::ofstream(dir + "/manifest.json") << "{\"old\": true}";
+  std::ofstream(dir + "/notes.txt") << "user file";
+  return dir;
+}
+
+class ConvertFailure : public ::testing::Test {
+ protected:
+  // Runs webdnn-convert with `args` and expects exit code 1, `message` in the output, and the
+  // output directory exactly as it was, with no temporary directory left beside it.
+  void expect_failure(const std::string& args, const std::string& message) {
+    std::string out = existing_output_dir();
+    auto before = snapshot(out);
+    auto r = run_command(std::string(WEBDNN_CONVERT) + " " + args + " -o " + out);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in:\n" << r.output;
+    EXPECT_EQ(snapshot(out), before);
+    for (const auto& e : fs::directory_iterator(fs::path(out).parent_path()))
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+  }
+};
+
+TEST_F(ConvertFailure, MissingFile) {
+  expect_failure("/nonexistent/model.onnx", "cannot open '/nonexistent/model.onnx': No such file or directory");
+}
+
+TEST_F(ConvertFailure, UnreadableFile) {
+  std::string dir = testing::temp_dir();
+  expect_failure(dir, "is a directory, not an ONNX model file");
+  if (geteuid() != 0) {  // root reads files whatever their permissions
+    std::string path = relu_model().save();
+    fs::permissions(path, fs::perms::none);
+    expect_failure(path, "cannot open '" + path + "': Permission denied");
+  }
+}
+
+TEST_F(ConvertFailure, NotOnnx) {
+  std::string path = testing::temp_dir() + "/notes.onnx";
+  std::ofstream(path) << "hello, this is text\n";
+  expect_failure(path, "'" + path + "' is not an ONNX model");
+  std::ofstream(path, std::ios::trunc).close();
+  expect_failure(path, "is not an ONNX model: the file is empty");
+}
+
+TEST_F(ConvertFailure, TruncatedFile) {
+  OnnxBuilder b = relu_model();
+  b.initializer("w", Tensor::from_floats({256}, std::vector<float>(256, 1.0f)));
+  std::string path = b.save();
+  auto size = fs::file_size(path);
+  fs::resize_file(path, size - 100);
+  expect_failure(path, "is truncated");
+}
+
+TEST_F(ConvertFailure, UnknownBackend) {
+  expect_failure(relu_model().save() + " --backend wasm,cuda", "unknown backend 'cuda'; available backends: ");
+}
+
+TEST_F(ConvertFailure, EveryUnsupportedOpListedOnce) {
+  OnnxBuilder b;
+  b.input("x", {1, 4}).output("y");
+  b.node("Relu", {"x"}, {"a"}, "relu");
+  b.node("TopK", {"a", "k"}, {"b", "i"}, "topk_1");
+  b.node("NonMaxSuppression", {"b"}, {"c"}, "nms_1");
+  b.node("NonMaxSuppression", {"c"}, {"y"}, "nms_2");
+  auto& custom = b.node("FancyOp", {"x"}, {"z"}, "fancy");
+  custom.set_domain("com.example");
+  std::string out = existing_output_dir();
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " -o " + out);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("uses 3 unsupported operator types"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("NonMaxSuppression (2 nodes): nms_1, nms_2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("TopK (1 node): topk_1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("com.example.FancyOp (1 node): fancy"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Relu ("), std::string::npos) << r.output;
+}
+
+TEST_F(ConvertFailure, UnknownFreeDimension) {
+  expect_failure(relu_model({-1, 2}).save(), "input 'x' has free dimensions [N0,2]; give its shape with --input-shape x=1,2");
+}
+
+TEST_F(ConvertFailure, InputShapeThatContradictsTheModel) {
+  expect_failure(relu_model({-1, 2}).save() + " --input-shape x=1,3",
+                 "--input-shape x=[1,3] disagrees with the model's [N0,2] at axis 1");
+  expect_failure(relu_model().save() + " --input-shape z=1,2", "--input-shape names 'z', which is not an input");
+}
+
+TEST_F(ConvertFailure, BadNodeNamesTheNode) {
+  OnnxBuilder b;
+  b.input("x", {1, 3}).input("w", {4, 4}).output("y");
+  b.node("MatMul", {"x", "w"}, {"y"}, "proj");
+  expect_failure(b.save(), "node 'proj' (MatMul)");
+}
+
+TEST(Convert, UsageErrorsExitWithTwo) {
+  auto r = run_command(std::string(WEBDNN_CONVERT));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no model given"), std::string::npos);
+  r = run_command(std::string(WEBDNN_CONVERT) + " m.onnx --frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown option '--frobnicate'"), std::string::npos);
+  r = run_command(std::string(WEBDNN_CONVERT) + " m.onnx -o out --input-shape x=1,a");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("'a' is not a positive integer"), std::string::npos);
+}
+
+TEST(Convert, HelpAndVersion) {
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--backend", "--input-shape", "--dump-ir", "-o, --output", "--version"})
+    EXPECT_NE(r.output.find(option), std::string::npos) << option;
+  r = run_command(std::string(WEBDNN_CONVERT) + " --version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output.rfind("webdnn-convert ", 0), 0u);
+}
+
+TEST(Convert, SuccessReplacesOnlyItsOwnFiles) {
+  std::string out = existing_output_dir();
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + relu_model().save() + " -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto files = snapshot(out);
+  EXPECT_EQ(files.at("notes.txt"), "user file");
+  EXPECT_NE(files.at("manifest.json").find("webdnn-manifest"), std::string::npos);
+  EXPECT_TRUE(files.count("graph-wasm.json"));
+  EXPECT_TRUE(files.count("weights-wasm.bin.zst"));
+}
+
+TEST(Convert, DumpIrShowsOperatorsAndShapes) {
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + relu_model().save() + " --dump-ir");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("input  x: float32[1,2]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Relu \"relu\" (x)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("output y: float32[1,2]"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace webdnn

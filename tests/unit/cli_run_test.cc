@@ -1,0 +1,119 @@
+// webdnn-run: running a converted model, .npy input/output, and its error cases.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "src/cli/npy.h"
+#include "tests/unit/support/onnx_builder.h"
+#include "tests/unit/support/process.h"
+
+namespace webdnn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::OnnxBuilder;
+using testing::run_command;
+
+// y = x * 2 + b, with x [2,3] and b a constant [3]; the output name needs sanitizing.
+std::string converted_model() {
+  OnnxBuilder b;
+  b.input("in:x", {2, 3}).output("out/y");
+  b.initializer("two", Tensor::from_floats({}, {2.0f}));
+  b.initializer("b", Tensor::from_floats({3}, {1, 2, 3}));
+  b.node("Mul", {"in:x", "two"}, {"t"});
+  b.node("Add", {"t", "b"}, {"out/y"});
+  std::string out = testing::temp_dir() + "/out";
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " -o " + out);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return out;
+}
+
+std::string run(const std::string& args) { return std::string(WEBDNN_RUN) + " " + args; }
+
+TEST(Run, ComputesFromNpyInputAndSanitizesOutputNames) {
+  std::string model = converted_model(), dir = testing::temp_dir();
+  cli::write_npy(dir + "/x.npy", Tensor::from_floats({2, 3}, {0, 1, 2, -1, -2, -3}));
+  auto r = run_command(run(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir + "/res"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  Tensor y = cli::read_npy(dir + "/res/out_y.npy");
+  EXPECT_EQ(y.shape, (Shape{2, 3}));
+  // 2x + [1,2,3] row by row
+  EXPECT_EQ(y.to_floats(), (std::vector<float>{1, 4, 7, -1, -2, -3}));
+}
+
+TEST(Run, DefaultInputsAreDeterministicAndCanBeSaved) {
+  std::string model = converted_model(), dir = testing::temp_dir();
+  ASSERT_EQ(run_command(run(model + " --output-dir " + dir + "/a --save-inputs " + dir + "/in")).exit_code, 0);
+  ASSERT_EQ(run_command(run(model + " --output-dir " + dir + "/b")).exit_code, 0);
+  Tensor x = cli::read_npy(dir + "/in/in_x.npy"), a = cli::read_npy(dir + "/a/out_y.npy");
+  EXPECT_EQ(a.bytes, cli::read_npy(dir + "/b/out_y.npy").bytes);
+  for (float v : x.to_floats()) {
+    EXPECT_GE(v, 0.0f);
+    EXPECT_LT(v, 1.0f);
+  }
+  for (int i = 0; i < 6; i++) EXPECT_FLOAT_EQ(a.to_floats()[i], 2 * x.to_floats()[i] + (i % 3 + 1));
+}
+
+class RunFailure : public ::testing::Test {
+ protected:
+  void expect_failure(const std::string& args, const std::string& message) {
+    auto r = run_command(run(args));
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in:\n" << r.output;
+  }
+  std::string model = converted_model();
+  std::string dir = testing::temp_dir();
+};
+
+TEST_F(RunFailure, NpyOfTheWrongDtype) {
+  cli::write_npy(dir + "/x.npy", Tensor::from_ints({2, 3}, {0, 1, 2, 3, 4, 5}));
+  expect_failure(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir, "holds int64 but input 'in:x' is float32");
+}
+
+TEST_F(RunFailure, NpyOfTheWrongShape) {
+  cli::write_npy(dir + "/x.npy", Tensor::from_floats({3, 2}, {0, 1, 2, 3, 4, 5}));
+  expect_failure(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir,
+                 "has shape [3,2] but input 'in:x' is [2,3]");
+}
+
+TEST_F(RunFailure, TruncatedNpy) {
+  cli::write_npy(dir + "/x.npy", Tensor::from_floats({2, 3}, {0, 1, 2, 3, 4, 5}));
+  fs::resize_file(dir + "/x.npy", fs::file_size(dir + "/x.npy") - 4);
+  expect_failure(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir, "is truncated");
+  std::ofstream(dir + "/bad.npy") << "not numpy";
+  expect_failure(model + " --input in:x=" + dir + "/bad.npy --output-dir " + dir, "is not a .npy file");
+}
+
+TEST_F(RunFailure, UnknownInputName) {
+  cli::write_npy(dir + "/x.npy", Tensor::from_floats({2, 3}, {0, 1, 2, 3, 4, 5}));
+  expect_failure(model + " --input nope=" + dir + "/x.npy --output-dir " + dir, "'nope', which is not an input");
+}
+
+TEST_F(RunFailure, DirectoryWithoutManifest) {
+  expect_failure(dir + " --output-dir " + dir + "/res", "holds no manifest.json");
+}
+
+TEST_F(RunFailure, CorruptedWeights) {
+  std::string weights = model + "/weights-wasm.bin.zst";
+  std::fstream f(weights, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(8);
+  f.put('\x5a');
+  f.close();
+  expect_failure(model + " --output-dir " + dir, "fails its checksum");
+}
+
+TEST_F(RunFailure, DescriptorOfAnotherVersion) {
+  std::string path = model + "/graph-wasm.json";
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  text.replace(text.find("\"version\": 1"), 12, "\"version\": 99");
+  std::ofstream(path) << text;
+  expect_failure(model + " --output-dir " + dir, "format version 99 but this runtime reads version 1");
+}
+
+TEST_F(RunFailure, UnknownBackend) { expect_failure(model + " --backend webgpu --output-dir " + dir, "has no 'webgpu' descriptor"); }
+
+}  // namespace
+}  // namespace webdnn
