@@ -1,0 +1,57 @@
+// Handlers of ONNX reductions (Reduce*) and ArgMax/ArgMin.
+#include <algorithm>
+
+#include "src/frontend/onnx/node_context.h"
+#include "webdnn/error.h"
+
+namespace webdnn::onnx_frontend {
+namespace {
+
+// Axes come from the attribute before opset `input_since` and from optional input 1 from then on.
+// No axes means all axes, unless noop_with_empty_axes (an attribute since that same opset) is set:
+// then nothing is reduced and the IR gets an empty list.
+void reduce(NodeContext& ctx, const char* type, int64_t input_since) {
+  ir::Variable* x = ctx.required_input(0);
+  std::vector<int64_t> axes;
+  if (ctx.opset() >= input_since) {
+    WEBDNN_CHECK(!ctx.has("axes"), "axes is an input since opset ", input_since,
+                 ", not an attribute (this model is opset ", ctx.opset(), ")");
+    if (ctx.input(1)) axes = ctx.constant_ints(1, "axes");
+  } else {
+    axes = ctx.attr_ints("axes");
+  }
+  bool noop = ctx.opset() >= input_since && ctx.attr_int("noop_with_empty_axes", 0) != 0;
+  if (axes.empty() && !noop)
+    for (int a = 0; a < x->rank(); a++) axes.push_back(a);
+  for (int64_t& a : axes) a = normalize_axis(a, x->rank());
+  std::sort(axes.begin(), axes.end());
+  auto twice = std::adjacent_find(axes.begin(), axes.end());
+  WEBDNN_CHECK(twice == axes.end(), "axis ", *twice, " appears twice in axes");
+  int64_t keepdims = ctx.attr_int("keepdims", 1) != 0 ? 1 : 0;
+  ctx.set_output(0, ctx.add(type, {{"axes", axes}, {"keepdims", keepdims}}, {x}));
+}
+
+void arg_reduce(NodeContext& ctx, const char* type) {
+  ir::Variable* x = ctx.required_input(0);
+  Json p = {{"axis", normalize_axis(ctx.attr_int("axis", 0), x->rank())},
+            {"keepdims", ctx.attr_int("keepdims", 1) != 0 ? 1 : 0},
+            {"select_last_index", ctx.attr_int("select_last_index", 0) != 0 ? 1 : 0}};
+  ctx.set_output(0, ctx.add(type, p, {x}));
+}
+
+}  // namespace
+
+WEBDNN_ONNX_HANDLER(ReduceSum) { reduce(ctx, "ReduceSum", 13); }
+WEBDNN_ONNX_HANDLER(ReduceMean) { reduce(ctx, "ReduceMean", 18); }
+WEBDNN_ONNX_HANDLER(ReduceMax) { reduce(ctx, "ReduceMax", 18); }
+WEBDNN_ONNX_HANDLER(ReduceMin) { reduce(ctx, "ReduceMin", 18); }
+WEBDNN_ONNX_HANDLER(ReduceProd) { reduce(ctx, "ReduceProd", 18); }
+WEBDNN_ONNX_HANDLER(ReduceL1) { reduce(ctx, "ReduceL1", 18); }
+WEBDNN_ONNX_HANDLER(ReduceL2) { reduce(ctx, "ReduceL2", 18); }
+WEBDNN_ONNX_HANDLER(ReduceSumSquare) { reduce(ctx, "ReduceSumSquare", 18); }
+WEBDNN_ONNX_HANDLER(ReduceLogSum) { reduce(ctx, "ReduceLogSum", 18); }
+WEBDNN_ONNX_HANDLER(ReduceLogSumExp) { reduce(ctx, "ReduceLogSumExp", 18); }
+WEBDNN_ONNX_HANDLER(ArgMax) { arg_reduce(ctx, "ArgMax"); }
+WEBDNN_ONNX_HANDLER(ArgMin) { arg_reduce(ctx, "ArgMin"); }
+
+}  // namespace webdnn::onnx_frontend
