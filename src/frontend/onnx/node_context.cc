@@ -106,6 +106,8 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   std::string base = num_outputs == 1 && num_outputs <= node_.output_size() && !node_.output(0).empty()
                          ? node_.output(0)
                          : name_;
+  for (ir::Variable* v : inputs)  // IR operators have no holes: absent optional inputs are left off the end
+    WEBDNN_CHECK(v, "internal: ", type, " was given an absent input");
   std::vector<ir::Variable*> outs;
   for (int i = 0; i < num_outputs; i++) {
     std::string n = i < node_.output_size() && !node_.output(i).empty() ? node_.output(i) : base;
@@ -113,7 +115,7 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   }
   ir::Operator* op = graph_.add_operator(type, name_, std::move(params), inputs, outs);
   bool constant = true;
-  for (ir::Variable* v : inputs) constant &= v == nullptr || v->is_constant();
+  for (ir::Variable* v : inputs) constant &= v->is_constant();
   if (!constant || inputs.empty()) return outs;
   // Fold: evaluate now and turn the outputs into constants.
   std::vector<Tensor> data;
