@@ -1,5 +1,7 @@
 #include "runtime/kernels/reference/reference.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace webdnn::runtime::reference {
@@ -17,6 +19,8 @@ double load(const void* data, DType dtype, int64_t i) {
 }
 
 void store(void* data, DType dtype, int64_t i, double v) {
+  // Converting NaN or an out-of-range value to an integer is undefined in C++; saturate instead.
+  if (dtype != DType::Float32 && dtype != DType::Bool) v = std::isnan(v) ? 0 : std::clamp(v, -9.2e18, 9.2e18);
   switch (dtype) {
     case DType::Float32: static_cast<float*>(data)[i] = static_cast<float>(v); break;
     case DType::Int64: static_cast<int64_t*>(data)[i] = static_cast<int64_t>(v); break;
