@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// End-to-end check of one ONNX model: webdnn-convert, webdnn-run, and onnxruntime-node on the same
+// inputs; every output must agree within max|ours-ref| <= 1e-4*max|ref| + 1e-5.
+// Exit status: 0 pass, 1 fail, 77 skipped (a ../shared model that is absent outside CI).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { compareOutput, argmaxRows, isClassifier } from './compare.mjs';
+import { ARRAY_OF, readNpy, writeNpy } from './npy.mjs';
+
+const USAGE = `usage: check_model.mjs MODEL.onnx [options]
+  --convert PATH          webdnn-convert (default: $WEBDNN_CONVERT or build/webdnn-convert)
+  --run PATH              webdnn-run (default: $WEBDNN_RUN or build/webdnn-run)
+  --input-shape NAME=D,.. shape of an input with free dimensions (passed to webdnn-convert too)
+  --input NAME=FILE.npy   use this value for an input instead of a generated one
+  --labels FILE.npy       int64 class per row; our arg-max of the classifier output must match
+  --fill-to FILE.onnx     the model is weight-stripped: fill it into FILE first (cached by mtime)
+  --filler PATH           fill_weights.py (default: MODEL_DIR/../tools/fill_weights.py)
+  --shared                the model comes from ../shared: if absent, skip (exit 77), or fail under CI
+  --seed N                seed of the generated inputs (default 1)
+  --keep                  keep the work directory`;
+
+const SKIP = 77;
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
+const sanitize = (name) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+function parseArgs(argv) {
+  const o = { inputShapes: {}, inputs: {}, seed: 1, keep: false, shared: false,
+    convert: process.env.WEBDNN_CONVERT || `${REPO}/build/webdnn-convert`,
+    run: process.env.WEBDNN_RUN || `${REPO}/build/webdnn-run` };
+  const pair = (s, what) => {
+    const eq = s.lastIndexOf('=');
+    if (eq <= 0) usage(`${what} wants NAME=VALUE, got '${s}'`);
+    return [s.slice(0, eq), s.slice(eq + 1)];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
+    if (a === '--convert') o.convert = value();
+    else if (a === '--run') o.run = value();
+    else if (a === '--input-shape') { const [n, v] = pair(value(), a); o.inputShapes[n] = v.split(',').map(Number); }
+    else if (a === '--input') { const [n, v] = pair(value(), a); o.inputs[n] = v; }
+    else if (a === '--labels') o.labels = value();
+    else if (a === '--fill-to') o.fillTo = value();
+    else if (a === '--filler') o.filler = value();
+    else if (a === '--shared') o.shared = true;
+    else if (a === '--seed') o.seed = Number(value());
+    else if (a === '--keep') o.keep = true;
+    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
+    else if (a.startsWith('-') || o.model) usage(`unexpected argument '${a}'`);
+    else o.model = a;
+  }
+  if (!o.model) usage('no model given');
+  return o;
+}
+
+function usage(message) {
+  console.error(`check_model: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+class Failure extends Error {}
+
+// A command that must succeed; its output is shown only when it fails.
+function mustRun(what, cmd, args) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
+    const output = `${r.stdout || ''}${r.stderr || ''}`.trim().split('\n');
+    // The tools' own "error:" message (with its indented continuation lines) leads the report.
+    const at = output.findIndex((l) => /\berror:/.test(l));
+    const end = output.findIndex((l, i) => i > at && !l.startsWith('  '));
+    const summary = at < 0 ? '' : ` ${output.slice(at, end < 0 ? undefined : end).join('\n')}`;
+    throw new Failure(`${what} failed (${why}):${summary}\n--- to reproduce:\n$ ${[cmd, ...args].join(' ')}\n` +
+      output.slice(-40).join('\n'));
+  }
+  return seconds;
+}
+
+const isCI = () => !!process.env.CI && !['0', 'false', 'no'].includes(process.env.CI.toLowerCase());
+
+function missingShared(model) {
+  const msg = `${model} is missing: the e2e tests of the real-world models need the shared folder ` +
+    `(../shared next to the repository, or cmake -DWEBDNN_SHARED_DIR=...)`;
+  if (isCI()) {
+    console.error(`\n${'!'.repeat(100)}\nERROR (CI=${process.env.CI}): ${msg}.\nCI must provide ../shared.\n${'!'.repeat(100)}`);
+    process.exit(1);
+  }
+  console.log(`SKIP: ${msg} (set CI=true to make this an error).`);
+  process.exit(SKIP);
+}
+
+// The stripped model refilled by fill_weights.py, redone only when the source is newer.
+function filled(model, out, filler) {
+  const mtime = (f) => fs.statSync(f).mtimeMs;
+  if (fs.existsSync(out) && mtime(out) >= mtime(model) && mtime(out) >= mtime(filler)) return undefined;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;  // concurrent runs never see a half-written file
+  const seconds = mustRun('fill_weights.py', PYTHON, [filler, model, tmp]);
+  fs.renameSync(tmp, out);
+  return seconds;
+}
+
+// Ranges written by tools/make_models.py into the models.json next to the model, if any.
+function inputRanges(model) {
+  try {
+    const index = JSON.parse(fs.readFileSync(path.join(path.dirname(model), 'models.json'), 'utf8'));
+    const entry = index[path.basename(model, '.onnx')] || index[path.basename(model)] || {};
+    return Object.fromEntries((entry.inputs || []).filter((i) => i.range).map((i) => [i.name, i.range]));
+  } catch {
+    return {};
+  }
+}
+
+// Deterministic per (seed, model, input): mulberry32 seeded by an FNV-1a hash of the key.
+function generator(key) {
+  let h = 2166136261;
+  for (const c of key) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+  let s = h >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeInput(meta, shape, [lo, hi], key) {
+  const next = generator(key);
+  const count = shape.reduce((a, d) => a * d, 1);
+  const Array = ARRAY_OF[meta.type];
+  if (!Array) throw new Failure(`input '${meta.name}' has type ${meta.type}, which the harness cannot generate`);
+  const data = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const u = lo + (hi - lo) * next();
+    if (meta.type === 'int64') data[i] = BigInt(Math.floor(u));
+    else if (meta.type === 'bool') data[i] = next() < 0.5 ? 1 : 0;
+    else data[i] = meta.type.startsWith('float') ? u : Math.floor(u);
+  }
+  return { type: meta.type, shape, data };
+}
+
+function resolveShape(meta, given) {
+  if (given) return given;
+  if (meta.shape.every((d) => typeof d === 'number' && d > 0)) return meta.shape;
+  throw new Failure(`input '${meta.name}' has free dimensions [${meta.shape}]; pass --input-shape ${meta.name}=...`);
+}
+
+async function check(o, work) {
+  const base = path.basename(o.model);
+  const times = {};
+  let model = o.model;
+  if (o.fillTo) {
+    times.fill = filled(o.model, o.fillTo, o.filler || path.join(path.dirname(o.model), '../tools/fill_weights.py'));
+    model = o.fillTo;
+  }
+  let ort;
+  try {
+    ort = createRequire(path.join(REPO, 'package.json'))('onnxruntime-node');
+  } catch (e) {
+    throw new Failure(`cannot load onnxruntime-node from ${REPO}/node_modules (run scripts/setup.sh): ${e.message}`);
+  }
+
+  // The reference first: it also tells the inputs' names, types and shapes.
+  let t0 = performance.now();
+  let session;
+  try {
+    session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'basic', intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (e) {
+    throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
+  }
+  const ranges = inputRanges(o.model);
+  const feeds = {}, inputArgs = [];
+  fs.mkdirSync(path.join(work, 'inputs'));
+  for (const meta of session.inputMetadata) {
+    const file = o.inputs[meta.name] || path.join(work, 'inputs', `${sanitize(meta.name)}.npy`);
+    const value = o.inputs[meta.name] ? readNpy(file)
+      : makeInput(meta, resolveShape(meta, o.inputShapes[meta.name]), ranges[meta.name] || [0, 1], `${o.seed}:${base}:${meta.name}`);
+    if (!o.inputs[meta.name]) writeNpy(file, value);
+    feeds[meta.name] = new ort.Tensor(value.type, value.data, value.shape);
+    inputArgs.push('--input', `${meta.name}=${file}`);
+  }
+  let ref;
+  try {
+    ref = await session.run(feeds);
+  } catch (e) {
+    throw new Failure(`onnxruntime failed to run ${model}: ${e.message}`);
+  }
+  times.onnxruntime = (performance.now() - t0) / 1000;
+
+  const out = path.join(work, 'converted'), results = path.join(work, 'results');
+  const shapeArgs = Object.entries(o.inputShapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
+  times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs]);
+  times.run = mustRun('webdnn-run', o.run, [out, '--output-dir', results, ...inputArgs]);
+
+  const problems = [];
+  const lines = [];
+  for (const name of session.outputNames) {
+    const file = path.join(results, `${sanitize(name)}.npy`);
+    if (!fs.existsSync(file)) {
+      problems.push(`output '${name}': webdnn-run wrote no ${path.basename(file)}`);
+      continue;
+    }
+    const r = compareOutput(name, readNpy(file), { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data });
+    lines.push(r.line);
+    problems.push(...r.problems.map((p) => `output '${name}': ${p}`));
+  }
+  if (o.labels) problems.push(...checkLabels(o.labels, session.outputNames, results, lines));
+  const timing = Object.entries(times).map(([k, v]) => `${k} ${v === undefined ? 'cached' : `${v.toFixed(2)} s`}`).join(', ');
+  console.log(`${base}: ${timing}`);
+  for (const l of lines) console.log(`  ${l}`);
+  if (problems.length) throw new Failure(problems.join('\n'));
+}
+
+// Our arg-max per row of the (first) classifier output against the known classes.
+function checkLabels(labelsFile, outputNames, results, lines) {
+  const labels = Array.from(readNpy(labelsFile).data, Number);
+  for (const name of outputNames) {
+    const ours = readNpy(path.join(results, `${sanitize(name)}.npy`));
+    if (!isClassifier(ours.shape)) continue;
+    const classes = argmaxRows(ours.data, ours.shape);
+    const wrong = labels.map((l, i) => (classes[i] === l ? null : `sample ${i}: ${classes[i]} (label ${l})`)).filter(Boolean);
+    lines.push(`${name}: ${labels.length - wrong.length}/${labels.length} samples classified as labelled`);
+    return wrong.length ? [`labels: ${wrong.join(', ')}`] : [];
+  }
+  return [`labels given but no output has a classifier shape`];
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.shared && !fs.existsSync(o.model)) missingShared(o.model);
+  if (!fs.existsSync(o.model)) {
+    console.error(`FAIL ${o.model}: no such file (were the test models generated? see tools/make_models.py)`);
+    process.exit(1);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `webdnn-e2e-${path.basename(o.model, '.onnx')}-`));
+  let ok = false;
+  try {
+    await check(o, work);
+    ok = true;
+    console.log(`PASS ${path.basename(o.model)}`);
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    console.log(`FAIL ${path.basename(o.model)}: ${e.message}`);
+    if (!o.keep) console.log(`to keep the inputs and outputs: ${process.argv.slice(0, 2).join(' ')} ${process.argv.slice(2).join(' ')} --keep`);
+  } finally {
+    if (o.keep) console.log(`work directory kept: ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+main();

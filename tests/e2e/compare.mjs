@@ -1,0 +1,70 @@
+// The verdict on one output: values within tolerance of onnxruntime's, and for classifier-shaped
+// outputs the same arg-max class in every row.
+
+export const REL_TOL = 1e-4;
+export const ABS_TOL = 1e-5;
+
+const toNumbers = (data) => (data instanceof BigInt64Array ? Float64Array.from(data, Number) : data);
+const fmt = (x) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+
+// [1,1000] (ImageNet) or [N,10] (digits) outputs are class scores.
+export const isClassifier = (shape) => shape.length === 2 && (shape[1] === 1000 || shape[1] === 10);
+
+export function argmaxRows(data, shape) {
+  const [rows, k] = shape;
+  const out = [];
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let i = 1; i < k; i++) if (data[r * k + i] > data[r * k + best]) best = i;
+    out.push(best);
+  }
+  return out;
+}
+
+// Returns { ok, line, problems[] }.
+export function compareOutput(name, ours, ref) {
+  const problems = [];
+  const head = `${name} ${ref.type} [${ref.shape.join(',')}]`;
+  if (ours.shape.join(',') !== ref.shape.join(',')) {
+    problems.push(`shape: ours [${ours.shape.join(',')}], onnxruntime [${ref.shape.join(',')}]`);
+    return { ok: false, line: `${head}  FAIL`, problems };
+  }
+  // Bool and int outputs compare by value; float vs int is a real disagreement.
+  const floatish = (t) => t === 'float32' || t === 'float64';
+  if (floatish(ours.type) !== floatish(ref.type)) problems.push(`dtype: ours ${ours.type}, onnxruntime ${ref.type}`);
+  const a = toNumbers(ours.data), b = toNumbers(ref.data);
+  let maxRef = 0, maxDiff = 0, worst = -1, nonFinite = 0, badNonFinite = 0;
+  for (let i = 0; i < b.length; i++) if (Number.isFinite(b[i])) maxRef = Math.max(maxRef, Math.abs(b[i]));
+  const tol = REL_TOL * maxRef + ABS_TOL;
+  for (let i = 0; i < b.length; i++) {
+    if (!Number.isFinite(b[i])) {  // NaN or inf in the reference: ours must be the same
+      nonFinite++;
+      if (!Object.is(a[i], b[i])) badNonFinite++;
+      continue;
+    }
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= maxDiff)) {  // also catches NaN in ours
+      maxDiff = Number.isNaN(d) ? NaN : d;
+      worst = i;
+      if (Number.isNaN(d)) break;
+    }
+  }
+  let line = `${head}  max|diff| ${fmt(maxDiff)}  max|ref| ${fmt(maxRef)}  tol ${fmt(tol)}`;
+  if (!(maxDiff <= tol)) {
+    problems.push(`values: max|diff| ${fmt(maxDiff)} > tol ${fmt(tol)} at flat index ${worst}` +
+      ` (ours ${a[worst]}, onnxruntime ${b[worst]})`);
+  }
+  if (nonFinite) line += `  (${nonFinite} non-finite in reference)`;
+  if (badNonFinite) problems.push(`${badNonFinite} of ${nonFinite} non-finite reference values differ in ours`);
+  if (isClassifier(ref.shape) && floatish(ref.type)) {
+    const oa = argmaxRows(a, ref.shape), ra = argmaxRows(b, ref.shape);
+    const diffRows = oa.map((c, r) => (c === ra[r] ? -1 : r)).filter((r) => r >= 0);
+    line += `  argmax ${oa.length === 1 ? `ours ${oa[0]} ref ${ra[0]}` : `${oa.length - diffRows.length}/${oa.length} rows agree`}`;
+    for (const r of diffRows) {
+      const k = ref.shape[1];
+      const gap = b[r * k + ra[r]] - b[r * k + oa[r]];
+      problems.push(`argmax row ${r}: ours ${oa[r]}, onnxruntime ${ra[r]} (reference gap ${fmt(gap)})`);
+    }
+  }
+  return { ok: problems.length === 0, line: `${line}  ${problems.length ? 'FAIL' : 'ok'}`, problems };
+}
