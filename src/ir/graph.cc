@@ -205,6 +205,40 @@ std::string Graph::unique_name(const std::string& base) {
   }
 }
 
+std::unique_ptr<Graph> Graph::clone() const {
+  auto g = std::make_unique<Graph>();
+  std::map<const Variable*, Variable*> vars;
+  for (auto& v : variables_) {
+    auto copy = std::make_unique<Variable>(*v);
+    copy->producer = nullptr;
+    copy->consumers.clear();
+    vars[v.get()] = copy.get();
+    g->variables_.push_back(std::move(copy));
+  }
+  for (auto& op : operators_) {
+    auto copy = std::make_unique<Operator>(*op);
+    for (Variable*& in : copy->inputs) {
+      in = vars.at(in);
+      in->consumers.push_back(copy.get());
+    }
+    for (Variable*& out : copy->outputs) {
+      out = vars.at(out);
+      out->producer = copy.get();
+    }
+    g->operators_.push_back(std::move(copy));
+  }
+  for (Variable* v : inputs) g->inputs.push_back(vars.at(v));
+  for (Variable* v : outputs) g->outputs.push_back(vars.at(v));
+  g->name_counter_ = name_counter_;
+  return g;
+}
+
+bool Graph::contains(const Operator* op) const {
+  for (auto& o : operators_)
+    if (o.get() == op) return true;
+  return false;
+}
+
 Variable* Graph::find_variable(const std::string& name) const {
   for (auto& v : variables_)
     if (v->name == name) return v.get();

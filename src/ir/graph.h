@@ -61,6 +61,9 @@ class Graph {
   Graph() = default;
   Graph(const Graph&) = delete;
   Graph& operator=(const Graph&) = delete;
+  // A deep copy (each backend rewrites its own).
+  std::unique_ptr<Graph> clone() const;
+  bool contains(const Operator* op) const;
 
   std::vector<Variable*> inputs;
   std::vector<Variable*> outputs;

@@ -137,6 +137,24 @@ TEST(NnOps, MatMulBroadcastsBatchesAndHandlesVectors) {
   EXPECT_EQ(vy.to_floats(), (std::vector<float>{4, 5}));
 }
 
+TEST(NnOps, OneDimensionalConvAndPoolWorkOnNCL) {
+  OnnxBuilder conv;
+  conv.input("x", {1, 1, 5}).output("y").initializer("w", Tensor::from_floats({1, 1, 2}, {1, 1}));
+  attr(conv.node("Conv", {"x", "w"}, {"y"}), "strides", std::vector<int64_t>{2});
+  Tensor x = Tensor::from_floats({1, 1, 5}, {1, 2, 3, 4, 5});
+  Tensor y = run1(conv, x);
+  EXPECT_EQ(y.shape, (Shape{1, 1, 2}));
+  EXPECT_EQ(y.to_floats(), (std::vector<float>{1 + 2, 3 + 4}));
+
+  OnnxBuilder pool;
+  pool.input("x", {1, 1, 5}).output("y");
+  auto& n = pool.node("MaxPool", {"x"}, {"y"});
+  attr(n, "kernel_shape", std::vector<int64_t>{2});
+  attr(n, "pads", std::vector<int64_t>{1, 0});
+  // Windows start at -1, 0, 1, 2, 3: the first sees only x[0].
+  EXPECT_EQ(run1(pool, x).to_floats(), (std::vector<float>{1, 2, 3, 4, 5}));
+}
+
 TEST(NnOps, ConvWithMismatchedChannelsIsExplained) {
   OnnxBuilder b = conv_model("Conv", 1, Tensor::from_floats({1, 2, 1, 1}, {1, 1}));
   try {

@@ -34,6 +34,14 @@ TEST(ShapeOps, FlattenSqueezeUnsqueezeShapes) {
   flat.input("x", {2, 3, 4}).output("y");
   attr(flat.node("Flatten", {"x"}, {"y"}), "axis", int64_t{2});
   EXPECT_EQ(run1(flat, iota({2, 3, 4})).shape, (Shape{6, 4}));
+  OnnxBuilder negative;  // axis -1 splits before the last axis; axis 3 (== rank) after it
+  negative.input("x", {2, 3, 4}).output("y");
+  attr(negative.node("Flatten", {"x"}, {"y"}), "axis", int64_t{-1});
+  EXPECT_EQ(run1(negative, iota({2, 3, 4})).shape, (Shape{6, 4}));
+  OnnxBuilder rank;
+  rank.input("x", {2, 3, 4}).output("y");
+  attr(rank.node("Flatten", {"x"}, {"y"}), "axis", int64_t{3});
+  EXPECT_EQ(run1(rank, iota({2, 3, 4})).shape, (Shape{24, 1}));
 
   OnnxBuilder sq11(11);  // axes as an attribute
   sq11.input("x", {1, 3, 1}).output("y");

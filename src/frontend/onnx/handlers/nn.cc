@@ -5,41 +5,75 @@
 namespace webdnn::onnx_frontend {
 namespace {
 
-// kernel_shape, strides, dilations and explicit pads [top,left,bottom,right] of a 2-D window,
+// A 1-D or 2-D window: kernel_shape, strides, dilations, and explicit pads (begins, then ends)
 // with auto_pad resolved against the input's spatial size.
-Json window_params(NodeContext& ctx, const ir::Variable* x, std::vector<int64_t> kernel) {
-  WEBDNN_CHECK(x->rank() == 4, "input '", x->name, "' is ", shape_to_string(x->shape),
-               "; only 2-D windows over NCHW tensors are supported");
-  if (ctx.has("kernel_shape")) kernel = ctx.attr_ints("kernel_shape");
-  WEBDNN_CHECK(kernel.size() == 2, "kernel_shape ", shape_to_string(kernel), " is not 2-D");
-  auto strides = ctx.attr_ints("strides", {1, 1});
-  auto dilations = ctx.attr_ints("dilations", {1, 1});
-  auto pads = ctx.attr_ints("pads", {0, 0, 0, 0});
+struct Window {
+  std::vector<int64_t> kernel, strides, dilations, pads;
+};
+
+int spatial_rank(const ir::Variable* x) {
+  WEBDNN_CHECK(x->rank() == 3 || x->rank() == 4, "input '", x->name, "' is ", shape_to_string(x->shape),
+               "; only 1-D and 2-D windows over NCL / NCHW tensors are supported");
+  return x->rank() - 2;
+}
+
+Window read_window(NodeContext& ctx, const ir::Variable* x, std::vector<int64_t> kernel) {
+  size_t n = static_cast<size_t>(spatial_rank(x));
+  Window w;
+  w.kernel = ctx.has("kernel_shape") ? ctx.attr_ints("kernel_shape") : kernel;
+  WEBDNN_CHECK(w.kernel.size() == n, "kernel_shape ", shape_to_string(w.kernel), " does not match input ",
+               shape_to_string(x->shape));
+  w.strides = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
+  w.dilations = ctx.attr_ints("dilations", std::vector<int64_t>(n, 1));
+  w.pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
   std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-    for (int d = 0; d < 2; d++) {
+    for (size_t d = 0; d < n; d++) {
       int64_t in = x->shape[2 + d];
-      int64_t out = (in + strides[d] - 1) / strides[d];
-      int64_t total = std::max<int64_t>(0, (out - 1) * strides[d] + (kernel[d] - 1) * dilations[d] + 1 - in);
+      int64_t out = (in + w.strides[d] - 1) / w.strides[d];
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[d] + (w.kernel[d] - 1) * w.dilations[d] + 1 - in);
       int64_t small = total / 2, large = total - small;
-      pads[d] = auto_pad == "SAME_UPPER" ? small : large;
-      pads[d + 2] = auto_pad == "SAME_UPPER" ? large : small;
+      w.pads[d] = auto_pad == "SAME_UPPER" ? small : large;
+      w.pads[d + n] = auto_pad == "SAME_UPPER" ? large : small;
     }
   } else if (auto_pad == "VALID") {
-    pads = {0, 0, 0, 0};
+    w.pads.assign(2 * n, 0);
   } else {
     WEBDNN_CHECK(auto_pad == "NOTSET", "unknown auto_pad '", auto_pad, "'");
   }
-  return {{"kernel_shape", kernel}, {"strides", strides}, {"pads", pads}, {"dilations", dilations}};
+  return w;
+}
+
+// The IR works on 2-D windows: a 1-D one becomes 2-D with a height of 1.
+Json window_params(Window w) {
+  if (w.kernel.size() == 1) {
+    w.kernel.insert(w.kernel.begin(), 1);
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
+  return {{"kernel_shape", w.kernel}, {"strides", w.strides}, {"pads", w.pads}, {"dilations", w.dilations}};
+}
+
+// [N,C,L] -> [N,C,1,L] (and a weight [M,C,k] -> [M,C,1,k]); 4-D tensors pass through.
+ir::Variable* lift(NodeContext& ctx, ir::Variable* v) {
+  if (v->rank() != 3) return v;
+  return ctx.add("Reshape", {{"shape", Shape{v->shape[0], v->shape[1], 1, v->shape[2]}}}, {v});
+}
+
+// Binds the node's output, undoing lift() when the input was 1-D.
+void set_windowed_output(NodeContext& ctx, const ir::Variable* x, ir::Variable* y) {
+  if (x->rank() == 3) y = ctx.add("Reshape", {{"shape", Shape{y->shape[0], y->shape[1], y->shape[3]}}}, {y});
+  ctx.set_output(0, y);
 }
 
 void pool(NodeContext& ctx, const char* type) {
   ir::Variable* x = ctx.required_input(0);
-  Json p = window_params(ctx, x, {});
+  Json p = window_params(read_window(ctx, x, {}));
   p["ceil_mode"] = ctx.attr_int("ceil_mode", 0);
   if (std::string(type) == "AveragePool") p["count_include_pad"] = ctx.attr_int("count_include_pad", 0);
   WEBDNN_CHECK(ctx.num_outputs() < 2 || ctx.node().output(1).empty(), "the Indices output of MaxPool is not supported");
-  ctx.set_output(0, ctx.add(type, p, {x}));
+  set_windowed_output(ctx, x, ctx.add(type, p, {lift(ctx, x)}));
 }
 
 void global_pool(NodeContext& ctx, const char* reduce) {
@@ -55,47 +89,53 @@ void global_pool(NodeContext& ctx, const char* reduce) {
 WEBDNN_ONNX_HANDLER(Conv) {
   ir::Variable* x = ctx.required_input(0);
   ir::Variable* w = ctx.required_input(1);
-  WEBDNN_CHECK(w->rank() == 4, "weight '", w->name, "' is ", shape_to_string(w->shape), "; only 2-D Conv is supported");
-  Json p = window_params(ctx, x, {w->shape[2], w->shape[3]});
+  WEBDNN_CHECK(w->rank() == x->rank(), "weight '", w->name, "' is ", shape_to_string(w->shape), " for input ",
+               shape_to_string(x->shape));
+  std::vector<int64_t> kernel(w->shape.begin() + 2, w->shape.end());
+  Json p = window_params(read_window(ctx, x, kernel));
   p["group"] = ctx.attr_int("group", 1);
-  std::vector<ir::Variable*> inputs = {x, w};
+  std::vector<ir::Variable*> inputs = {lift(ctx, x), lift(ctx, w)};
   if (ir::Variable* b = ctx.input(2)) inputs.push_back(b);
-  ctx.set_output(0, ctx.add("Conv", p, inputs));
+  set_windowed_output(ctx, x, ctx.add("Conv", p, inputs));
 }
 
 WEBDNN_ONNX_HANDLER(ConvTranspose) {
   ir::Variable* x = ctx.required_input(0);
   ir::Variable* w = ctx.required_input(1);
-  WEBDNN_CHECK(w->rank() == 4, "weight '", w->name, "' is ", shape_to_string(w->shape),
-               "; only 2-D ConvTranspose is supported");
-  std::vector<int64_t> kernel = ctx.attr_ints("kernel_shape", {w->shape[2], w->shape[3]});
-  auto strides = ctx.attr_ints("strides", {1, 1});
-  auto dilations = ctx.attr_ints("dilations", {1, 1});
-  auto output_padding = ctx.attr_ints("output_padding", {0, 0});
-  auto pads = ctx.attr_ints("pads", {0, 0, 0, 0});
+  WEBDNN_CHECK(w->rank() == x->rank(), "weight '", w->name, "' is ", shape_to_string(w->shape), " for input ",
+               shape_to_string(x->shape));
+  size_t n = static_cast<size_t>(spatial_rank(x));
+  std::vector<int64_t> kernel = ctx.attr_ints("kernel_shape", std::vector<int64_t>(w->shape.begin() + 2, w->shape.end()));
+  Window win;
+  win.kernel = kernel;
+  win.strides = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
+  win.dilations = ctx.attr_ints("dilations", std::vector<int64_t>(n, 1));
+  win.pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+  auto output_padding = ctx.attr_ints("output_padding", std::vector<int64_t>(n, 0));
   std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
-  int64_t group = ctx.attr_int("group", 1);
   std::vector<int64_t> output_shape = ctx.attr_ints("output_shape");
-  if (output_shape.size() > 2) output_shape.erase(output_shape.begin(), output_shape.end() - 2);
+  if (output_shape.size() > n) output_shape.erase(output_shape.begin(), output_shape.end() - static_cast<long>(n));
   if (!output_shape.empty() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     // Pads follow from the requested output size (the spec's formula for output_shape / SAME).
-    for (int d = 0; d < 2; d++) {
+    for (size_t d = 0; d < n; d++) {
       int64_t in = x->shape[2 + d];
-      int64_t out = output_shape.empty() ? in * strides[d] : output_shape[d];
-      int64_t total = strides[d] * (in - 1) + output_padding[d] + (kernel[d] - 1) * dilations[d] + 1 - out;
+      int64_t out = output_shape.empty() ? in * win.strides[d] : output_shape[d];
+      int64_t total = win.strides[d] * (in - 1) + output_padding[d] + (kernel[d] - 1) * win.dilations[d] + 1 - out;
       total = std::max<int64_t>(total, 0);
       bool lower = auto_pad == "SAME_LOWER";
-      pads[d] = lower ? total - total / 2 : total / 2;
-      pads[d + 2] = total - pads[d];
+      win.pads[d] = lower ? total - total / 2 : total / 2;
+      win.pads[d + n] = total - win.pads[d];
     }
   } else if (auto_pad == "VALID") {
-    pads = {0, 0, 0, 0};
+    win.pads.assign(2 * n, 0);
   }
-  Json p = {{"kernel_shape", kernel}, {"strides", strides},  {"pads", pads},
-            {"dilations", dilations},  {"group", group},     {"output_padding", output_padding}};
-  std::vector<ir::Variable*> inputs = {x, w};
+  Json p = window_params(win);
+  if (n == 1) output_padding.insert(output_padding.begin(), 0);
+  p["group"] = ctx.attr_int("group", 1);
+  p["output_padding"] = output_padding;
+  std::vector<ir::Variable*> inputs = {lift(ctx, x), lift(ctx, w)};
   if (ir::Variable* b = ctx.input(2)) inputs.push_back(b);
-  ctx.set_output(0, ctx.add("ConvTranspose", p, inputs));
+  set_windowed_output(ctx, x, ctx.add("ConvTranspose", p, inputs));
 }
 
 WEBDNN_ONNX_HANDLER(MaxPool) { pool(ctx, "MaxPool"); }

@@ -52,7 +52,9 @@ WEBDNN_ONNX_HANDLER(Reshape) {
 
 WEBDNN_ONNX_HANDLER(Flatten) {
   ir::Variable* x = ctx.required_input(0);
-  int axis = normalize_axis(ctx.attr_int("axis", 1), x->rank() + 1);
+  // axis may equal the rank (everything in the outer part), but a negative one counts from rank.
+  int64_t a = ctx.attr_int("axis", 1);
+  int axis = a < 0 ? normalize_axis(a, x->rank()) : normalize_axis(a, x->rank() + 1);
   int64_t outer = 1;
   for (int i = 0; i < axis; i++) outer *= x->shape[i];
   reshape_to(ctx, x, {outer, outer ? x->size() / outer : 0});
