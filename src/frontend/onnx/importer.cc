@@ -1,5 +1,6 @@
 #include "src/frontend/onnx/importer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -92,10 +93,13 @@ Shape input_shape(const onnx::ValueInfoProto& info, const ImportOptions& options
   return shape;
 }
 
-// Gives `v` the name `name`, moving any other holder of that name aside.
+// Gives `v` the name `name`, moving any other holder of that name aside, except a graph input:
+// a model may name an output after an input, and both names are what its user knows.
 void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
   if (v->name == name) return;
-  if (ir::Variable* other = graph.find_variable(name)) other->name = graph.unique_name(name + "_renamed");
+  ir::Variable* other = graph.find_variable(name);
+  if (other && std::find(graph.inputs.begin(), graph.inputs.end(), other) == graph.inputs.end())
+    other->name = graph.unique_name(name + "_renamed");
   v->name = name;
 }
 
