@@ -9,12 +9,13 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev nlohmann-json3-dev libzstd-dev zstd
   googletest libgtest-dev
   python3-onnx python3-numpy
-  nodejs npm
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (the base image has its own); only install it if absent.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo=""
