@@ -7,6 +7,7 @@
 
 #include "src/emit/weights.h"
 #include "src/ir/graph.h"
+#include "src/optimizer/rule.h"
 #include "webdnn/json.h"
 
 namespace webdnn::backends {
@@ -15,10 +16,12 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
-  // Backend-specific rewrites of an already optimized graph (layouts, splitting, kernels).
-  virtual void lower(ir::Graph& graph) { (void)graph; }
-  // The backend's part of the descriptor; constant data goes into `weights`.
-  virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights) = 0;
+  // The backend's own rule groups (layout selection, splitting...), run on its copy of the graph
+  // after the shared groups.
+  virtual std::vector<optimizer::RuleGroup> rule_groups() { return {}; }
+  // The backend's part of the descriptor; constant data goes into `weights`, and figures worth
+  // reporting (kernels, memory plan) into `report`.
+  virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) = 0;
 };
 
 std::unique_ptr<Backend> make_backend(const std::string& name);  // nullptr when unknown

@@ -3,16 +3,42 @@
 #include "backends/backend.h"
 #include "src/emit/variable_table.h"
 #include "src/ops/schema.h"
+#include "src/optimizer/layout.h"
 #include "src/optimizer/memory_plan.h"
 
 namespace webdnn::backends {
 namespace {
 
+const optimizer::Order kNHWC = {0, 2, 3, 1};
+
+// Convolutions and pools work on channels-last images, where the channels of one pixel are
+// contiguous; Reshape wants row-major so that it stays a copy-free reinterpretation.
+optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
+  optimizer::LayoutRequest r;
+  if (op.type == "Conv" || op.type == "MaxPool" || op.type == "AveragePool") {
+    r.inputs = {kNHWC};
+    r.outputs = {kNHWC};
+  } else if (op.type == "Reshape") {
+    r.inputs = {optimizer::row_major(op.inputs[0]->rank())};
+    r.outputs = {optimizer::row_major(op.outputs[0]->rank())};
+  }
+  return r;
+}
+
 class WasmBackend : public Backend {
  public:
   std::string name() const override { return "wasm"; }
 
-  Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights) override {
+  std::vector<optimizer::RuleGroup> rule_groups() override {
+    optimizer::RuleGroup g;
+    g.name = "wasm";
+    g.passes.push_back(optimizer::layout_selection(wasm_layouts));
+    std::vector<optimizer::RuleGroup> groups;
+    groups.push_back(std::move(g));
+    return groups;
+  }
+
+  Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) override {
     std::vector<ir::Operator*> schedule = graph.topological_order();
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule);
     emit::VariableTable table(plan, weights);
@@ -26,6 +52,10 @@ class WasmBackend : public Backend {
       k["outputs"] = outs;
       kernels.push_back(k);
     }
+    report["kernels"] = kernels.size();
+    report["arena_bytes"] = plan.arena_bytes;
+    report["naive_bytes"] = plan.naive_bytes;
+    report["lower_bound_bytes"] = plan.lower_bound_bytes;
     Json inputs = emit::io_list(graph.inputs, table);
     Json outputs = emit::io_list(graph.outputs, table);
     return {{"memory", {{"arena_bytes", plan.arena_bytes}, {"alignment", 64}}},

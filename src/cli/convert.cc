@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 #include "backends/backend.h"
 #include "src/emit/output_dir.h"
 #include "src/frontend/onnx/importer.h"
+#include "src/optimizer/groups.h"
 #include "webdnn/error.h"
 
 namespace webdnn::cli {
@@ -17,9 +20,34 @@ Json describe_ports(const std::vector<ir::Variable*>& vars) {
   return list;
 }
 
+Json group_report(const optimizer::GroupReport& r) {
+  return {{"group", r.group}, {"operators_before", r.operators_before}, {"operators_after", r.operators_after},
+          {"rewrites", r.applied}};
+}
+
+std::string mib(int64_t bytes) {
+  std::ostringstream s;
+  s.precision(1);
+  s << std::fixed << bytes / 1048576.0 << " MiB";
+  return s.str();
+}
+
 }  // namespace
 
-void convert(const ConvertOptions& options) {
+std::vector<std::string> rule_names() {
+  std::set<std::string> names;
+  auto add = [&](const optimizer::RuleGroup& g) {
+    for (const auto& r : g.rules) names.insert(r->name());
+    for (const auto& p : g.passes) names.insert(p->name());
+  };
+  add(optimizer::general_group());
+  add(optimizer::fusion_group());
+  for (const std::string& b : backends::backend_names())
+    for (const auto& g : backends::make_backend(b)->rule_groups()) add(g);
+  return {names.begin(), names.end()};
+}
+
+Json convert(const ConvertOptions& options) {
   auto progress = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
@@ -34,6 +62,10 @@ void convert(const ConvertOptions& options) {
     targets.push_back(std::move(b));
   }
   WEBDNN_CHECK(!targets.empty() || options.output_dir.empty(), "no backend given");
+  std::vector<std::string> known_rules = rule_names();
+  for (const std::string& r : options.optimize.disabled)
+    WEBDNN_CHECK(std::find(known_rules.begin(), known_rules.end(), r) != known_rules.end(), "--disable-rule: no rule named '",
+                 r, "' (see webdnn-convert --list-rules)");
 
   auto start = std::chrono::steady_clock::now();
   progress("reading " + options.model);
@@ -41,9 +73,13 @@ void convert(const ConvertOptions& options) {
   import_options.input_shapes = options.input_shapes;
   import_options.progress = options.progress;
   std::unique_ptr<ir::Graph> graph = onnx_frontend::import_file(options.model, import_options);
-  progress("imported " + std::to_string(graph->num_operators()) + " operators");
+  size_t imported = graph->num_operators();
+  progress("imported " + std::to_string(imported) + " operators; optimizing");
+  Json shared = Json::array();
+  for (const optimizer::RuleGroup& group : {optimizer::general_group(), optimizer::fusion_group()})
+    shared.push_back(group_report(optimizer::run_group(*graph, group, options.optimize)));
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
-  if (options.output_dir.empty()) return;
+  if (options.output_dir.empty()) return Json::object();
 
   emit::ModelInfo info;
   info.source = std::filesystem::path(options.model).filename().string();
@@ -52,17 +88,46 @@ void convert(const ConvertOptions& options) {
   std::vector<emit::BackendOutput> outputs;
   for (auto& backend : targets) {
     progress("generating the " + backend->name() + " descriptor");
-    emit::WeightsBuilder weights;
-    backend->lower(*graph);
+    std::unique_ptr<ir::Graph> g = graph->clone();
     emit::BackendOutput out;
     out.backend = backend->name();
-    out.descriptor = backend->emit(*graph, weights);
+    out.report = {{"operators_imported", imported}, {"groups", shared}};
+    for (const optimizer::RuleGroup& group : backend->rule_groups())
+      out.report["groups"].push_back(group_report(optimizer::run_group(*g, group, options.optimize)));
+    emit::WeightsBuilder weights;
+    out.descriptor = backend->emit(*g, weights, out.report);
     out.weights = weights.take();
     outputs.push_back(std::move(out));
   }
-  emit::write_output_directory(options.output_dir, info, std::move(outputs), options.progress);
+  Json report = emit::write_output_directory(options.output_dir, info, std::move(outputs), options.progress);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress("wrote " + options.output_dir + " in " + std::to_string(seconds).substr(0, 4) + " s");
+  return report;
+}
+
+std::string format_report(const Json& report) {
+  std::ostringstream s;
+  s << "report for " << report.value("model", "") << "\n";
+  for (const Json& b : report.at("backends")) {
+    s << "backend " << b.at("backend").get<std::string>() << "\n  operators: " << b.at("operators_imported").get<int64_t>()
+      << " imported";
+    for (const Json& g : b.at("groups")) s << " -> " << g.at("operators_after").get<int64_t>() << " after " << g.at("group").get<std::string>();
+    s << "\n";
+    for (const Json& g : b.at("groups")) {
+      if (g.at("rewrites").empty()) continue;
+      s << "  " << g.at("group").get<std::string>() << ":";
+      for (auto& [rule, n] : g.at("rewrites").items()) s << " " << rule << " x" << n.get<int>();
+      s << "\n";
+    }
+    int64_t arena = b.value("arena_bytes", int64_t{0}), bound = b.value("lower_bound_bytes", int64_t{0});
+    s << "  kernels emitted: " << b.value("kernels", 0) << "\n";
+    s << "  arena: " << mib(arena) << " planned, " << mib(b.value("naive_bytes", int64_t{0})) << " for every intermediate apart, "
+      << mib(bound) << " alive at once at most";
+    if (bound > 0) s << " (planned / lower bound = " << std::to_string(static_cast<double>(arena) / bound).substr(0, 4) << ")";
+    s << "\n  weights: " << mib(b.at("weight_bytes").get<int64_t>()) << " raw, "
+      << mib(b.at("compressed_weight_bytes").get<int64_t>()) << " compressed\n";
+  }
+  return s.str();
 }
 
 }  // namespace webdnn::cli

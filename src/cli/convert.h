@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "src/optimizer/rule.h"
+#include "webdnn/json.h"
 #include "webdnn/shape.h"
 
 namespace webdnn::cli {
@@ -14,12 +16,21 @@ struct ConvertOptions {
   std::string output_dir;  // empty: convert without writing (for --dump-ir)
   std::vector<std::string> backends;
   std::map<std::string, Shape> input_shapes;
+  optimizer::OptimizeOptions optimize;
   bool dump_ir = false;
   std::function<void(const std::string&)> progress;
   std::function<void(const std::string&)> print;  // where --dump-ir goes
 };
 
-// Throws webdnn::Error; the output directory is untouched on failure.
-void convert(const ConvertOptions& options);
+// Throws webdnn::Error; the output directory is untouched on failure. Returns the report
+// (also written as report.json): per backend, operators after each rule group, kernels, memory
+// plan and weight sizes.
+Json convert(const ConvertOptions& options);
+
+// Every rule and pass name, of the shared groups and of every backend.
+std::vector<std::string> rule_names();
+
+// The report as a few readable lines per backend.
+std::string format_report(const Json& report);
 
 }  // namespace webdnn::cli

@@ -19,7 +19,14 @@ options:
   --backend LIST             comma-separated backends to emit (default: wasm);
                              available: wasm
   --input-shape NAME=D,D,... shape of an input with free dimensions (repeatable)
-  --dump-ir                  print the imported graph; without -o nothing is written
+  --optimize LEVEL           1 (default): run the optimizer's rules; 0: none of them
+  --disable-rule NAME[,...]  switch off single rules or passes (repeatable; see --list-rules)
+  --list-rules               print the names of every rule and pass, then exit
+  --report                   print what each rule group did, the kernels, the memory plan and
+                             the weight sizes (always written to OUT_DIR/report.json)
+  --validate                 check the graph after every rewrite (always on in debug builds)
+  --dump-ir                  print the graph after the shared rule groups (as imported with
+                             --optimize 0); without -o nothing is written
   -h, --help                 show this help
   --version                  show the version
 
@@ -57,6 +64,7 @@ void parse_input_shape(const std::string& arg, std::map<std::string, webdnn::Sha
 int main(int argc, char** argv) {
   webdnn::cli::ConvertOptions options;
   options.backends = {"wasm"};
+  bool report = false;
   auto value = [&](int& i) -> std::string {
     if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
     return argv[++i];
@@ -77,6 +85,19 @@ int main(int argc, char** argv) {
       parse_input_shape(value(i), options.input_shapes);
     } else if (a == "--dump-ir") {
       options.dump_ir = true;
+    } else if (a == "--optimize") {
+      std::string v = value(i);
+      if (v != "0" && v != "1") usage_error("--optimize takes 0 or 1, not '" + v + "'");
+      options.optimize.level = std::stoi(v);
+    } else if (a == "--disable-rule") {
+      for (const std::string& r : split(value(i), ',')) options.optimize.disabled.insert(r);
+    } else if (a == "--list-rules") {
+      for (const std::string& r : webdnn::cli::rule_names()) std::cout << r << "\n";
+      return 0;
+    } else if (a == "--report") {
+      report = true;
+    } else if (a == "--validate") {
+      options.optimize.validate = true;
     } else if (!a.empty() && a[0] == '-') {
       usage_error("unknown option '" + a + "'");
     } else if (options.model.empty()) {
@@ -90,7 +111,8 @@ int main(int argc, char** argv) {
   options.progress = [](const std::string& line) { std::cerr << "webdnn-convert: " << line << std::endl; };
   options.print = [](const std::string& text) { std::cout << text << std::flush; };
   try {
-    webdnn::cli::convert(options);
+    webdnn::Json result = webdnn::cli::convert(options);
+    if (report && result.contains("backends")) std::cout << webdnn::cli::format_report(result);
   } catch (const std::exception& e) {
     std::cerr << "webdnn-convert: error: " << e.what() << std::endl;
     return 1;

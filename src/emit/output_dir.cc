@@ -41,7 +41,7 @@ void write_json(const fs::path& path, const Json& j) {
 
 }  // namespace
 
-void write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
+Json write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
                             const std::function<void(const std::string&)>& progress) {
   fs::path target = fs::absolute(dir).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();
@@ -63,6 +63,7 @@ void write_output_directory(const std::string& dir, const ModelInfo& model, std:
                      {"inputs", model.inputs},
                      {"outputs", model.outputs},
                      {"backends", Json::array()}};
+    Json report = {{"model", model.source}, {"backends", Json::array()}};
     for (BackendOutput& b : backends) {
       std::string weights_file = "weights-" + b.backend + ".bin.zst";
       std::string descriptor_file = "graph-" + b.backend + ".json";
@@ -83,15 +84,22 @@ void write_output_directory(const std::string& dir, const ModelInfo& model, std:
       manifest["backends"].push_back({{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}});
       files.push_back(weights_file);
       files.push_back(descriptor_file);
+      b.report["backend"] = b.backend;
+      b.report["weight_bytes"] = b.weights.size();
+      b.report["compressed_weight_bytes"] = packed.size();
+      report["backends"].push_back(b.report);
     }
+    write_json(tmp / "report.json", report);
+    files.push_back("report.json");
     write_json(tmp / "manifest.json", manifest);
     files.push_back("manifest.json");  // last, so a reader never sees a manifest before its files
     if (!fs::exists(target)) {
       fs::rename(tmp, target);
-      return;
+      return report;
     }
     for (const std::string& f : files) fs::rename(tmp / f, target / f);
     fs::remove_all(tmp);
+    return report;
   } catch (...) {
     fs::remove_all(tmp, ec);
     throw;

@@ -14,6 +14,7 @@ struct BackendOutput {
   std::string backend;
   Json descriptor;               // the backend's descriptor, without the weights entry
   std::vector<uint8_t> weights;  // uncompressed blob
+  Json report;                   // what the conversion did for this backend; weight sizes are added
 };
 
 struct ModelInfo {
@@ -24,7 +25,8 @@ struct ModelInfo {
 // Descriptor format version written and read by this build.
 constexpr int kFormatVersion = 1;
 
-void write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
+// Writes everything, report.json included; returns that report ({"model", "backends": [...]}).
+Json write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
                             const std::function<void(const std::string&)>& progress);
 
 }  // namespace webdnn::emit

@@ -1,7 +1,8 @@
 // Windowed operators over NCHW tensors: Conv, ConvTranspose, MaxPool, AveragePool (2-D).
 // Parameters: kernel_shape [kh,kw], strides [sh,sw], pads [top,left,bottom,right],
 // dilations [dh,dw]; Conv/ConvTranspose add group (and output_padding), pools add ceil_mode and
-// count_include_pad. The frontend resolves auto_pad into explicit pads.
+// count_include_pad. The frontend resolves auto_pad into explicit pads. Conv and ConvTranspose may
+// carry an epilogue (see Traits::epilogue_inputs) whose extra inputs follow the bias.
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -60,6 +61,7 @@ void infer_conv(ir::Operator& op) {
     out[2 + d] = window_output(x->shape[2 + d], win.kernel[d], win.strides[d], win.pads[d], win.pads[d + 2],
                                win.dilations[d], false);
   set_nchw(op, out);
+  check_epilogue(op, 3);
 }
 
 void infer_conv_transpose(ir::Operator& op) {
@@ -81,6 +83,7 @@ void infer_conv_transpose(ir::Operator& op) {
     out[2 + d] = win.strides[d] * (x->shape[2 + d] - 1) + output_padding[d] +
                  (win.kernel[d] - 1) * win.dilations[d] + 1 - win.pads[d] - win.pads[d + 2];
   set_nchw(op, out);
+  check_epilogue(op, 3);
 }
 
 void infer_pool(ir::Operator& op) {
@@ -95,27 +98,51 @@ void infer_pool(ir::Operator& op) {
   set_nchw(op, out);
 }
 
-Traits batch_and_channel_tensorwise(const ir::Operator&) {
+Traits pool_traits(const ir::Operator&) {
   Traits t;
   t.tensorwise = {0, 1};
   return t;
 }
 
-OpSchema make(const char* type, int min_in, int max_in, void (*infer_fn)(ir::Operator&)) {
+// Conv and ConvTranspose: pieces along N need the whole weight; pieces along output channels
+// need only their slice of it (ConvTranspose only without groups, whose weight is [C,M/group,..]).
+Traits conv_traits(const ir::Operator& op, int weight_channel_axis) {
+  Traits t;
+  t.tensorwise = {0};
+  t.epilogue_inputs = 3;
+  std::vector<int> by_batch = {0, -1, -1}, by_channel = {-1, weight_channel_axis, 0};
+  for (size_t i = 3; i < op.inputs.size(); i++) {
+    by_batch.push_back(aligned_axis(*op.inputs[i], *op.outputs[0], 0));
+    by_channel.push_back(aligned_axis(*op.inputs[i], *op.outputs[0], 1));
+  }
+  by_batch.resize(std::max<size_t>(op.inputs.size(), 2));
+  t.split_inputs[0] = by_batch;
+  if (weight_channel_axis == 0 || op.params.value("group", 1) == 1) {
+    t.tensorwise.push_back(1);
+    by_channel.resize(std::max<size_t>(op.inputs.size(), 2));
+    t.split_inputs[1] = by_channel;
+    t.channel_affine = {1, 1, weight_channel_axis, 2};
+  }
+  return t;
+}
+
+OpSchema make(const char* type, int min_in, int max_in, void (*infer_fn)(ir::Operator&),
+              std::function<Traits(const ir::Operator&)> traits) {
   OpSchema s;
   s.type = type;
   s.min_inputs = min_in;
   s.max_inputs = max_in;
   s.infer = infer_fn;
-  s.traits = batch_and_channel_tensorwise;
+  s.traits = std::move(traits);
   s.kernel = type;
   return s;
 }
 
-WEBDNN_REGISTER_OP(make("Conv", 2, 3, infer_conv));
-WEBDNN_REGISTER_OP(make("ConvTranspose", 2, 3, infer_conv_transpose));
-WEBDNN_REGISTER_OP(make("MaxPool", 1, 1, infer_pool));
-WEBDNN_REGISTER_OP(make("AveragePool", 1, 1, infer_pool));
+WEBDNN_REGISTER_OP(make("Conv", 2, -1, infer_conv, [](const ir::Operator& op) { return conv_traits(op, 0); }));
+WEBDNN_REGISTER_OP(make("ConvTranspose", 2, -1, infer_conv_transpose,
+                        [](const ir::Operator& op) { return conv_traits(op, 1); }));
+WEBDNN_REGISTER_OP(make("MaxPool", 1, 1, infer_pool, pool_traits));
+WEBDNN_REGISTER_OP(make("AveragePool", 1, 1, infer_pool, pool_traits));
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -70,7 +70,14 @@ struct Def {
 std::vector<Def> definitions() {
   std::vector<Def> defs = {
       {"Identity", 1, 1, false, false, OutType::SameAsFirst, identity()},
-      {"Cast", 1, 1, false, false, OutType::Param, identity()},
+      {"Cast", 1, 1, false, false, OutType::Param,
+       [](const ir::Operator& op) {
+         // To bool the value becomes 0 or 1 in the expression too, so that it survives fusion.
+         Expr e;
+         int x = e.input(0);
+         if (op.params.value("to", std::string()) == "bool") e.unary(ExprOp::Not, e.unary(ExprOp::Not, x));
+         return e;
+       }},
       {"Expand", 1, 1, false, false, OutType::SameAsFirst, identity()},
       {"Abs", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Abs)},
       {"Neg", 1, 1, false, false, OutType::SameAsFirst, unary(ExprOp::Neg)},
@@ -220,8 +227,40 @@ DType output_dtype(const Def& def, const ir::Operator& op) {
   return DType::Float32;
 }
 
+// The input that the output equals, if any: with the other inputs (constants, each holding one
+// value throughout) plugged in, the expression must give back that input for every probe.
+int identity_input(const Def& def, const ir::Operator& op) {
+  const ir::Variable* out = op.outputs[0];
+  std::vector<double> args(op.inputs.size());
+  int candidate = -1;
+  for (size_t i = 0; i < op.inputs.size(); i++) {
+    const ir::Variable* in = op.inputs[i];
+    if (in->is_constant() && in->size() > 0) {
+      args[i] = in->data->as_double(0);
+      for (int64_t k = 1; k < in->size(); k++)
+        if (in->data->as_double(k) != args[i]) return -1;
+    } else if (candidate < 0) {
+      candidate = static_cast<int>(i);
+    } else {
+      return -1;  // two varying inputs
+    }
+  }
+  if (candidate < 0 || op.inputs[candidate]->shape != out->shape || op.inputs[candidate]->dtype != out->dtype)
+    return -1;
+  Expr e = def.expr(op);
+  const double probes[] = {-1e4, -7.5, -1, -0.3, 0, 0.3, 1, 2.5, 1e4};
+  bool boolean = out->dtype == DType::Bool;
+  for (double p : probes) {
+    if (boolean && p != 0 && p != 1) continue;
+    args[candidate] = p;
+    if (e.evaluate(args.data(), is_integer(out->dtype) && !boolean) != p) return -1;
+  }
+  return candidate;
+}
+
 Traits elementwise_traits(const Def& def, const ir::Operator& op) {
   Traits t;
+  t.identity = identity_input(def, op);
   t.elementwise = true;
   t.commutative = def.commutative;
   t.associative = def.associative;

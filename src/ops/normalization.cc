@@ -115,6 +115,8 @@ OpSchema batch_norm() {
     Traits t;
     t.tensorwise = all_axes_but(op.outputs[0]->rank(), -1);
     t.inplace = {{0, 0}};
+    for (int a : t.tensorwise) t.split_inputs[a] = std::vector<int>(5, a == 1 ? 0 : -1);  // [C] statistics
+    for (int a : t.tensorwise) t.split_inputs[a][0] = a;
     return t;
   });
 }
@@ -123,6 +125,8 @@ OpSchema instance_norm() {
   return make("InstanceNormalization", 3, 3, infer_instance_norm, [](const ir::Operator&) {
     Traits t;
     t.tensorwise = {0, 1};
+    t.split_inputs[0] = {0, -1, -1};
+    t.split_inputs[1] = {1, 0, 0};
     return t;
   });
 }

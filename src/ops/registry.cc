@@ -65,6 +65,34 @@ void copy_axes(const ir::Variable& from, ir::Variable& to) {
   if (from.shape.size() == to.shape.size()) to.axes = from.axes;
 }
 
+int aligned_axis(const ir::Variable& in, const ir::Variable& out, int axis) {
+  int a = axis - (out.rank() - in.rank());
+  if (a < 0 || (in.shape[a] == 1 && out.shape[axis] != 1)) return -1;
+  return a;
+}
+
+void check_epilogue(const ir::Operator& op, int first_extra) {
+  const ir::Variable* out = op.outputs[0];
+  if (!op.params.contains("epilogue")) {
+    WEBDNN_CHECK(static_cast<int>(op.inputs.size()) <= first_extra, "takes at most ", first_extra,
+                 " inputs without an epilogue");
+    return;
+  }
+  WEBDNN_CHECK(static_cast<int>(op.inputs.size()) >= first_extra, "an epilogue needs all ", first_extra,
+               " regular inputs present");
+  Expr e = Expr::from_json(op.params.at("epilogue"));
+  WEBDNN_CHECK(e.num_inputs() <= 1 + static_cast<int>(op.inputs.size()) - first_extra,
+               "the epilogue reads more inputs than the operator has");
+  for (size_t i = static_cast<size_t>(first_extra); i < op.inputs.size(); i++)
+    WEBDNN_CHECK(broadcast_shapes(op.inputs[i]->shape, out->shape) == out->shape, "epilogue input '",
+                 op.inputs[i]->name, "' ", shape_to_string(op.inputs[i]->shape), " does not broadcast to ",
+                 shape_to_string(out->shape));
+}
+
+size_t core_inputs(const ir::Operator& op, int first_extra) {
+  return op.params.contains("epilogue") ? static_cast<size_t>(first_extra) : op.inputs.size();
+}
+
 void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape) {
   ir::Variable* out = op.outputs.at(index);
   out->dtype = dtype;

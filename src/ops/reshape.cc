@@ -36,9 +36,10 @@ OpSchema reshape() {
   OpSchema s;
   s.type = "Reshape";
   s.infer = infer_reshape;
-  s.traits = [](const ir::Operator&) {
+  s.traits = [](const ir::Operator& op) {
     Traits t;
     t.inplace = {{0, 0}};  // row-major data is unchanged; only the shape is new
+    t.identity = op.inputs[0]->shape == op.outputs[0]->shape ? 0 : -1;
     return t;
   };
   s.kernel = "Reshape";
@@ -51,7 +52,14 @@ OpSchema transpose() {
   s.infer = infer_transpose;
   s.traits = [](const ir::Operator& op) {
     Traits t;
-    for (int a = 0; a < op.outputs[0]->rank(); a++) t.tensorwise.push_back(a);
+    std::vector<int64_t> perm = param_ints(op, "perm");
+    bool same = true;
+    for (int a = 0; a < op.outputs[0]->rank(); a++) {
+      t.tensorwise.push_back(a);
+      t.split_inputs[a] = {static_cast<int>(perm[a])};
+      same &= perm[a] == a;
+    }
+    t.identity = same ? 0 : -1;
     return t;
   };
   s.kernel = "Transpose";

@@ -56,6 +56,7 @@ OpSchema resize() {
     if (op.params.value("coordinate_transformation_mode", std::string()) == "tf_half_pixel_for_nn") return t;
     for (int a = 0; a < op.outputs[0]->rank(); a++)
       if (scales[a] == 1.0 && op.inputs[0]->shape[a] == op.outputs[0]->shape[a]) t.tensorwise.push_back(a);
+    t.identity = static_cast<int>(t.tensorwise.size()) == op.outputs[0]->rank() ? 0 : -1;
     return t;
   };
   s.kernel = "Resize";

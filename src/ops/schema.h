@@ -2,6 +2,7 @@
 // infers its outputs, which attributes rules may rely on, and which reference kernel computes it.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,19 @@ struct Traits {
   std::vector<std::pair<int, int>> inplace;
   // Logical output axes along which the operator can be split into independent pieces.
   std::vector<int> tensorwise;
+  // For a tensorwise output axis: the axis of each input that is cut along with it, or -1 when
+  // every piece needs that input whole. Axes not listed follow numpy broadcasting alignment.
+  std::map<int, std::vector<int>> split_inputs;
+  // Output 0 is this input, unchanged (given the constants the operator reads); -1 if none.
+  int identity = -1;
+  // Output 0 is linear along `output_axis` in the weight input: scaling output channel k is
+  // scaling slice k of `weight_input` along `weight_axis` (and of `bias_input`, -1 if none).
+  struct ChannelAffine {
+    int output_axis = -1, weight_input = -1, weight_axis = -1, bias_input = -1;
+  } channel_affine;
+  // The operator takes an "epilogue" parameter, an expression applied to each output element
+  // (x0 the element, x1... the inputs from this index on); -1 when it does not.
+  int epilogue_inputs = -1;
 };
 
 struct OpSchema {
@@ -61,5 +75,11 @@ std::vector<int64_t> param_ints(const ir::Operator& op, const char* key);
 // Axes labels for an output derived from an input with the same rank, or anonymous ones.
 void copy_axes(const ir::Variable& from, ir::Variable& to);
 void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape);
+// The axis of `in` aligned with `out`'s `axis` under numpy broadcasting, -1 if none or broadcast.
+int aligned_axis(const ir::Variable& in, const ir::Variable& out, int axis);
+// For operators with an epilogue: checks the extra inputs broadcast to the output.
+void check_epilogue(const ir::Operator& op, int first_extra);
+// Inputs before the epilogue's extra inputs (all of them when there is no epilogue).
+size_t core_inputs(const ir::Operator& op, int first_extra);
 
 }  // namespace webdnn::ops

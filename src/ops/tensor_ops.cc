@@ -116,6 +116,7 @@ Traits slice_traits(const ir::Operator& op) {
   auto starts = param_ints(op, "starts"), ends = param_ints(op, "ends"), steps = param_ints(op, "steps");
   for (int a = 0; a < x->rank(); a++)
     if (starts[a] == 0 && ends[a] == x->shape[a] && steps[a] == 1) t.tensorwise.push_back(a);
+  t.identity = static_cast<int>(t.tensorwise.size()) == x->rank() ? 0 : -1;  // every axis whole
   return t;
 }
 
@@ -175,6 +176,7 @@ Traits pad_traits(const ir::Operator& op) {
   int rank = op.inputs[0]->rank();
   for (int a = 0; a < rank; a++)
     if (pads[a] == 0 && pads[a + rank] == 0) t.tensorwise.push_back(a);
+  t.identity = static_cast<int>(t.tensorwise.size()) == rank ? 0 : -1;  // nothing padded
   return t;
 }
 
@@ -184,6 +186,7 @@ Traits tile_traits(const ir::Operator& op) {
   std::vector<int64_t> repeats = param_ints(op, "repeats");
   for (int a = 0; a < static_cast<int>(repeats.size()); a++)
     if (repeats[a] == 1) t.tensorwise.push_back(a);
+  t.identity = t.tensorwise.size() == repeats.size() ? 0 : -1;  // nothing repeated
   return t;
 }
 
@@ -203,6 +206,7 @@ OpSchema make(const char* type, int min_in, int max_in, int outs, void (*infer_f
 Traits all_but_own_axis(const ir::Operator& op) {
   Traits t;
   t.tensorwise = all_axes_but(op.inputs[0]->rank(), static_cast<int>(int_param(op, "axis")));
+  t.identity = op.inputs.size() == 1 && op.outputs.size() == 1 ? 0 : -1;  // one piece: joined or split, it is all
   return t;
 }
 

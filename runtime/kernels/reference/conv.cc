@@ -30,7 +30,7 @@ void conv(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
   int64_t Cg = C / group, Mg = M / group, K = Cg * win.kh * win.kw, P = OH * OW;
   std::vector<float> col(static_cast<size_t>(K * P));
   const float* wd = w.data<float>();
-  const float* bias = in.size() > 2 ? in[2].data<float>() : nullptr;
+  const float* bias = in.size() > 2 ? in[2].data<float>() : nullptr;  // with an epilogue, always there
   for (int64_t n = 0; n < N; n++) {
     for (int64_t g = 0; g < group; g++) {
       const float* xg = x.data<float>() + (n * C + g * Cg) * H * W;
@@ -61,6 +61,7 @@ void conv(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
       }
     }
   }
+  apply_epilogue(p, in, 3, y);
 }
 
 // ConvTranspose: every input pixel scatters its weighted kernel into the output.
@@ -94,6 +95,7 @@ void conv_transpose(const Json& p, const std::vector<Tensor>& in, std::vector<Te
                 }
               }
           }
+  apply_epilogue(p, in, 3, y);
 }
 
 template <bool kMax>

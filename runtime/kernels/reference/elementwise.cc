@@ -4,24 +4,21 @@
 #include "webdnn/expr.h"
 
 namespace webdnn::runtime::reference {
-namespace {
 
-void elementwise(const Json& params, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  Expr expr = Expr::from_json(params.at("expr"));
-  Tensor& y = out[0];
+void evaluate_expression(const Expr& expr, const std::vector<const Tensor*>& in, Tensor& y) {
   const Shape& shape = y.shape;
   size_t rank = shape.size();
   std::vector<Shape> strides;
-  for (const Tensor& t : in) {
-    WEBDNN_CHECK(t.shape.size() <= rank, "elementwise input of rank ", t.shape.size(), " for output rank ", rank);
-    strides.push_back(broadcast_strides(t.shape, contiguous_strides(t.shape), shape));
+  for (const Tensor* t : in) {
+    WEBDNN_CHECK(t->shape.size() <= rank, "elementwise input of rank ", t->shape.size(), " for output rank ", rank);
+    strides.push_back(broadcast_strides(t->shape, contiguous_strides(t->shape), shape));
   }
   bool integer = is_integer(y.dtype) && y.dtype != DType::Bool;
   std::vector<int64_t> index(rank, 0), offset(in.size(), 0);
   std::vector<double> args(in.size());
   int64_t n = y.size();
   for (int64_t i = 0; i < n; i++) {
-    for (size_t k = 0; k < in.size(); k++) args[k] = load(in[k].bytes.data(), in[k].dtype, offset[k]);
+    for (size_t k = 0; k < in.size(); k++) args[k] = load(in[k]->bytes.data(), in[k]->dtype, offset[k]);
     store(y.bytes.data(), y.dtype, i, expr.evaluate(args.data(), integer));
     // Advance the multi-index and every input's offset together.
     for (size_t d = rank; d-- > 0;) {
@@ -33,6 +30,22 @@ void elementwise(const Json& params, const std::vector<Tensor>& in, std::vector<
       index[d] = 0;
     }
   }
+}
+
+void apply_epilogue(const Json& params, const std::vector<Tensor>& in, size_t first_extra, Tensor& y) {
+  if (!params.contains("epilogue")) return;
+  Tensor value = y;
+  std::vector<const Tensor*> args = {&value};
+  for (size_t i = first_extra; i < in.size(); i++) args.push_back(&in[i]);
+  evaluate_expression(Expr::from_json(params.at("epilogue")), args, y);
+}
+
+namespace {
+
+void elementwise(const Json& params, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  std::vector<const Tensor*> args;
+  for (const Tensor& t : in) args.push_back(&t);
+  evaluate_expression(Expr::from_json(params.at("expr")), args, out[0]);
 }
 
 }  // namespace

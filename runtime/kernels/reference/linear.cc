@@ -20,7 +20,7 @@ void product(const float* a, int64_t sam, int64_t sak, const float* b, int64_t s
   }
 }
 
-void matmul(const Json&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void matmul(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   Shape a = in[0].shape, b = in[1].shape;
   if (a.size() == 1) a.insert(a.begin(), 1);
   if (b.size() == 1) b.push_back(1);
@@ -41,6 +41,7 @@ void matmul(const Json&, const std::vector<Tensor>& in, std::vector<Tensor>& out
     product(in[0].data<float>() + oa * M * K, K, 1, in[1].data<float>() + ob * K * N, N, 1, y + i * M * N, M, N, K);
     i++;
   });
+  apply_epilogue(p, in, 2, out[0]);
 }
 
 void gemm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
@@ -58,6 +59,7 @@ void gemm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
       float c = in.size() > 2 ? in[2].data<float>()[m * c_strides[0] + n * c_strides[1]] : 0.0f;
       y[m * N + n] = alpha * y[m * N + n] + beta * c;
     }
+  apply_epilogue(p, in, 3, out[0]);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "runtime/core/kernel.h"
 #include "webdnn/error.h"
+#include "webdnn/expr.h"
 #include "webdnn/tensor.h"
 
 namespace webdnn::runtime::reference {
@@ -37,6 +38,11 @@ void for_each_index(const Shape& shape, F&& f) {
     }
   }
 }
+
+// out[i] = expr(in[0][i], in[1][i], ...), the inputs broadcast to out's shape.
+void evaluate_expression(const Expr& expr, const std::vector<const Tensor*>& in, Tensor& out);
+// Applies params["epilogue"], if any, to y: x0 is y's element, x1... are in[first_extra...].
+void apply_epilogue(const Json& params, const std::vector<Tensor>& in, size_t first_extra, Tensor& y);
 
 inline std::vector<int64_t> ints(const Json& params, const char* key, std::vector<int64_t> fallback = {}) {
   return params.contains(key) ? params.at(key).get<std::vector<int64_t>>() : fallback;

@@ -1,0 +1,72 @@
+#include "src/optimizer/rewrite.h"
+
+#include <algorithm>
+
+#include "runtime/kernels/reference/reference.h"
+
+namespace webdnn::optimizer {
+
+bool is_graph_output(const ir::Graph& graph, const ir::Variable* v) {
+  return std::find(graph.outputs.begin(), graph.outputs.end(), v) != graph.outputs.end();
+}
+
+bool single_use(const ir::Graph& graph, const ir::Variable* v) {
+  if (v->consumers.empty() || is_graph_output(graph, v)) return false;
+  for (const ir::Operator* c : v->consumers)
+    if (c != v->consumers[0]) return false;
+  return true;
+}
+
+bool same_layout(const ir::Variable& a, const ir::Variable& b) {
+  if (a.shape != b.shape) return false;
+  Shape sa = a.strides(), sb = b.strides();
+  for (size_t i = 0; i < a.shape.size(); i++)
+    if (a.shape[i] > 1 && sa[i] != sb[i]) return false;
+  return true;
+}
+
+bool forward(ir::Graph& graph, ir::Variable* out, ir::Variable* replacement) {
+  if (is_graph_output(graph, out)) {
+    bool movable = replacement->producer && !is_graph_output(graph, replacement) &&
+                   replacement->dtype == out->dtype && same_layout(*replacement, *out);
+    if (!movable) return false;
+    std::replace(graph.outputs.begin(), graph.outputs.end(), out, replacement);
+    std::string name = out->name;
+    out->name = graph.unique_name(name + "_replaced");
+    replacement->name = name;
+  }
+  graph.replace_uses(out, replacement);
+  return true;
+}
+
+ir::Variable* add_constant(ir::Graph& graph, const std::string& base, Tensor data) {
+  return graph.add_constant(graph.unique_name(base), std::move(data));
+}
+
+ir::Operator* recreate(ir::Graph& graph, ir::Operator* op, const std::string& type, Json params,
+                       const std::vector<ir::Variable*>& inputs) {
+  std::vector<ir::Variable*> outputs = op->outputs;
+  std::string name = op->name;
+  graph.remove_operator(op);
+  return graph.add_operator(type, name, std::move(params), inputs, outputs);
+}
+
+Expr expression_of(const ir::Operator& op) { return ops::schema_of(op.type).expr(op); }
+
+std::optional<ExprOp> binary_form(const ir::Operator& op) {
+  if (!ops::traits_of(op).elementwise || op.inputs.size() != 2) return std::nullopt;
+  Expr e = expression_of(op);
+  if (e.nodes.size() != 3) return std::nullopt;
+  const ExprNode &a = e.nodes[0], &b = e.nodes[1], &r = e.nodes[2];
+  bool inputs_in_order = a.op == ExprOp::Input && a.value == 0 && b.op == ExprOp::Input && b.value == 1;
+  if (!inputs_in_order || expr_arity(r.op) != 2 || r.args[0] != 0 || r.args[1] != 1) return std::nullopt;
+  return r.op;
+}
+
+Tensor evaluate(const Expr& expr, const std::vector<const Tensor*>& inputs, DType dtype, const Shape& shape) {
+  Tensor out(dtype, shape);
+  runtime::reference::evaluate_expression(expr, inputs, out);
+  return out;
+}
+
+}  // namespace webdnn::optimizer

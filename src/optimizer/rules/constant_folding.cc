@@ -1,0 +1,44 @@
+// Matches: an operator whose inputs are all constants.
+// Rewrites: its outputs become constants computed now with the reference kernels.
+// Left alone: operators that would turn small constants into a much bigger one (Expand, Tile,
+// ConstantOfShape-like growth), which are cheaper to ship unexpanded.
+#include "src/ops/evaluate.h"
+#include "src/optimizer/rules/rules.h"
+
+namespace webdnn::optimizer::rules {
+namespace {
+
+class ConstantFolding : public Rule {
+ public:
+  const char* name() const override { return "constant_folding"; }
+
+  bool rewrite(ir::Graph& graph, ir::Operator* op) override {
+    if (op->inputs.empty()) return false;
+    int64_t in_bytes = 0, out_bytes = 0;
+    for (const ir::Variable* v : op->inputs) {
+      if (!v->is_constant()) return false;
+      in_bytes += v->bytes();
+    }
+    for (const ir::Variable* v : op->outputs) out_bytes += v->bytes();
+    if (out_bytes > std::max<int64_t>(1 << 20, 2 * in_bytes)) return false;
+    std::vector<Tensor> data;
+    std::vector<const Tensor*> args;
+    for (const ir::Variable* v : op->inputs) data.push_back(v->logical_data());
+    for (const Tensor& t : data) args.push_back(&t);
+    std::vector<Tensor> results = ops::evaluate(*op, args);
+    std::vector<ir::Variable*> outputs = op->outputs;
+    graph.remove_operator(op);
+    for (size_t i = 0; i < outputs.size(); i++) {
+      outputs[i]->order = {};
+      outputs[i]->set_shape(results[i].shape);  // constants are stored in logical order
+      outputs[i]->data = std::move(results[i]);
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> constant_folding() { return std::make_unique<ConstantFolding>(); }
+
+}  // namespace webdnn::optimizer::rules

@@ -1,0 +1,23 @@
+// The rules, one file each. Every rule names what it matches and what it rewrites.
+#pragma once
+#include <memory>
+
+#include "src/optimizer/rule.h"
+
+namespace webdnn::optimizer::rules {
+
+std::unique_ptr<Rule> constant_folding();
+std::unique_ptr<Rule> remove_identity();
+std::unique_ptr<Rule> merge_transposes();
+std::unique_ptr<Rule> merge_reshapes();
+std::unique_ptr<Rule> constant_operand_to_add_mul();
+std::unique_ptr<Rule> merge_constant_operands();
+std::unique_ptr<Rule> distribute_scale_over_shift();
+std::unique_ptr<Rule> decompose_batch_normalization();
+std::unique_ptr<Rule> fold_channel_affine();
+std::unique_ptr<Rule> merge_elementwise();
+std::unique_ptr<Rule> fuse_epilogue();
+// For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).
+std::unique_ptr<Rule> split_oversized(int64_t max_bytes);
+
+}  // namespace webdnn::optimizer::rules
