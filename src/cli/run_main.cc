@@ -1,4 +1,7 @@
 // webdnn-run: executes a converted model natively with the runtime core.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -22,6 +25,8 @@ options:
                            deterministic value (floats uniform in [0,1), integers 0)
   --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
   --output-dir DIR         where to write the outputs (created if missing)
+  --benchmark N            run N more times after the first and print the median and
+                           minimum milliseconds per run (a measurement, not a test)
   -h, --help               show this help
   --version                show the version
 )";
@@ -36,6 +41,7 @@ options:
 int main(int argc, char** argv) {
   using namespace webdnn;
   std::string dir, backend = "wasm", output_dir, save_inputs;
+  int benchmark = 0;
   std::map<std::string, std::string> input_files;
   auto value = [&](int& i) -> std::string {
     if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
@@ -60,6 +66,9 @@ int main(int argc, char** argv) {
       output_dir = value(i);
     } else if (a == "--save-inputs") {
       save_inputs = value(i);
+    } else if (a == "--benchmark") {
+      benchmark = std::atoi(value(i).c_str());
+      if (benchmark < 1) usage_error("--benchmark takes a positive number of runs");
     } else if (!a.empty() && a[0] == '-') {
       usage_error("unknown option '" + a + "'");
     } else if (dir.empty()) {
@@ -97,6 +106,16 @@ int main(int argc, char** argv) {
       }
     }
     runner->run();
+    if (benchmark > 0) {
+      std::vector<double> ms;
+      for (int i = 0; i < benchmark; i++) {
+        auto t0 = std::chrono::steady_clock::now();
+        runner->run();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      std::sort(ms.begin(), ms.end());
+      std::printf("%s: %d runs, median %.1f ms, min %.1f ms\n", dir.c_str(), benchmark, ms[ms.size() / 2], ms[0]);
+    }
     std::filesystem::create_directories(output_dir);
     for (const runtime::Port& port : runner->outputs())
       cli::write_npy(output_dir + "/" + cli::sanitize_name(port.name) + ".npy",

@@ -1,5 +1,5 @@
 // Operators that only move data: Reshape (row-major reinterpretation to a static shape; Flatten,
-// Squeeze and Unsqueeze import as Reshape) and Transpose.
+// Squeeze and Unsqueeze import as Reshape), Transpose and Relayout.
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -66,7 +66,27 @@ OpSchema transpose() {
   return s;
 }
 
+// Relayout: the same tensor in another memory order (its output's Order); layout selection
+// inserts it where kernels disagree on layout.
+OpSchema relayout() {
+  OpSchema s;
+  s.type = "Relayout";
+  s.infer = [](ir::Operator& op) {
+    set_output(op, 0, op.inputs[0]->dtype, op.inputs[0]->shape);
+    copy_axes(*op.inputs[0], *op.outputs[0]);
+  };
+  s.traits = [](const ir::Operator& op) {
+    Traits t;
+    for (int a = 0; a < op.outputs[0]->rank(); a++) t.tensorwise.push_back(a);
+    t.identity = 0;  // removable when both layouts coincide
+    return t;
+  };
+  s.kernel = "Relayout";
+  return s;
+}
+
 WEBDNN_REGISTER_OP(reshape());
+WEBDNN_REGISTER_OP(relayout());
 WEBDNN_REGISTER_OP(transpose());
 
 }  // namespace

@@ -81,7 +81,7 @@ class LayoutSelection : public Pass {
   }
 
   // `v` in `order`: constants are rewritten offline, others go through one conversion
-  // (an Identity whose output has the other layout), shared by every reader.
+  // (a Relayout), shared by every reader.
   ir::Variable* convert(ir::Graph& graph, ir::Variable* v, const Order& order) {
     auto key = std::make_pair(v, order);
     auto it = converted_.find(key);
@@ -94,7 +94,7 @@ class LayoutSelection : public Pass {
       c = graph.add_variable(graph.unique_name(v->name + ":relayout"), v->dtype, v->shape);
       c->axes = v->axes;
       c->order = order;
-      graph.add_operator("Identity", c->name, Json::object(), {v}, {c});
+      graph.add_operator("Relayout", c->name, Json::object(), {v}, {c});
     }
     converted_[key] = c;
     return c;
@@ -106,7 +106,7 @@ class LayoutSelection : public Pass {
       ir::Variable* plain = graph.add_variable(out->name, out->dtype, out->shape);
       plain->axes = out->axes;
       out->name = graph.unique_name(out->name + ":relayout");
-      graph.add_operator("Identity", plain->name, Json::object(), {out}, {plain});
+      graph.add_operator("Relayout", plain->name, Json::object(), {out}, {plain});
       out = plain;
     }
   }

@@ -28,10 +28,12 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
   std::set<const ir::Variable*> pinned(graph.inputs.begin(), graph.inputs.end());
   pinned.insert(graph.outputs.begin(), graph.outputs.end());
 
+  // Inputs stay intact for the whole run (a caller may run again without setting them anew);
+  // outputs live until the caller reads them.
   auto last_use = [&](const ir::Variable* v) {
+    if (pinned.count(v)) return end;
     int last = v->producer ? step.at(v->producer) : -1;
     for (const ir::Operator* c : v->consumers) last = std::max(last, step.at(c));
-    if (std::find(graph.outputs.begin(), graph.outputs.end(), v) != graph.outputs.end()) last = end;
     return last;
   };
 

@@ -43,7 +43,7 @@ ir::Variable* add_constant(ir::Graph& graph, const std::string& base, Tensor dat
   return graph.add_constant(graph.unique_name(base), std::move(data));
 }
 
-ir::Operator* recreate(ir::Graph& graph, ir::Operator* op, const std::string& type, Json params,
+ir::Operator* recreate(ir::Graph& graph, ir::Operator* op, std::string type, Json params,
                        const std::vector<ir::Variable*>& inputs) {
   std::vector<ir::Variable*> outputs = op->outputs;
   std::string name = op->name;

@@ -23,7 +23,7 @@ bool forward(ir::Graph& graph, ir::Variable* out, ir::Variable* replacement);
 ir::Variable* add_constant(ir::Graph& graph, const std::string& base, Tensor data);
 // Replaces `op` by a new operator of the same name with these parameters and inputs, writing
 // `op`'s outputs (whose names and layouts thus stay).
-ir::Operator* recreate(ir::Graph& graph, ir::Operator* op, const std::string& type, Json params,
+ir::Operator* recreate(ir::Graph& graph, ir::Operator* op, std::string type, Json params,
                        const std::vector<ir::Variable*>& inputs);
 
 // The expression of an elementwise operator.

@@ -163,3 +163,54 @@ TEST(Convert, DumpIrShowsOperatorsAndShapes) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+// x -> Conv -> BatchNormalization -> Relu -> y
+std::string conv_bn_relu_model() {
+  OnnxBuilder b;
+  b.input("x", {1, 2, 4, 4}).output("y");
+  b.initializer("w", Tensor::from_floats({2, 2, 1, 1}, {1, 2, 3, 4}));
+  for (const char* n : {"s", "b", "m", "v"}) b.initializer(n, Tensor::from_floats({2}, {1, 1}));
+  b.node("Conv", {"x", "w"}, {"c"}, "conv");
+  b.node("BatchNormalization", {"c", "s", "b", "m", "v"}, {"n"}, "bn");
+  b.node("Relu", {"n"}, {"y"}, "relu");
+  return b.save();
+}
+
+TEST(Convert, OptimizeLevelAndDisabledRulesShowInTheDump) {
+  std::string model = conv_bn_relu_model();
+  auto all = run_command(std::string(WEBDNN_CONVERT) + " " + model + " --dump-ir");
+  EXPECT_NE(all.output.find("1 operators"), std::string::npos) << all.output;  // one Conv with an epilogue
+  auto none = run_command(std::string(WEBDNN_CONVERT) + " " + model + " --dump-ir --optimize 0");
+  EXPECT_NE(none.output.find("BatchNormalization \"bn\""), std::string::npos) << none.output;
+  auto no_fold = run_command(std::string(WEBDNN_CONVERT) + " " + model + " --dump-ir --disable-rule fold_channel_affine,fuse_epilogue");
+  // Still decomposed, but the scale, shift and Relu stay beside the Conv, merged into one kernel.
+  EXPECT_EQ(no_fold.output.find("BatchNormalization"), std::string::npos) << no_fold.output;
+  EXPECT_NE(no_fold.output.find("FusedElementwise"), std::string::npos) << no_fold.output;
+}
+
+TEST(Convert, UnknownRuleNamesAreRefusedAndRulesListed) {
+  auto list = run_command(std::string(WEBDNN_CONVERT) + " --list-rules");
+  EXPECT_EQ(list.exit_code, 0);
+  for (const char* rule : {"constant_folding", "fold_channel_affine", "fuse_epilogue", "layout_selection"})
+    EXPECT_NE(list.output.find(rule), std::string::npos) << rule;
+  auto bad = run_command(std::string(WEBDNN_CONVERT) + " " + conv_bn_relu_model() + " -o /tmp/never --disable-rule nope");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("--disable-rule: no rule named 'nope'"), std::string::npos) << bad.output;
+}
+
+TEST(Convert, ReportPrintsAndIsWritten) {
+  std::string out = testing::temp_dir() + "/out";
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + conv_bn_relu_model() + " -o " + out + " --report");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("operators: 3 imported"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("decompose_batch_normalization x1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("kernels emitted:"), std::string::npos) << r.output;
+  auto files = snapshot(out);
+  EXPECT_NE(files.at("report.json").find("\"lower_bound_bytes\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace webdnn

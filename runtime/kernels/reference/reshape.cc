@@ -24,6 +24,8 @@ void transpose(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>
 }  // namespace
 
 WEBDNN_REFERENCE_KERNEL("Reshape", reshape);
+// Copies between layouts: make_kernel gathers the input and scatters the output by strides.
+WEBDNN_REFERENCE_KERNEL("Relayout", reshape);
 WEBDNN_REFERENCE_KERNEL("Transpose", transpose);
 
 }  // namespace webdnn::runtime::reference

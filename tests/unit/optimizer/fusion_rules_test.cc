@@ -1,0 +1,84 @@
+// merge_elementwise and fuse_epilogue.
+#include <gtest/gtest.h>
+
+#include "src/optimizer/rules/rules.h"
+#include "tests/unit/support/graph_builder.h"
+#include "tests/unit/support/rules.h"
+
+namespace webdnn {
+namespace {
+
+using testing::apply_rule;
+using testing::expect_same_outputs;
+using testing::GraphBuilder;
+using testing::op_types;
+namespace rules = optimizer::rules;
+
+TEST(MergeElementwise, ChainBecomesOneKernelWithScalarsInline) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3});
+  ir::Variable* v = b.op("Add", {x, b.constant("bias", {3})});
+  v = b.op("Sigmoid", {v});
+  v = b.op("Mul", {v, b.constant("half", {1}, {0.5})});
+  b.output(b.op("Add", {v, b.input("y", {2, 3})}));
+  auto before = b.copy();
+  EXPECT_EQ(apply_rule(b.graph, rules::merge_elementwise()), 3);
+  ASSERT_EQ(op_types(b.graph), (std::vector<std::string>{"FusedElementwise"}));
+  const ir::Operator* f = b.graph.topological_order()[0];
+  EXPECT_EQ(f->inputs.size(), 3u);  // x, bias, y: the scalar 0.5 is in the expression
+  expect_same_outputs(*before, b.graph);
+}
+
+TEST(MergeElementwise, KeepsSharedResultsBroadcastsAndIntegers) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3});
+  ir::Variable* r = b.op("Relu", {x});
+  b.output(b.op("Neg", {r}));
+  b.output(b.op("Exp", {r}));  // Relu is read twice
+  ir::Variable* row = b.op("Sigmoid", {b.input("row", {3})});
+  b.output(b.op("Mul", {x, row}));  // the Sigmoid has fewer elements than the product
+  ir::Variable* n = b.input("n", {3}, DType::Int64);
+  b.output(b.op("Neg", {b.op("Abs", {n})}));  // integer arithmetic
+  EXPECT_EQ(apply_rule(b.graph, rules::merge_elementwise()), 0);
+}
+
+TEST(FuseEpilogue, ResidualAddAndReluJoinTheConv) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 2, 4, 4});
+  ir::Variable* c = b.op("Conv", {x, b.constant("w", {2, 2, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  c = b.op("Add", {c, x});  // residual
+  b.output(b.op("Relu", {c}));
+  auto before = b.copy();
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 2);
+  ASSERT_EQ(op_types(b.graph), (std::vector<std::string>{"Conv"}));
+  const ir::Operator* conv = b.graph.topological_order()[0];
+  EXPECT_TRUE(conv->params.contains("epilogue"));
+  ASSERT_EQ(conv->inputs.size(), 4u);  // x, w, a zero bias, and x again as the residual
+  EXPECT_EQ(conv->inputs[3], x);
+  expect_same_outputs(*before, b.graph);
+}
+
+TEST(FuseEpilogue, GemmAndMatMulTakeActivations) {
+  GraphBuilder b;
+  ir::Variable* v = b.input("v", {2, 5});
+  b.output(b.op("Relu", {b.op("Gemm", {v, b.constant("w", {5, 4}), b.constant("c", {4})})}));
+  b.output(b.op("Tanh", {b.op("MatMul", {v, b.constant("m", {5, 3})})}));
+  auto before = b.copy();
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 2);
+  EXPECT_EQ(op_types(b.graph), (std::vector<std::string>{"Gemm", "MatMul"}));
+  expect_same_outputs(*before, b.graph);
+}
+
+TEST(FuseEpilogue, KeepsConvResultsOthersRead) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 2, 4, 4});
+  ir::Variable* c = b.op("Conv", {x, b.constant("w", {2, 2, 1, 1})});
+  b.output(b.op("Relu", {c}));
+  b.output(c);
+  ir::Variable* p = b.op("MaxPool", {x}, {{"kernel_shape", Shape{2, 2}}, {"strides", Shape{2, 2}}});
+  b.output(b.op("Relu", {p}));  // MaxPool takes no epilogue
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 0);
+}
+
+}  // namespace
+}  // namespace webdnn

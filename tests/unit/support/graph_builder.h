@@ -1,0 +1,25 @@
+// Building IR graphs directly in tests.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "src/ir/graph.h"
+
+namespace webdnn::testing {
+
+class GraphBuilder {
+ public:
+  ir::Graph graph;
+
+  ir::Variable* input(const std::string& name, const Shape& shape, DType dtype = DType::Float32);
+  // A constant filled with `values`, or with 0.1, 0.2, ... (cycling, signs alternating) when empty.
+  ir::Variable* constant(const std::string& name, const Shape& shape, std::vector<float> values = {});
+  ir::Variable* op(const std::string& type, const std::vector<ir::Variable*>& inputs, Json params = Json::object());
+  void output(ir::Variable* v) { graph.outputs.push_back(v); }
+  std::unique_ptr<ir::Graph> copy() const { return graph.clone(); }
+
+ private:
+  int count_ = 0;
+};
+
+}  // namespace webdnn::testing
