@@ -123,6 +123,7 @@ Traits conv_traits(const ir::Operator& op, int weight_channel_axis) {
     t.split_inputs[1] = by_channel;
     t.channel_affine = {1, 1, weight_channel_axis, 2};
   }
+  if (op.params.value("group", 1) == 1) t.input_scale = {1, 1, 1 - weight_channel_axis};
   return t;
 }
 

@@ -55,7 +55,10 @@ Traits matmul_traits(const ir::Operator& op) {
     int rows = y->rank() - 2, cols = y->rank() - 1;
     t.split_inputs[rows] = aligned_rest(op, 2, rows, {a->rank() - 2, -1});
     t.split_inputs[cols] = aligned_rest(op, 2, cols, {-1, b->rank() - 1});
-    if (b->rank() == 2) t.channel_affine = {cols, 1, 1, -1};
+    if (b->rank() == 2) {
+      t.channel_affine = {cols, 1, 1, -1};
+      t.input_scale = {a->rank() - 1, 1, 0};
+    }
   }
   return t;
 }
@@ -68,6 +71,7 @@ Traits gemm_traits(const ir::Operator& op) {
   t.split_inputs[0] = aligned_rest(op, 2, 0, {ta ? 1 : 0, -1});
   t.split_inputs[1] = aligned_rest(op, 2, 1, {-1, tb ? 0 : 1});
   t.channel_affine = {1, 1, tb ? 0 : 1, 2};
+  t.input_scale = {ta ? 0 : 1, 1, tb ? 1 : 0};
   return t;
 }
 

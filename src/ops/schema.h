@@ -31,6 +31,11 @@ struct Traits {
   struct ChannelAffine {
     int output_axis = -1, weight_input = -1, weight_axis = -1, bias_input = -1;
   } channel_affine;
+  // Input 0 is read linearly along `input_axis`: scaling its channel k is scaling slice k of
+  // `weight_input` along `weight_axis` (Conv without groups: input channels are weight axis 1).
+  struct InputScale {
+    int input_axis = -1, weight_input = -1, weight_axis = -1;
+  } input_scale;
   // The operator takes an "epilogue" parameter, an expression applied to each output element
   // (x0 the element, x1... the inputs from this index on); -1 when it does not.
   int epilogue_inputs = -1;

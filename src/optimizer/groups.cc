@@ -16,6 +16,7 @@ RuleGroup general_group() {
   g.rules.push_back(rules::distribute_scale_over_shift());
   g.rules.push_back(rules::decompose_batch_normalization());
   g.rules.push_back(rules::fold_channel_affine());
+  g.rules.push_back(rules::fold_input_scale());
   return g;
 }
 

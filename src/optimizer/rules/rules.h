@@ -15,6 +15,7 @@ std::unique_ptr<Rule> merge_constant_operands();
 std::unique_ptr<Rule> distribute_scale_over_shift();
 std::unique_ptr<Rule> decompose_batch_normalization();
 std::unique_ptr<Rule> fold_channel_affine();
+std::unique_ptr<Rule> fold_input_scale();
 std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
 // For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).

@@ -132,3 +132,35 @@ TEST(FoldChannelAffine, LeavesWhatIsNotPerChannel) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+TEST(FoldInputScale, PerChannelScaleBeforeConvGemmAndMatMul) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 2, 4, 4});
+  ir::Variable* sx = b.op("Mul", {x, b.constant("s", {2, 1, 1}, {2, -3})});
+  b.output(b.op("Conv", {sx, b.constant("w", {3, 2, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}}));
+  ir::Variable* v = b.input("v", {2, 5});
+  ir::Variable* sv = b.op("Mul", {b.constant("k", {5}, {1, 2, 3, 4, 5}), v});
+  b.output(b.op("Gemm", {sv, b.constant("gw", {4, 5})}, {{"transB", 1}}));
+  ir::Variable* su = b.op("Mul", {v, b.constant("k2", {5}, {5, 4, 3, 2, 1})});
+  b.output(b.op("MatMul", {su, b.constant("mw", {5, 3})}));
+  auto before = b.copy();
+  EXPECT_EQ(testing::apply_rule(b.graph, optimizer::rules::fold_input_scale()), 3);
+  EXPECT_EQ(testing::op_types(b.graph), (std::vector<std::string>{"Conv", "Gemm", "MatMul"}));
+  testing::expect_same_outputs(*before, b.graph);
+}
+
+TEST(FoldInputScale, LeavesScalesAlongOtherAxesAndGroupedConvs) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 2, 4, 4});
+  ir::Variable* rows = b.op("Mul", {x, b.constant("r", {4, 1}, {1, 2, 3, 4})});
+  b.output(b.op("Conv", {rows, b.constant("w", {3, 2, 1, 1})}));
+  ir::Variable* sx = b.op("Mul", {x, b.constant("s", {2, 1, 1}, {2, 3})});
+  b.output(b.op("Conv", {sx, b.constant("dw", {2, 1, 3, 3})}, {{"group", 2}}));
+  EXPECT_EQ(testing::apply_rule(b.graph, optimizer::rules::fold_input_scale()), 0);
+}
+
+}  // namespace
+}  // namespace webdnn
