@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "runtime/core/checksum.h"
 #include "webdnn/error.h"
 
 namespace webdnn::runtime {
@@ -14,16 +13,6 @@ void check_descriptor(const Json& d) {
   int version = d.value("version", -1);
   WEBDNN_CHECK(version == kDescriptorVersion, "the descriptor has format version ", version,
                " but this runtime reads version ", kDescriptorVersion, "; convert the model again with a matching webdnn-convert");
-}
-
-void check_compressed_weights(const Json& d, const uint8_t* data, size_t size) {
-  const Json& w = d.at("weights");
-  size_t expected = w.at("compressed_bytes").get<size_t>();
-  WEBDNN_CHECK(size == expected, "weights file '", w.at("file").get<std::string>(), "' has ", size,
-               " bytes; the descriptor expects ", expected, " (incomplete download?)");
-  std::string crc = crc32_hex(crc32(data, size));
-  WEBDNN_CHECK(crc == w.at("crc32").get<std::string>(), "weights file '", w.at("file").get<std::string>(),
-               "' fails its checksum (crc32 ", crc, ", expected ", w.at("crc32").get<std::string>(), "): it is corrupted");
 }
 
 Runner::Runner(const Json& d, std::vector<uint8_t> weights) : weights_(std::move(weights)) {

@@ -16,8 +16,6 @@ constexpr int kDescriptorVersion = 1;
 
 // Throws webdnn::Error unless `descriptor` is a graph descriptor of a version this runtime reads.
 void check_descriptor(const Json& descriptor);
-// Throws webdnn::Error unless the compressed weights match the descriptor's size and checksum.
-void check_compressed_weights(const Json& descriptor, const uint8_t* data, size_t size);
 
 struct Port {
   std::string name;

@@ -1,24 +1,18 @@
 #include "src/cli/load.h"
 
-#include <zstd.h>
-
 #include <fstream>
 #include <sstream>
 
+#include "runtime/core/weights_loader.h"
 #include "webdnn/error.h"
 
 namespace webdnn::cli {
 namespace {
 
-std::vector<uint8_t> read_file(const std::string& path, const char* what) {
+Json read_json(const std::string& path, const char* what) {
   std::ifstream f(path, std::ios::binary);
   WEBDNN_CHECK(f, "cannot open ", what, " '", path, "'");
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-Json read_json(const std::string& path, const char* what) {
-  std::vector<uint8_t> bytes = read_file(path, what);
-  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  Json j = Json::parse(f, nullptr, false);
   WEBDNN_CHECK(!j.is_discarded(), what, " '", path, "' is not valid JSON");
   return j;
 }
@@ -41,13 +35,16 @@ std::unique_ptr<runtime::Runner> load_runner(const std::string& dir, const std::
   WEBDNN_CHECK(entry, "'", dir, "' has no '", backend, "' descriptor (it has: ", available, ")");
   Json descriptor = read_json(dir + "/" + entry->at("descriptor").get<std::string>(), "descriptor");
   runtime::check_descriptor(descriptor);
-  std::vector<uint8_t> packed = read_file(dir + "/" + descriptor.at("weights").at("file").get<std::string>(), "weights file");
-  runtime::check_compressed_weights(descriptor, packed.data(), packed.size());
-  std::vector<uint8_t> weights(descriptor.at("weights").at("bytes").get<size_t>());
-  size_t n = ZSTD_decompress(weights.data(), weights.size(), packed.data(), packed.size());
-  WEBDNN_CHECK(!ZSTD_isError(n) && n == weights.size(), "cannot decompress the weights: ",
-               ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size");
-  return std::make_unique<runtime::Runner>(descriptor, std::move(weights));
+  std::string weights_path = dir + "/" + descriptor.at("weights").at("file").get<std::string>();
+  runtime::WeightsLoader loader(descriptor);
+  std::ifstream f(weights_path, std::ios::binary);
+  WEBDNN_CHECK(f, "cannot open weights file '", weights_path, "'");
+  std::vector<uint8_t> chunk(1 << 20);
+  while (f) {
+    f.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
+    loader.feed(chunk.data(), static_cast<size_t>(f.gcount()));
+  }
+  return loader.finish();
 }
 
 Tensor default_input(const runtime::TensorInfo& info, size_t input_index) {

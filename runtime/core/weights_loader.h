@@ -1,0 +1,37 @@
+// Receives a compressed weights file in chunks as they arrive, checks its size and checksum, and
+// decompresses it as it goes; then makes the Runner. One implementation for webdnn-run and the
+// browser, where chunks come from a streaming fetch.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/core/runner.h"
+#include "webdnn/json.h"
+
+namespace webdnn::runtime {
+
+class WeightsLoader {
+ public:
+  explicit WeightsLoader(Json descriptor);  // checks the descriptor; throws webdnn::Error
+  ~WeightsLoader();
+  WeightsLoader(const WeightsLoader&) = delete;
+  WeightsLoader& operator=(const WeightsLoader&) = delete;
+
+  // Decompresses the next `size` bytes of the file; throws webdnn::Error on bad data.
+  void feed(const uint8_t* data, size_t size);
+  // Checks that the whole file arrived intact and builds the runner.
+  std::unique_ptr<Runner> finish();
+
+ private:
+  Json descriptor_;
+  std::vector<uint8_t> weights_;
+  size_t received_ = 0, produced_ = 0;
+  uint32_t crc_ = 0;
+  std::string decode_error_;
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
+
+}  // namespace webdnn::runtime

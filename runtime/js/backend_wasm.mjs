@@ -1,0 +1,143 @@
+// The wasm and fallback backends: the runtime core built with Emscripten (WebAssembly with SIMD,
+// with or without threads, or plain JavaScript) running the wasm descriptor.
+import { fetchJson, isNode, join, streamBytes } from './fetch.mjs';
+import { arrayType, TensorView } from './tensor.mjs';
+
+export const FORMAT_VERSION = 1;
+
+// (module (func (result v128) i32.const 0 i8x16.splat))
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
+
+export function hasWebAssembly() {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+}
+
+export function hasSimd() {
+  try {
+    return hasWebAssembly() && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+// Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages.
+export function canUseThreads() {
+  if (!hasWebAssembly() || typeof SharedArrayBuffer !== 'function') return false;
+  return isNode || globalThis.crossOriginIsolated === true;
+}
+
+export async function defaultThreads() {
+  if (!canUseThreads()) return 1;
+  const cores = isNode ? (await import('node:os')).availableParallelism() : navigator.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(cores, 4));
+}
+
+const modules = new Map();  // one runtime instance per variant and thread count, shared by runners
+
+async function runtimeModule(variant, threads) {
+  const key = `${variant}/${threads}`;
+  if (!modules.has(key)) {
+    modules.set(key, (async () => {
+      const glue = new URL(`./webdnn-runtime-${variant}.mjs`, import.meta.url);
+      const { default: create } = await import(glue.href);
+      const options = { webdnnThreads: Math.max(0, threads - 1) };
+      if (isNode && variant !== 'fallback') {
+        // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
+        const [fs, url] = await Promise.all([import('node:fs'), import('node:url')]);
+        options.wasmBinary = fs.readFileSync(url.fileURLToPath(new URL(`./webdnn-runtime-${variant}.wasm`, import.meta.url)));
+      }
+      const m = await create(options);
+      if (threads > 1) m._webdnn_set_num_threads(threads);
+      return m;
+    })());
+  }
+  try {
+    return await modules.get(key);
+  } catch (e) {
+    modules.delete(key);
+    throw e;
+  }
+}
+
+function lastError(m) {
+  return m.UTF8ToString(m._webdnn_last_error());
+}
+
+function memory(m) {
+  return (m.wasmMemory ?? m.asm?.memory)?.buffer ?? m.HEAPU8.buffer;
+}
+
+function withString(m, text, fn) {
+  const size = m.lengthBytesUTF8(text) + 1;
+  const ptr = m._malloc(size);
+  try {
+    m.stringToUTF8(text, ptr, size);
+    return fn(ptr);
+  } finally {
+    m._free(ptr);
+  }
+}
+
+export function checkDescriptor(d, where) {
+  if (d?.format !== 'webdnn-graph-descriptor') throw new Error(`${where} is not a webdnn graph descriptor`);
+  if (d.version !== FORMAT_VERSION) {
+    throw new Error(`${where} has format version ${d.version}, but this WebDNN reads version ${FORMAT_VERSION}; ` +
+      'convert the model again with a matching webdnn-convert');
+  }
+}
+
+class WasmRunner {
+  constructor(m, handle, descriptor, backendName) {
+    this.backendName = backendName;
+    this.module = m;
+    this.handle = handle;
+    const view = (entry, pointer, role) => {
+      const v = descriptor.variables[entry.variable];
+      const contiguous = v.shape.reduceRight((acc, d, i) => acc && v.strides[i] === v.shape.slice(i + 1).reduce((a, b) => a * b, 1), true);
+      if (!contiguous) throw new Error(`${role} '${entry.name}' is not laid out row-major in the descriptor`);
+      const Type = arrayType(v.dtype);
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      const at = () => new Type(memory(m), pointer(), size);
+      return new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, view: at, write: (values) => at().set(values) });
+    };
+    this.inputs = descriptor.inputs.map((e, i) => view(e, () => m._webdnn_input_data(handle, i), 'input'));
+    this.outputs = descriptor.outputs.map((e, i) => view(e, () => m._webdnn_output_data(handle, i), 'output'));
+  }
+
+  async run() {
+    if (!this.handle) throw new Error('this runner was disposed');
+    if (this.module._webdnn_run(this.handle) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
+  }
+
+  dispose() {
+    if (this.handle) this.module._webdnn_runner_destroy(this.handle);
+    this.handle = 0;
+  }
+}
+
+// Loads the wasm descriptor of `dir` into the runtime `variant` ('wasm', 'wasm-threaded',
+// 'fallback').
+export async function loadWasmRunner({ dir, entry, options, variant, backendName }) {
+  const where = `'${join(dir, entry.descriptor)}'`;
+  const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
+  checkDescriptor(descriptor, `descriptor ${where}`);
+  const threads = variant === 'wasm-threaded' ? options.numThreads ?? await defaultThreads() : 1;
+  const m = await runtimeModule(variant, threads);
+  const loader = withString(m, JSON.stringify(descriptor), (ptr) => m._webdnn_loader_create(ptr));
+  if (!loader) throw new Error(`descriptor ${where}: ${lastError(m)}`);
+  const weights = descriptor.weights;
+  const weightDir = options.weightDirectory ?? dir;
+  try {
+    await streamBytes(join(weightDir, weights.file), 'weights file', weights.compressed_bytes, (chunk) => {
+      const ptr = m._webdnn_loader_chunk(loader, chunk.length);
+      new Uint8Array(memory(m), ptr, chunk.length).set(chunk);
+      if (m._webdnn_loader_feed(loader, chunk.length) < 0) throw new Error(lastError(m));
+    }, options.progressCallback);
+  } catch (e) {
+    m._webdnn_loader_destroy(loader);
+    throw e;
+  }
+  const handle = m._webdnn_loader_finish(loader);
+  if (!handle) throw new Error(lastError(m));
+  return new WasmRunner(m, handle, descriptor, backendName);
+}

@@ -1,0 +1,77 @@
+// Types of the WebDNN JavaScript API (webdnn.mjs).
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'fallback';
+export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8';
+export type TypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+
+export interface LoadOptions {
+  /** Backends to try, in order; default: the best this environment supports. */
+  backendOrder?: BackendName[];
+  /** Called as the weights download: bytes loaded so far and in all. */
+  progressCallback?: (loaded: number, total: number) => void;
+  /** Where the weight files are, if not beside the descriptors. */
+  weightDirectory?: string;
+  /** Threads for the wasm backend (needs a cross-origin isolated page in browsers); default up to 4. */
+  numThreads?: number;
+}
+
+export interface TensorView {
+  readonly role: 'input' | 'output';
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** Copies values in; throws unless exactly `size` values are given. */
+  set(array: ArrayLike<number> | TypedArray): void;
+  /** A copy of the current values. */
+  toActual(): TypedArray;
+}
+
+export interface Runner {
+  readonly backendName: BackendName;
+  readonly inputs: readonly TensorView[];
+  readonly outputs: readonly TensorView[];
+  run(): Promise<void>;
+  dispose(): void;
+}
+
+/** Loads the directory written by webdnn-convert, trying backends in order (falling back with a console warning). */
+export function load(directory: string, options?: LoadOptions): Promise<Runner>;
+
+export interface ImageArrayOptions {
+  dstW?: number;
+  dstH?: number;
+  order?: 'CHW' | 'HWC';
+  color?: 'RGB' | 'BGR' | 'GREY';
+  /** Subtracted from each 0..255 pixel value, per channel or for all. */
+  bias?: number | number[];
+  /** Then divided by, per channel or for all. */
+  scale?: number | number[];
+}
+
+export type ImageSource =
+  | string
+  | ImageData
+  | { width: number; height: number; data: ArrayLike<number> }
+  | CanvasImageSource;
+
+export declare namespace Image {
+  function getImageArray(src: ImageSource, options?: ImageArrayOptions): Promise<Float32Array>;
+}
+
+export declare namespace Math {
+  /** Indices of the k largest values, largest first. */
+  function argmax(array: ArrayLike<number | bigint>, k?: number): number[];
+  /** Indices of the k smallest values, smallest first. */
+  function argmin(array: ArrayLike<number | bigint>, k?: number): number[];
+}
+
+export function registerBackend(name: string, backend: unknown): void;
+
+declare const WebDNN: {
+  load: typeof load;
+  Image: typeof Image;
+  Math: typeof Math;
+  registerBackend: typeof registerBackend;
+};
+export default WebDNN;

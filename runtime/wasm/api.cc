@@ -1,0 +1,94 @@
+// The C functions the JavaScript side calls: load a descriptor and its weights chunk by chunk,
+// find the inputs and outputs in memory, run. Errors never escape as exceptions: a function that
+// fails returns 0 (or -1) and webdnn_last_error() says why.
+#include <emscripten.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "runtime/core/parallel.h"
+#include "runtime/core/weights_loader.h"
+#include "webdnn/error.h"
+
+using webdnn::runtime::Runner;
+using webdnn::runtime::WeightsLoader;
+
+namespace {
+std::string last_error;
+
+template <class F>
+auto guarded(F f, decltype(f()) on_error) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    last_error = e.what();
+  } catch (...) {
+    last_error = "unknown error";
+  }
+  return on_error;
+}
+
+struct Loader {
+  std::unique_ptr<WeightsLoader> weights;
+  std::string chunk;  // where JavaScript copies the next piece of the weights file
+};
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* webdnn_last_error() { return last_error.c_str(); }
+
+EMSCRIPTEN_KEEPALIVE void webdnn_set_num_threads(int n) { webdnn::runtime::set_num_threads(n); }
+EMSCRIPTEN_KEEPALIVE int webdnn_num_threads() { return webdnn::runtime::num_threads(); }
+
+// `descriptor` is the JSON text of a wasm descriptor (UTF-8, zero-terminated).
+EMSCRIPTEN_KEEPALIVE Loader* webdnn_loader_create(const char* descriptor) {
+  return guarded(
+      [&] {
+        webdnn::Json d = webdnn::Json::parse(descriptor, nullptr, false);
+        WEBDNN_CHECK(!d.is_discarded(), "the descriptor is not valid JSON");
+        auto l = std::make_unique<Loader>();
+        l->weights = std::make_unique<WeightsLoader>(std::move(d));
+        return l.release();
+      },
+      static_cast<Loader*>(nullptr));
+}
+
+EMSCRIPTEN_KEEPALIVE char* webdnn_loader_chunk(Loader* l, int size) {
+  l->chunk.resize(static_cast<size_t>(size));
+  return l->chunk.data();
+}
+
+EMSCRIPTEN_KEEPALIVE int webdnn_loader_feed(Loader* l, int size) {
+  return guarded(
+      [&] {
+        l->weights->feed(reinterpret_cast<const uint8_t*>(l->chunk.data()), static_cast<size_t>(size));
+        return 0;
+      },
+      -1);
+}
+
+// Consumes the loader whether it succeeds or not.
+EMSCRIPTEN_KEEPALIVE Runner* webdnn_loader_finish(Loader* l) {
+  std::unique_ptr<Loader> owned(l);
+  return guarded([&] { return l->weights->finish().release(); }, static_cast<Runner*>(nullptr));
+}
+
+EMSCRIPTEN_KEEPALIVE void webdnn_loader_destroy(Loader* l) { delete l; }
+
+EMSCRIPTEN_KEEPALIVE void* webdnn_input_data(Runner* r, int i) { return r->inputs().at(static_cast<size_t>(i)).data; }
+EMSCRIPTEN_KEEPALIVE void* webdnn_output_data(Runner* r, int i) { return r->outputs().at(static_cast<size_t>(i)).data; }
+
+EMSCRIPTEN_KEEPALIVE int webdnn_run(Runner* r) {
+  return guarded(
+      [&] {
+        r->run();
+        return 0;
+      },
+      -1);
+}
+
+EMSCRIPTEN_KEEPALIVE void webdnn_runner_destroy(Runner* r) { delete r; }
+
+}  // extern "C"
