@@ -9,7 +9,7 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev nlohmann-json3-dev libzstd-dev zstd
   googletest libgtest-dev
   python3-onnx python3-numpy
-  emscripten node-acorn
+  emscripten node-acorn chromium
 )
 missing=()
 for p in "${packages[@]}"; do
