@@ -24,6 +24,14 @@ int VariableTable::index(const ir::Variable* v) {
   return i;
 }
 
+int VariableTable::add_data(const std::string& name, const Tensor& data) {
+  Json e = {{"name", name},           {"dtype", dtype_name(data.dtype)},  {"shape", data.shape},
+            {"strides", contiguous_strides(data.shape)}, {"location", "weights"}, {"offset", weights_.add(data)},
+            {"bytes", data.bytes.size()}};
+  entries_.push_back(e);
+  return static_cast<int>(entries_.size()) - 1;
+}
+
 Json io_list(const std::vector<ir::Variable*>& vars, VariableTable& table) {
   Json list = Json::array();
   for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"variable", table.index(v)}});

@@ -16,6 +16,8 @@ class VariableTable {
   VariableTable(const optimizer::MemoryPlan& plan, WeightsBuilder& weights) : plan_(plan), weights_(weights) {}
   // Index of `v`, adding it (and its constant data to the weights) on first use.
   int index(const ir::Variable* v);
+  // A constant made by the backend (packed weights, say) that is not a variable of the graph.
+  int add_data(const std::string& name, const Tensor& data);
   Json to_json() const { return entries_; }
 
  private:

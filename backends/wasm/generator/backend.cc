@@ -1,6 +1,7 @@
 // The wasm backend, transpiler side: a list of kernel calls over one arena. The same descriptor
 // runs natively (webdnn-run), in WebAssembly and in the plain-JavaScript fallback build.
 #include "backends/backend.h"
+#include "backends/wasm/generator/lowering.h"
 #include "src/emit/variable_table.h"
 #include "src/ops/schema.h"
 #include "src/optimizer/layout.h"
@@ -43,15 +44,7 @@ class WasmBackend : public Backend {
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule);
     emit::VariableTable table(plan, weights);
     Json kernels = Json::array();
-    for (const ir::Operator* op : schedule) {
-      Json k = {{"kernel", ops::schema_of(op->type).kernel}, {"op", op->name}, {"params", ops::kernel_params_of(*op)}};
-      Json ins = Json::array(), outs = Json::array();
-      for (const ir::Variable* v : op->inputs) ins.push_back(table.index(v));
-      for (const ir::Variable* v : op->outputs) outs.push_back(table.index(v));
-      k["inputs"] = ins;
-      k["outputs"] = outs;
-      kernels.push_back(k);
-    }
+    for (const ir::Operator* op : schedule) kernels.push_back(wasm_backend::lower(*op, table));
     report["kernels"] = kernels.size();
     report["arena_bytes"] = plan.arena_bytes;
     report["naive_bytes"] = plan.naive_bytes;

@@ -1,0 +1,164 @@
+#include "backends/wasm/kernels/elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "backends/wasm/kernels/simd.h"
+#include "runtime/core/parallel.h"
+#include "webdnn/error.h"
+
+namespace webdnn::wasm {
+namespace {
+
+constexpr int kChunk = 256;  // floats per step of the interpreter: big enough to hide its dispatch
+
+// Output memory order: logical axes from outermost to innermost by decreasing output stride.
+std::vector<int> memory_axes(const runtime::TensorInfo& t) {
+  std::vector<int> axes(t.shape.size());
+  for (size_t i = 0; i < axes.size(); i++) axes[i] = static_cast<int>(i);
+  std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return t.strides[a] > t.strides[b]; });
+  return axes;
+}
+
+// Scalar semantics for the operations without a vector form here.
+float scalar(ExprOp op, float a, float b, float c) { return static_cast<float>(expr_apply(op, a, b, c, false)); }
+
+}  // namespace
+
+ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs,
+                                       const runtime::TensorInfo& output) {
+  for (const auto& t : inputs) WEBDNN_CHECK(t.dtype == DType::Float32, "fast elementwise inputs must be float32");
+  WEBDNN_CHECK(output.dtype == DType::Float32, "the fast elementwise output must be float32");
+  size_ = output.size();
+  // Walk the output in memory order; inputs follow with their strides (0 where broadcast).
+  std::vector<int> axes = memory_axes(output);
+  std::vector<int64_t> dims, out_strides;
+  std::vector<std::vector<int64_t>> in_strides(inputs.size());
+  for (int a : axes) {
+    dims.push_back(output.shape[a]);
+    out_strides.push_back(output.strides[a]);
+  }
+  for (size_t i = 0; i < inputs.size(); i++) {
+    Shape s = broadcast_strides(inputs[i].shape, inputs[i].strides, output.shape);
+    for (int a : axes) in_strides[i].push_back(s[a]);
+  }
+  // Merge neighbouring dims that every operand walks as one (and drop size-1 dims).
+  for (size_t d = 0; d < dims.size(); d++) {
+    if (dims_.empty()) {
+      dims_.push_back(dims[d]);
+      for (size_t i = 0; i < inputs.size(); i++) strides_.push_back({in_strides[i][d]});
+      continue;
+    }
+    bool merge = dims[d] == 1;
+    if (!merge) {
+      merge = true;
+      for (size_t i = 0; i < inputs.size(); i++) {
+        int64_t outer = strides_[i].back(), inner = in_strides[i][d];
+        merge &= outer == inner * dims[d];
+      }
+    }
+    if (merge) {
+      dims_.back() *= dims[d];
+      for (size_t i = 0; i < inputs.size(); i++) strides_[i].back() = in_strides[i][d];
+    } else {
+      dims_.push_back(dims[d]);
+      for (size_t i = 0; i < inputs.size(); i++) strides_[i].push_back(in_strides[i][d]);
+    }
+  }
+  if (dims_.empty()) dims_ = {1}, strides_.assign(inputs.size(), {0});
+  // The output is written as one contiguous run in its memory order.
+  int64_t expect = 1;
+  for (size_t d = dims.size(); d-- > 0;) {
+    WEBDNN_CHECK(dims[d] == 1 || out_strides[d] == expect, "the elementwise output is not dense");
+    expect *= dims[d];
+  }
+  for (size_t i = 0; i < inputs.size(); i++) {
+    int64_t inner = strides_[i].back();
+    WEBDNN_CHECK(inner == 0 || inner == 1, "elementwise input ", i, " is not contiguous along the output's rows");
+  }
+  for (const ExprNode& n : expr.nodes) {
+    Step s{n.op, {n.args[0], n.args[1], n.args[2]}, static_cast<float>(n.value)};
+    input_of_step_.push_back(n.op == ExprOp::Input ? static_cast<int>(n.value) : -1);
+    steps_.push_back(s);
+  }
+  result_ = static_cast<int>(steps_.size()) - 1;
+}
+
+void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t begin, int64_t end) const {
+  const size_t rank = dims_.size();
+  const int64_t row = dims_.back();
+  std::vector<float> regs(steps_.size() * kChunk);
+  std::vector<const float*> row_base(strides_.size());
+  std::vector<int64_t> index(rank);
+  // Position of `begin` as a multi-index.
+  int64_t rest = begin;
+  for (size_t d = rank; d-- > 0;) {
+    index[d] = rest % dims_[d];
+    rest /= dims_[d];
+  }
+  int64_t at = begin;
+  while (at < end) {
+    int64_t n_row = std::min(end - at, row - index[rank - 1]);
+    for (size_t i = 0; i < strides_.size(); i++) {
+      int64_t off = 0;
+      for (size_t d = 0; d < rank; d++) off += index[d] * strides_[i][d];
+      row_base[i] = inputs[i] + off;
+    }
+    for (int64_t done = 0; done < n_row; done += kChunk) {
+      int n = static_cast<int>(std::min<int64_t>(kChunk, n_row - done));
+      int vecs = (n + 3) / 4;
+      for (size_t s = 0; s < steps_.size(); s++) {
+        const Step& st = steps_[s];
+        float* r = regs.data() + s * kChunk;
+        const float* a = st.args[0] >= 0 ? regs.data() + st.args[0] * kChunk : nullptr;
+        const float* b = st.args[1] >= 0 ? regs.data() + st.args[1] * kChunk : nullptr;
+        const float* c = st.args[2] >= 0 ? regs.data() + st.args[2] * kChunk : nullptr;
+        switch (st.op) {
+          case ExprOp::Input: {
+            int i = input_of_step_[s];
+            if (strides_[i].back() == 0) std::fill(r, r + n, *row_base[i]);
+            else std::copy(row_base[i] + done, row_base[i] + done + n, r);
+            break;
+          }
+          case ExprOp::Const: std::fill(r, r + kChunk, st.value); break;
+#define WEBDNN_VEC2(OP, EXPR)                                             \
+  case ExprOp::OP:                                                        \
+    for (int v = 0; v < vecs; v++) {                                      \
+      f32x4 x = load(a + 4 * v), y = load(b + 4 * v);                     \
+      store(r + 4 * v, EXPR);                                             \
+    }                                                                     \
+    break;
+          WEBDNN_VEC2(Add, x + y)
+          WEBDNN_VEC2(Sub, x - y)
+          WEBDNN_VEC2(Mul, x * y)
+          WEBDNN_VEC2(Div, x / y)
+          WEBDNN_VEC2(Max, max(x, y))
+          WEBDNN_VEC2(Min, min(x, y))
+#undef WEBDNN_VEC2
+          case ExprOp::Neg:
+            for (int v = 0; v < vecs; v++) store(r + 4 * v, -load(a + 4 * v));
+            break;
+          case ExprOp::Select:
+            for (int k = 0; k < n; k++) r[k] = a[k] != 0.0f ? b[k] : c[k];
+            break;
+          default:
+            for (int k = 0; k < n; k++) r[k] = scalar(st.op, a[k], b ? b[k] : 0.0f, c ? c[k] : 0.0f);
+        }
+      }
+      std::copy(regs.data() + result_ * kChunk, regs.data() + result_ * kChunk + n, output + at + done);
+    }
+    at += n_row;
+    // Advance the multi-index by n_row along the last dim.
+    index[rank - 1] += n_row;
+    for (size_t d = rank; d-- > 1 && index[d] >= dims_[d];) {
+      index[d] = 0;
+      index[d - 1]++;
+    }
+  }
+}
+
+void ElementwiseProgram::run_all(const float* const* inputs, float* output) const {
+  runtime::parallel_for(size_, 16384, [&](int64_t b, int64_t e) { run(inputs, output, b, e); });
+}
+
+}  // namespace webdnn::wasm

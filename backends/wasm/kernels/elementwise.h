@@ -1,0 +1,40 @@
+// Elementwise expressions evaluated four floats at a time: the fused elementwise kernel and the
+// epilogues of convolutions and matrix products. The expression is compiled once into a list of
+// vector steps; inputs are read contiguously along rows of the output's memory, or broadcast.
+#pragma once
+#include <vector>
+
+#include "runtime/core/kernel.h"
+#include "webdnn/expr.h"
+
+namespace webdnn::wasm {
+
+class ElementwiseProgram {
+ public:
+  // `inputs` and `output` as the kernel sees them (float32; any strides, inputs broadcast to the
+  // output's shape).
+  ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs, const runtime::TensorInfo& output);
+
+  // Computes output elements [begin, end) in the output's memory order.
+  void run(const float* const* inputs, float* output, int64_t begin, int64_t end) const;
+  // All of it, split across threads.
+  void run_all(const float* const* inputs, float* output) const;
+  int64_t size() const { return size_; }
+
+ private:
+  struct Step {
+    ExprOp op;
+    int args[3];
+    float value;  // constants
+  };
+  std::vector<Step> steps_;
+  int result_ = 0;
+  // The output's memory as `dims` (outermost first) after merging dimensions every operand
+  // walks alike; per input its stride along each dim (0 = broadcast).
+  std::vector<int64_t> dims_;
+  std::vector<std::vector<int64_t>> strides_;
+  std::vector<int> input_of_step_;  // step index -> input index, -1 for non-inputs
+  int64_t size_ = 0;
+};
+
+}  // namespace webdnn::wasm

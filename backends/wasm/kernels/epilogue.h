@@ -1,0 +1,25 @@
+// The epilogue of a Conv / Gemm / MatMul kernel: a clamp (Relu, Relu6, Clip) applied inside the
+// matrix-product tile, and anything else as an elementwise program run over finished rows.
+#pragma once
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "backends/wasm/kernels/elementwise.h"
+#include "runtime/core/kernel.h"
+
+namespace webdnn::wasm {
+
+struct Epilogue {
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  std::unique_ptr<ElementwiseProgram> program;  // x0 = the output itself, then the extra inputs
+  size_t first_extra = 0, extras = 0;
+
+  // From params["epilogue"] and the kernel's tensors; extra inputs start at `first_extra`.
+  static Epilogue from(const runtime::KernelSpec& spec, size_t first_extra);
+  // Applies the program to output memory [begin, end); `inputs`/`output` as the kernel got them.
+  void finish(void* const* inputs, float* output, int64_t begin, int64_t end) const;
+};
+
+}  // namespace webdnn::wasm

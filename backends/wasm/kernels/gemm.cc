@@ -1,0 +1,94 @@
+#include "backends/wasm/kernels/gemm.h"
+
+#include <algorithm>
+
+#include "backends/wasm/kernels/simd.h"
+#include "runtime/core/parallel.h"
+
+namespace webdnn::wasm {
+namespace {
+
+// K is cut into blocks so that a B panel slice (kKC x kNR) stays in L1 while the rows of a block
+// of A (kMC x kKC, in L2) go by.
+constexpr int64_t kKC = 256;
+constexpr int64_t kMC = 64;
+constexpr int kNV = kNR / 4;
+
+// One kMR x kNR tile: acc = (accumulate ? C : bias) + A[rows, k0:k0+kb] . Bp, then clamped.
+// Rows past `mb` read a valid row again and are not written; columns past `nb` are not written.
+void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc, int mb, int nb,
+          const float* bias, bool accumulate, bool clamp, f32x4 lo, f32x4 hi) {
+  float init[kMR][kNR] = {};
+  for (int r = 0; r < kMR; r++)
+    for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias ? bias[j] : 0.0f;
+  f32x4 acc[kMR][kNV];
+  for (int r = 0; r < kMR; r++)
+    for (int v = 0; v < kNV; v++) acc[r][v] = load(init[r] + 4 * v);
+  // Pointers that advance and a 32-bit count: 64-bit index arithmetic costs extra instructions
+  // per step in WebAssembly, whose pointers are 32-bit.
+  const float *a0 = a[0], *a1 = a[1];
+  for (int k = kb; k > 0; k--, bp += kNR) {
+    f32x4 b0 = load(bp), b1 = load(bp + 4), b2 = load(bp + 8), b3 = load(bp + 12);
+    f32x4 x0 = splat(*a0++), x1 = splat(*a1++);
+    acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;
+    acc[1][0] += x1 * b0, acc[1][1] += x1 * b1, acc[1][2] += x1 * b2, acc[1][3] += x1 * b3;
+  }
+  if (clamp)
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] = min(max(acc[r][v], lo), hi);
+  if (mb == kMR && nb == kNR) {
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) store(c + r * ldc + 4 * v, acc[r][v]);
+    return;
+  }
+  float out[kMR][kNR];
+  for (int r = 0; r < kMR; r++)
+    for (int v = 0; v < kNV; v++) store(out[r] + 4 * v, acc[r][v]);
+  for (int r = 0; r < mb; r++)
+    for (int j = 0; j < nb; j++) c[r * ldc + j] = out[r][j];
+}
+
+}  // namespace
+
+void pack_b(const float* b, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n, float* out) {
+  for (int64_t p = 0; p < (N + kNR - 1) / kNR; p++)
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t j = 0; j < kNR; j++) {
+        int64_t n = p * kNR + j;
+        out[(p * K + k) * kNR + j] = n < N ? b[k * stride_k + n * stride_n] : 0.0f;
+      }
+}
+
+void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp,
+               const GemmOutput& out) {
+  const int64_t panels = (N + kNR - 1) / kNR;
+  const bool clamp = out.lo > -std::numeric_limits<float>::infinity() || out.hi < std::numeric_limits<float>::infinity();
+  const f32x4 lo = splat(out.lo), hi = splat(out.hi);
+  for (int64_t mc = m0; mc < m1; mc += kMC) {
+    int64_t mend = std::min(mc + kMC, m1);
+    for (int64_t kc = 0; kc < K; kc += kKC) {
+      int64_t kb = std::min(kKC, K - kc);
+      bool first = kc == 0, last = kc + kb == K;
+      for (int64_t p = 0; p < panels; p++) {
+        int nb = static_cast<int>(std::min<int64_t>(kNR, N - p * kNR));
+        const float* panel = bp + (p * K + kc) * kNR;
+        for (int64_t m = mc; m < mend; m += kMR) {
+          int mb = static_cast<int>(std::min<int64_t>(kMR, mend - m));
+          const float* rows[kMR];
+          for (int r = 0; r < kMR; r++) rows[r] = a + (m + std::min(r, mb - 1)) * lda + kc;
+          tile(static_cast<int>(kb), rows, panel, out.c + m * out.ldc + p * kNR, out.ldc, mb, nb,
+               out.bias ? out.bias + p * kNR : nullptr, !first, last && clamp, lo, hi);
+        }
+      }
+    }
+  }
+}
+
+void gemm(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp, const GemmOutput& out) {
+  int64_t blocks = (M + kMR - 1) / kMR;
+  runtime::parallel_for(blocks, 4, [&](int64_t b0, int64_t b1) {
+    gemm_rows(b0 * kMR, std::min(b1 * kMR, M), N, K, a, lda, bp, out);
+  });
+}
+
+}  // namespace webdnn::wasm

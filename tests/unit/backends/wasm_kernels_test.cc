@@ -1,0 +1,93 @@
+// The wasm backend's fast kernels against the reference kernels, on shapes that reach every
+// algorithm and edge: Winograd tiles cut by the image border, channel counts that are not a
+// multiple of 4 or of the GEMM panel width, groups, strides, epilogues.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "src/ops/evaluate.h"
+#include "tests/unit/support/backend_runner.h"
+#include "tests/unit/support/graph_builder.h"
+#include "tests/unit/support/rules.h"
+
+namespace webdnn {
+namespace {
+
+using testing::GraphBuilder;
+
+// Runs `b`'s graph on the wasm backend and with the reference kernels; expects `kernel` to be
+// used and the outputs to agree to `rel` of their largest magnitude.
+void expect_matches_reference(GraphBuilder& b, const std::string& kernel, double rel = 1e-5) {
+  auto inputs = testing::random_inputs(b.graph, 7);
+  auto ref = ops::evaluate_graph(b.graph, inputs);
+  auto run = testing::run_backend(b.graph, "wasm", inputs);
+  auto names = testing::kernel_names(run.descriptor);
+  EXPECT_NE(std::find(names.begin(), names.end(), kernel), names.end()) << ::testing::PrintToString(names);
+  for (auto& [name, t] : ref) {
+    const Tensor& ours = run.outputs.at(name);
+    double scale = 0, diff = 0;
+    for (int64_t i = 0; i < t.size(); i++) {
+      scale = std::max(scale, std::fabs(t.as_double(i)));
+      diff = std::max(diff, std::fabs(t.as_double(i) - ours.as_double(i)));
+    }
+    EXPECT_LE(diff, rel * scale + 1e-6) << name << ": max|diff| " << diff << " of max " << scale;
+  }
+}
+
+struct ConvCase {
+  const char* what;
+  Shape x;  // NCHW
+  int64_t m, k, stride, pad, dilation, group;
+};
+
+class WasmConv : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(WasmConv, MatchesReference) {
+  const ConvCase& c = GetParam();
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", c.x);
+  ir::Variable* w = b.constant("w", {c.m, c.x[1] / c.group, c.k, c.k});
+  ir::Variable* bias = b.constant("bias", {c.m});
+  Json p = {{"strides", Shape{c.stride, c.stride}}, {"pads", Shape{c.pad, c.pad, c.pad, c.pad}},
+            {"dilations", Shape{c.dilation, c.dilation}}, {"group", c.group}};
+  ir::Variable* y = b.op("Conv", {x, w, bias}, p);
+  b.output(b.op("Relu", {y}));
+  expect_matches_reference(b, "wasm.Conv");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, WasmConv, ::testing::Values(
+    ConvCase{"winograd_even", {1, 16, 8, 8}, 16, 3, 1, 1, 1, 1},
+    ConvCase{"winograd_odd_border", {1, 20, 7, 9}, 18, 3, 1, 1, 1, 1},
+    ConvCase{"winograd_no_pad_batch2", {2, 32, 6, 5}, 33, 3, 1, 0, 1, 1},
+    ConvCase{"pointwise", {1, 24, 5, 7}, 40, 1, 1, 0, 1, 1},
+    ConvCase{"pointwise_strided", {1, 24, 9, 9}, 20, 1, 2, 0, 1, 1},
+    ConvCase{"im2col_7x7_s2", {1, 3, 17, 19}, 16, 7, 2, 3, 1, 1},
+    ConvCase{"im2col_dilated", {1, 8, 10, 10}, 12, 3, 1, 2, 2, 1},
+    ConvCase{"grouped", {1, 12, 6, 6}, 18, 3, 1, 1, 1, 3},
+    ConvCase{"depthwise_s2", {1, 13, 9, 8}, 13, 3, 2, 1, 1, 13},
+    ConvCase{"depthwise_5x5", {2, 8, 7, 7}, 8, 5, 1, 2, 1, 8}),
+    [](const auto& info) { return std::string(info.param.what); });
+
+TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {
+  for (int64_t k : {1, 3}) {
+    GraphBuilder b;
+    ir::Variable* x = b.input("x", {1, 16, 6, 6});
+    Json p = {{"pads", Shape{k / 2, k / 2, k / 2, k / 2}}};
+    ir::Variable* y = b.op("Conv", {x, b.constant("w", {16, 16, k, k})}, p);
+    b.output(b.op("Relu", {b.op("Add", {y, x})}));
+    expect_matches_reference(b, "wasm.Conv");
+  }
+}
+
+TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3, 5});
+  ir::Variable* v = b.op("Mul", {x, b.constant("col", {3, 1})});
+  v = b.op("Add", {v, b.input("row", {5})});
+  v = b.op("Sigmoid", {v});
+  b.output(b.op("Sub", {v, b.constant("half", {1}, {0.5})}));
+  expect_matches_reference(b, "wasm.Elementwise");
+}
+
+}  // namespace
+}  // namespace webdnn
