@@ -1,5 +1,7 @@
 #include "runtime/core/runner.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -55,6 +57,7 @@ Runner::Runner(const Json& d, std::vector<uint8_t> weights) : weights_(std::move
     spec.params = k.at("params");
     Step step;
     step.op = k.value("op", name);
+    step.kernel_name = name;
     for (const Json& i : k.at("inputs")) {
       spec.inputs.push_back(var(i).info);
       step.inputs.push_back(var(i).data);
@@ -78,6 +81,19 @@ Runner::~Runner() { std::free(arena_); }
 
 void Runner::run() {
   for (Step& s : steps_) s.kernel->run(s.inputs.data(), s.outputs.data());
+}
+
+Json Runner::profile() {
+  std::vector<std::pair<double, const Step*>> times;
+  for (Step& s : steps_) {
+    auto t0 = std::chrono::steady_clock::now();
+    s.kernel->run(s.inputs.data(), s.outputs.data());
+    times.emplace_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), &s);
+  }
+  std::stable_sort(times.begin(), times.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  Json out = Json::array();
+  for (auto& [ms, s] : times) out.push_back({{"op", s->op}, {"kernel", s->kernel_name}, {"ms", ms}});
+  return out;
 }
 
 }  // namespace webdnn::runtime

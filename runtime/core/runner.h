@@ -33,10 +33,12 @@ class Runner {
   const std::vector<Port>& inputs() const { return inputs_; }
   const std::vector<Port>& outputs() const { return outputs_; }
   void run();
+  // Runs once, timing each kernel: [{"op", "kernel", "ms"}], slowest first. For tuning.
+  Json profile();
 
  private:
   struct Step {
-    std::string op;
+    std::string op, kernel_name;
     std::unique_ptr<Kernel> kernel;
     std::vector<void*> inputs, outputs;
   };

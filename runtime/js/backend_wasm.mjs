@@ -48,6 +48,9 @@ async function runtimeModule(variant, threads) {
       }
       const m = await create(options);
       if (threads > 1) m._webdnn_set_num_threads(threads);
+      // Node.js keeps a process alive while a worker thread is referenced: without this a script
+      // that used threads would never exit. Workers run only inside run(), which waits for them.
+      if (isNode) for (const w of [...m.PThread?.unusedWorkers ?? [], ...m.PThread?.runningWorkers ?? []]) w.unref?.();
       return m;
     })());
   }
@@ -89,6 +92,7 @@ export function checkDescriptor(d, where) {
 class WasmRunner {
   constructor(m, handle, descriptor, backendName) {
     this.backendName = backendName;
+    this.numThreads = m._webdnn_num_threads();
     this.module = m;
     this.handle = handle;
     const view = (entry, pointer, role) => {
@@ -107,6 +111,11 @@ class WasmRunner {
   async run() {
     if (!this.handle) throw new Error('this runner was disposed');
     if (this.module._webdnn_run(this.handle) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
+  }
+
+  // Runs once, timing each kernel: [{op, kernel, ms}], slowest first.
+  profile() {
+    return JSON.parse(this.module.UTF8ToString(this.module._webdnn_profile(this.handle)));
   }
 
   dispose() {

@@ -73,12 +73,22 @@ export async function streamBytes(location, what, total, onChunk, onProgress) {
   };
   if (onDisk(location)) {
     const { fs, toPath } = await nodeFs();
-    let stream;
+    const stream = fs.createReadStream(toPath(location), { highWaterMark: 1 << 20 });
+    const chunks = stream[Symbol.asyncIterator]();
     try {
-      stream = fs.createReadStream(toPath(location), { highWaterMark: 1 << 20 });
-      for await (const chunk of stream) take(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-    } catch (e) {
-      throw new Error(`cannot read ${what} '${location}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      for (;;) {
+        let next;
+        try {
+          next = await chunks.next();
+        } catch (e) {
+          throw new Error(`cannot read ${what} '${location}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        }
+        if (next.done) break;
+        // Outside the try above: a chunk the consumer rejects is not a read error.
+        take(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.length));
+      }
+    } finally {
+      stream.destroy();
     }
     return loaded;
   }

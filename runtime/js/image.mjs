@@ -49,7 +49,7 @@ const CHANNELS = {
 function perChannel(value, n, what) {
   const list = Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value) : [value];
   if (list.length === 1) return Array(n).fill(Number(list[0]));
-  if (list.length !== n) throw new Error(`${what} needs 1 or ${n} values, got ${list.length}`);
+  if (list.length !== n) throw new Error(`${what} needs ${n === 1 ? '1 value' : `1 or ${n} values`}, got ${list.length}`);
   return list.map(Number);
 }
 

@@ -5,8 +5,8 @@ export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8';
 export type TypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 
 export interface LoadOptions {
-  /** Backends to try, in order; default: the best this environment supports. */
-  backendOrder?: BackendName[];
+  /** Backends to try, in order (or just one); default: the best this environment supports. */
+  backendOrder?: BackendName | BackendName[];
   /** Called as the weights download: bytes loaded so far and in all. */
   progressCallback?: (loaded: number, total: number) => void;
   /** Where the weight files are, if not beside the descriptors. */
@@ -29,10 +29,14 @@ export interface TensorView {
 
 export interface Runner {
   readonly backendName: BackendName;
+  /** Threads the runner computes with (1 unless the wasm backend got threads). */
+  readonly numThreads: number;
   readonly inputs: readonly TensorView[];
   readonly outputs: readonly TensorView[];
   run(): Promise<void>;
   dispose(): void;
+  /** wasm/fallback: runs once timing each kernel, slowest first (for tuning). */
+  profile?(): { op: string; kernel: string; ms: number }[];
 }
 
 /** Loads the directory written by webdnn-convert, trying backends in order (falling back with a console warning). */

@@ -48,19 +48,24 @@ async function readManifest(dir) {
 export async function load(directory, options = {}) {
   const dir = String(directory);
   const manifest = await readManifest(dir);
-  const order = options.backendOrder ?? PREFERENCE.filter((name) => BACKENDS[name]);
+  // A misspelt name is an error wherever it stands, not only once the backends before it fail.
+  const given = options.backendOrder;
+  const order = given === undefined ? PREFERENCE.filter((name) => BACKENDS[name]) : [given].flat();
+  if (!order.length) throw new Error('WebDNN.load: backendOrder is empty');
+  const unknown = order.filter((name) => !BACKENDS[name]);
+  if (unknown.length) {
+    throw new Error(`WebDNN.load: unknown backend ${unknown.map((n) => `'${n}'`).join(', ')} in backendOrder; ` +
+      `known: ${Object.keys(BACKENDS).join(', ')}`);
+  }
   const failures = [];
   for (const name of order) {
     const backend = BACKENDS[name];
-    if (!backend) {
-      throw new Error(`WebDNN.load: unknown backend '${name}' in backendOrder; known: ${Object.keys(BACKENDS).join(', ')}`);
-    }
     const entry = manifest.backends.find((b) => b.name === backend.descriptor);
     const missing = !entry ? `the model was not converted for it (webdnn-convert --backend ${backend.descriptor})`
       : backend.available();
     if (missing) {
       failures.push(`${name}: ${missing}`);
-      if (options.backendOrder) console.warn(`WebDNN: backend '${name}' skipped: ${missing}`);
+      if (given !== undefined) console.warn(`WebDNN: backend '${name}' skipped: ${missing}`);
       continue;
     }
     try {

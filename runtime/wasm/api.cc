@@ -89,6 +89,13 @@ EMSCRIPTEN_KEEPALIVE int webdnn_run(Runner* r) {
       -1);
 }
 
+// Times each kernel of one run; JSON text, valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* webdnn_profile(Runner* r) {
+  static std::string text;
+  text = guarded([&] { return r->profile().dump(); }, std::string("[]"));
+  return text.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE void webdnn_runner_destroy(Runner* r) { delete r; }
 
 }  // extern "C"

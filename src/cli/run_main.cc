@@ -27,6 +27,7 @@ options:
   --output-dir DIR         where to write the outputs (created if missing)
   --benchmark N            run N more times after the first and print the median and
                            minimum milliseconds per run (a measurement, not a test)
+  --profile                after the runs, time each kernel once and print the slowest
   -h, --help               show this help
   --version                show the version
 )";
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   using namespace webdnn;
   std::string dir, backend = "wasm", output_dir, save_inputs;
   int benchmark = 0;
+  bool profile = false;
   std::map<std::string, std::string> input_files;
   auto value = [&](int& i) -> std::string {
     if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
@@ -66,6 +68,8 @@ int main(int argc, char** argv) {
       output_dir = value(i);
     } else if (a == "--save-inputs") {
       save_inputs = value(i);
+    } else if (a == "--profile") {
+      profile = true;
     } else if (a == "--benchmark") {
       benchmark = std::atoi(value(i).c_str());
       if (benchmark < 1) usage_error("--benchmark takes a positive number of runs");
@@ -116,6 +120,9 @@ int main(int argc, char** argv) {
       std::sort(ms.begin(), ms.end());
       std::printf("%s: %d runs, median %.1f ms, min %.1f ms\n", dir.c_str(), benchmark, ms[ms.size() / 2], ms[0]);
     }
+    if (profile)
+      for (const Json& k : runner->profile()) std::printf("%8.2f ms  %-20s %s\n", k.at("ms").get<double>(),
+                                                         k.at("kernel").get<std::string>().c_str(), k.at("op").get<std::string>().c_str());
     std::filesystem::create_directories(output_dir);
     for (const runtime::Port& port : runner->outputs())
       cli::write_npy(output_dir + "/" + cli::sanitize_name(port.name) + ".npy",

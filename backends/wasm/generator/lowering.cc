@@ -1,6 +1,7 @@
 #include "backends/wasm/generator/lowering.h"
 
 #include "backends/wasm/kernels/conv_pack.h"
+#include "backends/wasm/kernels/gemm.h"
 #include "src/ops/schema.h"
 
 namespace webdnn::backends::wasm_backend {
@@ -61,12 +62,74 @@ bool fits_elementwise(const ir::Operator& op) {
   return true;
 }
 
+// MaxPool / AveragePool on channels-last images.
+bool fits_pool(const ir::Operator& op) {
+  return (op.type == "MaxPool" || op.type == "AveragePool") && float32(op.inputs[0]) && channels_last(op.inputs[0]) &&
+         channels_last(op.outputs[0]);
+}
+
+// ReduceMean / ReduceMax over H and W of a channels-last image (global pooling).
+bool fits_global_pool(const ir::Operator& op) {
+  if (op.type != "ReduceMean" && op.type != "ReduceMax") return false;
+  const ir::Variable* x = op.inputs[0];
+  return x->rank() == 4 && float32(x) && channels_last(x) && op.params.at("axes") == Json{2, 3} && op.outputs[0]->size() == x->shape[0] * x->shape[1];
+}
+
+// Gemm, or MatMul of 2-D matrices, with a constant right-hand side: B packed with alpha folded in,
+// C folded into the bias when it is one row (or absent).
+bool fits_gemm(const ir::Operator& op) {
+  if (op.type != "Gemm" && op.type != "MatMul") return false;
+  const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
+  if (a->rank() != 2 || b->rank() != 2 || !b->is_constant() || !a->has_default_order() || !y->has_default_order()) return false;
+  if (op.params.value("transA", 0) != 0) return false;
+  if (op.type == "Gemm" && op.inputs.size() > 2) {
+    const ir::Variable* c = op.inputs[2];
+    if (!c->is_constant() || num_elements(c->shape) != y->shape[1] || (c->rank() == 2 && c->shape[0] != 1)) return false;
+  }
+  for (const ir::Variable* v : op.inputs)
+    if (!float32(v)) return false;
+  return true;
+}
+
+Json gemm(const ir::Operator& op, emit::VariableTable& table) {
+  const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
+  bool gemm_op = op.type == "Gemm";
+  bool tb = gemm_op && op.params.value("transB", 0) != 0;
+  float alpha = gemm_op ? op.params.value("alpha", 1.0f) : 1.0f, beta = gemm_op ? op.params.value("beta", 1.0f) : 1.0f;
+  int64_t K = a->shape[1], N = y->shape[1];
+  Tensor bt = b->logical_data();
+  float* bd = bt.data<float>();
+  for (int64_t i = 0; i < bt.size(); i++) bd[i] *= alpha;
+  std::vector<float> packed(static_cast<size_t>(wasm::packed_b_size(K, N)));
+  wasm::pack_b(bd, K, N, tb ? 1 : N, tb ? K : 1, packed.data());
+  std::vector<float> bias(static_cast<size_t>(N), 0.0f);
+  size_t extras = gemm_op ? 3 : 2;
+  if (gemm_op && op.inputs.size() > 2) {
+    std::vector<float> c = op.inputs[2]->logical_data().to_floats();
+    for (int64_t n = 0; n < N; n++) bias[n] = beta * c[c.size() == 1 ? 0 : n];
+  }
+  Json inputs = {table.index(a), table.add_data(b->name + ":packed", Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed)),
+                 table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
+  for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
+  Json params = {{"K", K}};
+  if (op.params.contains("epilogue")) params["epilogue"] = op.params.at("epilogue");
+  return call("wasm.Gemm", op, params, inputs, table);
+}
+
 }  // namespace
 
 Json lower(const ir::Operator& op, emit::VariableTable& table) {
   if (fits_conv(op)) return conv(op, table);
+  if (fits_gemm(op)) return gemm(op, table);
   Json ins = Json::array();
   for (const ir::Variable* v : op.inputs) ins.push_back(table.index(v));
+  if (fits_pool(op)) {
+    Json params = op.params;
+    params["mode"] = op.type == "MaxPool" ? "max" : "average";
+    return call("wasm.Pool", op, params, ins, table);
+  }
+  if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
+  if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
   if (fits_elementwise(op)) return call("wasm.Elementwise", op, ops::kernel_params_of(op), ins, table);
   return call(ops::schema_of(op.type).kernel.c_str(), op, ops::kernel_params_of(op), ins, table);
 }

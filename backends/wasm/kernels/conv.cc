@@ -37,10 +37,12 @@ void require_nhwc(const runtime::TensorInfo& t, const char* what) {
 
 class Conv : public runtime::Kernel {
  public:
-  explicit Conv(const runtime::KernelSpec& spec) : g_(geometry(spec)), epilogue_(Epilogue::from(spec, 3)) {
+  explicit Conv(const runtime::KernelSpec& spec)
+      : g_(geometry(spec)),
+        algorithm_(spec.params.at("algorithm").get<std::string>()),
+        epilogue_(Epilogue::from(spec, 3, algorithm_ == "gemm")) {
     require_nhwc(spec.inputs[0], "input");
     require_nhwc(spec.outputs[0], "output");
-    algorithm_ = spec.params.at("algorithm").get<std::string>();
     pointwise_ = g_.kh == 1 && g_.kw == 1 && g_.sh == 1 && g_.sw == 1 && g_.pt == 0 && g_.pl == 0 && g_.group == 1;
   }
 
@@ -57,7 +59,7 @@ class Conv : public runtime::Kernel {
       depthwise(x, w, bias, y);
       epilogue_.finish(in, y, 0, total);
     } else if (pointwise_) {
-      gemm(g_.N * g_.OH * g_.OW, g_.M, g_.C, x, g_.C, w, {y, g_.M, bias, epilogue_.lo, epilogue_.hi});
+      gemm(g_.N * g_.OH * g_.OW, g_.M, g_.C, x, g_.C, w, {y, g_.M, bias, epilogue_.lo, epilogue_.hi, epilogue_.residual_data(in)});
       epilogue_.finish(in, y, 0, total);
     } else {
       im2col_gemm(in, x, w, bias, y);
@@ -70,8 +72,16 @@ class Conv : public runtime::Kernel {
     for (int64_t r = 0; r < rows; r++) {
       int64_t p = p0 + r, n = p / (g_.OH * g_.OW), oh = p / g_.OW % g_.OH, ow = p % g_.OW;
       float* row = patch + r * g_.kh * g_.kw * cg;
+      const int64_t iw0 = ow * g_.sw - g_.pl;
+      // A whole row of taps inside the image is one contiguous run of the input (no groups).
+      const bool whole_rows = cg == g_.C && g_.dw == 1 && iw0 >= 0 && iw0 + g_.kw <= g_.W;
       for (int64_t i = 0; i < g_.kh; i++) {
         int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
+        if (whole_rows && ih >= 0 && ih < g_.H) {
+          std::memcpy(row, x + ((n * g_.H + ih) * g_.W + iw0) * g_.C, g_.kw * g_.C * sizeof(float));
+          row += g_.kw * cg;
+          continue;
+        }
         for (int64_t j = 0; j < g_.kw; j++, row += cg) {
           int64_t iw = ow * g_.sw - g_.pl + j * g_.dw;
           if (ih < 0 || ih >= g_.H || iw < 0 || iw >= g_.W) std::fill(row, row + cg, 0.0f);
@@ -91,8 +101,10 @@ class Conv : public runtime::Kernel {
         int64_t p0 = b * kRows, rows = std::min(kRows, P - p0);
         for (int64_t g = 0; g < g_.group; g++) {
           im2col(x, p0, rows, g * Cg, Cg, patch.data());
+          const float* residual = epilogue_.residual_data(in);
           gemm_rows(0, rows, Mg, K, patch.data(), K, w + g * block,
-                    {y + p0 * g_.M + g * Mg, g_.M, bias + g * Mg, epilogue_.lo, epilogue_.hi});
+                    {y + p0 * g_.M + g * Mg, g_.M, bias + g * Mg, epilogue_.lo, epilogue_.hi,
+                     residual ? residual + p0 * g_.M + g * Mg : nullptr});
         }
         epilogue_.finish(in, y, p0 * g_.M, (p0 + rows) * g_.M);  // while the rows are in cache
       }
@@ -103,8 +115,8 @@ class Conv : public runtime::Kernel {
   void depthwise(const float* x, const float* w, const float* bias, float* y) const;
 
   Geometry g_;
-  Epilogue epilogue_;
   std::string algorithm_;
+  Epilogue epilogue_;
   bool pointwise_ = false;
 };
 
@@ -125,10 +137,17 @@ void Conv::winograd(const float* x, const float* u, const float* bias, float* y)
       for (int64_t t = 0; t < tiles; t++) {
         int64_t tile = t0 + t, n = tile / (TH * TW), th = tile / TW % TH, tw = tile % TW;
         int64_t ih0 = th * 2 - g_.pt, iw0 = tw * 2 - g_.pl;
+        // Tiles wholly inside the image (most of them) load without checks.
+        const bool inside = C % 4 == 0 && ih0 >= 0 && ih0 + 4 <= g_.H && iw0 >= 0 && iw0 + 4 <= g_.W;
+        const float* origin = x + ((n * g_.H + ih0) * g_.W + iw0) * C;
         for (int64_t c = 0; c < C; c += 4) {
           f32x4 dv[4][4];
           for (int i = 0; i < 4; i++)
             for (int j = 0; j < 4; j++) {
+              if (inside) {
+                dv[i][j] = load(origin + (i * g_.W + j) * C + c);
+                continue;
+              }
               int64_t ih = ih0 + i, iw = iw0 + j;
               float tmp[4] = {0, 0, 0, 0};
               if (ih >= 0 && ih < g_.H && iw >= 0 && iw < g_.W)
@@ -155,14 +174,16 @@ void Conv::winograd(const float* x, const float* u, const float* bias, float* y)
       const f32x4 lo = splat(epilogue_.lo), hi = splat(epilogue_.hi);
       for (int64_t t = 0; t < tiles; t++) {
         int64_t tile = t0 + t, n = tile / (TH * TW), oh = tile / TW % TH * 2, ow = tile % TW * 2;
+        const bool full = M % 4 == 0 && oh + 1 < g_.OH && ow + 1 < g_.OW;
         for (int64_t k = 0; k < M; k += 4) {
           int64_t lanes = std::min<int64_t>(4, M - k);
           f32x4 mv[4][4];
           for (int i = 0; i < 4; i++)
             for (int j = 0; j < 4; j++) {
+              const float* src = &m[((i * 4 + j) * per_block + t) * M + k];
               float tmp[4] = {0, 0, 0, 0};
-              std::memcpy(tmp, &m[((i * 4 + j) * per_block + t) * M + k], lanes * sizeof(float));
-              mv[i][j] = load(tmp);
+              if (lanes < 4) std::memcpy(tmp, src, lanes * sizeof(float));
+              mv[i][j] = lanes < 4 ? load(tmp) : load(src);
             }
           f32x4 s[2][4];
           for (int j = 0; j < 4; j++) {
@@ -171,9 +192,15 @@ void Conv::winograd(const float* x, const float* u, const float* bias, float* y)
           }
           float bt[4] = {0, 0, 0, 0};
           std::memcpy(bt, bias + k, lanes * sizeof(float));
-          f32x4 bv = load(bt);
+          const f32x4 bv = load(bt);
           for (int i = 0; i < 2; i++) {
             f32x4 out[2] = {s[i][0] + s[i][1] + s[i][2] + bv, s[i][1] - s[i][2] - s[i][3] + bv};
+            if (full) {
+              float* yp = y + ((n * g_.OH + oh + i) * g_.OW + ow) * M + k;
+              store(yp, min(max(out[0], lo), hi));
+              store(yp + M, min(max(out[1], lo), hi));
+              continue;
+            }
             for (int j = 0; j < 2; j++) {
               if (oh + i >= g_.OH || ow + j >= g_.OW) continue;
               float o[4];

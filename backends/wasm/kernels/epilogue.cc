@@ -27,15 +27,45 @@ bool as_clamp(const Expr& e, float& lo_out, float& hi_out) {
   }
 }
 
+// clamp(x0 + x1) or clamp(x1 + x0) (clamp possibly absent): returns the other input's index.
+int as_residual_clamp(const Expr& e, float& lo, float& hi) {
+  // Strip the clamp by matching it on a copy whose sum node is replaced by x0.
+  for (size_t i = 0; i < e.nodes.size(); i++) {
+    const ExprNode& n = e.nodes[i];
+    if (n.op != ExprOp::Add) continue;
+    const ExprNode &a = e.nodes[n.args[0]], &b = e.nodes[n.args[1]];
+    if (a.op != ExprOp::Input || b.op != ExprOp::Input || (a.value != 0) == (b.value != 0)) continue;
+    int other = static_cast<int>(a.value != 0 ? a.value : b.value);
+    Expr rest = e;
+    rest.nodes[i] = ExprNode{};
+    rest.nodes[i].op = ExprOp::Input;  // value 0: x0
+    float l = lo, h = hi;
+    if (as_clamp(rest, l, h)) {
+      lo = l, hi = h;
+      return other;
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
-Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra) {
+Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile) {
   Epilogue ep;
   ep.first_extra = first_extra;
   ep.extras = spec.inputs.size() - first_extra;
   if (!spec.params.contains("epilogue")) return ep;
   Expr e = Expr::from_json(spec.params.at("epilogue"));
   if (as_clamp(e, ep.lo, ep.hi)) return ep;
+  int other = residual_in_tile ? as_residual_clamp(e, ep.lo, ep.hi) : -1;
+  if (other > 0) {
+    const runtime::TensorInfo& r = spec.inputs[first_extra + other - 1];
+    if (r.shape == spec.outputs[0].shape && r.strides == spec.outputs[0].strides) {
+      ep.residual = static_cast<int>(first_extra) + other - 1;
+      return ep;
+    }
+    ep.lo = -std::numeric_limits<float>::infinity(), ep.hi = std::numeric_limits<float>::infinity();
+  }
   std::vector<runtime::TensorInfo> inputs = {spec.outputs[0]};
   inputs.insert(inputs.end(), spec.inputs.begin() + static_cast<long>(first_extra), spec.inputs.end());
   ep.program = std::make_unique<ElementwiseProgram>(e, inputs, spec.outputs[0]);

@@ -15,9 +15,15 @@ struct Epilogue {
   float hi = std::numeric_limits<float>::infinity();
   std::unique_ptr<ElementwiseProgram> program;  // x0 = the output itself, then the extra inputs
   size_t first_extra = 0, extras = 0;
+  // clamp(x0 + xk) with xk laid out like the output: added in the tile; index into the inputs.
+  int residual = -1;
 
   // From params["epilogue"] and the kernel's tensors; extra inputs start at `first_extra`.
-  static Epilogue from(const runtime::KernelSpec& spec, size_t first_extra);
+  // `residual_in_tile`: the kernel adds `residual` itself (GEMM tiles do; others get a program).
+  static Epilogue from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile = true);
+  const float* residual_data(void* const* inputs) const {
+    return residual < 0 ? nullptr : static_cast<const float*>(inputs[residual]);
+  }
   // Applies the program to output memory [begin, end); `inputs`/`output` as the kernel got them.
   void finish(void* const* inputs, float* output, int64_t begin, int64_t end) const;
 };

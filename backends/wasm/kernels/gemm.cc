@@ -17,7 +17,7 @@ constexpr int kNV = kNR / 4;
 // One kMR x kNR tile: acc = (accumulate ? C : bias) + A[rows, k0:k0+kb] . Bp, then clamped.
 // Rows past `mb` read a valid row again and are not written; columns past `nb` are not written.
 void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc, int mb, int nb,
-          const float* bias, bool accumulate, bool clamp, f32x4 lo, f32x4 hi) {
+          const float* bias, bool accumulate, const float* residual, bool clamp, f32x4 lo, f32x4 hi) {
   float init[kMR][kNR] = {};
   for (int r = 0; r < kMR; r++)
     for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias ? bias[j] : 0.0f;
@@ -32,6 +32,13 @@ void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc,
     f32x4 x0 = splat(*a0++), x1 = splat(*a1++);
     acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;
     acc[1][0] += x1 * b0, acc[1][1] += x1 * b1, acc[1][2] += x1 * b2, acc[1][3] += x1 * b3;
+  }
+  if (residual) {
+    float add[kMR][kNR] = {};
+    for (int r = 0; r < mb; r++)
+      for (int j = 0; j < nb; j++) add[r][j] = residual[r * ldc + j];
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] += load(add[r] + 4 * v);
   }
   if (clamp)
     for (int r = 0; r < kMR; r++)
@@ -61,7 +68,11 @@ void pack_b(const float* b, int64_t K, int64_t N, int64_t stride_k, int64_t stri
 
 void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp,
                const GemmOutput& out) {
-  const int64_t panels = (N + kNR - 1) / kNR;
+  gemm_block(m0, m1, 0, (N + kNR - 1) / kNR, N, K, a, lda, bp, out);
+}
+
+void gemm_block(int64_t m0, int64_t m1, int64_t p0, int64_t p1, int64_t N, int64_t K, const float* a, int64_t lda,
+                const float* bp, const GemmOutput& out) {
   const bool clamp = out.lo > -std::numeric_limits<float>::infinity() || out.hi < std::numeric_limits<float>::infinity();
   const f32x4 lo = splat(out.lo), hi = splat(out.hi);
   for (int64_t mc = m0; mc < m1; mc += kMC) {
@@ -69,15 +80,16 @@ void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int
     for (int64_t kc = 0; kc < K; kc += kKC) {
       int64_t kb = std::min(kKC, K - kc);
       bool first = kc == 0, last = kc + kb == K;
-      for (int64_t p = 0; p < panels; p++) {
+      for (int64_t p = p0; p < p1; p++) {
         int nb = static_cast<int>(std::min<int64_t>(kNR, N - p * kNR));
         const float* panel = bp + (p * K + kc) * kNR;
         for (int64_t m = mc; m < mend; m += kMR) {
           int mb = static_cast<int>(std::min<int64_t>(kMR, mend - m));
           const float* rows[kMR];
           for (int r = 0; r < kMR; r++) rows[r] = a + (m + std::min(r, mb - 1)) * lda + kc;
-          tile(static_cast<int>(kb), rows, panel, out.c + m * out.ldc + p * kNR, out.ldc, mb, nb,
-               out.bias ? out.bias + p * kNR : nullptr, !first, last && clamp, lo, hi);
+          int64_t at = m * out.ldc + p * kNR;
+          tile(static_cast<int>(kb), rows, panel, out.c + at, out.ldc, mb, nb, out.bias ? out.bias + p * kNR : nullptr,
+               !first, last && out.residual ? out.residual + at : nullptr, last && clamp, lo, hi);
         }
       }
     }
@@ -85,7 +97,12 @@ void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int
 }
 
 void gemm(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp, const GemmOutput& out) {
-  int64_t blocks = (M + kMR - 1) / kMR;
+  const int64_t blocks = (M + kMR - 1) / kMR, panels = (N + kNR - 1) / kNR;
+  // Few rows (a fully-connected layer on one image): the threads share the columns instead.
+  if (blocks < 4 * runtime::num_threads()) {
+    runtime::parallel_for(panels, 2, [&](int64_t q0, int64_t q1) { gemm_block(0, M, q0, q1, N, K, a, lda, bp, out); });
+    return;
+  }
   runtime::parallel_for(blocks, 4, [&](int64_t b0, int64_t b1) {
     gemm_rows(b0 * kMR, std::min(b1 * kMR, M), N, K, a, lda, bp, out);
   });

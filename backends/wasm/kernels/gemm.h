@@ -24,11 +24,16 @@ struct GemmOutput {
   const float* bias = nullptr;  // per column, added once
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
+  // Added before the clamp (a residual connection): laid out like C, at the same offsets.
+  const float* residual = nullptr;
 };
 
 // Rows [m0, m1) of C = A . B + bias, clamped to [lo, hi]; A row-major with leading dimension lda.
 void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp,
                const GemmOutput& out);
+// Rows [m0, m1) and column panels [p0, p1) only.
+void gemm_block(int64_t m0, int64_t m1, int64_t p0, int64_t p1, int64_t N, int64_t K, const float* a, int64_t lda,
+                const float* bp, const GemmOutput& out);
 
 // Whole C, split across threads by rows.
 void gemm(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp, const GemmOutput& out);

@@ -91,3 +91,48 @@ TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+TEST(WasmPool, MaxAndAverageWindowsWithPaddingAndCeilMode) {
+  for (const char* type : {"MaxPool", "AveragePool"})
+    for (int64_t include_pad : {0, 1}) {
+      testing::GraphBuilder b;
+      ir::Variable* x = b.input("x", {2, 6, 7, 9});
+      // A Conv first, so the image is channels-last as the pool kernel wants it.
+      ir::Variable* c = b.op("Conv", {x, b.constant("w", {6, 6, 1, 1})});
+      b.output(b.op(type, {c}, {{"kernel_shape", Shape{3, 3}}, {"strides", Shape{2, 2}}, {"pads", Shape{1, 1, 1, 1}},
+                               {"ceil_mode", 1}, {"count_include_pad", include_pad}}));
+      expect_matches_reference(b, "wasm.Pool");
+    }
+}
+
+TEST(WasmGlobalPool, MeanAndMaxOverPixels) {
+  for (const char* type : {"ReduceMean", "ReduceMax"}) {
+    testing::GraphBuilder b;
+    ir::Variable* x = b.input("x", {2, 5, 4, 3});
+    ir::Variable* c = b.op("Conv", {x, b.constant("w", {7, 5, 1, 1})});
+    b.output(b.op(type, {c}, {{"axes", Shape{2, 3}}, {"keepdims", 1}}));
+    expect_matches_reference(b, "wasm.GlobalPool");
+  }
+}
+
+TEST(WasmGemm, GemmAndMatMulWithPackedWeights) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {3, 37});
+  b.output(b.op("Gemm", {x, b.constant("w", {21, 37}), b.constant("c", {21})},
+                {{"transB", 1}, {"alpha", 0.5f}, {"beta", 2.0f}}));
+  b.output(b.op("Relu", {b.op("MatMul", {x, b.constant("m", {37, 19})})}));
+  expect_matches_reference(b, "wasm.Gemm");
+}
+
+TEST(WasmRelayout, ImageIntoAndOutOfChannelsLast) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 3, 5, 6});
+  b.output(b.op("Conv", {x, b.constant("w", {4, 3, 1, 1})}));  // x in, the result out, both converted
+  expect_matches_reference(b, "wasm.Relayout");
+}
+
+}  // namespace
+}  // namespace webdnn
