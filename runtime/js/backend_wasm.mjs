@@ -40,13 +40,24 @@ async function runtimeModule(variant, threads) {
     modules.set(key, (async () => {
       const glue = new URL(`./webdnn-runtime-${variant}.mjs`, import.meta.url);
       const { default: create } = await import(glue.href);
-      const options = { webdnnThreads: Math.max(0, threads - 1) };
+      // Emscripten's loader reports its trouble starting up as several console warnings; they
+      // belong in the one error (and the one warning of a fallback) instead.
+      const startup = [];
+      let printErr = (text) => startup.push(text);
+      const options = { webdnnThreads: Math.max(0, threads - 1), printErr: (text) => printErr(text) };
       if (isNode && variant !== 'fallback') {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
         const [fs, url] = await Promise.all([import('node:fs'), import('node:url')]);
         options.wasmBinary = fs.readFileSync(url.fileURLToPath(new URL(`./webdnn-runtime-${variant}.wasm`, import.meta.url)));
       }
-      const m = await create(options);
+      let m;
+      try {
+        m = await create(options);
+      } catch (e) {
+        const said = startup.length ? ` (the loader said: ${startup.join('; ')})` : '';
+        throw new Error(`cannot start the runtime webdnn-runtime-${variant}: ${e?.message ?? e}${said}`);
+      }
+      printErr = (text) => console.warn(text);
       if (threads > 1) m._webdnn_set_num_threads(threads);
       // Node.js keeps a process alive while a worker thread is referenced: without this a script
       // that used threads would never exit. Workers run only inside run(), which waits for them.

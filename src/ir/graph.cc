@@ -68,7 +68,7 @@ Operator* Graph::add_operator(const std::string& type, const std::string& name, 
   auto op = std::make_unique<Operator>();
   op->type = type;
   op->name = name;
-  op->params = std::move(params);
+  op->params = params.is_null() ? Json::object() : std::move(params);  // `{}` in C++ is a null Json
   op->inputs = ins;
   op->outputs = outs;
   for (Variable* v : ins)

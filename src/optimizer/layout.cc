@@ -63,20 +63,28 @@ class LayoutSelection : public Pass {
   }
 
  private:
-  // A requested order; else the order of the first non-constant input of the same shape;
+  // A requested order; else the order of the first non-constant input of the same shape, or
+  // failing that of the same axes (Pad, Resize, Concat keep the layout of what they read);
   // else row-major.
   void choose_output_order(const ir::Operator& op, size_t k, const std::optional<Order>& wanted) {
     ir::Variable* out = op.outputs[k];
     Order order = default_order(*out);
+    const ir::Variable* same_axes = nullptr;
+    bool found = false;
     if (wanted) {
       order = *wanted;
-    } else {
-      for (const ir::Variable* in : op.inputs)
-        if (!in->is_constant() && in->shape == out->shape) {
-          order = in->order;
-          break;
-        }
+      found = true;
     }
+    for (const ir::Variable* in : op.inputs) {
+      if (found || in->is_constant()) continue;
+      if (in->shape == out->shape) {
+        order = in->order;
+        found = true;
+      } else if (!same_axes && in->axes == out->axes) {
+        same_axes = in;
+      }
+    }
+    if (!found && same_axes) order = same_axes->order;
     out->order = order;
   }
 

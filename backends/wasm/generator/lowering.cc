@@ -116,6 +116,32 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   return call("wasm.Gemm", op, params, inputs, table);
 }
 
+// The logical axis innermost in memory (stride 1, the largest extent among such).
+int innermost(const ir::Variable* v) {
+  Shape s = v->strides();
+  int best = -1;
+  for (int a = 0; a < v->rank(); a++)
+    if (s[a] == 1 && (best < 0 || v->shape[a] > v->shape[best])) best = a;
+  return best;
+}
+
+// Pad, Resize and Concat on float tensors laid out alike, whose innermost axis in memory is left
+// as it is (channels of NHWC images): whole rows are copied.
+bool fits_innermost_kept(const ir::Operator& op) {
+  if (op.type != "Pad" && op.type != "Resize" && op.type != "Concat") return false;
+  const ir::Variable* y = op.outputs[0];
+  int inner = innermost(y);
+  if (inner < 0 || !float32(y)) return false;
+  for (const ir::Variable* v : op.inputs)
+    if (!float32(v) || (v->size() > 0 && innermost(v) != inner) || v->order != y->order) return false;
+  if (op.type == "Concat") return true;
+  const ir::Variable* x = op.inputs[0];
+  if (x->shape[inner] != y->shape[inner]) return false;
+  if (op.type == "Pad") return true;
+  std::string mode = op.params.value("mode", std::string("nearest"));
+  return mode == "nearest" || mode == "linear";
+}
+
 }  // namespace
 
 Json lower(const ir::Operator& op, emit::VariableTable& table) {
@@ -130,6 +156,10 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
   }
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
+  if (fits_innermost_kept(op)) return call(("wasm." + op.type).c_str(), op, ops::kernel_params_of(op), ins, table);
+  if (op.type == "InstanceNormalization" && float32(op.inputs[0]) && op.inputs[0]->rank() >= 3 &&
+      op.inputs[0]->strides()[1] == 1 && op.outputs[0]->strides() == op.inputs[0]->strides())
+    return call("wasm.InstanceNormalization", op, ops::kernel_params_of(op), ins, table);
   if (fits_elementwise(op)) return call("wasm.Elementwise", op, ops::kernel_params_of(op), ins, table);
   return call(ops::schema_of(op.type).kernel.c_str(), op, ops::kernel_params_of(op), ins, table);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "runtime/kernels/reference/index_maps.h"
 #include "runtime/kernels/reference/reference.h"
 
 namespace webdnn::runtime::reference {
@@ -42,15 +43,9 @@ int64_t nearest_index(const std::string& mode, float x, bool shrinking) {
   return static_cast<int64_t>(std::ceil(x - 0.5f));  // round_prefer_floor: x.5 goes down
 }
 
-// For every output coordinate of one axis: the input indices below and above and the weight of
-// the upper one (nearest: both indices equal, weight 0).
-struct AxisMap {
-  std::vector<int64_t> lo, hi;
-  std::vector<double> w;
-  bool trivial = true;  // no output coordinate needs its upper neighbour
-};
+}  // namespace
 
-AxisMap map_axis(const Json& p, int64_t in, int64_t out, float scale) {
+AxisMap resize_axis_map(const Json& p, int64_t in, int64_t out, float scale) {
   std::string ctm = p.value("coordinate_transformation_mode", std::string("half_pixel"));
   std::string nearest = p.value("nearest_mode", std::string("round_prefer_floor"));
   bool linear = p.value("mode", std::string("nearest")) == "linear";
@@ -74,6 +69,8 @@ AxisMap map_axis(const Json& p, int64_t in, int64_t out, float scale) {
   return m;
 }
 
+namespace {
+
 void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Tensor& y = out[0];
@@ -82,7 +79,7 @@ void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
   std::vector<AxisMap> maps;
   std::vector<size_t> blended;  // axes that interpolate between two inputs
   for (size_t d = 0; d < rank; d++) {
-    maps.push_back(map_axis(p, x.shape[d], y.shape[d], static_cast<float>(scales[d])));
+    maps.push_back(resize_axis_map(p, x.shape[d], y.shape[d], static_cast<float>(scales[d])));
     if (!maps.back().trivial) blended.push_back(d);
   }
   Shape strides = contiguous_strides(x.shape);

@@ -4,9 +4,26 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/kernels/reference/index_maps.h"
 #include "runtime/kernels/reference/reference.h"
 
 namespace webdnn::runtime::reference {
+// Negative pads crop first, so the other modes repeat, mirror or wrap the kept range [lo, lo + n).
+int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, const std::string& mode) {
+  int64_t lo = std::max<int64_t>(-begin, 0);
+  int64_t n = dim - lo - std::max<int64_t>(-end, 0);
+  int64_t i = o - std::max<int64_t>(begin, 0);
+  if (i >= 0 && i < n) return lo + i;
+  if (mode == "constant") return -1;
+  if (mode == "edge") return lo + (i < 0 ? 0 : n - 1);
+  if (mode == "wrap") return lo + ((i % n) + n) % n;
+  // reflect: mirror about the first and last element (which are not repeated), period 2(n-1).
+  if (n == 1) return lo;
+  int64_t period = 2 * (n - 1);
+  int64_t r = ((i % period) + period) % period;
+  return lo + (r < n ? r : period - r);
+}
+
 namespace {
 
 int64_t product(const Shape& shape, size_t from, size_t to) {
@@ -64,23 +81,6 @@ void slice(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& ou
     for (size_t d = 0; d < index.size(); d++) off += (starts[d] + index[d] * steps[d]) * strides[d];
     return off;
   });
-}
-
-// Where output coordinate `o` of an axis reads from, -1 for the constant value. Negative pads
-// crop first, so the other modes repeat, mirror or wrap the kept range [lo, lo + n).
-int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, const std::string& mode) {
-  int64_t lo = std::max<int64_t>(-begin, 0);
-  int64_t n = dim - lo - std::max<int64_t>(-end, 0);
-  int64_t i = o - std::max<int64_t>(begin, 0);
-  if (i >= 0 && i < n) return lo + i;
-  if (mode == "constant") return -1;
-  if (mode == "edge") return lo + (i < 0 ? 0 : n - 1);
-  if (mode == "wrap") return lo + ((i % n) + n) % n;
-  // reflect: mirror about the first and last element (which are not repeated), period 2(n-1).
-  if (n == 1) return lo;
-  int64_t period = 2 * (n - 1);
-  int64_t r = ((i % period) + period) % period;
-  return lo + (r < n ? r : period - r);
 }
 
 void pad(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {

@@ -136,3 +136,49 @@ TEST(WasmRelayout, ImageIntoAndOutOfChannelsLast) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+// x -> Conv (so that what follows sees a channels-last image) -> op -> output.
+void expect_after_conv(const char* type, Json params, const std::string& kernel, Shape x = {1, 6, 5, 7}) {
+  testing::GraphBuilder b;
+  ir::Variable* c = b.op("Conv", {b.input("x", x), b.constant("w", {x[1], x[1], 1, 1})});
+  b.output(b.op(type, {c}, std::move(params)));
+  expect_matches_reference(b, kernel);
+}
+
+TEST(WasmImageOps, PadEveryModeOnChannelsLastImages) {
+  for (const char* mode : {"constant", "reflect", "edge", "wrap"})
+    expect_after_conv("Pad", {{"mode", mode}, {"pads", Shape{0, 0, 2, 1, 0, 0, 1, 3}}, {"value", 0.5}}, "wasm.Pad");
+}
+
+TEST(WasmImageOps, ResizeNearestAndLinear) {
+  expect_after_conv("Resize", {{"mode", "nearest"}, {"scales", {1.0, 1.0, 2.0, 2.0}}, {"coordinate_transformation_mode", "asymmetric"},
+                               {"nearest_mode", "floor"}, {"shape", Shape{1, 6, 10, 14}}}, "wasm.Resize");
+  testing::GraphBuilder b;  // linear needs the output shape: 5x7 -> 10x14
+  ir::Variable* c = b.op("Conv", {b.input("x", {1, 6, 5, 7}), b.constant("w", {6, 6, 1, 1})});
+  ir::Operator* r = b.graph.add_operator("Resize", "resize", {{"mode", "linear"}, {"scales", {1.0, 1.0, 2.0, 2.0}},
+                                                              {"coordinate_transformation_mode", "half_pixel"}, {"shape", Shape{1, 6, 10, 14}}}, {c});
+  b.output(r->output());
+  expect_matches_reference(b, "wasm.Resize");
+}
+
+TEST(WasmImageOps, ConcatOfChannelsLastImages) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 4, 5, 6});
+  ir::Variable* c1 = b.op("Conv", {x, b.constant("w1", {3, 4, 1, 1})});
+  ir::Variable* c2 = b.op("Conv", {x, b.constant("w2", {5, 4, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  b.output(b.op("Concat", {c1, c2}, {{"axis", 1}}));
+  expect_matches_reference(b, "wasm.Concat");
+}
+
+TEST(WasmImageOps, InstanceNormalizationOverPixels) {
+  testing::GraphBuilder b;
+  ir::Variable* c = b.op("Conv", {b.input("x", {2, 6, 9, 7}), b.constant("w", {6, 6, 1, 1})});
+  b.output(b.op("InstanceNormalization", {c, b.constant("s", {6}), b.constant("bias", {6})}, {{"epsilon", 1e-5}}));
+  expect_matches_reference(b, "wasm.InstanceNormalization", 1e-4);
+}
+
+}  // namespace
+}  // namespace webdnn
