@@ -41,6 +41,11 @@ void WeightsLoader::feed(const uint8_t* data, size_t size) {
 }
 
 std::unique_ptr<Runner> WeightsLoader::finish() {
+  std::vector<uint8_t> weights = finish_weights();
+  return std::make_unique<Runner>(descriptor_, std::move(weights));
+}
+
+std::vector<uint8_t> WeightsLoader::finish_weights() {
   const Json& w = descriptor_.at("weights");
   const std::string file = w.at("file").get<std::string>();
   size_t expected = w.at("compressed_bytes").get<size_t>();
@@ -52,7 +57,7 @@ std::unique_ptr<Runner> WeightsLoader::finish() {
   WEBDNN_CHECK(decode_error_.empty(), "weights file '", file, "' cannot be decompressed: ", decode_error_);
   WEBDNN_CHECK(produced_ == weights_.size(), "weights file '", file, "' decompresses to ", produced_,
                " bytes; the descriptor expects ", weights_.size());
-  return std::make_unique<Runner>(descriptor_, std::move(weights_));
+  return std::move(weights_);
 }
 
 }  // namespace webdnn::runtime

@@ -23,6 +23,8 @@ class WeightsLoader {
   void feed(const uint8_t* data, size_t size);
   // Checks that the whole file arrived intact and builds the runner.
   std::unique_ptr<Runner> finish();
+  // Checks the same and hands over the decompressed weights (for backends that run elsewhere).
+  std::vector<uint8_t> finish_weights();
 
  private:
   Json descriptor_;

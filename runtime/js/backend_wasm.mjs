@@ -135,20 +135,13 @@ class WasmRunner {
   }
 }
 
-// Loads the wasm descriptor of `dir` into the runtime `variant` ('wasm', 'wasm-threaded',
-// 'fallback').
-export async function loadWasmRunner({ dir, entry, options, variant, backendName }) {
-  const where = `'${join(dir, entry.descriptor)}'`;
-  const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
-  checkDescriptor(descriptor, `descriptor ${where}`);
-  const threads = variant === 'wasm-threaded' ? options.numThreads ?? await defaultThreads() : 1;
-  const m = await runtimeModule(variant, threads);
+// Streams the weights file of `descriptor` into a loader of runtime module `m`; returns the loader.
+async function feedWeights(m, descriptor, where, dir, options) {
   const loader = withString(m, JSON.stringify(descriptor), (ptr) => m._webdnn_loader_create(ptr));
   if (!loader) throw new Error(`descriptor ${where}: ${lastError(m)}`);
   const weights = descriptor.weights;
-  const weightDir = options.weightDirectory ?? dir;
   try {
-    await streamBytes(join(weightDir, weights.file), 'weights file', weights.compressed_bytes, (chunk) => {
+    await streamBytes(join(options.weightDirectory ?? dir, weights.file), 'weights file', weights.compressed_bytes, (chunk) => {
       const ptr = m._webdnn_loader_chunk(loader, chunk.length);
       new Uint8Array(memory(m), ptr, chunk.length).set(chunk);
       if (m._webdnn_loader_feed(loader, chunk.length) < 0) throw new Error(lastError(m));
@@ -157,7 +150,33 @@ export async function loadWasmRunner({ dir, entry, options, variant, backendName
     m._webdnn_loader_destroy(loader);
     throw e;
   }
+  return loader;
+}
+
+// Loads the wasm descriptor of `dir` into the runtime `variant` ('wasm', 'wasm-threaded',
+// 'fallback').
+export async function loadWasmRunner({ dir, entry, options, variant, backendName }) {
+  const where = `'${join(dir, entry.descriptor)}'`;
+  const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
+  checkDescriptor(descriptor, `descriptor ${where}`);
+  const threads = variant === 'wasm-threaded' ? options.numThreads ?? await defaultThreads() : 1;
+  const m = await runtimeModule(variant, threads);
+  const loader = await feedWeights(m, descriptor, where, dir, options);
   const handle = m._webdnn_loader_finish(loader);
   if (!handle) throw new Error(lastError(m));
   return new WasmRunner(m, handle, descriptor, backendName);
+}
+
+// For backends that run elsewhere (WebGPU, WebGL): the checked, decompressed weights of a
+// descriptor, passed to `use(bytes)` while they are valid (a view into the runtime's memory).
+export async function withWeights({ dir, descriptor, where, options }, use) {
+  const m = await runtimeModule(hasSimd() ? 'wasm' : 'fallback', 1);
+  const loader = await feedWeights(m, descriptor, where, dir, options);
+  try {
+    if (m._webdnn_loader_finish_weights(loader) < 0) throw new Error(lastError(m));
+    const size = m._webdnn_loader_weights_size(loader);
+    return await use(new Uint8Array(memory(m), m._webdnn_loader_weights(loader), size));
+  } finally {
+    m._webdnn_loader_destroy(loader);
+  }
 }

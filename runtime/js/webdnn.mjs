@@ -4,12 +4,18 @@
 //   const runner = await WebDNN.load('out');
 //   runner.inputs[0].set(pixels); await runner.run(); runner.outputs[0].toActual();
 import { canUseThreads, FORMAT_VERSION, hasSimd, hasWebAssembly, loadWasmRunner } from './backend_wasm.mjs';
+import { loadWebGpuRunner, webgpuAvailable } from './backend_webgpu.mjs';
 import { fetchJson, join } from './fetch.mjs';
 import * as Image from './image.mjs';
 import * as WebDNNMath from './math.mjs';
 
 // Each backend: which descriptor it reads, whether this environment can run it, and how to load.
 const BACKENDS = {
+  webgpu: {
+    descriptor: 'webgpu',
+    available: webgpuAvailable,
+    load: loadWebGpuRunner,
+  },
   wasm: {
     descriptor: 'wasm',
     available: () => (hasSimd() ? '' : hasWebAssembly() ? 'WebAssembly SIMD is not supported' : 'WebAssembly is not available'),

@@ -31,7 +31,8 @@ auto guarded(F f, decltype(f()) on_error) -> decltype(f()) {
 
 struct Loader {
   std::unique_ptr<WeightsLoader> weights;
-  std::string chunk;  // where JavaScript copies the next piece of the weights file
+  std::string chunk;               // where JavaScript copies the next piece of the weights file
+  std::vector<uint8_t> finished;   // the decompressed weights, for GPU backends
 };
 }  // namespace
 
@@ -74,6 +75,20 @@ EMSCRIPTEN_KEEPALIVE Runner* webdnn_loader_finish(Loader* l) {
   std::unique_ptr<Loader> owned(l);
   return guarded([&] { return l->weights->finish().release(); }, static_cast<Runner*>(nullptr));
 }
+
+// For backends that run elsewhere (WebGPU, WebGL): checks and decompresses the weights, which stay
+// readable at webdnn_loader_weights() until webdnn_loader_destroy(). Returns -1 on error.
+EMSCRIPTEN_KEEPALIVE int webdnn_loader_finish_weights(Loader* l) {
+  return guarded(
+      [&] {
+        l->finished = l->weights->finish_weights();
+        return 0;
+      },
+      -1);
+}
+
+EMSCRIPTEN_KEEPALIVE uint8_t* webdnn_loader_weights(Loader* l) { return l->finished.data(); }
+EMSCRIPTEN_KEEPALIVE int webdnn_loader_weights_size(Loader* l) { return static_cast<int>(l->finished.size()); }
 
 EMSCRIPTEN_KEEPALIVE void webdnn_loader_destroy(Loader* l) { delete l; }
 

@@ -1,0 +1,63 @@
+// The WebGPU backend, transpiler side: WGSL compute shaders generated for every operator of the
+// optimized graph with shapes and offsets written in, over one arena buffer and weight buffers
+// that each stay under the binding limit. The runner (../runner) compiles them once at load and
+// replays the dispatches on every run.
+#include "backends/backend.h"
+#include "backends/webgpu/generator/kernels/kernels.h"
+#include "backends/webgpu/generator/program.h"
+#include "src/optimizer/rules/rules.h"
+#include "webdnn/error.h"
+
+namespace webdnn::backends::webgpu {
+namespace {
+
+class WebGpuBackend : public Backend {
+ public:
+  std::string name() const override { return "webgpu"; }
+
+  std::vector<optimizer::RuleGroup> rule_groups() override {
+    optimizer::RuleGroup g;
+    g.name = "webgpu";
+    g.rules.push_back(optimizer::rules::split_oversized(kMaxBinding));
+    std::vector<optimizer::RuleGroup> groups;
+    groups.push_back(std::move(g));
+    return groups;
+  }
+
+  Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) override {
+    std::vector<ir::Operator*> schedule = graph.topological_order();
+    optimizer::MemoryPlanOptions options;
+    options.alignment = kAlignment;
+    optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule, options);
+    WEBDNN_CHECK(plan.arena_bytes <= kMaxBinding, "the intermediate values need ", plan.arena_bytes,
+                 " bytes at once, more than one WebGPU binding holds (", kMaxBinding, ")");
+    std::vector<std::string> missing;
+    for (const ir::Operator* op : schedule)
+      if (!find_generator(op->type)) missing.push_back(op->type + " ('" + op->name + "')");
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+      fail("the webgpu backend has no kernel for: ", list);
+    }
+    Program program(graph, plan, weights);
+    for (const ir::Operator* op : schedule) {
+      try {
+        find_generator(op->type)(*op, program);
+      } catch (const Error& e) {
+        fail("webgpu kernel for ", op->type, " '", op->name, "': ", e.what());
+      }
+    }
+    Json d = program.to_json(graph);
+    report["kernels"] = program.num_dispatches();
+    report["shaders"] = d["shaders"].size();
+    report["arena_bytes"] = plan.arena_bytes;
+    report["naive_bytes"] = plan.naive_bytes;
+    report["lower_bound_bytes"] = plan.lower_bound_bytes;
+    return d;
+  }
+};
+
+BackendRegistration registration("webgpu", [] { return std::unique_ptr<Backend>(new WebGpuBackend()); });
+
+}  // namespace
+}  // namespace webdnn::backends::webgpu
