@@ -1,0 +1,105 @@
+// The benchmark's models, and turning each into what the two engines load: the filled ONNX file
+// (onnxruntime-web) and the webdnn-convert output for each WebDNN backend. Both are cached under
+// the cache folder and rebuilt only when their source, the filling script or the converter changes.
+import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const PYTHON = '/usr/bin/python3';  // Debian's, which has python3-onnx (see ARCHITECTURE.md)
+
+// runs: timed runs after the first; VGG16 is ~4x ResNet50's work, so it gets fewer.
+// range: what the seeded inputs are drawn from (ImageNet-normalised pixels; 0..255 for the
+// style transfer net, which takes raw pixels).
+export const MODELS = {
+  resnet50: { source: 'shared', runs: 10, range: [-2, 2] },
+  vgg16: { source: 'shared', runs: 3, range: [-2, 2] },
+  mobilenet_v2: { source: 'shared', runs: 10, range: [-2, 2] },
+  squeezenet1_1: { source: 'shared', runs: 10, range: [-2, 2] },
+  style_transfer: { source: 'shared', runs: 5, range: [0, 255] },
+  // The project's own nets (tools/make_models.py), with the input ranges it records.
+  resnet50_own: { source: 'own', name: 'resnet50', runs: 10 },
+  vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },
+};
+export const DEFAULT_MODELS = ['resnet50', 'vgg16', 'mobilenet_v2', 'squeezenet1_1', 'style_transfer'];
+
+function hashFile(file) {
+  return crypto.createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+}
+
+// Large files are identified by size and time, not hashed: a 500 MB hash costs seconds each run.
+function statKey(file) {
+  const s = fs.statSync(file);
+  return `${s.size}:${s.mtimeMs}`;
+}
+
+// Runs make() unless `stamp` holds `key` and every output exists; writes the stamp after.
+function cached(stamp, key, outputs, make) {
+  const have = fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === key && outputs.every((f) => fs.existsSync(f));
+  if (have) return false;
+  fs.rmSync(stamp, { force: true });
+  make();
+  fs.writeFileSync(stamp, key);
+  return true;
+}
+
+function run(command, args, what) {
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    const tail = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`${what} failed (${r.error?.message ?? `exit ${r.status}`}): ${tail}`);
+  }
+  return r.stdout;
+}
+
+const fixed = (d) => typeof d === 'number' && d > 0;
+// Free dimensions (a symbolic batch size) become 1, and the converter is told so.
+const describe = (i, range) => ({ name: i.name, shape: i.shape.map((d) => (fixed(d) ? d : 1)), free: !i.shape.every(fixed), range });
+
+// Returns { name, onnx, inputs: [{name, shape, free, range}], runs } with the filled model in the cache.
+export function prepareOnnx(name, { repo, shared, cache, log }) {
+  const spec = MODELS[name];
+  const dir = path.join(cache, 'models');
+  fs.mkdirSync(dir, { recursive: true });
+  if (spec.source === 'shared') {
+    const source = path.join(shared, 'models', `${name}.torchscript.onnx`);
+    const filler = path.join(shared, 'tools', 'fill_weights.py');
+    const onnx = path.join(dir, `${name}.onnx`);
+    const key = `${hashFile(source)} ${hashFile(filler)}`;
+    cached(`${onnx}.stamp`, key, [onnx], () => {
+      log(`filling the weights of ${name}`);
+      run(PYTHON, [filler, source, `${onnx}.tmp.onnx`], `fill_weights.py ${name}`);
+      fs.renameSync(`${onnx}.tmp.onnx`, onnx);
+    });
+    const index = JSON.parse(fs.readFileSync(path.join(shared, 'models', 'models.json'), 'utf8'))[`${name}.torchscript.onnx`];
+    const inputs = index.inputs.map((i) => describe(i, spec.range));
+    return { name, onnx, inputs, runs: spec.runs };
+  }
+  // make_models.py keeps its own freshness check, so it is cheap to call every time.
+  const ownDir = path.join(cache, 'own');
+  run(PYTHON, [path.join(repo, 'tools', 'make_models.py'), '--out', ownDir, '--only', spec.name], `make_models.py ${spec.name}`);
+  const index = JSON.parse(fs.readFileSync(path.join(ownDir, 'models.json'), 'utf8'))[spec.name];
+  const inputs = index.inputs.map((i) => describe(i, i.range ?? [0, 1]));
+  return { name, onnx: path.join(ownDir, index.file), inputs, runs: spec.runs };
+}
+
+// Converts `model` for one WebDNN backend into its own folder (one folder per backend, so a
+// backend the converter lacks fails alone). Returns the folder.
+export function convert(model, backend, { converter, cache, log }) {
+  const out = path.join(cache, 'converted', `${model.name}-${backend}`);
+  const shapes = model.inputs.filter((i) => i.free).flatMap((i) => ['--input-shape', `${i.name}=${i.shape.join(',')}`]);
+  const args = [model.onnx, '-o', out, '--backend', backend, ...shapes];
+  const key = `${statKey(model.onnx)} ${hashFile(converter)} ${args.slice(1).join(' ')}`;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  cached(`${out}.stamp`, key, [path.join(out, 'manifest.json')], () => {
+    log(`converting ${model.name} for WebDNN ${backend}`);
+    try {
+      run(converter, args, `webdnn-convert ${model.name} --backend ${backend}`);
+    } catch (e) {
+      // A backend still being written is expected, not a failure of the benchmark.
+      if (/unknown backend/.test(e.message)) throw Object.assign(new Error(`webdnn-convert has no '${backend}' backend yet`), { unavailable: true });
+      throw e;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,80 @@
+// The engines the benchmark compares, each behind the same two calls:
+//   const session = await ENGINES[name].load(config);   // ready to run
+//   const outputs = await session.run(inputs);           // { name: { shape, data } }, on the CPU
+// A timed run includes writing the inputs and reading the outputs back, for both engines, since
+// that is what a page using either one pays.
+
+// onnxruntime-web ships one bundle per execution provider; each loads its own wasm build
+// (the wasm bundle the plain SIMD-threaded one, webgpu the asyncify one with its WebGPU EP).
+const ORT_BUNDLES = { wasm: 'ort.wasm.min.mjs', webgpu: 'ort.webgpu.min.mjs', webgl: 'ort.webgl.min.mjs' };
+
+function unavailable(message) {
+  return Object.assign(new Error(message), { unavailable: true });
+}
+
+const webdnn = {
+  async load({ backend, threads, model }) {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    let bytes = 0;
+    let runner;
+    try {
+      runner = await WebDNN.load(model.webdnn, {
+        backendOrder: [backend], numThreads: threads, progressCallback: (loaded, total) => { bytes = total; },
+      });
+    } catch (e) {
+      if (/unknown backend/.test(e.message)) throw unavailable(`WebDNN has no '${backend}' backend yet`);
+      throw e;
+    }
+    if (runner.backendName !== backend) throw new Error(`WebDNN ran '${runner.backendName}', not '${backend}'`);
+    const byName = (views, name, role) => {
+      const view = views.find((v) => v.name === name);
+      if (!view) throw new Error(`WebDNN runner has no ${role} '${name}' (has ${views.map((v) => v.name).join(', ')})`);
+      return view;
+    };
+    return {
+      info: { weightBytes: bytes },
+      async run(inputs) {
+        // awaited in case a GPU backend's views turn asynchronous; free for the wasm one
+        for (const input of inputs) await byName(runner.inputs, input.name, 'input').set(input.data);
+        await runner.run();
+        const outputs = {};
+        for (const o of runner.outputs) outputs[o.name] = { shape: o.shape, data: await o.toActual() };
+        return outputs;
+      },
+      dispose: () => runner.dispose(),
+    };
+  },
+};
+
+const ort = {
+  async load({ backend, threads, model }) {
+    const bundle = ORT_BUNDLES[backend];
+    if (!bundle) throw unavailable(`onnxruntime-web has no '${backend}' execution provider`);
+    const lib = await import(`/ort/${bundle}`);
+    lib.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+    lib.env.wasm.numThreads = threads;
+    lib.env.wasm.proxy = false;  // run on the page's thread like WebDNN, not in a proxy worker
+    lib.env.logLevel = 'error';
+    const session = await lib.InferenceSession.create(model.onnx, {
+      executionProviders: [backend], graphOptimizationLevel: 'all',
+    });
+    return {
+      info: { outputNames: session.outputNames },
+      async run(inputs) {
+        const feeds = {};
+        for (const input of inputs) feeds[input.name] = new lib.Tensor('float32', input.data, input.shape);
+        const results = await session.run(feeds);
+        const outputs = {};
+        for (const name of session.outputNames) {
+          const t = results[name];
+          // getData() downloads GPU-resident outputs; for wasm it is the data already there.
+          outputs[name] = { shape: t.dims, data: t.location === 'cpu' ? t.data : await t.getData(true) };
+        }
+        return outputs;
+      },
+      dispose: () => session.release(),
+    };
+  },
+};
+
+export const ENGINES = { webdnn, ort };

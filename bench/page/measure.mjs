@@ -1,0 +1,70 @@
+// Runs in the benchmark page: loads one model with one engine and backend, runs it, times it.
+// Every row gets a fresh page, so nothing (compiled wasm, GPU pipelines, memory) carries over
+// from one engine to the other.
+import { ENGINES } from './engines.mjs';
+
+// mulberry32: a tiny seeded generator, so every page builds bit-identical inputs.
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeInputs(inputs, seed) {
+  return inputs.map((input, i) => {
+    const next = random(seed + i * 7919);
+    const [lo, hi] = input.range;
+    const data = new Float32Array(input.shape.reduce((a, b) => a * b, 1));
+    for (let j = 0; j < data.length; j++) data[j] = lo + (hi - lo) * next();
+    return { ...input, data };
+  });
+}
+
+// What this browser offers, asked once in a page of its own: asking inside a row would
+// hand the engine an already started GPU adapter and hide that cost from its load time.
+export async function capabilities() {
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  return {
+    isolated: globalThis.crossOriginIsolated === true,
+    webgpu: adapter ? `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''}`.trim() || 'yes' : '',
+    webgl: document.createElement('canvas').getContext('webgl2') ? 'yes' : '',
+  };
+}
+
+// config: { engine, backend, threads, runs, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] } }
+export async function measure(config) {
+  try {
+    const inputs = makeInputs(config.model.inputs, config.seed);
+    const engine = ENGINES[config.engine];
+    if (!engine) throw new Error(`unknown engine '${config.engine}'`);
+
+    const start = performance.now();
+    const session = await engine.load(config);
+    const loaded = performance.now();
+    const first = await session.run(inputs);
+    const firstDone = performance.now();
+    const times = [];
+    for (let i = 0; i < config.runs; i++) {
+      const t = performance.now();
+      await session.run(inputs);
+      times.push(performance.now() - t);
+    }
+    await session.dispose?.();
+    return {
+      ok: true,
+      load: loaded - start,
+      first: firstDone - start,
+      firstRun: firstDone - loaded,
+      times,
+      info: session.info ?? {},
+      // Plain arrays: they cross into Node.js through page.evaluate for the agreement check.
+      outputs: Object.fromEntries(Object.entries(first).map(([name, o]) => [name, { shape: o.shape, data: Array.from(o.data) }])),
+    };
+  } catch (e) {
+    return { ok: false, unavailable: e?.unavailable === true, error: String(e?.message ?? e) };
+  }
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// Browser benchmark: WebDNN against onnxruntime-web, same model, input, page and threads, in one
+// headless Chromium run. Prints a table and writes it as JSON with a PNG (and SVG) bar chart.
+// A measurement, not a test. See bench/README.md.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, openPage } from '../tests/browser/driver.mjs';
+import { serve } from '../tools/serve.mjs';
+import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
+import { analyse, chart, ENGINE_NAMES, median, ms, table } from './report.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.dirname(HERE);
+
+const USAGE = `usage: node bench/run.mjs [options]
+  --models LIST     ${Object.keys(MODELS).join(',')} or all (default ${DEFAULT_MODELS.join(',')})
+  --backends LIST   wasm,webgpu,webgl (default wasm)
+  --engines LIST    webdnn,ort (default both)
+  --threads T       wasm threads of the threaded rows; wasm rows also run with 1 (default 2)
+  --runs N          timed runs after the first (default per model: 10, VGG16 3, style_transfer 5)
+  --quick           3 runs (1 for VGG16), for CI smoke runs
+  --out DIR         where the JSON and the chart go (default bench/results)
+  --build DIR       build folder with webdnn-convert and webdnn-js (default build)
+  --cache DIR       filled and converted models (default bench/.cache)
+  --seed N          seed of the input values (default 1)
+  --timeout S       give up on one row after S seconds (default 900)`;
+
+function parseArgs(argv) {
+  const o = { models: DEFAULT_MODELS, backends: ['wasm'], engines: ['webdnn', 'ort'], threads: 2, runs: null, quick: false,
+    out: path.join(HERE, 'results'), build: path.join(REPO, 'build'), cache: path.join(HERE, '.cache'), seed: 1, timeout: 900 };
+  const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const number = (name, v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} takes a whole number, not '${v}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--models') o.models = v() === 'all' ? Object.keys(MODELS) : list(argv[i]);
+    else if (a === '--backends') o.backends = list(v());
+    else if (a === '--engines') o.engines = list(v());
+    else if (a === '--threads') o.threads = Math.max(1, number(a, v()));
+    else if (a === '--runs') o.runs = Math.max(1, number(a, v()));
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--out') o.out = path.resolve(v());
+    else if (a === '--build') o.build = path.resolve(v());
+    else if (a === '--cache') o.cache = path.resolve(v());
+    else if (a === '--seed') o.seed = number(a, v());
+    else if (a === '--timeout') o.timeout = number(a, v());
+    else if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option '${a}'`);
+  }
+  const unknown = o.models.filter((m) => !MODELS[m]);
+  if (unknown.length) throw new Error(`unknown model ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
+  const badBackend = o.backends.filter((b) => !['wasm', 'webgpu', 'webgl'].includes(b));
+  if (badBackend.length) throw new Error(`unknown backend ${badBackend.join(', ')}; known: wasm, webgpu, webgl`);
+  const badEngine = o.engines.filter((e) => !ENGINE_NAMES[e]);
+  if (badEngine.length) throw new Error(`unknown engine ${badEngine.join(', ')}; known: webdnn, ort`);
+  return o;
+}
+
+// A row is one (model, backend, threads, engine). The wasm backends run single-threaded and with
+// T threads; the GPU backends once, with one CPU thread for whatever either engine keeps there.
+function plan(models, o) {
+  const rows = [];
+  for (const model of models) {
+    for (const backend of o.backends) {
+      const threads = backend === 'wasm' ? [...new Set([1, o.threads])] : [1];
+      for (const t of threads) for (const engine of o.engines) rows.push({ model: model.name, engine, backend, threads: t });
+    }
+  }
+  return rows;
+}
+
+function runsFor(model, o) {
+  if (o.runs !== null) return o.runs;
+  return o.quick ? Math.min(model.runs, model.name.startsWith('vgg16') ? 1 : 3) : model.runs;
+}
+
+// The served site: the cache itself, with the JS package, onnxruntime-web and the page linked in,
+// so one origin serves everything (cross-origin isolation forbids mixing origins freely).
+function linkSite(o) {
+  const links = { webdnn: path.join(o.build, 'webdnn-js'), ort: path.join(REPO, 'node_modules', 'onnxruntime-web', 'dist'), page: path.join(HERE, 'page') };
+  for (const [name, target] of Object.entries(links)) {
+    if (!fs.existsSync(target)) throw new Error(`${target} is missing (build the project, and run npm ci)`);
+    const link = path.join(o.cache, name);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(target, link);
+  }
+}
+
+const url = (o, file) => `/${path.relative(o.cache, file).split(path.sep).map(encodeURIComponent).join('/')}`;
+
+function withTimeout(promise, seconds, what) {
+  let timer;
+  const limit = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+async function measureRow(browser, server, row, config, o) {
+  const page = await openPage(browser, `${server.url}/page/index.html`);
+  try {
+    const result = await withTimeout(page.evaluate(async (c) => (await import('/page/measure.mjs')).measure(c), config), o.timeout, 'the row');
+    if (!result.ok) return { ...row, status: result.unavailable ? 'unavailable' : 'error', error: result.error, console: page.messages };
+    return { ...row, status: 'ok', load: result.load, first: result.first, firstRun: result.firstRun, median: median(result.times),
+      min: Math.min(...result.times), times: result.times, info: result.info, outputs: result.outputs };
+  } catch (e) {
+    return { ...row, status: 'error', error: e.message.split('\n')[0], console: page.messages };
+  } finally {
+    await page.close();
+  }
+}
+
+function gitVersion() {
+  try {
+    const head = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', REPO, 'status', '--porcelain', '-uno'], { encoding: 'utf8' }).trim();
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const log = (line) => console.error(line);
+  const converter = path.join(o.build, 'webdnn-convert');
+  if (o.engines.includes('webdnn') && !fs.existsSync(converter)) throw new Error(`${converter} is missing: build first (or pass --build DIR)`);
+  fs.mkdirSync(o.cache, { recursive: true });
+  const context = { repo: REPO, shared: path.join(REPO, '..', 'shared'), cache: o.cache, converter, log };
+
+  const models = o.models.map((name) => prepareOnnx(name, context));
+  const converted = {};  // "model backend" -> folder, or the Error of its conversion
+  if (o.engines.includes('webdnn')) {
+    for (const model of models) {
+      for (const backend of o.backends) {
+        try {
+          converted[`${model.name} ${backend}`] = convert(model, backend, context);
+        } catch (e) {
+          converted[`${model.name} ${backend}`] = e;
+        }
+      }
+    }
+  }
+  linkSite(o);
+
+  const server = await serve({ root: o.cache, isolate: true });
+  const browser = await launch();
+  const startLoad = os.loadavg()[0];
+  const rows = [];
+  try {
+    // This first page also pays for starting the browser's processes, so that no row does.
+    const probe = await openPage(browser, `${server.url}/page/index.html`);
+    const browserHas = await probe.evaluate(async () => (await import('/page/measure.mjs')).capabilities());
+    await probe.close();
+    if (!browserHas.isolated) throw new Error('the benchmark page is not cross-origin isolated, so wasm threads cannot run');
+    for (const row of plan(models, o)) {
+      const model = models.find((m) => m.name === row.model);
+      const dir = converted[`${model.name} ${row.backend}`];
+      const label = `${row.model} ${ENGINE_NAMES[row.engine]} ${row.backend} ${row.threads}T`;
+      let result;
+      if (row.backend !== 'wasm' && !browserHas[row.backend]) {
+        result = { ...row, status: 'unavailable', error: `this Chromium has no ${row.backend === 'webgl' ? 'WebGL2' : 'WebGPU adapter'}` };
+      } else if (row.engine === 'webdnn' && dir instanceof Error) {
+        result = { ...row, status: dir.unavailable ? 'unavailable' : 'error', error: dir.message };
+      } else {
+        const config = { ...row, runs: runsFor(model, o), seed: o.seed,
+          model: { onnx: url(o, model.onnx), webdnn: row.engine === 'webdnn' ? url(o, dir) : null, inputs: model.inputs } };
+        result = await measureRow(browser, server, row, config, o);
+      }
+      rows.push(result);
+      log(result.status === 'ok' ? `${label}: load ${ms(result.load)} ms, first ${ms(result.first)} ms, median ${ms(result.median)} ms`
+        : `${label}: ${result.status}: ${result.error}`);
+    }
+    analyse(rows);
+
+    const info = { date: new Date().toISOString(), webdnn: gitVersion(), build: o.build, chromium: browser.version(),
+      node: process.version, onnxruntimeWeb: JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version,
+      cpus: os.cpus().length, webgpu: browserHas.webgpu, loadAverage: { start: startLoad, end: os.loadavg()[0] }, seed: o.seed, threads: o.threads };
+    const title = `WebDNN vs onnxruntime-web ${info.onnxruntimeWeb}, median ms per run (log scale); Chromium ${info.chromium}, ${info.cpus} CPUs`;
+    const subtitle = `WebDNN ${info.webdnn}; load average ${startLoad.toFixed(1)} at start, ${info.loadAverage.end.toFixed(1)} at end`;
+    console.log(`\n${title}\n${subtitle}\n`);
+    console.log(table(rows));
+
+    fs.mkdirSync(o.out, { recursive: true });
+    fs.writeFileSync(path.join(o.out, 'bench.json'), `${JSON.stringify({ info, options: o, rows }, null, 1)}\n`);
+    const svg = chart(rows, title, subtitle);
+    fs.writeFileSync(path.join(o.out, 'bench.svg'), svg);
+    const page = await browser.newPage();
+    await page.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
+    await page.locator('svg').screenshot({ path: path.join(o.out, 'bench.png') });
+    await page.close();
+    console.log(`\nwrote ${path.join(o.out, 'bench.json')}, bench.png and bench.svg`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  // onnxruntime-web's GPU providers lack some ops these models use (webgl: MaxPool with ceil_mode):
+  // reported, but not a failure of the benchmark.
+  const failed = rows.filter((r) => r.status === 'error' && !(r.engine === 'ort' && r.backend !== 'wasm'));
+  const differ = rows.filter((r) => r.check?.ok === false);
+  if (differ.length) console.log(`outputs differ from onnxruntime-web's on: ${differ.map((r) => `${r.model} ${r.engine} ${r.backend} ${r.threads}T`).join(', ')}`);
+  if (failed.length) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  console.error(`bench/run.mjs: ${e.message}`);
+  process.exitCode = 2;
+});
