@@ -7,6 +7,7 @@
 #include "backends/wasm/kernels/conv_pack.h"
 #include "backends/wasm/kernels/epilogue.h"
 #include "backends/wasm/kernels/gemm.h"
+#include "backends/wasm/kernels/scratch.h"
 #include "backends/wasm/kernels/simd.h"
 #include "backends/wasm/kernels/winograd.h"
 #include "runtime/core/parallel.h"
@@ -96,13 +97,13 @@ class Conv : public runtime::Kernel {
     const int64_t block = packed_b_size(K, Mg);
     constexpr int64_t kRows = 64;
     runtime::parallel_for((P + kRows - 1) / kRows, 1, [&](int64_t b0, int64_t b1) {
-      std::vector<float> patch(static_cast<size_t>(kRows * K));
+      float* patch = scratch(static_cast<size_t>(kRows * K));
       for (int64_t b = b0; b < b1; b++) {
         int64_t p0 = b * kRows, rows = std::min(kRows, P - p0);
         for (int64_t g = 0; g < g_.group; g++) {
-          im2col(x, p0, rows, g * Cg, Cg, patch.data());
+          im2col(x, p0, rows, g * Cg, Cg, patch);
           const float* residual = epilogue_.residual_data(in);
-          gemm_rows(0, rows, Mg, K, patch.data(), K, w + g * block,
+          gemm_rows(0, rows, Mg, K, patch, K, w + g * block,
                     {y + p0 * g_.M + g * Mg, g_.M, bias + g * Mg, epilogue_.lo, epilogue_.hi,
                      residual ? residual + p0 * g_.M + g * Mg : nullptr});
         }
@@ -130,7 +131,8 @@ void Conv::winograd(const float* x, const float* u, const float* bias, float* y)
   const int64_t u_block = packed_b_size(C, M);
   const int64_t C4 = (C + 3) / 4 * 4;
   runtime::parallel_for((T + per_block - 1) / per_block, 1, [&](int64_t b0, int64_t b1) {
-    std::vector<float> v(static_cast<size_t>(kPoints * per_block * C4)), m(static_cast<size_t>(kPoints * per_block * M));
+    float* v = scratch(static_cast<size_t>(kPoints * per_block * C4), 0);
+    float* m = scratch(static_cast<size_t>(kPoints * per_block * M), 1);
     for (int64_t b = b0; b < b1; b++) {
       const int64_t t0 = b * per_block, tiles = std::min(per_block, T - t0);
       // Input transform: V = B^T d B per tile, four channels at a time.

@@ -18,12 +18,17 @@ constexpr int kNV = kNR / 4;
 // Rows past `mb` read a valid row again and are not written; columns past `nb` are not written.
 void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc, int mb, int nb,
           const float* bias, bool accumulate, const float* residual, bool clamp, f32x4 lo, f32x4 hi) {
-  float init[kMR][kNR] = {};
-  for (int r = 0; r < kMR; r++)
-    for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias ? bias[j] : 0.0f;
   f32x4 acc[kMR][kNV];
-  for (int r = 0; r < kMR; r++)
-    for (int v = 0; v < kNV; v++) acc[r][v] = load(init[r] + 4 * v);
+  if (mb == kMR && nb == kNR && (accumulate || bias)) {  // the common, whole tile: straight loads
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] = accumulate ? load(c + r * ldc + 4 * v) : load(bias + 4 * v);
+  } else {
+    float init[kMR][kNR] = {};
+    for (int r = 0; r < kMR; r++)
+      for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias ? bias[j] : 0.0f;
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] = load(init[r] + 4 * v);
+  }
   // Pointers that advance and a 32-bit count: 64-bit index arithmetic costs extra instructions
   // per step in WebAssembly, whose pointers are 32-bit.
   const float *a0 = a[0], *a1 = a[1];
