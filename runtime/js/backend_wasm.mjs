@@ -115,18 +115,24 @@ class WasmRunner {
       const at = () => new Type(memory(m), pointer(), size);
       return new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, view: at, write: (values) => at().set(values) });
     };
-    this.inputs = descriptor.inputs.map((e, i) => view(e, () => m._webdnn_input_data(handle, i), 'input'));
-    this.outputs = descriptor.outputs.map((e, i) => view(e, () => m._webdnn_output_data(handle, i), 'output'));
+    // After dispose() the runner's memory may already belong to another runner of the same
+    // module: its views must refuse, not read or write there.
+    this.inputs = descriptor.inputs.map((e, i) => view(e, () => m._webdnn_input_data(this.live(), i), 'input'));
+    this.outputs = descriptor.outputs.map((e, i) => view(e, () => m._webdnn_output_data(this.live(), i), 'output'));
+  }
+
+  live() {
+    if (!this.handle) throw new Error('this runner was disposed');
+    return this.handle;
   }
 
   async run() {
-    if (!this.handle) throw new Error('this runner was disposed');
-    if (this.module._webdnn_run(this.handle) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
+    if (this.module._webdnn_run(this.live()) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
   }
 
   // Runs once, timing each kernel: [{op, kernel, ms}], slowest first.
   profile() {
-    return JSON.parse(this.module.UTF8ToString(this.module._webdnn_profile(this.handle)));
+    return JSON.parse(this.module.UTF8ToString(this.module._webdnn_profile(this.live())));
   }
 
   dispose() {

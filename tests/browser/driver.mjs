@@ -16,7 +16,10 @@ const FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulk
 
 export async function launch({ noWasm = false, extraArgs = [] } = {}) {
   const args = [...FLAGS, ...extraArgs];
-  if (noWasm) args.push('--js-flags=--noexpose_wasm');
+  // V8 has dropped --expose-wasm (Chromium 156 ignores --js-flags=--noexpose_wasm); --jitless is
+  // what takes WebAssembly away now, as Safari's Lockdown Mode does. It also stops the JavaScript
+  // JIT, so code runs in V8's interpreter there.
+  if (noWasm) args.push('--js-flags=--jitless');
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 

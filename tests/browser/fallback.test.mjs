@@ -1,0 +1,59 @@
+// Chromium without WebAssembly (launch({noWasm: true})): WebDNN.load must pick the plain
+// JavaScript fallback by itself and give onnxruntime's answers, on small shared models and every
+// per-op model of tools/make_models.py.
+// WEBDNN_TEST_MODELS=name,... picks some ('ops': every per-op model, 'shared': the shared ones).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { converted, model, ownNames, reference, sharedMissing, verdict } from '../js/support.mjs';
+import { selected } from '../js/variants.mjs';
+import { launch, openPage } from './driver.mjs';
+import { runInPage, startSite } from './site.mjs';
+
+// Without WebAssembly V8 runs without its JIT too (see driver.mjs): the style transfer and the
+// big nets would take many minutes there.
+const SHARED = ['digits_cnn', 'squeezenet1_1.torchscript', 'squeezenet1_1.dynamo', 'mobilenet_v2.torchscript', 'mobilenet_v2.dynamo'];
+const ops = ownNames('ops');
+const names = selected([...SHARED, ...ops], undefined, { ops, shared: SHARED });
+const shared = names.filter((n) => SHARED.includes(n));
+
+let browser, site, page;
+before(async () => {
+  [browser, site] = await Promise.all([launch({ noWasm: true }), startSite()]);
+  page = await openPage(browser, `${site.plain.url}/index.html`);
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+function check(name) {
+  test(name, async (t) => {
+    const m = model(name);
+    converted(m);
+    const ref = await reference(m);
+    const ours = await runInPage(page, `/models/${name}`, {}, ref.inputs);
+    assert.equal(ours.backendName, 'fallback');
+    const { problems, lines } = verdict(ours.outputs, ref);
+    for (const l of lines) t.diagnostic(l);
+    assert.deepEqual(problems, [], `${name} on the fallback disagrees with onnxruntime:\n${problems.join('\n')}`);
+  });
+}
+
+test('the page has no WebAssembly', async () => {
+  assert.equal(await page.evaluate(() => typeof WebAssembly), 'undefined');
+});
+
+test('wasm asked first is skipped with a warning', async () => {
+  const ref = await reference(model('op_Conv'));
+  converted(model('op_Conv'));
+  const before = page.messages.length;
+  const ours = await runInPage(page, '/models/op_Conv', { backendOrder: ['wasm', 'fallback'] }, ref.inputs);
+  assert.equal(ours.backendName, 'fallback');
+  assert.deepEqual(page.messages.slice(before).filter((m) => m.startsWith('[warning]')),
+    ["[warning] WebDNN: backend 'wasm' skipped: WebAssembly is not available"]);
+  assert.deepEqual(verdict(ours.outputs, ref).problems, []);
+});
+
+if (shared.length) describe('shared models', { skip: sharedMissing() }, () => shared.forEach(check));
+describe('per-op models', () => names.filter((n) => ops.includes(n)).forEach(check));

@@ -1,0 +1,72 @@
+// The web root of the browser tests, served by tools/serve.mjs from a temporary folder of links:
+//   /webdnn/    the JS package under test (BUILD/webdnn-js)
+//   /models/    the converted models (the tests' cache in the build tree)
+//   /scratch/   this run's own files (broken copies of models and packages)
+//   /*.html     the test pages of tests/browser/pages
+// and helpers that load and run a model inside a page.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { serve } from '../../tools/serve.mjs';
+import { ARRAY_OF } from '../e2e/npy.mjs';
+import { CONVERTED, PACKAGE } from '../js/support.mjs';
+
+const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
+export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
+
+// One root, served plainly, cross-origin isolated (threads) and under a strict CSP.
+export async function startSite() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-browser-'));
+  fs.mkdirSync(CONVERTED, { recursive: true });
+  fs.symlinkSync(PACKAGE, path.join(root, 'webdnn'));
+  fs.symlinkSync(CONVERTED, path.join(root, 'models'));
+  for (const f of fs.readdirSync(PAGES)) fs.symlinkSync(path.join(PAGES, f), path.join(root, f));
+  const scratch = path.join(root, 'scratch');
+  fs.mkdirSync(scratch);
+  const [plain, isolated, strict, strictIsolated] = await Promise.all([
+    serve({ root }), serve({ root, isolate: true }), serve({ root, csp: CSP }), serve({ root, isolate: true, csp: CSP })]);
+  return {
+    root, scratch, plain, isolated, strict, strictIsolated,
+    async close() {
+      await Promise.all([plain, isolated, strict, strictIsolated].map((s) => new Promise((r) => s.close(r))));
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+// Typed arrays cross into the page as plain arrays of numbers (int64 too: TensorView.set takes them).
+const plainInputs = (inputs) => inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) }));
+
+// Outputs as they come back from a page, typed again for compare.mjs.
+export function typedOutputs(outputs) {
+  return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, {
+    ...o, data: o.type === 'int64' ? BigInt64Array.from(o.data, (v) => BigInt(v)) : ARRAY_OF[o.type].from(o.data),
+  }]));
+}
+
+// In `page`: WebDNN.load(dir, options) with the package at `pkg`, set the inputs, run once.
+// Returns { backendName, numThreads, outputs: {name: {type, shape, data}} }.
+export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
+  const r = await page.evaluate(async ({ dir, options, inputs, pkg }) => {
+    try {
+      const { default: WebDNN } = await import(`${pkg}/webdnn.mjs`);
+      const runner = await WebDNN.load(dir, options);
+      for (const i of inputs) {
+        const view = runner.inputs.find((v) => v.name === i.name);
+        if (!view) throw new Error(`the runner has no input '${i.name}'`);
+        view.set(i.data);
+      }
+      await runner.run();
+      const outputs = {};
+      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
+      runner.dispose();
+      return { backendName: runner.backendName, numThreads: runner.numThreads, outputs };
+    } catch (e) {
+      return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
+    }
+  }, { dir, options, inputs: plainInputs(inputs), pkg });
+  if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${page.messages.join('\n')}`);
+  return { ...r, outputs: typedOutputs(r.outputs) };
+}
