@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "src/cli/convert.h"
+#include "src/cli/args.h"
 #include "webdnn/error.h"
 #include "webdnn/version.h"
 
@@ -34,10 +35,7 @@ options:
 Exit status: 0 on success, 1 when the model cannot be converted, 2 for bad usage.
 )";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "webdnn-convert: " << message << "\n(see webdnn-convert --help)\n";
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& message) { webdnn::cli::usage_error("webdnn-convert", message); }
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> parts;
@@ -66,10 +64,7 @@ int main(int argc, char** argv) {
   webdnn::cli::ConvertOptions options;
   options.backends = {"wasm"};
   bool report = false;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
+  auto value = [&](int& i) { return webdnn::cli::option_value("webdnn-convert", argc, argv, i); };
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help") {

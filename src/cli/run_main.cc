@@ -9,6 +9,7 @@
 #include "runtime/kernels/reference/reference.h"
 #include "src/cli/load.h"
 #include "src/cli/npy.h"
+#include "src/cli/args.h"
 #include "webdnn/error.h"
 #include "webdnn/version.h"
 
@@ -32,10 +33,7 @@ options:
   --version                show the version
 )";
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::cerr << "webdnn-run: " << message << "\n(see webdnn-run --help)\n";
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& message) { webdnn::cli::usage_error("webdnn-run", message); }
 
 }  // namespace
 
@@ -45,10 +43,7 @@ int main(int argc, char** argv) {
   int benchmark = 0;
   bool profile = false;
   std::map<std::string, std::string> input_files;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
+  auto value = [&](int& i) { return webdnn::cli::option_value("webdnn-run", argc, argv, i); };
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help") {

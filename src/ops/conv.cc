@@ -127,23 +127,11 @@ Traits conv_traits(const ir::Operator& op, int weight_channel_axis) {
   return t;
 }
 
-OpSchema make(const char* type, int min_in, int max_in, void (*infer_fn)(ir::Operator&),
-              std::function<Traits(const ir::Operator&)> traits) {
-  OpSchema s;
-  s.type = type;
-  s.min_inputs = min_in;
-  s.max_inputs = max_in;
-  s.infer = infer_fn;
-  s.traits = std::move(traits);
-  s.kernel = type;
-  return s;
-}
-
-WEBDNN_REGISTER_OP(make("Conv", 2, -1, infer_conv, [](const ir::Operator& op) { return conv_traits(op, 0); }));
-WEBDNN_REGISTER_OP(make("ConvTranspose", 2, -1, infer_conv_transpose,
+WEBDNN_REGISTER_OP(make_schema("Conv", 2, -1, infer_conv, [](const ir::Operator& op) { return conv_traits(op, 0); }));
+WEBDNN_REGISTER_OP(make_schema("ConvTranspose", 2, -1, infer_conv_transpose,
                         [](const ir::Operator& op) { return conv_traits(op, 1); }));
-WEBDNN_REGISTER_OP(make("MaxPool", 1, 1, infer_pool, pool_traits));
-WEBDNN_REGISTER_OP(make("AveragePool", 1, 1, infer_pool, pool_traits));
+WEBDNN_REGISTER_OP(make_schema("MaxPool", 1, 1, infer_pool, pool_traits));
+WEBDNN_REGISTER_OP(make_schema("AveragePool", 1, 1, infer_pool, pool_traits));
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -75,19 +75,8 @@ Traits gemm_traits(const ir::Operator& op) {
   return t;
 }
 
-OpSchema make(const char* type, int min_in, void (*fn)(ir::Operator&), Traits (*traits)(const ir::Operator&)) {
-  OpSchema s;
-  s.type = type;
-  s.min_inputs = min_in;
-  s.max_inputs = -1;
-  s.infer = fn;
-  s.traits = traits;
-  s.kernel = type;
-  return s;
-}
-
-WEBDNN_REGISTER_OP(make("MatMul", 2, infer_matmul, matmul_traits));
-WEBDNN_REGISTER_OP(make("Gemm", 2, infer_gemm, gemm_traits));
+WEBDNN_REGISTER_OP(make_schema("MatMul", 2, -1, infer_matmul, matmul_traits));
+WEBDNN_REGISTER_OP(make_schema("Gemm", 2, -1, infer_gemm, gemm_traits));
 
 }  // namespace
 }  // namespace webdnn::ops

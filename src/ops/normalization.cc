@@ -97,20 +97,8 @@ std::vector<int> all_axes_but(int rank, int skip) {
   return axes;
 }
 
-OpSchema make(const char* type, int min_in, int max_in, void (*infer_fn)(ir::Operator&),
-              std::function<Traits(const ir::Operator&)> traits) {
-  OpSchema s;
-  s.type = type;
-  s.min_inputs = min_in;
-  s.max_inputs = max_in;
-  s.infer = infer_fn;
-  s.traits = std::move(traits);
-  s.kernel = type;
-  return s;
-}
-
 OpSchema batch_norm() {
-  return make("BatchNormalization", 5, 5, infer_batch_norm, [](const ir::Operator& op) {
+  return make_schema("BatchNormalization", 5, 5, infer_batch_norm, [](const ir::Operator& op) {
     // Each element depends only on itself and its channel's constants.
     Traits t;
     t.tensorwise = all_axes_but(op.outputs[0]->rank(), -1);
@@ -122,7 +110,7 @@ OpSchema batch_norm() {
 }
 
 OpSchema instance_norm() {
-  return make("InstanceNormalization", 3, 3, infer_instance_norm, [](const ir::Operator&) {
+  return make_schema("InstanceNormalization", 3, 3, infer_instance_norm, [](const ir::Operator&) {
     Traits t;
     t.tensorwise = {0, 1};
     t.split_inputs[0] = {0, -1, -1};
@@ -132,7 +120,7 @@ OpSchema instance_norm() {
 }
 
 OpSchema layer_norm() {
-  return make("LayerNormalization", 2, 3, infer_layer_norm, [](const ir::Operator& op) {
+  return make_schema("LayerNormalization", 2, 3, infer_layer_norm, [](const ir::Operator& op) {
     Traits t;
     for (int a = 0; a < op.params.at("axis").get<int>(); a++) t.tensorwise.push_back(a);
     return t;
@@ -140,7 +128,7 @@ OpSchema layer_norm() {
 }
 
 OpSchema lrn() {
-  return make("LRN", 1, 1, infer_lrn, [](const ir::Operator& op) {
+  return make_schema("LRN", 1, 1, infer_lrn, [](const ir::Operator& op) {
     Traits t;
     t.tensorwise = all_axes_but(op.outputs[0]->rank(), 1);  // channels see their neighbours
     return t;
@@ -148,7 +136,7 @@ OpSchema lrn() {
 }
 
 OpSchema softmax(const char* type, bool log) {
-  OpSchema s = make(type, 1, 1, infer_softmax, [](const ir::Operator& op) {
+  OpSchema s = make_schema(type, 1, 1, infer_softmax, [](const ir::Operator& op) {
     Traits t;
     t.tensorwise = all_axes_but(op.outputs[0]->rank(), op.params.at("axis").get<int>());
     return t;

@@ -16,6 +16,19 @@ void register_schema(OpSchema schema) {
   registry()[type] = std::move(schema);
 }
 
+OpSchema make_schema(const char* type, int min_inputs, int max_inputs, std::function<void(ir::Operator&)> infer,
+                     std::function<Traits(const ir::Operator&)> traits, int num_outputs) {
+  OpSchema s;
+  s.type = type;
+  s.min_inputs = min_inputs;
+  s.max_inputs = max_inputs;
+  s.num_outputs = num_outputs;
+  s.infer = std::move(infer);
+  s.traits = std::move(traits);
+  s.kernel = type;
+  return s;
+}
+
 const OpSchema* find_schema(const std::string& type) {
   auto it = registry().find(type);
   return it == registry().end() ? nullptr : &it->second;

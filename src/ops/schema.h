@@ -57,6 +57,9 @@ struct OpSchema {
 };
 
 void register_schema(OpSchema schema);
+// A schema whose reference kernel is named after its type (most of them).
+OpSchema make_schema(const char* type, int min_inputs, int max_inputs, std::function<void(ir::Operator&)> infer,
+                     std::function<Traits(const ir::Operator&)> traits, int num_outputs = 1);
 const OpSchema* find_schema(const std::string& type);
 const OpSchema& schema_of(const std::string& type);  // throws webdnn::Error when unknown
 std::vector<std::string> schema_types();

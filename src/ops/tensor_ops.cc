@@ -190,19 +190,6 @@ Traits tile_traits(const ir::Operator& op) {
   return t;
 }
 
-OpSchema make(const char* type, int min_in, int max_in, int outs, void (*infer_fn)(ir::Operator&),
-              std::function<Traits(const ir::Operator&)> traits) {
-  OpSchema s;
-  s.type = type;
-  s.min_inputs = min_in;
-  s.max_inputs = max_in;
-  s.num_outputs = outs;
-  s.infer = infer_fn;
-  s.traits = std::move(traits);
-  s.kernel = type;
-  return s;
-}
-
 Traits all_but_own_axis(const ir::Operator& op) {
   Traits t;
   t.tensorwise = all_axes_but(op.inputs[0]->rank(), static_cast<int>(int_param(op, "axis")));
@@ -210,12 +197,12 @@ Traits all_but_own_axis(const ir::Operator& op) {
   return t;
 }
 
-WEBDNN_REGISTER_OP(make("Concat", 1, -1, 1, infer_concat, all_but_own_axis));
-WEBDNN_REGISTER_OP(make("Split", 1, 1, -1, infer_split, all_but_own_axis));
-WEBDNN_REGISTER_OP(make("Slice", 1, 1, 1, infer_slice, slice_traits));
-WEBDNN_REGISTER_OP(make("Pad", 1, 1, 1, infer_pad, pad_traits));
-WEBDNN_REGISTER_OP(make("Tile", 1, 1, 1, infer_tile, tile_traits));
-WEBDNN_REGISTER_OP(make("DepthToSpace", 1, 1, 1, infer_depth_to_space, [](const ir::Operator&) {
+WEBDNN_REGISTER_OP(make_schema("Concat", 1, -1, infer_concat, all_but_own_axis));
+WEBDNN_REGISTER_OP(make_schema("Split", 1, 1, infer_split, all_but_own_axis, -1));
+WEBDNN_REGISTER_OP(make_schema("Slice", 1, 1, infer_slice, slice_traits));
+WEBDNN_REGISTER_OP(make_schema("Pad", 1, 1, infer_pad, pad_traits));
+WEBDNN_REGISTER_OP(make_schema("Tile", 1, 1, infer_tile, tile_traits));
+WEBDNN_REGISTER_OP(make_schema("DepthToSpace", 1, 1, infer_depth_to_space, [](const ir::Operator&) {
   Traits t;
   t.tensorwise = {0};
   return t;

@@ -121,23 +121,12 @@ class Resize : public runtime::Kernel {
         return;
       }
       std::fill(y + at, y + at + n, 0.0f);
-      // Each of the 2^k corners of the blended axes, weighted by the product of its sides.
-      for (size_t corner = 0; corner < (size_t{1} << blended_.size()); corner++) {
-        double weight = 1;
-        int64_t off = base;
-        for (size_t k = 0; k < blended_.size(); k++) {
-          const auto& m = maps_[blended_[k]];
-          int64_t o = index[blended_[k]];
-          bool upper = (corner >> k) & 1;
-          weight *= upper ? m.w[o] : 1 - m.w[o];
-          if (upper) off += (m.hi[o] - m.lo[o]) * in_.strides[blended_[k]];
-        }
-        if (weight == 0) continue;
+      runtime::reference::for_each_corner(maps_, blended_, index, in_.strides, base, [&](double weight, int64_t off) {
         const f32x4 wv = splat(static_cast<float>(weight));
         int64_t i = 0;
         for (; i + 4 <= n; i += 4) store(y + at + i, load(y + at + i) + wv * load(x + off + i));
         for (; i < n; i++) y[at + i] += static_cast<float>(weight) * x[off + i];
-      }
+      });
     });
   }
 

@@ -77,10 +77,10 @@ void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
   std::vector<double> scales = p.at("scales").get<std::vector<double>>();
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   std::vector<AxisMap> maps;
-  std::vector<size_t> blended;  // axes that interpolate between two inputs
+  std::vector<int> blended;  // axes that interpolate between two inputs
   for (size_t d = 0; d < rank; d++) {
     maps.push_back(resize_axis_map(p, x.shape[d], y.shape[d], static_cast<float>(scales[d])));
-    if (!maps.back().trivial) blended.push_back(d);
+    if (!maps.back().trivial) blended.push_back(static_cast<int>(d));
   }
   Shape strides = contiguous_strides(x.shape);
   int64_t i = 0;
@@ -90,20 +90,9 @@ void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
     if (blended.empty()) {
       std::memcpy(y.bytes.data() + i * elem, x.bytes.data() + base * elem, elem);
     } else {
-      // Sum over the 2^k corners of the blended axes, each weighted by the product of its sides.
       double acc = 0;
-      for (size_t corner = 0; corner < (size_t{1} << blended.size()); corner++) {
-        double weight = 1;
-        int64_t off = base;
-        for (size_t k = 0; k < blended.size(); k++) {
-          const AxisMap& m = maps[blended[k]];
-          int64_t o = index[blended[k]];
-          bool upper = (corner >> k) & 1;
-          weight *= upper ? m.w[o] : 1 - m.w[o];
-          if (upper) off += (m.hi[o] - m.lo[o]) * strides[blended[k]];
-        }
-        if (weight != 0) acc += weight * load(x.bytes.data(), x.dtype, off);
-      }
+      for_each_corner(maps, blended, index, strides, base,
+                      [&](double weight, int64_t off) { acc += weight * load(x.bytes.data(), x.dtype, off); });
       store(y.bytes.data(), y.dtype, i, acc);
     }
     i++;

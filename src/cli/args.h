@@ -1,0 +1,12 @@
+// What the command-line tools share when reading their arguments.
+#pragma once
+#include <string>
+
+namespace webdnn::cli {
+
+// Prints "PROGRAM: message" and a pointer to --help on stderr, and exits with status 2.
+[[noreturn]] void usage_error(const char* program, const std::string& message);
+// The value following option argv[i] (advancing i), or a usage error naming the option.
+std::string option_value(const char* program, int argc, char** argv, int& i);
+
+}  // namespace webdnn::cli
