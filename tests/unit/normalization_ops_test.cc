@@ -28,14 +28,7 @@ Tensor run(const OnnxBuilder& b, const Tensor& x, const std::string& output = "y
   return ops::evaluate_graph(*g, {{"x", x}}).at(output);
 }
 
-std::string import_error(const OnnxBuilder& b) {
-  try {
-    b.import();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::import_error;
 
 // X [1,2,1,2] = channel 0 {1, 3}, channel 1 {2, 6}; epsilon 0.25 makes both deviations whole:
 // channel 0: sqrt(3.75 + 0.25) = 2, y = (x - 2) / 2 * 2 + 1 = x - 1           -> {0, 2}

@@ -54,14 +54,7 @@ Tensor run(const Reduce& r, const Tensor& x) {
   return ops::evaluate_graph(*g, {{"x", x}}).at("y");
 }
 
-std::string import_error(const OnnxBuilder& b) {
-  try {
-    b.import();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::import_error;
 
 TEST(ReduceOps, ReduceSumAxesAttributeInOpset11AndInputInOpset13) {
   // Row sums: 1+2+3 = 6, 4+5+6 = 15.

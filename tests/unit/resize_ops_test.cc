@@ -52,14 +52,7 @@ Tensor run(const OnnxBuilder& b, const Shape& shape, const Floats& x) {
 
 Floats resize(const Case& c) { return run(resize_model(c), c.shape, c.x).to_floats(); }
 
-std::string import_error(const OnnxBuilder& b) {
-  try {
-    b.import();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::import_error;
 
 TEST(ResizeOps, NearestAsymmetricFloorDoublesHeightAndWidth) {
   Case c;

@@ -28,14 +28,7 @@ std::map<std::string, Tensor> run(const OnnxBuilder& b, const std::map<std::stri
   return ops::evaluate_graph(*g, inputs);
 }
 
-std::string import_error(const OnnxBuilder& b) {
-  try {
-    b.import();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::import_error;
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 

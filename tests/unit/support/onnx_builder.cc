@@ -115,6 +115,15 @@ void attr(onnx::NodeProto& n, const std::string& name, const Tensor& v) {
   *add_attr(n, name, onnx::AttributeProto::TENSOR)->mutable_t() = to_proto("", v);
 }
 
+std::string import_error(const OnnxBuilder& b) {
+  try {
+    b.import();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   EXPECT_EQ(a.shape, b.shape);
   if (a.shape != b.shape) return INFINITY;

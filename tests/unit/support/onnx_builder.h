@@ -43,6 +43,9 @@ onnx::TensorProto to_proto(const std::string& name, const Tensor& t);
 // A fresh empty directory under the system temp dir.
 std::string temp_dir();
 
+// The message of the error importing `b` raises, or "(no error)".
+std::string import_error(const OnnxBuilder& b);
+
 // Max |a - b| over all elements (as doubles); shapes must match.
 double max_abs_diff(const Tensor& a, const Tensor& b);
 
