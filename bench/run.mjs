@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, openPage } from '../tests/browser/driver.mjs';
 import { serve } from '../tools/serve.mjs';
 import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
+import { CI_ROWS, compare, writeBaseline } from './regression.mjs';
 import { analyse, chart, ENGINE_NAMES, median, ms, table } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -26,7 +27,12 @@ const USAGE = `usage: node bench/run.mjs [options]
   --build DIR       build folder with webdnn-convert and webdnn-js (default build)
   --cache DIR       filled and converted models (default bench/.cache)
   --seed N          seed of the input values (default 1)
-  --timeout S       give up on one row after S seconds (default 900)`;
+  --timeout S       give up on one row after S seconds (default 900)
+  --rows LIST       exactly these rows, as model:backend[:threads] (both engines each)
+  --baseline FILE   compare each ratio ours/onnxruntime-web with FILE; more than ${'30%'} worse fails
+  --write-baseline FILE  write this run's ratios to FILE
+  --ci              the CI regression check: --rows ${CI_ROWS}
+                    --quick --baseline bench/baseline.json`;
 
 function parseArgs(argv) {
   const o = { models: DEFAULT_MODELS, backends: ['wasm'], engines: ['webdnn', 'ort'], threads: 2, runs: null, quick: false,
@@ -53,10 +59,26 @@ function parseArgs(argv) {
     else if (a === '--cache') o.cache = path.resolve(v());
     else if (a === '--seed') o.seed = number(a, v());
     else if (a === '--timeout') o.timeout = number(a, v());
+    else if (a === '--rows') o.rows = list(v());
+    else if (a === '--baseline') o.baseline = path.resolve(v());
+    else if (a === '--write-baseline') o.writeBaseline = path.resolve(v());
+    else if (a === '--ci') {
+      o.rows = list(CI_ROWS);
+      o.quick = true;
+      o.baseline ??= path.join(HERE, 'baseline.json');
+    }
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown option '${a}'`);
+  }
+  if (o.rows) {
+    o.rows = o.rows.map((r) => {
+      const [model, backend, threads] = r.split(':');
+      return { model, backend, threads: threads ? number('--rows', threads) : backend === 'wasm' ? o.threads : 1 };
+    });
+    o.models = [...new Set(o.rows.map((r) => r.model))];
+    o.backends = [...new Set(o.rows.map((r) => r.backend))];
   }
   const unknown = o.models.filter((m) => !MODELS[m]);
   if (unknown.length) throw new Error(`unknown model ${unknown.join(', ')}; known: ${Object.keys(MODELS).join(', ')}`);
@@ -71,6 +93,10 @@ function parseArgs(argv) {
 // T threads; the GPU backends once, with one CPU thread for whatever either engine keeps there.
 function plan(models, o) {
   const rows = [];
+  if (o.rows) {
+    for (const r of o.rows) for (const engine of o.engines) rows.push({ ...r, engine });
+    return rows;
+  }
   for (const model of models) {
     for (const backend of o.backends) {
       const threads = backend === 'wasm' ? [...new Set([1, o.threads])] : [1];
@@ -158,6 +184,7 @@ async function main() {
   const browser = await launch();
   const startLoad = os.loadavg()[0];
   const rows = [];
+  let regressed = false;
   try {
     // This first page also pays for starting the browser's processes, so that no row does.
     const probe = await openPage(browser, `${server.url}/page/index.html`);
@@ -201,6 +228,15 @@ async function main() {
     await page.locator('svg').screenshot({ path: path.join(o.out, 'bench.png') });
     await page.close();
     console.log(`\nwrote ${path.join(o.out, 'bench.json')}, bench.png and bench.svg`);
+    if (o.writeBaseline) {
+      writeBaseline(o.writeBaseline, rows, info);
+      console.log(`wrote the baseline ${o.writeBaseline}`);
+    }
+    if (o.baseline) {
+      const { lines, failed } = compare(o.baseline, rows);
+      console.log(`\nagainst the baseline ${path.relative(REPO, o.baseline)}:\n${lines.join('\n')}`);
+      if (failed) regressed = true;
+    }
   } finally {
     await browser.close();
     server.close();
@@ -210,7 +246,7 @@ async function main() {
   const failed = rows.filter((r) => r.status === 'error' && !(r.engine === 'ort' && r.backend !== 'wasm'));
   const differ = rows.filter((r) => r.check?.ok === false);
   if (differ.length) console.log(`outputs differ from onnxruntime-web's on: ${differ.map((r) => `${r.model} ${r.engine} ${r.backend} ${r.threads}T`).join(', ')}`);
-  if (failed.length) process.exitCode = 1;
+  if (failed.length || regressed) process.exitCode = 1;
 }
 
 main().catch((e) => {
