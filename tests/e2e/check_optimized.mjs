@@ -25,12 +25,14 @@ try {
   const descriptor = JSON.parse(fs.readFileSync(path.join(out, 'graph-wasm.json'), 'utf8'));
   const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).backends[0];
   if (args.includes('--no-batchnorm-or-standalone-elementwise')) {
-    const kinds = descriptor.kernels.map((k) => k.kernel);
+    // Backend kernels are named '<backend>.<Op>' (wasm.Conv); the op type is the last part.
+    const kind = (k) => k.kernel.split('.').pop();
+    const kinds = descriptor.kernels.map(kind);
     for (const bad of ['BatchNormalization', 'Elementwise']) {
       const n = kinds.filter((k) => k === bad).length;
-      if (n) failures.push(`${n} ${bad} kernel(s) remain: ${descriptor.kernels.filter((k) => k.kernel === bad).map((k) => k.op).join(', ')}`);
+      if (n) failures.push(`${n} ${bad} kernel(s) remain: ${descriptor.kernels.filter((k) => kind(k) === bad).map((k) => k.op).join(', ')}`);
     }
-    const convs = descriptor.kernels.filter((k) => k.kernel === 'Conv');
+    const convs = descriptor.kernels.filter((k) => kind(k) === 'Conv');
     if (!convs.some((k) => k.params.epilogue)) failures.push('no Conv carries an epilogue');
   }
   const ratio = opt('--arena-within');
