@@ -85,10 +85,12 @@ export function prepareOnnx(name, { repo, shared, cache, log }) {
 
 // Converts `model` for one WebDNN backend into its own folder (one folder per backend, so a
 // backend the converter lacks fails alone). Returns the folder.
-export function convert(model, backend, { converter, cache, log }) {
-  const out = path.join(cache, 'converted', `${model.name}-${backend}`);
+// `extra` (webdnn-convert options such as --optimize 0) gets a folder of its own.
+export function convert(model, backend, { converter, cache, log, extra = [] }) {
+  const tag = extra.length ? `-${crypto.createHash('sha1').update(extra.join(' ')).digest('hex').slice(0, 8)}` : '';
+  const out = path.join(cache, 'converted', `${model.name}-${backend}${tag}`);
   const shapes = model.inputs.filter((i) => i.free).flatMap((i) => ['--input-shape', `${i.name}=${i.shape.join(',')}`]);
-  const args = [model.onnx, '-o', out, '--backend', backend, ...shapes];
+  const args = [model.onnx, '-o', out, '--backend', backend, ...shapes, ...extra];
   const key = `${statKey(model.onnx)} ${hashFile(converter)} ${args.slice(1).join(' ')}`;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   cached(`${out}.stamp`, key, [path.join(out, 'manifest.json')], () => {

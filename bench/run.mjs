@@ -28,6 +28,7 @@ const USAGE = `usage: node bench/run.mjs [options]
   --cache DIR       filled and converted models (default bench/.cache)
   --seed N          seed of the input values (default 1)
   --timeout S       give up on one row after S seconds (default 900)
+  --convert-args S  extra webdnn-convert options for every WebDNN row (e.g. "--optimize 0")
   --rows LIST       exactly these rows, as model:backend[:threads] (both engines each)
   --baseline FILE   compare each ratio ours/onnxruntime-web with FILE; more than ${'30%'} worse fails
   --write-baseline FILE  write this run's ratios to FILE
@@ -60,6 +61,7 @@ function parseArgs(argv) {
     else if (a === '--seed') o.seed = number(a, v());
     else if (a === '--timeout') o.timeout = number(a, v());
     else if (a === '--rows') o.rows = list(v());
+    else if (a === '--convert-args') o.convertArgs = v().split(/\s+/).filter(Boolean);
     else if (a === '--baseline') o.baseline = path.resolve(v());
     else if (a === '--write-baseline') o.writeBaseline = path.resolve(v());
     else if (a === '--ci') {
@@ -163,7 +165,7 @@ async function main() {
   const converter = path.join(o.build, 'webdnn-convert');
   if (o.engines.includes('webdnn') && !fs.existsSync(converter)) throw new Error(`${converter} is missing: build first (or pass --build DIR)`);
   fs.mkdirSync(o.cache, { recursive: true });
-  const context = { repo: REPO, shared: path.join(REPO, '..', 'shared'), cache: o.cache, converter, log };
+  const context = { repo: REPO, shared: path.join(REPO, '..', 'shared'), cache: o.cache, converter, log, extra: o.convertArgs ?? [] };
 
   const models = o.models.map((name) => prepareOnnx(name, context));
   const converted = {};  // "model backend" -> folder, or the Error of its conversion
