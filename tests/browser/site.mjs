@@ -1,6 +1,7 @@
 // The web root of the browser tests, served by tools/serve.mjs from a temporary folder of links:
 //   /webdnn/    the JS package under test (BUILD/webdnn-js)
 //   /models/    the converted models (the tests' cache in the build tree)
+//   /models-gpu/  ... converted for the GPU backends too
 //   /scratch/   this run's own files (broken copies of models and packages)
 //   /*.html     the test pages of tests/browser/pages
 // and helpers that load and run a model inside a page.
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { serve } from '../../tools/serve.mjs';
 import { ARRAY_OF } from '../e2e/npy.mjs';
-import { CONVERTED, PACKAGE } from '../js/support.mjs';
+import { CONVERTED, CONVERTED_GPU, PACKAGE } from '../js/support.mjs';
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -22,6 +23,8 @@ export async function startSite() {
   fs.mkdirSync(CONVERTED, { recursive: true });
   fs.symlinkSync(PACKAGE, path.join(root, 'webdnn'));
   fs.symlinkSync(CONVERTED, path.join(root, 'models'));
+  fs.mkdirSync(CONVERTED_GPU, { recursive: true });
+  fs.symlinkSync(CONVERTED_GPU, path.join(root, 'models-gpu'));
   for (const f of fs.readdirSync(PAGES)) fs.symlinkSync(path.join(PAGES, f), path.join(root, f));
   const scratch = path.join(root, 'scratch');
   fs.mkdirSync(scratch);

@@ -21,6 +21,8 @@ const OWN = path.join(BUILD, 'tests/e2e/models');
 // The e2e tests' cache of refilled ../shared models: the same files, filled once for both.
 const FILLED = path.join(BUILD, 'tests/e2e/filled');
 export const CONVERTED = path.join(BUILD, 'tests/js/converted');
+// Converted for the GPU backends too (--backend webgpu,wasm), beside the wasm-only ones.
+export const CONVERTED_GPU = path.join(BUILD, 'tests/js/converted-gpu');
 
 export const ort = createRequire(path.join(REPO, 'package.json'))('onnxruntime-node');
 
@@ -119,14 +121,14 @@ export function onnxFile(m) {
   return out;
 }
 
-// The model converted for the wasm backend, cached in the build tree until the model or
-// webdnn-convert changes.
-export function converted(m) {
+// The model converted for the wasm backend (or with `gpu`, for webgpu and wasm into
+// CONVERTED_GPU), cached in the build tree until the model or webdnn-convert changes.
+export function converted(m, { gpu = false } = {}) {
   const onnx = onnxFile(m);
-  const dir = path.join(CONVERTED, m.name);
+  const dir = path.join(gpu ? CONVERTED_GPU : CONVERTED, m.name);
   const shapes = Object.entries(m.shapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
   publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
-    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'wasm', ...shapes]));
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', gpu ? 'webgpu,wasm' : 'wasm', ...shapes]));
   return dir;
 }
 
@@ -175,15 +177,15 @@ export async function reference(m) {
 }
 
 // Disagreements of `ours` ({name: {type, shape, data}}) with the reference, one line each, and
-// the figures of every output for the log.
-export function verdict(ours, ref) {
+// the figures of every output for the log; `tolerance` as compareOutput takes it.
+export function verdict(ours, ref, tolerance) {
   const problems = [], lines = [];
   for (const [name, r] of Object.entries(ref.outputs)) {
     if (!ours[name]) {
       problems.push(`output '${name}' is missing (ours: ${Object.keys(ours).join(', ')})`);
       continue;
     }
-    const c = compareOutput(name, ours[name], r);
+    const c = compareOutput(name, ours[name], r, tolerance);
     lines.push(c.line);
     problems.push(...c.problems.map((p) => `output '${name}': ${p}`));
   }

@@ -18,7 +18,7 @@ class WebGpuBackend : public Backend {
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;
     g.name = "webgpu";
-    g.rules.push_back(optimizer::rules::split_oversized(kMaxBinding));
+    g.rules.push_back(optimizer::rules::split_oversized(max_binding()));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));
     return groups;
@@ -29,8 +29,9 @@ class WebGpuBackend : public Backend {
     optimizer::MemoryPlanOptions options;
     options.alignment = kAlignment;
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule, options);
-    WEBDNN_CHECK(plan.arena_bytes <= kMaxBinding, "the intermediate values need ", plan.arena_bytes,
-                 " bytes at once, more than one WebGPU binding holds (", kMaxBinding, ")");
+    const int64_t limit = max_binding();
+    WEBDNN_CHECK(plan.arena_bytes <= limit, "the intermediate values need ", plan.arena_bytes,
+                 " bytes at once, more than one WebGPU binding holds (", limit, ")");
     std::vector<std::string> missing;
     for (const ir::Operator* op : schedule)
       if (!find_generator(op->type)) missing.push_back(op->type + " ('" + op->name + "')");
@@ -39,7 +40,7 @@ class WebGpuBackend : public Backend {
       for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
       fail("the webgpu backend has no kernel for: ", list);
     }
-    Program program(graph, plan, weights);
+    Program program(graph, plan, weights, limit);
     for (const ir::Operator* op : schedule) {
       try {
         find_generator(op->type)(*op, program);
@@ -48,6 +49,7 @@ class WebGpuBackend : public Backend {
       }
     }
     Json d = program.to_json(graph);
+    d["max_binding"] = limit;
     report["kernels"] = program.num_dispatches();
     report["shaders"] = d["shaders"].size();
     report["arena_bytes"] = plan.arena_bytes;

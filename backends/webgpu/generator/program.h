@@ -1,9 +1,16 @@
 // The WebGPU program of one graph: GPU buffers (one arena, and weight buffers that each stay
-// under the binding limit), WGSL shaders with every shape and offset written in, and the
-// dispatches that run them in order. Kernel generators (kernels/*.cc) add one dispatch per
-// operator through `Program`.
+// under the binding limit), WGSL shaders with every shape written in, and the dispatches that run
+// them in order. Kernel generators (kernels/*.cc) add the dispatches of each operator through
+// `Program`.
+//
+// Every variable a dispatch touches is bound as its own range of its buffer (buffer, byte offset,
+// byte size; offsets aligned to 256 bytes), so that operators of the same kind and shape share
+// one shader whatever their place in memory. Ranges of one buffer that overlap (an operator
+// writing over its input) are bound once, and so are all ranges of a buffer when a dispatch
+// would need more bindings than WebGPU guarantees.
 #pragma once
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,28 +24,49 @@ namespace webdnn::backends::webgpu {
 
 // WebGPU's default maxStorageBufferBindingSize; the splitting rule keeps every variable under it.
 constexpr int64_t kMaxBinding = int64_t{128} << 20;
-// minStorageBufferOffsetAlignment and a generous default workgroup size.
+// The binding limit a descriptor is made for: kMaxBinding, or WEBDNN_WEBGPU_MAX_BINDING bytes from
+// the environment (a smaller limit, so that tests reach the splitting with small models).
+int64_t max_binding();
+// minStorageBufferOffsetAlignment, for the arena and for the weights.
 constexpr int64_t kAlignment = 256;
+// WebGPU's default maxStorageBuffersPerShaderStage.
+constexpr int kMaxBindings = 8;
 constexpr int kWorkgroup = 64;
 
 class Program {
  public:
-  Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, emit::WeightsBuilder& weights);
+  Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, emit::WeightsBuilder& weights,
+          int64_t max_binding = kMaxBinding);
 
   // WGSL expression reading element `index` (a u32 expression, row-major) of `v` as f32, and
-  // the location to write it. Records that the kernel being built uses v's buffer.
+  // the location to write it. Records that the dispatch being built uses v.
   std::string read(const ir::Variable* v, const std::string& index);
   std::string write(const ir::Variable* v, const std::string& index);
 
+  // A constant made by a generator (index maps, interpolation weights), stored with the weights;
+  // read it with read().
+  const ir::Variable* table(const std::vector<float>& values);
+
+  // Whether two variables start at the same place (an in-place handover: a copy is not needed).
+  bool same_memory(const ir::Variable* a, const ir::Variable* b);
+
   // Adds a dispatch of `body` (WGSL statements using `i`, the invocation's index) over `threads`
-  // invocations in workgroups of `workgroup`; the shader's buffer bindings come from the
-  // read()/write() calls made since the last dispatch. `extra` goes before the entry point
-  // (helper functions, workgroup variables).
+  // invocations in workgroups of `workgroup`; the shader's bindings come from the read()/write()
+  // calls made since the last dispatch. `extra` goes before the entry point (helper functions,
+  // workgroup variables).
   void dispatch(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup = kWorkgroup,
                 const std::string& extra = "");
   // A dispatch of a complete shader: `code` holds everything after the binding declarations,
   // with an entry point named `main`; `workgroups` as dispatched.
   void dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups);
+  // A dispatch with two shaders over the same bindings: `gpu` for GPUs, `cpu` for adapters that
+  // run compute shaders on the CPU (SwiftShader), where workgroup memory and barriers cost more
+  // than they save. The runner compiles and runs only the variant for its adapter.
+  struct Variant {
+    std::string code;
+    std::vector<int64_t> workgroups;
+  };
+  void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu);
 
   Json to_json(const ir::Graph& graph) const;
   size_t num_dispatches() const { return dispatches_.size(); }
@@ -49,18 +77,21 @@ class Program {
     int64_t offset;  // in floats
   };
   Place place(const ir::Variable* v);
-  std::string bindings();
+  int variable(const ir::Variable* v);
+  Json add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants);
+  int shader(const std::string& code);
 
   const optimizer::MemoryPlan& plan_;
   emit::WeightsBuilder& weights_;
-  Json buffers_ = Json::array();         // [{name, bytes, weights_offset?}]
+  int64_t max_binding_;
+  Json buffers_ = Json::array();  // [{name, bytes, weights_offset?}]
   std::map<const ir::Variable*, Place> places_;
-  int64_t weight_buffer_bytes_ = -1;     // fill of the weight buffer being packed
-  std::set<int> used_;                   // buffers the current kernel uses
+  std::vector<const ir::Variable*> used_;  // variables the current dispatch uses, in first-use order
+  std::map<const ir::Variable*, int> used_index_;
+  std::vector<std::unique_ptr<ir::Variable>> tables_;
   std::map<std::string, int> shader_index_;
   Json shaders_ = Json::array(), dispatches_ = Json::array(), variables_ = Json::array();
   std::map<const ir::Variable*, int> variable_index_;
-  int variable(const ir::Variable* v);
 };
 
 // Formats a constant for WGSL source: an f32 literal that reads back the same value.

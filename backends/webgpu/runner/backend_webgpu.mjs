@@ -1,6 +1,8 @@
 // The WebGPU backend, runtime side: compiles the descriptor's WGSL shaders into pipelines once at
-// load (asynchronously, so the first run does not stall), uploads the weights once, and encodes
-// every run as one command buffer, reading back only the outputs.
+// load (asynchronously, while the weights download, so the first run does not stall), uploads
+// the weights once, and encodes every run as one command buffer, reading back only the outputs.
+// A device lost or a pipeline failing during load makes load() throw (WebDNN.load then tries the
+// next backend); a device lost later makes run() reject with a message saying so.
 import { checkDescriptor, withWeights } from './backend_wasm.mjs';
 import { fetchJson, join } from './fetch.mjs';
 import { arrayType, TensorView } from './tensor.mjs';
@@ -18,19 +20,35 @@ function toF32(values) {
   return values instanceof Float32Array ? values : Float32Array.from(values, Number);
 }
 
+// Adapters that run compute shaders on the CPU (SwiftShader, fallback adapters) get the
+// descriptor's CPU kernels where it has them (no workgroup memory or barriers); GPUs the others.
+// options.webgpuKernels ('gpu' | 'cpu') overrides the choice.
+export function cpuKernels(adapter, options = {}) {
+  if (options.webgpuKernels) return options.webgpuKernels === 'cpu';
+  const info = adapter.info ?? {};
+  return info.architecture === 'swiftshader' || info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
+}
+
+function lostMessage(info) {
+  return `the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}); ` +
+    'load the model again';
+}
+
 class WebGpuRunner {
-  constructor(device, descriptor, buffers, pipelines) {
+  constructor(device, descriptor, dispatches, buffers, pipelines, lost) {
     this.backendName = 'webgpu';
     this.device = device;
     this.descriptor = descriptor;
     this.buffers = buffers;
-    this.lost = null;
-    device.lost.then((info) => { this.lost = info; });
-    this.steps = descriptor.dispatches.map((d) => ({
+    this.lost = lost;  // {info} once the device is lost
+    this.disposed = false;
+    this.steps = dispatches.map((d) => ({
+      op: d.op,
+      shader: d.shader,
       pipeline: pipelines[d.shader],
       group: device.createBindGroup({
         layout: pipelines[d.shader].getBindGroupLayout(0),
-        entries: d.buffers.map((b, k) => ({ binding: k, resource: { buffer: buffers[b] } })),
+        entries: d.bindings.map(([b, offset, size], k) => ({ binding: k, resource: { buffer: buffers[b], offset, size } })),
       }),
       workgroups: d.workgroups,
     }));
@@ -50,42 +68,86 @@ class WebGpuRunner {
       size: Math.max(4, p.variable.bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
   }
 
-  async run() {
-    if (this.lost) throw new Error(`the WebGPU device was lost (${this.lost.reason}: ${this.lost.message}); load the model again`);
-    const { device } = this;
-    for (const p of this.inputPorts) {
-      device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, toF32(p.host.values));
-    }
-    const encoder = device.createCommandEncoder();
+  check() {
+    if (this.disposed) throw new Error('this runner was disposed');
+    if (this.lost.info) throw new Error(lostMessage(this.lost.info));
+  }
+
+  // Encodes `steps` (all by default) into one compute pass, optionally copying the outputs out.
+  encode(steps = this.steps, copyOutputs = true) {
+    const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    for (const s of this.steps) {
+    for (const s of steps) {
       pass.setPipeline(s.pipeline);
       pass.setBindGroup(0, s.group);
       pass.dispatchWorkgroups(s.workgroups[0], s.workgroups[1], s.workgroups[2]);
     }
     pass.end();
-    this.outputPorts.forEach((p, k) => {
-      encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, this.staging[k], 0, p.variable.bytes);
-    });
-    device.queue.submit([encoder.finish()]);
-    await Promise.all(this.staging.map(async (buffer, k) => {
-      await buffer.mapAsync(GPUMapMode.READ);
-      const values = new Float32Array(buffer.getMappedRange().slice(0));
-      buffer.unmap();
-      const host = this.outputPorts[k].host;
-      if (host.values instanceof BigInt64Array) host.values.set(Array.from(values, (v) => BigInt(Math.round(v))));
-      else host.values.set(values);
-    }));
-    if (this.lost) throw new Error(`the WebGPU device was lost during the run (${this.lost.message})`);
+    if (copyOutputs) {
+      this.outputPorts.forEach((p, k) => {
+        encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, this.staging[k], 0, p.variable.bytes);
+      });
+    }
+    return encoder.finish();
+  }
+
+  writeInputs() {
+    for (const p of this.inputPorts) {
+      this.device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, toF32(p.host.values));
+    }
+  }
+
+  async run() {
+    this.check();
+    const { device } = this;
+    try {
+      this.writeInputs();
+      device.queue.submit([this.encode()]);
+      await Promise.all(this.staging.map(async (buffer, k) => {
+        await buffer.mapAsync(GPUMapMode.READ);
+        const values = new Float32Array(buffer.getMappedRange().slice(0));
+        buffer.unmap();
+        const host = this.outputPorts[k].host;
+        if (host.values instanceof BigInt64Array) host.values.set(Array.from(values, (v) => BigInt(Math.round(v))));
+        else host.values.set(values);
+      }));
+    } catch (e) {
+      // A device lost mid-run fails the mapping; say so rather than the mapping's own words.
+      await Promise.race([this.lost.promise, new Promise((r) => setTimeout(r, 100))]);
+      if (this.lost.info) throw new Error(lostMessage(this.lost.info));
+      throw e;
+    }
+    if (this.lost.info) throw new Error(lostMessage(this.lost.info));
+  }
+
+  // Development aid: each dispatch run `repeat` times on its own, timed to the queue's completion.
+  // Returns [{op, shader, workgroups, ms}] (ms per dispatch), slowest first.
+  async profile({ repeat = 3 } = {}) {
+    this.check();
+    this.writeInputs();
+    const results = [];
+    for (const s of this.steps) {
+      this.device.queue.submit([this.encode([s], false)]);
+      await this.device.queue.onSubmittedWorkDone();
+      const start = performance.now();
+      this.device.queue.submit([this.encode(Array(repeat).fill(s), false)]);
+      await this.device.queue.onSubmittedWorkDone();
+      results.push({ op: s.op, shader: s.shader, workgroups: s.workgroups, ms: (performance.now() - start) / repeat });
+    }
+    return results.sort((a, b) => b.ms - a.ms);
   }
 
   dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const b of [...this.buffers, ...this.staging]) b.destroy();
     this.device.destroy();
   }
 }
 
 export async function loadWebGpuRunner({ dir, entry, options }) {
+  const t0 = performance.now();
+  const timings = {};  // load phases in ms since the start, for profiling
   const where = `'${join(dir, entry.descriptor)}'`;
   const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
   checkDescriptor(descriptor, `descriptor ${where}`);
@@ -94,40 +156,63 @@ export async function loadWebGpuRunner({ dir, entry, options }) {
   const requiredLimits = {};
   for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredLimits });
-  device.pushErrorScope('validation');
-  const buffers = descriptor.buffers.map((b) => device.createBuffer({
-    size: Math.ceil(b.bytes / 4) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
-  // Pipelines compile while the weights download.
-  const modules = descriptor.shaders.map((s) => device.createShaderModule({ code: s.code }));
-  const pipelines = Promise.all(modules.map((module) => device.createComputePipelineAsync({
-    layout: 'auto', compute: { module, entryPoint: 'main' } })));
-  await withWeights({ dir, descriptor, where, options }, (bytes) => {
-    descriptor.buffers.forEach((b, i) => {
-      if (b.weights_offset === undefined) return;
-      device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
-    });
-  });
-  let compiled;
-  try {
-    compiled = await pipelines;
-  } catch (e) {
-    // Say which shader and why, from the compiler's own messages.
-    for (const [k, module] of modules.entries()) {
-      const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
-      if (errors.length) {
-        device.destroy();
-        throw new Error(`WebGPU shader ${k} (for '${descriptor.dispatches.find((d) => d.shader === k)?.op}') does not compile: ` +
-          errors.map((m) => `line ${m.lineNum}: ${m.message}`).join('; '));
-      }
-    }
+  const lost = {};
+  lost.promise = device.lost.then((info) => { lost.info = info; });
+  const fail = (message) => {
     device.destroy();
-    throw new Error(`a WebGPU pipeline failed to compile: ${e.message}`);
+    throw new Error(message);
+  };
+  try {
+    device.pushErrorScope('validation');
+    device.pushErrorScope('out-of-memory');
+    const buffers = descriptor.buffers.map((b) => device.createBuffer({
+      size: Math.ceil(b.bytes / 4) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
+    // Each dispatch as this adapter runs it, and only the shaders those need.
+    const cpu = cpuKernels(adapter, options);
+    const dispatches = descriptor.dispatches.map((d) => (cpu && d.cpu ? { ...d, ...d.cpu } : d));
+    const used = [...new Set(dispatches.map((d) => d.shader))];
+    // Pipelines compile while the weights download and decode.
+    const modules = used.map((k) => device.createShaderModule({ code: descriptor.shaders[k].code }));
+    const pending = modules.map((module) => device.createComputePipelineAsync({
+      layout: 'auto', compute: { module, entryPoint: 'main' } }));
+    const compiled = Promise.allSettled(pending);
+    compiled.then(() => { timings.pipelines = performance.now() - t0; });
+    await withWeights({ dir, descriptor, where, options }, (bytes) => {
+      timings.weights = performance.now() - t0;
+      descriptor.buffers.forEach((b, i) => {
+        if (b.weights_offset === undefined) return;
+        device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
+      });
+    });
+    const settled = await compiled;
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      // Say which shader and why, from the compiler's own messages.
+      const errors = (await modules[failed].getCompilationInfo()).messages.filter((m) => m.type === 'error');
+      const op = dispatches.find((d) => d.shader === used[failed])?.op;
+      fail(`WebGPU shader ${used[failed]} (for '${op}') ` + (errors.length
+        ? `does not compile: ${errors.map((m) => `line ${m.lineNum}: ${m.message}`).join('; ')}`
+        : `failed to make a pipeline: ${String(settled[failed].reason?.message ?? settled[failed].reason).trim()}`));
+    }
+    const pipelines = [];
+    used.forEach((k, i) => { pipelines[k] = settled[i].value; });
+    const runner = new WebGpuRunner(device, descriptor, dispatches, buffers, pipelines, lost);
+    runner.kernels = cpu ? 'cpu' : 'gpu';
+    const memory = await device.popErrorScope();
+    const error = await device.popErrorScope();
+    if (memory) fail(`WebGPU ran out of memory for the program: ${memory.message}`);
+    if (error) fail(`WebGPU rejected the program: ${error.message}`);
+    // The weights are on the GPU once the queue is done with them; a device lost by then fails here.
+    await Promise.race([device.queue.onSubmittedWorkDone(), lost.promise]);
+    if (lost.info) fail(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message})`);
+    timings.ready = performance.now() - t0;
+    runner.timings = timings;
+    return runner;
+  } catch (e) {
+    if (!lost.info) device.destroy();
+    if (lost.info && !/device was lost/.test(e.message)) {
+      throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message}): ${e.message}`);
+    }
+    throw e;
   }
-  const runner = new WebGpuRunner(device, descriptor, buffers, compiled);
-  const error = await device.popErrorScope();
-  if (error) {
-    runner.dispose();
-    throw new Error(`WebGPU rejected the program: ${error.message}`);
-  }
-  return runner;
 }

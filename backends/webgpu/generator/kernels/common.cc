@@ -20,6 +20,57 @@ Generator find_generator(const std::string& type) {
 }
 
 std::string u32(int64_t v) { return std::to_string(v) + "u"; }
+std::string i32(int64_t v) { return std::to_string(v) + "i"; }
+
+Shape strides_of(const Shape& shape) { return contiguous_strides(shape); }
+
+int workgroup_for(int64_t threads) {
+  if (threads >= 64 * 256) return 256;
+  if (threads >= 64 * 16) return 64;
+  return 32;
+}
+
+std::string cast_value(DType dtype, const std::string& x) {
+  if (dtype == DType::Bool) return "select(0.0, 1.0, " + x + " != 0.0)";
+  if (dtype != DType::Float32) return "trunc(" + x + ")";
+  return x;
+}
+
+std::string nan_helpers() {
+  return R"(fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn max_n(a: f32, b: f32) -> f32 { return select(a, b, is_nan(b) | (b > a)); }
+fn min_n(a: f32, b: f32) -> f32 { return select(a, b, is_nan(b) | (b < a)); }
+)";
+}
+
+std::string store_function(const ir::Operator& op, size_t first_extra, Program& program, const std::string& name) {
+  const ir::Variable* y = op.outputs[0];
+  std::string body;
+  std::string result = "x";
+  if (op.params.contains("epilogue")) {
+    Expr e = Expr::from_json(op.params.at("epilogue"));
+    std::vector<bool> used(op.inputs.size() + 1, false);
+    for (const ExprNode& n : e.nodes)
+      if (n.op == ExprOp::Input) used.at(static_cast<size_t>(n.value)) = true;
+    bool need_coordinates = false;
+    for (size_t k = 1; k < used.size(); k++)
+      if (used[k] && first_extra + k - 1 < op.inputs.size() && op.inputs[first_extra + k - 1]->shape != y->shape)
+        need_coordinates = true;
+    if (need_coordinates) body += coordinates(y->shape, "i", "c");
+    std::vector<std::string> inputs = {"x"};
+    for (size_t k = 1; k < used.size(); k++) {
+      if (!used[k] || first_extra + k - 1 >= op.inputs.size()) {
+        inputs.push_back("0.0");
+        continue;
+      }
+      const ir::Variable* x = op.inputs[first_extra + k - 1];
+      inputs.push_back(program.read(x, x->shape == y->shape ? "i" : broadcast_index(x->shape, y->shape, "c")));
+    }
+    result = expression(e, inputs, "e", body);
+  }
+  body += "  " + program.write(y, "i") + " = " + cast_value(y->dtype, result) + ";\n";
+  return "fn " + name + "(i: u32, x: f32) {\n" + body + "}\n";
+}
 
 std::string coordinates(const Shape& shape, const std::string& index, const std::string& prefix) {
   std::ostringstream s;
@@ -84,7 +135,7 @@ std::string expression(const Expr& e, const std::vector<std::string>& inputs, co
       case ExprOp::Ceil: r = "ceil(" + a + ")"; break;
       case ExprOp::Round: r = "round(" + a + ")"; break;
       case ExprOp::Sign: r = "sign(" + a + ")"; break;
-      case ExprOp::IsNaN: r = "select(0.0, 1.0, " + a + " != " + a + ")"; break;
+      case ExprOp::IsNaN: r = "select(0.0, 1.0, (bitcast<u32>(" + a + ") & 0x7fffffffu) > 0x7f800000u)"; break;
       case ExprOp::Not: r = "select(0.0, 1.0, " + a + " == 0.0)"; break;
       case ExprOp::Sigmoid: r = "1.0 / (1.0 + exp(-" + a + "))"; break;
       case ExprOp::Add: r = a + " + " + b; break;
@@ -99,8 +150,8 @@ std::string expression(const Expr& e, const std::vector<std::string>& inputs, co
       case ExprOp::Eq: r = "select(0.0, 1.0, " + a + " == " + b + ")"; break;
       case ExprOp::Lt: r = "select(0.0, 1.0, " + a + " < " + b + ")"; break;
       case ExprOp::Gt: r = "select(0.0, 1.0, " + a + " > " + b + ")"; break;
-      case ExprOp::And: r = "select(0.0, 1.0, " + a + " != 0.0 && " + b + " != 0.0)"; break;
-      case ExprOp::Or: r = "select(0.0, 1.0, " + a + " != 0.0 || " + b + " != 0.0)"; break;
+      case ExprOp::And: r = "select(0.0, 1.0, (" + a + " != 0.0) & (" + b + " != 0.0))"; break;
+      case ExprOp::Or: r = "select(0.0, 1.0, (" + a + " != 0.0) | (" + b + " != 0.0))"; break;
       case ExprOp::Select: r = "select(" + c + ", " + b + ", " + a + " != 0.0)"; break;
     }
     s << "  let " << v(static_cast<int>(i)) << " = " << r << ";\n";

@@ -8,18 +8,28 @@ namespace {
 
 void elementwise(const ir::Operator& op, Program& program) {
   const ir::Variable* y = op.outputs[0];
-  std::string body = coordinates(y->shape, "i", "c");
-  std::vector<std::string> inputs;
-  for (const ir::Variable* x : op.inputs)
-    inputs.push_back(program.read(x, x->shape == y->shape ? "i" : broadcast_index(x->shape, y->shape, "c")));
   Expr e = ops::schema_of(op.type).expr(op);
+  std::vector<bool> used(op.inputs.size(), false);
+  for (const ExprNode& n : e.nodes)
+    if (n.op == ExprOp::Input) used.at(static_cast<size_t>(n.value)) = true;
+  if (op.type == "Identity" || op.type == "Cast" || op.type == "Expand") {
+    // A copy onto itself (an in-place handover) needs no kernel when no value changes.
+    const ir::Variable* x = op.inputs[0];
+    bool same_values = x->shape == y->shape && (op.type != "Cast" || y->dtype == DType::Float32 || x->dtype == y->dtype);
+    if (same_values && program.same_memory(x, y)) return;
+  }
+  bool broadcast = false;
+  for (size_t k = 0; k < op.inputs.size(); k++) broadcast |= used[k] && op.inputs[k]->shape != y->shape;
+  std::string body = broadcast ? coordinates(y->shape, "i", "c") : "";
+  std::vector<std::string> inputs;
+  for (size_t k = 0; k < op.inputs.size(); k++) {
+    const ir::Variable* x = op.inputs[k];
+    inputs.push_back(!used[k] ? "0.0" : program.read(x, x->shape == y->shape ? "i" : broadcast_index(x->shape, y->shape, "c")));
+  }
   std::string result = expression(e, inputs, "e", body);
   // Results stored as f32 whatever the dtype; integer and bool outputs are rounded as a cast would.
-  std::string value = result;
-  if (y->dtype == DType::Bool) value = "select(0.0, 1.0, " + result + " != 0.0)";
-  else if (y->dtype != DType::Float32) value = "trunc(" + result + ")";
-  body += "  " + program.write(y, "i") + " = " + value + ";\n";
-  program.dispatch(op, body, y->size(), kWorkgroup, expression_helpers());
+  body += "  " + program.write(y, "i") + " = " + cast_value(y->dtype, result) + ";\n";
+  program.dispatch(op, body, y->size(), workgroup_for(y->size()), expression_helpers());
 }
 
 }  // namespace

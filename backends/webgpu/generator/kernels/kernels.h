@@ -1,5 +1,11 @@
 // WGSL kernel generators, one per IR operator type (or family), and the WGSL snippets they share.
+//
+// Written for SwiftShader as much as for GPUs: conditions combine with `&` / `|` on bools, never
+// `&&` / `||` (short-circuits become branches, and branches inside a kernel that also waits at
+// workgroup barriers make SwiftShader's compiler take the GPU process down); values outside a
+// tensor are read at a clamped index and dropped with select(), not guarded by `if`.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,5 +41,47 @@ std::string expression(const Expr& e, const std::vector<std::string>& inputs, co
 // Helper functions some expressions need (erf, pow of negatives), to put before the entry point.
 std::string expression_helpers();
 std::string u32(int64_t v);
+std::string i32(int64_t v);
+
+// The row-major strides of `shape` (elements).
+Shape strides_of(const Shape& shape);
+// WGSL function `fn <name>(i: u32, x: f32)` that stores x, the finished value of output element i
+// of op's output 0, after op.params["epilogue"] if any (its extra inputs start at input
+// `first_extra`, read at i's position broadcast to the output); integer and bool outputs rounded
+// as a cast would.
+std::string store_function(const ir::Operator& op, size_t first_extra, Program& program,
+                           const std::string& name = "store_y");
+// The value stored for an output of `dtype` computed as f32 expression `x`.
+std::string cast_value(DType dtype, const std::string& x);
+// Round `n` up to a multiple of `m`, and the ceiling of n / m.
+inline int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+inline int64_t ceil_div(int64_t n, int64_t m) { return (n + m - 1) / m; }
+// A workgroup size for `threads` simple invocations: small outputs get small groups so that they
+// still spread over several workgroups.
+int workgroup_for(int64_t threads);
+// WGSL: is_nan (by the bits: WGSL lets compilers assume x == x) and the NaN-propagating max_n /
+// min_n of the reference.
+std::string nan_helpers();
+
+// The tiled matrix product shared by Conv, MatMul and Gemm: for each of `batch` products,
+// out(m, n) = sum over k of A(m, k) * B(k, n), M x N outputs over depth K. A workgroup computes
+// a BM x BN block: it stages BK-deep slices of A and B in workgroup memory (loaded with
+// consecutive invocations on consecutive addresses), then each invocation accumulates a TM x TN
+// register block (rows contiguous, columns WN apart so that neighbouring invocations read
+// neighbouring values). The callbacks return WGSL: `a`/`b` the f32 value at (batch, row, depth)
+// and (batch, depth, col), given u32 expressions known to be in range; `store` the statements
+// that finish output (batch, m, n) with value x.
+struct GemmSpec {
+  int64_t batch = 1, M = 0, N = 0, K = 0;
+  std::function<std::string(const std::string& b, const std::string& m, const std::string& k)> a;
+  std::function<std::string(const std::string& b, const std::string& k, const std::string& n)> b;
+  std::function<std::string(const std::string& b, const std::string& m, const std::string& n, const std::string& x)>
+      store;
+  // Whether A(m, k+1) follows A(m, k) in memory (else A(m+1, k) follows A(m, k)), and likewise
+  // B(k, n+1) after B(k, n): the staging loads walk along that axis.
+  bool a_k_contiguous = true, b_n_contiguous = true;
+  std::string extra;  // WGSL put before the entry point (the store function)
+};
+void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
 
 }  // namespace webdnn::backends::webgpu

@@ -1,0 +1,78 @@
+// The WebGPU runner when things go wrong, in Chromium (SwiftShader): a shader that does not
+// compile, or a pipeline that cannot be made, or the device lost while loading, makes
+// WebDNN.load fall back to wasm with a console warning saying why (and wasm gives onnxruntime's
+// answer); a device lost after load makes run() reject with an error that says so, every time.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { converted, model, reference, verdict } from '../js/support.mjs';
+import { launch, openPage } from './driver.mjs';
+import { startSite } from './site.mjs';
+import { captureDevices, runWebGpu, WEBGPU_TOLERANCE } from './webgpu_support.mjs';
+
+let browser, site, page, conv, ref;
+before(async () => {
+  [browser, site] = await Promise.all([launch(), startSite()]);
+  page = await openPage(browser, `${site.plain.url}/index.html`);
+  await captureDevices(page);
+  conv = converted(model('op_Conv'), { gpu: true });
+  ref = await reference(model('op_Conv'));
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+// A copy of op_Conv (webgpu and wasm) under /scratch/NAME whose every shader has `change`
+// applied; returns its URL and the name of the operator of its first dispatch.
+function broken(name, change) {
+  const dir = path.join(site.scratch, name);
+  fs.cpSync(conv, dir, { recursive: true });
+  const file = path.join(dir, 'graph-webgpu.json');
+  const d = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const s of d.shaders) s.code = change(s.code);
+  fs.writeFileSync(file, JSON.stringify(d));
+  return { dir: `/scratch/${name}`, op: d.dispatches[0].op };
+}
+
+async function expectFallback(dir, reason, options = {}, how = {}) {
+  const ours = await runWebGpu(page, dir, { backendOrder: ['webgpu', 'wasm'], ...options }, ref.inputs, how);
+  assert.equal(ours.backendName, 'wasm');
+  assert.equal(ours.warnings.length, 1, ours.warnings.join('\n'));
+  assert.match(ours.warnings[0], /^\[warning\] WebDNN: backend 'webgpu' failed to load \(/);
+  assert.match(ours.warnings[0], reason);
+  assert.match(ours.warnings[0], /trying the next one$/);
+  assert.equal(ours.runError, null);
+  assert.deepEqual(verdict(ours.outputs, ref).problems, []);
+}
+
+test('the model runs on webgpu as converted', async () => {
+  const ours = await runWebGpu(page, '/models-gpu/op_Conv', { backendOrder: ['webgpu', 'wasm'] }, ref.inputs);
+  assert.equal(ours.backendName, 'webgpu');
+  assert.deepEqual(ours.warnings, []);
+  assert.deepEqual(verdict(ours.outputs, ref, WEBGPU_TOLERANCE).problems, []);
+});
+
+test('a shader that does not compile: wasm, with a warning naming the shader and the error', async () => {
+  const { dir, op } = broken('syntax', (code) => code.replace('fn main(', 'fn main(broken '));
+  await expectFallback(dir, new RegExp(`WebGPU shader \\d+ \\(for '${op}'\\) does not compile: line \\d+: \\w`));
+});
+
+test('a pipeline that cannot be made (workgroup over the device limit): wasm, with a warning', async () => {
+  const { dir, op } = broken('workgroup', (code) => code.replace(/@workgroup_size\(\d+\)/, '@workgroup_size(4096)'));
+  await expectFallback(dir, new RegExp(`WebGPU shader \\d+ \\(for '${op}'\\) failed to make a pipeline: .*workgroup_size`));
+});
+
+test('the device lost while loading: wasm, with a warning', async () => {
+  await expectFallback('/models-gpu/op_Conv', /the WebGPU device was lost while loading \(destroyed/, {}, { loseDevice: 'load' });
+});
+
+test('the device lost after load: run() rejects with a clear error, and again on the next run', async () => {
+  const ours = await runWebGpu(page, '/models-gpu/op_Conv', { backendOrder: ['webgpu'] }, ref.inputs, { loseDevice: 'run' });
+  assert.equal(ours.backendName, 'webgpu');
+  const clear = /^Error: the WebGPU device was lost \(destroyed.*\); load the model again$/;
+  assert.match(ours.runError, clear);
+  assert.match(ours.secondRunError, clear);
+});

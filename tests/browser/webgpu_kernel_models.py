@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""ONNX models that reach each fast path and edge of the WebGPU kernels (see
+tests/browser/webgpu_kernels.test.mjs): matrix products whose sizes are not multiples of the
+tiles (and the one-row product, shallow depths, broadcast batches), convolutions of every kind the
+generator tells apart (implicit GEMM padded or not, pointwise, grouped, depthwise with a channel
+multiplier, dilated, batched, with a residual epilogue), pooling windows too large to unroll,
+reductions and rows long enough for a workgroup each, more inputs than a dispatch binds, and a
+weight split because it exceeds the binding limit (models.json gives that model a smaller limit,
+WEBDNN_WEBGPU_MAX_BINDING, for the converter).
+usage: webgpu_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(20240612)
+index = {}
+
+
+def save(name, nodes, inputs, outputs, inits=(), **meta):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
+                              [numpy_helper.from_array(v, k) for k, v in inits])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(out, name + '.onnx'))
+    index[name] = {'inputs': [{'name': n, 'shape': s} for n, s in inputs], **meta}
+
+
+def weights(*shape):
+    return (rng.standard_normal(shape) * 0.3).astype(np.float32)
+
+
+# Matrix products: (A shape, B shape); B a constant when marked.
+MATMULS = {
+    'matmul_tile_edges': ([37, 53], [53, 29]),
+    'matmul_shallow_k5': ([20, 5], [5, 18]),
+    'matmul_one_row_gemv': ([1, 300], [300, 70]),
+    'matmul_one_row_short': ([1, 40], [40, 9]),
+    'matmul_broadcast_batch': ([2, 3, 17, 9], [9, 23]),
+    'matmul_batch_both': ([4, 33, 20], [4, 20, 65]),
+    'matmul_thin_n3': ([70, 24], [24, 3]),
+    'matmul_wide_m2': ([2, 64], [64, 130]),
+}
+for name, (a, b) in MATMULS.items():
+    save(name, [helper.make_node('MatMul', ['a', 'b'], ['y'])], [('a', a), ('b', b)], ['y'])
+
+save('gemm_trans_alpha_beta_row_bias', [
+    helper.make_node('Gemm', ['a', 'b', 'c'], ['y'], transA=1, transB=1, alpha=0.7, beta=1.3)],
+    [('a', [19, 11])], ['y'], [('b', weights(27, 19)), ('c', weights(1, 27))])
+save('gemm_relu_epilogue', [helper.make_node('Gemm', ['a', 'b', 'c'], ['g'], transB=1),
+                            helper.make_node('Relu', ['g'], ['y'])],
+     [('a', [5, 67])], ['y'], [('b', weights(130, 67)), ('c', weights(130))])
+# 256 x 512 floats (512 KiB) under a 128 KiB binding limit: cut into four products.
+save('gemm_split_weight', [helper.make_node('Gemm', ['a', 'b', 'c'], ['y'], transB=1)],
+     [('a', [1, 512])], ['y'], [('b', weights(256, 512)), ('c', weights(256))], max_binding=131072)
+
+# Convolutions: (x shape, output channels, kernel, stride, pad, dilation, group).
+CONVS = {
+    'conv_pointwise': ([1, 24, 9, 11], 20, 1, 1, 0, 1, 1),
+    'conv_pointwise_stride2': ([1, 8, 9, 11], 12, 1, 2, 0, 1, 1),
+    'conv_3x3_unpadded': ([1, 5, 10, 13], 7, 3, 1, 0, 1, 1),
+    'conv_3x3_padded_batch2': ([2, 6, 9, 9], 10, 3, 1, 1, 1, 1),
+    'conv_7x7_stride2': ([1, 3, 30, 30], 16, 7, 2, 3, 1, 1),
+    'conv_dilation2': ([1, 5, 12, 12], 6, 3, 1, 2, 2, 1),
+    'conv_grouped': ([1, 16, 9, 11], 24, 3, 1, 1, 1, 2),
+    'conv_grouped_batch2': ([2, 12, 7, 7], 6, 3, 2, 1, 1, 3),
+    'conv_depthwise_s2': ([1, 12, 13, 10], 12, 3, 2, 1, 1, 12),
+    'conv_depthwise_multiplier': ([2, 4, 6, 9], 8, 3, 1, 1, 1, 4),
+    'conv_depthwise_5x5_dilated': ([1, 6, 14, 14], 6, 5, 1, 4, 2, 6),
+}
+for name, (x, m, k, s, p, d, g) in CONVS.items():
+    save(name, [helper.make_node('Conv', ['x', 'w', 'b'], ['y'], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+                                 dilations=[d, d], group=g),
+                helper.make_node('Relu', ['y'], ['z'])],
+         [('x', x)], ['z'], [('w', weights(m, x[1] // g, k, k)), ('b', weights(m))])
+
+# A residual block: the second convolution adds the skip connection and the ReLU as it stores.
+save('conv_residual', [
+    helper.make_node('Conv', ['x', 'w1', 'b1'], ['h'], kernel_shape=[3, 3], pads=[1] * 4),
+    helper.make_node('Relu', ['h'], ['hr']),
+    helper.make_node('Conv', ['hr', 'w2', 'b2'], ['y'], kernel_shape=[1, 1]),
+    helper.make_node('Add', ['y', 'x'], ['s']),
+    helper.make_node('Relu', ['s'], ['z'])],
+    [('x', [1, 8, 14, 14])], ['z'], [('w1', weights(12, 8, 3, 3)), ('b1', weights(12)), ('w2', weights(8, 12, 1, 1)), ('b2', weights(8))])
+
+save('conv_transpose_grouped_s2', [helper.make_node('ConvTranspose', ['x', 'w', 'b'], ['y'], kernel_shape=[3, 3],
+                                                    strides=[2, 2], pads=[1] * 4, group=2)],
+     [('x', [1, 8, 5, 6])], ['y'], [('w', weights(8, 3, 3, 3)), ('b', weights(6))])
+
+# Windows of more than 16 taps are looped, not unrolled.
+save('maxpool_5x5_loop', [helper.make_node('MaxPool', ['x'], ['y'], kernel_shape=[5, 5], pads=[2] * 4)], [('x', [1, 3, 11, 12])], ['y'])
+save('avgpool_5x5_include_pad', [helper.make_node('AveragePool', ['x'], ['y'], kernel_shape=[5, 5], strides=[2, 2], pads=[2] * 4,
+                                                  count_include_pad=1)], [('x', [1, 3, 11, 12])], ['y'])
+save('global_avgpool_large', [helper.make_node('GlobalAveragePool', ['x'], ['y'])], [('x', [1, 3, 40, 40])], ['y'])
+
+# Few outputs with many members: a workgroup per output.
+save('reduce_sum_long', [helper.make_node('ReduceSum', ['x', 'axes'], ['y'], keepdims=0)], [('x', [3, 5000])], ['y'],
+     [('axes', np.array([1], np.int64))])
+save('reduce_logsumexp_long', [helper.make_node('ReduceLogSumExp', ['x'], ['y'], axes=[0, 2], keepdims=1)],
+     [('x', [40, 3, 50])], ['y'])
+save('reduce_mean_apart_axes', [helper.make_node('ReduceMean', ['x'], ['y'], axes=[1, 3], keepdims=0)], [('x', [3, 4, 5, 6])], ['y'])
+save('argmax_inner_axis', [helper.make_node('ArgMax', ['x'], ['i'], axis=1, keepdims=0),
+                           helper.make_node('Cast', ['i'], ['y'], to=TensorProto.FLOAT)], [('x', [3, 70, 4])], ['y'])
+
+# Rows long enough for a workgroup each, and rows along an inner axis.
+save('softmax_long_rows', [helper.make_node('Softmax', ['x'], ['y'], axis=1)], [('x', [3, 1000])], ['y'])
+save('logsoftmax_inner_axis', [helper.make_node('LogSoftmax', ['x'], ['y'], axis=1)], [('x', [2, 300, 3])], ['y'])
+save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x', 's', 'b'], ['y'])], [('x', [1, 4, 32, 32])], ['y'],
+     [('s', weights(4)), ('b', weights(4))])
+
+# A dispatch binds at most 8 buffers: twelve inputs share bindings.
+save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],
+     [(f'x{i}', [1, 3, 5, 7]) for i in range(12)], ['y'])
+
+with open(os.path.join(out, 'models.json'), 'w') as f:
+    json.dump(index, f, indent=1)

@@ -1,0 +1,72 @@
+// What the WebGPU tests share: the tolerance the issue sets for the GPU backends, and running a
+// model in a page with the webgpu runner's own figures (the kernel set it picked, its load
+// timings), the page's warnings, and optionally the device destroyed before the run.
+import { typedOutputs } from './site.mjs';
+
+// max |ours - ref| <= 1e-3 * max |ref| + 1e-4 (and the same arg-max class, which verdict checks).
+export const WEBGPU_TOLERANCE = { rel: 1e-3, abs: 1e-4 };
+
+// Page instrumentation: every GPUDevice the page requests is kept in globalThis.webgpuDevices, so
+// that a test can destroy it (what a lost device looks like to the runner).
+export async function captureDevices(page) {
+  await page.evaluate(() => {
+    if (globalThis.webgpuDevices) return;
+    globalThis.webgpuDevices = [];
+    const original = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = async function requestDevice(...args) {
+      const device = await original.apply(this, args);
+      globalThis.webgpuDevices.push(device);
+      return device;
+    };
+  });
+}
+
+// WebDNN.load(dir, options) in `page`, inputs set, one run. `loseDevice`: 'load' destroys the
+// device while the weights arrive (from the progress callback; needs captureDevices), 'run' just
+// before the run. Returns { backendName, kernels, timings, outputs, runError, secondRunError,
+// warnings } (secondRunError: a second run after a failed one); a failing load throws with the
+// page's console.
+export async function runWebGpu(page, dir, options, inputs, { loseDevice } = {}) {
+  const before = page.messages.length;
+  const r = await page.evaluate(async ({ dir, options, inputs, loseDevice }) => {
+    try {
+      const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+      const opts = { ...options };
+      if (loseDevice === 'load') {
+        let lost = false;
+        opts.progressCallback = () => {
+          if (lost || !globalThis.webgpuDevices.length) return;
+          globalThis.webgpuDevices.at(-1).destroy();
+          lost = true;
+        };
+      }
+      const runner = await WebDNN.load(dir, opts);
+      for (const i of inputs) {
+        const view = runner.inputs.find((v) => v.name === i.name);
+        if (!view) throw new Error(`the runner has no input '${i.name}'`);
+        view.set(i.data);
+      }
+      if (loseDevice === 'run') runner.device.destroy();
+      const attempt = async () => {
+        try {
+          await runner.run();
+          return null;
+        } catch (e) {
+          return `${e?.constructor?.name}: ${e?.message ?? e}`;
+        }
+      };
+      const runError = await attempt();
+      const secondRunError = runError ? await attempt() : null;
+      const outputs = {};
+      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
+      runner.dispose();
+      return { backendName: runner.backendName, kernels: runner.kernels, timings: runner.timings, outputs, runError,
+        secondRunError };
+    } catch (e) {
+      return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
+    }
+  }, { dir, options, inputs: inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) })), loseDevice });
+  const messages = page.messages.slice(before);
+  if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${messages.join('\n')}`);
+  return { ...r, outputs: typedOutputs(r.outputs), warnings: messages.filter((m) => m.startsWith('[warning]')) };
+}
