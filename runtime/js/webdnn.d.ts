@@ -13,6 +13,11 @@ export interface LoadOptions {
   weightDirectory?: string;
   /** Threads for the wasm backend (needs a cross-origin isolated page in browsers); default up to 4. */
   numThreads?: number;
+  /**
+   * webgpu: the kernel set to run, 'gpu' (workgroup memory) or 'cpu' (register blocks, for
+   * adapters that run shaders on the CPU); by default chosen from the adapter (SwiftShader: 'cpu').
+   */
+  webgpuKernels?: 'gpu' | 'cpu';
 }
 
 export interface TensorView {
