@@ -14,6 +14,17 @@ export interface LoadOptions {
   /** Threads for the wasm backend (needs a cross-origin isolated page in browsers); default up to 4. */
   numThreads?: number;
   /**
+   * webgl: the largest texture size to assume, when smaller than the context's MAX_TEXTURE_SIZE
+   * (the runner then picks the descriptor variant converted for it; for testing small devices).
+   */
+  webglMaxTextureSize?: number;
+  /**
+   * webgl: 'auto' (default) renders to float32 textures where EXT_color_buffer_float is there,
+   * else to half-float ones if the model's values fit them, else declines; 'float16' behaves as
+   * if float32 render targets were missing (for testing).
+   */
+  webglRenderTarget?: 'auto' | 'float16';
+  /**
    * webgpu: the kernel set to run, 'gpu' (workgroup memory) or 'cpu' (register blocks, for
    * adapters that run shaders on the CPU); by default chosen from the adapter (SwiftShader: 'cpu').
    */
@@ -40,8 +51,12 @@ export interface Runner {
   readonly outputs: readonly TensorView[];
   run(): Promise<void>;
   dispose(): void;
-  /** wasm/fallback: runs once timing each kernel, slowest first (for tuning). */
+  /** wasm/fallback/webgl: runs once timing each kernel, slowest first (for tuning). */
   profile?(): { op: string; kernel: string; ms: number }[];
+  /** webgl: the texture size the descriptor variant in use was converted for. */
+  readonly maxTextureSize?: number;
+  /** webgl: what the runner renders to (half floats where float render targets are missing). */
+  readonly renderTarget?: 'float32' | 'float16';
 }
 
 /** Loads the directory written by webdnn-convert, trying backends in order (falling back with a console warning). */

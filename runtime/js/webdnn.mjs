@@ -4,6 +4,7 @@
 //   const runner = await WebDNN.load('out');
 //   runner.inputs[0].set(pixels); await runner.run(); runner.outputs[0].toActual();
 import { canUseThreads, FORMAT_VERSION, hasSimd, hasWebAssembly, loadWasmRunner } from './backend_wasm.mjs';
+import { loadWebGlRunner, webglAvailable } from './backend_webgl.mjs';
 import { loadWebGpuRunner, webgpuAvailable } from './backend_webgpu.mjs';
 import { fetchJson, join } from './fetch.mjs';
 import * as Image from './image.mjs';
@@ -15,6 +16,11 @@ const BACKENDS = {
     descriptor: 'webgpu',
     available: webgpuAvailable,
     load: loadWebGpuRunner,
+  },
+  webgl: {
+    descriptor: 'webgl',
+    available: webglAvailable,
+    load: loadWebGlRunner,
   },
   wasm: {
     descriptor: 'wasm',

@@ -79,11 +79,35 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
                            {"bytes", b.weights.size()},
                            {"compressed_bytes", packed.size()},
                            {"crc32", runtime::crc32_hex(runtime::crc32(packed.data(), packed.size()))}}}};
+      Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
+      b.descriptor.erase("variants");
+      Json envelope = descriptor;
       for (auto& [key, value] : b.descriptor.items()) descriptor[key] = value;
       write_json(tmp / descriptor_file, descriptor);
-      manifest["backends"].push_back({{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}});
+      Json entry = {{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}};
       files.push_back(weights_file);
       files.push_back(descriptor_file);
+      if (variants.is_array()) {
+        entry["variants"] = Json::array();
+        for (const Json& v : variants) {
+          std::string name = v.value("name", std::string());
+          Json listed = v.value("manifest", Json::object());
+          if (name.empty()) {
+            listed["descriptor"] = descriptor_file;
+          } else {
+            WEBDNN_CHECK(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos,
+                         "variant name '", name, "' of backend ", b.backend, " is not [a-z0-9_]+");
+            std::string file = "graph-" + b.backend + "-" + name + ".json";
+            Json d = envelope;
+            for (auto& [key, value] : v.at("descriptor").items()) d[key] = value;
+            write_json(tmp / file, d);
+            files.push_back(file);
+            listed["descriptor"] = file;
+          }
+          entry["variants"].push_back(listed);
+        }
+      }
+      manifest["backends"].push_back(entry);
       b.report["backend"] = b.backend;
       b.report["weight_bytes"] = b.weights.size();
       b.report["compressed_weight_bytes"] = packed.size();

@@ -10,6 +10,12 @@
 
 namespace webdnn::emit {
 
+// A backend may write several descriptors sharing its weights, for devices with different limits:
+// its descriptor then holds "variants", [{"name": "", "manifest": {...}}, {"name": "t4096",
+// "manifest": {...}, "descriptor": {...}}, ...]. The entry named "" is the main descriptor itself;
+// every other one is written as graph-<backend>-<name>.json with the same weights entry. The
+// manifest's backend entry lists them all under "variants", each as {"descriptor": file} plus its
+// "manifest" fields (what a runner needs to pick one without reading them all).
 struct BackendOutput {
   std::string backend;
   Json descriptor;               // the backend's descriptor, without the weights entry

@@ -2,6 +2,7 @@
 //   /webdnn/    the JS package under test (BUILD/webdnn-js)
 //   /models/    the converted models (the tests' cache in the build tree)
 //   /models-gpu/  ... converted for the GPU backends too
+//   /models-webgl/  ... converted for webgl (see convertedWebGl)
 //   /scratch/   this run's own files (broken copies of models and packages)
 //   /*.html     the test pages of tests/browser/pages
 // and helpers that load and run a model inside a page.
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 import { serve } from '../../tools/serve.mjs';
 import { ARRAY_OF } from '../e2e/npy.mjs';
-import { CONVERTED, CONVERTED_GPU, PACKAGE } from '../js/support.mjs';
+import { CONVERTED, CONVERTED_GPU, CONVERTED_WEBGL, PACKAGE } from '../js/support.mjs';
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -25,6 +26,8 @@ export async function startSite() {
   fs.symlinkSync(CONVERTED, path.join(root, 'models'));
   fs.mkdirSync(CONVERTED_GPU, { recursive: true });
   fs.symlinkSync(CONVERTED_GPU, path.join(root, 'models-gpu'));
+  fs.mkdirSync(CONVERTED_WEBGL, { recursive: true });
+  fs.symlinkSync(CONVERTED_WEBGL, path.join(root, 'models-webgl'));
   for (const f of fs.readdirSync(PAGES)) fs.symlinkSync(path.join(PAGES, f), path.join(root, f));
   const scratch = path.join(root, 'scratch');
   fs.mkdirSync(scratch);

@@ -23,6 +23,8 @@ const FILLED = path.join(BUILD, 'tests/e2e/filled');
 export const CONVERTED = path.join(BUILD, 'tests/js/converted');
 // Converted for the GPU backends too (--backend webgpu,wasm), beside the wasm-only ones.
 export const CONVERTED_GPU = path.join(BUILD, 'tests/js/converted-gpu');
+// Converted for the WebGL backend (see convertedWebGl), for the webgl tests.
+export const CONVERTED_WEBGL = path.join(BUILD, 'tests/js/converted-webgl');
 
 export const ort = createRequire(path.join(REPO, 'package.json'))('onnxruntime-node');
 
@@ -129,6 +131,17 @@ export function converted(m, { gpu = false } = {}) {
   const shapes = Object.entries(m.shapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
   publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
     (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', gpu ? 'webgpu,wasm' : 'wasm', ...shapes]));
+  return dir;
+}
+
+// The model converted for webgl into CONVERTED_WEBGL, cached likewise; per-op models for wasm
+// too (the webgl tests' fallbacks), the big nets not (a second backend doubles their conversion).
+export function convertedWebGl(m) {
+  const onnx = onnxFile(m);
+  const dir = path.join(CONVERTED_WEBGL, m.name);
+  const shapes = Object.entries(m.shapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
+  publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', m.name.startsWith('op_') ? 'webgl,wasm' : 'webgl', ...shapes]));
   return dir;
 }
 

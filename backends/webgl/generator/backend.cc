@@ -1,0 +1,230 @@
+// The WebGL backend, transpiler side: GLSL ES 3.00 fragment shaders for every operator of the
+// optimized graph, over float textures (see layout.h for where each element lives), with shapes
+// written in. The runner (../runner/backend_webgl.mjs) compiles them at load, uploads the weights
+// once and replays the draws on every run.
+//
+// Texture limits: one program per texture size in kTextureSizes, each after the splitting rule
+// cut every variable to what one texture of that size holds; programs that come out the same are
+// written once. The main descriptor is the one for the smallest size (every WebGL2 device), the
+// others are listed as variants; the runner picks the largest that its MAX_TEXTURE_SIZE allows.
+// All variants share one weights file: constants are stored once each (split pieces of a weight
+// cut along its first axis are found inside the whole one).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <unordered_map>
+
+#include "backends/backend.h"
+#include "backends/webgl/generator/kernels/kernels.h"
+#include "backends/webgl/generator/program.h"
+#include "src/ops/evaluate.h"
+#include "src/ops/schema.h"
+#include "src/optimizer/rules/rules.h"
+#include "webdnn/error.h"
+
+namespace webdnn::backends::webgl {
+namespace {
+
+// WebGL2 guarantees 2048; 4096 nearly every device has; 16384 desktop GPUs.
+const int64_t kTextureSizes[] = {2048, 4096, 16384};
+// Half floats hold values up to 65504; a model "fits" when the probe run stays this many times
+// below that (inputs in real use may be larger than the probe's [-1, 1]).
+constexpr double kHalfHeadroom = 256;
+
+// What one texture of `size` texels a side holds, in bytes of float32 data.
+int64_t texture_bytes(int64_t size) { return size * size * 16; }
+
+uint64_t fnv1a(const uint8_t* p, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+// The constants of all variants in one blob, as logical float32 data, each stored once.
+class WeightStore {
+ public:
+  explicit WeightStore(emit::WeightsBuilder& builder) : builder_(builder) {}
+
+  int64_t add(const Tensor& t) {
+    std::vector<float> values = t.to_floats();
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(values.data());
+    size_t n = values.size() * 4;
+    uint64_t h = fnv1a(p, n);
+    for (auto [offset, size] : exact_[h])
+      if (size == static_cast<int64_t>(n) && std::memcmp(builder_.bytes().data() + offset, p, n) == 0) return offset;
+    // A piece of a larger constant cut along its first axis: its rows are some of the rows there.
+    int64_t row = t.shape.empty() || t.shape[0] == 0 ? 0 : static_cast<int64_t>(n) / t.shape[0];
+    if (row > 0 && n >= kBig) {
+      size_t prefix = std::min<size_t>(kPrefix, static_cast<size_t>(row));
+      for (auto [offset, end] : rows_[fnv1a(p, prefix) ^ static_cast<uint64_t>(row)])
+        if (offset + static_cast<int64_t>(n) <= end && std::memcmp(builder_.bytes().data() + offset, p, n) == 0) return offset;
+    }
+    int64_t offset = builder_.add(p, n);
+    exact_[h].push_back({offset, static_cast<int64_t>(n)});
+    if (row > 0 && n >= kBig) {
+      size_t prefix = std::min<size_t>(kPrefix, static_cast<size_t>(row));
+      for (int64_t r = 0; r < t.shape[0]; r++)
+        rows_[fnv1a(builder_.bytes().data() + offset + r * row, prefix) ^ static_cast<uint64_t>(row)].push_back(
+            {offset + r * row, offset + static_cast<int64_t>(n)});
+    }
+    return offset;
+  }
+
+ private:
+  static constexpr size_t kBig = 1 << 20, kPrefix = 256;
+  emit::WeightsBuilder& builder_;
+  std::unordered_map<uint64_t, std::vector<std::pair<int64_t, int64_t>>> exact_, rows_;
+};
+
+// The largest magnitude of any intermediate float value when the reference kernels run the
+// graph on seeded inputs uniform in [-1, 1] (integer inputs 0, bool false).
+double probe_max_abs(const ir::Graph& graph) {
+  std::map<const ir::Variable*, Tensor> values;
+  std::map<const ir::Variable*, size_t> last_use;
+  std::vector<ir::Operator*> schedule = graph.topological_order();
+  for (size_t i = 0; i < schedule.size(); i++)
+    for (const ir::Variable* v : schedule[i]->inputs) last_use[v] = i;
+  std::mt19937 rng(12345);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  double worst = 0;
+  auto note = [&](const Tensor& t) {
+    if (t.dtype != DType::Float32) return;
+    const float* d = t.data<float>();
+    for (int64_t i = 0; i < t.size(); i++)
+      if (std::isfinite(d[i])) worst = std::max(worst, static_cast<double>(std::fabs(d[i])));
+  };
+  for (const ir::Variable* v : graph.inputs) {
+    Tensor t(v->dtype, v->shape);
+    if (v->dtype == DType::Float32)
+      for (int64_t i = 0; i < t.size(); i++) t.data<float>()[i] = uniform(rng);
+    values[v] = std::move(t);
+    note(values[v]);
+  }
+  for (size_t i = 0; i < schedule.size(); i++) {
+    const ir::Operator* op = schedule[i];
+    std::vector<Tensor> owned;
+    std::vector<const Tensor*> args;
+    owned.reserve(op->inputs.size());
+    for (const ir::Variable* v : op->inputs) {
+      if (values.count(v)) {
+        args.push_back(&values.at(v));
+      } else {
+        owned.push_back(v->logical_data());
+        args.push_back(&owned.back());
+      }
+    }
+    std::vector<Tensor> results = ops::evaluate(*op, args);
+    for (size_t k = 0; k < results.size(); k++) {
+      note(results[k]);
+      values[op->outputs[k]] = std::move(results[k]);
+    }
+    for (const ir::Variable* v : op->inputs)
+      if (last_use[v] == i && !v->is_constant()) values.erase(v);
+  }
+  return worst;
+}
+
+// The program of `graph` for textures of `size`.
+Json generate(const ir::Graph& graph, int64_t size, WeightStore& store) {
+  std::vector<ir::Operator*> schedule = graph.topological_order();
+  Program program(size);
+  program.set_graph_outputs(graph.outputs);
+  choose_layouts(schedule, program);
+  for (const ir::Variable* v : graph.inputs) program.var(v);
+  for (const ir::Operator* op : schedule) {
+    try {
+      find_kernel(op->type)->generate(*op, program);
+    } catch (const Error& e) {
+      fail("webgl kernel for ", op->type, " '", op->name, "': ", e.what());
+    }
+  }
+  Json d = program.to_json(graph, [&](const Var& v) {
+    return store.add(v.data ? *v.data : v.ir->logical_data());
+  });
+  int layers = 1;
+  for (const Json& t : d["textures"])
+    if (!t.contains("constant")) layers = std::max(layers, t["layers"].get<int>());
+  d["max_draw_buffers"] = layers;
+  return d;
+}
+
+class WebGlBackend : public Backend {
+ public:
+  std::string name() const override { return "webgl"; }
+
+  std::vector<optimizer::RuleGroup> rule_groups() override {
+    // Cut for the largest texture size here; emit() cuts copies further for the smaller ones.
+    optimizer::RuleGroup g;
+    g.name = "webgl";
+    g.rules.push_back(optimizer::rules::split_oversized(texture_bytes(std::end(kTextureSizes)[-1])));
+    std::vector<optimizer::RuleGroup> groups;
+    groups.push_back(std::move(g));
+    return groups;
+  }
+
+  Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) override {
+    std::vector<std::string> missing;
+    for (const ir::Operator* op : graph.topological_order())
+      if (!find_kernel(op->type)) missing.push_back(op->type + " ('" + op->name + "')");
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+      fail("the webgl backend has no kernel for: ", list);
+    }
+    double probe = probe_max_abs(graph);
+    Json half = {{"probe_max_abs", probe}, {"fits", probe * kHalfHeadroom <= 65504.0}};
+
+    WeightStore store(weights);
+    // Largest first, so that whole weights are stored before the pieces cut from them.
+    std::vector<std::pair<int64_t, Json>> programs;
+    Json variant_reports = Json::array();
+    for (auto it = std::rbegin(kTextureSizes); it != std::rend(kTextureSizes); ++it) {
+      int64_t size = *it;
+      std::unique_ptr<ir::Graph> g = graph.clone();
+      optimizer::RuleGroup split;
+      split.name = "webgl-" + std::to_string(size);
+      split.rules.push_back(optimizer::rules::split_oversized(texture_bytes(size)));
+      optimizer::GroupReport r = optimizer::run_group(*g, split, optimizer::OptimizeOptions{});
+      Json d;
+      try {
+        d = generate(*g, size, store);
+      } catch (const Error& e) {
+        fail("textures of ", size, "x", size, ": ", e.what());
+      }
+      d["half_float"] = half;
+      variant_reports.push_back({{"max_texture_size", size}, {"splits", r.applied.count("split_oversized") ? r.applied.at("split_oversized") : 0},
+                                 {"draws", d["draws"].size()}, {"programs", d["programs"].size()}, {"textures", d["textures"].size()}});
+      programs.insert(programs.begin(), {size, std::move(d)});
+    }
+    // Smallest first; a variant equal to the next smaller one but for its size is dropped.
+    auto same = [](Json a, Json b) {
+      a.erase("max_texture_size");
+      b.erase("max_texture_size");
+      return a == b;
+    };
+    Json main = programs[0].second;
+    Json variants = Json::array();
+    variants.push_back({{"name", ""}, {"manifest", {{"max_texture_size", programs[0].first}}}});
+    const Json* previous = &programs[0].second;
+    for (size_t i = 1; i < programs.size(); i++) {
+      if (same(programs[i].second, *previous)) continue;
+      previous = &programs[i].second;
+      variants.push_back({{"name", "t" + std::to_string(programs[i].first)},
+                          {"manifest", {{"max_texture_size", programs[i].first}}},
+                          {"descriptor", programs[i].second}});
+    }
+    main["variants"] = variants;
+    report["kernels"] = main["draws"].size();
+    report["programs"] = main["programs"].size();
+    report["textures"] = main["textures"].size();
+    report["variants"] = variant_reports;
+    report["half_float"] = half;
+    return main;
+  }
+};
+
+BackendRegistration registration("webgl", [] { return std::unique_ptr<Backend>(new WebGlBackend()); });
+
+}  // namespace
+}  // namespace webdnn::backends::webgl

@@ -1,0 +1,110 @@
+#include <map>
+#include <sstream>
+
+#include "backends/webgl/generator/kernels/kernels.h"
+#include "src/ops/schema.h"
+#include "webdnn/error.h"
+
+namespace webdnn::backends::webgl {
+namespace {
+std::map<std::string, KernelEntry>& kernels() {
+  static std::map<std::string, KernelEntry> k;
+  return k;
+}
+}  // namespace
+
+void register_kernel(const char* type, KernelEntry entry) { kernels()[type] = entry; }
+
+const KernelEntry* find_kernel(const std::string& type) {
+  auto it = kernels().find(type);
+  return it == kernels().end() ? nullptr : &it->second;
+}
+
+void request_layout(Program& program, const ir::Variable* v, Layout l) {
+  if (!program.has(v)) program.add(v, std::move(l));
+}
+
+void choose_layouts(const std::vector<ir::Operator*>& schedule, Program& program) {
+  for (const ir::Operator* op : schedule) {
+    const KernelEntry* k = find_kernel(op->type);
+    if (k && k->layouts) k->layouts(*op, program);
+    const ops::OpSchema& schema = ops::schema_of(op->type);
+    for (const ir::Variable* y : op->outputs) {
+      if (program.has(y)) continue;
+      if (schema.expr) {
+        const ir::Variable* like = nullptr;
+        for (const ir::Variable* x : op->inputs)
+          if (x->shape == y->shape && program.has(x)) {
+            like = x;
+            break;
+          }
+        if (!like)
+          for (const ir::Variable* x : op->inputs)
+            if (x->shape == y->shape) {
+              like = x;
+              break;
+            }
+        if (like) {
+          Layout l = program.at(program.var(like)).layout;
+          program.add(y, l);
+          continue;
+        }
+      }
+      program.var(y);
+    }
+    for (const ir::Variable* x : op->inputs)
+      if (x) program.var(x);
+  }
+}
+
+std::string epilogue(Kernel& k, const ir::Operator& op, int first_extra, const std::string& value, const Coords& coords,
+                     bool scalar, std::string& code, const std::string& prefix) {
+  if (!op.params.contains("epilogue")) return value;
+  Program& p = k.program();
+  std::vector<std::string> args = {value};
+  int packed = k.out_layout().packed;
+  for (size_t i = static_cast<size_t>(first_extra); i < op.inputs.size(); i++) {
+    int v = p.var(op.inputs[i]);
+    Coords c = k.broadcast(v, coords);
+    int rank = p.at(v).layout.rank();
+    int axis = packed - (k.out_layout().rank() - rank);
+    std::string name = prefix + "x" + std::to_string(i);
+    if (scalar) code += "  vec4 " + name + " = vec4(" + k.element(v, c) + ");\n";
+    else code += "  vec4 " + name + " = " + k.vec4_along(v, c, axis >= 0 ? axis : -1) + ";\n";
+    args.push_back(name);
+  }
+  Expr e = Expr::from_json(op.params.at("epilogue"));
+  return glsl_expression(e, args, prefix, is_integer(op.outputs[0]->dtype) && op.outputs[0]->dtype != DType::Bool, code, k);
+}
+
+void texel_kernel(const ir::Operator& op, Program& program, int output, const std::function<std::string(Kernel&)>& body) {
+  Kernel k(program, op, output);
+  k.texel_body(body(k));
+  k.finish();
+}
+
+void element_kernel(const ir::Operator& op, Program& program, int output, const std::function<std::string(Kernel&)>& body) {
+  Kernel k(program, op, output);
+  k.element_body(body(k));
+  k.finish();
+}
+
+std::string nested_loops(const std::vector<int64_t>& extents, const std::string& prefix, const std::string& inner) {
+  std::string open, close;
+  for (size_t i = 0; i < extents.size(); i++) {
+    std::string v = prefix + std::to_string(i);
+    open += "  for (int " + v + " = 0; " + v + " < " + glsl_int(extents[i]) + "; " + v + "++) {\n";
+    close += "  }\n";
+  }
+  return open + inner + close;
+}
+
+int64_t param_int(const ir::Operator& op, const char* key, int64_t fallback) {
+  return op.params.contains(key) ? op.params.at(key).get<int64_t>() : fallback;
+}
+
+std::vector<int64_t> param_ints_or(const ir::Operator& op, const char* key, std::vector<int64_t> fallback) {
+  return op.params.contains(key) ? op.params.at(key).get<std::vector<int64_t>>() : fallback;
+}
+
+}  // namespace webdnn::backends::webgl

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""ONNX models that reach each fast path and edge of the WebGL kernels (see
+tests/browser/webgl_kernels.test.mjs): convolutions of every shape class the image layout meets
+(groups, depthwise, dilation, strides that do and do not line up with the layers, images
+narrower than 8), ConvTranspose, more inputs than one draw samples, and the layout changes
+between image and flat tensors.
+usage: webgl_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(20240611)
+index = {}
+
+
+def save(name, nodes, inputs, outputs, inits=()):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
+                              [numpy_helper.from_array(v, k) for k, v in inits])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(out, name + '.onnx'))
+    index[name] = {'inputs': [{'name': n, 'shape': s} for n, s in inputs]}
+
+
+def weights(*shape):
+    return (rng.standard_normal(shape) * 0.3).astype(np.float32)
+
+
+CONVS = {
+    'conv_grouped': ([1, 16, 9, 11], 24, 3, 1, 1, 1, 2),
+    'conv_depthwise_s2': ([1, 12, 13, 10], 12, 3, 2, 1, 1, 12),
+    'conv_depthwise_multiplier': ([1, 4, 6, 9], 8, 3, 1, 1, 1, 4),
+    'conv_dilation2': ([2, 5, 12, 12], 6, 3, 1, 2, 2, 1),
+    'conv_width3': ([1, 8, 5, 3], 8, 3, 1, 1, 1, 1),
+    'conv_stride2_width6': ([1, 4, 6, 6], 9, 3, 2, 1, 1, 1),
+    'conv_stride3': ([1, 7, 9, 9], 5, 3, 3, 0, 1, 1),
+    'conv_k5_stride2': ([1, 3, 17, 23], 10, 5, 2, 2, 1, 1),
+    'conv_width1': ([1, 20, 7, 1], 6, 1, 1, 0, 1, 1),
+    'conv_7x7_stride2': ([1, 3, 30, 30], 16, 7, 2, 3, 1, 1),
+}
+for name, (x, m, k, s, p, d, g) in CONVS.items():
+    save(name, [helper.make_node('Conv', ['x', 'w', 'b'], ['y'], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+                                 dilations=[d, d], group=g),
+                helper.make_node('Relu', ['y'], ['z'])],
+         [('x', x)], ['z'], [('w', weights(m, x[1] // g, k, k)), ('b', weights(m))])
+
+# A residual block: two convolutions, the second with the skip connection in its epilogue.
+save('conv_residual', [
+    helper.make_node('Conv', ['x', 'w1', 'b1'], ['h'], kernel_shape=[3, 3], pads=[1] * 4),
+    helper.make_node('Relu', ['h'], ['hr']),
+    helper.make_node('Conv', ['hr', 'w2', 'b2'], ['y'], kernel_shape=[1, 1]),
+    helper.make_node('Add', ['y', 'x'], ['s']),
+    helper.make_node('Relu', ['s'], ['z'])],
+    [('x', [1, 8, 14, 14])], ['z'], [('w1', weights(12, 8, 3, 3)), ('b1', weights(12)), ('w2', weights(8, 12, 1, 1)), ('b2', weights(8))])
+
+for name, (x, m, k, s, p) in {'conv_transpose_s2': ([1, 8, 5, 6], 4, 3, 2, 1),
+                              'conv_transpose_k4': ([1, 6, 4, 4], 8, 4, 2, 1)}.items():
+    save(name, [helper.make_node('ConvTranspose', ['x', 'w', 'b'], ['y'], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4)],
+         [('x', x)], ['y'], [('w', weights(x[1], m, k, k)), ('b', weights(m))])
+
+save('concat_20_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(20)], ['y'], axis=1)],
+     [(f'x{i}', [1, 3, 5, 7]) for i in range(20)], ['y'])
+save('concat_unaligned_channels', [helper.make_node('Concat', ['a', 'b', 'c'], ['y'], axis=1)],
+     [('a', [1, 3, 4, 9]), ('b', [1, 5, 4, 9]), ('c', [1, 2, 4, 9])], ['y'])
+
+# Image layout to flat and back: global pooling, flatten (a shared texture), a fully connected
+# layer, softmax; and a transpose to channels-last.
+save('pool_flatten_gemm_softmax', [
+    helper.make_node('MaxPool', ['x'], ['p'], kernel_shape=[3, 3], strides=[2, 2], pads=[1] * 4),
+    helper.make_node('GlobalAveragePool', ['p'], ['g']),
+    helper.make_node('Flatten', ['g'], ['f']),
+    helper.make_node('Gemm', ['f', 'w', 'c'], ['l'], transB=1),
+    helper.make_node('Softmax', ['l'], ['y'], axis=1)],
+    [('x', [1, 16, 11, 13])], ['y'], [('w', weights(10, 16)), ('c', weights(10))])
+save('transpose_to_channels_last', [helper.make_node('Transpose', ['x'], ['y'], perm=[0, 2, 3, 1])], [('x', [2, 5, 6, 9])], ['y'])
+save('matmul_constant_b', [helper.make_node('MatMul', ['x', 'w'], ['y'])], [('x', [3, 7, 10])], ['y'], [('w', weights(10, 13))])
+save('resize_image_nearest_linear', [
+    helper.make_node('Resize', ['x', '', 'sn'], ['a'], mode='nearest'),
+    helper.make_node('Resize', ['a', '', 'sl'], ['y'], mode='linear')],
+    [('x', [1, 6, 5, 7])], ['y'],
+    [('sn', np.array([1, 1, 2, 2], np.float32)), ('sl', np.array([1, 1, 1.5, 0.5], np.float32))])
+
+with open(os.path.join(out, 'models.json'), 'w') as f:
+    json.dump(index, f, indent=1)

@@ -1,0 +1,79 @@
+// Texture limits on the WebGL backend, with our own VGG16 (its 400 MB fully connected weight is
+// more than one texture of 2048 or 4096 texels a side holds): the conversion writes a descriptor
+// per texture size (2048, 4096, 16384) sharing one weights file; forced down to 2048 with the
+// load option webglMaxTextureSize, the runner takes the variant made for 2048, whose every
+// texture fits, and still gives onnxruntime's answers; below 2048 it declines.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { convertedWebGl, model, reference, verdict } from '../js/support.mjs';
+import { launch, openPage } from './driver.mjs';
+import { startSite } from './site.mjs';
+import { runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
+
+let browser, site, page, dir, ref;
+before(async () => {
+  [browser, site] = await Promise.all([launch(), startSite()]);
+  page = await openPage(browser, `${site.plain.url}/index.html`);
+  dir = convertedWebGl(model('vgg16'));
+  ref = await reference(model('vgg16'));
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const readJson = (file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+
+test('the manifest lists a variant per texture size, sharing the weights', () => {
+  const entry = readJson('manifest.json').backends.find((b) => b.name === 'webgl');
+  assert.deepEqual(entry.variants.map((v) => v.max_texture_size), [2048, 4096, 16384]);
+  for (const v of entry.variants) {
+    const d = readJson(v.descriptor);
+    assert.equal(d.max_texture_size, v.max_texture_size);
+    assert.equal(d.weights.file, entry.weights[0]);
+    for (const t of d.textures) {
+      assert.ok(t.width <= v.max_texture_size && t.height <= v.max_texture_size,
+        `texture ${t.width}x${t.height} in the variant for ${v.max_texture_size}`);
+    }
+  }
+  // The split is there where the weight does not fit: the first fully connected layer in pieces.
+  const pieces = (v) => readJson(v.descriptor).draws.filter((d) => d.op.includes(':part')).length;
+  assert.ok(pieces(entry.variants[0]) > pieces(entry.variants[1]), 'more pieces for 2048 than for 4096');
+  assert.equal(pieces(entry.variants[2]), 0, 'no pieces for 16384');
+  // One copy of the weights for all variants (VGG16 holds 138M parameters).
+  const bytes = readJson(entry.descriptor).weights.bytes;
+  assert.ok(bytes < 138.5e6 * 4 * 1.01, `${bytes} bytes of weights`);
+});
+
+test('VGG16 with textures limited to 2048 texels', async (t) => {
+  const ours = await runWebGl(page, `/models-webgl/vgg16`, { backendOrder: ['webgl'], webglMaxTextureSize: 2048 }, ref.inputs);
+  assert.equal(ours.backendName, 'webgl');
+  assert.equal(ours.maxTextureSize, 2048, 'the variant converted for 2048');
+  assert.equal(ours.runError, null);
+  const { problems, lines } = verdict(ours.outputs, ref, WEBGL_TOLERANCE);
+  for (const l of lines) t.diagnostic(l);
+  assert.deepEqual(problems, [], `VGG16 at 2048 disagrees with onnxruntime:\n${problems.join('\n')}`);
+});
+
+test('without a limit the largest variant the context allows', async () => {
+  const max = await page.evaluate(() => new OffscreenCanvas(1, 1).getContext('webgl2').getParameter(0x0D33));
+  const ours = await runWebGl(page, `/models-webgl/vgg16`, { backendOrder: ['webgl'] }, ref.inputs);
+  assert.equal(ours.maxTextureSize, [2048, 4096, 16384].filter((s) => s <= max).at(-1));
+  assert.deepEqual(verdict(ours.outputs, ref, WEBGL_TOLERANCE).problems, []);
+});
+
+test('a limit below every variant declines', async () => {
+  const message = await page.evaluate(async () => {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    try {
+      await WebDNN.load('/models-webgl/vgg16', { backendOrder: ['webgl'], webglMaxTextureSize: 1024 });
+    } catch (e) {
+      return e.message;
+    }
+    return 'loaded';
+  });
+  assert.match(message, /webgl: textures here are at most 1024 texels a side, but the model was converted for 2048 or more/);
+});

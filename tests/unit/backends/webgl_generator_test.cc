@@ -1,0 +1,126 @@
+// The WebGL backend's generator (the shaders themselves run in Chromium: tests/browser/webgl_*):
+// every IR operator has a kernel, descriptors stay within their texture size, the splitting rule
+// cuts what one texture cannot hold in the variant for small textures only, and all variants
+// share one copy of the weights.
+#include <gtest/gtest.h>
+
+#include "backends/backend.h"
+#include "backends/webgl/generator/kernels/kernels.h"
+#include "src/ops/schema.h"
+#include "src/optimizer/rule.h"
+#include "tests/unit/support/graph_builder.h"
+
+namespace webdnn {
+namespace {
+
+using testing::GraphBuilder;
+
+// The backend's descriptor of `graph` after its own rule groups.
+Json emit_webgl(ir::Graph& graph, int64_t* weight_bytes = nullptr) {
+  auto backend = backends::make_backend("webgl");
+  EXPECT_TRUE(backend);
+  for (const auto& group : backend->rule_groups()) optimizer::run_group(graph, group, optimizer::OptimizeOptions{});
+  emit::WeightsBuilder weights;
+  Json report;
+  Json d = backend->emit(graph, weights, report);
+  if (weight_bytes) *weight_bytes = static_cast<int64_t>(weights.bytes().size());
+  return d;
+}
+
+void expect_within(const Json& d, int64_t size) {
+  EXPECT_EQ(d.at("max_texture_size").get<int64_t>(), size);
+  for (const Json& t : d.at("textures")) {
+    EXPECT_LE(t.at("width").get<int64_t>(), size);
+    EXPECT_LE(t.at("height").get<int64_t>(), size);
+  }
+  for (const Json& p : d.at("programs")) EXPECT_EQ(p.get<std::string>().rfind("#version 300 es\n", 0), 0u);
+  for (const Json& draw : d.at("draws")) {
+    EXPECT_LT(draw.at("program").get<size_t>(), d.at("programs").size());
+    EXPECT_LT(draw.at("output").get<size_t>(), d.at("variables").size());
+  }
+}
+
+TEST(WebGlGenerator, EveryOperatorHasAKernel) {
+  for (const std::string& type : ops::schema_types())
+    EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
+}
+
+TEST(WebGlGenerator, ConvolutionNetOneVariant) {
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 3, 20, 20});
+  ir::Variable* y = b.op("Conv", {x, b.constant("w", {8, 3, 3, 3}), b.constant("b", {8})},
+                         {{"pads", Shape{1, 1, 1, 1}}, {"epilogue", Json::parse(R"([["input",0],["const",0],["max",0,1]])")}});
+  y = b.op("MaxPool", {y}, {{"kernel_shape", Shape{2, 2}}, {"strides", Shape{2, 2}}});
+  b.output(b.op("ReduceMean", {y}, {{"axes", Shape{2, 3}}, {"keepdims", 0}}));
+  Json d = emit_webgl(b.graph);
+  expect_within(d, 2048);
+  // The same program for every texture size: one descriptor, valid from 2048 up.
+  ASSERT_EQ(d.at("variants").size(), 1u);
+  EXPECT_EQ(d.at("variants")[0].at("manifest").at("max_texture_size"), 2048);
+  EXPECT_EQ(d.at("draws").size(), 3u);
+  EXPECT_EQ(d.at("max_draw_buffers"), 8);  // the image layout of a 20 wide image: 8 layers
+  EXPECT_TRUE(d.at("half_float").at("fits").get<bool>());
+  // The convolution input is laid out as an image (channels packed, 8 layers).
+  const Json& in = d.at("variables").at(d.at("inputs")[0].at("variable").get<size_t>());
+  EXPECT_EQ(in.at("layout").at("packed"), 1);
+  EXPECT_EQ(in.at("layout").at("layers"), 8);
+}
+
+TEST(WebGlGenerator, OversizedWeightIsSplitForSmallTexturesOnly) {
+  // B holds 2048 * 2048 * 4 + 4096 floats: one texel more than a 2048 texture's worth.
+  const int64_t K = 4096, N = 4097;
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, K});
+  b.output(b.op("Gemm", {x, b.constant("w", {N, K}), b.constant("c", {N})}, {{"transB", 1}}));
+  int64_t bytes = 0;
+  Json d = emit_webgl(b.graph, &bytes);
+  expect_within(d, 2048);
+  ASSERT_EQ(d.at("variants").size(), 2u);  // 4096 and 16384 come out the same
+  const Json& big = d.at("variants")[1];
+  EXPECT_EQ(big.at("manifest").at("max_texture_size"), 4096);
+  expect_within(big.at("descriptor"), 4096);
+  auto parts = [](const Json& desc) {
+    int n = 0;
+    for (const Json& draw : desc.at("draws")) n += draw.at("op").get<std::string>().find(":part") != std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(parts(d), 2);
+  EXPECT_EQ(parts(big.at("descriptor")), 0);
+  // The pieces are rows of the whole weight: it is stored once (small constants such as the
+  // bias's pieces may be stored again).
+  EXPECT_LT(bytes, N * K * 4 + 3 * N * 4 + 1024);
+}
+
+TEST(WebGlGenerator, HalfFloatProbe) {
+  // Inputs in [-1, 1] times 3: at most 3, well inside half floats; times 1000 squared: up to 1e6,
+  // more than half floats hold (65504), and the descriptor says so.
+  auto probe = [](float scale, bool square) {
+    GraphBuilder b;
+    ir::Variable* x = b.input("x", {2, 8});
+    ir::Variable* y = b.op("Mul", {x, b.constant("s", {1}, {scale})});
+    if (square) y = b.op("Mul", {y, y});
+    b.output(y);
+    return emit_webgl(b.graph).at("half_float");
+  };
+  Json small = probe(3.0f, false), big = probe(1000.0f, true);
+  EXPECT_GT(small.at("probe_max_abs").get<double>(), 1.0);
+  EXPECT_LE(small.at("probe_max_abs").get<double>(), 3.0);
+  EXPECT_TRUE(small.at("fits").get<bool>());
+  EXPECT_GT(big.at("probe_max_abs").get<double>(), 65504.0);
+  EXPECT_FALSE(big.at("fits").get<bool>());
+}
+
+TEST(WebGlGenerator, ConcatOfManyInputsIsJoinedInSteps) {
+  // A draw samples at most 16 textures: 20 inputs take two draws.
+  GraphBuilder b;
+  std::vector<ir::Variable*> xs;
+  for (int i = 0; i < 20; i++) xs.push_back(b.input("x" + std::to_string(i), {1, 3, 5, 7}));
+  b.output(b.op("Concat", xs, {{"axis", 1}}));
+  Json d = emit_webgl(b.graph);
+  ASSERT_EQ(d.at("draws").size(), 2u);
+  EXPECT_EQ(d.at("draws")[0].at("inputs").size(), 15u);
+  EXPECT_EQ(d.at("draws")[1].at("inputs").size(), 6u);
+}
+
+}  // namespace
+}  // namespace webdnn
