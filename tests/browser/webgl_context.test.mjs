@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { convertedWebGl, model, reference, verdict } from '../js/support.mjs';
+import { convertedWebGl, model, reference, sharedMissing, verdict } from '../js/support.mjs';
 import { launch, openPage } from './driver.mjs';
 import { startSite } from './site.mjs';
 import { captureContexts, runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
@@ -67,6 +67,25 @@ for (const name of ['op_Conv', 'op_Gemm']) {
     assert.equal(descriptor.half_float.fits, true, `probe max |x| ${descriptor.half_float.probe_max_abs}`);
     const ours = await runWebGl(page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
     assert.equal(ours.backendName, 'webgl');
+    assert.equal(ours.renderTarget, 'float16');
+    const { problems, lines } = verdict(ours.outputs, ref, HALF_TOLERANCE);
+    for (const l of lines) t.diagnostic(l);
+    assert.deepEqual(problems, []);
+  });
+}
+
+// Whole nets of ../shared whose values fit half floats, rendered to them: the rounding of every
+// stored intermediate adds up over the layers, but stays within the same bound and arg-max.
+const halfNets = ['squeezenet1_1.torchscript', 'mobilenet_v2.torchscript'];
+const noShared = sharedMissing();
+for (const name of halfNets) {
+  test(`half-float render targets on a whole net (${name})`, { skip: noShared }, async (t) => {
+    const m = model(name);
+    const dir = convertedWebGl(m);
+    const ref = await reference(m);
+    const descriptor = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgl.json'), 'utf8'));
+    assert.equal(descriptor.half_float.fits, true, `probe max |x| ${descriptor.half_float.probe_max_abs}`);
+    const ours = await runWebGl(page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
     assert.equal(ours.renderTarget, 'float16');
     const { problems, lines } = verdict(ours.outputs, ref, HALF_TOLERANCE);
     for (const l of lines) t.diagnostic(l);
