@@ -21,7 +21,7 @@ const OWN = path.join(BUILD, 'tests/e2e/models');
 // The e2e tests' cache of refilled ../shared models: the same files, filled once for both.
 const FILLED = path.join(BUILD, 'tests/e2e/filled');
 export const CONVERTED = path.join(BUILD, 'tests/js/converted');
-// Converted for the GPU backends too (--backend webgpu,wasm), beside the wasm-only ones.
+// Converted for webgpu (see converted), beside the wasm-only ones.
 export const CONVERTED_GPU = path.join(BUILD, 'tests/js/converted-gpu');
 // Converted for the WebGL backend (see convertedWebGl), for the webgl tests.
 export const CONVERTED_WEBGL = path.join(BUILD, 'tests/js/converted-webgl');
@@ -123,14 +123,16 @@ export function onnxFile(m) {
   return out;
 }
 
-// The model converted for the wasm backend (or with `gpu`, for webgpu and wasm into
-// CONVERTED_GPU), cached in the build tree until the model or webdnn-convert changes.
+// The model converted for the wasm backend (or with `gpu`, for webgpu into CONVERTED_GPU; per-op
+// models for wasm too, the fallback tests' second backend, the nets not: a second backend doubles
+// their conversion), cached in the build tree until the model or webdnn-convert changes.
 export function converted(m, { gpu = false } = {}) {
   const onnx = onnxFile(m);
   const dir = path.join(gpu ? CONVERTED_GPU : CONVERTED, m.name);
+  const backends = !gpu ? 'wasm' : m.name.startsWith('op_') ? 'webgpu,wasm' : 'webgpu';
   const shapes = Object.entries(m.shapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
   publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
-    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', gpu ? 'webgpu,wasm' : 'wasm', ...shapes]));
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', backends, ...shapes]));
   return dir;
 }
 

@@ -151,7 +151,7 @@ export async function loadWebGpuRunner({ dir, entry, options }) {
   const where = `'${join(dir, entry.descriptor)}'`;
   const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
   checkDescriptor(descriptor, `descriptor ${where}`);
-  const adapter = await navigator.gpu.requestAdapter();
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter');
   const requiredLimits = {};
   for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
