@@ -231,6 +231,40 @@ if (which.includes('digits')) {
       assert.match(await page.textContent('#timing'), /on fallback$/);
     });
 
+    test('while the weights load, the page shows how much has come', async (t) => {
+      // The network slowed down (400 KB/s) so that loading the weights takes about a second.
+      const context = await browser.newContext();
+      try {
+        const p = await context.newPage();
+        p.messages = [];
+        p.on('console', (m) => p.messages.push(`[${m.type()}] ${m.text()}`));
+        const cdp = await context.newCDPSession(p);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: 400 * 1024, uploadThroughput: -1 });
+        await p.goto(`${server.url}/digits/?backend=wasm`);
+        await p.waitForFunction(() => {
+          const e = window.example;
+          return e?.status === 'loading' && e.progress && e.progress.loaded > 0 && e.progress.loaded < e.progress.total;
+        }, null, { polling: 20, timeout: 60_000 });
+        const shown = await p.evaluate(() => ({
+          progress: window.example.progress, hidden: document.getElementById('loading').hidden,
+          value: document.getElementById('progress').value, text: document.getElementById('progress-text').textContent,
+          status: document.getElementById('status').textContent,
+        }));
+        t.diagnostic(`screenshot: ${await screenshot(p, 'digits-loading')}; shown while loading: ${JSON.stringify(shown)}`);
+        const weights = fs.statSync(path.join(MODELS, 'digits', 'weights-wasm.bin.zst')).size;
+        assert.equal(shown.progress.total, weights, 'the total is the size of the weights file');
+        assert.equal(shown.hidden, false);
+        assert.ok(shown.value > 0 && shown.value < 1, `progress bar at ${shown.value}`);
+        assert.match(shown.text, new RegExp(`^Loading weights: [\\d.]+ MB of ${(weights / 1e6).toFixed(1).replace('.', '\\.')} MB$`));
+        assert.equal(shown.status, 'Loading the model (wasm)...');
+        await settle(p, 0);
+        await checkLoaded(p, 'wasm');
+      } finally {
+        await context.close();
+      }
+    });
+
     // A webdnn-convert that fails for one backend the way a missing kernel does (its last
     // progress line names the backend, then the error) and is the real one otherwise.
     function failingConvert(dir, backend) {
