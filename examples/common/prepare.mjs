@@ -167,7 +167,9 @@ export function prepareModel(name, { model, labels, convertArgs = [], modelsDir,
     const { backends, skipped } = convertWithFallback({ convert: cfg.convert, onnx, out: tmp, args, log });
     if (labelsText !== null) fs.writeFileSync(path.join(tmp, 'labels.txt'), labelsText);
     info = {
-      example: name, title: spec.title, source, isDefault, seeded: isDefault ? spec.seeded ?? null : null,
+      example: name, title: spec.title, source, isDefault, seeded: (isDefault ? spec.seeded : null) ??
+        (onnx !== source ? `${path.basename(source)} from ${path.basename(cfg.shared)}/models had its weights stripped; they were ` +
+          'refilled with random numbers of the recorded statistics (fill_weights.py), so its answers mean nothing' : null),
       converter: path.resolve(cfg.convert), convertArgs: args, backends, skipped, labels: labelsText !== null,
     };
     fs.writeFileSync(path.join(tmp, 'example.json'), `${JSON.stringify(info, null, 1)}\n`);
