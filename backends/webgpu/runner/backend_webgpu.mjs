@@ -24,7 +24,12 @@ function toF32(values) {
 // descriptor's CPU kernels where it has them (no workgroup memory or barriers); GPUs the others.
 // options.webgpuKernels ('gpu' | 'cpu') overrides the choice.
 export function cpuKernels(adapter, options = {}) {
-  if (options.webgpuKernels) return options.webgpuKernels === 'cpu';
+  if (options.webgpuKernels !== undefined) {
+    if (!['gpu', 'cpu'].includes(options.webgpuKernels)) {
+      throw new Error(`webgpuKernels must be 'gpu' or 'cpu', not ${JSON.stringify(options.webgpuKernels)}`);
+    }
+    return options.webgpuKernels === 'cpu';
+  }
   const info = adapter.info ?? {};
   return info.architecture === 'swiftshader' || info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
 }

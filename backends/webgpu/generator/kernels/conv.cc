@@ -67,6 +67,68 @@ void depthwise(const ir::Operator& op, Program& program, const Window& w) {
   program.dispatch(op, b.str(), y->size(), workgroup_for(y->size()), extra);
 }
 
+// The CPU kernel's accumulation for a convolution: loops over input channels and window taps
+// instead of a flat depth, so that each tap's input position is an addition away from its
+// column's window corner (found once) rather than divisions of the depth index. Small windows
+// are unrolled.
+std::string window_loop(Program& program, const ir::Variable* x, const ir::Variable* wt, const Window& w,
+                        const std::string& image, int64_t Mg, int64_t K, int64_t H, int64_t W, int64_t OW, bool padded,
+                        int tm, int tn) {
+  const int64_t KK = w.kh * w.kw, Cg = K / KK;
+  const bool unroll = KK <= 9;
+  std::ostringstream c;
+  c << "  let xb = " << image << ";\n";
+  for (int r = 0; r < tm; r++) {
+    std::string row = "am" + std::to_string(r);
+    if (w.group > 1) row = "((bt % " + u32(w.group) + ") * " + u32(Mg) + " + " + row + ")";
+    c << "  let wr" << r << " = " << row << " * " << u32(K) << ";\n";
+  }
+  for (int q = 0; q < tn; q++)
+    c << "  let ih" << q << " = i32((bn" << q << " / " << u32(OW) << ") * " << u32(w.sh) << ") - " << i32(w.pt) << ";\n"
+      << "  let iw" << q << " = i32((bn" << q << " % " << u32(OW) << ") * " << u32(w.sw) << ") - " << i32(w.pl) << ";\n";
+  c << "  for (var ci = 0u; ci < " << u32(Cg) << "; ci = ci + 1u) {\n"
+    << "    let xc = xb + ci * " << u32(H * W) << ";\n"
+    << "    let wc = ci * " << u32(KK) << ";\n";
+  auto tap = [&](const std::string& r, const std::string& s, const std::string& indent) {
+    c << indent << "let kk = wc + " << r << " * " << u32(w.kw) << " + " << s << ";\n";
+    for (int i = 0; i < tm; i++) c << indent << "let a" << i << " = " << program.read(wt, "wr" + std::to_string(i) + " + kk") << ";\n";
+    for (int q = 0; q < tn; q++) {
+      std::string qs = std::to_string(q);
+      c << indent << "let h" << qs << " = ih" << qs << " + i32(" << r << " * " << u32(w.dh) << ");\n"
+        << indent << "let v" << qs << " = iw" << qs << " + i32(" << s << " * " << u32(w.dw) << ");\n"
+        << indent << "let b" << qs << " = ";
+      if (padded)
+        c << "select(0.0, "
+          << program.read(x, "xc + u32(clamp(h" + qs + ", 0i, " + i32(H - 1) + ")) * " + u32(W) + " + u32(clamp(v" + qs +
+                                 ", 0i, " + i32(W - 1) + "))")
+          << ", (h" << qs << " >= 0i) & (h" << qs << " < " << i32(H) << ") & (v" << qs << " >= 0i) & (v" << qs << " < "
+          << i32(W) << "));\n";
+      else
+        c << program.read(x, "xc + u32(h" + qs + ") * " + u32(W) + " + u32(v" + qs + ")") << ";\n";
+    }
+    for (int i = 0; i < tm; i++)
+      for (int q = 0; q < tn; q++) {
+        std::string a = "acc" + std::to_string(i) + "_" + std::to_string(q);
+        c << indent << a << " = " << a << " + a" << i << " * b" << q << ";\n";
+      }
+  };
+  if (unroll) {
+    for (int64_t r = 0; r < w.kh; r++)
+      for (int64_t s = 0; s < w.kw; s++) {
+        c << "    {\n";
+        tap(u32(r), u32(s), "      ");
+        c << "    }\n";
+      }
+  } else {
+    c << "    for (var r = 0u; r < " << u32(w.kh) << "; r = r + 1u) {\n"
+      << "      for (var s = 0u; s < " << u32(w.kw) << "; s = s + 1u) {\n";
+    tap("r", "s", "        ");
+    c << "      }\n    }\n";
+  }
+  c << "  }\n";
+  return c.str();
+}
+
 void conv(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *wt = op.inputs[1], *y = op.outputs[0];
   Window w = window_of(op);
@@ -75,6 +137,9 @@ void conv(const ir::Operator& op, Program& program) {
   int64_t G = w.group, Cg = C / G, Mg = M / G, KK = w.kh * w.kw, K = Cg * KK, P = OH * OW;
   if (Cg == 1 && G > 1) return depthwise(op, program, w);
   bool pointwise = w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 && w.pt == 0 && w.pl == 0 && OH == H && OW == W;
+  // Whether some tap falls outside the image (then reads are clamped and their values dropped).
+  bool padded = w.pt > 0 || w.pl > 0 || (OH - 1) * w.sh + (w.kh - 1) * w.dh - w.pt >= H ||
+                (OW - 1) * w.sw + (w.kw - 1) * w.dw - w.pl >= W;
   // The patch element (k, p) of image/group bt, as a function (the index math needs statements).
   std::ostringstream f;
   f << "fn load_x(bt: u32, k: u32, p: u32) -> f32 {\n";
@@ -87,8 +152,6 @@ void conv(const ir::Operator& op, Program& program) {
       << "  let s = k % " << u32(w.kw) << ";\n"
       << "  let ih = i32((p / " << u32(OW) << ") * " << u32(w.sh) << " + r * " << u32(w.dh) << ") - " << i32(w.pt) << ";\n"
       << "  let iw = i32((p % " << u32(OW) << ") * " << u32(w.sw) << " + s * " << u32(w.dw) << ") - " << i32(w.pl) << ";\n";
-    bool padded = w.pt > 0 || w.pl > 0 || (OH - 1) * w.sh + (w.kh - 1) * w.dh - w.pt >= H ||
-                  (OW - 1) * w.sw + (w.kw - 1) * w.dw - w.pl >= W;
     std::string at = image + " + c * " + u32(H * W) + " + u32(clamp(ih, 0i, " + i32(H - 1) + ")) * " + u32(W) +
                      " + u32(clamp(iw, 0i, " + i32(W - 1) + "))";
     if (!padded) at = image + " + c * " + u32(H * W) + " + u32(ih) * " + u32(W) + " + u32(iw)";
@@ -117,6 +180,8 @@ void conv(const ir::Operator& op, Program& program) {
   };
   if (op.input(2)) (void)program.read(op.inputs[2], "0u");
   s.extra = f.str() + store_function(op, 3, program);
+  if (!pointwise)
+    s.cpu_loop = [&](int tm, int tn) { return window_loop(program, x, wt, w, image, Mg, K, H, W, OW, padded, tm, tn); };
   gemm(op, program, s);
 }
 

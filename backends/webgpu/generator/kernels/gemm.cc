@@ -104,12 +104,17 @@ Program::Variant direct(const GemmSpec& s) {
       << (edge_n ? "min(n0 + " + u32(q * t.wn) + ", " + u32(s.N - 1) + ")" : "n0 + " + u32(q * t.wn)) << ";\n";
   for (int r = 0; r < t.tm; r++)
     for (int q = 0; q < t.tn; q++) c << "  var " << acc(r, q) << " = 0.0;\n";
-  c << "  for (var k = 0u; k < " << u32(s.K) << "; k = k + 1u) {\n";
-  for (int r = 0; r < t.tm; r++) c << "    let a" << r << " = " << s.a("bt", "am" + std::to_string(r), "k") << ";\n";
-  for (int q = 0; q < t.tn; q++) c << "    let b" << q << " = " << s.b("bt", "k", "bn" + std::to_string(q)) << ";\n";
-  for (int r = 0; r < t.tm; r++)
-    for (int q = 0; q < t.tn; q++) c << "    " << acc(r, q) << " = " << acc(r, q) << " + a" << r << " * b" << q << ";\n";
-  c << "  }\n" << store_block(s, t, "m0", "n0") << "}\n";
+  if (s.cpu_loop) {
+    c << s.cpu_loop(t.tm, t.tn);
+  } else {
+    c << "  for (var k = 0u; k < " << u32(s.K) << "; k = k + 1u) {\n";
+    for (int r = 0; r < t.tm; r++) c << "    let a" << r << " = " << s.a("bt", "am" + std::to_string(r), "k") << ";\n";
+    for (int q = 0; q < t.tn; q++) c << "    let b" << q << " = " << s.b("bt", "k", "bn" + std::to_string(q)) << ";\n";
+    for (int r = 0; r < t.tm; r++)
+      for (int q = 0; q < t.tn; q++) c << "    " << acc(r, q) << " = " << acc(r, q) << " + a" << r << " * b" << q << ";\n";
+    c << "  }\n";
+  }
+  c << store_block(s, t, "m0", "n0") << "}\n";
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {c.str(), {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }

@@ -81,6 +81,11 @@ struct GemmSpec {
   // B(k, n+1) after B(k, n): the staging loads walk along that axis.
   bool a_k_contiguous = true, b_n_contiguous = true;
   std::string extra;  // WGSL put before the entry point (the store function)
+  // CPU kernel only: the accumulation in place of the plain loop over k, for operands whose
+  // index math is cheaper by other loops (convolution windows). Given the register block tm x tn,
+  // it returns statements that add A(bt, am<r>, k) * B(bt, k, bn<q>) over all k into
+  // acc<r>_<q> (am<r>, bn<q>: rows and columns already clamped into range; acc() names them).
+  std::function<std::string(int tm, int tn)> cpu_loop;
 };
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
 
