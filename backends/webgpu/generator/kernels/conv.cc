@@ -69,13 +69,15 @@ void depthwise(const ir::Operator& op, Program& program, const Window& w) {
 
 // The CPU kernel's accumulation for a convolution: loops over input channels and window taps
 // instead of a flat depth, so that each tap's input position is an addition away from its
-// column's window corner (found once) rather than divisions of the depth index. Small windows
-// are unrolled.
+// column's window corner (found once) rather than divisions of the depth index. The taps of a
+// window row are unrolled (rows of up to 3).
 std::string window_loop(Program& program, const ir::Variable* x, const ir::Variable* wt, const Window& w,
                         const std::string& image, int64_t Mg, int64_t K, int64_t H, int64_t W, int64_t OW, bool padded,
                         int tm, int tn) {
   const int64_t KK = w.kh * w.kw, Cg = K / KK;
-  const bool unroll = KK <= 9;
+  // Unrolling whole 3x3 windows runs ResNet50 about 15% faster on SwiftShader but takes 45% longer
+  // to compile its pipelines (at load): rows are looped, their taps unrolled.
+  const bool unroll = KK == 1;
   std::ostringstream c;
   c << "  let xb = " << image << ";\n";
   for (int r = 0; r < tm; r++) {
@@ -120,10 +122,19 @@ std::string window_loop(Program& program, const ir::Variable* x, const ir::Varia
         c << "    }\n";
       }
   } else {
-    c << "    for (var r = 0u; r < " << u32(w.kh) << "; r = r + 1u) {\n"
-      << "      for (var s = 0u; s < " << u32(w.kw) << "; s = s + 1u) {\n";
-    tap("r", "s", "        ");
-    c << "      }\n    }\n";
+    c << "    for (var r = 0u; r < " << u32(w.kh) << "; r = r + 1u) {\n";
+    if (w.kw <= 3) {
+      for (int64_t s = 0; s < w.kw; s++) {
+        c << "      {\n";
+        tap("r", u32(s), "        ");
+        c << "      }\n";
+      }
+    } else {
+      c << "      for (var s = 0u; s < " << u32(w.kw) << "; s = s + 1u) {\n";
+      tap("r", "s", "        ");
+      c << "      }\n";
+    }
+    c << "    }\n";
   }
   c << "  }\n";
   return c.str();
