@@ -3,27 +3,23 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { converted, model, PACKAGE, reference, verdict } from '../js/support.mjs';
-import { launch, openPage } from './driver.mjs';
-import { runInPage, startSite } from './site.mjs';
+import { openPage } from './driver.mjs';
+import { runInPage, usePage } from './site.mjs';
 
-let browser, site, page, conv, ref;
-before(async () => {
-  [browser, site] = await Promise.all([launch(), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-  conv = converted(model('op_Conv'));
-  ref = await reference(model('op_Conv'));
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
+let conv, ref;
+const use = usePage({
+  async setup() {
+    conv = converted(model('op_Conv'));
+    ref = await reference(model('op_Conv'));
+  },
 });
 
 // A copy of the converted op_Conv under /scratch/NAME, changed by `edit(dir)`.
 function broken(name, edit) {
-  const dir = path.join(site.scratch, name);
+  const dir = path.join(use.site.scratch, name);
   fs.cpSync(conv, dir, { recursive: true });
   edit?.(dir);
   return `/scratch/${name}`;
@@ -31,7 +27,7 @@ function broken(name, edit) {
 
 // The message of the Error that WebDNN.load(dir, options) rejects with in the page.
 async function loadError(dir, options) {
-  return page.evaluate(async ({ dir, options }) => {
+  return use.page.evaluate(async ({ dir, options }) => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     try {
       await WebDNN.load(dir, options);
@@ -45,7 +41,7 @@ async function loadError(dir, options) {
 const editJson = (file, change) => fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...change }));
 
 test('a directory without a manifest', async () => {
-  fs.mkdirSync(path.join(site.scratch, 'empty'));
+  fs.mkdirSync(path.join(use.site.scratch, 'empty'));
   assert.equal(await loadError('/scratch/empty'), "WebDNN.load('/scratch/empty'): cannot fetch manifest " +
     "'/scratch/empty/manifest.json' (HTTP 404 Not Found). Is '/scratch/empty' a directory written by webdnn-convert?");
 });
@@ -70,7 +66,7 @@ test('weights that fail the checksum', async () => {
 
 test('an input of the wrong length', async () => {
   const dir = broken('conv');
-  const message = await page.evaluate(async (dir) => {
+  const message = await use.page.evaluate(async (dir) => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const runner = await WebDNN.load(dir, { backendOrder: ['wasm'] });
     try {
@@ -92,14 +88,14 @@ test('an unknown backend name', async () => {
 
 test('a backend that fails to load falls back to the next, with a warning', async () => {
   // A copy of the package without its WebAssembly binaries: the wasm backend cannot start.
-  const pkg = path.join(site.scratch, 'webdnn-without-wasm');
+  const pkg = path.join(use.site.scratch, 'webdnn-without-wasm');
   fs.mkdirSync(pkg);
   for (const f of fs.readdirSync(PACKAGE)) if (!f.endsWith('.wasm')) fs.symlinkSync(path.join(PACKAGE, f), path.join(pkg, f));
-  const before = page.messages.length;
-  const ours = await runInPage(page, broken('conv3'), { backendOrder: ['wasm', 'fallback'] }, ref.inputs, '/scratch/webdnn-without-wasm');
+  const before = use.page.messages.length;
+  const ours = await runInPage(use.page, broken('conv3'), { backendOrder: ['wasm', 'fallback'] }, ref.inputs, '/scratch/webdnn-without-wasm');
   assert.equal(ours.backendName, 'fallback');
-  const warnings = page.messages.slice(before).filter((m) => m.startsWith('[warning]'));
-  assert.equal(warnings.length, 1, page.messages.slice(before).join('\n'));
+  const warnings = use.page.messages.slice(before).filter((m) => m.startsWith('[warning]'));
+  assert.equal(warnings.length, 1, use.page.messages.slice(before).join('\n'));
   assert.match(warnings[0], new RegExp("^\\[warning\\] WebDNN: backend 'wasm' failed to load \\(cannot start the runtime " +
     'webdnn-runtime-wasm: .*HTTP status code is not ok.*\\); trying the next one$'));
   assert.deepEqual(verdict(ours.outputs, ref).problems, []);
@@ -109,7 +105,7 @@ test('progressCallback reports the bytes loaded up to the total', async () => {
   // ResNet50's weights arrive in many pieces.
   const dir = converted(model('resnet50'));
   const total = fs.statSync(path.join(dir, 'weights-wasm.bin.zst')).size;
-  const calls = await page.evaluate(async () => {
+  const calls = await use.page.evaluate(async () => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const calls = [];
     const runner = await WebDNN.load('/models/resnet50', { backendOrder: ['wasm'], progressCallback: (...a) => calls.push(a) });
@@ -126,9 +122,9 @@ test('progressCallback reports the bytes loaded up to the total', async () => {
 
 test('threads only on a cross-origin isolated page', async () => {
   const dir = broken('conv4');
-  const plain = await runInPage(page, dir, { backendOrder: ['wasm'], numThreads: 2 }, ref.inputs);
+  const plain = await runInPage(use.page, dir, { backendOrder: ['wasm'], numThreads: 2 }, ref.inputs);
   assert.equal(plain.numThreads, 1, 'a plain page has no SharedArrayBuffer');
-  const isolated = await openPage(browser, `${site.isolated.url}/index.html`);
+  const isolated = await openPage(use.browser, `${use.site.isolated.url}/index.html`);
   try {
     const ours = await runInPage(isolated, dir, { backendOrder: ['wasm'], numThreads: 2 }, ref.inputs);
     assert.equal(ours.numThreads, 2);

@@ -3,12 +3,11 @@
 // per-op model of tools/make_models.py.
 // WEBDNN_TEST_MODELS=name,... picks some ('ops': every per-op model, 'shared': the shared ones).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { converted, model, ownNames, reference, sharedMissing, verdict } from '../js/support.mjs';
 import { selected } from '../js/variants.mjs';
-import { launch, openPage } from './driver.mjs';
-import { runInPage, startSite } from './site.mjs';
+import { runInPage, usePage } from './site.mjs';
 
 // Without WebAssembly V8 runs without its JIT too (see driver.mjs): the style transfer and the
 // big nets would take many minutes there.
@@ -17,22 +16,14 @@ const ops = ownNames('ops');
 const names = selected([...SHARED, ...ops], undefined, { ops, shared: SHARED });
 const shared = names.filter((n) => SHARED.includes(n));
 
-let browser, site, page;
-before(async () => {
-  [browser, site] = await Promise.all([launch({ noWasm: true }), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const use = usePage({ noWasm: true });
 
 function check(name) {
   test(name, async (t) => {
     const m = model(name);
     converted(m);
     const ref = await reference(m);
-    const ours = await runInPage(page, `/models/${name}`, {}, ref.inputs);
+    const ours = await runInPage(use.page, `/models/${name}`, {}, ref.inputs);
     assert.equal(ours.backendName, 'fallback');
     const { problems, lines } = verdict(ours.outputs, ref);
     for (const l of lines) t.diagnostic(l);
@@ -41,16 +32,16 @@ function check(name) {
 }
 
 test('the page has no WebAssembly', async () => {
-  assert.equal(await page.evaluate(() => typeof WebAssembly), 'undefined');
+  assert.equal(await use.page.evaluate(() => typeof WebAssembly), 'undefined');
 });
 
 test('wasm asked first is skipped with a warning', async () => {
   const ref = await reference(model('op_Conv'));
   converted(model('op_Conv'));
-  const before = page.messages.length;
-  const ours = await runInPage(page, '/models/op_Conv', { backendOrder: ['wasm', 'fallback'] }, ref.inputs);
+  const before = use.page.messages.length;
+  const ours = await runInPage(use.page, '/models/op_Conv', { backendOrder: ['wasm', 'fallback'] }, ref.inputs);
   assert.equal(ours.backendName, 'fallback');
-  assert.deepEqual(page.messages.slice(before).filter((m) => m.startsWith('[warning]')),
+  assert.deepEqual(use.page.messages.slice(before).filter((m) => m.startsWith('[warning]')),
     ["[warning] WebDNN: backend 'wasm' skipped: WebAssembly is not available"]);
   assert.deepEqual(verdict(ours.outputs, ref).problems, []);
 });

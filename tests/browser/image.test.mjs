@@ -1,20 +1,11 @@
 // WebDNN.Image.getImageArray in Chromium, from each kind of source a page has: a canvas, an
 // <img>, ImageData and a URL, with the pixel values worked out from the colours drawn.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launch, openPage } from './driver.mjs';
-import { startSite } from './site.mjs';
+import { usePage } from './site.mjs';
 
-let browser, site, page;
-before(async () => {
-  [browser, site] = await Promise.all([launch(), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const use = usePage();
 
 // A 2x2 picture: red, green / blue, white. Read back as RGB, CHW, (v - 100) / 2.
 const EXPECTED = [
@@ -24,7 +15,7 @@ const EXPECTED = [
 ];
 
 test('canvas, <img>, ImageData and URL sources give the drawn pixels', async () => {
-  const results = await page.evaluate(async () => {
+  const results = await use.page.evaluate(async () => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const canvas = document.createElement('canvas');
     canvas.width = 2;
@@ -54,7 +45,7 @@ test('canvas, <img>, ImageData and URL sources give the drawn pixels', async () 
 });
 
 test('dstW and dstH resize through the canvas to the requested size', async () => {
-  const size = await page.evaluate(async () => {
+  const size = await use.page.evaluate(async () => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const canvas = document.createElement('canvas');
     canvas.width = 10;

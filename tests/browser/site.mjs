@@ -5,15 +5,17 @@
 //   /models-webgl/  ... converted for webgl (see convertedWebGl)
 //   /scratch/   this run's own files (broken copies of models and packages)
 //   /*.html     the test pages of tests/browser/pages
-// and helpers that load and run a model inside a page.
+// and helpers: usePage (Chromium, the site and a page for a test file) and runInPage (a model run in a page).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from '../../tools/serve.mjs';
 import { ARRAY_OF } from '../e2e/npy.mjs';
 import { CONVERTED, CONVERTED_GPU, CONVERTED_WEBGL, PACKAGE } from '../js/support.mjs';
+import { launch, openPage } from './driver.mjs';
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -40,6 +42,24 @@ export async function startSite() {
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+// For a test file: Chromium (without WebAssembly when `noWasm`), the site and a page on its
+// index.html, started before the file's tests (then `setup(use)` runs) and closed after them.
+// The returned object gets { browser, site, page } once they are up. Node 20 runs a file's
+// top-level before() hooks at once, not in turn: what needs the page goes in `setup`.
+export function usePage({ noWasm = false, setup } = {}) {
+  const use = {};
+  before(async () => {
+    [use.browser, use.site] = await Promise.all([launch({ noWasm }), startSite()]);
+    use.page = await openPage(use.browser, `${use.site.plain.url}/index.html`);
+    await setup?.(use);
+  });
+  after(async () => {
+    await use.browser?.close();
+    await use.site?.close();
+  });
+  return use;
 }
 
 // Typed arrays cross into the page as plain arrays of numbers (int64 too: TensorView.set takes them).

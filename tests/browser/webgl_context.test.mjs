@@ -6,31 +6,25 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { convertedWebGl, model, reference, sharedMissing, verdict } from '../js/support.mjs';
-import { launch, openPage } from './driver.mjs';
-import { startSite } from './site.mjs';
+import { usePage } from './site.mjs';
 import { captureContexts, runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
 
-let browser, site, page;
 const models = {};
-before(async () => {
-  [browser, site] = await Promise.all([launch(), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-  await captureContexts(page);
-  for (const name of ['op_Conv', 'op_Gemm']) {
-    models[name] = { dir: convertedWebGl(model(name)), ref: await reference(model(name)) };
-  }
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
+const use = usePage({
+  async setup() {
+    await captureContexts(use.page);
+    for (const name of ['op_Conv', 'op_Gemm']) {
+      models[name] = { dir: convertedWebGl(model(name)), ref: await reference(model(name)) };
+    }
+  },
 });
 
 test('a context lost while loading: load falls back to wasm with a warning', async () => {
   const { ref } = models.op_Conv;
-  const ours = await runWebGl(page, '/models-webgl/op_Conv', { backendOrder: ['webgl', 'wasm'] }, ref.inputs, { loseContext: 'load' });
+  const ours = await runWebGl(use.page, '/models-webgl/op_Conv', { backendOrder: ['webgl', 'wasm'] }, ref.inputs, { loseContext: 'load' });
   assert.equal(ours.backendName, 'wasm');
   assert.deepEqual(ours.warnings, ["[warning] WebDNN: backend 'webgl' failed to load (the WebGL context was lost while " +
     "loading; load the model again); trying the next one"]);
@@ -39,21 +33,21 @@ test('a context lost while loading: load falls back to wasm with a warning', asy
 
 test('a context lost after load: run() says so', async () => {
   const { ref } = models.op_Conv;
-  const ours = await runWebGl(page, '/models-webgl/op_Conv', { backendOrder: ['webgl', 'wasm'] }, ref.inputs, { loseContext: 'run' });
+  const ours = await runWebGl(use.page, '/models-webgl/op_Conv', { backendOrder: ['webgl', 'wasm'] }, ref.inputs, { loseContext: 'run' });
   assert.equal(ours.backendName, 'webgl');
   assert.equal(ours.runError, 'Error: the WebGL context was lost after the model was loaded; load the model again');
 });
 
 test('a fresh load after a loss works again', async () => {
   const { ref } = models.op_Conv;
-  const ours = await runWebGl(page, '/models-webgl/op_Conv', { backendOrder: ['webgl'] }, ref.inputs);
+  const ours = await runWebGl(use.page, '/models-webgl/op_Conv', { backendOrder: ['webgl'] }, ref.inputs);
   assert.equal(ours.runError, null);
   assert.deepEqual(verdict(ours.outputs, ref, WEBGL_TOLERANCE).problems, []);
 });
 
 test('float32 render targets where the context has them', async () => {
   const { ref } = models.op_Gemm;
-  const ours = await runWebGl(page, '/models-webgl/op_Gemm', { backendOrder: ['webgl'] }, ref.inputs);
+  const ours = await runWebGl(use.page, '/models-webgl/op_Gemm', { backendOrder: ['webgl'] }, ref.inputs);
   assert.equal(ours.renderTarget, 'float32');
 });
 
@@ -65,7 +59,7 @@ for (const name of ['op_Conv', 'op_Gemm']) {
     const { dir, ref } = models[name];
     const descriptor = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgl.json'), 'utf8'));
     assert.equal(descriptor.half_float.fits, true, `probe max |x| ${descriptor.half_float.probe_max_abs}`);
-    const ours = await runWebGl(page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
+    const ours = await runWebGl(use.page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
     assert.equal(ours.backendName, 'webgl');
     assert.equal(ours.renderTarget, 'float16');
     const { problems, lines } = verdict(ours.outputs, ref, HALF_TOLERANCE);
@@ -85,7 +79,7 @@ for (const name of halfNets) {
     const ref = await reference(m);
     const descriptor = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgl.json'), 'utf8'));
     assert.equal(descriptor.half_float.fits, true, `probe max |x| ${descriptor.half_float.probe_max_abs}`);
-    const ours = await runWebGl(page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
+    const ours = await runWebGl(use.page, `/models-webgl/${name}`, { backendOrder: ['webgl'], webglRenderTarget: 'float16' }, ref.inputs);
     assert.equal(ours.renderTarget, 'float16');
     const { problems, lines } = verdict(ours.outputs, ref, HALF_TOLERANCE);
     for (const l of lines) t.diagnostic(l);
@@ -96,18 +90,18 @@ for (const name of halfNets) {
 test('half-float render targets only, and values that do not fit: declined, load falls back', async () => {
   // op_Conv as converted, its descriptor saying that the probe run went past what half floats hold.
   const { dir, ref } = models.op_Conv;
-  const copy = path.join(site.scratch, 'no_half');
+  const copy = path.join(use.site.scratch, 'no_half');
   fs.cpSync(dir, copy, { recursive: true });
   const file = path.join(copy, 'graph-webgl.json');
   const d = JSON.parse(fs.readFileSync(file, 'utf8'));
   d.half_float = { probe_max_abs: 1e6, fits: false };
   fs.writeFileSync(file, JSON.stringify(d));
-  const ours = await runWebGl(page, '/scratch/no_half', { backendOrder: ['webgl', 'wasm'], webglRenderTarget: 'float16' }, ref.inputs);
+  const ours = await runWebGl(use.page, '/scratch/no_half', { backendOrder: ['webgl', 'wasm'], webglRenderTarget: 'float16' }, ref.inputs);
   assert.equal(ours.backendName, 'wasm');
   assert.equal(ours.warnings.length, 1);
   assert.match(ours.warnings[0], /backend 'webgl' failed to load \(only half-float render targets are available here, and the model's values do not fit half floats \(up to 1000000 on a probe input\)\); trying the next one/);
   // With float targets the same model loads on webgl.
-  const float = await runWebGl(page, '/scratch/no_half', { backendOrder: ['webgl'] }, ref.inputs);
+  const float = await runWebGl(use.page, '/scratch/no_half', { backendOrder: ['webgl'] }, ref.inputs);
   assert.equal(float.renderTarget, 'float32');
   assert.deepEqual(verdict(float.outputs, ref, WEBGL_TOLERANCE).problems, []);
 });

@@ -5,32 +5,15 @@ tests/browser/webgl_kernels.test.mjs): convolutions of every shape class the ima
 narrower than 8), ConvTranspose, more inputs than one draw samples, and the layout changes
 between image and flat tensors.
 usage: webgl_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
-import json
-import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
 
-out = sys.argv[1]
-os.makedirs(out, exist_ok=True)
-rng = np.random.default_rng(20240611)
-index = {}
+from kernel_models import Models
 
-
-def save(name, nodes, inputs, outputs, inits=()):
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
-                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
-                              [numpy_helper.from_array(v, k) for k, v in inits])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
-    model.ir_version = 8
-    onnx.save(model, os.path.join(out, name + '.onnx'))
-    index[name] = {'inputs': [{'name': n, 'shape': s} for n, s in inputs]}
-
-
-def weights(*shape):
-    return (rng.standard_normal(shape) * 0.3).astype(np.float32)
+models = Models(sys.argv[1], 20240611)
+save, weights = models.save, models.weights
 
 
 CONVS = {
@@ -45,20 +28,10 @@ CONVS = {
     'conv_width1': ([1, 20, 7, 1], 6, 1, 1, 0, 1, 1),
     'conv_7x7_stride2': ([1, 3, 30, 30], 16, 7, 2, 3, 1, 1),
 }
-for name, (x, m, k, s, p, d, g) in CONVS.items():
-    save(name, [helper.make_node('Conv', ['x', 'w', 'b'], ['y'], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
-                                 dilations=[d, d], group=g),
-                helper.make_node('Relu', ['y'], ['z'])],
-         [('x', x)], ['z'], [('w', weights(m, x[1] // g, k, k)), ('b', weights(m))])
+models.conv_relu(CONVS)
 
-# A residual block: two convolutions, the second with the skip connection in its epilogue.
-save('conv_residual', [
-    helper.make_node('Conv', ['x', 'w1', 'b1'], ['h'], kernel_shape=[3, 3], pads=[1] * 4),
-    helper.make_node('Relu', ['h'], ['hr']),
-    helper.make_node('Conv', ['hr', 'w2', 'b2'], ['y'], kernel_shape=[1, 1]),
-    helper.make_node('Add', ['y', 'x'], ['s']),
-    helper.make_node('Relu', ['s'], ['z'])],
-    [('x', [1, 8, 14, 14])], ['z'], [('w1', weights(12, 8, 3, 3)), ('b1', weights(12)), ('w2', weights(8, 12, 1, 1)), ('b2', weights(8))])
+# A residual block: the second convolution adds the skip connection and the ReLU as it stores.
+models.conv_residual()
 
 for name, (x, m, k, s, p) in {'conv_transpose_s2': ([1, 8, 5, 6], 4, 3, 2, 1),
                               'conv_transpose_k4': ([1, 6, 4, 4], 8, 4, 2, 1)}.items():
@@ -87,5 +60,4 @@ save('resize_image_nearest_linear', [
     [('x', [1, 6, 5, 7])], ['y'],
     [('sn', np.array([1, 1, 2, 2], np.float32)), ('sl', np.array([1, 1, 1.5, 0.5], np.float32))])
 
-with open(os.path.join(out, 'models.json'), 'w') as f:
-    json.dump(index, f, indent=1)
+models.write_index()

@@ -6,23 +6,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { convertedWebGl, model, reference, verdict } from '../js/support.mjs';
-import { launch, openPage } from './driver.mjs';
-import { startSite } from './site.mjs';
+import { usePage } from './site.mjs';
 import { runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
 
-let browser, site, page, dir, ref;
-before(async () => {
-  [browser, site] = await Promise.all([launch(), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-  dir = convertedWebGl(model('vgg16'));
-  ref = await reference(model('vgg16'));
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
+let dir, ref;
+const use = usePage({
+  async setup() {
+    dir = convertedWebGl(model('vgg16'));
+    ref = await reference(model('vgg16'));
+  },
 });
 
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
@@ -49,7 +44,7 @@ test('the manifest lists a variant per texture size, sharing the weights', () =>
 });
 
 test('VGG16 with textures limited to 2048 texels', async (t) => {
-  const ours = await runWebGl(page, `/models-webgl/vgg16`, { backendOrder: ['webgl'], webglMaxTextureSize: 2048 }, ref.inputs);
+  const ours = await runWebGl(use.page, `/models-webgl/vgg16`, { backendOrder: ['webgl'], webglMaxTextureSize: 2048 }, ref.inputs);
   assert.equal(ours.backendName, 'webgl');
   assert.equal(ours.maxTextureSize, 2048, 'the variant converted for 2048');
   assert.equal(ours.runError, null);
@@ -59,14 +54,14 @@ test('VGG16 with textures limited to 2048 texels', async (t) => {
 });
 
 test('without a limit the largest variant the context allows', async () => {
-  const max = await page.evaluate(() => new OffscreenCanvas(1, 1).getContext('webgl2').getParameter(0x0D33));
-  const ours = await runWebGl(page, `/models-webgl/vgg16`, { backendOrder: ['webgl'] }, ref.inputs);
+  const max = await use.page.evaluate(() => new OffscreenCanvas(1, 1).getContext('webgl2').getParameter(0x0D33));
+  const ours = await runWebGl(use.page, `/models-webgl/vgg16`, { backendOrder: ['webgl'] }, ref.inputs);
   assert.equal(ours.maxTextureSize, [2048, 4096, 16384].filter((s) => s <= max).at(-1));
   assert.deepEqual(verdict(ours.outputs, ref, WEBGL_TOLERANCE).problems, []);
 });
 
 test('a limit below every variant declines', async () => {
-  const message = await page.evaluate(async () => {
+  const message = await use.page.evaluate(async () => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     try {
       await WebDNN.load('/models-webgl/vgg16', { backendOrder: ['webgl'], webglMaxTextureSize: 1024 });

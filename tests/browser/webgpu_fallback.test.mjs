@@ -5,30 +5,25 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { converted, model, reference, verdict } from '../js/support.mjs';
-import { launch, openPage } from './driver.mjs';
-import { startSite } from './site.mjs';
+import { usePage } from './site.mjs';
 import { captureDevices, runWebGpu, WEBGPU_TOLERANCE } from './webgpu_support.mjs';
 
-let browser, site, page, conv, ref;
-before(async () => {
-  [browser, site] = await Promise.all([launch(), startSite()]);
-  page = await openPage(browser, `${site.plain.url}/index.html`);
-  await captureDevices(page);
-  conv = converted(model('op_Conv'), { gpu: true });
-  ref = await reference(model('op_Conv'));
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
+let conv, ref;
+const use = usePage({
+  async setup() {
+    await captureDevices(use.page);
+    conv = converted(model('op_Conv'), { gpu: true });
+    ref = await reference(model('op_Conv'));
+  },
 });
 
 // A copy of op_Conv (webgpu and wasm) under /scratch/NAME whose every shader has `change`
 // applied; returns its URL and the name of the operator of its first dispatch.
 function broken(name, change) {
-  const dir = path.join(site.scratch, name);
+  const dir = path.join(use.site.scratch, name);
   fs.cpSync(conv, dir, { recursive: true });
   const file = path.join(dir, 'graph-webgpu.json');
   const d = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -38,7 +33,7 @@ function broken(name, change) {
 }
 
 async function expectFallback(dir, reason, options = {}, how = {}) {
-  const ours = await runWebGpu(page, dir, { backendOrder: ['webgpu', 'wasm'], ...options }, ref.inputs, how);
+  const ours = await runWebGpu(use.page, dir, { backendOrder: ['webgpu', 'wasm'], ...options }, ref.inputs, how);
   assert.equal(ours.backendName, 'wasm');
   assert.equal(ours.warnings.length, 1, ours.warnings.join('\n'));
   assert.match(ours.warnings[0], /^\[warning\] WebDNN: backend 'webgpu' failed to load \(/);
@@ -49,7 +44,7 @@ async function expectFallback(dir, reason, options = {}, how = {}) {
 }
 
 test('the model runs on webgpu as converted', async () => {
-  const ours = await runWebGpu(page, '/models-gpu/op_Conv', { backendOrder: ['webgpu', 'wasm'] }, ref.inputs);
+  const ours = await runWebGpu(use.page, '/models-gpu/op_Conv', { backendOrder: ['webgpu', 'wasm'] }, ref.inputs);
   assert.equal(ours.backendName, 'webgpu');
   assert.deepEqual(ours.warnings, []);
   assert.deepEqual(verdict(ours.outputs, ref, WEBGPU_TOLERANCE).problems, []);
@@ -70,7 +65,7 @@ test('the device lost while loading: wasm, with a warning', async () => {
 });
 
 test('the device lost after load: run() rejects with a clear error, and again on the next run', async () => {
-  const ours = await runWebGpu(page, '/models-gpu/op_Conv', { backendOrder: ['webgpu'] }, ref.inputs, { loseDevice: 'run' });
+  const ours = await runWebGpu(use.page, '/models-gpu/op_Conv', { backendOrder: ['webgpu'] }, ref.inputs, { loseDevice: 'run' });
   assert.equal(ours.backendName, 'webgpu');
   const clear = /^Error: the WebGPU device was lost \(destroyed.*\); load the model again$/;
   assert.match(ours.runError, clear);

@@ -8,32 +8,15 @@ reductions and rows long enough for a workgroup each, more inputs than a dispatc
 weight split because it exceeds the binding limit (models.json gives that model a smaller limit,
 WEBDNN_WEBGPU_MAX_BINDING, for the converter).
 usage: webgpu_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
-import json
-import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
 
-out = sys.argv[1]
-os.makedirs(out, exist_ok=True)
-rng = np.random.default_rng(20240612)
-index = {}
+from kernel_models import Models
 
-
-def save(name, nodes, inputs, outputs, inits=(), **meta):
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
-                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
-                              [numpy_helper.from_array(v, k) for k, v in inits])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
-    model.ir_version = 8
-    onnx.save(model, os.path.join(out, name + '.onnx'))
-    index[name] = {'inputs': [{'name': n, 'shape': s} for n, s in inputs], **meta}
-
-
-def weights(*shape):
-    return (rng.standard_normal(shape) * 0.3).astype(np.float32)
+models = Models(sys.argv[1], 20240612)
+save, weights = models.save, models.weights
 
 
 # Matrix products: (A shape, B shape); B a constant when marked.
@@ -74,20 +57,10 @@ CONVS = {
     'conv_depthwise_multiplier': ([2, 4, 6, 9], 8, 3, 1, 1, 1, 4),
     'conv_depthwise_5x5_dilated': ([1, 6, 14, 14], 6, 5, 1, 4, 2, 6),
 }
-for name, (x, m, k, s, p, d, g) in CONVS.items():
-    save(name, [helper.make_node('Conv', ['x', 'w', 'b'], ['y'], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
-                                 dilations=[d, d], group=g),
-                helper.make_node('Relu', ['y'], ['z'])],
-         [('x', x)], ['z'], [('w', weights(m, x[1] // g, k, k)), ('b', weights(m))])
+models.conv_relu(CONVS)
 
 # A residual block: the second convolution adds the skip connection and the ReLU as it stores.
-save('conv_residual', [
-    helper.make_node('Conv', ['x', 'w1', 'b1'], ['h'], kernel_shape=[3, 3], pads=[1] * 4),
-    helper.make_node('Relu', ['h'], ['hr']),
-    helper.make_node('Conv', ['hr', 'w2', 'b2'], ['y'], kernel_shape=[1, 1]),
-    helper.make_node('Add', ['y', 'x'], ['s']),
-    helper.make_node('Relu', ['s'], ['z'])],
-    [('x', [1, 8, 14, 14])], ['z'], [('w1', weights(12, 8, 3, 3)), ('b1', weights(12)), ('w2', weights(8, 12, 1, 1)), ('b2', weights(8))])
+models.conv_residual()
 
 save('conv_transpose_grouped_s2', [helper.make_node('ConvTranspose', ['x', 'w', 'b'], ['y'], kernel_shape=[3, 3],
                                                     strides=[2, 2], pads=[1] * 4, group=2)],
@@ -118,5 +91,4 @@ save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x',
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],
      [(f'x{i}', [1, 3, 5, 7]) for i in range(12)], ['y'])
 
-with open(os.path.join(out, 'models.json'), 'w') as f:
-    json.dump(index, f, indent=1)
+models.write_index()

@@ -1,0 +1,58 @@
+// A GPU backend in headless Chromium (SwiftShader) against onnxruntime-node run in Node.js on the
+// same inputs: max |ours - ref| <= 1e-3 * max |ref| + 1e-4 and the same arg-max.
+//   WEBDNN_TEST_BACKEND=webgpu    models converted with --backend webgpu,wasm (converted-gpu)
+//   WEBDNN_TEST_BACKEND=webgl     WebGL2, models converted into converted-webgl
+//   WEBDNN_TEST_MODELS=ops        every per-op model of tools/make_models.py (one test per op type)
+//   WEBDNN_TEST_MODELS=NAME,...   models of ../shared and our own resnet50 / vgg16
+// WEBDNN_WEBGPU_KERNELS=gpu (webgpu only) runs the kernels made for GPUs (workgroup memory)
+// instead of those the runner picks for SwiftShader.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { converted, convertedWebGl, model, ownNames, reference, sharedMissing, sharedNames, verdict } from '../js/support.mjs';
+import { selected, wantedNames } from '../js/variants.mjs';
+import { usePage } from './site.mjs';
+import { runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
+import { runWebGpu, WEBGPU_TOLERANCE } from './webgpu_support.mjs';
+
+const BACKENDS = {
+  webgpu: { convert: (m) => converted(m, { gpu: true }), url: '/models-gpu', run: runWebGpu, tolerance: WEBGPU_TOLERANCE },
+  webgl: { convert: convertedWebGl, url: '/models-webgl', run: runWebGl, tolerance: WEBGL_TOLERANCE },
+};
+const backend = process.env.WEBDNN_TEST_BACKEND;
+if (!BACKENDS[backend]) throw new Error(`WEBDNN_TEST_BACKEND must be one of ${Object.keys(BACKENDS).join(', ')}, not '${backend}'`);
+const { convert, url, run, tolerance } = BACKENDS[backend];
+const kernels = process.env.WEBDNN_WEBGPU_KERNELS;
+if (kernels && backend !== 'webgpu') throw new Error('WEBDNN_WEBGPU_KERNELS is for WEBDNN_TEST_BACKEND=webgpu only');
+
+const ops = ownNames('ops');
+const own = ownNames('nets');
+const wanted = wantedNames();
+const needsShared = !wanted || wanted.some((n) => n !== 'ops' && !own.includes(n) && !ops.includes(n));
+const missing = needsShared ? sharedMissing() : undefined;
+if (missing) test('the models of ../shared', { skip: missing }, () => {});
+const known = missing ? [...ops, ...own] : [...ops, ...own, ...sharedNames()];
+const names = selected(known, wanted?.filter((n) => !missing || n === 'ops' || known.includes(n)), { ops });
+
+const use = usePage();
+
+function check(name) {
+  test(name, async (t) => {
+    const m = model(name);
+    convert(m);
+    const ref = await reference(m);
+    const options = { backendOrder: [backend], ...(kernels ? { webgpuKernels: kernels } : {}) };
+    const ours = await run(use.page, `${url}/${name}`, options, ref.inputs);
+    assert.equal(ours.backendName, backend);
+    assert.equal(ours.runError, null);
+    if (kernels) assert.equal(ours.kernels, kernels);
+    if (backend === 'webgpu') t.diagnostic(`kernels: ${ours.kernels}; load (ms since start): ${JSON.stringify(ours.timings)}`);
+    const { problems, lines } = verdict(ours.outputs, ref, tolerance);
+    for (const l of lines) t.diagnostic(l);
+    assert.deepEqual(problems, [], `${name} on ${backend} disagrees with onnxruntime:\n${problems.join('\n')}`);
+  });
+}
+
+const opNames = names.filter((n) => ops.includes(n));
+if (opNames.length) describe('per-op models', () => opNames.forEach(check));
+names.filter((n) => !ops.includes(n)).forEach(check);
