@@ -3,8 +3,11 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <thread>
 
 #include "runtime/core/checksum.h"
 #include "webdnn/error.h"
@@ -14,16 +17,25 @@ namespace webdnn::emit {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<uint8_t> compress(const std::vector<uint8_t>& raw) {
+struct Compressed {
+  std::unique_ptr<uint8_t[]> data;  // not zero-filled first: it can be as large as the weights
+  size_t size = 0;
+};
+
+Compressed compress(const std::vector<uint8_t>& raw) {
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1);
-  std::vector<uint8_t> out(ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compress2(cctx, out.data(), out.size(), raw.data(), raw.size());
+  // Worker threads where libzstd has them (the output is the same either way); an error here only
+  // means a single-threaded libzstd.
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  Compressed out;
+  size_t bound = ZSTD_compressBound(raw.size());
+  out.data.reset(new uint8_t[bound]);
+  out.size = ZSTD_compress2(cctx, out.data.get(), bound, raw.data(), raw.size());
   ZSTD_freeCCtx(cctx);
-  WEBDNN_CHECK(!ZSTD_isError(n), "zstd compression failed: ", ZSTD_getErrorName(n));
-  out.resize(n);
+  WEBDNN_CHECK(!ZSTD_isError(out.size), "zstd compression failed: ", ZSTD_getErrorName(out.size));
   return out;
 }
 
@@ -68,8 +80,8 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
       std::string weights_file = "weights-" + b.backend + ".bin.zst";
       std::string descriptor_file = "graph-" + b.backend + ".json";
       if (progress) progress("compressing " + std::to_string(b.weights.size() >> 20) + " MiB of " + b.backend + " weights");
-      std::vector<uint8_t> packed = compress(b.weights);
-      write_file(tmp / weights_file, packed.data(), packed.size());
+      Compressed packed = compress(b.weights);
+      write_file(tmp / weights_file, packed.data.get(), packed.size);
       Json descriptor = {{"format", "webdnn-graph-descriptor"},
                          {"version", kFormatVersion},
                          {"backend", b.backend},
@@ -77,8 +89,8 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
                           {{"file", weights_file},
                            {"encoding", "zstd"},
                            {"bytes", b.weights.size()},
-                           {"compressed_bytes", packed.size()},
-                           {"crc32", runtime::crc32_hex(runtime::crc32(packed.data(), packed.size()))}}}};
+                           {"compressed_bytes", packed.size},
+                           {"crc32", runtime::crc32_hex(runtime::crc32(packed.data.get(), packed.size))}}}};
       Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
       b.descriptor.erase("variants");
       Json envelope = descriptor;
@@ -110,7 +122,7 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
       manifest["backends"].push_back(entry);
       b.report["backend"] = b.backend;
       b.report["weight_bytes"] = b.weights.size();
-      b.report["compressed_weight_bytes"] = packed.size();
+      b.report["compressed_weight_bytes"] = packed.size;
       report["backends"].push_back(b.report);
     }
     write_json(tmp / "report.json", report);

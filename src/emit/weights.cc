@@ -1,12 +1,39 @@
 #include "src/emit/weights.h"
 
+#include <algorithm>
+
+#include "webdnn/error.h"
+
 namespace webdnn::emit {
 
-int64_t WeightsBuilder::add(const uint8_t* data, size_t size) {
-  size_t offset = (bytes_.size() + alignment_ - 1) / alignment_ * alignment_;
-  bytes_.resize(offset + size);
-  std::copy(data, data + size, bytes_.begin() + static_cast<std::ptrdiff_t>(offset));
+int64_t WeightsBuilder::add(const uint8_t* data, size_t size, int64_t alignment) {
+  size_t a = static_cast<size_t>(alignment > 0 ? alignment : alignment_);
+  size_t offset = (size_ + a - 1) / a * a;
+  pieces_.push_back({offset, std::vector<uint8_t>(data, data + size)});
+  size_ = offset + size;
   return static_cast<int64_t>(offset);
+}
+
+const uint8_t* WeightsBuilder::data_at(int64_t offset) const {
+  auto o = static_cast<size_t>(offset);
+  auto it = std::upper_bound(pieces_.begin(), pieces_.end(), o, [](size_t x, const Piece& p) { return x < p.offset; });
+  WEBDNN_CHECK(it != pieces_.begin(), "no weights at offset ", offset);
+  --it;
+  WEBDNN_CHECK(o <= it->offset + it->bytes.size(), "no weights at offset ", offset);
+  return it->bytes.data() + (o - it->offset);
+}
+
+std::vector<uint8_t> WeightsBuilder::take() {
+  std::vector<uint8_t> out;
+  out.reserve(size_);
+  for (Piece& p : pieces_) {
+    out.resize(p.offset);
+    out.insert(out.end(), p.bytes.begin(), p.bytes.end());
+    std::vector<uint8_t>().swap(p.bytes);
+  }
+  pieces_.clear();
+  size_ = 0;
+  return out;
 }
 
 }  // namespace webdnn::emit

@@ -52,20 +52,20 @@ class WeightStore {
     size_t n = values.size() * 4;
     uint64_t h = fnv1a(p, n);
     for (auto [offset, size] : exact_[h])
-      if (size == static_cast<int64_t>(n) && std::memcmp(builder_.bytes().data() + offset, p, n) == 0) return offset;
+      if (size == static_cast<int64_t>(n) && std::memcmp(builder_.data_at(offset), p, n) == 0) return offset;
     // A piece of a larger constant cut along its first axis: its rows are some of the rows there.
     int64_t row = t.shape.empty() || t.shape[0] == 0 ? 0 : static_cast<int64_t>(n) / t.shape[0];
     if (row > 0 && n >= kBig) {
       size_t prefix = std::min<size_t>(kPrefix, static_cast<size_t>(row));
       for (auto [offset, end] : rows_[fnv1a(p, prefix) ^ static_cast<uint64_t>(row)])
-        if (offset + static_cast<int64_t>(n) <= end && std::memcmp(builder_.bytes().data() + offset, p, n) == 0) return offset;
+        if (offset + static_cast<int64_t>(n) <= end && std::memcmp(builder_.data_at(offset), p, n) == 0) return offset;
     }
     int64_t offset = builder_.add(p, n);
     exact_[h].push_back({offset, static_cast<int64_t>(n)});
     if (row > 0 && n >= kBig) {
       size_t prefix = std::min<size_t>(kPrefix, static_cast<size_t>(row));
       for (int64_t r = 0; r < t.shape[0]; r++)
-        rows_[fnv1a(builder_.bytes().data() + offset + r * row, prefix) ^ static_cast<uint64_t>(row)].push_back(
+        rows_[fnv1a(builder_.data_at(offset + r * row), prefix) ^ static_cast<uint64_t>(row)].push_back(
             {offset + r * row, offset + static_cast<int64_t>(n)});
     }
     return offset;

@@ -55,12 +55,7 @@ Program::Place Program::place(const ir::Variable* v) {
     values.resize(static_cast<size_t>(bytes / 4), 0.0f);
     WEBDNN_CHECK(bytes <= max_binding_, "constant '", v->name, "' (", bytes, " bytes) exceeds the WebGPU binding limit (",
                  max_binding_, ")");
-    int64_t next = (static_cast<int64_t>(weights_.bytes().size()) + 63) / 64 * 64;
-    if (next % kAlignment) {
-      std::vector<uint8_t> zeros(static_cast<size_t>(kAlignment - next % kAlignment), 0);
-      weights_.add(zeros.data(), zeros.size());
-    }
-    int64_t offset = weights_.add(reinterpret_cast<const uint8_t*>(values.data()), values.size() * 4);
+    int64_t offset = weights_.add(reinterpret_cast<const uint8_t*>(values.data()), values.size() * 4, kAlignment);
     WEBDNN_CHECK(offset % kAlignment == 0, "misaligned constant");
     Json& current = buffers_.back();
     int64_t start = current.value("weights_offset", int64_t{-1});

@@ -23,7 +23,7 @@ Json emit_webgl(ir::Graph& graph, int64_t* weight_bytes = nullptr) {
   emit::WeightsBuilder weights;
   Json report;
   Json d = backend->emit(graph, weights, report);
-  if (weight_bytes) *weight_bytes = static_cast<int64_t>(weights.bytes().size());
+  if (weight_bytes) *weight_bytes = static_cast<int64_t>(weights.size());
   return d;
 }
 

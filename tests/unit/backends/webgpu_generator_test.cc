@@ -29,7 +29,7 @@ Json emit_webgpu(ir::Graph& graph, int64_t limit, int64_t* weight_bytes = nullpt
   Json report;
   Json d = backend->emit(graph, weights, report);
   unsetenv("WEBDNN_WEBGPU_MAX_BINDING");
-  if (weight_bytes) *weight_bytes = static_cast<int64_t>(weights.bytes().size());
+  if (weight_bytes) *weight_bytes = static_cast<int64_t>(weights.size());
   return d;
 }
 

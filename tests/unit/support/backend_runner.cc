@@ -21,7 +21,7 @@ BackendRun run_backend(const ir::Graph& graph, const std::string& name, const st
   Json d = backend->emit(*g, weights, report);
   d["format"] = "webdnn-graph-descriptor";
   d["version"] = runtime::kDescriptorVersion;
-  d["weights"] = {{"bytes", weights.bytes().size()}};
+  d["weights"] = {{"bytes", weights.size()}};
   BackendRun result;
   result.descriptor = d;
   runtime::Runner runner(d, weights.take());
