@@ -114,7 +114,11 @@ int num_threads() { return pool().workers() + 1; }
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
-  int64_t pieces = std::min<int64_t>(num_threads(), (n + std::max<int64_t>(grain, 1) - 1) / std::max<int64_t>(grain, 1));
+  // A few pieces per thread, taken in turn: when one thread is held up (the browser's own work
+  // shares the cores) the others take over its share instead of waiting for it.
+  constexpr int64_t kPiecesPerThread = 4;
+  int64_t most = num_threads() == 1 ? 1 : num_threads() * kPiecesPerThread;
+  int64_t pieces = std::min<int64_t>(most, (n + std::max<int64_t>(grain, 1) - 1) / std::max<int64_t>(grain, 1));
   if (pieces <= 1) {
     fn(0, n);
     return;

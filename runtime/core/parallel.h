@@ -10,7 +10,7 @@ namespace webdnn::runtime {
 void set_num_threads(int n);
 int num_threads();
 
-// Calls fn(begin, end) over [0, n) cut into about `num_threads()` contiguous pieces of at least
+// Calls fn(begin, end) over [0, n) cut into a few contiguous pieces per thread, each of at least
 // `grain` items, in parallel, and returns when all are done.
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 

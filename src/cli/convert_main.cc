@@ -18,8 +18,8 @@ options:
   -o, --output DIR           where to write (created if missing; only files of this
                              conversion are replaced, and only once all are written)
   --backend LIST             comma-separated backends to emit (default: wasm);
-                             available: webgpu, wasm (the wasm descriptor also serves
-                             the JavaScript fallback)
+                             available: webgpu, webgl, wasm (the wasm descriptor also
+                             serves the JavaScript fallback)
   --input-shape NAME=D,D,... shape of an input with free dimensions (repeatable)
   --optimize LEVEL           1 (default): run the optimizer's rules; 0: none of them
   --disable-rule NAME[,...]  switch off single rules or passes (repeatable; see --list-rules)

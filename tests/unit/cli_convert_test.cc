@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "backends/backend.h"
 #include "tests/unit/support/onnx_builder.h"
 #include "tests/unit/support/process.h"
 
@@ -137,6 +138,9 @@ TEST(Convert, HelpAndVersion) {
   EXPECT_EQ(r.exit_code, 0);
   for (const char* option : {"--backend", "--input-shape", "--dump-ir", "-o, --output", "--version"})
     EXPECT_NE(r.output.find(option), std::string::npos) << option;
+  // The help names every backend the converter has.
+  std::string line = r.output.substr(r.output.find("available:"), 60);
+  for (const std::string& name : backends::backend_names()) EXPECT_NE(line.find(name), std::string::npos) << name;
   r = run_command(std::string(WEBDNN_CONVERT) + " --version");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.output.rfind("webdnn-convert ", 0), 0u);

@@ -95,7 +95,9 @@ class Conv : public runtime::Kernel {
   void im2col_gemm(void* const* in, const float* x, const float* w, const float* bias, float* y) const {
     const int64_t P = g_.N * g_.OH * g_.OW, Cg = g_.C / g_.group, Mg = g_.M / g_.group, K = g_.kh * g_.kw * Cg;
     const int64_t block = packed_b_size(K, Mg);
-    constexpr int64_t kRows = 64;
+    // Blocks of up to 64 output pixels, smaller when that leaves a thread without a block (the
+    // last stages of ResNet50 have 49 pixels).
+    const int64_t kRows = std::clamp<int64_t>((P + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
     runtime::parallel_for((P + kRows - 1) / kRows, 1, [&](int64_t b0, int64_t b1) {
       float* patch = scratch(static_cast<size_t>(kRows * K));
       for (int64_t b = b0; b < b1; b++) {
@@ -127,7 +129,10 @@ void Conv::winograd(const float* x, const float* u, const float* bias, float* y)
   using winograd::kPoints;
   const int64_t C = g_.C, M = g_.M, TH = (g_.OH + 1) / 2, TW = (g_.OW + 1) / 2, T = g_.N * TH * TW;
   // Tiles per block: the transformed block (16 x tiles x (C + M) floats) near 4 MB.
-  const int64_t per_block = std::max<int64_t>(16, std::min<int64_t>(T, (1 << 20) / (kPoints * (C + M))));
+  // Fewer when that leaves a thread without a block (a 14x14 image has 49 tiles).
+  const int64_t threads = runtime::num_threads();
+  const int64_t per_block = std::min(std::max<int64_t>(16, std::min<int64_t>(T, (1 << 20) / (kPoints * (C + M)))),
+                                     std::max<int64_t>(4, (T + threads - 1) / threads));
   const int64_t u_block = packed_b_size(C, M);
   const int64_t C4 = (C + 3) / 4 * 4;
   runtime::parallel_for((T + per_block - 1) / per_block, 1, [&](int64_t b0, int64_t b1) {
