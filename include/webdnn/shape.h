@@ -21,4 +21,12 @@ Shape broadcast_shapes(const Shape& a, const Shape& b);
 Shape broadcast_strides(const Shape& shape, const Shape& strides, const Shape& target);
 std::string shape_to_string(const Shape& shape);
 
+// MatMul's operands as ONNX (numpy) reads them: a 1-D A is a row, a 1-D B a column, and the
+// dimensions before the last two are broadcast. Batch strides count whole M x K (K x N) matrices.
+struct MatMulShape {
+  int64_t M, K, N;
+  Shape batch, a_strides, b_strides;
+};
+MatMulShape matmul_shape(Shape a, Shape b);
+
 }  // namespace webdnn

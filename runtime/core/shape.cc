@@ -65,4 +65,15 @@ std::string shape_to_string(const Shape& shape) {
   return s + "]";
 }
 
+MatMulShape matmul_shape(Shape a, Shape b) {
+  if (a.size() == 1) a.insert(a.begin(), 1);
+  if (b.size() == 1) b.push_back(1);
+  MatMulShape m{a[a.size() - 2], a.back(), b.back(), {}, {}, {}};
+  Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
+  m.batch = broadcast_shapes(batch_a, batch_b);
+  m.a_strides = broadcast_strides(batch_a, contiguous_strides(batch_a), m.batch);
+  m.b_strides = broadcast_strides(batch_b, contiguous_strides(batch_b), m.batch);
+  return m;
+}
+
 }  // namespace webdnn

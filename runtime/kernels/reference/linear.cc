@@ -21,14 +21,9 @@ void product(const float* a, int64_t sam, int64_t sak, const float* b, int64_t s
 }
 
 void matmul(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  Shape a = in[0].shape, b = in[1].shape;
-  if (a.size() == 1) a.insert(a.begin(), 1);
-  if (b.size() == 1) b.push_back(1);
-  int64_t M = a[a.size() - 2], K = a.back(), N = b.back();
-  Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
-  Shape batch = broadcast_shapes(batch_a, batch_b);
-  Shape sa = broadcast_strides(batch_a, contiguous_strides(batch_a), batch);
-  Shape sb = broadcast_strides(batch_b, contiguous_strides(batch_b), batch);
+  const MatMulShape m = matmul_shape(in[0].shape, in[1].shape);
+  const int64_t M = m.M, K = m.K, N = m.N;
+  const Shape &batch = m.batch, &sa = m.a_strides, &sb = m.b_strides;
   float* y = out[0].data<float>();
   std::fill(y, y + out[0].size(), 0.0f);
   int64_t i = 0;

@@ -51,8 +51,12 @@ TEST(LayoutSelection, ConvertsOnlyWhereKernelsDisagree) {
   // x converted once for both convs, the pooled image once for Reshape, the Neg result back.
   EXPECT_EQ(count(types, "Relayout"), 3u) << ::testing::PrintToString(types);
   for (const ir::Operator* op : b.graph.topological_order()) {
-    if (op->type == "Relu") EXPECT_EQ(op->outputs[0]->order, kNHWC);
-    if (op->type == "Conv") EXPECT_EQ(op->inputs[1]->order, (Order{2, 3, 1, 0}));  // weights rewritten offline
+    if (op->type == "Relu") {
+      EXPECT_EQ(op->outputs[0]->order, kNHWC);
+    }
+    if (op->type == "Conv") {
+      EXPECT_EQ(op->inputs[1]->order, (Order{2, 3, 1, 0}));  // weights rewritten offline
+    }
   }
   for (const ir::Variable* out : b.graph.outputs) EXPECT_TRUE(out->has_default_order()) << out->name;
   EXPECT_EQ(b.graph.outputs[1]->name, before->outputs[1]->name);

@@ -241,14 +241,9 @@ std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matri
 
 void matmul(const ir::Operator& op, Program& program) {
   const ir::Variable *A = op.inputs[0], *B = op.inputs[1], *Y = op.outputs[0];
-  Shape a = A->shape, b = B->shape;
-  if (a.size() == 1) a.insert(a.begin(), 1);
-  if (b.size() == 1) b.push_back(1);
-  int64_t M = a[a.size() - 2], K = a.back(), N = b.back();
-  Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
-  Shape batch = broadcast_shapes(batch_a, batch_b);
-  Shape sa = broadcast_strides(batch_a, contiguous_strides(batch_a), batch);
-  Shape sb = broadcast_strides(batch_b, contiguous_strides(batch_b), batch);
+  const MatMulShape shape = matmul_shape(A->shape, B->shape);
+  const int64_t M = shape.M, K = shape.K, N = shape.N;
+  const Shape batch = shape.batch, sa = shape.a_strides, sb = shape.b_strides;
   GemmSpec s;
   s.batch = num_elements(batch);
   s.M = M, s.N = N, s.K = K;
