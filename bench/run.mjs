@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, openPage } from '../tests/browser/driver.mjs';
 import { serve } from '../tools/serve.mjs';
 import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
-import { CI_ROWS, compare, writeBaseline } from './regression.mjs';
+import { CI_ROWS, compare, rowKey, writeBaseline } from './regression.mjs';
 import { analyse, chart, ENGINE_NAMES, median, ms, table } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -195,7 +195,7 @@ async function main() {
     const browserHas = await probe.evaluate(async () => (await import('/page/measure.mjs')).capabilities());
     await probe.close();
     if (!browserHas.isolated) throw new Error('the benchmark page is not cross-origin isolated, so wasm threads cannot run');
-    for (const row of plan(models, o)) {
+    const measure = async (row) => {
       const model = models.find((m) => m.name === row.model);
       const dir = converted[`${model.name} ${row.backend}`];
       const label = `${row.model} ${ENGINE_NAMES[row.engine]} ${row.backend} ${row.threads}T`;
@@ -209,10 +209,11 @@ async function main() {
           model: { onnx: url(o, model.onnx), webdnn: row.engine === 'webdnn' ? url(o, dir) : null, inputs: model.inputs } };
         result = await measureRow(browser, server, row, config, o);
       }
-      rows.push(result);
       log(result.status === 'ok' ? `${label}: load ${ms(result.load)} ms, first ${ms(result.first)} ms, median ${ms(result.median)} ms`
         : `${label}: ${result.status}: ${result.error}`);
-    }
+      return result;
+    };
+    for (const row of plan(models, o)) rows.push(await measure(row));
     analyse(rows);
 
     const info = { date: new Date().toISOString(), webdnn: gitVersion(), build: o.build, chromium: browser.version(),
@@ -237,9 +238,22 @@ async function main() {
       console.log(`wrote the baseline ${o.writeBaseline}`);
     }
     if (o.baseline) {
-      const { lines, failed } = compare(o.baseline, rows);
-      console.log(`\nagainst the baseline ${path.relative(REPO, o.baseline)}:\n${lines.join('\n')}`);
-      if (failed) regressed = true;
+      let verdict = compare(o.baseline, rows);
+      // A slow row on a shared machine is more often a busy neighbour than a regression: the pairs
+      // over the limit are measured once more, and only a pair over it both times fails.
+      if (verdict.over.length) {
+        console.log(`\nover the limit: ${verdict.over.join(', ')}; measuring ${verdict.over.length > 1 ? 'these pairs' : 'this pair'} again`);
+        const again = [];
+        for (const r of rows.filter((x) => verdict.over.includes(rowKey(x)))) {
+          again.push(await measure({ model: r.model, engine: r.engine, backend: r.backend, threads: r.threads }));
+        }
+        analyse(again);
+        console.log(table(again));
+        fs.writeFileSync(path.join(o.out, 'bench.json'), `${JSON.stringify({ info, options: o, rows, remeasured: again }, null, 1)}\n`);
+        verdict = compare(o.baseline, rows, again);
+      }
+      console.log(`\nagainst the baseline ${path.relative(REPO, o.baseline)}:\n${verdict.lines.join('\n')}`);
+      if (verdict.failed) regressed = true;
     }
   } finally {
     await browser.close();
