@@ -22,12 +22,12 @@ const USAGE = `usage: node bench/run.mjs [options]
   --engines LIST    webdnn,ort (default both)
   --threads T       wasm threads of the threaded rows; wasm rows also run with 1 (default 2)
   --runs N          timed runs after the first (default per model: 10, VGG16 3, style_transfer 5)
-  --quick           3 runs (1 for VGG16), for CI smoke runs
+  --quick           3 runs, for CI smoke runs
   --out DIR         where the JSON and the chart go (default bench/results)
   --build DIR       build folder with webdnn-convert and webdnn-js (default build)
   --cache DIR       filled and converted models (default bench/.cache)
   --seed N          seed of the input values (default 1)
-  --timeout S       give up on one row after S seconds (default 900)
+  --timeout S       give up on one load or run after S seconds (default 900)
   --convert-args S  extra webdnn-convert options for every WebDNN row (e.g. "--optimize 0")
   --rows LIST       exactly these rows, as model:backend[:threads] (both engines each)
   --baseline FILE   compare each ratio ours/onnxruntime-web with FILE; more than ${'30%'} worse fails
@@ -108,9 +108,20 @@ function plan(models, o) {
   return rows;
 }
 
+// Consecutive rows of the same model, backend and threads: the engines measured side by side.
+function groups(rows) {
+  const out = [];
+  for (const row of rows) {
+    const last = out.at(-1);
+    if (last && last[0].model === row.model && last[0].backend === row.backend && last[0].threads === row.threads) last.push(row);
+    else out.push([row]);
+  }
+  return out;
+}
+
 function runsFor(model, o) {
   if (o.runs !== null) return o.runs;
-  return o.quick ? Math.min(model.runs, model.name.startsWith('vgg16') ? 1 : 3) : model.runs;
+  return o.quick ? Math.min(model.runs, 3) : model.runs;
 }
 
 // The served site: the cache itself, with the JS package, onnxruntime-web and the page linked in,
@@ -135,18 +146,52 @@ function withTimeout(promise, seconds, what) {
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-async function measureRow(browser, server, row, config, o) {
-  const page = await openPage(browser, `${server.url}/page/index.html`);
+// Measures the rows of one (model, backend, threads), each engine in a page of its own: every page
+// loads and runs once, then the timed runs alternate between the pages, so that a machine that is
+// busy for a while slows both engines alike and leaves their ratio alone.
+// entries: [{ row, config }]; returns one result per entry, in order.
+async function measureGroup(browser, server, entries, runs, o) {
+  const call = (page, what, arg) => withTimeout(page.evaluate(async ([w, a]) => (await import('/page/measure.mjs'))[w](a), [what, arg]),
+    o.timeout, what === 'open' ? 'loading' : 'a run');
+  const failed = (row, page, e) => ({ ...row, status: 'error', error: e.message.split('\n')[0], console: page.messages });
+  const results = [], open = [];
   try {
-    const result = await withTimeout(page.evaluate(async (c) => (await import('/page/measure.mjs')).measure(c), config), o.timeout, 'the row');
-    if (!result.ok) return { ...row, status: result.unavailable ? 'unavailable' : 'error', error: result.error, console: page.messages };
-    return { ...row, status: 'ok', load: result.load, first: result.first, firstRun: result.firstRun, median: median(result.times),
-      min: Math.min(...result.times), times: result.times, info: result.info, outputs: result.outputs };
-  } catch (e) {
-    return { ...row, status: 'error', error: e.message.split('\n')[0], console: page.messages };
+    for (const { row, config } of entries) {
+      const page = await openPage(browser, `${server.url}/page/index.html`);
+      let r;
+      try {
+        r = await call(page, 'open', config);
+      } catch (e) {
+        r = failed(row, page, e);
+      }
+      if (r.ok) {
+        const result = { ...row, status: 'ok', load: r.load, first: r.first, firstRun: r.firstRun, times: [], info: r.info, outputs: r.outputs };
+        results.push(result);
+        open.push({ page, result });
+      } else {
+        results.push(r.status ? r : { ...row, status: r.unavailable ? 'unavailable' : 'error', error: r.error, console: page.messages });
+        await page.close();
+      }
+    }
+    for (let i = 0; i < runs; i++) {
+      for (const { page, result } of open.filter((x) => x.result.status === 'ok')) {
+        try {
+          result.times.push(await call(page, 'runOnce'));
+        } catch (e) {
+          Object.assign(result, failed(result, page, e));
+        }
+      }
+    }
   } finally {
-    await page.close();
+    for (const { page } of open) {
+      await call(page, 'close').catch(() => {});
+      await page.close();
+    }
   }
+  for (const r of results) {
+    if (r.status === 'ok') Object.assign(r, { median: median(r.times), min: Math.min(...r.times) });
+  }
+  return results;
 }
 
 function gitVersion() {
@@ -195,25 +240,31 @@ async function main() {
     const browserHas = await probe.evaluate(async () => (await import('/page/measure.mjs')).capabilities());
     await probe.close();
     if (!browserHas.isolated) throw new Error('the benchmark page is not cross-origin isolated, so wasm threads cannot run');
-    const measure = async (row) => {
-      const model = models.find((m) => m.name === row.model);
-      const dir = converted[`${model.name} ${row.backend}`];
-      const label = `${row.model} ${ENGINE_NAMES[row.engine]} ${row.backend} ${row.threads}T`;
-      let result;
-      if (row.backend !== 'wasm' && !browserHas[row.backend]) {
-        result = { ...row, status: 'unavailable', error: `this Chromium has no ${row.backend === 'webgl' ? 'WebGL2' : 'WebGPU adapter'}` };
-      } else if (row.engine === 'webdnn' && dir instanceof Error) {
-        result = { ...row, status: dir.unavailable ? 'unavailable' : 'error', error: dir.message };
-      } else {
-        const config = { ...row, runs: runsFor(model, o), seed: o.seed,
-          model: { onnx: url(o, model.onnx), webdnn: row.engine === 'webdnn' ? url(o, dir) : null, inputs: model.inputs } };
-        result = await measureRow(browser, server, row, config, o);
+    // One group: the rows of one (model, backend, threads), an engine each.
+    const measure = async (group) => {
+      const model = models.find((m) => m.name === group[0].model);
+      const dir = converted[`${model.name} ${group[0].backend}`];
+      const settled = new Map(), entries = [];
+      for (const row of group) {
+        if (row.backend !== 'wasm' && !browserHas[row.backend]) {
+          settled.set(row, { ...row, status: 'unavailable', error: `this Chromium has no ${row.backend === 'webgl' ? 'WebGL2' : 'WebGPU adapter'}` });
+        } else if (row.engine === 'webdnn' && dir instanceof Error) {
+          settled.set(row, { ...row, status: dir.unavailable ? 'unavailable' : 'error', error: dir.message });
+        } else {
+          entries.push({ row, config: { ...row, seed: o.seed,
+            model: { onnx: url(o, model.onnx), webdnn: row.engine === 'webdnn' ? url(o, dir) : null, inputs: model.inputs } } });
+        }
       }
-      log(result.status === 'ok' ? `${label}: load ${ms(result.load)} ms, first ${ms(result.first)} ms, median ${ms(result.median)} ms`
-        : `${label}: ${result.status}: ${result.error}`);
-      return result;
+      const measured = await measureGroup(browser, server, entries, runsFor(model, o), o);
+      const results = group.map((row) => settled.get(row) ?? measured.shift());
+      for (const r of results) {
+        const label = `${r.model} ${ENGINE_NAMES[r.engine]} ${r.backend} ${r.threads}T`;
+        log(r.status === 'ok' ? `${label}: load ${ms(r.load)} ms, first ${ms(r.first)} ms, median ${ms(r.median)} ms`
+          : `${label}: ${r.status}: ${r.error}`);
+      }
+      return results;
     };
-    for (const row of plan(models, o)) rows.push(await measure(row));
+    for (const group of groups(plan(models, o))) rows.push(...await measure(group));
     analyse(rows);
 
     const info = { date: new Date().toISOString(), webdnn: gitVersion(), build: o.build, chromium: browser.version(),
@@ -244,8 +295,8 @@ async function main() {
       if (verdict.over.length) {
         console.log(`\nover the limit: ${verdict.over.join(', ')}; measuring ${verdict.over.length > 1 ? 'these pairs' : 'this pair'} again`);
         const again = [];
-        for (const r of rows.filter((x) => verdict.over.includes(rowKey(x)))) {
-          again.push(await measure({ model: r.model, engine: r.engine, backend: r.backend, threads: r.threads }));
+        for (const group of groups(rows.filter((x) => verdict.over.includes(rowKey(x))))) {
+          again.push(...await measure(group.map((r) => ({ model: r.model, engine: r.engine, backend: r.backend, threads: r.threads }))));
         }
         analyse(again);
         console.log(table(again));

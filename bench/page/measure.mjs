@@ -1,6 +1,7 @@
-// Runs in the benchmark page: loads one model with one engine and backend, runs it, times it.
-// Every row gets a fresh page, so nothing (compiled wasm, GPU pipelines, memory) carries over
-// from one engine to the other.
+// Runs in the benchmark page: loads one model with one engine and backend, then times runs one
+// at a time as bench/run.mjs asks. Every row gets a page of its own, so nothing (compiled wasm,
+// GPU pipelines, memory) is shared between the engines; run.mjs alternates the runs of the two
+// pages so that both meet the same machine.
 import { ENGINES } from './engines.mjs';
 
 // mulberry32: a tiny seeded generator, so every page builds bit-identical inputs.
@@ -35,31 +36,26 @@ export async function capabilities() {
   };
 }
 
-// config: { engine, backend, threads, runs, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] } }
-export async function measure(config) {
+let session = null, inputs = null;
+
+// config: { engine, backend, threads, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] } }
+// Loads and runs once: the load and load-to-first-result times, and the first outputs.
+export async function open(config) {
   try {
-    const inputs = makeInputs(config.model.inputs, config.seed);
+    inputs = makeInputs(config.model.inputs, config.seed);
     const engine = ENGINES[config.engine];
     if (!engine) throw new Error(`unknown engine '${config.engine}'`);
 
     const start = performance.now();
-    const session = await engine.load(config);
+    session = await engine.load(config);
     const loaded = performance.now();
     const first = await session.run(inputs);
     const firstDone = performance.now();
-    const times = [];
-    for (let i = 0; i < config.runs; i++) {
-      const t = performance.now();
-      await session.run(inputs);
-      times.push(performance.now() - t);
-    }
-    await session.dispose?.();
     return {
       ok: true,
       load: loaded - start,
       first: firstDone - start,
       firstRun: firstDone - loaded,
-      times,
       info: session.info ?? {},
       // Plain arrays: they cross into Node.js through page.evaluate for the agreement check.
       outputs: Object.fromEntries(Object.entries(first).map(([name, o]) => [name, { shape: o.shape, data: Array.from(o.data) }])),
@@ -67,4 +63,16 @@ export async function measure(config) {
   } catch (e) {
     return { ok: false, unavailable: e?.unavailable === true, error: String(e?.message ?? e) };
   }
+}
+
+// One timed run of the opened session, in milliseconds.
+export async function runOnce() {
+  const t = performance.now();
+  await session.run(inputs);
+  return performance.now() - t;
+}
+
+export async function close() {
+  await session?.dispose?.();
+  session = null;
 }

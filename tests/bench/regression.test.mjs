@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { compare } from '../../bench/regression.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-baseline-'));
 const baseline = path.join(dir, 'baseline.json');
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 fs.writeFileSync(baseline, JSON.stringify({ ratios: { 'resnet50 webgl 1T': 0.2, 'vgg16 wasm 1T': 0.5 } }));
 
 // A measured pair as bench/run.mjs leaves it after analyse(): the ratio sits on the WebDNN row.

@@ -69,10 +69,21 @@ onnx::NodeProto& OnnxBuilder::node(const std::string& op_type, const std::vector
   return *n;
 }
 
+namespace {
+// One folder per test process, removed when the process exits, so test runs leave nothing behind.
+struct TempRoot {
+  std::filesystem::path path = std::filesystem::temp_directory_path() / ("webdnn-test-" + std::to_string(getpid()));
+  ~TempRoot() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+}  // namespace
+
 std::string temp_dir() {
+  static TempRoot root;
   static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("webdnn-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  auto dir = root.path / std::to_string(counter++);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
