@@ -153,7 +153,8 @@ function withTimeout(promise, seconds, what) {
 async function measureGroup(browser, server, entries, runs, o) {
   const call = (page, what, arg) => withTimeout(page.evaluate(async ([w, a]) => (await import('/page/measure.mjs'))[w](a), [what, arg]),
     o.timeout, what === 'open' ? 'loading' : 'a run');
-  const failed = (row, page, e) => ({ ...row, status: 'error', error: e.message.split('\n')[0], console: page.messages });
+  const failure = (row, page, { error, unavailable = false }) => ({ ...row, status: unavailable ? 'unavailable' : 'error', error, console: page.messages });
+  const thrown = (e) => ({ error: e.message.split('\n')[0] });
   const results = [], open = [];
   try {
     for (const { row, config } of entries) {
@@ -162,14 +163,14 @@ async function measureGroup(browser, server, entries, runs, o) {
       try {
         r = await call(page, 'open', config);
       } catch (e) {
-        r = failed(row, page, e);
+        r = thrown(e);
       }
       if (r.ok) {
         const result = { ...row, status: 'ok', load: r.load, first: r.first, firstRun: r.firstRun, times: [], info: r.info, outputs: r.outputs };
         results.push(result);
         open.push({ page, result });
       } else {
-        results.push(r.status ? r : { ...row, status: r.unavailable ? 'unavailable' : 'error', error: r.error, console: page.messages });
+        results.push(failure(row, page, r));
         await page.close();
       }
     }
@@ -178,7 +179,7 @@ async function measureGroup(browser, server, entries, runs, o) {
         try {
           result.times.push(await call(page, 'runOnce'));
         } catch (e) {
-          Object.assign(result, failed(result, page, e));
+          Object.assign(result, failure(result, page, thrown(e)));
         }
       }
     }
@@ -276,7 +277,9 @@ async function main() {
     console.log(table(rows));
 
     fs.mkdirSync(o.out, { recursive: true });
-    fs.writeFileSync(path.join(o.out, 'bench.json'), `${JSON.stringify({ info, options: o, rows }, null, 1)}\n`);
+    // Written now and again after each re-measure below, which can take minutes.
+    const save = (extra = {}) => fs.writeFileSync(path.join(o.out, 'bench.json'), `${JSON.stringify({ info, options: o, rows, ...extra }, null, 1)}\n`);
+    save();
     const svg = chart(rows, title, subtitle);
     fs.writeFileSync(path.join(o.out, 'bench.svg'), svg);
     const page = await browser.newPage();
@@ -303,7 +306,7 @@ async function main() {
         analyse(again);
         console.log(table(again));
         rounds.push(again);
-        fs.writeFileSync(path.join(o.out, 'bench.json'), `${JSON.stringify({ info, options: o, rows, remeasured: rounds }, null, 1)}\n`);
+        save({ remeasured: rounds });
         verdict = compare(o.baseline, rows, rounds);
       }
       console.log(`\nagainst the baseline ${path.relative(REPO, o.baseline)}:\n${verdict.lines.join('\n')}`);

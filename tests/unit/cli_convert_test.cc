@@ -139,7 +139,9 @@ TEST(Convert, HelpAndVersion) {
   for (const char* option : {"--backend", "--input-shape", "--dump-ir", "-o, --output", "--version"})
     EXPECT_NE(r.output.find(option), std::string::npos) << option;
   // The help names every backend the converter has.
-  std::string line = r.output.substr(r.output.find("available:"), 60);
+  const size_t available = r.output.find("available:");
+  ASSERT_NE(available, std::string::npos) << r.output;
+  std::string line = r.output.substr(available, 60);
   for (const std::string& name : backends::backend_names()) EXPECT_NE(line.find(name), std::string::npos) << name;
   r = run_command(std::string(WEBDNN_CONVERT) + " --version");
   EXPECT_EQ(r.exit_code, 0);

@@ -97,11 +97,11 @@ class Conv : public runtime::Kernel {
     const int64_t block = packed_b_size(K, Mg);
     // Blocks of up to 64 output pixels, smaller when that leaves a thread without a block (the
     // last stages of ResNet50 have 49 pixels).
-    const int64_t kRows = std::clamp<int64_t>((P + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
-    runtime::parallel_for((P + kRows - 1) / kRows, 1, [&](int64_t b0, int64_t b1) {
-      float* patch = scratch(static_cast<size_t>(kRows * K));
+    const int64_t rows_per_block = std::clamp<int64_t>((P + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
+    runtime::parallel_for((P + rows_per_block - 1) / rows_per_block, 1, [&](int64_t b0, int64_t b1) {
+      float* patch = scratch(static_cast<size_t>(rows_per_block * K));
       for (int64_t b = b0; b < b1; b++) {
-        int64_t p0 = b * kRows, rows = std::min(kRows, P - p0);
+        int64_t p0 = b * rows_per_block, rows = std::min(rows_per_block, P - p0);
         for (int64_t g = 0; g < g_.group; g++) {
           im2col(x, p0, rows, g * Cg, Cg, patch);
           const float* residual = epilogue_.residual_data(in);

@@ -243,7 +243,7 @@ void matmul(const ir::Operator& op, Program& program) {
   const ir::Variable *A = op.inputs[0], *B = op.inputs[1], *Y = op.outputs[0];
   const MatMulShape shape = matmul_shape(A->shape, B->shape);
   const int64_t M = shape.M, K = shape.K, N = shape.N;
-  const Shape batch = shape.batch, sa = shape.a_strides, sb = shape.b_strides;
+  const Shape &batch = shape.batch, &sa = shape.a_strides, &sb = shape.b_strides;
   GemmSpec s;
   s.batch = num_elements(batch);
   s.M = M, s.N = N, s.K = K;
