@@ -9,19 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "webdnn/expr_ops.h"
 #include "webdnn/json.h"
 
 namespace webdnn {
 
+// Input (value: the input's index) and Const (value: the constant), then the ops of the table in
+// webdnn/expr_ops.h.
 enum class ExprOp : uint8_t {
-  // leaves
-  Input, Const,
-  // unary
-  Neg, Abs, Exp, Log, Sqrt, Sin, Cos, Tanh, Erf, Floor, Ceil, Round, Sign, IsNaN, Not, Sigmoid,
-  // binary
-  Add, Sub, Mul, Div, Pow, Max, Min, Mod, FMod, Eq, Lt, Gt, And, Or,
-  // ternary
-  Select,
+  Input,
+  Const,
+#define WEBDNN_EXPR_ENUM(Name, ...) Name,
+  WEBDNN_EXPR_OPS(WEBDNN_EXPR_ENUM)
+#undef WEBDNN_EXPR_ENUM
 };
 
 int expr_arity(ExprOp op);
@@ -49,14 +49,26 @@ class Expr {
 
   int num_inputs() const;  // 1 + highest input index used
   int result() const { return static_cast<int>(nodes.size()) - 1; }
-  // Evaluates the expression for one element. `integer` selects integer semantics for Div and Mod.
-  double evaluate(const double* inputs, bool integer = false) const;
+  // Evaluates the expression for one element.
+  double evaluate(const double* inputs) const;
   std::string to_string() const;
   Json to_json() const;
   static Expr from_json(const Json& j);
 };
 
-// The scalar semantics of one node, shared by every evaluator written in C++.
-double expr_apply(ExprOp op, double a, double b, double c, bool integer);
+// A shading language the GPU generators write expressions in.
+enum class ExprDialect { Wgsl, Glsl };
+// The op's template in that language (webdnn/expr_ops.h) with the arguments filled in.
+std::string expr_code(ExprOp op, ExprDialect dialect, const std::string& a, const std::string& b, const std::string& c);
+// Helper functions (name, definition), each listed after those it calls: the definitions that
+// `code` needs, directly or through other helpers, in that order.
+struct ExprHelper {
+  const char* name;
+  const char* code;
+};
+std::vector<std::string> expr_helpers(const std::vector<ExprHelper>& helpers, const std::string& code);
+
+// The reference semantics of one node (webdnn/expr_ops.h), shared by every evaluator in C++.
+double expr_apply(ExprOp op, double a, double b, double c);
 
 }  // namespace webdnn

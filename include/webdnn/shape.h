@@ -8,6 +8,9 @@ namespace webdnn {
 
 using Shape = std::vector<int64_t>;
 
+// Throws webdnn::Error for a negative dimension or more than kMaxElements elements, so that sizes
+// computed from a shape (times an element size, plus offsets) cannot overflow.
+constexpr int64_t kMaxElements = int64_t{1} << 50;
 int64_t num_elements(const Shape& shape);
 // Row-major strides of `shape`.
 Shape contiguous_strides(const Shape& shape);

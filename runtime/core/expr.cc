@@ -1,6 +1,7 @@
 #include "webdnn/expr.h"
 
 #include <cmath>
+#include <iterator>
 #include <sstream>
 
 #include "webdnn/error.h"
@@ -15,29 +16,31 @@ struct OpInfo {
 };
 
 const OpInfo kOps[] = {
-    {ExprOp::Input, "input", 0},   {ExprOp::Const, "const", 0},     {ExprOp::Neg, "neg", 1},
-    {ExprOp::Abs, "abs", 1},       {ExprOp::Exp, "exp", 1},         {ExprOp::Log, "log", 1},
-    {ExprOp::Sqrt, "sqrt", 1},     {ExprOp::Sin, "sin", 1},         {ExprOp::Cos, "cos", 1},
-    {ExprOp::Tanh, "tanh", 1},     {ExprOp::Erf, "erf", 1},         {ExprOp::Floor, "floor", 1},
-    {ExprOp::Ceil, "ceil", 1},     {ExprOp::Round, "round", 1},     {ExprOp::Sign, "sign", 1},
-    {ExprOp::IsNaN, "isnan", 1},   {ExprOp::Not, "not", 1},         {ExprOp::Sigmoid, "sigmoid", 1},
-    {ExprOp::Add, "add", 2},       {ExprOp::Sub, "sub", 2},         {ExprOp::Mul, "mul", 2},
-    {ExprOp::Div, "div", 2},       {ExprOp::Pow, "pow", 2},         {ExprOp::Max, "max", 2},
-    {ExprOp::Min, "min", 2},       {ExprOp::Mod, "mod", 2},         {ExprOp::FMod, "fmod", 2},
-    {ExprOp::Eq, "eq", 2},         {ExprOp::Lt, "lt", 2},           {ExprOp::Gt, "gt", 2},
-    {ExprOp::And, "and", 2},       {ExprOp::Or, "or", 2},           {ExprOp::Select, "select", 3},
+    {ExprOp::Input, "input", 0},
+    {ExprOp::Const, "const", 0},
+#define WEBDNN_EXPR_INFO(Name, name, arity, ...) {ExprOp::Name, name, arity},
+    WEBDNN_EXPR_OPS(WEBDNN_EXPR_INFO)
+#undef WEBDNN_EXPR_INFO
 };
 
-const OpInfo& info(ExprOp op) {
-  for (const auto& i : kOps)
-    if (i.op == op) return i;
-  fail("unknown expression op ", static_cast<int>(op));
+const OpInfo* find(ExprOp op) {
+  size_t i = static_cast<size_t>(op);
+  return i < std::size(kOps) ? &kOps[i] : nullptr;
 }
 
 }  // namespace
 
-int expr_arity(ExprOp op) { return info(op).arity; }
-const char* expr_op_name(ExprOp op) { return info(op).name; }
+int expr_arity(ExprOp op) {
+  const OpInfo* i = find(op);
+  WEBDNN_CHECK(i, "unknown expression op ", static_cast<int>(op));
+  return i->arity;
+}
+
+const char* expr_op_name(ExprOp op) {
+  const OpInfo* i = find(op);
+  WEBDNN_CHECK(i, "unknown expression op ", static_cast<int>(op));
+  return i->name;
+}
 
 ExprOp expr_op_from_name(const std::string& name) {
   for (const auto& i : kOps)
@@ -112,49 +115,56 @@ int Expr::num_inputs() const {
   return n;
 }
 
-double expr_apply(ExprOp op, double a, double b, double c, bool integer) {
+double expr_apply(ExprOp op, double a, double b, double c) {
   switch (op) {
     case ExprOp::Input:
     case ExprOp::Const: return a;
-    case ExprOp::Neg: return -a;
-    case ExprOp::Abs: return std::fabs(a);
-    case ExprOp::Exp: return std::exp(a);
-    case ExprOp::Log: return std::log(a);
-    case ExprOp::Sqrt: return std::sqrt(a);
-    case ExprOp::Sin: return std::sin(a);
-    case ExprOp::Cos: return std::cos(a);
-    case ExprOp::Tanh: return std::tanh(a);
-    case ExprOp::Erf: return std::erf(a);
-    case ExprOp::Floor: return std::floor(a);
-    case ExprOp::Ceil: return std::ceil(a);
-    case ExprOp::Round: return std::nearbyint(a);  // half to even, as ONNX Round
-    case ExprOp::Sign: return a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0;
-    case ExprOp::IsNaN: return std::isnan(a) ? 1.0 : 0.0;
-    case ExprOp::Not: return a == 0 ? 1.0 : 0.0;
-    case ExprOp::Sigmoid: return a >= 0 ? 1.0 / (1.0 + std::exp(-a)) : std::exp(a) / (1.0 + std::exp(a));
-    case ExprOp::Add: return a + b;
-    case ExprOp::Sub: return a - b;
-    case ExprOp::Mul: return a * b;
-    case ExprOp::Div: return integer ? std::trunc(a / b) : a / b;
-    case ExprOp::Pow: return std::pow(a, b);
-    case ExprOp::Max: return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
-    case ExprOp::Min: return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
-    case ExprOp::Mod: {  // the sign of the divisor, as Python's %
-      double r = std::fmod(a, b);
-      return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
-    }
-    case ExprOp::FMod: return std::fmod(a, b);
-    case ExprOp::Eq: return a == b ? 1.0 : 0.0;
-    case ExprOp::Lt: return a < b ? 1.0 : 0.0;
-    case ExprOp::Gt: return a > b ? 1.0 : 0.0;
-    case ExprOp::And: return a != 0 && b != 0 ? 1.0 : 0.0;
-    case ExprOp::Or: return a != 0 || b != 0 ? 1.0 : 0.0;
-    case ExprOp::Select: return a != 0 ? b : c;
+#define WEBDNN_EXPR_REFERENCE(Name, name, arity, reference, ...) \
+  case ExprOp::Name: return reference;
+    WEBDNN_EXPR_OPS(WEBDNN_EXPR_REFERENCE)
+#undef WEBDNN_EXPR_REFERENCE
   }
   return 0;
 }
 
-double Expr::evaluate(const double* inputs, bool integer) const {
+std::string expr_code(ExprOp op, ExprDialect dialect, const std::string& a, const std::string& b, const std::string& c) {
+  const char* t = nullptr;
+  switch (op) {
+    case ExprOp::Input:
+    case ExprOp::Const: fail("expr_code: ", expr_op_name(op), " has no template");
+#define WEBDNN_EXPR_TEXT(Name, name, arity, reference, simd, wgsl, glsl) \
+  case ExprOp::Name: t = dialect == ExprDialect::Wgsl ? wgsl : glsl; break;
+      WEBDNN_EXPR_OPS(WEBDNN_EXPR_TEXT)
+#undef WEBDNN_EXPR_TEXT
+  }
+  std::string out;
+  for (const char* p = t; *p; p++) {
+    if (*p == '$' && p[1] >= '0' && p[1] <= '2') {
+      out += p[1] == '0' ? a : p[1] == '1' ? b : c;
+      p++;
+    } else {
+      out += *p;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> expr_helpers(const std::vector<ExprHelper>& helpers, const std::string& code) {
+  // Walk backwards: a helper is needed when the code or a needed helper after it calls it.
+  std::vector<bool> needed(helpers.size(), false);
+  std::string callers = code;
+  for (size_t i = helpers.size(); i-- > 0;) {
+    if (callers.find(std::string(helpers[i].name) + "(") == std::string::npos) continue;
+    needed[i] = true;
+    callers += helpers[i].code;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < helpers.size(); i++)
+    if (needed[i]) out.push_back(helpers[i].code);
+  return out;
+}
+
+double Expr::evaluate(const double* inputs) const {
   // Small expressions: a stack buffer avoids an allocation per element.
   double small[64];
   std::vector<double> large;
@@ -173,7 +183,7 @@ double Expr::evaluate(const double* inputs, bool integer) const {
       double a = v[n.args[0]];
       double b = n.args[1] >= 0 ? v[n.args[1]] : 0;
       double c = n.args[2] >= 0 ? v[n.args[2]] : 0;
-      v[i] = expr_apply(n.op, a, b, c, integer);
+      v[i] = expr_apply(n.op, a, b, c);
     }
   }
   return v[nodes.size() - 1];

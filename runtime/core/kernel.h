@@ -8,6 +8,7 @@
 
 #include "webdnn/dtype.h"
 #include "webdnn/json.h"
+#include "webdnn/params.h"
 #include "webdnn/shape.h"
 
 namespace webdnn::runtime {
@@ -20,6 +21,10 @@ struct TensorInfo {
   int rank() const { return static_cast<int>(shape.size()); }
   int64_t size() const { return num_elements(shape); }
   bool is_contiguous() const { return strides == contiguous_strides(shape); }
+  // Its elements fill size() consecutive places in some order of the axes (no gaps, no overlap).
+  bool is_dense() const;
+  // An N C H W tensor laid out N H W C, densely.
+  bool is_channels_last() const;
 };
 
 struct KernelSpec {
@@ -44,6 +49,15 @@ class FunctionKernel : public Kernel {
  private:
   Fn fn_;
 };
+
+// Checks a factory makes of its call before anything runs (each throws webdnn::Error).
+params::Types types_of(const std::vector<TensorInfo>& tensors);
+// The outputs are what the operator's signature (webdnn/params.h) made of the inputs.
+void check_outputs(const KernelSpec& spec, const params::Types& expected);
+// Every input and output is float32 (kernels that read raw floats).
+void require_float32(const KernelSpec& spec, const char* kernel);
+// The call has `inputs` inputs (or more when `more`) and `outputs` outputs.
+void require_counts(const KernelSpec& spec, const char* kernel, size_t inputs, size_t outputs, bool more = false);
 
 using KernelFactory = std::unique_ptr<Kernel> (*)(const KernelSpec&);
 

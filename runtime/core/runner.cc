@@ -6,84 +6,176 @@
 #include <cstring>
 
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::runtime {
+namespace {
+
+// Errors of a part of the descriptor, prefixed with where that part is.
+template <class F>
+auto in_context(const std::string& where, F f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    fail(where, ": ", e.what());
+  }
+}
+
+std::string string_field(const Json& j, const char* key) {
+  auto it = j.find(key);
+  WEBDNN_CHECK(it != j.end() && it->is_string(), "field '", key, "' must be a string");
+  return it->get<std::string>();
+}
+
+// A part of the descriptor that must be there, as the kind of JSON value it must be.
+const Json& part(const Json& d, const char* key, bool list) {
+  auto it = d.find(key);
+  WEBDNN_CHECK(it != d.end() && (list ? it->is_array() : it->is_object()), "the descriptor's '", key, "' must be ",
+               list ? "a list" : "an object");
+  return *it;
+}
+
+// The variable's dtype, shape and strides, which must stay inside its bytes.
+TensorInfo read_tensor(const params::Reader& r) {
+  TensorInfo t;
+  t.dtype = r.dtype("dtype");
+  t.shape = r.integers("shape", -1, 0, params::kMaxExtent);
+  t.strides = r.integers("strides", static_cast<int>(t.shape.size()), 0, params::kMaxExtent);
+  int64_t elements = num_elements(t.shape);
+  int64_t bytes = r.integer("bytes", 0, kMaxBufferBytes);
+  WEBDNN_CHECK(bytes == elements * static_cast<int64_t>(dtype_size(t.dtype)), "field 'bytes' is ", bytes, "; shape ",
+               shape_to_string(t.shape), " of ", dtype_name(t.dtype), " takes ", elements * static_cast<int64_t>(dtype_size(t.dtype)));
+  // Every element a kernel can reach through the strides lies inside the variable.
+  int64_t last = 0;
+  for (size_t d = 0; d < t.shape.size(); d++)
+    if (t.shape[d] > 0) last += (t.shape[d] - 1) * t.strides[d];
+  WEBDNN_CHECK(elements == 0 || last < elements, "field 'strides' ", shape_to_string(t.strides), " reach past the ",
+               elements, " elements of shape ", shape_to_string(t.shape));
+  return t;
+}
+
+}  // namespace
 
 void check_descriptor(const Json& d) {
   WEBDNN_CHECK(d.is_object() && d.value("format", "") == "webdnn-graph-descriptor",
                "this is not a webdnn graph descriptor");
-  int version = d.value("version", -1);
-  WEBDNN_CHECK(version == kDescriptorVersion, "the descriptor has format version ", version,
-               " but this runtime reads version ", kDescriptorVersion, "; convert the model again with a matching webdnn-convert");
+  Json version = d.value("version", Json());
+  WEBDNN_CHECK(version.is_number_integer() && version.get<int64_t>() == kDescriptorVersion, "the descriptor has format version ",
+               version.dump(), " but this runtime reads version ", kDescriptorVersion,
+               "; convert the model again with a matching webdnn-convert");
+  in_context("the descriptor's 'weights'", [&] { return params::Reader(part(d, "weights", false), "field").integer("bytes", 0, kMaxBufferBytes); });
 }
 
-Runner::Runner(const Json& d, std::vector<uint8_t> weights) : weights_(std::move(weights)) {
+Runner::Runner(const Json& d) {
   check_descriptor(d);
-  WEBDNN_CHECK(weights_.size() == d.at("weights").at("bytes").get<size_t>(), "decompressed weights have ",
-               weights_.size(), " bytes; the descriptor expects ", d.at("weights").at("bytes").get<size_t>());
-  int64_t arena_bytes = d.at("memory").at("arena_bytes").get<int64_t>();
-  arena_ = static_cast<uint8_t*>(std::aligned_alloc(64, static_cast<size_t>((arena_bytes + 63) / 64 * 64 + 64)));
-  WEBDNN_CHECK(arena_, "cannot allocate an arena of ", arena_bytes, " bytes");
-  std::memset(arena_, 0, static_cast<size_t>(arena_bytes));
+  weights_bytes_ = d.at("weights").at("bytes").get<int64_t>();
+  arena_bytes_ = in_context("the descriptor's 'memory'", [&] {
+    return params::Reader(part(d, "memory", false), "field").integer("arena_bytes", 0, kMaxBufferBytes);
+  });
 
-  struct Var {
-    TensorInfo info;
-    void* data;
-  };
-  std::vector<Var> vars;
-  for (const Json& v : d.at("variables")) {
-    Var var;
-    var.info.dtype = dtype_from_name(v.at("dtype").get<std::string>());
-    var.info.shape = v.at("shape").get<Shape>();
-    var.info.strides = v.at("strides").get<Shape>();
-    int64_t offset = v.at("offset").get<int64_t>(), bytes = v.at("bytes").get<int64_t>();
-    bool in_weights = v.at("location").get<std::string>() == "weights";
-    int64_t limit = in_weights ? static_cast<int64_t>(weights_.size()) : arena_bytes;
-    WEBDNN_CHECK(offset >= 0 && offset + bytes <= limit, "variable '", v.at("name").get<std::string>(),
-                 "' lies outside its memory");
-    var.data = (in_weights ? weights_.data() : arena_) + offset;
-    vars.push_back(var);
+  const Json& variables = part(d, "variables", true);
+  for (size_t i = 0; i < variables.size(); i++) {
+    const Json& v = variables[i];
+    std::string where = "variable " + std::to_string(i) + (v.is_object() && v.contains("name") ? " '" + v.value("name", std::string()) + "'" : "");
+    in_context(where, [&] {
+      params::Reader r(v, "field");
+      TensorInfo t = read_tensor(r);
+      bool in_weights = r.choice("location", {"arena", "weights"}) == "weights";
+      int64_t limit = in_weights ? weights_bytes_ : arena_bytes_;
+      int64_t offset = r.integer("offset", 0, limit);
+      int64_t bytes = num_elements(t.shape) * static_cast<int64_t>(dtype_size(t.dtype));
+      WEBDNN_CHECK(offset + bytes <= limit, "bytes [", offset, ", ", offset + bytes, ") lie outside its ",
+                   in_weights ? "weights" : "arena", " of ", limit, " bytes");
+      infos_.push_back(t);
+      places_.push_back({in_weights, offset});
+      return 0;
+    });
   }
-  auto var = [&](const Json& index) -> Var& {
-    size_t i = index.get<size_t>();
-    WEBDNN_CHECK(i < vars.size(), "the descriptor refers to variable ", i, " of ", vars.size());
-    return vars[i];
+  auto variable = [&](const Json& index) {
+    WEBDNN_CHECK(index.is_number_integer() && index.get<int64_t>() >= 0 && index.get<int64_t>() < static_cast<int64_t>(infos_.size()),
+                 "it refers to variable ", index.dump(), " of ", infos_.size());
+    return index.get<int>();
   };
-  for (const Json& k : d.at("kernels")) {
-    std::string name = k.at("kernel").get<std::string>();
-    KernelFactory factory = find_kernel(name);
-    WEBDNN_CHECK(factory, "the descriptor needs kernel '", name, "', which this runtime does not have");
-    KernelSpec spec;
-    spec.params = k.at("params");
+
+  const Json& kernels = part(d, "kernels", true);
+  for (size_t i = 0; i < kernels.size(); i++) {
+    const Json& k = kernels[i];
     Step step;
-    step.op = k.value("op", name);
-    step.kernel_name = name;
-    for (const Json& i : k.at("inputs")) {
-      spec.inputs.push_back(var(i).info);
-      step.inputs.push_back(var(i).data);
-    }
-    for (const Json& o : k.at("outputs")) {
-      spec.outputs.push_back(var(o).info);
-      step.outputs.push_back(var(o).data);
-    }
-    try {
+    step.kernel_name = k.is_object() ? k.value("kernel", std::string("?")) : "?";
+    step.op = k.is_object() ? k.value("op", step.kernel_name) : step.kernel_name;
+    std::string where = "kernel " + std::to_string(i) + " ('" + step.kernel_name + "' of '" + step.op + "')";
+    in_context(where, [&] {
+      WEBDNN_CHECK(k.is_object(), "it must be an object");
+      std::string name = string_field(k, "kernel");
+      KernelFactory factory = find_kernel(name);
+      WEBDNN_CHECK(factory, "this runtime has no such kernel");
+      KernelSpec spec;
+      spec.params = k.contains("params") ? k.at("params") : Json::object();
+      for (const char* key : {"inputs", "outputs"})
+        WEBDNN_CHECK(k.contains(key) && k.at(key).is_array() && k.at(key).size() <= 1024, "field '", key,
+                     "' must be a list of variables");
+      for (const Json& v : k.at("inputs")) {
+        step.input_vars.push_back(variable(v));
+        spec.inputs.push_back(infos_[step.input_vars.back()]);
+      }
+      for (const Json& v : k.at("outputs")) {
+        step.output_vars.push_back(variable(v));
+        WEBDNN_CHECK(!places_[step.output_vars.back()].in_weights, "it writes into the weights");
+        spec.outputs.push_back(infos_[step.output_vars.back()]);
+      }
       step.kernel = factory(spec);
-    } catch (const Error& e) {
-      fail("preparing kernel '", name, "' of '", step.op, "': ", e.what());
-    }
+      return 0;
+    });
     steps_.push_back(std::move(step));
   }
-  for (const Json& p : d.at("inputs")) inputs_.push_back({p.at("name").get<std::string>(), var(p.at("variable")).info, var(p.at("variable")).data});
-  for (const Json& p : d.at("outputs")) outputs_.push_back({p.at("name").get<std::string>(), var(p.at("variable")).info, var(p.at("variable")).data});
+
+  read_ports(d, "inputs", input_vars_, variable);
+  read_ports(d, "outputs", output_vars_, variable);
 }
+
+template <class Variable>
+void Runner::read_ports(const Json& d, const char* key, std::vector<std::pair<std::string, int>>& ports, Variable variable) {
+  const Json& list = part(d, key, true);
+  bool inputs = std::string(key) == "inputs";
+  for (size_t i = 0; i < list.size(); i++)
+    in_context(std::string(key) + " " + std::to_string(i), [&] {
+      WEBDNN_CHECK(list[i].is_object() && list[i].contains("variable"), "it must name a variable");
+      int v = variable(list[i].at("variable"));
+      WEBDNN_CHECK(!inputs || !places_[v].in_weights, "an input cannot be a constant");
+      ports.push_back({string_field(list[i], "name"), v});
+      return 0;
+    });
+}
+
+Runner::Runner(const Json& descriptor, std::vector<uint8_t> weights) : Runner(descriptor) { load(std::move(weights)); }
 
 Runner::~Runner() { std::free(arena_); }
 
+void Runner::load(std::vector<uint8_t> weights) {
+  WEBDNN_CHECK(!arena_, "the runner has its weights already");
+  WEBDNN_CHECK(static_cast<int64_t>(weights.size()) == weights_bytes_, "decompressed weights have ", weights.size(),
+               " bytes; the descriptor expects ", weights_bytes_);
+  weights_ = std::move(weights);
+  size_t bytes = static_cast<size_t>((arena_bytes_ + 63) / 64 * 64 + 64);
+  arena_ = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
+  WEBDNN_CHECK(arena_, "cannot allocate an arena of ", arena_bytes_, " bytes");
+  std::memset(arena_, 0, static_cast<size_t>(arena_bytes_));
+  auto data = [&](int v) -> void* { return (places_[v].in_weights ? weights_.data() : arena_) + places_[v].offset; };
+  for (Step& s : steps_) {
+    for (int v : s.input_vars) s.inputs.push_back(data(v));
+    for (int v : s.output_vars) s.outputs.push_back(data(v));
+  }
+  for (auto& [name, v] : input_vars_) inputs_.push_back({name, infos_[v], data(v)});
+  for (auto& [name, v] : output_vars_) outputs_.push_back({name, infos_[v], data(v)});
+}
+
 void Runner::run() {
+  WEBDNN_CHECK(arena_, "the runner has no weights yet");
   for (Step& s : steps_) s.kernel->run(s.inputs.data(), s.outputs.data());
 }
 
 Json Runner::profile() {
+  WEBDNN_CHECK(arena_, "the runner has no weights yet");
   std::vector<std::pair<double, const Step*>> times;
   for (Step& s : steps_) {
     auto t0 = std::chrono::steady_clock::now();

@@ -1,6 +1,6 @@
-// The descriptor runner core: loads a wasm-backend descriptor and its (decompressed) weights,
-// prepares every kernel once, and runs them in order over one arena. The same code runs
-// natively, in WebAssembly and in the JavaScript fallback.
+// The descriptor runner core: checks a wasm-backend descriptor in full, prepares every kernel once,
+// then, given the decompressed weights, runs the kernels in order over one arena. The same code
+// runs natively, in WebAssembly and in the JavaScript fallback.
 #pragma once
 #include <memory>
 #include <string>
@@ -13,8 +13,12 @@ namespace webdnn::runtime {
 
 // The format version this runtime reads.
 constexpr int kDescriptorVersion = 1;
+// The most bytes an arena or a weights blob may hold: what a 32-bit address space can allocate
+// (WebAssembly), and a sane bound natively.
+constexpr int64_t kMaxBufferBytes = sizeof(size_t) < 8 ? (int64_t{1} << 32) - 65536 : int64_t{1} << 40;
 
-// Throws webdnn::Error unless `descriptor` is a graph descriptor of a version this runtime reads.
+// Throws webdnn::Error unless `descriptor` is a graph descriptor of a version this runtime reads
+// whose weights entry is well formed.
 void check_descriptor(const Json& descriptor);
 
 struct Port {
@@ -25,10 +29,18 @@ struct Port {
 
 class Runner {
  public:
+  // Checks every field of the descriptor and prepares every kernel (each checks its parameters
+  // against its tensors), before anything large is allocated: a malformed descriptor fails here,
+  // naming the kernel or variable and the field.
+  explicit Runner(const Json& descriptor);
+  // Both steps at once.
   Runner(const Json& descriptor, std::vector<uint8_t> weights);
   ~Runner();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
+
+  // Takes the decompressed weights (of the size the descriptor says) and allocates the arena.
+  void load(std::vector<uint8_t> weights);
 
   const std::vector<Port>& inputs() const { return inputs_; }
   const std::vector<Port>& outputs() const { return outputs_; }
@@ -37,14 +49,25 @@ class Runner {
   Json profile();
 
  private:
+  struct Place {
+    bool in_weights;
+    int64_t offset;
+  };
+  template <class Variable>
+  void read_ports(const Json& d, const char* key, std::vector<std::pair<std::string, int>>& ports, Variable variable);
   struct Step {
     std::string op, kernel_name;
     std::unique_ptr<Kernel> kernel;
+    std::vector<int> input_vars, output_vars;
     std::vector<void*> inputs, outputs;
   };
   uint8_t* arena_ = nullptr;
+  int64_t arena_bytes_ = 0, weights_bytes_ = 0;
   std::vector<uint8_t> weights_;
+  std::vector<TensorInfo> infos_;
+  std::vector<Place> places_;
   std::vector<Step> steps_;
+  std::vector<std::pair<std::string, int>> input_vars_, output_vars_;
   std::vector<Port> inputs_, outputs_;
 };
 

@@ -6,7 +6,13 @@ namespace webdnn {
 
 int64_t num_elements(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  bool overflow = false;
+  for (int64_t d : shape) {
+    WEBDNN_CHECK(d >= 0, "shape ", shape_to_string(shape), " has a negative dimension");
+    overflow |= __builtin_mul_overflow(n, d, &n) || n > kMaxElements;
+  }
+  // A zero dimension empties the tensor whatever the others hold.
+  WEBDNN_CHECK(!overflow || n == 0, "shape ", shape_to_string(shape), " holds more than 2^50 elements");
   return n;
 }
 

@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include "runtime/core/checksum.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::runtime {
@@ -14,18 +15,27 @@ struct WeightsLoader::Stream {
 
 WeightsLoader::WeightsLoader(Json descriptor) : descriptor_(std::move(descriptor)), stream_(new Stream) {
   check_descriptor(descriptor_);
-  WEBDNN_CHECK(descriptor_.at("weights").value("encoding", "") == "zstd", "weights encoding '",
-               descriptor_.at("weights").value("encoding", ""), "' is not zstd");
-  weights_.resize(descriptor_.at("weights").at("bytes").get<size_t>());
+  if (descriptor_.value("backend", "") == "wasm") runner_ = std::make_unique<Runner>(descriptor_);
+  const Json& w = descriptor_.at("weights");
+  auto text = [&](const char* key) {
+    WEBDNN_CHECK(w.contains(key) && w.at(key).is_string(), "the descriptor's weights have no '", key, "'");
+    return w.at(key).get<std::string>();
+  };
+  WEBDNN_CHECK(text("encoding") == "zstd", "weights encoding '", text("encoding"), "' is not zstd");
+  file_ = text("file");
+  crc32_ = text("crc32");
+  params::Reader r(w, "field");
+  compressed_bytes_ = static_cast<size_t>(r.integer("compressed_bytes", 0, kMaxBufferBytes));
+  weights_.resize(static_cast<size_t>(r.integer("bytes", 0, kMaxBufferBytes)));
   ZSTD_initDStream(stream_->z);
 }
 
 WeightsLoader::~WeightsLoader() = default;
 
 void WeightsLoader::feed(const uint8_t* data, size_t size) {
-  const std::string file = descriptor_.at("weights").at("file").get<std::string>();
+  const std::string& file = file_;
   received_ += size;
-  WEBDNN_CHECK(received_ <= descriptor_.at("weights").at("compressed_bytes").get<size_t>(), "weights file '", file,
+  WEBDNN_CHECK(received_ <= compressed_bytes_, "weights file '", file,
                "' is longer than the descriptor says: it does not belong to this descriptor");
   crc_ = crc32(data, size, crc_);
   // After bad data only the checksum goes on, so that finish() can say whether the file is
@@ -41,19 +51,18 @@ void WeightsLoader::feed(const uint8_t* data, size_t size) {
 }
 
 std::unique_ptr<Runner> WeightsLoader::finish() {
-  std::vector<uint8_t> weights = finish_weights();
-  return std::make_unique<Runner>(descriptor_, std::move(weights));
+  WEBDNN_CHECK(runner_, "only a wasm descriptor makes a runner");
+  runner_->load(finish_weights());
+  return std::move(runner_);
 }
 
 std::vector<uint8_t> WeightsLoader::finish_weights() {
-  const Json& w = descriptor_.at("weights");
-  const std::string file = w.at("file").get<std::string>();
-  size_t expected = w.at("compressed_bytes").get<size_t>();
-  WEBDNN_CHECK(received_ == expected, "weights file '", file, "' has ", received_, " bytes; the descriptor expects ",
-               expected, " (incomplete download?)");
+  const std::string& file = file_;
+  WEBDNN_CHECK(received_ == compressed_bytes_, "weights file '", file, "' has ", received_, " bytes; the descriptor expects ",
+               compressed_bytes_, " (incomplete download?)");
   std::string crc = crc32_hex(crc_);
-  WEBDNN_CHECK(crc == w.at("crc32").get<std::string>(), "weights file '", file, "' fails its checksum (crc32 ", crc,
-               ", expected ", w.at("crc32").get<std::string>(), "): it is corrupted");
+  WEBDNN_CHECK(crc == crc32_, "weights file '", file, "' fails its checksum (crc32 ", crc, ", expected ", crc32_,
+               "): it is corrupted");
   WEBDNN_CHECK(decode_error_.empty(), "weights file '", file, "' cannot be decompressed: ", decode_error_);
   WEBDNN_CHECK(produced_ == weights_.size(), "weights file '", file, "' decompresses to ", produced_,
                " bytes; the descriptor expects ", weights_.size());

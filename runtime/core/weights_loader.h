@@ -1,6 +1,7 @@
 // Receives a compressed weights file in chunks as they arrive, checks its size and checksum, and
-// decompresses it as it goes; then makes the Runner. One implementation for webdnn-run and the
-// browser, where chunks come from a streaming fetch.
+// decompresses it as it goes; then hands the weights to the Runner. One implementation for
+// webdnn-run and the browser, where chunks come from a streaming fetch. A wasm descriptor is
+// checked in full (and its kernels prepared) before the first chunk is asked for.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -28,6 +29,10 @@ class WeightsLoader {
 
  private:
   Json descriptor_;
+  std::unique_ptr<Runner> runner_;  // wasm descriptors
+  std::string file_;
+  size_t compressed_bytes_ = 0;
+  std::string crc32_;
   std::vector<uint8_t> weights_;
   size_t received_ = 0, produced_ = 0;
   uint32_t crc_ = 0;

@@ -11,9 +11,8 @@ namespace {
 using ExprFn = std::function<Expr(const ir::Operator&)>;
 enum class OutType { SameAsFirst, SameAsSecond, Bool, Param };
 
-double param(const ir::Operator& op, const char* key, double fallback) {
-  return op.params.contains(key) ? op.params.at(key).get<double>() : fallback;
-}
+// The operators' own parameters (alpha, gamma, ...), all written by the frontend.
+double param(const ir::Operator& op, const char* key) { return params::Reader(op.params).number(key); }
 
 ExprFn unary(ExprOp fn) {
   return [fn](const ir::Operator&) {
@@ -75,7 +74,7 @@ std::vector<Def> definitions() {
          // To bool the value becomes 0 or 1 in the expression too, so that it survives fusion.
          Expr e;
          int x = e.input(0);
-         if (op.params.value("to", std::string()) == "bool") e.unary(ExprOp::Not, e.unary(ExprOp::Not, x));
+         if (params::Reader(op.params).dtype("to") == DType::Bool) e.unary(ExprOp::Not, e.unary(ExprOp::Not, x));
          return e;
        }},
       {"Expand", 1, 1, false, false, OutType::SameAsFirst, identity()},
@@ -111,7 +110,7 @@ std::vector<Def> definitions() {
        [](const ir::Operator& op) {
          Expr e;
          int x = e.input(0);
-         return leaky(e, x, e.constant(param(op, "alpha", 0.01)));
+         return leaky(e, x, e.constant(param(op, "alpha")));
        }},
       {"PRelu", 2, 2, false, false, OutType::SameAsFirst,
        [](const ir::Operator&) {
@@ -123,7 +122,7 @@ std::vector<Def> definitions() {
        [](const ir::Operator& op) {
          Expr e;
          int x = e.input(0);
-         int neg = exp_minus_one(e, x, param(op, "alpha", 1.0));
+         int neg = exp_minus_one(e, x, param(op, "alpha"));
          e.select(e.binary(ExprOp::Lt, x, e.constant(0)), neg, x);
          return e;
        }},
@@ -131,16 +130,16 @@ std::vector<Def> definitions() {
        [](const ir::Operator& op) {
          Expr e;
          int x = e.input(0);
-         int neg = exp_minus_one(e, x, param(op, "alpha", 1.67326319217681884765625));
+         int neg = exp_minus_one(e, x, param(op, "alpha"));
          int v = e.select(e.binary(ExprOp::Gt, x, e.constant(0)), x, neg);
-         e.binary(ExprOp::Mul, v, e.constant(param(op, "gamma", 1.05070102214813232421875)));
+         e.binary(ExprOp::Mul, v, e.constant(param(op, "gamma")));
          return e;
        }},
       {"HardSigmoid", 1, 1, false, false, OutType::SameAsFirst,
        [](const ir::Operator& op) {
          Expr e;
-         int ax = e.binary(ExprOp::Mul, e.input(0), e.constant(param(op, "alpha", 0.2)));
-         clamp01(e, e.binary(ExprOp::Add, ax, e.constant(param(op, "beta", 0.5))));
+         int ax = e.binary(ExprOp::Mul, e.input(0), e.constant(param(op, "alpha")));
+         clamp01(e, e.binary(ExprOp::Add, ax, e.constant(param(op, "beta"))));
          return e;
        }},
       {"HardSwish", 1, 1, false, false, OutType::SameAsFirst,
@@ -167,7 +166,7 @@ std::vector<Def> definitions() {
          Expr e;
          int x = e.input(0);
          int inner;
-         if (op.params.value("approximate", std::string("none")) == "tanh") {
+         if (params::Reader(op.params).choice("approximate", {"none", "tanh"}) == "tanh") {
            int x3 = e.binary(ExprOp::Mul, e.binary(ExprOp::Mul, x, x), x);
            int s = e.binary(ExprOp::Add, x, e.binary(ExprOp::Mul, x3, e.constant(0.044715)));
            inner = e.unary(ExprOp::Tanh, e.binary(ExprOp::Mul, s, e.constant(std::sqrt(2.0 / M_PI))));
@@ -182,22 +181,28 @@ std::vector<Def> definitions() {
        [](const ir::Operator& op) {
          Expr e;
          int v = e.input(0);
-         if (op.params.contains("min")) v = e.binary(ExprOp::Max, v, e.constant(param(op, "min", 0)));
-         if (op.params.contains("max")) v = e.binary(ExprOp::Min, v, e.constant(param(op, "max", 0)));
+         // min and max are each optional: Clip without them passes x through.
+         if (op.params.contains("min")) v = e.binary(ExprOp::Max, v, e.constant(param(op, "min")));
+         if (op.params.contains("max")) v = e.binary(ExprOp::Min, v, e.constant(param(op, "max")));
          if (e.nodes.size() == 1) e.binary(ExprOp::Add, v, e.constant(0));
          return e;
        }},
       {"Add", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::Add)},
       {"Sub", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Sub)},
       {"Mul", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::Mul)},
-      {"Div", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Div)},
+      {"Div", 2, 2, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         // Integers divide as integers: truncated toward zero.
+         bool integer = is_integer(op.inputs[0]->dtype) && op.inputs[0]->dtype != DType::Bool;
+         return fold(integer ? ExprOp::IDiv : ExprOp::Div)(op);
+       }},
       {"Pow", 2, 2, false, false, OutType::SameAsFirst, fold(ExprOp::Pow)},
       {"Sum", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Add)},
       {"Max", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Max)},
       {"Min", 1, -1, true, true, OutType::SameAsFirst, fold(ExprOp::Min)},
       {"Mod", 2, 2, false, false, OutType::SameAsFirst,
        [](const ir::Operator& op) {
-         return fold(op.params.value("fmod", 0) ? ExprOp::FMod : ExprOp::Mod)(op);
+         return fold(params::Reader(op.params).flag("fmod") ? ExprOp::FMod : ExprOp::Mod)(op);
        }},
       {"Equal", 2, 2, true, false, OutType::Bool, fold(ExprOp::Eq)},
       {"Less", 2, 2, false, false, OutType::Bool, fold(ExprOp::Lt)},
@@ -212,7 +217,7 @@ std::vector<Def> definitions() {
        }},
       // A chain of elementwise operators merged into one (see the kernel-merging rule).
       {"FusedElementwise", 1, -1, false, false, OutType::Param,
-       [](const ir::Operator& op) { return Expr::from_json(op.params.at("expr")); }},
+       [](const ir::Operator& op) { return params::Reader(op.params).expr("expr"); }},
   };
   return defs;
 }
@@ -222,7 +227,7 @@ DType output_dtype(const Def& def, const ir::Operator& op) {
     case OutType::SameAsFirst: return op.inputs[0]->dtype;
     case OutType::SameAsSecond: return op.inputs[1]->dtype;
     case OutType::Bool: return DType::Bool;
-    case OutType::Param: return dtype_from_name(op.params.value("to", std::string("float32")));
+    case OutType::Param: return params::Reader(op.params).dtype("to");
   }
   return DType::Float32;
 }
@@ -253,7 +258,7 @@ int identity_input(const Def& def, const ir::Operator& op) {
   for (double p : probes) {
     if (boolean && p != 0 && p != 1) continue;
     args[candidate] = p;
-    if (e.evaluate(args.data(), is_integer(out->dtype) && !boolean) != p) return -1;
+    if (e.evaluate(args.data()) != p) return -1;
   }
   return candidate;
 }
@@ -281,7 +286,9 @@ void register_all() {
     s.min_inputs = def.min_inputs;
     s.max_inputs = def.max_inputs;
     s.infer = [def](ir::Operator& op) {
-      Shape shape = op.params.contains("shape") ? op.params.at("shape").get<Shape>() : Shape{};
+      // Expand broadcasts to its "shape" as well as over its inputs.
+      params::Reader r(op.params);
+      Shape shape = r.has("shape") ? r.integers("shape", -1, 0, params::kMaxExtent) : Shape{};
       const ir::Variable* widest = op.inputs[0];
       for (const ir::Variable* in : op.inputs) {
         shape = broadcast_shapes(shape, in->shape);
@@ -293,7 +300,12 @@ void register_all() {
     s.traits = [def](const ir::Operator& op) { return elementwise_traits(def, op); };
     s.kernel = "Elementwise";
     s.expr = def.expr;
-    s.kernel_params = [def](const ir::Operator& op) { return Json{{"expr", def.expr(op).to_json()}}; };
+    // The reference "Elementwise" kernel's (runtime/kernels/reference/reference.h).
+    s.kernel_params = [def](const ir::Operator& op) {
+      Json p = {{"expr", def.expr(op).to_json()}, {"to", dtype_name(op.outputs[0]->dtype)}};
+      if (op.params.contains("shape")) p["shape"] = op.outputs[0]->shape;
+      return p;
+    };
     register_schema(std::move(s));
   }
 }

@@ -7,37 +7,11 @@
 namespace webdnn::ops {
 namespace {
 
-void infer_matmul(ir::Operator& op) {
-  Shape a = op.inputs[0]->shape, b = op.inputs[1]->shape;
-  WEBDNN_CHECK(!a.empty() && !b.empty(), "MatMul needs inputs of rank 1 or more");
-  bool a_vector = a.size() == 1, b_vector = b.size() == 1;
-  if (a_vector) a.insert(a.begin(), 1);
-  if (b_vector) b.push_back(1);
-  int64_t k = a.back();
-  WEBDNN_CHECK(k == b[b.size() - 2], "cannot multiply ", shape_to_string(op.inputs[0]->shape), " by ",
-               shape_to_string(op.inputs[1]->shape));
-  Shape batch = broadcast_shapes(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
-  Shape out = batch;
-  if (!a_vector) out.push_back(a[a.size() - 2]);
-  if (!b_vector) out.push_back(b.back());
-  set_output(op, 0, DType::Float32, out);
-  check_epilogue(op, 2);
-}
+void infer_matmul(ir::Operator& op) { set_outputs(op, params::infer_matmul(params::MatMul::parse(op.params), input_types(op))); }
 
 void infer_gemm(ir::Operator& op) {
-  const Shape &a = op.inputs[0]->shape, &b = op.inputs[1]->shape;
-  WEBDNN_CHECK(a.size() == 2 && b.size() == 2, "Gemm needs 2-D inputs, got ", shape_to_string(a), " and ",
-               shape_to_string(b));
-  bool ta = op.params.value("transA", 0) != 0, tb = op.params.value("transB", 0) != 0;
-  int64_t m = ta ? a[1] : a[0], k = ta ? a[0] : a[1];
-  int64_t kb = tb ? b[1] : b[0], n = tb ? b[0] : b[1];
-  WEBDNN_CHECK(k == kb, "inner dimensions differ: A ", shape_to_string(a), " B ", shape_to_string(b));
-  if (op.input(2))
-    WEBDNN_CHECK(broadcast_shapes(op.inputs[2]->shape, {m, n}) == Shape({m, n}), "C ",
-                 shape_to_string(op.inputs[2]->shape), " does not broadcast to [", m, ",", n, "]");
-  set_output(op, 0, DType::Float32, {m, n});
+  set_outputs(op, params::infer_gemm(params::Gemm::parse(op.params), input_types(op)));
   op.outputs[0]->axes = {"N", "C"};
-  check_epilogue(op, 3);
 }
 
 // Extra (epilogue) inputs and C slice like the output they broadcast to.
@@ -65,7 +39,8 @@ Traits matmul_traits(const ir::Operator& op) {
 
 Traits gemm_traits(const ir::Operator& op) {
   Traits t;
-  bool ta = op.params.value("transA", 0) != 0, tb = op.params.value("transB", 0) != 0;
+  params::Gemm p = params::Gemm::parse(op.params);
+  bool ta = p.trans_a, tb = p.trans_b;
   t.tensorwise = {0, 1};
   t.epilogue_inputs = 3;
   t.split_inputs[0] = aligned_rest(op, 2, 0, {ta ? 1 : 0, -1});

@@ -69,11 +69,6 @@ void infer(ir::Operator& op) {
   s.infer(op);
 }
 
-std::vector<int64_t> param_ints(const ir::Operator& op, const char* key) {
-  if (!op.params.contains(key)) return {};
-  return op.params.at(key).get<std::vector<int64_t>>();
-}
-
 void copy_axes(const ir::Variable& from, ir::Variable& to) {
   if (from.shape.size() == to.shape.size()) to.axes = from.axes;
 }
@@ -84,26 +79,27 @@ int aligned_axis(const ir::Variable& in, const ir::Variable& out, int axis) {
   return a;
 }
 
-void check_epilogue(const ir::Operator& op, int first_extra) {
-  const ir::Variable* out = op.outputs[0];
-  if (!op.params.contains("epilogue")) {
-    WEBDNN_CHECK(static_cast<int>(op.inputs.size()) <= first_extra, "takes at most ", first_extra,
-                 " inputs without an epilogue");
-    return;
-  }
-  WEBDNN_CHECK(static_cast<int>(op.inputs.size()) >= first_extra, "an epilogue needs all ", first_extra,
-               " regular inputs present");
-  Expr e = Expr::from_json(op.params.at("epilogue"));
-  WEBDNN_CHECK(e.num_inputs() <= 1 + static_cast<int>(op.inputs.size()) - first_extra,
-               "the epilogue reads more inputs than the operator has");
-  for (size_t i = static_cast<size_t>(first_extra); i < op.inputs.size(); i++)
-    WEBDNN_CHECK(broadcast_shapes(op.inputs[i]->shape, out->shape) == out->shape, "epilogue input '",
-                 op.inputs[i]->name, "' ", shape_to_string(op.inputs[i]->shape), " does not broadcast to ",
-                 shape_to_string(out->shape));
-}
-
 size_t core_inputs(const ir::Operator& op, int first_extra) {
   return op.params.contains("epilogue") ? static_cast<size_t>(first_extra) : op.inputs.size();
+}
+
+params::Types input_types(const ir::Operator& op) {
+  params::Types types;
+  for (const ir::Variable* v : op.inputs) {
+    if (!v) break;
+    types.push_back({v->dtype, v->shape, v->name});
+  }
+  return types;
+}
+
+void set_outputs(ir::Operator& op, const params::Types& types) {
+  WEBDNN_CHECK(types.size() == op.outputs.size(), "makes ", types.size(), " outputs, not ", op.outputs.size());
+  for (size_t i = 0; i < types.size(); i++) set_output(op, i, types[i].dtype, types[i].shape);
+}
+
+void set_like_input(ir::Operator& op, const params::Types& types) {
+  set_outputs(op, types);
+  for (ir::Variable* y : op.outputs) copy_axes(*op.inputs[0], *y);
 }
 
 void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape) {

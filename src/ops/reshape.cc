@@ -7,28 +7,15 @@ namespace webdnn::ops {
 namespace {
 
 void infer_reshape(ir::Operator& op) {
-  Shape shape = op.params.at("shape").get<Shape>();
-  const ir::Variable* x = op.inputs[0];
-  WEBDNN_CHECK(num_elements(shape) == x->size(), "cannot reshape ", shape_to_string(x->shape), " to ",
-               shape_to_string(shape));
-  set_output(op, 0, x->dtype, shape);
+  set_outputs(op, params::infer_reshape(params::Reshape::parse(op.params), input_types(op)));
 }
 
 void infer_transpose(ir::Operator& op) {
   const ir::Variable* x = op.inputs[0];
-  std::vector<int64_t> perm = param_ints(op, "perm");
-  WEBDNN_CHECK(static_cast<int>(perm.size()) == x->rank(), "perm ", shape_to_string(perm), " for rank ", x->rank());
-  Shape shape(perm.size());
-  std::vector<std::string> axes(perm.size());
-  std::vector<bool> seen(perm.size(), false);
-  for (size_t i = 0; i < perm.size(); i++) {
-    WEBDNN_CHECK(perm[i] >= 0 && perm[i] < x->rank() && !seen[perm[i]], "perm ", shape_to_string(perm),
-                 " is not a permutation");
-    seen[perm[i]] = true;
-    shape[i] = x->shape[perm[i]];
-    axes[i] = x->axes[perm[i]];
-  }
-  set_output(op, 0, x->dtype, shape);
+  params::Transpose p = params::Transpose::parse(op.params);
+  set_outputs(op, params::infer_transpose(p, input_types(op)));
+  std::vector<std::string> axes;
+  for (int64_t a : p.perm) axes.push_back(x->axes[a]);
   op.outputs[0]->axes = axes;
 }
 
@@ -52,7 +39,7 @@ OpSchema transpose() {
   s.infer = infer_transpose;
   s.traits = [](const ir::Operator& op) {
     Traits t;
-    std::vector<int64_t> perm = param_ints(op, "perm");
+    std::vector<int64_t> perm = params::Transpose::parse(op.params).perm;
     bool same = true;
     for (int a = 0; a < op.outputs[0]->rank(); a++) {
       t.tensorwise.push_back(a);

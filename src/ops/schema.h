@@ -9,6 +9,7 @@
 
 #include "src/ir/graph.h"
 #include "webdnn/expr.h"
+#include "webdnn/params.h"
 
 namespace webdnn::ops {
 
@@ -79,14 +80,17 @@ struct SchemaRegistration {
 #define WEBDNN_OP_CONCAT(a, b) WEBDNN_OP_CONCAT_INNER(a, b)
 
 // Helpers shared by schemas.
-std::vector<int64_t> param_ints(const ir::Operator& op, const char* key);
 // Axes labels for an output derived from an input with the same rank, or anonymous ones.
 void copy_axes(const ir::Variable& from, ir::Variable& to);
 void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape);
+// The dtypes and shapes of op's inputs (missing optional ones left off the end), for the
+// operator signatures of webdnn/params.h, and the outputs set from what one returned.
+params::Types input_types(const ir::Operator& op);
+void set_outputs(ir::Operator& op, const params::Types& types);
+// The same, each output labelled with the first input's axes where the ranks agree.
+void set_like_input(ir::Operator& op, const params::Types& types);
 // The axis of `in` aligned with `out`'s `axis` under numpy broadcasting, -1 if none or broadcast.
 int aligned_axis(const ir::Variable& in, const ir::Variable& out, int axis);
-// For operators with an epilogue: checks the extra inputs broadcast to the output.
-void check_epilogue(const ir::Operator& op, int first_extra);
 // Inputs before the epilogue's extra inputs (all of them when there is no epilogue).
 size_t core_inputs(const ir::Operator& op, int first_extra);
 

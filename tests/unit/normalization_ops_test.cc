@@ -222,7 +222,7 @@ TEST(NormalizationOps, TraitsSayWhichAxesAreIndependent) {
   ir::Graph g;
   ir::Variable* x = g.add_variable("x", DType::Float32, {2, 3, 4});
   EXPECT_EQ(ops::traits_of(*g.add_operator("Softmax", "s", {{"axis", 1}}, {x})).tensorwise, (std::vector<int>{0, 2}));
-  EXPECT_EQ(ops::traits_of(*g.add_operator("LRN", "l", {{"size", 3}}, {x})).tensorwise, (std::vector<int>{0, 2}));
+  EXPECT_EQ(ops::traits_of(*g.add_operator("LRN", "l", params::Lrn{3}.to_json(), {x})).tensorwise, (std::vector<int>{0, 2}));
   ir::Variable* c = g.add_constant("c", Tensor::from_floats({3}, {1, 1, 1}));
   auto* bn = g.add_operator("BatchNormalization", "bn", {{"epsilon", 1e-5}}, {x, c, c, c, c});
   EXPECT_EQ(ops::traits_of(*bn).tensorwise, (std::vector<int>{0, 1, 2}));

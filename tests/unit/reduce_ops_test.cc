@@ -147,7 +147,7 @@ TEST(ReduceOps, ReductionTraitsAreTheKeptAxes) {
   EXPECT_EQ(ops::traits_of(*kept).tensorwise, (std::vector<int>{0, 2}));
   auto* dropped = g.add_operator("ReduceSum", "b", {{"axes", {1}}, {"keepdims", 0}}, {x});
   EXPECT_EQ(ops::traits_of(*dropped).tensorwise, (std::vector<int>{0, 1}));
-  auto* arg = g.add_operator("ArgMax", "c", {{"axis", 0}, {"keepdims", 0}}, {x});
+  auto* arg = g.add_operator("ArgMax", "c", params::ArgReduce{0, false, false}.to_json(), {x});
   EXPECT_EQ(ops::traits_of(*arg).tensorwise, (std::vector<int>{0, 1}));
 }
 

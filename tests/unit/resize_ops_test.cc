@@ -153,8 +153,9 @@ TEST(ResizeOps, SizesResolveToShapeAndPerAxisScales) {
   const ir::Operator* op = g->topological_order().at(0);
   ASSERT_EQ(op->type, "Resize");
   // Scales are output / input: 3 / 2 and 5 / 2.
-  EXPECT_EQ(op->params.at("shape").get<Shape>(), (Shape{1, 1, 3, 5}));
-  EXPECT_EQ(op->params.at("scales").get<std::vector<double>>(), (std::vector<double>{1, 1, 1.5, 2.5}));
+  params::Resize p = params::Resize::parse(op->params);
+  EXPECT_EQ(p.shape, (Shape{1, 1, 3, 5}));
+  EXPECT_EQ(p.scales, (std::vector<double>{1, 1, 1.5, 2.5}));
   EXPECT_EQ(ops::traits_of(*op).tensorwise, (std::vector<int>{0, 1}));
 }
 

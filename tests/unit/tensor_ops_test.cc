@@ -147,9 +147,10 @@ TEST(TensorOpsSlice, NegativeStepFromTheEndIsNormalizedPerAxis) {
   // Axis 1: start -1 -> 5, end INT64_MIN clamped to -1 (through index 0); axis 0 untouched.
   const ir::Operator* op = find_op(*g, "Slice");
   ASSERT_TRUE(op);
-  EXPECT_EQ(ops::param_ints(*op, "starts"), (Ints{0, 5}));
-  EXPECT_EQ(ops::param_ints(*op, "ends"), (Ints{2, -1}));
-  EXPECT_EQ(ops::param_ints(*op, "steps"), (Ints{1, -2}));
+  params::Slice p = params::Slice::parse(op->params);
+  EXPECT_EQ(p.starts, (Ints{0, 5}));
+  EXPECT_EQ(p.ends, (Ints{2, -1}));
+  EXPECT_EQ(p.steps, (Ints{1, -2}));
   EXPECT_EQ(ops::traits_of(*op).tensorwise, (std::vector<int>{0}));
   auto y = ops::evaluate_graph(*g, {{"x", floats({2, 6}, {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15})}}).at("y");
   // Columns 5, 3, 1 of each row.
@@ -164,8 +165,9 @@ TEST(TensorOpsSlice, OutOfRangeStartsAndEndsAreClamped) {
   auto g = b.import();
   const ir::Operator* op = find_op(*g, "Slice");
   ASSERT_TRUE(op);
-  EXPECT_EQ(ops::param_ints(*op, "starts"), (Ints{0, 0}));
-  EXPECT_EQ(ops::param_ints(*op, "ends"), (Ints{2, 3}));
+  params::Slice p = params::Slice::parse(op->params);
+  EXPECT_EQ(p.starts, (Ints{0, 0}));
+  EXPECT_EQ(p.ends, (Ints{2, 3}));
   EXPECT_EQ(op->output()->shape, (Shape{2, 3}));
 }
 

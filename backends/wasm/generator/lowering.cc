@@ -3,6 +3,7 @@
 #include "backends/wasm/kernels/conv_pack.h"
 #include "backends/wasm/kernels/gemm.h"
 #include "src/ops/schema.h"
+#include "webdnn/params.h"
 
 namespace webdnn::backends::wasm_backend {
 namespace {
@@ -28,24 +29,19 @@ Json call(const char* kernel, const ir::Operator& op, Json params, const Json& i
 // Conv on channels-last images with a constant float weight: weights packed for the algorithm.
 Json conv(const ir::Operator& op, emit::VariableTable& table) {
   const ir::Variable *x = op.inputs[0], *w = op.inputs[1], *y = op.outputs[0];
-  wasm::ConvShape s{x->shape[1], y->shape[1], w->shape[2], w->shape[3], op.params.value("group", int64_t{1})};
-  // Every window parameter written out: the kernel takes no defaults.
-  Json params = op.params;
-  params["kernel_shape"] = Shape{s.kh, s.kw};
-  params["group"] = s.group;
-  for (auto [key, fallback] : {std::pair<const char*, Shape>{"strides", {1, 1}}, {"dilations", {1, 1}}, {"pads", {0, 0, 0, 0}}})
-    if (!params.contains(key)) params[key] = fallback;
-  auto strides = params.at("strides").get<std::vector<int64_t>>();
-  auto dilations = params.at("dilations").get<std::vector<int64_t>>();
-  std::string algorithm = wasm::conv_algorithm(s, strides, dilations);
+  params::Conv p = params::Conv::parse(op.params);
+  wasm::ConvShape s{x->shape[1], y->shape[1], w->shape[2], w->shape[3], p.group};
+  wasm::ConvAlgorithm algorithm = wasm::conv_algorithm(s, p.window);
   Tensor weights = w->logical_data();
   std::vector<float> packed = wasm::pack_conv_weights(algorithm, s, weights.data<float>());
-  params["algorithm"] = algorithm;
-  Json inputs = {table.index(x), table.add_data(w->name + ":" + algorithm, Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed))};
+  Json kernel_params = p.to_json();
+  kernel_params["algorithm"] = wasm::conv_algorithm_name(algorithm);
+  std::string name = w->name + ":" + wasm::conv_algorithm_name(algorithm);
+  Json inputs = {table.index(x), table.add_data(name, Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed))};
   if (op.inputs.size() > 2) inputs.push_back(table.index(op.inputs[2]));
   else inputs.push_back(table.add_data(op.name + ":bias", Tensor(DType::Float32, {s.M})));
   for (size_t i = 3; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
-  return call("wasm.Conv", op, params, inputs, table);
+  return call("wasm.Conv", op, kernel_params, inputs, table);
 }
 
 bool fits_conv(const ir::Operator& op) {
@@ -72,7 +68,8 @@ bool fits_pool(const ir::Operator& op) {
 bool fits_global_pool(const ir::Operator& op) {
   if (op.type != "ReduceMean" && op.type != "ReduceMax") return false;
   const ir::Variable* x = op.inputs[0];
-  return x->rank() == 4 && float32(x) && channels_last(x) && op.params.at("axes") == Json{2, 3} && op.outputs[0]->size() == x->shape[0] * x->shape[1];
+  return x->rank() == 4 && float32(x) && channels_last(x) && params::Reduce::parse(op.params).axes == std::vector<int64_t>{2, 3} &&
+         op.outputs[0]->size() == x->shape[0] * x->shape[1];
 }
 
 // Gemm, or MatMul of 2-D matrices, with a constant right-hand side: B packed with alpha folded in,
@@ -81,7 +78,7 @@ bool fits_gemm(const ir::Operator& op) {
   if (op.type != "Gemm" && op.type != "MatMul") return false;
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
   if (a->rank() != 2 || b->rank() != 2 || !b->is_constant() || !a->has_default_order() || !y->has_default_order()) return false;
-  if (op.params.value("transA", 0) != 0) return false;
+  if (op.type == "Gemm" && params::Gemm::parse(op.params).trans_a) return false;
   if (op.type == "Gemm" && op.inputs.size() > 2) {
     const ir::Variable* c = op.inputs[2];
     if (!c->is_constant() || num_elements(c->shape) != y->shape[1] || (c->rank() == 2 && c->shape[0] != 1)) return false;
@@ -94,26 +91,25 @@ bool fits_gemm(const ir::Operator& op) {
 Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
   bool gemm_op = op.type == "Gemm";
-  bool tb = gemm_op && op.params.value("transB", 0) != 0;
-  float alpha = gemm_op ? op.params.value("alpha", 1.0f) : 1.0f, beta = gemm_op ? op.params.value("beta", 1.0f) : 1.0f;
+  params::Gemm p = gemm_op ? params::Gemm::parse(op.params) : params::Gemm{1, 1, false, false, params::MatMul::parse(op.params).epilogue};
   int64_t K = a->shape[1], N = y->shape[1];
   Tensor bt = b->logical_data();
   float* bd = bt.data<float>();
-  for (int64_t i = 0; i < bt.size(); i++) bd[i] *= alpha;
+  for (int64_t i = 0; i < bt.size(); i++) bd[i] *= static_cast<float>(p.alpha);
   std::vector<float> packed(static_cast<size_t>(wasm::packed_b_size(K, N)));
-  wasm::pack_b(bd, K, N, tb ? 1 : N, tb ? K : 1, packed.data());
+  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data());
   std::vector<float> bias(static_cast<size_t>(N), 0.0f);
   size_t extras = gemm_op ? 3 : 2;
   if (gemm_op && op.inputs.size() > 2) {
     std::vector<float> c = op.inputs[2]->logical_data().to_floats();
-    for (int64_t n = 0; n < N; n++) bias[n] = beta * c[c.size() == 1 ? 0 : n];
+    for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
   }
   Json inputs = {table.index(a), table.add_data(b->name + ":packed", Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed)),
                  table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
   for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
-  Json params = {{"K", K}};
-  if (op.params.contains("epilogue")) params["epilogue"] = op.params.at("epilogue");
-  return call("wasm.Gemm", op, params, inputs, table);
+  Json kernel_params = {{"K", K}};
+  p.epilogue.write(kernel_params);
+  return call("wasm.Gemm", op, kernel_params, inputs, table);
 }
 
 // The logical axis innermost in memory (stride 1, the largest extent among such).
@@ -138,8 +134,7 @@ bool fits_innermost_kept(const ir::Operator& op) {
   const ir::Variable* x = op.inputs[0];
   if (x->shape[inner] != y->shape[inner]) return false;
   if (op.type == "Pad") return true;
-  std::string mode = op.params.value("mode", std::string("nearest"));
-  return mode == "nearest" || mode == "linear";
+  return true;  // nearest and linear, every mode of params::Resize
 }
 
 }  // namespace
@@ -150,9 +145,9 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
   Json ins = Json::array();
   for (const ir::Variable* v : op.inputs) ins.push_back(table.index(v));
   if (fits_pool(op)) {
-    Json params = op.params;
-    params["mode"] = op.type == "MaxPool" ? "max" : "average";
-    return call("wasm.Pool", op, params, ins, table);
+    Json pool = params::Pool::parse(op.params).to_json();
+    pool["mode"] = op.type == "MaxPool" ? "max" : "average";
+    return call("wasm.Pool", op, pool, ins, table);
   }
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);

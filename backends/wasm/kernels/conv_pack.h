@@ -1,8 +1,11 @@
-// How the wasm Conv kernel wants its weights, packed offline by the generator.
+// How the wasm Conv kernel wants its weights: the algorithm of a convolution and the packed
+// layout of its weights for that algorithm, decided by the generator (which packs them) and
+// checked by the kernel when it is prepared.
 #pragma once
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "webdnn/params.h"
 
 namespace webdnn::wasm {
 
@@ -10,12 +13,25 @@ struct ConvShape {
   int64_t C, M, kh, kw, group;  // input channels, output channels, kernel, groups
 };
 
-// The algorithm for a convolution: "winograd" (3x3, stride 1, no dilation, no groups, enough
-// channels), "depthwise" (one input and one output channel per group), or "gemm" (im2col, or the
-// input itself for pointwise convolutions).
-std::string conv_algorithm(const ConvShape& s, const std::vector<int64_t>& strides, const std::vector<int64_t>& dilations);
+// "winograd" (3x3, stride 1, no dilation, no groups, enough channels), "depthwise" (one input
+// and one output channel per group), or "gemm" (im2col, or the input itself for pointwise
+// convolutions). The names are the kernel's "algorithm" parameter.
+enum class ConvAlgorithm { Gemm, Winograd, Depthwise };
+inline const char* conv_algorithm_name(ConvAlgorithm a) {
+  const char* names[] = {"gemm", "winograd", "depthwise"};
+  return names[static_cast<int>(a)];
+}
+inline ConvAlgorithm parse_conv_algorithm(const params::Reader& r) {
+  return static_cast<ConvAlgorithm>(r.pick("algorithm", {"gemm", "winograd", "depthwise"}));
+}
+
+ConvAlgorithm conv_algorithm(const ConvShape& s, const params::Window& window);
+// Whether `algorithm` can compute this convolution (the kernel's check of a descriptor).
+bool conv_algorithm_fits(ConvAlgorithm algorithm, const ConvShape& s, const params::Window& window);
+// Floats of the packed weights.
+int64_t packed_conv_size(ConvAlgorithm algorithm, const ConvShape& s);
 
 // `w` is the ONNX weight [M][C/group][kh][kw], row-major.
-std::vector<float> pack_conv_weights(const std::string& algorithm, const ConvShape& s, const float* w);
+std::vector<float> pack_conv_weights(ConvAlgorithm algorithm, const ConvShape& s, const float* w);
 
 }  // namespace webdnn::wasm

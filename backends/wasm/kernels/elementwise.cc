@@ -20,8 +20,15 @@ std::vector<int> memory_axes(const runtime::TensorInfo& t) {
   return axes;
 }
 
-// Scalar semantics for the operations without a vector form here.
-float scalar(ExprOp op, float a, float b, float c) { return static_cast<float>(expr_apply(op, a, b, c, false)); }
+// One step of the program over `vecs` groups of four floats: r = f(a, b, c), arguments that the
+// op does not take read as zeros.
+template <class F>
+void vector_step(int vecs, const float* a, const float* b, const float* c, float* r, F f) {
+  static const float zeros[kChunk] = {};
+  if (!b) b = zeros;
+  if (!c) c = zeros;
+  for (int v = 0; v < vecs; v++) store(r + 4 * v, f(load(a + 4 * v), load(b + 4 * v), load(c + 4 * v)));
+}
 
 }  // namespace
 
@@ -109,6 +116,12 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
       int vecs = (n + 3) / 4;
       for (size_t s = 0; s < steps_.size(); s++) {
         const Step& st = steps_[s];
+        // The reference semantics lane by lane, for the ops without a vector form.
+        auto lanes = [&](f32x4 x, f32x4 y, f32x4 z) {
+          float out[4];
+          for (int l = 0; l < 4; l++) out[l] = static_cast<float>(expr_apply(st.op, x[l], y[l], z[l]));
+          return load(out);
+        };
         float* r = regs.data() + s * kChunk;
         const float* a = st.args[0] >= 0 ? regs.data() + st.args[0] * kChunk : nullptr;
         const float* b = st.args[1] >= 0 ? regs.data() + st.args[1] * kChunk : nullptr;
@@ -121,28 +134,12 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
             break;
           }
           case ExprOp::Const: std::fill(r, r + kChunk, st.value); break;
-#define WEBDNN_VEC2(OP, EXPR)                                             \
-  case ExprOp::OP:                                                        \
-    for (int v = 0; v < vecs; v++) {                                      \
-      f32x4 x = load(a + 4 * v), y = load(b + 4 * v);                     \
-      store(r + 4 * v, EXPR);                                             \
-    }                                                                     \
+#define WEBDNN_EXPR_SIMD(Name, name, arity, reference, simd, ...)                  \
+  case ExprOp::Name:                                                              \
+    vector_step(vecs, a, b, c, r, [&](f32x4 x, f32x4 y, f32x4 z) { return simd; }); \
     break;
-          WEBDNN_VEC2(Add, x + y)
-          WEBDNN_VEC2(Sub, x - y)
-          WEBDNN_VEC2(Mul, x * y)
-          WEBDNN_VEC2(Div, x / y)
-          WEBDNN_VEC2(Max, max(x, y))
-          WEBDNN_VEC2(Min, min(x, y))
-#undef WEBDNN_VEC2
-          case ExprOp::Neg:
-            for (int v = 0; v < vecs; v++) store(r + 4 * v, -load(a + 4 * v));
-            break;
-          case ExprOp::Select:
-            for (int k = 0; k < n; k++) r[k] = a[k] != 0.0f ? b[k] : c[k];
-            break;
-          default:
-            for (int k = 0; k < n; k++) r[k] = scalar(st.op, a[k], b ? b[k] : 0.0f, c ? c[k] : 0.0f);
+          WEBDNN_EXPR_OPS(WEBDNN_EXPR_SIMD)
+#undef WEBDNN_EXPR_SIMD
         }
       }
       std::copy(regs.data() + result_ * kChunk, regs.data() + result_ * kChunk + n, output + at + done);

@@ -54,8 +54,12 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
   Epilogue ep;
   ep.first_extra = first_extra;
   ep.extras = spec.inputs.size() - first_extra;
-  if (!spec.params.contains("epilogue")) return ep;
-  Expr e = Expr::from_json(spec.params.at("epilogue"));
+  params::Epilogue parsed = params::Epilogue::parse(params::Reader(spec.params));
+  std::vector<Shape> extras;
+  for (size_t i = first_extra; i < spec.inputs.size(); i++) extras.push_back(spec.inputs[i].shape);
+  parsed.check(extras, spec.outputs[0].shape);
+  if (!parsed.expr) return ep;
+  const Expr& e = *parsed.expr;
   if (as_clamp(e, ep.lo, ep.hi)) return ep;
   int other = residual_in_tile ? as_residual_clamp(e, ep.lo, ep.hi) : -1;
   if (other > 0) {

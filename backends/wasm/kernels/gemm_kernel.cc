@@ -2,16 +2,26 @@
 // and 2-D MatMul with a constant B. Inputs: A [M,K] row-major, packed B, bias [N], extras.
 #include "backends/wasm/kernels/epilogue.h"
 #include "backends/wasm/kernels/gemm.h"
+#include "webdnn/error.h"
 
 namespace webdnn::wasm {
 namespace {
 
 class GemmKernel : public runtime::Kernel {
  public:
-  explicit GemmKernel(const runtime::KernelSpec& spec) : epilogue_(Epilogue::from(spec, 3)) {
-    M_ = spec.outputs[0].shape[0];
-    N_ = spec.outputs[0].shape[1];
-    K_ = spec.params.at("K").get<int64_t>();
+  explicit GemmKernel(const runtime::KernelSpec& spec) {
+    runtime::require_counts(spec, "wasm.Gemm", 3, 1, true);
+    runtime::require_float32(spec, "wasm.Gemm");
+    const runtime::TensorInfo &a = spec.inputs[0], &b = spec.inputs[1], &bias = spec.inputs[2], &y = spec.outputs[0];
+    K_ = params::Reader(spec.params).integer("K", 1, params::kMaxExtent);
+    WEBDNN_CHECK(a.rank() == 2 && y.rank() == 2 && a.is_contiguous() && y.is_contiguous() && a.shape[1] == K_ &&
+                     y.shape[0] == a.shape[0],
+                 "wasm.Gemm needs A [M,K] with K = ", K_, " and Y [M,N], both row-major");
+    M_ = y.shape[0];
+    N_ = y.shape[1];
+    WEBDNN_CHECK(b.size() == packed_b_size(K_, N_) && bias.size() == N_, "wasm.Gemm needs B packed for ", K_, "x", N_,
+                 " and a bias of ", N_, " values");
+    epilogue_ = Epilogue::from(spec, 3);
   }
 
   void run(void* const* in, void* const* out) override {

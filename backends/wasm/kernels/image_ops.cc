@@ -50,13 +50,24 @@ void require_same_layout(const TensorInfo& a, const TensorInfo& b, const char* w
   WEBDNN_CHECK(memory_axes(a).back() == memory_axes(b).back(), what, " needs input and output laid out alike");
 }
 
+// The one float32 input of Pad and Resize, whose rows they write whole (their parameters are
+// checked by each).
+const TensorInfo& checked_input(const runtime::KernelSpec& spec) {
+  runtime::require_counts(spec, "wasm.Pad/Resize", 1, 1);
+  runtime::require_float32(spec, "wasm.Pad/Resize");
+  WEBDNN_CHECK(spec.outputs[0].is_dense(), "wasm.Pad/Resize needs a dense output");
+  return spec.inputs[0];
+}
+
 class Pad : public runtime::Kernel {
  public:
-  explicit Pad(const runtime::KernelSpec& spec) : in_(spec.inputs[0]), out_(spec.outputs[0]) {
+  explicit Pad(const runtime::KernelSpec& spec) : in_(checked_input(spec)), out_(spec.outputs[0]) {
+    params::Pad p = params::Pad::parse(spec.params);
+    runtime::check_outputs(spec, params::infer_pad(p, runtime::types_of(spec.inputs)));
     require_same_layout(in_, out_, "wasm.Pad");
-    auto pads = runtime::reference::ints(spec.params, "pads");
-    std::string mode = spec.params.value("mode", std::string("constant"));
-    value_ = spec.params.value("value", 0.0f);
+    const std::vector<int64_t>& pads = p.pads;
+    params::Pad::Mode mode = p.mode;
+    value_ = static_cast<float>(p.value);
     size_t rank = in_.shape.size();
     for (size_t a = 0; a < rank; a++) {
       std::vector<int64_t> m(static_cast<size_t>(out_.shape[a]));
@@ -97,11 +108,12 @@ class Pad : public runtime::Kernel {
 // Resize whose innermost axis keeps its size (nearest or linear on the others).
 class Resize : public runtime::Kernel {
  public:
-  explicit Resize(const runtime::KernelSpec& spec) : in_(spec.inputs[0]), out_(spec.outputs[0]) {
+  explicit Resize(const runtime::KernelSpec& spec) : in_(checked_input(spec)), out_(spec.outputs[0]) {
+    params::Resize p = params::Resize::parse(spec.params);
+    runtime::check_outputs(spec, params::infer_resize(p, runtime::types_of(spec.inputs)));
     require_same_layout(in_, out_, "wasm.Resize");
-    std::vector<double> scales = spec.params.at("scales").get<std::vector<double>>();
     for (size_t a = 0; a < in_.shape.size(); a++) {
-      maps_.push_back(runtime::reference::resize_axis_map(spec.params, in_.shape[a], out_.shape[a], static_cast<float>(scales[a])));
+      maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(p.scales[a])));
       if (!maps_.back().trivial) blended_.push_back(static_cast<int>(a));
     }
     inner_ = memory_axes(out_).back();
@@ -141,8 +153,12 @@ class Resize : public runtime::Kernel {
 class Concat : public runtime::Kernel {
  public:
   explicit Concat(const runtime::KernelSpec& spec) {
+    params::Axis p = params::Axis::parse(spec.params);
+    runtime::require_float32(spec, "wasm.Concat");
+    runtime::check_outputs(spec, params::infer_concat(p, runtime::types_of(spec.inputs)));
     const TensorInfo& out = spec.outputs[0];
-    int axis = spec.params.at("axis").get<int>();
+    WEBDNN_CHECK(out.is_dense(), "wasm.Concat needs a dense output");
+    int axis = static_cast<int>(p.axis);
     std::vector<int> axes = memory_axes(out);
     size_t q = std::find(axes.begin(), axes.end(), axis) - axes.begin();
     outer_ = 1;

@@ -14,10 +14,13 @@ namespace {
 class InstanceNorm : public runtime::Kernel {
  public:
   explicit InstanceNorm(const runtime::KernelSpec& spec) {
-    const Shape& x = spec.inputs[0].shape;
-    N_ = x[0], C_ = x[1], P_ = num_elements(x) / (N_ * C_);
-    epsilon_ = spec.params.value("epsilon", 1e-5);
-    WEBDNN_CHECK(spec.inputs[0].strides[1] == 1, "wasm.InstanceNormalization needs channels innermost");
+    params::Normalization p = params::Normalization::parse(spec.params);
+    runtime::check_outputs(spec, params::infer_instance_norm(p, runtime::types_of(spec.inputs)));
+    const runtime::TensorInfo &x = spec.inputs[0], &y = spec.outputs[0];
+    WEBDNN_CHECK(x.strides[1] == 1 && x.is_dense() && y.strides == x.strides,
+                 "wasm.InstanceNormalization needs channels innermost, input and output laid out alike");
+    N_ = x.shape[0], C_ = x.shape[1], P_ = x.size() / std::max<int64_t>(N_ * C_, 1);
+    epsilon_ = p.epsilon;
   }
 
   void run(void* const* in, void* const* out) override {

@@ -13,13 +13,18 @@ namespace {
 class Pool : public runtime::Kernel {
  public:
   explicit Pool(const runtime::KernelSpec& spec) {
+    params::Pool p = params::Pool::parse(spec.params);
+    max_ = params::Reader(spec.params).choice("mode", {"max", "average"}) == "max";
+    runtime::require_float32(spec, "wasm.Pool");
+    runtime::check_outputs(spec, params::infer_pool(p, runtime::types_of(spec.inputs)));
+    WEBDNN_CHECK(spec.inputs[0].is_channels_last() && spec.outputs[0].is_channels_last(),
+                 "wasm.Pool needs its input and output NCHW, laid out NHWC");
     const Shape &x = spec.inputs[0].shape, &y = spec.outputs[0].shape;
     N_ = x[0], C_ = x[1], H_ = x[2], W_ = x[3], OH_ = y[2], OW_ = y[3];
-    auto k = runtime::reference::ints(spec.params, "kernel_shape"), s = runtime::reference::ints(spec.params, "strides", {1, 1});
-    auto p = runtime::reference::ints(spec.params, "pads", {0, 0, 0, 0}), d = runtime::reference::ints(spec.params, "dilations", {1, 1});
-    kh_ = k[0], kw_ = k[1], sh_ = s[0], sw_ = s[1], pt_ = p[0], pl_ = p[1], pb_ = p[2], pr_ = p[3], dh_ = d[0], dw_ = d[1];
-    max_ = spec.params.at("mode") == "max";
-    include_pad_ = spec.params.value("count_include_pad", 0) != 0;
+    const params::Window& w = p.window;
+    kh_ = w.kernel[0], kw_ = w.kernel[1], sh_ = w.strides[0], sw_ = w.strides[1], dh_ = w.dilations[0], dw_ = w.dilations[1];
+    pt_ = w.pads[0], pl_ = w.pads[1], pb_ = w.pads[2], pr_ = w.pads[3];
+    include_pad_ = p.count_include_pad;
   }
 
   void run(void* const* in, void* const* out) override {
@@ -47,9 +52,9 @@ class Pool : public runtime::Kernel {
         count++;
         const float* xp = x + ((n * H_ + ih) * W_ + iw) * C_;
         int64_t c = 0;
-        if (max_) {
-          for (; c + 4 <= C_; c += 4) store(y + c, max(load(y + c), load(xp + c)));
-          for (; c < C_; c++) y[c] = std::max(y[c], xp[c]);
+        if (max_) {  // NaN wins, as in the reference
+          for (; c + 4 <= C_; c += 4) store(y + c, max_nan(load(y + c), load(xp + c)));
+          for (; c < C_; c++) y[c] = static_cast<float>(expr_math::max(y[c], xp[c]));
         } else {
           for (; c + 4 <= C_; c += 4) store(y + c, load(y + c) + load(xp + c));
           for (; c < C_; c++) y[c] += xp[c];
@@ -69,9 +74,15 @@ class Pool : public runtime::Kernel {
 class GlobalPool : public runtime::Kernel {
  public:
   explicit GlobalPool(const runtime::KernelSpec& spec) {
-    const Shape& x = spec.inputs[0].shape;
-    N_ = x[0], C_ = x[1], HW_ = x[2] * x[3];
-    max_ = spec.params.at("mode") == "max";
+    max_ = params::Reader(spec.params).choice("mode", {"max", "mean"}) == "max";
+    runtime::require_counts(spec, "wasm.GlobalPool", 1, 1);
+    runtime::require_float32(spec, "wasm.GlobalPool");
+    const runtime::TensorInfo &x = spec.inputs[0], &y = spec.outputs[0];
+    bool per_channel = y.rank() >= 2 && y.size() == x.shape[0] * x.shape[1] &&
+                       (x.shape[0] == 1 || y.strides[0] == x.shape[1]) && (x.shape[1] == 1 || y.strides[1] == 1);
+    WEBDNN_CHECK(x.is_channels_last() && per_channel,
+                 "wasm.GlobalPool needs an NCHW input laid out NHWC and one output value per image and channel, in order");
+    N_ = x.shape[0], C_ = x.shape[1], HW_ = x.shape[2] * x.shape[3];
   }
 
   void run(void* const* in, void* const* out) override {
@@ -85,8 +96,8 @@ class GlobalPool : public runtime::Kernel {
         const float* row = xn + p * C_;
         int64_t c = 0;
         if (max_) {
-          for (; c + 4 <= C_; c += 4) store(yn + c, max(load(yn + c), load(row + c)));
-          for (; c < C_; c++) yn[c] = std::max(yn[c], row[c]);
+          for (; c + 4 <= C_; c += 4) store(yn + c, max_nan(load(yn + c), load(row + c)));
+          for (; c < C_; c++) yn[c] = static_cast<float>(expr_math::max(yn[c], row[c]));
         } else {
           for (; c + 4 <= C_; c += 4) store(yn + c, load(yn + c) + load(row + c));
           for (; c < C_; c++) yn[c] += row[c];

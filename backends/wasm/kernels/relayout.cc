@@ -5,6 +5,7 @@
 
 #include "runtime/core/kernel.h"
 #include "runtime/core/parallel.h"
+#include "webdnn/error.h"
 
 namespace webdnn::wasm {
 namespace {
@@ -12,7 +13,10 @@ namespace {
 class Relayout : public runtime::Kernel {
  public:
   explicit Relayout(const runtime::KernelSpec& spec) {
+    runtime::require_counts(spec, "wasm.Relayout", 1, 1);
+    runtime::require_float32(spec, "wasm.Relayout");
     const auto &in = spec.inputs[0], &out = spec.outputs[0];
+    WEBDNN_CHECK(in.shape == out.shape && out.is_dense(), "wasm.Relayout copies a tensor into a dense one of its shape");
     std::vector<int> axes(out.shape.size());
     std::iota(axes.begin(), axes.end(), 0);
     std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return out.strides[a] > out.strides[b]; });

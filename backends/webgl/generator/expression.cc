@@ -1,123 +1,93 @@
-// Elementwise expressions (webdnn/expr.h) as GLSL on vec4: four elements of one texel at once.
-#include <sstream>
-
+// Elementwise expressions (webdnn/expr.h) as GLSL on vec4, four elements of one texel at once,
+// from the table in webdnn/expr_ops.h, and the helper functions its templates call.
 #include "backends/webgl/generator/program.h"
 
 namespace webdnn::backends::webgl {
 namespace {
 
-// erf: Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
-const char* kErf = R"(vec4 erf_f(vec4 x) {
+// Each after the helpers it calls. Conditions are bvec4, combined through uvec4 (GLSL ES 3.00 has
+// no && on vectors); mix() with a bvec4 picks exactly, with no arithmetic on the other side.
+const std::vector<ExprHelper> kHelpers = {
+    {"nan4", "vec4 nan4() { return vec4(uintBitsToFloat(0x7fc00000u)); }\n"},
+    {"inf4", "vec4 inf4() { return vec4(uintBitsToFloat(0x7f800000u)); }\n"},
+    {"is_nan", "bvec4 is_nan(vec4 x) { return greaterThan(floatBitsToUint(x) & 0x7fffffffu, uvec4(0x7f800000u)); }\n"},
+    {"is_inf", "bvec4 is_inf(vec4 x) { return equal(floatBitsToUint(x) & 0x7fffffffu, uvec4(0x7f800000u)); }\n"},
+    {"and4", "bvec4 and4(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }\n"},
+    {"or4", "bvec4 or4(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }\n"},
+    {"log_f", R"(vec4 log_f(vec4 x) {
+  return mix(mix(log(x), -inf4(), equal(x, vec4(0.0))), nan4(), lessThan(x, vec4(0.0)));
+}
+)"},
+    {"sqrt_f", "vec4 sqrt_f(vec4 x) { return mix(sqrt(x), nan4(), lessThan(x, vec4(0.0))); }\n"},
+    // tanh through exp overflows for large |x|; clamping must keep NaN.
+    {"tanh_f", "vec4 tanh_f(vec4 x) { return mix(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x)); }\n"},
+    // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7.
+    {"erf_f", R"(vec4 erf_f(vec4 x) {
   vec4 t = 1.0 / (1.0 + 0.3275911 * abs(x));
   vec4 y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-x * x);
   return mix(-y, y, greaterThanEqual(x, vec4(0.0)));
 }
-)";
-// pow as the reference computes it: negative bases with whole exponents, x^0 = 1, 0^-y = inf.
-const char* kPow = R"(vec4 pow_f(vec4 a, vec4 b) {
-  vec4 m = pow(abs(a), b);
-  m = mix(m, mix(vec4(0.0), vec4(uintBitsToFloat(0x7f800000u)), lessThan(b, vec4(0.0))), equal(a, vec4(0.0)));
-  m = mix(m, vec4(1.0), equal(b, vec4(0.0)));
-  vec4 signed_m = mix(m, -m, notEqual(fract(b * 0.5), vec4(0.0)));
-  signed_m = mix(vec4(uintBitsToFloat(0x7fc00000u)), signed_m, equal(fract(b), vec4(0.0)));
-  return mix(m, signed_m, lessThan(a, vec4(0.0)));
-}
-)";
-// C's fmod (the sign of the dividend, |r| < |b|), corrected for the rounded division.
-const char* kFmod = R"(vec4 fmod_f(vec4 a, vec4 b) {
-  vec4 r = a - b * trunc(a / b);
-  vec4 ab = abs(b);
-  vec4 sa = mix(vec4(-1.0), vec4(1.0), greaterThanEqual(a, vec4(0.0)));
-  r = mix(r, r + sa * ab, bvec4(uvec4(notEqual(r, vec4(0.0))) & uvec4(notEqual(sign(r), sa))));
-  r = mix(r, r - sa * ab, greaterThanEqual(abs(r), ab));
-  return r;
-}
-)";
-// Integer division truncating toward zero, corrected for the rounded float division.
-const char* kIdiv = R"(vec4 idiv_f(vec4 a, vec4 b) {
+)"},
+    {"sign_f", "vec4 sign_f(vec4 x) { return mix(sign(x), x, is_nan(x)); }\n"},
+    {"max_n", "vec4 max_n(vec4 a, vec4 b) { return mix(max(a, b), a + b, or4(is_nan(a), is_nan(b))); }\n"},
+    {"min_n", "vec4 min_n(vec4 a, vec4 b) { return mix(min(a, b), a + b, or4(is_nan(a), is_nan(b))); }\n"},
+    // The float quotient rounded toward zero, moved by one where rounding the division crossed
+    // a whole number.
+    {"idiv_f", R"(vec4 idiv_f(vec4 a, vec4 b) {
   vec4 q = trunc(a / b);
   vec4 r = a - q * b;
   vec4 s = sign(a) * sign(b);
   q = mix(q, q + s, greaterThanEqual(abs(r), abs(b)));
-  q = mix(q, q - s, bvec4(uvec4(notEqual(r, vec4(0.0))) & uvec4(notEqual(sign(r), sign(a)))));
-  return q;
+  q = mix(q, q - s, and4(notEqual(r, vec4(0.0)), notEqual(sign(r), sign(a))));
+  return mix(q, vec4(0.0), equal(b, vec4(0.0)));
 }
-)";
+)"},
+    // C's fmod: the remainder takes the dividend's sign and is smaller than |b|.
+    {"fmod_f", R"(vec4 fmod_f(vec4 a, vec4 b) {
+  vec4 r = a - b * trunc(a / b);
+  vec4 ab = abs(b);
+  vec4 sa = mix(vec4(-1.0), vec4(1.0), greaterThanEqual(a, vec4(0.0)));
+  r = mix(r, r + sa * ab, and4(notEqual(r, vec4(0.0)), notEqual(sign(r), sa)));
+  r = mix(r, r - sa * ab, greaterThanEqual(abs(r), ab));
+  return mix(r, a, and4(is_inf(b), not(is_inf(a))));
+}
+)"},
+    {"mod_f", R"(vec4 mod_f(vec4 a, vec4 b) {
+  vec4 r = fmod_f(a, b);
+  return mix(r, r + b, and4(notEqual(r, vec4(0.0)), notEqual(lessThan(r, vec4(0.0)), lessThan(b, vec4(0.0)))));
+}
+)"},
+    // C's pow: a negative base (or -0) keeps its sign under odd whole exponents and has no
+    // real power under other finite ones; x^0 = 1^y = 1 even for NaN.
+    {"pow_f", R"(vec4 pow_f(vec4 a, vec4 b) {
+  bvec4 negative = equal(floatBitsToUint(a) >> 31u, uvec4(1u));
+  bvec4 whole = equal(fract(b), vec4(0.0));
+  bvec4 odd = and4(whole, notEqual(fract(b * 0.5), vec4(0.0)));
+  vec4 m = mix(pow(abs(a), b), mix(vec4(0.0), inf4(), lessThan(b, vec4(0.0))), equal(a, vec4(0.0)));
+  m = mix(m, -m, and4(negative, odd));
+  bvec4 finite = not(or4(is_inf(a), is_inf(b)));
+  m = mix(m, nan4(), and4(and4(negative, not(whole)), and4(finite, notEqual(a, vec4(0.0)))));
+  m = mix(m, vec4(1.0), and4(equal(abs(a), vec4(1.0)), is_inf(b)));
+  return mix(m, vec4(1.0), or4(equal(b, vec4(0.0)), equal(a, vec4(1.0))));
+}
+)"},
+};
 
 }  // namespace
 
-std::string glsl_expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix, bool integer,
+std::string glsl_expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix,
                             std::string& code, Kernel& kernel) {
-  std::ostringstream s;
-  auto v = [&](int node) { return prefix + std::to_string(node); };
-  auto b4 = [](const std::string& cond) { return "vec4(" + cond + ")"; };
+  auto v = [&](int node) { return node >= 0 ? prefix + std::to_string(node) : std::string(); };
+  std::string body;
   for (size_t i = 0; i < e.nodes.size(); i++) {
     const ExprNode& n = e.nodes[i];
-    std::string a = n.args[0] >= 0 ? v(n.args[0]) : "", b = n.args[1] >= 0 ? v(n.args[1]) : "",
-                c = n.args[2] >= 0 ? v(n.args[2]) : "";
-    std::string r;
-    switch (n.op) {
-      case ExprOp::Input: r = inputs.at(static_cast<size_t>(n.value)); break;
-      case ExprOp::Const: r = "vec4(" + glsl_float(n.value) + ")"; break;
-      case ExprOp::Neg: r = "-" + a; break;
-      case ExprOp::Abs: r = "abs(" + a + ")"; break;
-      case ExprOp::Exp: r = "exp(" + a + ")"; break;
-      case ExprOp::Log: r = "log(" + a + ")"; break;
-      case ExprOp::Sqrt: r = "sqrt(" + a + ")"; break;
-      case ExprOp::Sin: r = "sin(" + a + ")"; break;
-      case ExprOp::Cos: r = "cos(" + a + ")"; break;
-      case ExprOp::Tanh: r = "tanh(clamp(" + a + ", -15.0, 15.0))"; break;  // no inf/inf for large |x|
-      case ExprOp::Erf:
-        kernel.helper(kErf);
-        r = "erf_f(" + a + ")";
-        break;
-      case ExprOp::Floor: r = "floor(" + a + ")"; break;
-      case ExprOp::Ceil: r = "ceil(" + a + ")"; break;
-      case ExprOp::Round: r = "roundEven(" + a + ")"; break;
-      case ExprOp::Sign: r = "sign(" + a + ")"; break;
-      case ExprOp::IsNaN: r = b4("isnan(" + a + ")"); break;
-      case ExprOp::Not: r = b4("equal(" + a + ", vec4(0.0))"); break;
-      case ExprOp::Sigmoid: r = "1.0 / (1.0 + exp(-" + a + "))"; break;
-      case ExprOp::Add: r = a + " + " + b; break;
-      case ExprOp::Sub: r = a + " - " + b; break;
-      case ExprOp::Mul: r = a + " * " + b; break;
-      case ExprOp::Div:
-        if (integer) {
-          kernel.helper(kIdiv);
-          r = "idiv_f(" + a + ", " + b + ")";
-        } else {
-          r = a + " / " + b;
-        }
-        break;
-      case ExprOp::Pow:
-        kernel.helper(kPow);
-        r = "pow_f(" + a + ", " + b + ")";
-        break;
-      case ExprOp::Max: r = "max(" + a + ", " + b + ")"; break;
-      case ExprOp::Min: r = "min(" + a + ", " + b + ")"; break;
-      case ExprOp::Mod: {
-        // Python's %: fmod moved to the sign of the divisor.
-        kernel.helper(kFmod);
-        std::string f = v(static_cast<int>(i)) + "f";
-        s << "  vec4 " << f << " = fmod_f(" << a << ", " << b << ");\n";
-        r = "mix(" + f + ", " + f + " + " + b + ", bvec4(uvec4(notEqual(" + f + ", vec4(0.0))) & uvec4(notEqual(lessThan(" +
-            f + ", vec4(0.0)), lessThan(" + b + ", vec4(0.0))))))";
-        break;
-      }
-      case ExprOp::FMod:
-        kernel.helper(kFmod);
-        r = "fmod_f(" + a + ", " + b + ")";
-        break;
-      case ExprOp::Eq: r = b4("equal(" + a + ", " + b + ")"); break;
-      case ExprOp::Lt: r = b4("lessThan(" + a + ", " + b + ")"); break;
-      case ExprOp::Gt: r = b4("greaterThan(" + a + ", " + b + ")"); break;
-      case ExprOp::And: r = b4("notEqual(" + a + ", vec4(0.0))") + " * " + b4("notEqual(" + b + ", vec4(0.0))"); break;
-      case ExprOp::Or: r = "max(" + b4("notEqual(" + a + ", vec4(0.0))") + ", " + b4("notEqual(" + b + ", vec4(0.0))") + ")"; break;
-      case ExprOp::Select: r = "mix(" + c + ", " + b + ", notEqual(" + a + ", vec4(0.0)))"; break;
-    }
-    s << "  vec4 " << v(static_cast<int>(i)) << " = " << r << ";\n";
+    std::string r = n.op == ExprOp::Input   ? inputs.at(static_cast<size_t>(n.value))
+                    : n.op == ExprOp::Const ? "vec4(" + glsl_float(n.value) + ")"
+                                            : expr_code(n.op, ExprDialect::Glsl, v(n.args[0]), v(n.args[1]), v(n.args[2]));
+    body += "  vec4 " + v(static_cast<int>(i)) + " = " + r + ";\n";
   }
-  code += s.str();
+  for (const std::string& h : expr_helpers(kHelpers, body)) kernel.helper(h);
+  code += body;
   return v(e.result());
 }
 

@@ -143,9 +143,9 @@ Layout default_layout(const Shape& shape);
 std::string glsl_float(double v);
 std::string glsl_int(int64_t v);
 // Statements computing expression `e` on vec4 operands `inputs`; returns the vec4 variable name
-// holding the result. `integer`: integer semantics for Div (truncation). Adds the helpers it needs.
+// holding the result. Adds the helper functions it calls to `kernel`.
 std::string glsl_expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix,
-                            bool integer, std::string& code, Kernel& kernel);
+                            std::string& code, Kernel& kernel);
 // The stored value of a result of `dtype` (rounded for integers, 0/1 for bool), vec4.
 std::string glsl_store(const std::string& value, DType dtype);
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -213,7 +214,7 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
       i = end;
     }
     static const char* kPrelude = "var<private> k_nan: u32 = 0x7fc00000u;\nvar<private> k_inf: u32 = 0x7f800000u;\n";
-    return decl.str() + kPrelude + body;
+    return decl.str() + kPrelude + wgsl_helpers(body) + body;
   };
   Json d = {{"op", op.name}, {"type", op.type}, {"shader", shader(resolve(variants[0].code))}, {"bindings", bind},
             {"workgroups", variants[0].workgroups}};

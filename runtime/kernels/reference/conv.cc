@@ -7,24 +7,21 @@
 namespace webdnn::runtime::reference {
 namespace {
 
+// The window's numbers under short names.
 struct Window {
   int64_t kh, kw, sh, sw, pt, pl, dh, dw;
 };
 
-Window window(const Json& p) {
-  auto k = ints(p, "kernel_shape");
-  auto s = ints(p, "strides", {1, 1});
-  auto pads = ints(p, "pads", {0, 0, 0, 0});
-  auto d = ints(p, "dilations", {1, 1});
-  return {k.at(0), k.at(1), s.at(0), s.at(1), pads.at(0), pads.at(1), d.at(0), d.at(1)};
+Window window(const params::Window& w) {
+  return {w.kernel[0], w.kernel[1], w.strides[0], w.strides[1], w.pads[0], w.pads[1], w.dilations[0], w.dilations[1]};
 }
 
 // Conv as im2col + a row-by-row product, per image and group.
-void conv(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void conv(const params::Conv& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor &x = in[0], &w = in[1];
   Tensor& y = out[0];
-  Window win = window(p);
-  int64_t group = p.value("group", 1);
+  Window win = window(p.window);
+  int64_t group = p.group;
   int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
   int64_t M = y.shape[1], OH = y.shape[2], OW = y.shape[3];
   int64_t Cg = C / group, Mg = M / group, K = Cg * win.kh * win.kw, P = OH * OW;
@@ -61,15 +58,15 @@ void conv(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
       }
     }
   }
-  apply_epilogue(p, in, 3, y);
+  apply_epilogue(p.epilogue, in, 3, y);
 }
 
 // ConvTranspose: every input pixel scatters its weighted kernel into the output.
-void conv_transpose(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void conv_transpose(const params::ConvTranspose& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor &x = in[0], &w = in[1];
   Tensor& y = out[0];
-  Window win = window(p);
-  int64_t group = p.value("group", 1);
+  Window win = window(p.window);
+  int64_t group = p.group;
   int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
   int64_t M = y.shape[1], OH = y.shape[2], OW = y.shape[3];
   int64_t Cg = C / group, Mg = M / group;
@@ -95,19 +92,19 @@ void conv_transpose(const Json& p, const std::vector<Tensor>& in, std::vector<Te
                 }
               }
           }
-  apply_epilogue(p, in, 3, y);
+  apply_epilogue(p.epilogue, in, 3, y);
 }
 
 template <bool kMax>
-void pool(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void pool(const params::Pool& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Tensor& y = out[0];
-  Window win = window(p);
-  bool include_pad = p.value("count_include_pad", 0) != 0;
+  Window win = window(p.window);
+  bool include_pad = p.count_include_pad;
   int64_t NC = x.shape[0] * x.shape[1], H = x.shape[2], W = x.shape[3];
   int64_t OH = y.shape[2], OW = y.shape[3];
   // The padded extent an average window may count: the explicit pads, not ceil_mode's overhang.
-  int64_t pads_b = ints(p, "pads", {0, 0, 0, 0}).at(2), pads_r = ints(p, "pads", {0, 0, 0, 0}).at(3);
+  int64_t pads_b = p.window.pads[2], pads_r = p.window.pads[3];
   for (int64_t nc = 0; nc < NC; nc++) {
     const float* xp = x.data<float>() + nc * H * W;
     float* yp = y.data<float>() + nc * OH * OW;
@@ -134,9 +131,9 @@ void pool(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("Conv", conv);
-WEBDNN_REFERENCE_KERNEL("ConvTranspose", conv_transpose);
-WEBDNN_REFERENCE_KERNEL("MaxPool", pool<true>);
-WEBDNN_REFERENCE_KERNEL("AveragePool", pool<false>);
+WEBDNN_REFERENCE_KERNEL("Conv", params::infer_conv, conv);
+WEBDNN_REFERENCE_KERNEL("ConvTranspose", params::infer_conv_transpose, conv_transpose);
+WEBDNN_REFERENCE_KERNEL("MaxPool", params::infer_pool, pool<true>);
+WEBDNN_REFERENCE_KERNEL("AveragePool", params::infer_pool, pool<false>);
 
 }  // namespace webdnn::runtime::reference

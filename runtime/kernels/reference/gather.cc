@@ -14,9 +14,9 @@ int64_t resolve_index(const Tensor& indices, int64_t i, int64_t dim) {
 }
 
 // data as [outer, dim, inner]: output row (o, j) is data row (o, indices[j]).
-void gather(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void gather(const params::Axis& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor &data = in[0], &indices = in[1];
-  size_t axis = p.at("axis").get<size_t>();
+  size_t axis = static_cast<size_t>(p.axis);
   int64_t outer = 1, inner = static_cast<int64_t>(dtype_size(data.dtype));
   for (size_t d = 0; d < axis; d++) outer *= data.shape[d];
   for (size_t d = axis + 1; d < data.shape.size(); d++) inner *= data.shape[d];
@@ -31,9 +31,9 @@ void gather(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
 }
 
 // out[i] = data[i with its axis coordinate replaced by indices[i]].
-void gather_elements(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void gather_elements(const params::Axis& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor &data = in[0], &indices = in[1];
-  size_t axis = p.at("axis").get<size_t>();
+  size_t axis = static_cast<size_t>(p.axis);
   Shape strides = contiguous_strides(data.shape);
   size_t elem = dtype_size(data.dtype);
   int64_t i = 0;
@@ -48,7 +48,7 @@ void gather_elements(const Json& p, const std::vector<Tensor>& in, std::vector<T
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("Gather", gather);
-WEBDNN_REFERENCE_KERNEL("GatherElements", gather_elements);
+WEBDNN_REFERENCE_KERNEL("Gather", params::infer_gather, gather);
+WEBDNN_REFERENCE_KERNEL("GatherElements", params::infer_gather_elements, gather_elements);
 
 }  // namespace webdnn::runtime::reference

@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "webdnn/json.h"
+#include "webdnn/params.h"
 
 namespace webdnn::runtime::reference {
 
 // Pad: the input coordinate output coordinate `o` reads, or -1 for the constant value.
-int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, const std::string& mode);
+int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, params::Pad::Mode mode);
 
 // Resize: per output coordinate, the input coordinates below and above and the weight of the
 // upper one (nearest: both equal, weight 0).
@@ -19,7 +19,7 @@ struct AxisMap {
   std::vector<double> w;
   bool trivial = true;  // no output coordinate needs its upper neighbour
 };
-AxisMap resize_axis_map(const Json& params, int64_t in, int64_t out, float scale);
+AxisMap resize_axis_map(const params::Resize& params, int64_t in, int64_t out, float scale);
 
 // For output coordinates `index`, calls f(weight, offset) for each of the 2^k corners of the
 // `blended` axes: offset from `base` (the lower corner) by the input `strides`, weight the product

@@ -20,7 +20,7 @@ void product(const float* a, int64_t sam, int64_t sak, const float* b, int64_t s
   }
 }
 
-void matmul(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void matmul(const params::MatMul& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const MatMulShape m = matmul_shape(in[0].shape, in[1].shape);
   const int64_t M = m.M, K = m.K, N = m.N;
   const Shape &batch = m.batch, &sa = m.a_strides, &sb = m.b_strides;
@@ -36,12 +36,12 @@ void matmul(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
     product(in[0].data<float>() + oa * M * K, K, 1, in[1].data<float>() + ob * K * N, N, 1, y + i * M * N, M, N, K);
     i++;
   });
-  apply_epilogue(p, in, 2, out[0]);
+  apply_epilogue(p.epilogue, in, 2, out[0]);
 }
 
-void gemm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  bool ta = p.value("transA", 0) != 0, tb = p.value("transB", 0) != 0;
-  float alpha = p.value("alpha", 1.0f), beta = p.value("beta", 1.0f);
+void gemm(const params::Gemm& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  bool ta = p.trans_a, tb = p.trans_b;
+  float alpha = static_cast<float>(p.alpha), beta = static_cast<float>(p.beta);
   int64_t M = out[0].shape[0], N = out[0].shape[1];
   int64_t K = ta ? in[0].shape[0] : in[0].shape[1];
   float* y = out[0].data<float>();
@@ -54,12 +54,12 @@ void gemm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out
       float c = in.size() > 2 ? in[2].data<float>()[m * c_strides[0] + n * c_strides[1]] : 0.0f;
       y[m * N + n] = alpha * y[m * N + n] + beta * c;
     }
-  apply_epilogue(p, in, 3, out[0]);
+  apply_epilogue(p.epilogue, in, 3, out[0]);
 }
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("MatMul", matmul);
-WEBDNN_REFERENCE_KERNEL("Gemm", gemm);
+WEBDNN_REFERENCE_KERNEL("MatMul", params::infer_matmul, matmul);
+WEBDNN_REFERENCE_KERNEL("Gemm", params::infer_gemm, gemm);
 
 }  // namespace webdnn::runtime::reference

@@ -39,11 +39,11 @@ Moments moments(const float* x, int64_t n, int64_t step, double epsilon) {
   return {mean, 1.0 / std::sqrt(sq / static_cast<double>(n) + epsilon)};
 }
 
-void batch_norm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void batch_norm(const params::Normalization& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   const float *scale = in[1].data<float>(), *bias = in[2].data<float>();
   const float *mean = in[3].data<float>(), *var = in[4].data<float>();
-  double epsilon = p.value("epsilon", 1e-5);
+  double epsilon = p.epsilon;
   int64_t N = x.shape[0], C = x.shape[1], inner = inner_size(x.shape, 1);
   for (int64_t c = 0; c < C; c++) {
     double a = scale[c] / std::sqrt(static_cast<double>(var[c]) + epsilon);
@@ -55,10 +55,10 @@ void batch_norm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor
   }
 }
 
-void instance_norm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void instance_norm(const params::Normalization& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   const float *scale = in[1].data<float>(), *bias = in[2].data<float>();
-  double epsilon = p.value("epsilon", 1e-5);
+  double epsilon = p.epsilon;
   int64_t N = x.shape[0], C = x.shape[1], inner = inner_size(x.shape, 1);
   for (int64_t n = 0; n < N; n++)
     for (int64_t c = 0; c < C; c++) {
@@ -82,10 +82,10 @@ std::vector<double> expand(const Tensor& t, const Shape& shape) {
   return v;
 }
 
-void layer_norm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void layer_norm(const params::LayerNormalization& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
-  size_t axis = p.at("axis").get<size_t>();
-  double epsilon = p.value("epsilon", 1e-5);
+  size_t axis = static_cast<size_t>(p.axis);
+  double epsilon = p.epsilon;
   int64_t rows = outer_size(x.shape, axis), n = x.size() / std::max<int64_t>(rows, 1);
   std::vector<double> scale = expand(in[1], x.shape);
   std::vector<double> bias = in.size() > 2 ? expand(in[2], x.shape) : std::vector<double>(scale.size(), 0.0);
@@ -102,10 +102,10 @@ void layer_norm(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor
 
 // y = x / (bias + alpha / size * sum of x^2 over the channel window)^beta, the window reaching
 // floor((size-1)/2) channels back and ceil((size-1)/2) forward.
-void lrn(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void lrn(const params::Lrn& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
-  int64_t size = p.at("size").get<int64_t>();
-  double alpha = p.value("alpha", 1e-4), beta = p.value("beta", 0.75), bias = p.value("bias", 1.0);
+  int64_t size = p.size;
+  double alpha = p.alpha, beta = p.beta, bias = p.bias;
   int64_t N = x.shape[0], C = x.shape[1], inner = inner_size(x.shape, 1);
   int64_t back = (size - 1) / 2, forward = size - 1 - back;
   for (int64_t n = 0; n < N; n++)
@@ -122,11 +122,20 @@ void lrn(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out)
       }
 }
 
+// The "Softmax" kernel computes Softmax and LogSoftmax along one axis.
+struct SoftmaxKernel {
+  params::Axis axis;
+  bool log = false;
+  static SoftmaxKernel parse(const Json& j) { return {params::Axis::parse(j), params::Reader(j).flag("log")}; }
+};
+
+params::Types softmax_signature(const SoftmaxKernel& p, const params::Types& in) { return params::infer_softmax(p.axis, in); }
+
 // Subtracting the maximum first keeps exp() from overflowing.
-void softmax(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void softmax(const SoftmaxKernel& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
-  size_t axis = p.at("axis").get<size_t>();
-  bool log = p.value("log", false);
+  size_t axis = static_cast<size_t>(p.axis.axis);
+  bool log = p.log;
   int64_t outer = outer_size(x.shape, axis), n = x.shape[axis], inner = inner_size(x.shape, axis);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < inner; i++) {
@@ -145,10 +154,10 @@ void softmax(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& 
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("BatchNormalization", batch_norm);
-WEBDNN_REFERENCE_KERNEL("InstanceNormalization", instance_norm);
-WEBDNN_REFERENCE_KERNEL("LayerNormalization", layer_norm);
-WEBDNN_REFERENCE_KERNEL("LRN", lrn);
-WEBDNN_REFERENCE_KERNEL("Softmax", softmax);
+WEBDNN_REFERENCE_KERNEL("BatchNormalization", params::infer_batch_norm, batch_norm);
+WEBDNN_REFERENCE_KERNEL("InstanceNormalization", params::infer_instance_norm, instance_norm);
+WEBDNN_REFERENCE_KERNEL("LayerNormalization", params::infer_layer_norm, layer_norm);
+WEBDNN_REFERENCE_KERNEL("LRN", params::infer_lrn, lrn);
+WEBDNN_REFERENCE_KERNEL("Softmax", softmax_signature, softmax);
 
 }  // namespace webdnn::runtime::reference

@@ -31,14 +31,30 @@ std::vector<int64_t> offsets(const Shape& shape, const std::vector<bool>& which)
 
 enum class Kind { Max, Min, Sum, Mean, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
 
-Kind kind_of(const std::string& name) {
-  static const std::pair<const char*, Kind> kinds[] = {
-      {"max", Kind::Max}, {"min", Kind::Min}, {"sum", Kind::Sum}, {"mean", Kind::Mean},
-      {"prod", Kind::Prod}, {"l1", Kind::L1}, {"l2", Kind::L2}, {"sum_square", Kind::SumSquare},
-      {"log_sum", Kind::LogSum}, {"log_sum_exp", Kind::LogSumExp}};
-  for (auto& [n, k] : kinds)
-    if (name == n) return k;
-  fail("unknown reduction '", name, "'");
+// The "Reduce" kernel: params::Reduce and which reduction ("reduce").
+struct ReduceKernel {
+  params::Reduce reduce;
+  Kind kind;
+  static ReduceKernel parse(const Json& j) {
+    int kind = params::Reader(j).pick(
+        "reduce", {"max", "min", "sum", "mean", "prod", "l1", "l2", "sum_square", "log_sum", "log_sum_exp"});
+    return {params::Reduce::parse(j), static_cast<Kind>(kind)};
+  }
+};
+
+params::Types reduce_signature(const ReduceKernel& p, const params::Types& in) { return params::infer_reduce(p.reduce, in); }
+
+// The "ArgReduce" kernel: params::ArgReduce and "reduce": max or min.
+struct ArgReduceKernel {
+  params::ArgReduce arg;
+  bool max;
+  static ArgReduceKernel parse(const Json& j) {
+    return {params::ArgReduce::parse(j), params::Reader(j).choice("reduce", {"max", "min"}) == "max"};
+  }
+};
+
+params::Types arg_reduce_signature(const ArgReduceKernel& p, const params::Types& in) {
+  return params::infer_arg_reduce(p.arg, in);
 }
 
 double maximum(const std::vector<double>& v) {
@@ -85,11 +101,11 @@ double reduce(Kind kind, const std::vector<double>& v) {
   return 0;
 }
 
-void reduce_kernel(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void reduce_kernel(const ReduceKernel& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   std::vector<bool> reduced(x.shape.size(), false), kept(x.shape.size(), true);
-  for (int64_t a : ints(p, "axes")) reduced[a] = true, kept[a] = false;
-  Kind kind = kind_of(p.at("reduce").get<std::string>());
+  for (int64_t a : p.reduce.axes) reduced[a] = true, kept[a] = false;
+  Kind kind = p.kind;
   // The kept axes keep their order, so the groups come out in the output's row-major order.
   std::vector<int64_t> groups = offsets(x.shape, kept), members = offsets(x.shape, reduced);
   std::vector<double> v(members.size());
@@ -99,10 +115,10 @@ void reduce_kernel(const Json& p, const std::vector<Tensor>& in, std::vector<Ten
   }
 }
 
-void arg_reduce(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void arg_reduce(const ArgReduceKernel& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
-  size_t axis = p.at("axis").get<size_t>();
-  bool last = p.value("select_last_index", 0) != 0, max = p.at("reduce").get<std::string>() == "max";
+  size_t axis = static_cast<size_t>(p.arg.axis);
+  bool last = p.arg.select_last_index, max = p.max;
   std::vector<bool> kept(x.shape.size(), true);
   kept[axis] = false;
   std::vector<int64_t> groups = offsets(x.shape, kept);
@@ -122,7 +138,7 @@ void arg_reduce(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("Reduce", reduce_kernel);
-WEBDNN_REFERENCE_KERNEL("ArgReduce", arg_reduce);
+WEBDNN_REFERENCE_KERNEL("Reduce", reduce_signature, reduce_kernel);
+WEBDNN_REFERENCE_KERNEL("ArgReduce", arg_reduce_signature, arg_reduce);
 
 }  // namespace webdnn::runtime::reference

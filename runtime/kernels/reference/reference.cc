@@ -20,14 +20,14 @@ double load(const void* data, DType dtype, int64_t i) {
 
 void store(void* data, DType dtype, int64_t i, double v) {
   // Converting NaN or an out-of-range value to an integer is undefined in C++; saturate instead.
-  if (dtype != DType::Float32 && dtype != DType::Bool) v = std::isnan(v) ? 0 : std::clamp(v, -9.2e18, 9.2e18);
+  auto saturate = [&](double lo, double hi) { return std::isnan(v) ? 0.0 : std::clamp(v, lo, hi); };
   switch (dtype) {
     case DType::Float32: static_cast<float*>(data)[i] = static_cast<float>(v); break;
-    case DType::Int64: static_cast<int64_t*>(data)[i] = static_cast<int64_t>(v); break;
-    case DType::Int32: static_cast<int32_t*>(data)[i] = static_cast<int32_t>(v); break;
+    case DType::Int64: static_cast<int64_t*>(data)[i] = static_cast<int64_t>(saturate(-9.2e18, 9.2e18)); break;
+    case DType::Int32: static_cast<int32_t*>(data)[i] = static_cast<int32_t>(saturate(-2147483648.0, 2147483647.0)); break;
     case DType::Bool: static_cast<uint8_t*>(data)[i] = v != 0; break;
-    case DType::UInt8: static_cast<uint8_t*>(data)[i] = static_cast<uint8_t>(v); break;
-    case DType::Int8: static_cast<int8_t*>(data)[i] = static_cast<int8_t>(v); break;
+    case DType::UInt8: static_cast<uint8_t*>(data)[i] = static_cast<uint8_t>(saturate(0, 255)); break;
+    case DType::Int8: static_cast<int8_t*>(data)[i] = static_cast<int8_t>(saturate(-128, 127)); break;
   }
 }
 
@@ -60,13 +60,14 @@ void scatter_contiguous(const Tensor& t, void* data, const TensorInfo& info) {
   copy_strided(info, dtype_size(info.dtype), t.bytes.data(), static_cast<uint8_t*>(data), false);
 }
 
-std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec, Compute compute) {
+std::unique_ptr<Kernel> make_function_kernel(const KernelSpec& spec,
+                                             std::function<void(const std::vector<Tensor>&, std::vector<Tensor>&)> compute) {
   return std::make_unique<FunctionKernel>([spec, compute](void* const* in, void* const* out) {
     std::vector<Tensor> inputs;
     for (size_t i = 0; i < spec.inputs.size(); i++) inputs.push_back(gather_contiguous(in[i], spec.inputs[i]));
     std::vector<Tensor> outputs;
     for (const TensorInfo& o : spec.outputs) outputs.emplace_back(o.dtype, o.shape);
-    compute(spec.params, inputs, outputs);
+    compute(inputs, outputs);
     for (size_t i = 0; i < outputs.size(); i++) scatter_contiguous(outputs[i], out[i], spec.outputs[i]);
   });
 }

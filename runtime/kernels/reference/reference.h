@@ -8,14 +8,31 @@
 #include "runtime/core/kernel.h"
 #include "webdnn/error.h"
 #include "webdnn/expr.h"
+#include "webdnn/params.h"
 #include "webdnn/tensor.h"
 
 namespace webdnn::runtime::reference {
 
-// Outputs arrive allocated with their dtype and shape; inputs are contiguous.
-using Compute = void (*)(const Json& params, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs);
+// A reference kernel is its parameters' struct P (webdnn/params.h), the operator's signature,
+// which checks the kernel's tensors against the parameters when the kernel is prepared, and the
+// computation. Outputs arrive allocated with their dtype and shape; inputs are contiguous.
+template <class P>
+using Signature = params::Types (*)(const P& params, const params::Types& inputs);
+template <class P>
+using Compute = void (*)(const P& params, const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs);
 
-std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec, Compute compute);
+// Runs `compute` on contiguous copies of the inputs, scattering its outputs back.
+std::unique_ptr<Kernel> make_function_kernel(const KernelSpec& spec,
+                                             std::function<void(const std::vector<Tensor>&, std::vector<Tensor>&)> compute);
+
+template <class P>
+std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec, Signature<P> signature, Compute<P> compute) {
+  P p = P::parse(spec.params);
+  check_outputs(spec, signature(p, types_of(spec.inputs)));
+  return make_function_kernel(spec, [p, compute](const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+    compute(p, in, out);
+  });
+}
 
 // Copies between strided memory and contiguous tensors.
 Tensor gather_contiguous(const void* data, const TensorInfo& info);
@@ -39,18 +56,25 @@ void for_each_index(const Shape& shape, F&& f) {
   }
 }
 
+// The "Elementwise" kernel's parameters: the expression, the output dtype ("to") and, for
+// Expand, the shape the inputs broadcast to (absent: their own broadcast shape).
+struct ElementwiseKernel {
+  Expr expr;
+  DType to = DType::Float32;
+  Shape shape;
+  static ElementwiseKernel parse(const Json& j);
+};
+params::Types elementwise_signature(const ElementwiseKernel& p, const params::Types& in);
+
 // out[i] = expr(in[0][i], in[1][i], ...), the inputs broadcast to out's shape.
 void evaluate_expression(const Expr& expr, const std::vector<const Tensor*>& in, Tensor& out);
-// Applies params["epilogue"], if any, to y: x0 is y's element, x1... are in[first_extra...].
-void apply_epilogue(const Json& params, const std::vector<Tensor>& in, size_t first_extra, Tensor& y);
-
-inline std::vector<int64_t> ints(const Json& params, const char* key, std::vector<int64_t> fallback = {}) {
-  return params.contains(key) ? params.at(key).get<std::vector<int64_t>>() : fallback;
-}
+// Applies the epilogue, if any, to y: x0 is y's element, x1... are in[first_extra...].
+void apply_epilogue(const params::Epilogue& epilogue, const std::vector<Tensor>& in, size_t first_extra, Tensor& y);
 
 }  // namespace webdnn::runtime::reference
 
-#define WEBDNN_REFERENCE_KERNEL(name, compute)                                                   \
-  WEBDNN_REGISTER_KERNEL(name, [](const ::webdnn::runtime::KernelSpec& spec) {                   \
-    return ::webdnn::runtime::reference::make_kernel(spec, compute);                             \
+// WEBDNN_REFERENCE_KERNEL("Name", signature, compute)
+#define WEBDNN_REFERENCE_KERNEL(name, signature, compute)                        \
+  WEBDNN_REGISTER_KERNEL(name, [](const ::webdnn::runtime::KernelSpec& spec) {   \
+    return ::webdnn::runtime::reference::make_kernel(spec, signature, compute); \
   })

@@ -13,19 +13,22 @@
 namespace webdnn::runtime::reference {
 namespace {
 
-float source_coordinate(const std::string& ctm, int64_t o, float scale, int64_t in, int64_t out) {
+using Coordinates = params::Resize::Coordinates;
+using Nearest = params::Resize::Nearest;
+
+float source_coordinate(Coordinates ctm, int64_t o, float scale, int64_t in, int64_t out) {
   float x = static_cast<float>(o);
-  if (ctm == "asymmetric") {
+  if (ctm == Coordinates::Asymmetric) {
     // When the scale is the size ratio, o * in / out is the exact coordinate: one rounding keeps
     // exact ties (x.5) as ties, where o / scale would round twice.
     if (scale == static_cast<float>(out) / static_cast<float>(in))
       return static_cast<float>(o * in) / static_cast<float>(out);
     return x / scale;
   }
-  if (ctm == "align_corners") return out == 1 ? 0.0f : x * static_cast<float>(in - 1) / static_cast<float>(out - 1);
-  if (ctm == "pytorch_half_pixel") return out > 1 ? (x + 0.5f) / scale - 0.5f : 0.0f;
-  if (ctm == "tf_half_pixel_for_nn") return (x + 0.5f) / scale;
-  if (ctm == "half_pixel_symmetric") {
+  if (ctm == Coordinates::AlignCorners) return out == 1 ? 0.0f : x * static_cast<float>(in - 1) / static_cast<float>(out - 1);
+  if (ctm == Coordinates::PytorchHalfPixel) return out > 1 ? (x + 0.5f) / scale - 0.5f : 0.0f;
+  if (ctm == Coordinates::TfHalfPixelForNn) return (x + 0.5f) / scale;
+  if (ctm == Coordinates::HalfPixelSymmetric) {
     // Centers the sampled window when the output size was rounded down from in * scale. The
     // coordinate itself in double, as onnxruntime does (ties then round the same way).
     float adjustment = static_cast<float>(out) / (scale * static_cast<float>(in));
@@ -35,20 +38,20 @@ float source_coordinate(const std::string& ctm, int64_t o, float scale, int64_t 
   return (x + 0.5f) / scale - 0.5f;  // half_pixel
 }
 
-int64_t nearest_index(const std::string& mode, float x, bool shrinking) {
-  if (mode == "floor") return static_cast<int64_t>(std::floor(x));
-  if (mode == "ceil") return static_cast<int64_t>(std::ceil(x));
-  if (mode == "round_prefer_ceil") return static_cast<int64_t>(std::round(x));  // x.5 goes up
-  if (mode == "simple") return static_cast<int64_t>(shrinking ? std::ceil(x) : std::floor(x));
+int64_t nearest_index(Nearest mode, float x, bool shrinking) {
+  if (mode == Nearest::Floor) return static_cast<int64_t>(std::floor(x));
+  if (mode == Nearest::Ceil) return static_cast<int64_t>(std::ceil(x));
+  if (mode == Nearest::RoundPreferCeil) return static_cast<int64_t>(std::round(x));  // x.5 goes up
+  if (mode == Nearest::Simple) return static_cast<int64_t>(shrinking ? std::ceil(x) : std::floor(x));
   return static_cast<int64_t>(std::ceil(x - 0.5f));  // round_prefer_floor: x.5 goes down
 }
 
 }  // namespace
 
-AxisMap resize_axis_map(const Json& p, int64_t in, int64_t out, float scale) {
-  std::string ctm = p.value("coordinate_transformation_mode", std::string("half_pixel"));
-  std::string nearest = p.value("nearest_mode", std::string("round_prefer_floor"));
-  bool linear = p.value("mode", std::string("nearest")) == "linear";
+AxisMap resize_axis_map(const params::Resize& p, int64_t in, int64_t out, float scale) {
+  Coordinates ctm = p.coordinates;
+  Nearest nearest = p.nearest;
+  bool linear = p.mode == params::Resize::Mode::Linear;
   AxisMap m;
   for (int64_t o = 0; o < out; o++) {
     float x = source_coordinate(ctm, o, scale, in, out);
@@ -71,10 +74,10 @@ AxisMap resize_axis_map(const Json& p, int64_t in, int64_t out, float scale) {
 
 namespace {
 
-void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void resize(const params::Resize& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Tensor& y = out[0];
-  std::vector<double> scales = p.at("scales").get<std::vector<double>>();
+  const std::vector<double>& scales = p.scales;
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   std::vector<AxisMap> maps;
   std::vector<int> blended;  // axes that interpolate between two inputs
@@ -101,6 +104,6 @@ void resize(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("Resize", resize);
+WEBDNN_REFERENCE_KERNEL("Resize", params::infer_resize, resize);
 
 }  // namespace webdnn::runtime::reference

@@ -9,14 +9,14 @@
 
 namespace webdnn::runtime::reference {
 // Negative pads crop first, so the other modes repeat, mirror or wrap the kept range [lo, lo + n).
-int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, const std::string& mode) {
+int64_t pad_source(int64_t o, int64_t begin, int64_t end, int64_t dim, params::Pad::Mode mode) {
   int64_t lo = std::max<int64_t>(-begin, 0);
   int64_t n = dim - lo - std::max<int64_t>(-end, 0);
   int64_t i = o - std::max<int64_t>(begin, 0);
   if (i >= 0 && i < n) return lo + i;
-  if (mode == "constant") return -1;
-  if (mode == "edge") return lo + (i < 0 ? 0 : n - 1);
-  if (mode == "wrap") return lo + ((i % n) + n) % n;
+  if (mode == params::Pad::Mode::Constant) return -1;
+  if (mode == params::Pad::Mode::Edge) return lo + (i < 0 ? 0 : n - 1);
+  if (mode == params::Pad::Mode::Wrap) return lo + ((i % n) + n) % n;
   // reflect: mirror about the first and last element (which are not repeated), period 2(n-1).
   if (n == 1) return lo;
   int64_t period = 2 * (n - 1);
@@ -34,8 +34,8 @@ int64_t product(const Shape& shape, size_t from, size_t to) {
 
 // Concat and Split see a tensor as [outer, axis, inner]: each outer row of the joined tensor is
 // the rows of the parts, one after the other.
-void concat(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  size_t axis = p.at("axis").get<size_t>();
+void concat(const params::Axis& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  size_t axis = static_cast<size_t>(p.axis);
   Tensor& y = out[0];
   int64_t outer = product(y.shape, 0, axis);
   int64_t inner = product(y.shape, axis + 1, y.shape.size()) * static_cast<int64_t>(dtype_size(y.dtype));
@@ -48,8 +48,8 @@ void concat(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& o
     }
 }
 
-void split(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  size_t axis = p.at("axis").get<size_t>();
+void split(const params::Split& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  size_t axis = static_cast<size_t>(p.axis);
   const Tensor& x = in[0];
   int64_t outer = product(x.shape, 0, axis);
   int64_t inner = product(x.shape, axis + 1, x.shape.size()) * static_cast<int64_t>(dtype_size(x.dtype));
@@ -73,8 +73,8 @@ void copy_elements(const Tensor& x, Tensor& y, Source&& source) {
   });
 }
 
-void slice(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  auto starts = ints(p, "starts"), steps = ints(p, "steps");
+void slice(const params::Slice& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  const std::vector<int64_t>&starts = p.starts, &steps = p.steps;
   Shape strides = contiguous_strides(in[0].shape);
   copy_elements(in[0], out[0], [&](const std::vector<int64_t>& index) {
     int64_t off = 0;
@@ -83,14 +83,14 @@ void slice(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& ou
   });
 }
 
-void pad(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void pad(const params::Pad& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Tensor& y = out[0];
-  auto pads = ints(p, "pads");
-  std::string mode = p.value("mode", std::string("constant"));
+  const std::vector<int64_t>& pads = p.pads;
+  params::Pad::Mode mode = p.mode;
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   uint8_t fill[8] = {};
-  store(fill, x.dtype, 0, p.value("value", 0.0));
+  store(fill, x.dtype, 0, p.value);
   Shape strides = contiguous_strides(x.shape);
   int64_t i = 0;
   for_each_index(y.shape, [&](const std::vector<int64_t>& index) {
@@ -106,7 +106,7 @@ void pad(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out)
   });
 }
 
-void tile(const Json&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void tile(const params::Tile&, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Shape strides = contiguous_strides(x.shape);
   copy_elements(x, out[0], [&](const std::vector<int64_t>& index) {
@@ -118,10 +118,10 @@ void tile(const Json&, const std::vector<Tensor>& in, std::vector<Tensor>& out) 
 
 // Output pixel (h, w) of channel c takes block offset (h % b, w % b) of input pixel (h / b, w / b)
 // from the channel that DCR (depth, column, row) or CRD (column, row, depth) assigns to it.
-void depth_to_space(const Json& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+void depth_to_space(const params::DepthToSpace& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
-  int64_t b = p.at("blocksize").get<int64_t>();
-  bool dcr = p.value("mode", std::string("DCR")) == "DCR";
+  int64_t b = p.blocksize;
+  bool dcr = p.dcr;
   int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], OC = out[0].shape[1];
   copy_elements(x, out[0], [&](const std::vector<int64_t>& i) {
     int64_t bh = i[2] % b, bw = i[3] % b;
@@ -132,11 +132,11 @@ void depth_to_space(const Json& p, const std::vector<Tensor>& in, std::vector<Te
 
 }  // namespace
 
-WEBDNN_REFERENCE_KERNEL("Concat", concat);
-WEBDNN_REFERENCE_KERNEL("Split", split);
-WEBDNN_REFERENCE_KERNEL("Slice", slice);
-WEBDNN_REFERENCE_KERNEL("Pad", pad);
-WEBDNN_REFERENCE_KERNEL("Tile", tile);
-WEBDNN_REFERENCE_KERNEL("DepthToSpace", depth_to_space);
+WEBDNN_REFERENCE_KERNEL("Concat", params::infer_concat, concat);
+WEBDNN_REFERENCE_KERNEL("Split", params::infer_split, split);
+WEBDNN_REFERENCE_KERNEL("Slice", params::infer_slice, slice);
+WEBDNN_REFERENCE_KERNEL("Pad", params::infer_pad, pad);
+WEBDNN_REFERENCE_KERNEL("Tile", params::infer_tile, tile);
+WEBDNN_REFERENCE_KERNEL("DepthToSpace", params::infer_depth_to_space, depth_to_space);
 
 }  // namespace webdnn::runtime::reference

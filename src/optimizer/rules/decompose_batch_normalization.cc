@@ -21,7 +21,7 @@ class DecomposeBatchNormalization : public Rule {
     ir::Variable* x = op->inputs[0];
     std::vector<float> scale = op->inputs[1]->logical_data().to_floats(), bias = op->inputs[2]->logical_data().to_floats(),
                        mean = op->inputs[3]->logical_data().to_floats(), var = op->inputs[4]->logical_data().to_floats();
-    double epsilon = op->params.value("epsilon", 1e-5);
+    double epsilon = params::Normalization::parse(op->params).epsilon;
     size_t channels = scale.size();
     std::vector<float> s(channels), t(channels);
     for (size_t c = 0; c < channels; c++) {

@@ -28,20 +28,21 @@ class FuseEpilogue : public Rule {
       // x0 is the value the producer computed; its current epilogue (if any) applies first.
       Fusion f(1);
       int value = f.expr.input(0);
-      if (producer->params.contains("epilogue")) {
+      params::Epilogue epilogue = params::Epilogue::parse(params::Reader(producer->params));
+      if (epilogue.expr) {
         std::vector<ir::Variable*> vars = {nullptr};
         vars.insert(vars.end(), producer->inputs.begin() + static_cast<long>(core), producer->inputs.end());
-        value = f.add(Expr::from_json(producer->params.at("epilogue")), vars, {});
+        value = f.add(*epilogue.expr, vars, {});
       }
       f.add_operator(*op, {{y, value}});
       if (f.num_inputs() > kMaxFusedInputs) continue;
-      Json params = producer->params;
-      params["epilogue"] = f.expr.to_json();
+      Json merged = producer->params;
+      params::Epilogue{f.expr}.write(merged);
       inputs.insert(inputs.end(), f.inputs.begin(), f.inputs.end());
       std::string type = producer->type, name = producer->name;
       graph.remove_operator(op);
       graph.remove_operator(producer);
-      graph.add_operator(type, name, params, inputs, {out});
+      graph.add_operator(type, name, merged, inputs, {out});
       return true;
     }
     return false;

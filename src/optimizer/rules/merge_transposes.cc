@@ -2,6 +2,7 @@
 // Rewrites: one Transpose of x with the two permutations composed (removed later by
 // remove_identity when they cancel). The inner one goes when nothing else reads it.
 #include "src/optimizer/rules/rules.h"
+#include "webdnn/params.h"
 
 namespace webdnn::optimizer::rules {
 namespace {
@@ -14,11 +15,11 @@ class MergeTransposes : public Rule {
     if (op->type != "Transpose") return false;
     ir::Operator* inner = op->inputs[0]->producer;
     if (!inner || inner->type != "Transpose") return false;
-    auto outer_perm = op->params.at("perm").get<std::vector<int64_t>>();
-    auto inner_perm = inner->params.at("perm").get<std::vector<int64_t>>();
-    std::vector<int64_t> perm(outer_perm.size());
-    for (size_t i = 0; i < perm.size(); i++) perm[i] = inner_perm[outer_perm[i]];
-    op->params["perm"] = perm;
+    std::vector<int64_t> outer_perm = params::Transpose::parse(op->params).perm;
+    std::vector<int64_t> inner_perm = params::Transpose::parse(inner->params).perm;
+    params::Transpose merged{std::vector<int64_t>(outer_perm.size())};
+    for (size_t i = 0; i < outer_perm.size(); i++) merged.perm[i] = inner_perm[outer_perm[i]];
+    op->params = merged.to_json();
     graph.set_input(op, 0, inner->inputs[0]);
     return true;
   }

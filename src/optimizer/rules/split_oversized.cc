@@ -28,7 +28,7 @@ Json slice_params(const ir::Variable& v, int axis, int64_t lo, int64_t hi) {
   std::vector<int64_t> starts(v.rank(), 0), ends(v.shape.begin(), v.shape.end()), steps(v.rank(), 1);
   starts[axis] = lo;
   ends[axis] = hi;
-  return {{"starts", starts}, {"ends", ends}, {"steps", steps}};
+  return params::Slice{starts, ends, steps}.to_json();
 }
 
 class SplitOversized : public Rule {
@@ -71,7 +71,7 @@ class SplitOversized : public Rule {
     std::vector<ir::Variable*> outputs = {out};
     std::string name = op->name;
     graph.remove_operator(op);
-    graph.add_operator("Concat", name, {{"axis", axis}}, parts, outputs);
+    graph.add_operator("Concat", name, params::Axis{axis}.to_json(), parts, outputs);
     return true;
   }
 

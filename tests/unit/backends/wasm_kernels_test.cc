@@ -159,7 +159,8 @@ TEST(WasmImageOps, ResizeNearestAndLinear) {
   testing::GraphBuilder b;  // linear needs the output shape: 5x7 -> 10x14
   ir::Variable* c = b.op("Conv", {b.input("x", {1, 6, 5, 7}), b.constant("w", {6, 6, 1, 1})});
   ir::Operator* r = b.graph.add_operator("Resize", "resize", {{"mode", "linear"}, {"scales", {1.0, 1.0, 2.0, 2.0}},
-                                                              {"coordinate_transformation_mode", "half_pixel"}, {"shape", Shape{1, 6, 10, 14}}}, {c});
+                                                              {"coordinate_transformation_mode", "half_pixel"}, {"nearest_mode", "round_prefer_floor"},
+                                                              {"shape", Shape{1, 6, 10, 14}}}, {c});
   b.output(r->output());
   expect_matches_reference(b, "wasm.Resize");
 }

@@ -75,7 +75,7 @@ TEST(MergeTransposes, ComposesPermutations) {
   auto before = b.copy();
   EXPECT_EQ(apply_rule(b.graph, rules::merge_transposes()), 1);
   EXPECT_EQ(op_types(b.graph), (std::vector<std::string>{"Transpose", "Relu", "Transpose"}));
-  EXPECT_EQ(b.graph.topological_order()[0]->params.at("perm").get<Shape>(), (Shape{0, 1, 2}));
+  EXPECT_EQ(b.graph.topological_order()[0]->params.at("perm").get<Shape>(), (Shape{0, 1, 2}));  // what the rule wrote
   expect_same_outputs(*before, b.graph);
 }
 

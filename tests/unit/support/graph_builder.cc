@@ -1,5 +1,7 @@
 #include "tests/unit/support/graph_builder.h"
 
+#include "webdnn/params.h"
+
 namespace webdnn::testing {
 
 ir::Variable* GraphBuilder::input(const std::string& name, const Shape& shape, DType dtype) {
@@ -16,8 +18,39 @@ ir::Variable* GraphBuilder::constant(const std::string& name, const Shape& shape
   return graph.add_constant(name, Tensor::from_floats(shape, values));
 }
 
+namespace {
+
+// What the ONNX frontend would have written for the parameters a test leaves out, so that tests
+// name only what they are about (the IR itself takes no defaults).
+Json defaults(const std::string& type, const std::vector<ir::Variable*>& inputs) {
+  if (type == "Conv" || type == "ConvTranspose") {
+    params::ConvTranspose p;  // the superset; Conv ignores output_padding
+    p.window.kernel = {inputs.at(1)->shape.at(2), inputs.at(1)->shape.at(3)};
+    return p.to_json();
+  }
+  if (type == "MaxPool" || type == "AveragePool") return params::Pool{}.to_json();
+  if (type == "Gemm") return params::Gemm{}.to_json();
+  if (type == "ArgMax" || type == "ArgMin") return params::ArgReduce{}.to_json();
+  if (type.rfind("Reduce", 0) == 0) return {{"keepdims", 1}};
+  if (type == "LeakyRelu") return {{"alpha", 0.01}};
+  if (type == "Elu") return {{"alpha", 1.0}};
+  if (type == "HardSigmoid") return {{"alpha", 0.2}, {"beta", 0.5}};
+  if (type == "Selu") return {{"alpha", 1.67326319217681884765625}, {"gamma", 1.05070102214813232421875}};
+  if (type == "Gelu") return {{"approximate", "none"}};
+  if (type == "Mod") return {{"fmod", 0}};
+  if (type == "BatchNormalization" || type == "InstanceNormalization") return params::Normalization{}.to_json();
+  if (type == "LRN") return params::Lrn{}.to_json();
+  if (type == "Pad") return {{"mode", "constant"}, {"value", 0.0}};
+  if (type == "DepthToSpace") return {{"mode", "DCR"}};
+  return Json::object();
+}
+
+}  // namespace
+
 ir::Variable* GraphBuilder::op(const std::string& type, const std::vector<ir::Variable*>& inputs, Json params) {
-  return graph.add_operator(type, type + std::to_string(count_++), std::move(params), inputs)->output();
+  Json full = defaults(type, inputs);
+  full.update(params);
+  return graph.add_operator(type, type + std::to_string(count_++), std::move(full), inputs)->output();
 }
 
 }  // namespace webdnn::testing

@@ -14,6 +14,7 @@ class GraphBuilder {
   ir::Variable* input(const std::string& name, const Shape& shape, DType dtype = DType::Float32);
   // A constant filled with `values`, or with 0.1, 0.2, ... (cycling, signs alternating) when empty.
   ir::Variable* constant(const std::string& name, const Shape& shape, std::vector<float> values = {});
+  // The operator's parameters: those given, the others as the ONNX frontend writes them by default.
   ir::Variable* op(const std::string& type, const std::vector<ir::Variable*>& inputs, Json params = Json::object());
   void output(ir::Variable* v) { graph.outputs.push_back(v); }
   std::unique_ptr<ir::Graph> copy() const { return graph.clone(); }

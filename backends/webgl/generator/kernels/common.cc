@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -59,7 +60,8 @@ void choose_layouts(const std::vector<ir::Operator*>& schedule, Program& program
 
 std::string epilogue(Kernel& k, const ir::Operator& op, int first_extra, const std::string& value, const Coords& coords,
                      bool scalar, std::string& code, const std::string& prefix) {
-  if (!op.params.contains("epilogue")) return value;
+  params::Epilogue parsed = params::Epilogue::parse(params::Reader(op.params));
+  if (!parsed.expr) return value;
   Program& p = k.program();
   std::vector<std::string> args = {value};
   int packed = k.out_layout().packed;
@@ -73,8 +75,7 @@ std::string epilogue(Kernel& k, const ir::Operator& op, int first_extra, const s
     else code += "  vec4 " + name + " = " + k.vec4_along(v, c, axis >= 0 ? axis : -1) + ";\n";
     args.push_back(name);
   }
-  Expr e = Expr::from_json(op.params.at("epilogue"));
-  return glsl_expression(e, args, prefix, is_integer(op.outputs[0]->dtype) && op.outputs[0]->dtype != DType::Bool, code, k);
+  return glsl_expression(*parsed.expr, args, prefix, code, k);
 }
 
 void texel_kernel(const ir::Operator& op, Program& program, int output, const std::function<std::string(Kernel&)>& body) {
@@ -97,14 +98,6 @@ std::string nested_loops(const std::vector<int64_t>& extents, const std::string&
     close += "  }\n";
   }
   return open + inner + close;
-}
-
-int64_t param_int(const ir::Operator& op, const char* key, int64_t fallback) {
-  return op.params.contains(key) ? op.params.at(key).get<int64_t>() : fallback;
-}
-
-std::vector<int64_t> param_ints_or(const ir::Operator& op, const char* key, std::vector<int64_t> fallback) {
-  return op.params.contains(key) ? op.params.at(key).get<std::vector<int64_t>>() : fallback;
 }
 
 }  // namespace webdnn::backends::webgl

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgl {
@@ -22,12 +23,12 @@ struct ConvParams {
   int64_t kh, kw, sh, sw, pt, pl, dh, dw, group;
 };
 
+// The window's numbers under short names (Conv or ConvTranspose).
 ConvParams conv_params(const ir::Operator& op) {
-  auto k = param_ints_or(op, "kernel_shape", {});
-  auto s = param_ints_or(op, "strides", {1, 1});
-  auto pads = param_ints_or(op, "pads", {0, 0, 0, 0});
-  auto d = param_ints_or(op, "dilations", {1, 1});
-  return {k.at(0), k.at(1), s.at(0), s.at(1), pads.at(0), pads.at(1), d.at(0), d.at(1), param_int(op, "group", 1)};
+  bool transpose = op.type == "ConvTranspose";
+  params::Window w = transpose ? params::ConvTranspose::parse(op.params).window : params::Conv::parse(op.params).window;
+  int64_t group = transpose ? params::ConvTranspose::parse(op.params).group : params::Conv::parse(op.params).group;
+  return {w.kernel[0], w.kernel[1], w.strides[0], w.strides[1], w.pads[0], w.pads[1], w.dilations[0], w.dilations[1], group};
 }
 
 // [M, Cg, KH, KW] with output channels packed, then kh, kw and the input channels (padded to 4).

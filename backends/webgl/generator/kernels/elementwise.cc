@@ -38,8 +38,7 @@ void elementwise(const ir::Operator& op, Program& p) {
       args.push_back(a);
     }
     Expr e = ops::schema_of(op.type).expr(op);
-    bool integer = is_integer(y->dtype) && y->dtype != DType::Bool;
-    std::string r = glsl_expression(e, args, "e", integer, code, k);
+    std::string r = glsl_expression(e, args, "e", code, k);
     return code + "  vec4 r = " + glsl_store(r, y->dtype) + ";\n";
   });
 }

@@ -51,7 +51,6 @@ void texel_kernel(const ir::Operator& op, Program& program, int output, const st
 void element_kernel(const ir::Operator& op, Program& program, int output, const std::function<std::string(Kernel&)>& body);
 // Loops over `extents` declaring `int prefix0..`; `inner` is placed inside. GLSL statements.
 std::string nested_loops(const std::vector<int64_t>& extents, const std::string& prefix, const std::string& inner);
-int64_t param_int(const ir::Operator& op, const char* key, int64_t fallback);
-std::vector<int64_t> param_ints_or(const ir::Operator& op, const char* key, std::vector<int64_t> fallback);
+
 
 }  // namespace webdnn::backends::webgl

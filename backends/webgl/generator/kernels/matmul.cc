@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 
 namespace webdnn::backends::webgl {
 namespace {
@@ -15,7 +16,7 @@ Layout weight_layout(const Shape& b, bool transposed) {
 
 void gemm_layouts(const ir::Operator& op, Program& p) {
   const ir::Variable* b = op.inputs[1];
-  bool tb = op.type == "Gemm" && param_int(op, "transB", 0) != 0;
+  bool tb = op.type == "Gemm" && params::Gemm::parse(op.params).trans_b;
   if (b->is_constant() && b->rank() == 2) request_layout(p, b, weight_layout(b->shape, tb));
 }
 
@@ -58,8 +59,9 @@ std::string product(Kernel& k, const Operands& o, bool vector) {
 void gemm(const ir::Operator& op, Program& p) {
   const ir::Variable* yv = op.outputs[0];
   if (yv->size() == 0) return;
-  bool ta = param_int(op, "transA", 0) != 0, tb = param_int(op, "transB", 0) != 0;
-  double alpha = op.params.value("alpha", 1.0), beta = op.params.value("beta", 1.0);
+  params::Gemm g = params::Gemm::parse(op.params);
+  bool ta = g.trans_a, tb = g.trans_b;
+  double alpha = g.alpha, beta = g.beta;
   int a = p.var(op.inputs[0]), b = p.var(op.inputs[1]), y = p.var(yv);
   bool has_c = op.inputs.size() > 2 && op.inputs[2];
   int c = has_c ? p.var(op.inputs[2]) : -1;

@@ -5,11 +5,15 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 
 namespace webdnn::backends::webgl {
 namespace {
 
-double eps(const ir::Operator& op) { return op.params.value("epsilon", 1e-5); }
+double eps(const ir::Operator& op) {
+  return op.type == "LayerNormalization" ? params::LayerNormalization::parse(op.params).epsilon
+                                         : params::Normalization::parse(op.params).epsilon;
+}
 
 // A per-channel input [C] as vec4 for the output texel: 4 channels when the output packs C.
 std::string channel_vec4(Kernel& k, int v) {
@@ -108,7 +112,7 @@ void layer_norm(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(op.inputs[0]), y = p.var(yv), scale = p.var(op.inputs[1]);
   int bias = op.inputs.size() > 2 && op.inputs[2] ? p.var(op.inputs[2]) : -1;
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>()), rank = yv->rank();
+  int axis = static_cast<int>(params::LayerNormalization::parse(op.params).axis), rank = yv->rank();
   std::vector<int> outer, inner;
   for (int a = 0; a < rank; a++) (a < axis ? outer : inner).push_back(a);
   Stats st = moments(op, p, x, outer, inner, false);
@@ -135,8 +139,9 @@ void lrn(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
-  int64_t size = op.params.at("size").get<int64_t>(), C = xv->shape[1];
-  double alpha = op.params.value("alpha", 1e-4), beta = op.params.value("beta", 0.75), bias = op.params.value("bias", 1.0);
+  params::Lrn lrn_params = params::Lrn::parse(op.params);
+  int64_t size = lrn_params.size, C = xv->shape[1];
+  double alpha = lrn_params.alpha, beta = lrn_params.beta, bias = lrn_params.bias;
   int64_t back = (size - 1) / 2, forward = size - 1 - back;
   element_kernel(op, p, y, [&](Kernel& k) {
     Coords oc = k.out_coords(), xc = oc;
@@ -155,7 +160,7 @@ void softmax(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>()), rank = xv->rank();
+  int axis = static_cast<int>(params::Axis::parse(op.params).axis), rank = xv->rank();
   bool log = op.type == "LogSoftmax";
   int64_t n = xv->shape[axis];
   Shape outer;

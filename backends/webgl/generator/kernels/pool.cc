@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 
 namespace webdnn::backends::webgl {
 namespace {
@@ -12,11 +13,11 @@ void pool(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
   bool is_max = op.type == "MaxPool";
-  auto k = param_ints_or(op, "kernel_shape", {});
-  auto s = param_ints_or(op, "strides", {1, 1});
-  auto pads = param_ints_or(op, "pads", {0, 0, 0, 0});
-  auto d = param_ints_or(op, "dilations", {1, 1});
-  bool include_pad = param_int(op, "count_include_pad", 0) != 0;
+  params::Pool pool_params = params::Pool::parse(op.params);
+  const params::Window& window = pool_params.window;
+  const auto &k = window.kernel, &s = window.strides, &d = window.dilations;
+  const auto &pads = window.pads;
+  bool include_pad = pool_params.count_include_pad;
   int64_t H = xv->shape[2], W = xv->shape[3];
   bool vector = p.at(x).layout.packed == 1 && p.at(y).layout.packed == 1;
   auto body = [&](Kernel& kernel) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgl {
@@ -46,8 +47,9 @@ void reduce(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
   std::vector<bool> reduced(xv->rank(), false);
-  for (int64_t a : op.params.at("axes").get<std::vector<int64_t>>()) reduced[a] = true;
-  bool keep = param_int(op, "keepdims", 1) == 1;
+  params::Reduce r = params::Reduce::parse(op.params);
+  for (int64_t a : r.axes) reduced[a] = true;
+  bool keep = r.keepdims;
   std::string kind = kinds().at(op.type);
   Mapping m = map_axes(xv, reduced, keep, p.at(y).layout.packed);
   bool vector = m.x_axis_of_out_packed >= 0 && m.x_axis_of_out_packed == p.at(x).layout.packed;
@@ -93,10 +95,11 @@ void arg_reduce(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>());
+  params::ArgReduce r = params::ArgReduce::parse(op.params);
+  int axis = static_cast<int>(r.axis);
   std::vector<bool> reduced(xv->rank(), false);
   reduced[axis] = true;
-  bool keep = param_int(op, "keepdims", 1) == 1, last = param_int(op, "select_last_index", 0) != 0;
+  bool keep = r.keepdims, last = r.select_last_index;
   bool is_max = op.type == "ArgMax";
   Mapping m = map_axes(xv, reduced, keep, -1);
   element_kernel(op, p, y, [&](Kernel& k) {

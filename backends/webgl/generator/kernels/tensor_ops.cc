@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "runtime/kernels/reference/index_maps.h"
 #include "webdnn/error.h"
 
@@ -15,7 +16,7 @@ std::string str(int64_t v) { return glsl_int(v); }
 void transpose(const ir::Operator& op, Program& p) {
   if (op.outputs[0]->size() == 0) return;
   int x = p.var(op.inputs[0]), y = p.var(op.outputs[0]);
-  auto perm = op.params.at("perm").get<std::vector<int64_t>>();
+  std::vector<int64_t> perm = params::Transpose::parse(op.params).perm;
   int packed = p.at(y).layout.packed;
   texel_kernel(op, p, y, [&](Kernel& k) {
     Coords xc(perm.size());
@@ -58,7 +59,7 @@ void concat(const ir::Operator& op, Program& p) {
   const ir::Variable* yv = op.outputs[0];
   if (yv->size() == 0) return;
   int y = p.var(yv);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>());
+  int axis = static_cast<int>(params::Axis::parse(op.params).axis);
   std::vector<int> xs;
   for (const ir::Variable* v : op.inputs)
     if (v->shape[axis] > 0) xs.push_back(p.var(v));
@@ -102,7 +103,7 @@ void strided_copy(const ir::Operator& op, Program& p, int x, int y, const std::v
 
 void split(const ir::Operator& op, Program& p) {
   int x = p.var(op.inputs[0]);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>());
+  int axis = static_cast<int>(params::Split::parse(op.params).axis);
   int64_t offset = 0;
   for (const ir::Variable* yv : op.outputs) {
     std::vector<int64_t> starts(yv->rank(), 0), steps(yv->rank(), 1);
@@ -115,8 +116,8 @@ void split(const ir::Operator& op, Program& p) {
 
 void slice(const ir::Operator& op, Program& p) {
   if (op.outputs[0]->size() == 0) return;
-  strided_copy(op, p, p.var(op.inputs[0]), p.var(op.outputs[0]), op.params.at("starts").get<std::vector<int64_t>>(),
-               op.params.at("steps").get<std::vector<int64_t>>());
+  params::Slice s = params::Slice::parse(op.params);
+  strided_copy(op, p, p.var(op.inputs[0]), p.var(op.outputs[0]), s.starts, s.steps);
 }
 
 // Pad: per axis the source index (the reference's pad_source), -1 for the constant fill.
@@ -124,9 +125,10 @@ void pad(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
-  auto pads = op.params.at("pads").get<std::vector<int64_t>>();
-  std::string mode = op.params.value("mode", std::string("constant"));
-  double value = op.params.value("value", 0.0);
+  params::Pad pad_params = params::Pad::parse(op.params);
+  const std::vector<int64_t>& pads = pad_params.pads;
+  params::Pad::Mode mode = pad_params.mode;
+  double value = pad_params.value;
   int rank = xv->rank(), packed = p.at(y).layout.packed;
   bool vector = packed < 0 || (pads[packed] == 0 && pads[packed + rank] == 0);
   auto body = [&](Kernel& k) {
@@ -143,11 +145,11 @@ void pad(const ir::Operator& op, Program& p) {
       int64_t lo = std::max<int64_t>(-begin, 0), n = dim - lo - std::max<int64_t>(-end, 0);
       s << "  int " << sname << ";\n  {\n    int i = " << c << " - " << str(std::max<int64_t>(begin, 0)) << ";\n";
       s << "    if (i >= 0 && i < " << str(n) << ") " << sname << " = " << str(lo) << " + i;\n";
-      if (mode == "constant") {
+      if (mode == params::Pad::Mode::Constant) {
         s << "    else { " << sname << " = 0; inside = false; }\n";
-      } else if (mode == "edge") {
+      } else if (mode == params::Pad::Mode::Edge) {
         s << "    else " << sname << " = " << str(lo) << " + (i < 0 ? 0 : " << str(n - 1) << ");\n";
-      } else if (mode == "wrap") {
+      } else if (mode == params::Pad::Mode::Wrap) {
         s << "    else " << sname << " = " << str(lo) << " + ((i % " << str(n) << ") + " << str(n) << ") % " << str(n) << ";\n";
       } else if (n == 1) {
         s << "    else " << sname << " = " << str(lo) << ";\n";
@@ -172,7 +174,7 @@ void tile(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
   int packed = p.at(y).layout.packed;
-  auto repeats = op.params.at("repeats").get<std::vector<int64_t>>();
+  std::vector<int64_t> repeats = params::Tile::parse(op.params).repeats;
   bool vector = packed < 0 || repeats[packed] == 1;
   auto coords = [&](Kernel& k) {
     Coords xc;
@@ -188,8 +190,9 @@ void depth_to_space(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
-  int64_t b = op.params.at("blocksize").get<int64_t>(), OC = yv->shape[1];
-  bool dcr = op.params.value("mode", std::string("DCR")) == "DCR";
+  params::DepthToSpace d2s = params::DepthToSpace::parse(op.params);
+  int64_t b = d2s.blocksize, OC = yv->shape[1];
+  bool dcr = d2s.dcr;
   element_kernel(op, p, y, [&](Kernel& k) {
     std::ostringstream s;
     s << "  int bh = c2 % " << b << ", bw = c3 % " << b << ";\n";
@@ -209,7 +212,7 @@ void gather(const ir::Operator& op, Program& p) {
   const ir::Variable *dv = op.inputs[0], *iv = op.inputs[1], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int d = p.var(dv), ix = p.var(iv), y = p.var(yv);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>());
+  int axis = static_cast<int>(params::Axis::parse(op.params).axis);
   int ir = iv->rank(), packed = p.at(y).layout.packed;
   // The output's packed axis after the gathered ones reads data along its own axis.
   int data_axis = packed >= axis + ir ? packed - ir + 1 : -1;
@@ -232,7 +235,7 @@ void gather_elements(const ir::Operator& op, Program& p) {
   const ir::Variable *dv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
   int d = p.var(dv), ix = p.var(op.inputs[1]), y = p.var(yv);
-  int axis = static_cast<int>(op.params.at("axis").get<int64_t>());
+  int axis = static_cast<int>(params::Axis::parse(op.params).axis);
   element_kernel(op, p, y, [&](Kernel& k) {
     Coords dc = k.out_coords();
     dc[axis] = "idx";
@@ -248,7 +251,8 @@ void resize(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(xv), y = p.var(yv);
   int rank = xv->rank(), packed = p.at(y).layout.packed;
-  auto scales = op.params.at("scales").get<std::vector<double>>();
+  params::Resize rp = params::Resize::parse(op.params);
+  const std::vector<double>& scales = rp.scales;
   struct Axis {
     int table = -1;   // lookup texture [out, 4]: lo, hi, w
     bool blended = false;
@@ -257,7 +261,7 @@ void resize(const ir::Operator& op, Program& p) {
   bool vector = true;
   for (int a = 0; a < rank; a++) {
     runtime::reference::AxisMap m =
-        runtime::reference::resize_axis_map(op.params, xv->shape[a], yv->shape[a], static_cast<float>(scales[a]));
+        runtime::reference::resize_axis_map(rp, xv->shape[a], yv->shape[a], static_cast<float>(scales[a]));
     bool identity = !m.trivial ? false : xv->shape[a] == yv->shape[a];
     for (int64_t o = 0; identity && o < yv->shape[a]; o++) identity = m.lo[o] == o;
     if (identity) continue;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -19,13 +20,12 @@ struct Window {
   int64_t kh, kw, sh, sw, pt, pl, dh, dw, group;
 };
 
+// The window's numbers under short names (Conv or ConvTranspose).
 Window window_of(const ir::Operator& op) {
-  auto ints = [&](const char* key, std::vector<int64_t> fallback) {
-    return op.params.contains(key) ? op.params.at(key).get<std::vector<int64_t>>() : fallback;
-  };
-  auto k = ints("kernel_shape", {}), s = ints("strides", {1, 1}), p = ints("pads", {0, 0, 0, 0}),
-       d = ints("dilations", {1, 1});
-  return {k.at(0), k.at(1), s[0], s[1], p[0], p[1], d[0], d[1], op.params.value("group", int64_t{1})};
+  bool transpose = op.type == "ConvTranspose";
+  params::Window w = transpose ? params::ConvTranspose::parse(op.params).window : params::Conv::parse(op.params).window;
+  int64_t group = transpose ? params::ConvTranspose::parse(op.params).group : params::Conv::parse(op.params).group;
+  return {w.kernel[0], w.kernel[1], w.strides[0], w.strides[1], w.pads[0], w.pads[1], w.dilations[0], w.dilations[1], group};
 }
 
 // Bias (input 2) plus the epilogue, through the store function.

@@ -29,7 +29,7 @@ void elementwise(const ir::Operator& op, Program& program) {
   std::string result = expression(e, inputs, "e", body);
   // Results stored as f32 whatever the dtype; integer and bool outputs are rounded as a cast would.
   body += "  " + program.write(y, "i") + " = " + cast_value(y->dtype, result) + ";\n";
-  program.dispatch(op, body, y->size(), workgroup_for(y->size()), expression_helpers());
+  program.dispatch(op, body, y->size(), workgroup_for(y->size()));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -19,7 +20,7 @@ std::string resolved(Program& program, const ir::Variable* indices, const std::s
 
 void gather(const ir::Operator& op, Program& program) {
   const ir::Variable *data = op.inputs[0], *indices = op.inputs[1], *y = op.outputs[0];
-  size_t axis = op.params.at("axis").get<size_t>();
+  size_t axis = static_cast<size_t>(params::Axis::parse(op.params).axis);
   int64_t inner = 1, dim = data->shape[axis], n = std::max<int64_t>(indices->size(), 1);
   for (size_t d = axis + 1; d < data->shape.size(); d++) inner *= data->shape[d];
   std::ostringstream b;
@@ -34,7 +35,7 @@ void gather(const ir::Operator& op, Program& program) {
 
 void gather_elements(const ir::Operator& op, Program& program) {
   const ir::Variable *data = op.inputs[0], *indices = op.inputs[1], *y = op.outputs[0];
-  size_t axis = op.params.at("axis").get<size_t>();
+  size_t axis = static_cast<size_t>(params::Axis::parse(op.params).axis);
   Shape strides = strides_of(data->shape);
   std::ostringstream b;
   b << coordinates(indices->shape, "i", "c");

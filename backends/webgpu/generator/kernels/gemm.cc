@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -267,8 +268,9 @@ void matmul(const ir::Operator& op, Program& program) {
 void gemm_op(const ir::Operator& op, Program& program) {
   const ir::Variable *A = op.inputs[0], *B = op.inputs[1], *Y = op.outputs[0];
   const ir::Variable* C = op.input(2);
-  bool ta = op.params.value("transA", 0) != 0, tb = op.params.value("transB", 0) != 0;
-  double alpha = op.params.value("alpha", 1.0), beta = op.params.value("beta", 1.0);
+  params::Gemm p = params::Gemm::parse(op.params);
+  bool ta = p.trans_a, tb = p.trans_b;
+  double alpha = p.alpha, beta = p.beta;
   int64_t M = Y->shape[0], N = Y->shape[1], K = ta ? A->shape[0] : A->shape[1];
   GemmSpec s;
   s.M = M, s.N = N, s.K = K;

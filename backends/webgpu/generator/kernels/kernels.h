@@ -37,9 +37,10 @@ std::string coordinates(const Shape& shape, const std::string& index, const std:
 // `prefix0..` (numpy alignment; broadcast axes contribute nothing).
 std::string broadcast_index(const Shape& shape, const Shape& target, const std::string& prefix);
 // Statements computing `e` on the WGSL f32 expressions `inputs`; returns the name of the result.
+// (expression.cc; the helper functions it calls are added by Program.)
 std::string expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix, std::string& code);
-// Helper functions some expressions need (erf, pow of negatives), to put before the entry point.
-std::string expression_helpers();
+// The helper functions (is_nan, max_n, erf_f, ...) that WGSL `code` calls, to put before it.
+std::string wgsl_helpers(const std::string& code);
 std::string u32(int64_t v);
 std::string i32(int64_t v);
 
@@ -59,9 +60,6 @@ inline int64_t ceil_div(int64_t n, int64_t m) { return (n + m - 1) / m; }
 // A workgroup size for `threads` simple invocations: small outputs get small groups so that they
 // still spread over several workgroups.
 int workgroup_for(int64_t threads);
-// WGSL: is_nan (by the bits: WGSL lets compilers assume x == x) and the NaN-propagating max_n /
-// min_n of the reference.
-std::string nan_helpers();
 
 // The tiled matrix product shared by Conv, MatMul and Gemm: for each of `batch` products,
 // out(m, n) = sum over k of A(m, k) * B(k, n), M x N outputs over depth K. A workgroup computes

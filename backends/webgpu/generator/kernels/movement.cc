@@ -7,15 +7,12 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "runtime/kernels/reference/index_maps.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
 namespace {
-
-std::vector<int64_t> ints(const ir::Operator& op, const char* key) {
-  return op.params.at(key).get<std::vector<int64_t>>();
-}
 
 // The sum of terms[d] * strides[d] as a u32 expression, skipping zero strides.
 std::string dot(const std::vector<std::string>& terms, const Shape& strides) {
@@ -40,7 +37,7 @@ void copy(const ir::Operator& op, Program& program) {
 
 void transpose(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  auto perm = ints(op, "perm");
+  std::vector<int64_t> perm = params::Transpose::parse(op.params).perm;
   Shape xs = strides_of(x->shape), strides(perm.size());
   for (size_t d = 0; d < perm.size(); d++) strides[d] = xs[perm[d]];
   std::string body = coordinates(y->shape, "i", "c");
@@ -50,7 +47,8 @@ void transpose(const ir::Operator& op, Program& program) {
 
 void slice(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  auto starts = ints(op, "starts"), steps = ints(op, "steps");
+  params::Slice p = params::Slice::parse(op.params);
+  const std::vector<int64_t>&starts = p.starts, &steps = p.steps;
   Shape xs = strides_of(x->shape);
   int64_t base = 0;
   std::string index;
@@ -74,9 +72,10 @@ void tile(const ir::Operator& op, Program& program) {
 
 void pad(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  auto pads = ints(op, "pads");
-  std::string mode = op.params.value("mode", std::string("constant"));
-  double value = op.params.value("value", 0.0);
+  params::Pad p = params::Pad::parse(op.params);
+  const std::vector<int64_t>& pads = p.pads;
+  params::Pad::Mode mode = p.mode;
+  double value = p.value;
   int rank = x->rank();
   // Per axis, the input coordinate of each output coordinate (-1: the constant).
   std::vector<float> table;
@@ -104,8 +103,9 @@ void pad(const ir::Operator& op, Program& program) {
 
 void depth_to_space(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  int64_t b = op.params.at("blocksize").get<int64_t>();
-  bool dcr = op.params.value("mode", std::string("DCR")) == "DCR";
+  params::DepthToSpace p = params::DepthToSpace::parse(op.params);
+  int64_t b = p.blocksize;
+  bool dcr = p.dcr;
   int64_t C = x->shape[1], H = x->shape[2], W = x->shape[3], OC = y->shape[1];
   std::string body = coordinates(y->shape, "i", "c");
   body += "  let bh = c2 % " + u32(b) + ";\n  let bw = c3 % " + u32(b) + ";\n";
@@ -130,7 +130,7 @@ AxisView axis_view(const Shape& shape, int axis) {
 
 void concat(const ir::Operator& op, Program& program) {
   const ir::Variable* y = op.outputs[0];
-  int axis = op.params.at("axis").get<int>();
+  int axis = static_cast<int>(params::Axis::parse(op.params).axis);
   AxisView v = axis_view(y->shape, axis);
   std::ostringstream b;
   b << "  let r = i % " << u32(v.extent * v.inner) << ";\n"
@@ -154,7 +154,7 @@ void concat(const ir::Operator& op, Program& program) {
 
 void split(const ir::Operator& op, Program& program) {
   const ir::Variable* x = op.inputs[0];
-  int axis = op.params.at("axis").get<int>();
+  int axis = static_cast<int>(params::Split::parse(op.params).axis);
   AxisView v = axis_view(x->shape, axis);
   std::ostringstream b;
   b << "  let r = i % " << u32(v.extent * v.inner) << ";\n"

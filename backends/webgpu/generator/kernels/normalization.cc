@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -75,7 +76,7 @@ int64_t product(const Shape& s, size_t from, size_t to) {
 void batch_norm(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
   int64_t C = x->shape[1], inner = product(x->shape, 2, x->shape.size());
-  double eps = op.params.value("epsilon", 1e-5);
+  double eps = params::Normalization::parse(op.params).epsilon;
   std::ostringstream b;
   b << "  let c = (i / " << u32(inner) << ") % " << u32(C) << ";\n"
     << "  let a = " << program.read(op.inputs[1], "c") << " / sqrt(" << program.read(op.inputs[4], "c") << " + " << f32(eps)
@@ -87,8 +88,9 @@ void batch_norm(const ir::Operator& op, Program& program) {
 
 void lrn(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  int64_t size = op.params.at("size").get<int64_t>();
-  double alpha = op.params.value("alpha", 1e-4), beta = op.params.value("beta", 0.75), bias = op.params.value("bias", 1.0);
+  params::Lrn p = params::Lrn::parse(op.params);
+  int64_t size = p.size;
+  double alpha = p.alpha, beta = p.beta, bias = p.bias;
   int64_t C = x->shape[1], inner = product(x->shape, 2, x->shape.size());
   int64_t back = (size - 1) / 2, forward = size - 1 - back;
   std::ostringstream b;
@@ -117,7 +119,7 @@ std::string moments(const std::function<std::string(const std::string&)>& loop,
 void instance_norm(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
   int64_t C = x->shape[1], inner = product(x->shape, 2, x->shape.size());
-  double eps = op.params.value("epsilon", 1e-5);
+  double eps = params::Normalization::parse(op.params).epsilon;
   Row row{x->shape[0] * C, inner, 1, "row * " + u32(inner)};
   std::string xv = program.read(x, "at");
   row_kernel(op, program, row, "", [&](auto loop, auto total) {
@@ -132,8 +134,9 @@ void instance_norm(const ir::Operator& op, Program& program) {
 
 void layer_norm(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  size_t axis = op.params.at("axis").get<size_t>();
-  double eps = op.params.value("epsilon", 1e-5);
+  params::LayerNormalization p = params::LayerNormalization::parse(op.params);
+  size_t axis = static_cast<size_t>(p.axis);
+  double eps = p.epsilon;
   int64_t rows = product(x->shape, 0, axis), n = product(x->shape, axis, x->shape.size());
   Row row{rows, n, 1, "row * " + u32(n)};
   std::string xv = program.read(x, "at");
@@ -160,7 +163,7 @@ void layer_norm(const ir::Operator& op, Program& program) {
 
 void softmax(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  size_t axis = op.params.at("axis").get<size_t>();
+  size_t axis = static_cast<size_t>(params::Axis::parse(op.params).axis);
   bool log = op.type == "LogSoftmax";
   int64_t outer = product(x->shape, 0, axis), n = x->shape[axis], inner = product(x->shape, axis + 1, x->shape.size());
   std::string base = inner == 1 ? "row * " + u32(n)

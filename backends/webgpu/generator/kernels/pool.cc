@@ -3,21 +3,20 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
 namespace {
 
-std::vector<int64_t> ints(const ir::Operator& op, const char* key, std::vector<int64_t> fallback) {
-  return op.params.contains(key) ? op.params.at(key).get<std::vector<int64_t>>() : fallback;
-}
-
 void pool(const ir::Operator& op, Program& program) {
   const bool is_max = op.type == "MaxPool";
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  auto k = ints(op, "kernel_shape", {}), s = ints(op, "strides", {1, 1}), p = ints(op, "pads", {0, 0, 0, 0}),
-       d = ints(op, "dilations", {1, 1});
-  bool include_pad = op.params.value("count_include_pad", 0) != 0;
+  params::Pool pool_params = params::Pool::parse(op.params);
+  const params::Window& window = pool_params.window;
+  const auto &k = window.kernel, &s = window.strides, &d = window.dilations;
+  const auto &p = window.pads;
+  bool include_pad = pool_params.count_include_pad;
   int64_t H = x->shape[2], W = x->shape[3], OH = y->shape[2], OW = y->shape[3];
   std::ostringstream b;
   b << "  let ow = i % " << u32(OW) << ";\n"
@@ -54,7 +53,7 @@ void pool(const ir::Operator& op, Program& program) {
   }
   std::string result = is_max ? "acc" : include_pad ? "acc / padded" : "acc / count";
   b << "  " << program.write(y, "i") << " = " << result << ";\n";
-  program.dispatch(op, b.str(), y->size(), workgroup_for(y->size()), nan_helpers());
+  program.dispatch(op, b.str(), y->size(), workgroup_for(y->size()));
 }
 
 }  // namespace

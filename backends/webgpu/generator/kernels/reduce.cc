@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
@@ -88,7 +89,7 @@ Members members(const Shape& shape, const std::vector<bool>& reduced) {
 void reduce(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
   std::vector<bool> reduced(x->rank(), false);
-  for (int64_t a : op.params.at("axes").get<std::vector<int64_t>>()) reduced[a] = true;
+  for (int64_t a : params::Reduce::parse(op.params).axes) reduced[a] = true;
   std::string name = op.type == "ReduceMax" ? "max" : op.type == "ReduceMin" ? "min" : op.type == "ReduceSum" ? "sum"
                    : op.type == "ReduceMean" ? "mean" : op.type == "ReduceProd" ? "prod" : op.type == "ReduceL1" ? "l1"
                    : op.type == "ReduceL2" ? "l2" : op.type == "ReduceSumSquare" ? "sum_square"
@@ -97,7 +98,6 @@ void reduce(const ir::Operator& op, Program& program) {
   Members mb = members(x->shape, reduced);
   int64_t outputs = y->size();
   std::string v = program.read(x, "base + " + mb.offset);
-  std::string helpers = nan_helpers();
   std::ostringstream b;
   if (outputs >= 512 || mb.count < 256) {
     b << "  let o = i;\n" << mb.base_code << "  let count = " << f32(static_cast<double>(mb.count)) << ";\n";
@@ -110,13 +110,13 @@ void reduce(const ir::Operator& op, Program& program) {
     std::string result = k.final;
     if (k.two_pass) result = "select(" + k.final + ", mx, abs(mx) == bitcast<f32>(k_inf))";
     b << "  " << program.write(y, "i") << " = " << cast_value(y->dtype, result) << ";\n";
-    program.dispatch(op, b.str(), outputs, workgroup_for(outputs), helpers);
+    program.dispatch(op, b.str(), outputs, workgroup_for(outputs));
     return;
   }
   // A workgroup per output.
   const int T = 256;
   std::ostringstream c;
-  c << helpers << "var<workgroup> part: array<f32, " << T << ">;\n"
+  c << "var<workgroup> part: array<f32, " << T << ">;\n"
     << "fn merge(a: f32, b: f32) -> f32 { return " << k.merge << "; }\n"
     << "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }\n"
     << "@compute @workgroup_size(" << T << ")\n"
@@ -150,8 +150,9 @@ void reduce(const ir::Operator& op, Program& program) {
 
 void arg_reduce(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  int axis = op.params.at("axis").get<int>();
-  bool last = op.params.value("select_last_index", 0) != 0, is_max = op.type == "ArgMax";
+  params::ArgReduce p = params::ArgReduce::parse(op.params);
+  int axis = static_cast<int>(p.axis);
+  bool last = p.select_last_index, is_max = op.type == "ArgMax";
   std::vector<bool> reduced(x->rank(), false);
   reduced[axis] = true;
   Members mb = members(x->shape, reduced);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/params.h"
 #include "runtime/kernels/reference/index_maps.h"
 #include "webdnn/error.h"
 
@@ -13,7 +14,8 @@ namespace {
 
 void resize(const ir::Operator& op, Program& program) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  std::vector<double> scales = op.params.at("scales").get<std::vector<double>>();
+  params::Resize p = params::Resize::parse(op.params);
+  const std::vector<double>& scales = p.scales;
   size_t rank = x->shape.size();
   Shape strides = strides_of(x->shape);
   // Table: per axis, lo (out entries), hi - lo (out entries) and the weight (out entries).
@@ -22,7 +24,7 @@ void resize(const ir::Operator& op, Program& program) {
   std::vector<size_t> blended;
   std::vector<runtime::reference::AxisMap> maps;
   for (size_t d = 0; d < rank; d++) {
-    maps.push_back(runtime::reference::resize_axis_map(op.params, x->shape[d], y->shape[d], static_cast<float>(scales[d])));
+    maps.push_back(runtime::reference::resize_axis_map(p, x->shape[d], y->shape[d], static_cast<float>(scales[d])));
     const auto& m = maps.back();
     at.push_back(static_cast<int64_t>(table.size()));
     for (int64_t v : m.lo) table.push_back(static_cast<float>(v));

@@ -1,6 +1,7 @@
 // Handlers of ONNX convolution, pooling and matrix-product operators.
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
@@ -45,14 +46,22 @@ Window read_window(NodeContext& ctx, const ir::Variable* x, std::vector<int64_t>
 }
 
 // The IR works on 2-D windows: a 1-D one becomes 2-D with a height of 1.
-Json window_params(Window w) {
+params::Window window_params(Window w) {
   if (w.kernel.size() == 1) {
     w.kernel.insert(w.kernel.begin(), 1);
     w.strides.insert(w.strides.begin(), 1);
     w.dilations.insert(w.dilations.begin(), 1);
     w.pads = {0, w.pads[0], 0, w.pads[1]};
   }
-  return {{"kernel_shape", w.kernel}, {"strides", w.strides}, {"pads", w.pads}, {"dilations", w.dilations}};
+  WEBDNN_CHECK(w.strides.size() == 2 && w.dilations.size() == 2 && w.pads.size() == 4, "strides ",
+               shape_to_string(w.strides), ", dilations ", shape_to_string(w.dilations), " and pads ",
+               shape_to_string(w.pads), " do not match a ", w.kernel.size(), "-D window");
+  params::Window p;
+  p.kernel = {w.kernel[0], w.kernel[1]};
+  p.strides = {w.strides[0], w.strides[1]};
+  p.dilations = {w.dilations[0], w.dilations[1]};
+  p.pads = {w.pads[0], w.pads[1], w.pads[2], w.pads[3]};
+  return p;
 }
 
 // [N,C,L] -> [N,C,1,L] (and a weight [M,C,k] -> [M,C,1,k]); 4-D tensors pass through.
@@ -69,11 +78,12 @@ void set_windowed_output(NodeContext& ctx, const ir::Variable* x, ir::Variable* 
 
 void pool(NodeContext& ctx, const char* type) {
   ir::Variable* x = ctx.required_input(0);
-  Json p = window_params(read_window(ctx, x, {}));
-  p["ceil_mode"] = ctx.attr_int("ceil_mode", 0);
-  if (std::string(type) == "AveragePool") p["count_include_pad"] = ctx.attr_int("count_include_pad", 0);
+  params::Pool p;
+  p.window = window_params(read_window(ctx, x, {}));
+  p.ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
+  p.count_include_pad = std::string(type) == "AveragePool" && ctx.attr_int("count_include_pad", 0) != 0;
   WEBDNN_CHECK(ctx.num_outputs() < 2 || ctx.node().output(1).empty(), "the Indices output of MaxPool is not supported");
-  set_windowed_output(ctx, x, ctx.add(type, p, {lift(ctx, x)}));
+  set_windowed_output(ctx, x, ctx.add(type, p.to_json(), {lift(ctx, x)}));
 }
 
 void global_pool(NodeContext& ctx, const char* reduce) {
@@ -81,7 +91,7 @@ void global_pool(NodeContext& ctx, const char* reduce) {
   WEBDNN_CHECK(x->rank() >= 3, "input '", x->name, "' must have spatial axes");
   std::vector<int64_t> axes;
   for (int a = 2; a < x->rank(); a++) axes.push_back(a);
-  ctx.set_output(0, ctx.add(reduce, {{"axes", axes}, {"keepdims", 1}}, {x}));
+  ctx.set_output(0, ctx.add(reduce, params::Reduce{axes, true}.to_json(), {x}));
 }
 
 }  // namespace
@@ -92,11 +102,12 @@ WEBDNN_ONNX_HANDLER(Conv) {
   WEBDNN_CHECK(w->rank() == x->rank(), "weight '", w->name, "' is ", shape_to_string(w->shape), " for input ",
                shape_to_string(x->shape));
   std::vector<int64_t> kernel(w->shape.begin() + 2, w->shape.end());
-  Json p = window_params(read_window(ctx, x, kernel));
-  p["group"] = ctx.attr_int("group", 1);
+  params::Conv p;
+  p.window = window_params(read_window(ctx, x, kernel));
+  p.group = ctx.attr_int("group", 1);
   std::vector<ir::Variable*> inputs = {lift(ctx, x), lift(ctx, w)};
   if (ir::Variable* b = ctx.input(2)) inputs.push_back(b);
-  set_windowed_output(ctx, x, ctx.add("Conv", p, inputs));
+  set_windowed_output(ctx, x, ctx.add("Conv", p.to_json(), inputs));
 }
 
 WEBDNN_ONNX_HANDLER(ConvTranspose) {
@@ -129,13 +140,15 @@ WEBDNN_ONNX_HANDLER(ConvTranspose) {
   } else if (auto_pad == "VALID") {
     win.pads.assign(2 * n, 0);
   }
-  Json p = window_params(win);
+  params::ConvTranspose p;
+  p.window = window_params(win);
   if (n == 1) output_padding.insert(output_padding.begin(), 0);
-  p["group"] = ctx.attr_int("group", 1);
-  p["output_padding"] = output_padding;
+  WEBDNN_CHECK(output_padding.size() == 2, "output_padding ", shape_to_string(output_padding), " does not match the window");
+  p.group = ctx.attr_int("group", 1);
+  p.output_padding = {output_padding[0], output_padding[1]};
   std::vector<ir::Variable*> inputs = {lift(ctx, x), lift(ctx, w)};
   if (ir::Variable* b = ctx.input(2)) inputs.push_back(b);
-  set_windowed_output(ctx, x, ctx.add("ConvTranspose", p, inputs));
+  set_windowed_output(ctx, x, ctx.add("ConvTranspose", p.to_json(), inputs));
 }
 
 WEBDNN_ONNX_HANDLER(MaxPool) { pool(ctx, "MaxPool"); }
@@ -144,17 +157,18 @@ WEBDNN_ONNX_HANDLER(GlobalAveragePool) { global_pool(ctx, "ReduceMean"); }
 WEBDNN_ONNX_HANDLER(GlobalMaxPool) { global_pool(ctx, "ReduceMax"); }
 
 WEBDNN_ONNX_HANDLER(Gemm) {
-  Json p = {{"alpha", ctx.attr_float("alpha", 1.0f)},
-            {"beta", ctx.attr_float("beta", 1.0f)},
-            {"transA", ctx.attr_int("transA", 0)},
-            {"transB", ctx.attr_int("transB", 0)}};
+  params::Gemm p;
+  p.alpha = ctx.attr_float("alpha", 1.0f);
+  p.beta = ctx.attr_float("beta", 1.0f);
+  p.trans_a = ctx.attr_int("transA", 0) != 0;
+  p.trans_b = ctx.attr_int("transB", 0) != 0;
   std::vector<ir::Variable*> inputs = {ctx.required_input(0), ctx.required_input(1)};
   if (ir::Variable* c = ctx.input(2)) inputs.push_back(c);
-  ctx.set_output(0, ctx.add("Gemm", p, inputs));
+  ctx.set_output(0, ctx.add("Gemm", p.to_json(), inputs));
 }
 
 WEBDNN_ONNX_HANDLER(MatMul) {
-  ctx.set_output(0, ctx.add("MatMul", {}, {ctx.required_input(0), ctx.required_input(1)}));
+  ctx.set_output(0, ctx.add("MatMul", params::MatMul{}.to_json(), {ctx.required_input(0), ctx.required_input(1)}));
 }
 
 }  // namespace webdnn::onnx_frontend

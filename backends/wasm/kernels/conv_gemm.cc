@@ -1,0 +1,92 @@
+// Convolution as matrix products: the image itself is the left operand of a pointwise
+// convolution; other windows gather im2col rows, a block of output pixels at a time.
+#include <algorithm>
+#include <cstring>
+
+#include "backends/wasm/kernels/conv.h"
+#include "backends/wasm/kernels/gemm.h"
+#include "backends/wasm/kernels/scratch.h"
+#include "backends/wasm/kernels/simd.h"
+#include "runtime/core/parallel.h"
+
+namespace webdnn::wasm {
+namespace {
+
+class GemmConv : public runtime::Kernel {
+ public:
+  GemmConv(const ConvGeometry& g, Epilogue epilogue) : g_(g), epilogue_(std::move(epilogue)) {
+    pointwise_ = g_.kh == 1 && g_.kw == 1 && g_.sh == 1 && g_.sw == 1 && g_.pt == 0 && g_.pl == 0 && g_.group == 1;
+  }
+
+  void run(void* const* in, void* const* out) override {
+    const float* x = static_cast<const float*>(in[0]);
+    const float* w = static_cast<const float*>(in[1]);
+    const float* bias = static_cast<const float*>(in[2]);
+    float* y = static_cast<float*>(out[0]);
+    if (!pointwise_) {
+      im2col_gemm(in, x, w, bias, y);
+      return;
+    }
+    gemm(g_.N * g_.OH * g_.OW, g_.M, g_.C, x, g_.C, w, {y, g_.M, bias, epilogue_.lo, epilogue_.hi, epilogue_.residual_data(in)});
+    epilogue_.finish(in, y, 0, g_.N * g_.OH * g_.OW * g_.M);
+  }
+
+ private:
+  // Rows are output pixels (n, oh, ow); each holds the receptive field, taps outer, channels inner.
+  void im2col(const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch) const {
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t p = p0 + r, n = p / (g_.OH * g_.OW), oh = p / g_.OW % g_.OH, ow = p % g_.OW;
+      float* row = patch + r * g_.kh * g_.kw * cg;
+      const int64_t iw0 = ow * g_.sw - g_.pl;
+      // A whole row of taps inside the image is one contiguous run of the input (no groups).
+      const bool whole_rows = cg == g_.C && g_.dw == 1 && iw0 >= 0 && iw0 + g_.kw <= g_.W;
+      for (int64_t i = 0; i < g_.kh; i++) {
+        int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
+        if (whole_rows && ih >= 0 && ih < g_.H) {
+          std::memcpy(row, x + ((n * g_.H + ih) * g_.W + iw0) * g_.C, g_.kw * g_.C * sizeof(float));
+          row += g_.kw * cg;
+          continue;
+        }
+        for (int64_t j = 0; j < g_.kw; j++, row += cg) {
+          int64_t iw = ow * g_.sw - g_.pl + j * g_.dw;
+          if (ih < 0 || ih >= g_.H || iw < 0 || iw >= g_.W) std::fill(row, row + cg, 0.0f);
+          else std::memcpy(row, x + ((n * g_.H + ih) * g_.W + iw) * g_.C + c0, cg * sizeof(float));
+        }
+      }
+    }
+  }
+
+  void im2col_gemm(void* const* in, const float* x, const float* w, const float* bias, float* y) const {
+    const int64_t P = g_.N * g_.OH * g_.OW, Cg = g_.C / g_.group, Mg = g_.M / g_.group, K = g_.kh * g_.kw * Cg;
+    const int64_t block = packed_b_size(K, Mg);
+    // Blocks of up to 64 output pixels, smaller when that leaves a thread without a block (the
+    // last stages of ResNet50 have 49 pixels).
+    const int64_t rows_per_block = std::clamp<int64_t>((P + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
+    runtime::parallel_for((P + rows_per_block - 1) / rows_per_block, 1, [&](int64_t b0, int64_t b1) {
+      float* patch = scratch(static_cast<size_t>(rows_per_block * K));
+      for (int64_t b = b0; b < b1; b++) {
+        int64_t p0 = b * rows_per_block, rows = std::min(rows_per_block, P - p0);
+        for (int64_t g = 0; g < g_.group; g++) {
+          im2col(x, p0, rows, g * Cg, Cg, patch);
+          const float* residual = epilogue_.residual_data(in);
+          gemm_rows(0, rows, Mg, K, patch, K, w + g * block,
+                    {y + p0 * g_.M + g * Mg, g_.M, bias + g * Mg, epilogue_.lo, epilogue_.hi,
+                     residual ? residual + p0 * g_.M + g * Mg : nullptr});
+        }
+        epilogue_.finish(in, y, p0 * g_.M, (p0 + rows) * g_.M);  // while the rows are in cache
+      }
+    });
+  }
+
+  ConvGeometry g_;
+  Epilogue epilogue_;
+  bool pointwise_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<runtime::Kernel> make_gemm_conv(const ConvGeometry& g, Epilogue epilogue) {
+  return std::make_unique<GemmConv>(g, std::move(epilogue));
+}
+
+}  // namespace webdnn::wasm

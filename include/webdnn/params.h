@@ -1,0 +1,292 @@
+// Operator parameters: one struct per family, parsed and checked in one place.
+//
+// Parameters travel as JSON, in the IR and in descriptors. Every reader (shape inference, rules,
+// reference kernels, wasm kernels, the GPU generators) goes through these structs instead of
+// reading fields itself: parse() takes every field as written, with no defaults (the ONNX
+// frontend writes them all, ONNX defaults filled in) and checks its range; to_json() writes
+// them all back. What a parameter must satisfy given the operator's input shapes (group divides
+// the channels, a window fits its padded input...) is checked by the struct's shape function,
+// which both the transpiler's shape inference and the runtime's validation of a descriptor call.
+// Every error names the field; callers add the operator.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "webdnn/dtype.h"
+#include "webdnn/expr.h"
+#include "webdnn/json.h"
+#include "webdnn/shape.h"
+
+namespace webdnn::params {
+
+// Largest value a size-like parameter may hold: products of a few of them still fit in int64.
+constexpr int64_t kMaxExtent = int64_t{1} << 40;
+
+class Reader {
+ public:
+  // `noun` names the fields in messages: "parameter 'group' is ...".
+  explicit Reader(const Json& j, const char* noun = "parameter");
+  bool has(const char* key) const;
+  // An integer in [lo, hi].
+  int64_t integer(const char* key, int64_t lo = -kMaxExtent, int64_t hi = kMaxExtent) const;
+  // A list of integers, each in [lo, hi]; `count` of them unless count < 0.
+  std::vector<int64_t> integers(const char* key, int count = -1, int64_t lo = -kMaxExtent,
+                                int64_t hi = kMaxExtent) const;
+  double number(const char* key) const;  // finite
+  std::vector<double> numbers(const char* key, int count = -1) const;
+  bool flag(const char* key) const;  // 0 / 1 or false / true
+  std::string choice(const char* key, std::initializer_list<const char*> options) const;
+  // The index of the option the string names, for parameters kept as enums.
+  int pick(const char* key, std::initializer_list<const char*> options) const;
+  DType dtype(const char* key) const;
+  Expr expr(const char* key) const;
+  std::optional<Expr> optional_expr(const char* key) const;  // absent: none
+
+ private:
+  const Json& at(const char* key) const;
+  const Json& j_;
+  const char* noun_;
+};
+
+// The epilogue of Conv, ConvTranspose, Gemm and MatMul: an expression applied to each output
+// element (x0), the extra inputs after the operator's own (x1...) broadcast to the output.
+struct Epilogue {
+  std::optional<Expr> expr;
+  static Epilogue parse(const Reader& r);
+  void write(Json& j) const;
+  // The extra inputs' shapes must broadcast to `out`, and the expression must read no other.
+  void check(const std::vector<Shape>& extras, const Shape& out) const;
+};
+
+// The 2-D window of Conv, ConvTranspose, MaxPool and AveragePool over NCHW tensors
+// (1-D windows are lifted to a height of 1 by the frontend).
+struct Window {
+  std::array<int64_t, 2> kernel{1, 1}, strides{1, 1}, dilations{1, 1};
+  std::array<int64_t, 4> pads{0, 0, 0, 0};  // top, left, bottom, right
+  static Window parse(const Reader& r);
+  void write(Json& j) const;
+  // Output extent of spatial axis d (0: H, 1: W) for an input extent `in`.
+  int64_t output(int d, int64_t in, bool ceil_mode = false) const;
+};
+
+struct Conv {
+  Window window;
+  int64_t group = 1;
+  Epilogue epilogue;
+  static Conv parse(const Json& j);
+  Json to_json() const;
+  // X [N,C,H,W], W [M,C/group,kh,kw] -> Y [N,M,OH,OW]; bias, if any, [M].
+  Shape output(const Shape& x, const Shape& w) const;
+};
+
+struct ConvTranspose {
+  Window window;
+  int64_t group = 1;
+  std::array<int64_t, 2> output_padding{0, 0};
+  Epilogue epilogue;
+  static ConvTranspose parse(const Json& j);
+  Json to_json() const;
+  // X [N,C,H,W], W [C,M/group,kh,kw] -> Y [N,M,OH,OW].
+  Shape output(const Shape& x, const Shape& w) const;
+};
+
+struct Pool {
+  Window window;
+  bool ceil_mode = false;
+  bool count_include_pad = false;  // AveragePool
+  static Pool parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+struct Gemm {
+  double alpha = 1, beta = 1;
+  bool trans_a = false, trans_b = false;
+  Epilogue epilogue;
+  static Gemm parse(const Json& j);
+  Json to_json() const;
+  // A [M,K] (or [K,M]), B [K,N] (or [N,K]), optional C broadcast to [M,N].
+  Shape output(const Shape& a, const Shape& b, const Shape* c) const;
+};
+
+struct MatMul {
+  Epilogue epilogue;
+  static MatMul parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& a, const Shape& b) const;  // numpy matmul
+};
+
+// ReduceMax, ReduceSum, ...: axes sorted, distinct, non-negative (all axes spelled out).
+struct Reduce {
+  std::vector<int64_t> axes;
+  bool keepdims = true;
+  static Reduce parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+// ArgMax / ArgMin.
+struct ArgReduce {
+  int64_t axis = 0;
+  bool keepdims = true, select_last_index = false;
+  static ArgReduce parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+// One non-negative axis: Concat, Gather, GatherElements, Softmax, LogSoftmax.
+struct Axis {
+  int64_t axis = 0;
+  static Axis parse(const Json& j);
+  Json to_json() const;
+  void check(int rank) const;
+  Shape gather(const Shape& data, const Shape& indices) const;
+  Shape gather_elements(const Shape& data, const Shape& indices) const;
+};
+
+struct Split {
+  int64_t axis = 0;
+  std::vector<int64_t> split;  // the size of each output along axis
+  static Split parse(const Json& j);
+  Json to_json() const;
+  std::vector<Shape> outputs(const Shape& x) const;
+};
+
+// Per axis, clamped as the ONNX spec says: with a positive step 0 <= start, end <= dim; with a
+// negative step 0 <= start <= dim-1 and -1 <= end <= dim-1 (end -1: through index 0).
+struct Slice {
+  std::vector<int64_t> starts, ends, steps;
+  static Slice parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+  bool whole(int axis, int64_t dim) const;  // the axis is kept as it is
+};
+
+struct Pad {
+  enum class Mode { Constant, Reflect, Edge, Wrap };
+  std::vector<int64_t> pads;  // begins of every axis, then ends; negative ones crop
+  Mode mode = Mode::Constant;
+  double value = 0;
+  static Pad parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+struct Tile {
+  std::vector<int64_t> repeats;
+  static Tile parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+struct DepthToSpace {
+  int64_t blocksize = 1;
+  bool dcr = true;  // mode DCR (else CRD)
+  static DepthToSpace parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+struct Reshape {
+  Shape shape;  // static, every dimension given
+  static Reshape parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+struct Transpose {
+  std::vector<int64_t> perm;
+  static Transpose parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+// Resize with a static output shape; scales map output coordinates back to input ones.
+struct Resize {
+  enum class Mode { Nearest, Linear };
+  enum class Coordinates { HalfPixel, HalfPixelSymmetric, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn };
+  enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
+  Shape shape;
+  std::vector<double> scales;
+  Mode mode = Mode::Nearest;
+  Coordinates coordinates = Coordinates::HalfPixel;
+  Nearest nearest = Nearest::RoundPreferFloor;
+  static Resize parse(const Json& j);
+  Json to_json() const;
+  Shape output(const Shape& x) const;
+};
+
+// BatchNormalization and InstanceNormalization.
+struct Normalization {
+  double epsilon = 1e-5;
+  static Normalization parse(const Json& j);
+  Json to_json() const;
+};
+
+struct LayerNormalization {
+  int64_t axis = -1;
+  double epsilon = 1e-5;
+  static LayerNormalization parse(const Json& j);
+  Json to_json() const;
+};
+
+struct Lrn {
+  int64_t size = 1;
+  double alpha = 1e-4, beta = 0.75, bias = 1.0;
+  static Lrn parse(const Json& j);
+  Json to_json() const;
+};
+
+// Operator signatures: each function checks an operator's inputs (dtype, shape) against its
+// parameters and returns its outputs'. The transpiler's shape inference (src/ops) and the
+// runtime's validation of every kernel call in a descriptor both call them, so an operator's
+// rules are written once. Inputs are given in the operator's order; optional ones missing are
+// absent from the end.
+struct TensorType {
+  DType dtype = DType::Float32;
+  Shape shape;
+  std::string name;  // for messages; may be empty
+  TensorType(DType d = DType::Float32, Shape s = {}, std::string n = {}) : dtype(d), shape(std::move(s)), name(std::move(n)) {}
+  bool operator==(const TensorType& o) const { return dtype == o.dtype && shape == o.shape; }
+};
+using Types = std::vector<TensorType>;
+
+Types infer_conv(const Conv& p, const Types& in);  // X, W, B?, epilogue inputs
+Types infer_conv_transpose(const ConvTranspose& p, const Types& in);
+Types infer_pool(const Pool& p, const Types& in);
+Types infer_gemm(const Gemm& p, const Types& in);  // A, B, C?, epilogue inputs
+Types infer_matmul(const MatMul& p, const Types& in);  // A, B, epilogue inputs
+Types infer_reduce(const Reduce& p, const Types& in);
+Types infer_arg_reduce(const ArgReduce& p, const Types& in);
+Types infer_concat(const Axis& p, const Types& in);
+Types infer_gather(const Axis& p, const Types& in);
+Types infer_gather_elements(const Axis& p, const Types& in);
+Types infer_softmax(const Axis& p, const Types& in);
+Types infer_split(const Split& p, const Types& in);
+Types infer_slice(const Slice& p, const Types& in);
+Types infer_pad(const Pad& p, const Types& in);
+Types infer_tile(const Tile& p, const Types& in);
+Types infer_depth_to_space(const DepthToSpace& p, const Types& in);
+Types infer_reshape(const Reshape& p, const Types& in);
+Types infer_transpose(const Transpose& p, const Types& in);
+Types infer_resize(const Resize& p, const Types& in);
+Types infer_batch_norm(const Normalization& p, const Types& in);  // X, scale, B, mean, var
+Types infer_instance_norm(const Normalization& p, const Types& in);  // X, scale, B
+Types infer_layer_norm(const LayerNormalization& p, const Types& in);  // X, scale, B?
+Types infer_lrn(const Lrn& p, const Types& in);
+// Elementwise expressions: every input broadcasts to the output `shape` (the inputs' broadcast
+// shape, or larger for Expand), each read by the expression at most once per index.
+Shape infer_elementwise(const Expr& e, const Types& in, const Shape& shape = {});
+
+// "'name' [2,3]" (or "#1 [2,3]" without a name), for messages.
+std::string describe(const TensorType& t, size_t index);
+// Input-count checks for the functions above.
+void require_inputs(const Types& in, size_t min, size_t max);
+void require_dtype(const TensorType& t, DType dtype, const char* what);
+
+}  // namespace webdnn::params

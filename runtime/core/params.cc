@@ -1,0 +1,784 @@
+#include "webdnn/params.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "webdnn/error.h"
+
+namespace webdnn::params {
+namespace {
+
+std::string list(const std::vector<int64_t>& v) { return shape_to_string(v); }
+
+Shape checked(Shape s) {
+  num_elements(s);  // throws when the product overflows
+  return s;
+}
+
+void require_rank(const Shape& s, int rank, const char* what) {
+  WEBDNN_CHECK(static_cast<int>(s.size()) == rank, what, " is ", shape_to_string(s), "; rank ", rank, " is expected");
+}
+
+}  // namespace
+
+Reader::Reader(const Json& j, const char* noun) : j_(j), noun_(noun) {
+  WEBDNN_CHECK(j.is_object(), noun, "s must be a JSON object");
+}
+
+bool Reader::has(const char* key) const { return j_.contains(key); }
+
+const Json& Reader::at(const char* key) const {
+  auto it = j_.find(key);
+  WEBDNN_CHECK(it != j_.end(), noun_, " '", key, "' is missing");
+  return *it;
+}
+
+namespace {
+int64_t as_integer(const Json& v, const char* noun, const char* key, int64_t lo, int64_t hi) {
+  // JSON numbers written as 2.0 are integers too; 2.5, strings and huge values are not.
+  WEBDNN_CHECK(v.is_number(), noun, " '", key, "' must be an integer, not ", v.dump());
+  double d = v.get<double>();
+  bool whole = v.is_number_integer() || (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15);
+  WEBDNN_CHECK(whole, noun, " '", key, "' must be an integer, not ", v.dump());
+  if (v.is_number_unsigned())
+    WEBDNN_CHECK(v.get<uint64_t>() <= static_cast<uint64_t>(hi), noun, " '", key, "' is ", v.dump(), "; at most ", hi,
+                 " is allowed");
+  int64_t i = v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(d);
+  WEBDNN_CHECK(i >= lo && i <= hi, noun, " '", key, "' is ", i, "; it must lie in [", lo, ", ", hi, "]");
+  return i;
+}
+}  // namespace
+
+int64_t Reader::integer(const char* key, int64_t lo, int64_t hi) const { return as_integer(at(key), noun_, key, lo, hi); }
+
+std::vector<int64_t> Reader::integers(const char* key, int count, int64_t lo, int64_t hi) const {
+  const Json& v = at(key);
+  WEBDNN_CHECK(v.is_array(), noun_, " '", key, "' must be a list of integers, not ", v.dump());
+  WEBDNN_CHECK(count < 0 || static_cast<int>(v.size()) == count, noun_, " '", key, "' has ", v.size(), " values; ",
+               count, " are expected");
+  WEBDNN_CHECK(v.size() <= 64, noun_, " '", key, "' has ", v.size(), " values; at most 64 are allowed");
+  std::vector<int64_t> out;
+  for (const Json& e : v) out.push_back(as_integer(e, noun_, key, lo, hi));
+  return out;
+}
+
+double Reader::number(const char* key) const {
+  const Json& v = at(key);
+  WEBDNN_CHECK(v.is_number() && std::isfinite(v.get<double>()), noun_, " '", key, "' must be a finite number, not ",
+               v.dump());
+  return v.get<double>();
+}
+
+std::vector<double> Reader::numbers(const char* key, int count) const {
+  const Json& v = at(key);
+  WEBDNN_CHECK(v.is_array(), noun_, " '", key, "' must be a list of numbers, not ", v.dump());
+  WEBDNN_CHECK(count < 0 || static_cast<int>(v.size()) == count, noun_, " '", key, "' has ", v.size(), " values; ",
+               count, " are expected");
+  std::vector<double> out;
+  for (const Json& e : v) {
+    WEBDNN_CHECK(e.is_number() && std::isfinite(e.get<double>()), noun_, " '", key,
+                 "' must hold finite numbers, not ", e.dump());
+    out.push_back(e.get<double>());
+  }
+  return out;
+}
+
+bool Reader::flag(const char* key) const {
+  const Json& v = at(key);
+  if (v.is_boolean()) return v.get<bool>();
+  return as_integer(v, noun_, key, 0, 1) == 1;
+}
+
+int Reader::pick(const char* key, std::initializer_list<const char*> options) const {
+  const Json& v = at(key);
+  std::string names;
+  int i = 0;
+  for (const char* o : options) {
+    if (v.is_string() && v.get<std::string>() == o) return i;
+    names += std::string(names.empty() ? "" : ", ") + o;
+    i++;
+  }
+  fail(noun_, " '", key, "' is ", v.dump(), "; one of ", names, " is expected");
+}
+
+std::string Reader::choice(const char* key, std::initializer_list<const char*> options) const {
+  return options.begin()[pick(key, options)];
+}
+
+DType Reader::dtype(const char* key) const {
+  const Json& v = at(key);
+  WEBDNN_CHECK(v.is_string(), noun_, " '", key, "' must name a dtype, not ", v.dump());
+  try {
+    return dtype_from_name(v.get<std::string>());
+  } catch (const std::invalid_argument&) {
+    fail(noun_, " '", key, "' is ", v.dump(), ", which is not a dtype");
+  }
+}
+
+Expr Reader::expr(const char* key) const {
+  try {
+    return Expr::from_json(at(key));
+  } catch (const Error& e) {
+    fail(noun_, " '", key, "': ", e.what());
+  }
+}
+
+std::optional<Expr> Reader::optional_expr(const char* key) const {
+  if (!has(key)) return std::nullopt;
+  return expr(key);
+}
+
+// Epilogue
+
+Epilogue Epilogue::parse(const Reader& r) { return {r.optional_expr("epilogue")}; }
+
+void Epilogue::write(Json& j) const {
+  if (expr) j["epilogue"] = expr->to_json();
+}
+
+void Epilogue::check(const std::vector<Shape>& extras, const Shape& out) const {
+  for (const Shape& s : extras)
+    WEBDNN_CHECK(broadcast_shapes(s, out) == out, "epilogue input ", shape_to_string(s), " does not broadcast to the output ",
+                 shape_to_string(out));
+  if (!expr) {
+    WEBDNN_CHECK(extras.empty(), extras.size(), " epilogue inputs but no parameter 'epilogue'");
+    return;
+  }
+  WEBDNN_CHECK(expr->num_inputs() <= static_cast<int>(extras.size()) + 1, "parameter 'epilogue' reads input ",
+               expr->num_inputs() - 1, " of ", extras.size(), " epilogue inputs");
+}
+
+// Window
+
+Window Window::parse(const Reader& r) {
+  Window w;
+  auto copy = [](const std::vector<int64_t>& v, auto& to) { std::copy(v.begin(), v.end(), to.begin()); };
+  copy(r.integers("kernel_shape", 2, 1, kMaxExtent), w.kernel);
+  copy(r.integers("strides", 2, 1, kMaxExtent), w.strides);
+  copy(r.integers("dilations", 2, 1, kMaxExtent), w.dilations);
+  copy(r.integers("pads", 4, 0, kMaxExtent), w.pads);
+  return w;
+}
+
+void Window::write(Json& j) const {
+  j["kernel_shape"] = kernel;
+  j["strides"] = strides;
+  j["pads"] = pads;
+  j["dilations"] = dilations;
+}
+
+int64_t Window::output(int d, int64_t in, bool ceil_mode) const {
+  int64_t k = kernel[d], stride = strides[d], dilation = dilations[d];
+  int64_t span = in + pads[d] + pads[d + 2] - dilation * (k - 1) - 1;
+  WEBDNN_CHECK(span >= 0, "window of ", k, " (dilation ", dilation, ") is larger than the padded input ", in);
+  int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+  // A window may not start in the end padding (the rule PyTorch and onnxruntime follow).
+  if (ceil_mode && (out - 1) * stride >= in + pads[d]) out--;
+  return out;
+}
+
+// Conv, ConvTranspose, Pool
+
+Conv Conv::parse(const Json& j) {
+  Reader r(j);
+  return {Window::parse(r), r.integer("group", 1, kMaxExtent), Epilogue::parse(r)};
+}
+
+Json Conv::to_json() const {
+  Json j;
+  window.write(j);
+  j["group"] = group;
+  epilogue.write(j);
+  return j;
+}
+
+Shape Conv::output(const Shape& x, const Shape& w) const {
+  require_rank(x, 4, "the input");
+  require_rank(w, 4, "the weight");
+  WEBDNN_CHECK(x[1] == w[1] * group && w[0] % group == 0, "input channels ", x[1], " do not match weight ",
+               shape_to_string(w), " with group ", group);
+  WEBDNN_CHECK(window.kernel[0] == w[2] && window.kernel[1] == w[3], "kernel_shape ", list({window.kernel[0], window.kernel[1]}),
+               " disagrees with weight ", shape_to_string(w));
+  return checked({x[0], w[0], window.output(0, x[2]), window.output(1, x[3])});
+}
+
+ConvTranspose ConvTranspose::parse(const Json& j) {
+  Reader r(j);
+  ConvTranspose c{Window::parse(r), r.integer("group", 1, kMaxExtent), {}, Epilogue::parse(r)};
+  std::vector<int64_t> op = r.integers("output_padding", 2, 0, kMaxExtent);
+  c.output_padding = {op[0], op[1]};
+  return c;
+}
+
+Json ConvTranspose::to_json() const {
+  Json j;
+  window.write(j);
+  j["group"] = group;
+  j["output_padding"] = output_padding;
+  epilogue.write(j);
+  return j;
+}
+
+Shape ConvTranspose::output(const Shape& x, const Shape& w) const {
+  require_rank(x, 4, "the input");
+  require_rank(w, 4, "the weight");
+  WEBDNN_CHECK(x[1] == w[0] && w[0] % group == 0, "input channels ", x[1], " do not match weight ", shape_to_string(w),
+               " with group ", group);
+  WEBDNN_CHECK(window.kernel[0] == w[2] && window.kernel[1] == w[3], "kernel_shape disagrees with weight ", shape_to_string(w));
+  Shape out = {x[0], w[1] * group, 0, 0};
+  for (int d = 0; d < 2; d++) {
+    out[2 + d] = window.strides[d] * (x[2 + d] - 1) + output_padding[d] + (window.kernel[d] - 1) * window.dilations[d] + 1 -
+                 window.pads[d] - window.pads[d + 2];
+    WEBDNN_CHECK(out[2 + d] >= 0, "the pads leave no output on spatial axis ", d);
+  }
+  return checked(out);
+}
+
+Pool Pool::parse(const Json& j) {
+  Reader r(j);
+  return {Window::parse(r), r.flag("ceil_mode"), r.flag("count_include_pad")};
+}
+
+Json Pool::to_json() const {
+  Json j;
+  window.write(j);
+  j["ceil_mode"] = ceil_mode ? 1 : 0;
+  j["count_include_pad"] = count_include_pad ? 1 : 0;
+  return j;
+}
+
+Shape Pool::output(const Shape& x) const {
+  require_rank(x, 4, "the input");
+  return checked({x[0], x[1], window.output(0, x[2], ceil_mode), window.output(1, x[3], ceil_mode)});
+}
+
+// Gemm, MatMul
+
+Gemm Gemm::parse(const Json& j) {
+  Reader r(j);
+  return {r.number("alpha"), r.number("beta"), r.flag("transA"), r.flag("transB"), Epilogue::parse(r)};
+}
+
+Json Gemm::to_json() const {
+  Json j = {{"alpha", alpha}, {"beta", beta}, {"transA", trans_a ? 1 : 0}, {"transB", trans_b ? 1 : 0}};
+  epilogue.write(j);
+  return j;
+}
+
+Shape Gemm::output(const Shape& a, const Shape& b, const Shape* c) const {
+  WEBDNN_CHECK(a.size() == 2 && b.size() == 2, "Gemm needs 2-D inputs, got ", shape_to_string(a), " and ", shape_to_string(b));
+  int64_t m = trans_a ? a[1] : a[0], k = trans_a ? a[0] : a[1];
+  int64_t kb = trans_b ? b[1] : b[0], n = trans_b ? b[0] : b[1];
+  WEBDNN_CHECK(k == kb, "inner dimensions differ: A ", shape_to_string(a), " B ", shape_to_string(b));
+  if (c)
+    WEBDNN_CHECK(broadcast_shapes(*c, {m, n}) == Shape({m, n}), "C ", shape_to_string(*c), " does not broadcast to [", m,
+                 ",", n, "]");
+  return {m, n};
+}
+
+MatMul MatMul::parse(const Json& j) {
+  Reader r(j);
+  return {Epilogue::parse(r)};
+}
+
+Json MatMul::to_json() const {
+  Json j = Json::object();
+  epilogue.write(j);
+  return j;
+}
+
+Shape MatMul::output(const Shape& a, const Shape& b) const {
+  WEBDNN_CHECK(!a.empty() && !b.empty(), "MatMul needs inputs of rank 1 or more");
+  MatMulShape m = matmul_shape(a, b);
+  WEBDNN_CHECK(m.K == (b.size() == 1 ? b[0] : b[b.size() - 2]), "cannot multiply ", shape_to_string(a), " by ",
+               shape_to_string(b));
+  Shape out = m.batch;
+  if (a.size() > 1) out.push_back(m.M);
+  if (b.size() > 1) out.push_back(m.N);
+  return checked(out);
+}
+
+// Reductions
+
+Reduce Reduce::parse(const Json& j) {
+  Reader r(j);
+  Reduce p{r.integers("axes", -1, 0, 63), r.flag("keepdims")};
+  for (size_t i = 1; i < p.axes.size(); i++)
+    WEBDNN_CHECK(p.axes[i] > p.axes[i - 1], "parameter axes ", list(p.axes), " must be sorted and distinct");
+  return p;
+}
+
+Json Reduce::to_json() const { return {{"axes", axes}, {"keepdims", keepdims ? 1 : 0}}; }
+
+Shape Reduce::output(const Shape& x) const {
+  Shape out;
+  size_t next = 0;
+  for (int64_t a = 0; a < static_cast<int64_t>(x.size()); a++) {
+    bool reduced = next < axes.size() && axes[next] == a;
+    if (reduced) next++;
+    if (!reduced) out.push_back(x[a]);
+    else if (keepdims) out.push_back(1);
+  }
+  WEBDNN_CHECK(next == axes.size(), "parameter 'axes' ", list(axes), " is out of range for input ", shape_to_string(x));
+  return out;
+}
+
+ArgReduce ArgReduce::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.flag("keepdims"), r.flag("select_last_index")};
+}
+
+Json ArgReduce::to_json() const {
+  return {{"axis", axis}, {"keepdims", keepdims ? 1 : 0}, {"select_last_index", select_last_index ? 1 : 0}};
+}
+
+Shape ArgReduce::output(const Shape& x) const {
+  WEBDNN_CHECK(axis < static_cast<int64_t>(x.size()), "parameter 'axis' ", axis, " is out of range for input ",
+               shape_to_string(x));
+  WEBDNN_CHECK(x[axis] > 0, "axis ", axis, " of input ", shape_to_string(x), " is empty; it has no extreme element");
+  return Reduce{{axis}, keepdims}.output(x);
+}
+
+// Axis
+
+Axis Axis::parse(const Json& j) { return {Reader(j).integer("axis", 0, 63)}; }
+
+Json Axis::to_json() const { return {{"axis", axis}}; }
+
+void Axis::check(int rank) const {
+  WEBDNN_CHECK(axis < rank, "parameter 'axis' ", axis, " is out of range for rank ", rank);
+}
+
+Shape Axis::gather(const Shape& data, const Shape& indices) const {
+  check(static_cast<int>(data.size()));
+  Shape out(data.begin(), data.begin() + axis);
+  out.insert(out.end(), indices.begin(), indices.end());
+  out.insert(out.end(), data.begin() + axis + 1, data.end());
+  return checked(out);
+}
+
+Shape Axis::gather_elements(const Shape& data, const Shape& indices) const {
+  check(static_cast<int>(data.size()));
+  WEBDNN_CHECK(indices.size() == data.size(), "indices ", shape_to_string(indices), " must have the rank of data ",
+               shape_to_string(data));
+  for (size_t d = 0; d < data.size(); d++)
+    WEBDNN_CHECK(static_cast<int64_t>(d) == axis || indices[d] <= data[d], "indices ", shape_to_string(indices),
+                 " exceed data ", shape_to_string(data), " on axis ", d);
+  return indices;
+}
+
+Split Split::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.integers("split", -1, 0, kMaxExtent)};
+}
+
+Json Split::to_json() const { return {{"axis", axis}, {"split", split}}; }
+
+std::vector<Shape> Split::outputs(const Shape& x) const {
+  WEBDNN_CHECK(axis < static_cast<int64_t>(x.size()), "parameter 'axis' ", axis, " is out of range for input ",
+               shape_to_string(x));
+  int64_t total = 0;
+  std::vector<Shape> out;
+  for (int64_t s : split) {
+    total += s;
+    Shape o = x;
+    o[axis] = s;
+    out.push_back(o);
+  }
+  WEBDNN_CHECK(total == x[axis], "split ", list(split), " adds up to ", total, ", but axis ", axis, " of ",
+               shape_to_string(x), " has ", x[axis]);
+  return out;
+}
+
+// Slice, Pad, Tile, DepthToSpace
+
+Slice Slice::parse(const Json& j) {
+  Reader r(j);
+  Slice s{r.integers("starts", -1, -1, kMaxExtent), r.integers("ends", -1, -1, kMaxExtent),
+          r.integers("steps", -1, -kMaxExtent, kMaxExtent)};
+  WEBDNN_CHECK(s.starts.size() == s.ends.size() && s.ends.size() == s.steps.size(),
+               "parameters 'starts', 'ends' and 'steps' must have one value per axis each");
+  return s;
+}
+
+Json Slice::to_json() const { return {{"starts", starts}, {"ends", ends}, {"steps", steps}}; }
+
+Shape Slice::output(const Shape& x) const {
+  WEBDNN_CHECK(starts.size() == x.size(), "Slice parameters give ", starts.size(), " axes for input ", shape_to_string(x));
+  Shape out(x.size());
+  for (size_t a = 0; a < x.size(); a++) {
+    int64_t dim = x[a], s = starts[a], e = ends[a], k = steps[a];
+    WEBDNN_CHECK(k != 0, "the step of axis ", a, " is 0");
+    bool clamped = k > 0 ? s >= 0 && s <= dim && e >= 0 && e <= dim : s >= 0 && s <= dim && e >= -1 && e < dim;
+    int64_t span = k > 0 ? e - s : s - e, step = k > 0 ? k : -k;
+    out[a] = span <= 0 ? 0 : (span + step - 1) / step;
+    if (out[a] > 0) clamped &= s < dim && s + (out[a] - 1) * k >= 0 && s + (out[a] - 1) * k < dim;
+    WEBDNN_CHECK(clamped, "axis ", a, " of size ", dim, ": start ", s, ", end ", e, ", step ", k,
+                 " are not clamped to the axis");
+  }
+  return out;
+}
+
+bool Slice::whole(int axis, int64_t dim) const { return starts[axis] == 0 && ends[axis] == dim && steps[axis] == 1; }
+
+Pad Pad::parse(const Json& j) {
+  Reader r(j);
+  Pad p;
+  p.pads = r.integers("pads", -1, -kMaxExtent, kMaxExtent);
+  p.mode = static_cast<Mode>(r.pick("mode", {"constant", "reflect", "edge", "wrap"}));
+  p.value = r.number("value");
+  return p;
+}
+
+Json Pad::to_json() const {
+  const char* names[] = {"constant", "reflect", "edge", "wrap"};
+  return {{"pads", pads}, {"mode", names[static_cast<int>(mode)]}, {"value", value}};
+}
+
+// Resize's names, in the order of its enums.
+const std::initializer_list<const char*> kResizeModes = {"nearest", "linear"};
+const std::initializer_list<const char*> kCoordinateModes = {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
+                                                             "align_corners", "asymmetric", "tf_half_pixel_for_nn"};
+const std::initializer_list<const char*> kNearestModes = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil",
+                                                          "simple"};
+
+Shape Pad::output(const Shape& x) const {
+  size_t rank = x.size();
+  WEBDNN_CHECK(pads.size() == 2 * rank, "pads ", list(pads), " must give ", 2 * rank,
+               " values (begin and end of every axis) for the rank-", rank, " input");
+  Shape out(rank);
+  for (size_t a = 0; a < rank; a++) {
+    out[a] = x[a] + pads[a] + pads[a + rank];
+    WEBDNN_CHECK(out[a] >= 0, "pads ", list(pads), " crop more than axis ", a, " of ", shape_to_string(x), " holds");
+    // Negative pads crop before the other side is padded: something must be left to repeat.
+    int64_t kept = x[a] + std::min<int64_t>(pads[a], 0) + std::min<int64_t>(pads[a + rank], 0);
+    bool grows = pads[a] > 0 || pads[a + rank] > 0;
+    WEBDNN_CHECK(mode == Mode::Constant || kept > 0 || !grows, "cannot pad axis ", a,
+                 " by repeating: no element of it is left to repeat");
+  }
+  return checked(out);
+}
+
+Tile Tile::parse(const Json& j) { return {Reader(j).integers("repeats", -1, 0, kMaxExtent)}; }
+
+Json Tile::to_json() const { return {{"repeats", repeats}}; }
+
+Shape Tile::output(const Shape& x) const {
+  WEBDNN_CHECK(repeats.size() == x.size(), "repeats ", list(repeats), " must give one count per axis of ", shape_to_string(x));
+  Shape out(x.size());
+  for (size_t a = 0; a < x.size(); a++) out[a] = x[a] * repeats[a];
+  return checked(out);
+}
+
+DepthToSpace DepthToSpace::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("blocksize", 1, 1 << 16), r.choice("mode", {"DCR", "CRD"}) == "DCR"};
+}
+
+Json DepthToSpace::to_json() const { return {{"blocksize", blocksize}, {"mode", dcr ? "DCR" : "CRD"}}; }
+
+Shape DepthToSpace::output(const Shape& x) const {
+  require_rank(x, 4, "the input");
+  int64_t b = blocksize;
+  WEBDNN_CHECK(x[1] % (b * b) == 0, "channels ", x[1], " are not a multiple of blocksize ", b, " squared");
+  return checked({x[0], x[1] / (b * b), x[2] * b, x[3] * b});
+}
+
+// Reshape, Transpose, Resize
+
+Reshape Reshape::parse(const Json& j) { return {Reader(j).integers("shape", -1, 0, kMaxExtent)}; }
+
+Json Reshape::to_json() const { return {{"shape", shape}}; }
+
+Shape Reshape::output(const Shape& x) const {
+  WEBDNN_CHECK(num_elements(shape) == num_elements(x), "cannot reshape ", shape_to_string(x), " to ", shape_to_string(shape));
+  return shape;
+}
+
+Transpose Transpose::parse(const Json& j) { return {Reader(j).integers("perm", -1, 0, 63)}; }
+
+Json Transpose::to_json() const { return {{"perm", perm}}; }
+
+Shape Transpose::output(const Shape& x) const {
+  WEBDNN_CHECK(perm.size() == x.size(), "perm ", list(perm), " for rank ", x.size());
+  Shape out(perm.size());
+  std::vector<bool> seen(perm.size(), false);
+  for (size_t i = 0; i < perm.size(); i++) {
+    WEBDNN_CHECK(perm[i] < static_cast<int64_t>(x.size()) && !seen[perm[i]], "perm ", list(perm), " is not a permutation");
+    seen[perm[i]] = true;
+    out[i] = x[perm[i]];
+  }
+  return out;
+}
+
+Resize Resize::parse(const Json& j) {
+  Reader r(j);
+  Resize p;
+  p.shape = r.integers("shape", -1, 0, kMaxExtent);
+  p.scales = r.numbers("scales", static_cast<int>(p.shape.size()));
+  for (double s : p.scales) WEBDNN_CHECK(s > 0, "parameter 'scales' holds ", s, "; scales must be positive");
+  p.mode = static_cast<Mode>(r.pick("mode", kResizeModes));
+  p.coordinates = static_cast<Coordinates>(r.pick("coordinate_transformation_mode", kCoordinateModes));
+  p.nearest = static_cast<Nearest>(r.pick("nearest_mode", kNearestModes));
+  return p;
+}
+
+Json Resize::to_json() const {
+  return {{"shape", shape},
+          {"scales", scales},
+          {"mode", kResizeModes.begin()[static_cast<int>(mode)]},
+          {"coordinate_transformation_mode", kCoordinateModes.begin()[static_cast<int>(coordinates)]},
+          {"nearest_mode", kNearestModes.begin()[static_cast<int>(nearest)]}};
+}
+
+Shape Resize::output(const Shape& x) const {
+  WEBDNN_CHECK(shape.size() == x.size(), "shape ", shape_to_string(shape), " must match the rank ", x.size(), " of ",
+               shape_to_string(x));
+  for (size_t a = 0; a < x.size(); a++)
+    WEBDNN_CHECK(x[a] > 0 || shape[a] == 0, "cannot resize the empty axis ", a, " to ", shape[a]);
+  return checked(shape);
+}
+
+// Normalizations
+
+Normalization Normalization::parse(const Json& j) { return {Reader(j).number("epsilon")}; }
+
+Json Normalization::to_json() const { return {{"epsilon", epsilon}}; }
+
+LayerNormalization LayerNormalization::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.number("epsilon")};
+}
+
+Json LayerNormalization::to_json() const { return {{"axis", axis}, {"epsilon", epsilon}}; }
+
+Lrn Lrn::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("size", 1, 1 << 16), r.number("alpha"), r.number("beta"), r.number("bias")};
+}
+
+Json Lrn::to_json() const { return {{"size", size}, {"alpha", alpha}, {"beta", beta}, {"bias", bias}}; }
+
+// Signatures
+
+std::string describe(const TensorType& t, size_t index) {
+  return (t.name.empty() ? "#" + std::to_string(index) : "'" + t.name + "'") + " " + shape_to_string(t.shape);
+}
+
+void require_inputs(const Types& in, size_t min, size_t max) {
+  WEBDNN_CHECK(in.size() >= min && in.size() <= max, in.size(), " inputs; ", min,
+               max == min ? "" : max > 64 ? " or more" : " to " + std::to_string(max), " are expected");
+}
+
+void require_dtype(const TensorType& t, DType dtype, const char* what) {
+  WEBDNN_CHECK(t.dtype == dtype, what, " is ", dtype_name(t.dtype), "; ", dtype_name(dtype), " is expected");
+}
+
+namespace {
+constexpr size_t kAny = 1 << 20;
+
+void require_floats(const Types& in, size_t from = 0) {
+  for (size_t i = from; i < in.size(); i++)
+    WEBDNN_CHECK(in[i].dtype == DType::Float32, "input ", i, " is ", dtype_name(in[i].dtype), "; float32 is expected");
+}
+
+std::vector<Shape> shapes_from(const Types& in, size_t first) {
+  std::vector<Shape> out;
+  for (size_t i = first; i < in.size(); i++) out.push_back(in[i].shape);
+  return out;
+}
+
+// The epilogue's extra inputs follow `regular` inputs; without an epilogue there are none.
+Types with_epilogue(const Epilogue& e, const Types& in, size_t regular, const Shape& out) {
+  if (e.expr) WEBDNN_CHECK(in.size() >= regular, "an epilogue needs all ", regular, " regular inputs");
+  e.check(shapes_from(in, std::min(regular, in.size())), out);
+  return {{DType::Float32, out}};
+}
+
+Types same_type(const Types& in, const Shape& shape) { return {{in[0].dtype, shape}}; }
+
+void require_per_channel(const Types& in, size_t from, int64_t c) {
+  for (size_t i = from; i < in.size(); i++)
+    WEBDNN_CHECK(in[i].shape == Shape{c}, "input ", i, " is ", shape_to_string(in[i].shape), "; one value per channel, [", c,
+                 "], is expected");
+}
+
+void require_integer_indices(const TensorType& t) {
+  WEBDNN_CHECK(t.dtype == DType::Int64 || t.dtype == DType::Int32, "indices are ", dtype_name(t.dtype),
+               "; int64 or int32 is expected");
+}
+}  // namespace
+
+Types infer_conv(const Conv& p, const Types& in) {
+  require_inputs(in, 2, kAny);
+  require_floats(in);
+  Shape y = p.output(in[0].shape, in[1].shape);
+  if (in.size() > 2) WEBDNN_CHECK(in[2].shape == Shape{y[1]}, "the bias is ", shape_to_string(in[2].shape), "; [", y[1], "] is expected");
+  return with_epilogue(p.epilogue, in, 3, y);
+}
+
+Types infer_conv_transpose(const ConvTranspose& p, const Types& in) {
+  require_inputs(in, 2, kAny);
+  require_floats(in);
+  Shape y = p.output(in[0].shape, in[1].shape);
+  if (in.size() > 2) WEBDNN_CHECK(in[2].shape == Shape{y[1]}, "the bias is ", shape_to_string(in[2].shape), "; [", y[1], "] is expected");
+  return with_epilogue(p.epilogue, in, 3, y);
+}
+
+Types infer_pool(const Pool& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  require_floats(in);
+  return {{DType::Float32, p.output(in[0].shape)}};
+}
+
+Types infer_gemm(const Gemm& p, const Types& in) {
+  require_inputs(in, 2, kAny);
+  require_floats(in);
+  Shape y = p.output(in[0].shape, in[1].shape, in.size() > 2 ? &in[2].shape : nullptr);
+  return with_epilogue(p.epilogue, in, 3, y);
+}
+
+Types infer_matmul(const MatMul& p, const Types& in) {
+  require_inputs(in, 2, kAny);
+  require_floats(in);
+  return with_epilogue(p.epilogue, in, 2, p.output(in[0].shape, in[1].shape));
+}
+
+Types infer_reduce(const Reduce& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_arg_reduce(const ArgReduce& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
+  return {{DType::Int64, p.output(in[0].shape)}};
+}
+
+Types infer_concat(const Axis& p, const Types& in) {
+  require_inputs(in, 1, kAny);
+  p.check(static_cast<int>(in[0].shape.size()));
+  Shape out = in[0].shape;
+  out[p.axis] = 0;
+  for (size_t i = 0; i < in.size(); i++) {
+    const TensorType& t = in[i];
+    WEBDNN_CHECK(t.dtype == in[0].dtype, "input ", describe(t, i), " is ", dtype_name(t.dtype), " but ", describe(in[0], 0),
+                 " is ", dtype_name(in[0].dtype));
+    WEBDNN_CHECK(t.shape.size() == out.size(), "input ", describe(t, i), " has another rank than ", describe(in[0], 0));
+    for (size_t d = 0; d < out.size(); d++)
+      WEBDNN_CHECK(static_cast<int64_t>(d) == p.axis || t.shape[d] == in[0].shape[d], "input ", describe(t, i),
+                   " differs from ", describe(in[0], 0), " on axis ", d, ", which is not the concatenation axis ", p.axis);
+    out[p.axis] += t.shape[p.axis];
+  }
+  return same_type(in, checked(out));
+}
+
+Types infer_gather(const Axis& p, const Types& in) {
+  require_inputs(in, 2, 2);
+  require_integer_indices(in[1]);
+  return same_type(in, p.gather(in[0].shape, in[1].shape));
+}
+
+Types infer_gather_elements(const Axis& p, const Types& in) {
+  require_inputs(in, 2, 2);
+  require_integer_indices(in[1]);
+  return same_type(in, p.gather_elements(in[0].shape, in[1].shape));
+}
+
+Types infer_softmax(const Axis& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  require_floats(in);
+  p.check(static_cast<int>(in[0].shape.size()));
+  return in;
+}
+
+Types infer_split(const Split& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  Types out;
+  for (const Shape& s : p.outputs(in[0].shape)) out.push_back({in[0].dtype, s});
+  return out;
+}
+
+Types infer_slice(const Slice& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_pad(const Pad& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_tile(const Tile& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_depth_to_space(const DepthToSpace& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_reshape(const Reshape& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_transpose(const Transpose& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_resize(const Resize& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  return same_type(in, p.output(in[0].shape));
+}
+
+Types infer_batch_norm(const Normalization&, const Types& in) {
+  require_inputs(in, 5, 5);
+  require_floats(in);
+  WEBDNN_CHECK(in[0].shape.size() >= 2, "the input is ", shape_to_string(in[0].shape), "; N C ... is expected");
+  require_per_channel(in, 1, in[0].shape[1]);
+  return {in[0]};
+}
+
+Types infer_instance_norm(const Normalization&, const Types& in) {
+  require_inputs(in, 3, 3);
+  require_floats(in);
+  WEBDNN_CHECK(in[0].shape.size() >= 3, "the input is ", shape_to_string(in[0].shape), "; N C D1 ... is expected");
+  require_per_channel(in, 1, in[0].shape[1]);
+  return {in[0]};
+}
+
+Types infer_layer_norm(const LayerNormalization& p, const Types& in) {
+  require_inputs(in, 2, 3);
+  require_floats(in);
+  const Shape& x = in[0].shape;
+  Axis{p.axis}.check(static_cast<int>(x.size()));
+  for (size_t i = 1; i < in.size(); i++) {
+    const Shape& s = in[i].shape;
+    bool fits = s.size() <= x.size();
+    for (size_t d = 1; fits && d <= s.size(); d++) fits = s[s.size() - d] == x[x.size() - d] || s[s.size() - d] == 1;
+    WEBDNN_CHECK(fits, "input ", describe(in[i], i), " does not broadcast to X ", shape_to_string(x));
+  }
+  return {in[0]};
+}
+
+Types infer_lrn(const Lrn&, const Types& in) {
+  require_inputs(in, 1, 1);
+  require_floats(in);
+  WEBDNN_CHECK(in[0].shape.size() >= 2, "the input is ", shape_to_string(in[0].shape), "; N C ... is expected");
+  return in;
+}
+
+Shape infer_elementwise(const Expr& e, const Types& in, const Shape& shape) {
+  WEBDNN_CHECK(e.num_inputs() <= static_cast<int>(in.size()), "the expression reads input ", e.num_inputs() - 1, " of ",
+               in.size());
+  Shape out = shape;
+  for (const TensorType& t : in) out = broadcast_shapes(out, t.shape);
+  num_elements(out);
+  return out;
+}
+
+}  // namespace webdnn::params
