@@ -8,11 +8,12 @@
 
 #include "runtime/core/kernel.h"
 #include "webdnn/json.h"
+#include "webdnn/version.h"
 
 namespace webdnn::runtime {
 
-// The format version this runtime reads.
-constexpr int kDescriptorVersion = 1;
+// The format version this runtime reads: the one this build writes.
+constexpr int kDescriptorVersion = kFormatVersion;
 
 // Throws webdnn::Error unless `descriptor` is a graph descriptor of a version this runtime reads.
 void check_descriptor(const Json& descriptor);
