@@ -49,6 +49,17 @@ const RUNTIME_FILES = {
   }),
 };
 
+// A bundler may inline a small file as a data: URL (Vite does with the threads' worker). A worker
+// from a data: URL runs in an opaque origin that may not import the runtime; one from a blob: URL
+// runs in the page's.
+function workerUrl(url) {
+  if (url.protocol !== 'data:') return url.href;
+  const comma = url.href.indexOf(',');
+  const head = url.href.slice(0, comma), body = url.href.slice(comma + 1);
+  const text = head.endsWith(';base64') ? atob(body) : decodeURIComponent(body);
+  return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+}
+
 const modules = new Map();  // one runtime instance per variant and thread count, shared by runners
 
 async function runtimeModule(variant, threads) {
@@ -63,8 +74,9 @@ async function runtimeModule(variant, threads) {
       let printErr = (text) => startup.push(text);
       const options = { webdnnThreads: Math.max(0, threads - 1), printErr: (text) => printErr(text) };
       if (!isNode) {
-        const own = (name) => (name.endsWith('.wasm') ? files.wasm : name.endsWith('.worker.js') ? files.worker : null);
-        options.locateFile = (name) => (own(name) ?? new URL(name, files.glue)).href;
+        let threadWorker;  // made once, for every thread
+        options.locateFile = (name) => (name.endsWith('.worker.js') ? (threadWorker ??= workerUrl(files.worker))
+          : (name.endsWith('.wasm') ? files.wasm : new URL(name, files.glue)).href);
         options.mainScriptUrlOrBlob = files.glue.href;  // what the threads' workers import
       } else if (variant !== 'fallback') {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.

@@ -11,8 +11,9 @@ import { CONVERT, model, onnxFile } from './support.mjs';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-progress-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
-const STEPS = ['reading 2 initializers', 'importing 2 nodes', 'optimizing 2 operators', 'generating the wasm descriptor',
-  'compressing 952 bytes of wasm weights'];
+// The steps of converting op_Conv into `out` for wasm (the weights' size as the descriptor says).
+const steps = (out) => ['reading 2 initializers', 'importing 2 nodes', 'optimizing 2 operators', 'generating the wasm descriptor',
+  `compressing ${JSON.parse(fs.readFileSync(path.join(work, out, 'graph-wasm.json'), 'utf8')).weights.bytes} bytes of wasm weights`];
 const args = (out) => [onnxFile(model('op_Conv')), '-o', path.join(work, out), '--backend', 'wasm'];
 
 test('on a terminal: a bar per step, redrawn in place, each reaching 100%', () => {
@@ -21,7 +22,7 @@ test('on a terminal: a bar per step, redrawn in place, each reaching 100%', () =
     { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const lines = r.stdout.split('\r\n');
-  for (const step of STEPS) {
+  for (const step of steps('tty')) {
     const line = lines.find((l) => l.includes(`webdnn-convert: ${step}`));
     assert.ok(line, `no line for '${step}' in ${JSON.stringify(r.stdout)}`);
     const bars = line.split('\r\x1b[K').slice(1);
@@ -35,7 +36,7 @@ test('into a pipe: one plain line per step', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /[\r\x1b%#]/);
   const lines = r.stderr.trim().split('\n');
-  assert.deepEqual(lines.slice(1, -1), STEPS.map((s) => `webdnn-convert: ${s}`));
+  assert.deepEqual(lines.slice(1, -1), steps('pipe').map((s) => `webdnn-convert: ${s}`));
   assert.match(lines[0], /^webdnn-convert: reading .*op_Conv\.onnx$/);
   assert.match(lines.at(-1), /^webdnn-convert: wrote .* in [\d.]+ s$/);
 });
