@@ -38,7 +38,7 @@ const timedLoad = (page, dir, options = {}) => page.evaluate(async ({ dir, optio
   return { ms, calls, backendName: runner.backendName };
 }, { dir, options });
 
-test('ResNet50 from the cache: a second visit at least 5x faster over a 10 MB/s network', async () => {
+test('ResNet50 from the cache: a second visit at least 5x faster over a 10 MB/s network', async (t) => {
   const dir = converted(model('resnet50'));
   const total = fs.statSync(path.join(dir, 'weights-wasm.bin.zst')).size;
   const context = await use.browser.newContext();
@@ -58,7 +58,7 @@ test('ResNet50 from the cache: a second visit at least 5x faster over a 10 MB/s 
     const first = await visit();
     const second = await visit();
     const ratio = first.result.ms / second.result.ms;
-    console.log(`ResNet50 wasm, 10 MB/s: first load ${first.result.ms.toFixed(0)} ms, from the cache ` +
+    t.diagnostic(`ResNet50 wasm, 10 MB/s: first load ${first.result.ms.toFixed(0)} ms, from the cache ` +
       `${second.result.ms.toFixed(0)} ms (${ratio.toFixed(1)}x)`);
     assert.ok(ratio >= 5, `the second load is only ${ratio.toFixed(1)}x faster`);
     for (const { result } of [first, second]) {

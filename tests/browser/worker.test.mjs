@@ -77,13 +77,15 @@ async function longTasks(page, options, runs = 2) {
   }, { options, runs });
 }
 
-test('ResNet50 in a worker leaves the main thread free; on the main thread a run is a long task', async () => {
+test('ResNet50 in a worker leaves the main thread free; on the main thread a run is a long task', async (t) => {
   converted(model('resnet50'));
   const from = use.page.messages.length;
   const main = await longTasks(use.page, { backendOrder: 'wasm', worker: false }, 1);
   assert.equal(main.worker, false);
   assert.ok(main.tasks.some((ms) => ms >= 50), `no long task on the main thread: ${JSON.stringify(main.tasks)}`);
   const off = await longTasks(use.page, { backendOrder: 'wasm', worker: true });
+  t.diagnostic(`main-thread long tasks (ms): runner on the main thread ${JSON.stringify(main.tasks.map(Math.round))}, ` +
+    `in a worker ${JSON.stringify(off.tasks.map(Math.round))}`);
   assert.equal(off.worker, true);
   assert.deepEqual(off.tasks, [], 'long tasks on the main thread while the worker computed');
   assert.equal(off.top, main.top);
