@@ -75,8 +75,10 @@ async function runtimeModule(variant, threads) {
       const options = { webdnnThreads: Math.max(0, threads - 1), printErr: (text) => printErr(text) };
       if (!isNode) {
         let threadWorker;  // made once, for every thread
-        options.locateFile = (name) => (name.endsWith('.worker.js') ? (threadWorker ??= workerUrl(files.worker))
-          : (name.endsWith('.wasm') ? files.wasm : new URL(name, files.glue)).href);
+        options.locateFile = (name) => {
+          if (name.endsWith('.worker.js') && files.worker) return (threadWorker ??= workerUrl(files.worker));
+          return ((name.endsWith('.wasm') && files.wasm) || new URL(name, files.glue)).href;
+        };
         options.mainScriptUrlOrBlob = files.glue.href;  // what the threads' workers import
       } else if (variant !== 'fallback') {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
