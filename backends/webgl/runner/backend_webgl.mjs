@@ -165,10 +165,9 @@ class WebGlRunner {
     const layerBytes = tex.width * tex.height * 16;
     port.pixels ??= gl.createBuffer();
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, port.pixels);
-    if (port.pixelBytes !== layerBytes * tex.layers) {
-      gl.bufferData(gl.PIXEL_PACK_BUFFER, layerBytes * tex.layers, gl.STREAM_READ);
-      port.pixelBytes = layerBytes * tex.layers;
-    }
+    // A fresh store each run: rewriting the one read back last time makes Chromium drop its
+    // readback copy with a console warning at every run after the first.
+    gl.bufferData(gl.PIXEL_PACK_BUFFER, layerBytes * tex.layers, gl.STREAM_READ);
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.readFramebuffer);
     for (let layer = 0; layer < tex.layers; layer++) {
       gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, this.textures[v.texture], 0, layer);
