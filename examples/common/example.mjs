@@ -187,6 +187,25 @@ export function infer(prepare) {
   });
 }
 
+// Fills #top5 with the five most likely classes of `probabilities` (named by `labels` where
+// given) and records them in state.last.
+export function showTop5(probabilities, labels) {
+  const top = WebDNN.Math.argmax(probabilities, 5);
+  state.last = { top: top.map((i) => ({ index: i, label: labels?.[i] || `class ${i}`, probability: probabilities[i] })) };
+  $('top5').replaceChildren(...state.last.top.map(({ index, label, probability }, rank) => {
+    const tr = document.createElement('tr');
+    tr.className = 'class-row';
+    const bar = Object.assign(document.createElement('div'), { className: 'bar' });
+    bar.style.width = `${Math.max(probability * 100, 0.5)}%`;
+    const cells = [`${rank + 1}.`, labels?.[index] ? `${label} (${index})` : label, `${(probability * 100).toFixed(1)}%`];
+    tr.append(...cells.map((t) => Object.assign(document.createElement('td'), { textContent: t })));
+    const barCell = Object.assign(document.createElement('td'), { className: 'bar-cell' });
+    barCell.append(bar);
+    tr.append(barCell);
+    return tr;
+  }));
+}
+
 export function softmax(values) {
   const max = Math.max(...values);
   const exps = Array.from(values, (v) => Math.exp(v - max));

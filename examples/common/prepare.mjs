@@ -4,7 +4,7 @@
 //   node examples/common/prepare.mjs NAME [MODEL.onnx] [--labels FILE] [--port N] [--no-serve]
 //                                    [--input-shape NAME=D,D,...] [-- more webdnn-convert options]
 //
-// NAME is resnet50, style_transfer or digits. Environment: BUILD_DIR (default build),
+// NAME is resnet50, style_transfer, digits or video (which uses resnet50's model). Environment: BUILD_DIR (default build),
 // WEBDNN_SHARED_DIR (default ../shared), WEBDNN_PYTHON (default /usr/bin/python3).
 //
 // What goes where (nothing under examples/ is written):
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = path.dirname(EXAMPLES);
-export const PAGES = ['index.html', 'common', 'resnet50', 'style_transfer', 'digits'];
+export const PAGES = ['index.html', 'common', 'resnet50', 'style_transfer', 'digits', 'video'];
 // The backends asked of webdnn-convert, best first; those it cannot do are dropped one by one.
 export const BACKENDS = ['webgpu', 'webgl', 'wasm'];
 
@@ -56,6 +56,8 @@ export const EXAMPLE_MODELS = {
     seeded: "the shared style transfer network's weights were stripped and refilled with random numbers of the " +
       "recorded statistics (../shared/tools/fill_weights.py): its 'style' is the look of an untrained network",
   },
+  // The live video page runs the resnet50 example's model (converted there, not twice).
+  video: { modelOf: 'resnet50' },
   digits: {
     title: 'Handwritten digits',
     model: (cfg) => path.join(cfg.shared, 'models', 'digits_cnn.onnx'),
@@ -140,6 +142,7 @@ export function convertWithFallback({ convert, onnx, out, backends = BACKENDS, a
 export function prepareModel(name, { model, labels, convertArgs = [], modelsDir, cfg = defaults(), log = console.log } = {}) {
   const spec = EXAMPLE_MODELS[name];
   if (!spec) throw new Error(`no example '${name}' (known: ${Object.keys(EXAMPLE_MODELS).join(', ')})`);
+  if (spec.modelOf) return prepareModel(spec.modelOf, { model, labels, convertArgs, modelsDir, cfg, log });
   if (!fs.existsSync(cfg.convert)) throw new Error(`${cfg.convert} is missing: build first (scripts/build.sh)`);
   const isDefault = !model;
   const source = path.resolve(model ?? spec.model(cfg));

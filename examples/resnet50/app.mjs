@@ -1,5 +1,5 @@
 // ResNet50 example: an image in, the five most likely ImageNet classes out.
-import { centerSquare, infer, loadImage, ms, softmax, start, state, WebDNN } from '../common/example.mjs';
+import { centerSquare, infer, loadImage, ms, showTop5, softmax, start, state, WebDNN } from '../common/example.mjs';
 
 const MODEL = '../models/resnet50';
 // torchvision's ImageNet normalization, on 0..255 pixel values: (pixel - mean) / std.
@@ -15,23 +15,6 @@ async function readLabels() {
   if (!state.info?.labels) return;
   const r = await fetch(`${MODEL}/labels.txt`);
   if (r.ok) labels = (await r.text()).split('\n').map((l) => l.trim());
-}
-
-function showTop5(probabilities) {
-  const top = WebDNN.Math.argmax(probabilities, 5);
-  state.last = { top: top.map((i) => ({ index: i, label: labels?.[i] || `class ${i}`, probability: probabilities[i] })) };
-  $('top5').replaceChildren(...state.last.top.map(({ index, label, probability }, rank) => {
-    const tr = document.createElement('tr');
-    tr.className = 'class-row';
-    const bar = Object.assign(document.createElement('div'), { className: 'bar' });
-    bar.style.width = `${Math.max(probability * 100, 0.5)}%`;
-    const cells = [`${rank + 1}.`, labels?.[index] ? `${label} (${index})` : label, `${(probability * 100).toFixed(1)}%`];
-    tr.append(...cells.map((t) => Object.assign(document.createElement('td'), { textContent: t })));
-    const barCell = Object.assign(document.createElement('td'), { className: 'bar-cell' });
-    barCell.append(bar);
-    tr.append(barCell);
-    return tr;
-  }));
 }
 
 async function classify() {
@@ -54,7 +37,7 @@ async function classify() {
   // Logits (most models) or already probabilities (a model that ends with Softmax).
   const sum = scores.reduce((a, b) => a + b, 0);
   const probabilities = scores.every((v) => v >= 0) && Math.abs(sum - 1) < 1e-3 ? scores : softmax(scores);
-  showTop5(probabilities);
+  showTop5(probabilities, labels);
   Object.assign(state.last, { ms: result.ms, input: lastInput });
   $('timing').textContent = `Inference ${ms(result.ms)} on ${state.backend}` +
     `${state.numThreads > 1 ? ` (${state.numThreads} threads)` : ''}, preprocessing ${ms(prepareMs)}` +

@@ -8,11 +8,12 @@
 
 #include "runtime/core/kernel.h"
 #include "webdnn/json.h"
+#include "webdnn/version.h"
 
 namespace webdnn::runtime {
 
-// The format version this runtime reads.
-constexpr int kDescriptorVersion = 1;
+// The format version this runtime reads: the one this build writes.
+constexpr int kDescriptorVersion = kFormatVersion;
 // The most bytes an arena or a weights blob may hold: what a 32-bit address space can allocate
 // (WebAssembly), and a sane bound natively.
 constexpr int64_t kMaxBufferBytes = sizeof(size_t) < 8 ? (int64_t{1} << 32) - 65536 : int64_t{1} << 40;

@@ -1,9 +1,8 @@
 // The wasm and fallback backends: the runtime core built with Emscripten (WebAssembly with SIMD,
 // with or without threads, or plain JavaScript) running the wasm descriptor.
-import { fetchJson, isNode, join, streamBytes } from './fetch.mjs';
+import { isNode, join, nodeModule } from './fetch.mjs';
 import { arrayType, TensorView } from './tensor.mjs';
-
-export const FORMAT_VERSION = 1;
+import { FORMAT_VERSION } from './version.mjs';
 
 // (module (func (result v128) i32.const 0 i8x16.splat))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
@@ -28,8 +27,37 @@ export function canUseThreads() {
 
 export async function defaultThreads() {
   if (!canUseThreads()) return 1;
-  const cores = isNode ? (await import('node:os')).availableParallelism() : navigator.hardwareConcurrency ?? 1;
+  const cores = isNode ? nodeModule('os').availableParallelism() : navigator.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(cores, 4));
+}
+
+// The runtime's files per variant, each address written out in full so that bundlers (Vite,
+// webpack, Parcel) copy the file and rewrite the address; Emscripten's loader is told where
+// they are (locateFile), since a bundler may rename them.
+const RUNTIME_FILES = {
+  wasm: () => ({
+    glue: new URL('./webdnn-runtime-wasm.mjs', import.meta.url),
+    wasm: new URL('./webdnn-runtime-wasm.wasm', import.meta.url),
+  }),
+  'wasm-threaded': () => ({
+    glue: new URL('./webdnn-runtime-wasm-threaded.mjs', import.meta.url),
+    wasm: new URL('./webdnn-runtime-wasm-threaded.wasm', import.meta.url),
+    worker: new URL('./webdnn-runtime-wasm-threaded.worker.js', import.meta.url),
+  }),
+  fallback: () => ({
+    glue: new URL('./webdnn-runtime-fallback.mjs', import.meta.url),
+  }),
+};
+
+// A bundler may inline a small file as a data: URL (Vite does with the threads' worker). A worker
+// from a data: URL runs in an opaque origin that may not import the runtime; one from a blob: URL
+// runs in the page's.
+function workerUrl(url) {
+  if (url.protocol !== 'data:') return url.href;
+  const comma = url.href.indexOf(',');
+  const head = url.href.slice(0, comma), body = url.href.slice(comma + 1);
+  const text = head.endsWith(';base64') ? atob(body) : decodeURIComponent(body);
+  return URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
 }
 
 const modules = new Map();  // one runtime instance per variant and thread count, shared by runners
@@ -38,17 +66,23 @@ async function runtimeModule(variant, threads) {
   const key = `${variant}/${threads}`;
   if (!modules.has(key)) {
     modules.set(key, (async () => {
-      const glue = new URL(`./webdnn-runtime-${variant}.mjs`, import.meta.url);
-      const { default: create } = await import(glue.href);
+      const files = RUNTIME_FILES[variant]();
+      const { default: create } = await import(/* @vite-ignore */ /* webpackIgnore: true */ files.glue.href);
       // Emscripten's loader reports its trouble starting up as several console warnings; they
       // belong in the one error (and the one warning of a fallback) instead.
       const startup = [];
       let printErr = (text) => startup.push(text);
       const options = { webdnnThreads: Math.max(0, threads - 1), printErr: (text) => printErr(text) };
-      if (isNode && variant !== 'fallback') {
+      if (!isNode) {
+        let threadWorker;  // made once, for every thread
+        options.locateFile = (name) => {
+          if (name.endsWith('.worker.js') && files.worker) return (threadWorker ??= workerUrl(files.worker));
+          return ((name.endsWith('.wasm') && files.wasm) || new URL(name, files.glue)).href;
+        };
+        options.mainScriptUrlOrBlob = files.glue.href;  // what the threads' workers import
+      } else if (variant !== 'fallback') {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
-        const [fs, url] = await Promise.all([import('node:fs'), import('node:url')]);
-        options.wasmBinary = fs.readFileSync(url.fileURLToPath(new URL(`./webdnn-runtime-${variant}.wasm`, import.meta.url)));
+        options.wasmBinary = nodeModule('fs').readFileSync(nodeModule('url').fileURLToPath(files.wasm));
       }
       let m;
       try {
@@ -142,12 +176,12 @@ class WasmRunner {
 }
 
 // Streams the weights file of `descriptor` into a loader of runtime module `m`; returns the loader.
-async function feedWeights(m, descriptor, where, dir, options) {
+async function feedWeights(m, descriptor, where, files, options) {
   const loader = withString(m, JSON.stringify(descriptor), (ptr) => m._webdnn_loader_create(ptr));
   if (!loader) throw new Error(`descriptor ${where}: ${lastError(m)}`);
   const weights = descriptor.weights;
   try {
-    await streamBytes(join(options.weightDirectory ?? dir, weights.file), 'weights file', weights.compressed_bytes, (chunk) => {
+    await files.stream(weights.file, 'weights file', weights.compressed_bytes, weights.crc32, (chunk) => {
       const ptr = m._webdnn_loader_chunk(loader, chunk.length);
       new Uint8Array(memory(m), ptr, chunk.length).set(chunk);
       if (m._webdnn_loader_feed(loader, chunk.length) < 0) throw new Error(lastError(m));
@@ -161,13 +195,13 @@ async function feedWeights(m, descriptor, where, dir, options) {
 
 // Loads the wasm descriptor of `dir` into the runtime `variant` ('wasm', 'wasm-threaded',
 // 'fallback').
-export async function loadWasmRunner({ dir, entry, options, variant, backendName }) {
+export async function loadWasmRunner({ dir, entry, options, files, variant, backendName }) {
   const where = `'${join(dir, entry.descriptor)}'`;
-  const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
+  const descriptor = await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
   const threads = variant === 'wasm-threaded' ? options.numThreads ?? await defaultThreads() : 1;
   const m = await runtimeModule(variant, threads);
-  const loader = await feedWeights(m, descriptor, where, dir, options);
+  const loader = await feedWeights(m, descriptor, where, files, options);
   const handle = m._webdnn_loader_finish(loader);
   if (!handle) throw new Error(lastError(m));
   return new WasmRunner(m, handle, descriptor, backendName);
@@ -175,9 +209,9 @@ export async function loadWasmRunner({ dir, entry, options, variant, backendName
 
 // For backends that run elsewhere (WebGPU, WebGL): the checked, decompressed weights of a
 // descriptor, passed to `use(bytes)` while they are valid (a view into the runtime's memory).
-export async function withWeights({ dir, descriptor, where, options }, use) {
+export async function withWeights({ files, descriptor, where, options }, use) {
   const m = await runtimeModule(hasSimd() ? 'wasm' : 'fallback', 1);
-  const loader = await feedWeights(m, descriptor, where, dir, options);
+  const loader = await feedWeights(m, descriptor, where, files, options);
   try {
     if (m._webdnn_loader_finish_weights(loader) < 0) throw new Error(lastError(m));
     const size = m._webdnn_loader_weights_size(loader);

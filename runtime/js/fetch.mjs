@@ -8,21 +8,39 @@ export function join(dir, file) {
   return base.endsWith('/') ? base + file : `${base}/${file}`;
 }
 
+// What relative locations are relative to: the page's address where there is a document; in a
+// worker, the page's too (the WebDNN worker sets it), not the worker script's.
+let base = null;
+export function setBase(url) {
+  base = url;
+}
+
+export function resolve(location) {
+  const from = base ?? globalThis.document?.baseURI;
+  return from ? new URL(location, from) : location;
+}
+
 // Node.js reads plain paths and file: URLs from disk; everything else is fetched.
 function onDisk(location) {
   return isNode && !/^(https?|data|blob):/i.test(location);
 }
 
-async function nodeFs() {
-  const [fs, url] = await Promise.all([import('node:fs'), import('node:url')]);
+// A module of Node.js. Not import(): bundlers building for browsers would try to resolve it.
+export function nodeModule(name) {
+  if (!process.getBuiltinModule) throw new Error(`WebDNN needs Node.js 20.16 or newer (this is ${process.version})`);
+  return process.getBuiltinModule(name);
+}
+
+function nodeFs() {
+  const fs = nodeModule('fs'), url = nodeModule('url');
   return { fs, toPath: (l) => (l.startsWith('file:') ? url.fileURLToPath(l) : l) };
 }
 
-async function open(location, what) {
+// The response to a GET of `location` (a URL); `init` as fetch takes it.
+export async function open(location, what, init) {
   let response;
   try {
-    const url = typeof document === 'object' ? new URL(location, document.baseURI) : location;
-    response = await fetch(url);
+    response = await fetch(resolve(location), init);
   } catch (e) {
     throw new Error(`cannot fetch ${what} '${location}': ${e.message}`);
   }
@@ -30,20 +48,20 @@ async function open(location, what) {
   return response;
 }
 
-export async function fetchText(location, what) {
+export async function fetchText(location, what, init) {
   if (onDisk(location)) {
-    const { fs, toPath } = await nodeFs();
+    const { fs, toPath } = nodeFs();
     try {
       return await fs.promises.readFile(toPath(location), 'utf8');
     } catch (e) {
       throw new Error(`cannot read ${what} '${location}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     }
   }
-  return (await open(location, what)).text();
+  return (await open(location, what, init)).text();
 }
 
-export async function fetchJson(location, what) {
-  const text = await fetchText(location, what);
+export async function fetchJson(location, what, init) {
+  const text = await fetchText(location, what, init);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -53,7 +71,7 @@ export async function fetchJson(location, what) {
 
 export async function fetchBytes(location, what) {
   if (onDisk(location)) {
-    const { fs, toPath } = await nodeFs();
+    const { fs, toPath } = nodeFs();
     try {
       return new Uint8Array(await fs.promises.readFile(toPath(location)));
     } catch (e) {
@@ -72,7 +90,7 @@ export async function streamBytes(location, what, total, onChunk, onProgress) {
     if (onProgress) onProgress(loaded, total);
   };
   if (onDisk(location)) {
-    const { fs, toPath } = await nodeFs();
+    const { fs, toPath } = nodeFs();
     const stream = fs.createReadStream(toPath(location), { highWaterMark: 1 << 20 });
     const chunks = stream[Symbol.asyncIterator]();
     try {
@@ -92,12 +110,21 @@ export async function streamBytes(location, what, total, onChunk, onProgress) {
     }
     return loaded;
   }
-  const response = await open(location, what);
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    take(value);
-  }
+  await readResponse(await open(location, what), take);
   return loaded;
+}
+
+// Calls take(Uint8Array) for each piece of `response`'s body as it arrives.
+export async function readResponse(response, take) {
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      take(value);
+    }
+  } catch (e) {
+    reader.cancel(e).catch(() => {});
+    throw e;
+  }
 }

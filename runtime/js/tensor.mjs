@@ -1,4 +1,5 @@
 // Typed views of a runner's inputs and outputs.
+import { drawnPixels, imageLayout, resize, toArray } from './image.mjs';
 
 const ARRAYS = {
   float32: Float32Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array, uint8: Uint8Array, int8: Int8Array,
@@ -6,8 +7,10 @@ const ARRAYS = {
 
 export class TensorView {
   // `view()` returns a typed array over the tensor's current memory (it may move as memory grows);
-  // `write(typedArray)` stores new values. `role` is 'input' or 'output', for messages.
-  constructor({ role, name, dtype, shape, view, write }) {
+  // `write(typedArray)` stores new values. `role` is 'input' or 'output', for messages. A GPU
+  // backend may take images (`writeImage(source, layout)`) and GPU buffers (`writeBuffer(buffer)`)
+  // as they are.
+  constructor({ role, name, dtype, shape, view, write, writeImage, writeBuffer }) {
     this.role = role;
     this.name = name;
     this.dtype = dtype;
@@ -15,10 +18,19 @@ export class TensorView {
     this.size = shape.reduce((a, b) => a * b, 1);
     this.view = view;
     this.write = write;
+    this.writeImage = writeImage;
+    this.writeBuffer = writeBuffer;
   }
 
-  // Copies `array` (any array-like of numbers, or the same typed array) into the tensor.
+  // Copies `array` (any array-like of numbers, or the same typed array) into the tensor; on the
+  // webgpu backend also a GPUBuffer of f32 values in row-major order (read at each run()).
   set(array) {
+    if (typeof GPUBuffer === 'function' && array instanceof GPUBuffer) {
+      if (!this.writeBuffer) throw new Error(`${this.role} '${this.name}': a GPUBuffer is taken by the webgpu backend only (not in a worker)`);
+      if (array.size < this.size * 4) throw new Error(`${this.role} '${this.name}' takes ${this.size * 4} bytes of f32 values, but the GPUBuffer has ${array.size}`);
+      this.writeBuffer(array);
+      return;
+    }
     const length = array?.length;
     if (length !== this.size) {
       throw new Error(`${this.role} '${this.name}' takes ${this.size} values (shape [${this.shape}]), but ${length} were given`);
@@ -28,6 +40,20 @@ export class TensorView {
       : this.dtype === 'int64' ? BigInt64Array.from(array, (v) => BigInt(Math.trunc(Number(v))))
         : Type.from(array);
     this.write(values);
+  }
+
+  // Sets an image input from `source` (ImageBitmap, HTMLVideoElement, VideoFrame, canvas, <img>,
+  // ImageData): resized to the input's height and width, channels `color` in `order`, each value
+  // (pixel - bias) / scale with pixels in 0..255 (options as Image.getImageArray takes them; the
+  // layout from the input's shape). On the GPU backends this is done on the GPU.
+  setImage(source, options = {}) {
+    const layout = imageLayout(this, options);
+    if (this.writeImage) {
+      this.writeImage(source, layout);
+      return;
+    }
+    const image = resize(drawnPixels(source, layout.width, layout.height), layout.width, layout.height);
+    this.write(toArray(image, layout));
   }
 
   // A copy of the tensor's values, as the typed array of its dtype.

@@ -29,7 +29,38 @@ export interface LoadOptions {
    * adapters that run shaders on the CPU); by default chosen from the adapter (SwiftShader: 'cpu').
    */
   webgpuKernels?: 'gpu' | 'cpu';
+  /**
+   * Load and run in a dedicated Worker (browsers), so that the page stays responsive: wasm,
+   * fallback, webgpu, and webgl where the browser has OffscreenCanvas. The runner has the same
+   * API (inputs are copied to the worker at run(), outputs copied back); no GPUBuffer inputs,
+   * gpuBuffer outputs or `device` there. Default: only the threaded wasm runtime goes to a worker
+   * (threads must not block a page's main thread); `false` keeps everything in this thread (the
+   * wasm backend then computes with one thread on a page's main thread). Ignored in Node.js.
+   */
+  worker?: boolean;
+  /**
+   * Keep the model's files in the browser's Cache API (keyed by the checksums in the manifest,
+   * which is always fetched: a model converted again is never served stale), so that the next
+   * visit loads them from disk. WebDNN.clearCache() empties it. Ignored where there is no Cache API.
+   */
+  cache?: boolean;
+  /** webgpu: run on this device (shared with the page, never destroyed by the runner). */
+  webgpuDevice?: GPUDevice;
 }
+
+export interface ImageInputOptions {
+  /** Channels to take, in order; default 'RGB' (3 channels) or 'GREY' (1). */
+  color?: 'RGB' | 'BGR' | 'GREY';
+  /** Where the input's shape fits both, whether it is [1, C, H, W] ('CHW') or [1, H, W, C] ('HWC'). */
+  order?: 'CHW' | 'HWC';
+  /** Subtracted from each 0..255 pixel value, per channel or for all. */
+  bias?: number | number[];
+  /** Then divided by, per channel or for all. */
+  scale?: number | number[];
+}
+
+export type ImageInputSource =
+  | ImageBitmap | ImageData | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | HTMLVideoElement | VideoFrame;
 
 export interface TensorView {
   readonly role: 'input' | 'output';
@@ -37,10 +68,26 @@ export interface TensorView {
   readonly dtype: DType;
   readonly shape: readonly number[];
   readonly size: number;
-  /** Copies values in; throws unless exactly `size` values are given. */
-  set(array: ArrayLike<number> | TypedArray): void;
-  /** A copy of the current values. */
+  /**
+   * Copies values in; throws unless exactly `size` values are given. webgpu: also a GPUBuffer of
+   * f32 values in row-major order (of the runner's device), read at each run().
+   */
+  set(array: ArrayLike<number> | TypedArray | GPUBuffer): void;
+  /**
+   * An image input ([1, C, H, W] or [1, H, W, C], float32) from a picture: resized to H x W
+   * (bilinear), channels picked, (pixel - bias) / scale. On webgpu and webgl on the GPU (a video
+   * frame never crosses to the CPU); elsewhere through a 2D canvas.
+   */
+  setImage(source: ImageInputSource, options?: ImageInputOptions): void;
+  /** A copy of the current values (webgpu: unless the last run left them on the GPU). */
   toActual(): TypedArray;
+  /** webgpu outputs: a GPUBuffer of the runner's device holding the output as f32 after each run. */
+  readonly gpuBuffer?: GPUBuffer;
+}
+
+export interface RunOptions {
+  /** webgpu: false leaves the outputs in their gpuBuffers, not read back (toActual() then throws). */
+  download?: boolean;
 }
 
 export interface Runner {
@@ -49,8 +96,13 @@ export interface Runner {
   readonly numThreads: number;
   readonly inputs: readonly TensorView[];
   readonly outputs: readonly TensorView[];
-  run(): Promise<void>;
+  run(options?: RunOptions): Promise<void>;
+  /** Frees the runner (and ends its worker, or destroys its own WebGPU device). */
   dispose(): void;
+  /** Whether the runner runs in a dedicated worker. */
+  readonly worker?: boolean;
+  /** webgpu: the GPUDevice it runs on, for the page's own buffers and shaders. */
+  readonly device?: GPUDevice;
   /** wasm/fallback/webgl: runs once timing each kernel, slowest first (for tuning). */
   profile?(): { op: string; kernel: string; ms: number }[];
   /** webgl: the texture size the descriptor variant in use was converted for. */
@@ -61,6 +113,14 @@ export interface Runner {
 
 /** Loads the directory written by webdnn-convert, trying backends in order (falling back with a console warning). */
 export function load(directory: string, options?: LoadOptions): Promise<Runner>;
+
+/** Deletes every model file WebDNN cached in this origin (LoadOptions.cache); resolves with whether there were any. */
+export function clearCache(): Promise<boolean>;
+
+/** This package's version. */
+export const version: string;
+/** The output format version (docs/descriptor.md) this package reads. */
+export const formatVersion: number;
 
 export interface ImageArrayOptions {
   dstW?: number;
@@ -94,6 +154,9 @@ export function registerBackend(name: string, backend: unknown): void;
 
 declare const WebDNN: {
   load: typeof load;
+  clearCache: typeof clearCache;
+  version: string;
+  formatVersion: number;
   Image: typeof Image;
   Math: typeof Math;
   registerBackend: typeof registerBackend;

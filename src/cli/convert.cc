@@ -48,8 +48,8 @@ std::vector<std::string> rule_names() {
 }
 
 Json convert(const ConvertOptions& options) {
-  auto progress = [&](const std::string& line) {
-    if (options.progress) options.progress(line);
+  auto progress = [&](const std::string& step, double done = kStepStarts) {
+    if (options.progress) options.progress(step, done);
   };
   std::vector<std::unique_ptr<backends::Backend>> targets;
   for (const std::string& name : options.backends) {
@@ -74,10 +74,13 @@ Json convert(const ConvertOptions& options) {
   import_options.progress = options.progress;
   std::unique_ptr<ir::Graph> graph = onnx_frontend::import_file(options.model, import_options);
   size_t imported = graph->num_operators();
-  progress("imported " + std::to_string(imported) + " operators; optimizing");
+  const std::string optimizing = "optimizing " + std::to_string(imported) + " operators";
+  progress(optimizing, 0);
   Json shared = Json::array();
-  for (const optimizer::RuleGroup& group : {optimizer::general_group(), optimizer::fusion_group()})
+  for (const optimizer::RuleGroup& group : {optimizer::general_group(), optimizer::fusion_group()}) {
     shared.push_back(group_report(optimizer::run_group(*graph, group, options.optimize)));
+    progress(optimizing, shared.size() / 2.0);
+  }
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
   if (options.output_dir.empty()) return Json::object();
 
@@ -87,17 +90,23 @@ Json convert(const ConvertOptions& options) {
   info.outputs = describe_ports(graph->outputs);
   std::vector<emit::BackendOutput> outputs;
   for (auto& backend : targets) {
-    progress("generating the " + backend->name() + " descriptor");
+    // examples/common/prepare.mjs reads this step's name to tell which backend failed.
+    const std::string generating = "generating the " + backend->name() + " descriptor";
+    progress(generating, 0);
     std::unique_ptr<ir::Graph> g = graph->clone();
     emit::BackendOutput out;
     out.backend = backend->name();
     out.report = {{"operators_imported", imported}, {"groups", shared}};
-    for (const optimizer::RuleGroup& group : backend->rule_groups())
+    std::vector<optimizer::RuleGroup> groups = backend->rule_groups();
+    for (const optimizer::RuleGroup& group : groups) {
       out.report["groups"].push_back(group_report(optimizer::run_group(*g, group, options.optimize)));
+      progress(generating, (out.report["groups"].size() - shared.size()) / (groups.size() + 1.0));
+    }
     emit::WeightsBuilder weights;
     out.descriptor = backend->emit(*g, weights, out.report);
     out.weights = weights.take();
     outputs.push_back(std::move(out));
+    progress(generating, 1);
   }
   Json report = emit::write_output_directory(options.output_dir, info, std::move(outputs), options.progress);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

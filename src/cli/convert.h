@@ -7,6 +7,7 @@
 
 #include "src/optimizer/rule.h"
 #include "webdnn/json.h"
+#include "webdnn/progress.h"
 #include "webdnn/shape.h"
 
 namespace webdnn::cli {
@@ -18,7 +19,7 @@ struct ConvertOptions {
   std::map<std::string, Shape> input_shapes;
   optimizer::OptimizeOptions optimize;
   bool dump_ir = false;
-  std::function<void(const std::string&)> progress;
+  Progress progress;
   std::function<void(const std::string&)> print;  // where --dump-ir goes
 };
 

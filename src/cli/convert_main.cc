@@ -5,6 +5,7 @@
 
 #include "src/cli/convert.h"
 #include "src/cli/args.h"
+#include "src/cli/progress.h"
 #include "webdnn/error.h"
 #include "webdnn/version.h"
 
@@ -104,12 +105,15 @@ int main(int argc, char** argv) {
   }
   if (options.model.empty()) usage_error("no model given");
   if (options.output_dir.empty() && !options.dump_ir) usage_error("no output directory given (-o DIR)");
-  options.progress = [](const std::string& line) { std::cerr << "webdnn-convert: " << line << std::endl; };
+  webdnn::cli::ProgressDisplay display(std::cerr, webdnn::cli::stderr_is_terminal());
+  options.progress = display.callback();
   options.print = [](const std::string& text) { std::cout << text << std::flush; };
   try {
     webdnn::Json result = webdnn::cli::convert(options);
+    display.finish();
     if (report && result.contains("backends")) std::cout << webdnn::cli::format_report(result);
   } catch (const std::exception& e) {
+    display.finish();
     std::cerr << "webdnn-convert: error: " << e.what() << std::endl;
     return 1;
   }

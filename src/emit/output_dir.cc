@@ -22,7 +22,9 @@ struct Compressed {
   size_t size = 0;
 };
 
-Compressed compress(const std::vector<uint8_t>& raw) {
+// zstd in pieces of 4 MiB, so that `done(fraction)` can follow it (the frame is the same kind:
+// content size and checksum in it).
+Compressed compress(const std::vector<uint8_t>& raw, const std::function<void(double)>& done) {
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3);
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
@@ -30,31 +32,48 @@ Compressed compress(const std::vector<uint8_t>& raw) {
   // Worker threads where libzstd has them (the output is the same either way); an error here only
   // means a single-threaded libzstd.
   ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  ZSTD_CCtx_setPledgedSrcSize(cctx, raw.size());
   Compressed out;
   size_t bound = ZSTD_compressBound(raw.size());
   out.data.reset(new uint8_t[bound]);
-  out.size = ZSTD_compress2(cctx, out.data.get(), bound, raw.data(), raw.size());
+  ZSTD_outBuffer to{out.data.get(), bound, 0};
+  constexpr size_t kPiece = size_t{4} << 20;
+  size_t status = 0;
+  for (size_t at = 0; at < raw.size() && !ZSTD_isError(status); at += kPiece) {
+    ZSTD_inBuffer from{raw.data() + at, std::min(kPiece, raw.size() - at), 0};
+    while (from.pos < from.size && !ZSTD_isError(status)) status = ZSTD_compressStream2(cctx, &to, &from, ZSTD_e_continue);
+    done(static_cast<double>(at + from.size) / raw.size());
+  }
+  ZSTD_inBuffer none{nullptr, 0, 0};
+  do {
+    if (!ZSTD_isError(status)) status = ZSTD_compressStream2(cctx, &to, &none, ZSTD_e_end);
+  } while (status != 0 && !ZSTD_isError(status));
   ZSTD_freeCCtx(cctx);
-  WEBDNN_CHECK(!ZSTD_isError(out.size), "zstd compression failed: ", ZSTD_getErrorName(out.size));
+  WEBDNN_CHECK(!ZSTD_isError(status), "zstd compression failed: ", ZSTD_getErrorName(status));
+  out.size = to.pos;
   return out;
 }
 
-void write_file(const fs::path& path, const void* data, size_t size) {
+// Writes a file and records its size and checksum in `index` (the manifest's "files", what a
+// runtime's cache is keyed by).
+void write_file(const fs::path& path, const void* data, size_t size, Json& index) {
   std::ofstream f(path, std::ios::binary);
   f.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   f.close();
   WEBDNN_CHECK(f, "cannot write '", path.string(), "'");
+  index[path.filename().string()] = {
+      {"bytes", size}, {"crc32", runtime::crc32_hex(runtime::crc32(static_cast<const uint8_t*>(data), size))}};
 }
 
-void write_json(const fs::path& path, const Json& j) {
+void write_json(const fs::path& path, const Json& j, Json& index) {
   std::string text = j.dump(1) + "\n";
-  write_file(path, text.data(), text.size());
+  write_file(path, text.data(), text.size(), index);
 }
 
 }  // namespace
 
 Json write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
-                            const std::function<void(const std::string&)>& progress) {
+                            const Progress& progress) {
   fs::path target = fs::absolute(dir).lexically_normal();
   if (target.filename().empty()) target = target.parent_path();
   WEBDNN_CHECK(!fs::exists(target) || fs::is_directory(target), "output '", dir, "' exists and is not a directory");
@@ -67,6 +86,7 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
   fs::create_directory(tmp, ec);
   WEBDNN_CHECK(!ec, "cannot create '", tmp.string(), "': ", ec.message());
   std::vector<std::string> files;
+  Json index = Json::object();
   try {
     Json manifest = {{"format", "webdnn-manifest"},
                      {"version", kFormatVersion},
@@ -79,9 +99,14 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
     for (BackendOutput& b : backends) {
       std::string weights_file = "weights-" + b.backend + ".bin.zst";
       std::string descriptor_file = "graph-" + b.backend + ".json";
-      if (progress) progress("compressing " + std::to_string(b.weights.size() >> 20) + " MiB of " + b.backend + " weights");
-      Compressed packed = compress(b.weights);
-      write_file(tmp / weights_file, packed.data.get(), packed.size);
+      const size_t n = b.weights.size();
+      const std::string size = n >= (1 << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n) + " bytes";
+      const std::string compressing = "compressing " + size + " of " + b.backend + " weights";
+      if (progress) progress(compressing, 0);
+      Compressed packed = compress(b.weights, [&](double done) {
+        if (progress) progress(compressing, done);
+      });
+      write_file(tmp / weights_file, packed.data.get(), packed.size, index);
       Json descriptor = {{"format", "webdnn-graph-descriptor"},
                          {"version", kFormatVersion},
                          {"backend", b.backend},
@@ -90,12 +115,12 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
                            {"encoding", "zstd"},
                            {"bytes", b.weights.size()},
                            {"compressed_bytes", packed.size},
-                           {"crc32", runtime::crc32_hex(runtime::crc32(packed.data.get(), packed.size))}}}};
+                           {"crc32", index[weights_file]["crc32"]}}}};
       Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
       b.descriptor.erase("variants");
       Json envelope = descriptor;
       for (auto& [key, value] : b.descriptor.items()) descriptor[key] = value;
-      write_json(tmp / descriptor_file, descriptor);
+      write_json(tmp / descriptor_file, descriptor, index);
       Json entry = {{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}};
       files.push_back(weights_file);
       files.push_back(descriptor_file);
@@ -112,7 +137,7 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
             std::string file = "graph-" + b.backend + "-" + name + ".json";
             Json d = envelope;
             for (auto& [key, value] : v.at("descriptor").items()) d[key] = value;
-            write_json(tmp / file, d);
+            write_json(tmp / file, d, index);
             files.push_back(file);
             listed["descriptor"] = file;
           }
@@ -125,9 +150,11 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
       b.report["compressed_weight_bytes"] = packed.size;
       report["backends"].push_back(b.report);
     }
-    write_json(tmp / "report.json", report);
+    Json unlisted = Json::object();  // report.json and the manifest itself
+    write_json(tmp / "report.json", report, unlisted);
     files.push_back("report.json");
-    write_json(tmp / "manifest.json", manifest);
+    manifest["files"] = index;
+    write_json(tmp / "manifest.json", manifest, unlisted);
     files.push_back("manifest.json");  // last, so a reader never sees a manifest before its files
     if (!fs::exists(target)) {
       fs::rename(tmp, target);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "webdnn/json.h"
+#include "webdnn/progress.h"
 
 namespace webdnn::emit {
 
@@ -28,11 +29,8 @@ struct ModelInfo {
   Json inputs, outputs;  // [{name, dtype, shape}]
 };
 
-// Descriptor format version written and read by this build.
-constexpr int kFormatVersion = 1;
-
 // Writes everything, report.json included; returns that report ({"model", "backends": [...]}).
 Json write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
-                            const std::function<void(const std::string&)>& progress);
+                            const Progress& progress);
 
 }  // namespace webdnn::emit

@@ -1,7 +1,7 @@
 // The examples (examples/*) in headless Chromium, used as a person would: pick the sample image,
 // draw digits with the mouse, switch the backend, open a page in a browser where no backend
 // works; assertions on what the page shows. Screenshots go to BUILD/artifacts/screenshots/.
-// WEBDNN_EXAMPLES=resnet50,style_transfer,digits picks the examples (default: all three).
+// WEBDNN_EXAMPLES=resnet50,style_transfer,digits,video picks the examples (default: all four).
 // The models are converted with examples/common/prepare.mjs (as the examples' run.sh does) into
 // BUILD/tests/examples/models, from the e2e tests' own ResNet50 and refilled ../shared models
 // (CTest fixtures e2e_nets and shared_filled); style_transfer and digits need ../shared (skipped
@@ -24,7 +24,7 @@ const base = defaults();
 const cfg = { ...base, ownModels: path.join(base.build, 'tests/e2e/models/nets'), filled: path.join(base.build, 'tests/e2e/filled') };
 const MODELS = path.join(cfg.build, 'tests', 'examples', 'models');
 export const SCREENSHOTS = path.join(cfg.build, 'artifacts', 'screenshots');
-const which = (process.env.WEBDNN_EXAMPLES || 'resnet50,style_transfer,digits').split(',');
+const which = (process.env.WEBDNN_EXAMPLES || 'resnet50,style_transfer,digits,video').split(',');
 
 let site, server, browser;
 before(async () => {
@@ -337,5 +337,37 @@ exec ${JSON.stringify(cfg.convert)} "$@"
         await noWasm.close();
       }
     });
+  });
+}
+
+if (which.includes('video')) {
+  describe('video', () => {
+    before(() => prepareModel('video', { modelsDir: MODELS, cfg }));
+
+    // Chromium's fake camera (a generated test pattern) stands in for a camera, permission given.
+    // One backend only (ResNet50 takes seconds a frame on SwiftShader); webgl's video input is
+    // tested in gpu_io.test.mjs.
+    for (const [query, source, backend] of [['', 'camera', 'webgpu']]) {
+      test(`frames of the ${source} video classified on ${backend}, input on the GPU, frames per second shown`, async (t) => {
+        const camera = await launch({ extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+        try {
+          const page = await openPage(camera, `${server.url}/video/${query}`);
+          await page.waitForFunction(() => window.example?.status === 'error' || window.example?.frames >= 2, null, { timeout: 240_000, polling: 200 });
+          t.diagnostic(`screenshot: ${await screenshot(page, `video-${source}`)}`);
+          const state = await page.evaluate(() => ({ ...window.example, idle: undefined }));
+          assert.equal(state.error, null, `the page shows an error: ${JSON.stringify(state.error)}\n${page.messages.join('\n')}`);
+          assert.equal(state.source, source);
+          assert.equal(state.backend, backend);
+          assert.equal(state.inputOnGpu, true);
+          assert.match(await page.textContent('#fps'), /^\d+\.\d frames per second$/);
+          assert.ok(state.fps > 0);
+          assert.equal((await page.$$('#top5 tr.class-row')).length, 5);
+          assert.match(await page.textContent('#timing'), new RegExp(`^Inference [\\d.]+ m?s on ${backend}; the frame resized and normalized on the GPU$`));
+          assert.deepEqual(page.messages.filter((m) => /^\[(error|warning|pageerror)\]/.test(m)), []);
+        } finally {
+          await camera.close();
+        }
+      });
+    }
   });
 }

@@ -18,10 +18,9 @@ function run(cmd, args, env = {}) {
 
 export const fresh = (file, than) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= fs.statSync(than).mtimeMs;
 
-// The models of tests/browser/BACKEND_kernel_models.py, written into BUILD/tests/js/BACKEND-kernel-models:
-// { dir, index: {name: {inputs: [{name, shape}], ...extra fields}} }.
-export function kernelModels(backend) {
-  const script = path.join(HERE, `${backend}_kernel_models.py`);
+// The models of tests/browser/BACKEND_kernel_models.py (or `script`), written into
+// BUILD/tests/js/BACKEND-kernel-models: { dir, index: {name: {inputs: [{name, shape}], ...extra fields}} }.
+export function kernelModels(backend, script = path.join(HERE, `${backend}_kernel_models.py`)) {
   const dir = path.join(BUILD, `tests/js/${backend}-kernel-models`);
   const index = path.join(dir, 'models.json');
   if (!fresh(index, script) || !fresh(index, path.join(HERE, 'kernel_models.py'))) run(PYTHON, [script, dir]);

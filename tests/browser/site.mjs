@@ -73,7 +73,7 @@ export function typedOutputs(outputs) {
 }
 
 // In `page`: WebDNN.load(dir, options) with the package at `pkg`, set the inputs, run once.
-// Returns { backendName, numThreads, outputs: {name: {type, shape, data}} }.
+// Returns { backendName, numThreads, worker, outputs: {name: {type, shape, data}} }.
 export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
   const r = await page.evaluate(async ({ dir, options, inputs, pkg }) => {
     try {
@@ -88,7 +88,7 @@ export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
       const outputs = {};
       for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
       runner.dispose();
-      return { backendName: runner.backendName, numThreads: runner.numThreads, outputs };
+      return { backendName: runner.backendName, numThreads: runner.numThreads, worker: !!runner.worker, outputs };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
     }

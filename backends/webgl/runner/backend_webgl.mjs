@@ -8,9 +8,10 @@
 // floats (a probe run at conversion: see half_float there), and otherwise declines, so that
 // WebDNN.load falls back to the next backend. A context lost during load fails the load (the
 // same fallback); one lost after load makes run() throw.
-import { checkDescriptor, withWeights } from './backend_wasm.mjs';
-import { fetchJson, join } from './fetch.mjs';
-import { arrayType, TensorView } from './tensor.mjs';
+import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
+import { join } from '../../../runtime/js/fetch.mjs';
+import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
+import { ImageInput, texelAxes } from './webgl_image_input.mjs';
 
 export function webglAvailable() {
   if (typeof WebGL2RenderingContext === 'undefined') return 'WebGL2 is not available in this environment';
@@ -90,13 +91,25 @@ class WebGlRunner {
     Object.assign(this, state);
     this.backendName = 'webgl';
     this.numThreads = 1;
+    // An input set from an image (setImage) is drawn from it at each run (webgl_image_input.mjs).
     const port = (entry, role) => {
       const v = this.descriptor.variables[entry.variable];
       const size = v.shape.reduce((a, b) => a * b, 1);
-      const host = { values: new (arrayType(v.dtype))(size) };
-      const view = new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape,
-        view: () => host.values, write: (values) => host.values.set(values) });
-      return { view, host, variable: v };
+      const p = { host: { values: new (arrayType(v.dtype))(size) }, variable: v, fromImage: false };
+      const axes = role === 'input' && v.texture >= 0 ? texelAxes(v.shape, v.layout) : null;
+      const writeImage = axes && ((source, layout) => {
+        this.live();
+        p.image ??= new ImageInput(this.gl, this.textures[v.texture], this.descriptor.textures[v.texture], axes);
+        p.image.set(source, layout);
+        p.fromImage = true;
+      });
+      p.view = new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, writeImage: writeImage || undefined,
+        view: () => p.host.values,
+        write: (values) => {
+          p.host.values.set(values);
+          p.fromImage = false;
+        } });
+      return p;
     };
     this.inputPorts = this.descriptor.inputs.map((e) => port(e, 'input'));
     this.outputPorts = this.descriptor.outputs.map((e) => port(e, 'output'));
@@ -114,6 +127,10 @@ class WebGlRunner {
     const { gl } = this;
     const v = port.variable, tex = this.descriptor.textures[v.texture];
     if (v.texture < 0) return;
+    if (port.fromImage) {
+      port.image.draw();
+      return;
+    }
     const values = port.host.values;
     // The staging array keeps its zero padding from one run to the next.
     port.staging ??= new Float32Array(tex.width * tex.height * tex.layers * 4);
@@ -148,10 +165,9 @@ class WebGlRunner {
     const layerBytes = tex.width * tex.height * 16;
     port.pixels ??= gl.createBuffer();
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, port.pixels);
-    if (port.pixelBytes !== layerBytes * tex.layers) {
-      gl.bufferData(gl.PIXEL_PACK_BUFFER, layerBytes * tex.layers, gl.STREAM_READ);
-      port.pixelBytes = layerBytes * tex.layers;
-    }
+    // A fresh store each run: rewriting the one read back last time makes Chromium drop its
+    // readback copy with a console warning at every run after the first.
+    gl.bufferData(gl.PIXEL_PACK_BUFFER, layerBytes * tex.layers, gl.STREAM_READ);
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.readFramebuffer);
     for (let layer = 0; layer < tex.layers; layer++) {
       gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, this.textures[v.texture], 0, layer);
@@ -237,6 +253,7 @@ class WebGlRunner {
       for (const f of this.framebuffers.values()) gl.deleteFramebuffer(f);
       gl.deleteFramebuffer(this.readFramebuffer);
       for (const p of this.outputPorts) if (p.pixels) gl.deleteBuffer(p.pixels);
+      for (const p of this.inputPorts) p.image?.dispose();
     }
     // Browsers keep only a few contexts alive: give this one back now.
     gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -281,7 +298,7 @@ function compile(gl, programs, where) {
   });
 }
 
-export async function loadWebGlRunner({ dir, entry, options }) {
+export async function loadWebGlRunner({ dir, entry, options, files }) {
   const { canvas, gl } = createContext();
   let lost = false;
   canvas.addEventListener?.('webglcontextlost', (e) => {
@@ -296,7 +313,7 @@ export async function loadWebGlRunner({ dir, entry, options }) {
     const maxSize = Math.min(gl.getParameter(gl.MAX_TEXTURE_SIZE), options.webglMaxTextureSize ?? Infinity);
     const variant = pickVariant(entry, maxSize);
     const where = `'${join(dir, variant.descriptor)}'`;
-    const descriptor = await fetchJson(join(dir, variant.descriptor), 'descriptor');
+    const descriptor = await files.json(variant.descriptor);
     checkDescriptor(descriptor, `descriptor ${where}`);
     check();
 
@@ -336,7 +353,7 @@ export async function loadWebGlRunner({ dir, entry, options }) {
       return tex;
     });
     const constantOutputs = new Map();
-    await withWeights({ dir, descriptor, where, options }, (bytes) => {
+    await withWeights({ files, descriptor, where, options }, (bytes) => {
       check();
       descriptor.textures.forEach((t, k) => {
         if (t.constant === undefined) return;

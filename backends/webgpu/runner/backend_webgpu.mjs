@@ -3,9 +3,13 @@
 // the weights once, and encodes every run as one command buffer, reading back only the outputs.
 // A device lost or a pipeline failing during load makes load() throw (WebDNN.load then tries the
 // next backend); a device lost later makes run() reject with a message saying so.
-import { checkDescriptor, withWeights } from './backend_wasm.mjs';
-import { fetchJson, join } from './fetch.mjs';
-import { arrayType, TensorView } from './tensor.mjs';
+// GPU in, GPU out: an input may be set from a GPUBuffer or an image (webgpu_image_input.mjs), each
+// output is also kept in a GPUBuffer of its own (outputs[i].gpuBuffer), and run({download:
+// false}) leaves the outputs there; options.webgpuDevice runs on the page's device.
+import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
+import { join } from '../../../runtime/js/fetch.mjs';
+import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
+import { ImageInput } from './webgpu_image_input.mjs';
 
 export function webgpuAvailable() {
   return typeof navigator === 'object' && navigator.gpu ? '' : 'WebGPU is not available in this browser';
@@ -40,9 +44,10 @@ function lostMessage(info) {
 }
 
 class WebGpuRunner {
-  constructor(device, descriptor, dispatches, buffers, pipelines, lost) {
+  constructor(device, descriptor, dispatches, buffers, pipelines, lost, ownDevice) {
     this.backendName = 'webgpu';
     this.device = device;
+    this.ownDevice = ownDevice;
     this.descriptor = descriptor;
     this.buffers = buffers;
     this.lost = lost;  // {info} once the device is lost
@@ -57,16 +62,39 @@ class WebGpuRunner {
       }),
       workgroups: d.workgroups,
     }));
+    // A port's values come from `host` unless `source` (a GPUBuffer) is set; an output's are
+    // in `gpuBuffer` after each run, and in `host` when that run downloaded them.
     const port = (entry, role) => {
       const v = descriptor.variables[entry.variable];
       const size = v.shape.reduce((a, b) => a * b, 1);
-      const host = { values: new (arrayType(v.dtype))(size) };
-      const view = new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape,
-        view: () => host.values, write: (values) => host.values.set(values) });
-      return { view, host, variable: v };
+      const p = { host: { values: new (arrayType(v.dtype))(size) }, variable: v, source: null, downloaded: true };
+      const gpu = role === 'input' ? {
+        writeImage: (source, layout) => {
+          this.check();
+          p.image ??= new ImageInput(device, v.bytes, { videoThroughCanvas: this.onCpu });
+          p.image.write(source, layout);
+          p.source = p.image.buffer;
+        },
+        writeBuffer: (buffer) => { p.source = buffer; },
+      } : {};
+      p.view = new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, ...gpu,
+        view: () => {
+          if (!p.downloaded) throw new Error(`${role} '${entry.name}' was left on the GPU (run({download: false})): read its gpuBuffer`);
+          return p.host.values;
+        },
+        write: (values) => {
+          p.host.values.set(values);
+          p.source = null;
+        } });
+      return p;
     };
     this.inputPorts = descriptor.inputs.map((e) => port(e, 'input'));
     this.outputPorts = descriptor.outputs.map((e) => port(e, 'output'));
+    for (const p of this.outputPorts) {
+      p.gpuBuffer = device.createBuffer({ size: Math.max(4, p.variable.bytes),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      p.view.gpuBuffer = p.gpuBuffer;
+    }
     this.inputs = this.inputPorts.map((p) => p.view);
     this.outputs = this.outputPorts.map((p) => p.view);
     this.staging = this.outputPorts.map((p) => device.createBuffer({
@@ -78,9 +106,13 @@ class WebGpuRunner {
     if (this.lost.info) throw new Error(lostMessage(this.lost.info));
   }
 
-  // Encodes `steps` (all by default) into one compute pass, optionally copying the outputs out.
-  encode(steps = this.steps, copyOutputs = true) {
+  // Encodes `steps` (all by default) into one compute pass, optionally copying the outputs out
+  // (into their GPU buffers, and with `download` on into the buffers read back).
+  encode(steps = this.steps, copyOutputs = true, download = true) {
     const encoder = this.device.createCommandEncoder();
+    for (const p of this.inputPorts) {
+      if (p.source) encoder.copyBufferToBuffer(p.source, 0, this.buffers[p.variable.buffer], p.variable.offset, p.variable.bytes);
+    }
     const pass = encoder.beginComputePass();
     for (const s of steps) {
       pass.setPipeline(s.pipeline);
@@ -90,7 +122,8 @@ class WebGpuRunner {
     pass.end();
     if (copyOutputs) {
       this.outputPorts.forEach((p, k) => {
-        encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, this.staging[k], 0, p.variable.bytes);
+        encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, p.gpuBuffer, 0, p.variable.bytes);
+        if (download) encoder.copyBufferToBuffer(p.gpuBuffer, 0, this.staging[k], 0, p.variable.bytes);
       });
     }
     return encoder.finish();
@@ -98,17 +131,20 @@ class WebGpuRunner {
 
   writeInputs() {
     for (const p of this.inputPorts) {
-      this.device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, toF32(p.host.values));
+      if (!p.source) this.device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, toF32(p.host.values));
     }
   }
 
-  async run() {
+  // `download: false` leaves the outputs in their gpuBuffers only (resolving once the GPU is done).
+  async run({ download = true } = {}) {
     this.check();
     const { device } = this;
     try {
       this.writeInputs();
-      device.queue.submit([this.encode()]);
-      await Promise.all(this.staging.map(async (buffer, k) => {
+      device.queue.submit([this.encode(this.steps, true, download)]);
+      for (const p of this.outputPorts) p.downloaded = download;
+      if (!download) await device.queue.onSubmittedWorkDone();
+      else await Promise.all(this.staging.map(async (buffer, k) => {
         await buffer.mapAsync(GPUMapMode.READ);
         const values = new Float32Array(buffer.getMappedRange().slice(0));
         buffer.unmap();
@@ -146,25 +182,33 @@ class WebGpuRunner {
     if (this.disposed) return;
     this.disposed = true;
     for (const b of [...this.buffers, ...this.staging]) b.destroy();
-    this.device.destroy();
+    for (const p of this.outputPorts) p.gpuBuffer.destroy();
+    for (const p of this.inputPorts) p.image?.destroy();
+    if (this.ownDevice) this.device.destroy();
   }
 }
 
-export async function loadWebGpuRunner({ dir, entry, options }) {
+export async function loadWebGpuRunner({ dir, entry, options, files }) {
   const t0 = performance.now();
   const timings = {};  // load phases in ms since the start, for profiling
   const where = `'${join(dir, entry.descriptor)}'`;
-  const descriptor = await fetchJson(join(dir, entry.descriptor), 'descriptor');
+  const descriptor = await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
-  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('no WebGPU adapter');
+  // The page's device when it gives one (then it stays the page's: never destroyed here).
+  const shared = options.webgpuDevice;
+  let adapter = { info: shared?.adapterInfo ?? {} };
+  if (!shared) {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new Error('no WebGPU adapter');
+  }
   const requiredLimits = {};
-  for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ requiredLimits });
+  if (!shared) for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
+  const device = shared ?? await adapter.requestDevice({ requiredLimits });
+  const release = () => { if (!shared) device.destroy(); };
   const lost = {};
   lost.promise = device.lost.then((info) => { lost.info = info; });
   const fail = (message) => {
-    device.destroy();
+    release();
     throw new Error(message);
   };
   try {
@@ -182,7 +226,7 @@ export async function loadWebGpuRunner({ dir, entry, options }) {
       layout: 'auto', compute: { module, entryPoint: 'main' } }));
     const compiled = Promise.allSettled(pending);
     compiled.then(() => { timings.pipelines = performance.now() - t0; });
-    await withWeights({ dir, descriptor, where, options }, (bytes) => {
+    await withWeights({ files, descriptor, where, options }, (bytes) => {
       timings.weights = performance.now() - t0;
       descriptor.buffers.forEach((b, i) => {
         if (b.weights_offset === undefined) return;
@@ -201,8 +245,9 @@ export async function loadWebGpuRunner({ dir, entry, options }) {
     }
     const pipelines = [];
     used.forEach((k, i) => { pipelines[k] = settled[i].value; });
-    const runner = new WebGpuRunner(device, descriptor, dispatches, buffers, pipelines, lost);
+    const runner = new WebGpuRunner(device, descriptor, dispatches, buffers, pipelines, lost, !shared);
     runner.kernels = cpu ? 'cpu' : 'gpu';
+    runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     const memory = await device.popErrorScope();
     const error = await device.popErrorScope();
     if (memory) fail(`WebGPU ran out of memory for the program: ${memory.message}`);
@@ -214,7 +259,7 @@ export async function loadWebGpuRunner({ dir, entry, options }) {
     runner.timings = timings;
     return runner;
   } catch (e) {
-    if (!lost.info) device.destroy();
+    if (!lost.info) release();
     if (lost.info && !/device was lost/.test(e.message)) {
       throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message}): ${e.message}`);
     }

@@ -106,8 +106,8 @@ void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
 }  // namespace
 
 std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options) {
-  auto progress = [&](const std::string& line) {
-    if (options.progress) options.progress(line);
+  auto progress = [&](const std::string& step, double done) {
+    if (options.progress) options.progress(step, done);
   };
   onnx::ModelProto model = read_model(path);
   int64_t opset = default_opset(model);
@@ -120,10 +120,13 @@ std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOpti
   auto graph = std::make_unique<ir::Graph>();
   std::map<std::string, ir::Variable*> values;
   std::set<std::string> initializer_names;
-  progress("reading " + std::to_string(g.initializer_size()) + " initializers");
-  for (const auto& init : g.initializer()) {
+  const std::string reading = "reading " + std::to_string(g.initializer_size()) + " initializers";
+  progress(reading, 0);
+  for (int i = 0; i < g.initializer_size(); i++) {
+    const auto& init = g.initializer(i);
     initializer_names.insert(init.name());
     values[init.name()] = graph->add_constant(init.name(), tensor_from_proto(init, model_dir));
+    progress(reading, (i + 1.0) / g.initializer_size());
   }
   for (const auto& info : g.input()) {
     if (initializer_names.count(info.name())) continue;  // old models list initializers as inputs too
@@ -144,7 +147,8 @@ std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOpti
     }
   }
 
-  auto start = std::chrono::steady_clock::now();
+  const std::string importing = "importing " + std::to_string(g.node_size()) + " nodes";
+  progress(importing, 0);
   for (int i = 0; i < g.node_size(); i++) {
     const auto& node = g.node(i);
     std::string label = node_label(node, i);
@@ -157,9 +161,7 @@ std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOpti
     for (int k = 0; k < node.output_size(); k++)
       WEBDNN_CHECK(node.output(k).empty() || values.count(node.output(k)), "node '", label, "' (", node.op_type(),
                    ") did not produce its output '", node.output(k), "'");
-    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (seconds > 1.0 && (i + 1) % 50 == 0)
-      progress("imported " + std::to_string(i + 1) + " of " + std::to_string(g.node_size()) + " nodes");
+    progress(importing, (i + 1.0) / g.node_size());
   }
 
   std::set<ir::Variable*> taken;

@@ -1,6 +1,7 @@
 // ONNX model -> IR graph: inputs with resolved shapes, initializers as constants, one handler
 // per node, shape computations folded.
 #pragma once
+#include "webdnn/progress.h"
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,8 +15,8 @@ namespace webdnn::onnx_frontend {
 struct ImportOptions {
   // Shapes for inputs with free dimensions, by input name.
   std::map<std::string, Shape> input_shapes;
-  // Called with a short line of progress for steps that may take a while.
-  std::function<void(const std::string&)> progress;
+  // Told how reading the initializers and importing the nodes go (webdnn/progress.h).
+  Progress progress;
 };
 
 // Throws webdnn::Error naming the file, and the node where one is at fault.

@@ -1,0 +1,61 @@
+// The WebDNN worker: loads a model and runs it off the page's main thread, driven by
+// worker_client.mjs. The protocol (structured-clone messages):
+//   page -> worker  {id, method, args}        methods: load, run, profile, dispose
+//   worker -> page  {id, result}              or {id, error: {name, message}}
+//                   {event: 'progress', loaded, total}
+// Requests are handled one at a time, in order. One worker holds one runner.
+import { setBase } from './fetch.mjs';
+import { loadInThisThread } from './load.mjs';
+
+let runner = null;
+
+// What the page's stand-in needs to look like the runner (see WorkerRunner).
+function describe(r) {
+  const port = (v) => ({ name: v.name, dtype: v.dtype, shape: v.shape });
+  return {
+    backendName: r.backendName, numThreads: r.numThreads, inputs: r.inputs.map(port), outputs: r.outputs.map(port),
+    properties: Object.fromEntries(['kernels', 'maxTextureSize', 'renderTarget'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
+    canProfile: typeof r.profile === 'function',
+  };
+}
+
+function live() {
+  if (!runner) throw new Error('this runner was disposed');
+  return runner;
+}
+
+const METHODS = {
+  async load({ dir, base, options, backend, progress }) {
+    if (base) setBase(base);
+    const progressCallback = progress ? (loaded, total) => self.postMessage({ event: 'progress', loaded, total }) : undefined;
+    runner = await loadInThisThread(dir, { ...options, progressCallback }, backend);
+    return { result: describe(runner) };
+  },
+  async run({ inputs }) {
+    const r = live();
+    inputs.forEach((values, i) => r.inputs[i].set(values));
+    await r.run();
+    const outputs = r.outputs.map((o) => o.toActual());
+    return { result: outputs, transfer: outputs.map((o) => o.buffer) };
+  },
+  async profile({ options }) {
+    return { result: await live().profile(options) };
+  },
+  async dispose() {
+    runner?.dispose();
+    runner = null;
+    return { result: null };
+  },
+};
+
+let queue = Promise.resolve();
+self.onmessage = ({ data: { id, method, args } }) => {
+  queue = queue.then(async () => {
+    try {
+      const { result, transfer = [] } = await METHODS[method](args);
+      self.postMessage({ id, result }, transfer);
+    } catch (e) {
+      self.postMessage({ id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } });
+    }
+  });
+};
