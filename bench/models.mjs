@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const PYTHON = '/usr/bin/python3';  // Debian's, which has python3-onnx (see ARCHITECTURE.md)
+// Debian's, which has python3-onnx (see ARCHITECTURE.md); the GPU machine passes its own.
+const PYTHON = '/usr/bin/python3';
 
 // runs: timed runs after the first; VGG16 is ~4x ResNet50's work, so it gets fewer.
 // range: what the seeded inputs are drawn from (ImageNet-normalised pixels; 0..255 for the
@@ -17,6 +18,11 @@ export const MODELS = {
   mobilenet_v2: { source: 'shared', runs: 10, range: [-2, 2] },
   squeezenet1_1: { source: 'shared', runs: 10, range: [-2, 2] },
   style_transfer: { source: 'shared', runs: 5, range: [0, 255] },
+  // ../shared/models2: transformers. Free dimensions get `shapes`; integer inputs draw integers
+  // from their range (token ids under BERT's vocabulary, an attention mask of ones).
+  whisper_tiny_encoder: { source: 'shared2', runs: 5, range: [-1, 1] },
+  bert_tiny_dyn: { source: 'shared2', runs: 10, shapes: { input_ids: [1, 128], attention_mask: [1, 128] },
+    ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The project's own nets (tools/make_models.py), with the input ranges it records.
   resnet50_own: { source: 'own', name: 'resnet50', runs: 10 },
   vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },
@@ -53,31 +59,41 @@ function run(command, args, what) {
 }
 
 const fixed = (d) => typeof d === 'number' && d > 0;
-// Free dimensions (a symbolic batch size) become 1, and the converter is told so.
-const describe = (i, range) => ({ name: i.name, shape: i.shape.map((d) => (fixed(d) ? d : 1)), free: !i.shape.every(fixed), range });
+const DTYPES = { float: 'float32', float32: 'float32', int64: 'int64', int32: 'int32' };
+// Free dimensions (a symbolic batch size) become 1 unless the model's spec gives the shape, and
+// the converter is told so.
+const describe = (i, range, spec = {}) => ({
+  name: i.name, shape: spec.shapes?.[i.name] ?? i.shape.map((d) => (fixed(d) ? d : 1)), free: !i.shape.every(fixed),
+  range: spec.ranges?.[i.name] ?? range, dtype: DTYPES[i.dtype] ?? 'float32',
+});
 
-// Returns { name, onnx, inputs: [{name, shape, free, range}], runs } with the filled model in the cache.
-export function prepareOnnx(name, { repo, shared, cache, log }) {
+// Returns { name, onnx, inputs: [{name, shape, free, range, dtype}], runs } with the filled model in the cache.
+// python: the interpreter to fill weights with (default Debian's); fillWrapper: a script run
+// as `python fillWrapper fill_weights.py IN OUT` instead of `python fill_weights.py IN OUT`.
+export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, fillWrapper }) {
   const spec = MODELS[name];
   const dir = path.join(cache, 'models');
   fs.mkdirSync(dir, { recursive: true });
-  if (spec.source === 'shared') {
-    const source = path.join(shared, 'models', `${name}.torchscript.onnx`);
+  if (spec.source === 'shared' || spec.source === 'shared2') {
+    // ../shared/models/NAME.torchscript.onnx or ../shared/models2/NAME.onnx, listed in the folder's models.json
+    const folder = path.join(shared, spec.source === 'shared' ? 'models' : 'models2');
+    const file = spec.source === 'shared' ? `${name}.torchscript.onnx` : `${name}.onnx`;
+    const source = path.join(folder, file);
     const filler = path.join(shared, 'tools', 'fill_weights.py');
     const onnx = path.join(dir, `${name}.onnx`);
     const key = `${hashFile(source)} ${hashFile(filler)}`;
     cached(`${onnx}.stamp`, key, [onnx], () => {
       log(`filling the weights of ${name}`);
-      run(PYTHON, [filler, source, `${onnx}.tmp.onnx`], `fill_weights.py ${name}`);
+      run(python, [...(fillWrapper ? [fillWrapper] : []), filler, source, `${onnx}.tmp.onnx`], `fill_weights.py ${name}`);
       fs.renameSync(`${onnx}.tmp.onnx`, onnx);
     });
-    const index = JSON.parse(fs.readFileSync(path.join(shared, 'models', 'models.json'), 'utf8'))[`${name}.torchscript.onnx`];
-    const inputs = index.inputs.map((i) => describe(i, spec.range));
+    const index = JSON.parse(fs.readFileSync(path.join(folder, 'models.json'), 'utf8'))[file];
+    const inputs = index.inputs.map((i) => describe(i, spec.range, spec));
     return { name, onnx, inputs, runs: spec.runs };
   }
   // make_models.py keeps its own freshness check, so it is cheap to call every time.
   const ownDir = path.join(cache, 'own');
-  run(PYTHON, [path.join(repo, 'tools', 'make_models.py'), '--out', ownDir, '--only', spec.name], `make_models.py ${spec.name}`);
+  run(python, [path.join(repo, 'tools', 'make_models.py'), '--out', ownDir, '--only', spec.name], `make_models.py ${spec.name}`);
   const index = JSON.parse(fs.readFileSync(path.join(ownDir, 'models.json'), 'utf8'))[spec.name];
   const inputs = index.inputs.map((i) => describe(i, i.range ?? [0, 1]));
   return { name, onnx: path.join(ownDir, index.file), inputs, runs: spec.runs };

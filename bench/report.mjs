@@ -78,6 +78,28 @@ export function table(rows) {
   return [format(header), format(width.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
 }
 
+// Columns of text, numbers right-aligned: header and rows are arrays of strings.
+export function columns(header, lines, numeric) {
+  const width = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const format = (cells) => cells.map((c, i) => (numeric.has(i) ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ').trimEnd();
+  return [format(header), format(width.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
+}
+
+// Where the load time of WebDNN's webgpu rows goes (runner.loadTimes): the weights download, the
+// device, the pipelines (how many) and the weights upload. The parts overlap, so they do not add
+// up to the load; 'load' is the benchmark's own figure, the engine's JS included.
+export function loadTable(rows) {
+  const split = rows.filter((r) => r.status === 'ok' && r.info?.loadTimes);
+  if (!split.length) return '';
+  const header = ['model', 'engine', 'backend', 'load ms', 'download', 'device', 'pipelines', 'count', 'upload', 'kernels'];
+  const lines = split.map((r) => {
+    const t = r.info.loadTimes;
+    return [r.model, ENGINE_NAMES[r.engine], r.backend, ms(r.load), ms(t.download), ms(t.device), ms(t.pipelines),
+      String(r.info.pipelineCount ?? ''), ms(t.upload), r.info.kernels ?? ''];
+  });
+  return columns(header, lines, new Set([3, 4, 5, 6, 7, 8]));
+}
+
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 // Horizontal bars of the median ms per row, grouped by model, on a log scale (the engines and

@@ -11,7 +11,7 @@ import { launch, openPage } from '../tests/browser/driver.mjs';
 import { serve } from '../tools/serve.mjs';
 import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
 import { CI_ROWS, compare, REMEASURE, rowKey, writeBaseline } from './regression.mjs';
-import { analyse, chart, ENGINE_NAMES, median, ms, table } from './report.mjs';
+import { analyse, chart, ENGINE_NAMES, loadTable, median, ms, table } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
@@ -275,6 +275,8 @@ async function main() {
     const subtitle = `WebDNN ${info.webdnn}; load average ${startLoad.toFixed(1)} at start, ${info.loadAverage.end.toFixed(1)} at end`;
     console.log(`\n${title}\n${subtitle}\n`);
     console.log(table(rows));
+    const loads = loadTable(rows);
+    if (loads) console.log(`\nWebDNN load split, ms (the parts overlap; see bench/README.md):\n${loads}`);
 
     fs.mkdirSync(o.out, { recursive: true });
     // Written now and again after each re-measure below, which can take minutes.

@@ -1,4 +1,5 @@
-// The engines the benchmark compares, each behind the same two calls:
+// The engines the benchmark compares, each behind the same two calls, in the benchmark page and in
+// Node.js (bench/gpu):
 //   const session = await ENGINES[name].load(config);   // ready to run
 //   const outputs = await session.run(inputs);           // { name: { shape, data } }, on the CPU
 // A timed run includes writing the inputs and reading the outputs back, for both engines, since
@@ -8,13 +9,21 @@
 // (the wasm bundle the plain SIMD-threaded one, webgpu the asyncify one with its WebGPU EP).
 const ORT_BUNDLES = { wasm: 'ort.wasm.min.mjs', webgpu: 'ort.webgpu.min.mjs', webgl: 'ort.webgl.min.mjs' };
 
+// Where each engine's code is: in the benchmark page, served at /webdnn and /ort; Node.js
+// (bench/gpu) passes config.lib with file: URLs, the bundle to use and onnxruntime-web's wasm
+// bytes (Node's fetch reads no files).
+function where(config) {
+  return { webdnn: '/webdnn/webdnn.mjs', ort: globalThis.location ? new URL('/ort/', location.href).href : undefined, ...config.lib };
+}
+
 function unavailable(message) {
   return Object.assign(new Error(message), { unavailable: true });
 }
 
 const webdnn = {
-  async load({ backend, threads, model }) {
-    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+  async load(config) {
+    const { backend, threads, model } = config;
+    const { default: WebDNN } = await import(where(config).webdnn);
     let bytes = 0;
     let runner;
     try {
@@ -32,7 +41,9 @@ const webdnn = {
       return view;
     };
     return {
-      info: { weightBytes: bytes },
+      // loadTimes, pipelineCount, kernels: the webgpu runner's own account of its load
+      info: { weightBytes: bytes, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount, kernels: runner.kernels },
+      profile: runner.profile && ((options) => runner.profile(options)),
       async run(inputs) {
         // awaited in case a GPU backend's views turn asynchronous; free for the wasm one
         for (const input of inputs) await byName(runner.inputs, input.name, 'input').set(input.data);
@@ -47,22 +58,26 @@ const webdnn = {
 };
 
 const ort = {
-  async load({ backend, threads, model }) {
-    const bundle = ORT_BUNDLES[backend];
+  async load(config) {
+    const { backend, threads, model } = config;
+    const at = where(config);
+    const bundle = at.ortBundle ?? ORT_BUNDLES[backend];
     if (!bundle) throw unavailable(`onnxruntime-web has no '${backend}' execution provider`);
-    const lib = await import(`/ort/${bundle}`);
-    lib.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+    const lib = await import(`${at.ort}${bundle}`);
+    lib.env.wasm.wasmPaths = at.ort;
+    if (at.ortWasmBinary) lib.env.wasm.wasmBinary = at.ortWasmBinary;
     lib.env.wasm.numThreads = threads;
     lib.env.wasm.proxy = false;  // run on the page's thread like WebDNN, not in a proxy worker
     lib.env.logLevel = 'error';
-    const session = await lib.InferenceSession.create(model.onnx, {
+    if (backend === 'webgpu') lib.env.webgpu.powerPreference = 'high-performance';  // as WebDNN asks
+    const session = await lib.InferenceSession.create(model.onnxBytes ?? model.onnx, {
       executionProviders: [backend], graphOptimizationLevel: 'all',
     });
     return {
       info: { outputNames: session.outputNames },
       async run(inputs) {
         const feeds = {};
-        for (const input of inputs) feeds[input.name] = new lib.Tensor('float32', input.data, input.shape);
+        for (const input of inputs) feeds[input.name] = new lib.Tensor(input.dtype, input.data, input.shape);
         const results = await session.run(feeds);
         const outputs = {};
         for (const name of session.outputNames) {

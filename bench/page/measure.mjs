@@ -15,13 +15,18 @@ function random(seed) {
   };
 }
 
+// Floats uniform in [lo, hi); int64 inputs (token ids, masks) whole numbers in [lo, hi].
 function makeInputs(inputs, seed) {
   return inputs.map((input, i) => {
     const next = random(seed + i * 7919);
     const [lo, hi] = input.range;
-    const data = new Float32Array(input.shape.reduce((a, b) => a * b, 1));
+    const size = input.shape.reduce((a, b) => a * b, 1);
+    if (input.dtype === 'int64') {
+      return { ...input, data: BigInt64Array.from({ length: size }, () => BigInt(Math.min(hi, lo + Math.floor((hi - lo + 1) * next())))) };
+    }
+    const data = new Float32Array(size);
     for (let j = 0; j < data.length; j++) data[j] = lo + (hi - lo) * next();
-    return { ...input, data };
+    return { ...input, dtype: 'float32', data };
   });
 }
 
@@ -36,13 +41,18 @@ export async function capabilities() {
   };
 }
 
-let session = null, inputs = null;
-
-// config: { engine, backend, threads, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] } }
-// Loads and runs once: the load and load-to-first-result times, and the first outputs.
-export async function open(config) {
+// config: { engine, backend, threads, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] }, lib? }
+// Loads and runs once. Returns { result, runOnce, profile, close }: result has the load and
+// load-to-first-result times and the first outputs (or ok: false and the error); runOnce() times
+// one more run in milliseconds. Node.js (bench/gpu) holds several sessions at once; the page one.
+export async function openSession(config) {
+  let session = null;
+  const close = async () => {
+    await session?.dispose?.();
+    session = null;
+  };
   try {
-    inputs = makeInputs(config.model.inputs, config.seed);
+    const inputs = makeInputs(config.model.inputs, config.seed);
     const engine = ENGINES[config.engine];
     if (!engine) throw new Error(`unknown engine '${config.engine}'`);
 
@@ -51,28 +61,40 @@ export async function open(config) {
     const loaded = performance.now();
     const first = await session.run(inputs);
     const firstDone = performance.now();
-    return {
+    const result = {
       ok: true,
       load: loaded - start,
       first: firstDone - start,
       firstRun: firstDone - loaded,
       info: session.info ?? {},
       // Plain arrays: they cross into Node.js through page.evaluate for the agreement check.
-      outputs: Object.fromEntries(Object.entries(first).map(([name, o]) => [name, { shape: o.shape, data: Array.from(o.data) }])),
+      outputs: Object.fromEntries(Object.entries(first).map(([name, o]) => [name, { shape: o.shape, data: Array.from(o.data, Number) }])),
     };
+    const runOnce = async () => {
+      const t = performance.now();
+      await session.run(inputs);
+      return performance.now() - t;
+    };
+    return { result, runOnce, profile: session.profile, close };
   } catch (e) {
-    return { ok: false, unavailable: e?.unavailable === true, error: String(e?.message ?? e) };
+    await close().catch(() => {});
+    return { result: { ok: false, unavailable: e?.unavailable === true, error: String(e?.message ?? e) }, close };
   }
 }
 
-// One timed run of the opened session, in milliseconds.
+// The page's one session, driven by bench/run.mjs through page.evaluate.
+let current = null;
+
+export async function open(config) {
+  current = await openSession(config);
+  return current.result;
+}
+
 export async function runOnce() {
-  const t = performance.now();
-  await session.run(inputs);
-  return performance.now() - t;
+  return current.runOnce();
 }
 
 export async function close() {
-  await session?.dispose?.();
-  session = null;
+  await current?.close();
+  current = null;
 }

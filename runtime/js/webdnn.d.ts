@@ -103,12 +103,69 @@ export interface Runner {
   readonly worker?: boolean;
   /** webgpu: the GPUDevice it runs on, for the page's own buffers and shaders. */
   readonly device?: GPUDevice;
-  /** wasm/fallback/webgl: runs once timing each kernel, slowest first (for tuning). */
-  profile?(): { op: string; kernel: string; ms: number }[];
+  /**
+   * Times each kernel, slowest first (for tuning). wasm/fallback/webgl: one run, timed on the CPU,
+   * returned at once. webgpu: a Promise (`await runner.profile()` suits every backend), see
+   * WebGpuProfileEntry.
+   */
+  profile?(options?: ProfileOptions): ProfileEntry[] | Promise<WebGpuProfileEntry[]>;
+  /** webgpu: how long each part of the load took (see LoadTimes). */
+  readonly loadTimes?: LoadTimes;
+  /** webgpu: the compute pipelines made at load (one per distinct shader the dispatches use). */
+  readonly pipelineCount?: number;
+  /** webgpu: the kernel set in use (see LoadOptions.webgpuKernels). */
+  readonly kernels?: 'gpu' | 'cpu';
   /** webgl: the texture size the descriptor variant in use was converted for. */
   readonly maxTextureSize?: number;
   /** webgl: what the runner renders to (half floats where float render targets are missing). */
   readonly renderTarget?: 'float32' | 'float16';
+}
+
+export interface ProfileEntry {
+  /** The operator's name in the model (after optimization: fused operators take one name). */
+  op: string;
+  kernel: string;
+  ms: number;
+}
+
+export interface ProfileOptions {
+  /** webgpu: timed repetitions per kernel (default 3); the median is reported. */
+  repeat?: number;
+}
+
+export interface WebGpuProfileEntry extends ProfileEntry {
+  /** Position of the dispatch in the program. */
+  index: number;
+  /** The IR operator type (Conv, MatMul, FusedElementwise...). */
+  type: string;
+  /** 'shader N': the descriptor's shader the dispatch runs. */
+  kernel: string;
+  workgroups: [number, number, number];
+  /**
+   * 'gpu': the GPU's own clock (the device has 'timestamp-query'): the whole program runs as in
+   * run(), each dispatch in a compute pass of its own with a timestamp at its start and end; ms
+   * is the median over `repeat` runs after a warm-up. 'queue': no timestamps on this device: each
+   * dispatch submitted alone and timed on the CPU to the queue's completion (submission included).
+   */
+  clock: 'gpu' | 'queue';
+}
+
+/**
+ * webgpu: milliseconds spent on each part of WebDNN.load. The parts overlap: the weights download
+ * while the device opens and the pipelines compile, so `total` is about the longest of `download`
+ * and `device` + `pipelines`, plus `upload`.
+ */
+export interface LoadTimes {
+  /** From the start of load until the weights are downloaded and decompressed (the descriptor included). */
+  download: number;
+  /** Asking for the adapter and the device. */
+  device: number;
+  /** From the first pipeline requested until all are compiled (createComputePipelineAsync). */
+  pipelines: number;
+  /** From the first weight written to the GPU until the queue is done with them. */
+  upload: number;
+  /** The whole load of the backend, from its descriptor's download until it is ready to run. */
+  total: number;
 }
 
 /** Loads the directory written by webdnn-convert, trying backends in order (falling back with a console warning). */

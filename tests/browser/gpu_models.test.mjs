@@ -46,7 +46,7 @@ function check(name) {
     assert.equal(ours.backendName, backend);
     assert.equal(ours.runError, null);
     if (kernels) assert.equal(ours.kernels, kernels);
-    if (backend === 'webgpu') t.diagnostic(`kernels: ${ours.kernels}; load (ms since start): ${JSON.stringify(ours.timings)}`);
+    if (backend === 'webgpu') t.diagnostic(`kernels: ${ours.kernels}; load ms: ${JSON.stringify(ours.loadTimes)}`);
     const { problems, lines } = verdict(ours.outputs, ref, tolerance);
     for (const l of lines) t.diagnostic(l);
     assert.deepEqual(problems, [], `${name} on ${backend} disagrees with onnxruntime:\n${problems.join('\n')}`);

@@ -1,6 +1,6 @@
 // What the WebGPU tests share: the tolerance the issue sets for the GPU backends, and running a
 // model in a page with the webgpu runner's own figures (the kernel set it picked, its load
-// timings), the page's warnings, and optionally the device destroyed before the run.
+// times), the page's warnings, and optionally the device destroyed before the run.
 import { typedOutputs } from './site.mjs';
 
 // max |ours - ref| <= 1e-3 * max |ref| + 1e-4 (and the same arg-max class, which verdict checks).
@@ -23,12 +23,13 @@ export async function captureDevices(page) {
 
 // WebDNN.load(dir, options) in `page`, inputs set, one run. `loseDevice`: 'load' destroys the
 // device while the weights arrive (from the progress callback; needs captureDevices), 'run' just
-// before the run. Returns { backendName, kernels, timings, outputs, runError, secondRunError,
-// warnings } (secondRunError: a second run after a failed one); a failing load throws with the
-// page's console.
-export async function runWebGpu(page, dir, options, inputs, { loseDevice } = {}) {
+// before the run. Returns { backendName, kernels, loadTimes, pipelineCount, outputs, runError,
+// secondRunError, warnings } (secondRunError: a second run after a failed one); a failing load
+// throws with the page's console. `profile`: runner.profile() after the run, then a second run;
+// adds { profile, timestampQuery (whether the device has it), outputsAfterProfile }.
+export async function runWebGpu(page, dir, options, inputs, { loseDevice, profile } = {}) {
   const before = page.messages.length;
-  const r = await page.evaluate(async ({ dir, options, inputs, loseDevice }) => {
+  const r = await page.evaluate(async ({ dir, options, inputs, loseDevice, profile }) => {
     try {
       const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
       const opts = { ...options };
@@ -57,16 +58,25 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice } = {})
       };
       const runError = await attempt();
       const secondRunError = runError ? await attempt() : null;
-      const outputs = {};
-      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
+      const read = () => Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }]));
+      const outputs = read();
+      const extra = {};
+      if (profile) {
+        extra.profile = await runner.profile();
+        extra.timestampQuery = runner.device.features.has('timestamp-query');
+        for (const o of runner.outputs) o.set(new Array(o.size).fill(0));  // the second run must write them again
+        await runner.run();
+        extra.outputsAfterProfile = read();
+      }
       runner.dispose();
-      return { backendName: runner.backendName, kernels: runner.kernels, timings: runner.timings, outputs, runError,
-        secondRunError };
+      return { backendName: runner.backendName, kernels: runner.kernels, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount,
+        outputs, runError, secondRunError, ...extra };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
     }
-  }, { dir, options, inputs: inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) })), loseDevice });
+  }, { dir, options, inputs: inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) })), loseDevice, profile });
   const messages = page.messages.slice(before);
   if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${messages.join('\n')}`);
+  if (r.outputsAfterProfile) r.outputsAfterProfile = typedOutputs(r.outputsAfterProfile);
   return { ...r, outputs: typedOutputs(r.outputs), warnings: messages.filter((m) => m.startsWith('[warning]')) };
 }

@@ -10,6 +10,8 @@ import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.m
 import { join } from '../../../runtime/js/fetch.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
+import { createPipelines } from './webgpu_pipelines.mjs';
+import { profileDispatches } from './webgpu_profile.mjs';
 
 export function webgpuAvailable() {
   return typeof navigator === 'object' && navigator.gpu ? '' : 'WebGPU is not available in this browser';
@@ -54,6 +56,7 @@ class WebGpuRunner {
     this.disposed = false;
     this.steps = dispatches.map((d) => ({
       op: d.op,
+      type: d.type,
       shader: d.shader,
       pipeline: pipelines[d.shader],
       group: device.createBindGroup({
@@ -161,21 +164,11 @@ class WebGpuRunner {
     if (this.lost.info) throw new Error(lostMessage(this.lost.info));
   }
 
-  // Development aid: each dispatch run `repeat` times on its own, timed to the queue's completion.
-  // Returns [{op, shader, workgroups, ms}] (ms per dispatch), slowest first.
-  async profile({ repeat = 3 } = {}) {
+  // Development aid: the time of each dispatch, slowest first; on the GPU's own clock where the
+  // device has 'timestamp-query' (see webgpu_profile.mjs).
+  async profile(options) {
     this.check();
-    this.writeInputs();
-    const results = [];
-    for (const s of this.steps) {
-      this.device.queue.submit([this.encode([s], false)]);
-      await this.device.queue.onSubmittedWorkDone();
-      const start = performance.now();
-      this.device.queue.submit([this.encode(Array(repeat).fill(s), false)]);
-      await this.device.queue.onSubmittedWorkDone();
-      results.push({ op: s.op, shader: s.shader, workgroups: s.workgroups, ms: (performance.now() - start) / repeat });
-    }
-    return results.sort((a, b) => b.ms - a.ms);
+    return profileDispatches(this, options);
   }
 
   dispose() {
@@ -188,78 +181,88 @@ class WebGpuRunner {
   }
 }
 
+// The page's device when it gives one (then it stays the page's: never destroyed here), else the
+// adapter's with the limits worth raising and 'timestamp-query' where there is one (for profile();
+// it costs nothing until used).
+async function openDevice(shared) {
+  if (shared) return { adapter: { info: shared.adapterInfo ?? {} }, device: shared };
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('no WebGPU adapter');
+  const requiredLimits = {};
+  for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
+  const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  return { adapter, device: await adapter.requestDevice({ requiredLimits, requiredFeatures }) };
+}
+
+// Loading overlaps three things: the weights download (and decode), which needs no device; the
+// device and its pipelines, which the driver compiles in the background; and, once both the
+// weights and the buffers are there, the upload. runner.loadTimes says how long each took
+// (milliseconds; download is counted from the start of load, so it includes the descriptor).
 export async function loadWebGpuRunner({ dir, entry, options, files }) {
   const t0 = performance.now();
-  const timings = {};  // load phases in ms since the start, for profiling
+  const since = (t) => performance.now() - t;
+  const times = {};
   const where = `'${join(dir, entry.descriptor)}'`;
   const descriptor = await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
-  // The page's device when it gives one (then it stays the page's: never destroyed here).
   const shared = options.webgpuDevice;
-  let adapter = { info: shared?.adapterInfo ?? {} };
-  if (!shared) {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) throw new Error('no WebGPU adapter');
-  }
-  const requiredLimits = {};
-  if (!shared) for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
-  const device = shared ?? await adapter.requestDevice({ requiredLimits });
-  const release = () => { if (!shared) device.destroy(); };
-  const lost = {};
-  lost.promise = device.lost.then((info) => { lost.info = info; });
-  const fail = (message) => {
-    release();
-    throw new Error(message);
-  };
-  try {
+
+  let gpu = null;  // { device, lost, ... } once the device is open
+  const setup = (async () => {
+    const t = performance.now();
+    const { adapter, device } = await openDevice(shared);
+    times.device = since(t);
+    const lost = {};
+    lost.promise = device.lost.then((info) => { lost.info = info; });
+    gpu = { adapter, device, lost };
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
-    const buffers = descriptor.buffers.map((b) => device.createBuffer({
+    gpu.buffers = descriptor.buffers.map((b) => device.createBuffer({
       size: Math.ceil(b.bytes / 4) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     // Each dispatch as this adapter runs it, and only the shaders those need.
-    const cpu = cpuKernels(adapter, options);
-    const dispatches = descriptor.dispatches.map((d) => (cpu && d.cpu ? { ...d, ...d.cpu } : d));
-    const used = [...new Set(dispatches.map((d) => d.shader))];
-    // Pipelines compile while the weights download and decode.
-    const modules = used.map((k) => device.createShaderModule({ code: descriptor.shaders[k].code }));
-    const pending = modules.map((module) => device.createComputePipelineAsync({
-      layout: 'auto', compute: { module, entryPoint: 'main' } }));
-    const compiled = Promise.allSettled(pending);
-    compiled.then(() => { timings.pipelines = performance.now() - t0; });
-    await withWeights({ files, descriptor, where, options }, (bytes) => {
-      timings.weights = performance.now() - t0;
-      descriptor.buffers.forEach((b, i) => {
-        if (b.weights_offset === undefined) return;
-        device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
-      });
+    gpu.cpu = cpuKernels(adapter, options);
+    gpu.dispatches = descriptor.dispatches.map((d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : d));
+    const started = performance.now();
+    gpu.pipelines = createPipelines(device, descriptor, gpu.dispatches);
+    gpu.pipelines.done.then(() => { times.pipelines = since(started); }, () => {});
+    return gpu;
+  })();
+  const weights = withWeights({ files, descriptor, where, options }, async (bytes) => {
+    times.download = since(t0);
+    const { device, buffers } = await setup;
+    const started = performance.now();
+    descriptor.buffers.forEach((b, i) => {
+      if (b.weights_offset === undefined) return;
+      device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
     });
-    const settled = await compiled;
-    const failed = settled.findIndex((r) => r.status === 'rejected');
-    if (failed >= 0) {
-      // Say which shader and why, from the compiler's own messages.
-      const errors = (await modules[failed].getCompilationInfo()).messages.filter((m) => m.type === 'error');
-      const op = dispatches.find((d) => d.shader === used[failed])?.op;
-      fail(`WebGPU shader ${used[failed]} (for '${op}') ` + (errors.length
-        ? `does not compile: ${errors.map((m) => `line ${m.lineNum}: ${m.message}`).join('; ')}`
-        : `failed to make a pipeline: ${String(settled[failed].reason?.message ?? settled[failed].reason).trim()}`));
-    }
-    const pipelines = [];
-    used.forEach((k, i) => { pipelines[k] = settled[i].value; });
-    const runner = new WebGpuRunner(device, descriptor, dispatches, buffers, pipelines, lost, !shared);
-    runner.kernels = cpu ? 'cpu' : 'gpu';
+    // writeBuffer has copied the bytes; the GPU has them once the queue is done with them.
+    gpu.uploaded = device.queue.onSubmittedWorkDone().then(() => { times.upload = since(started); });
+  });
+
+  try {
+    const [opened, loaded] = await Promise.allSettled([setup, weights]);
+    if (opened.status === 'rejected') throw opened.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const { adapter, device, lost } = gpu;
+    const pipelines = await gpu.pipelines.done;
+    const runner = new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
+    runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
+    runner.pipelineCount = gpu.pipelines.count;
     const memory = await device.popErrorScope();
     const error = await device.popErrorScope();
-    if (memory) fail(`WebGPU ran out of memory for the program: ${memory.message}`);
-    if (error) fail(`WebGPU rejected the program: ${error.message}`);
-    // The weights are on the GPU once the queue is done with them; a device lost by then fails here.
-    await Promise.race([device.queue.onSubmittedWorkDone(), lost.promise]);
-    if (lost.info) fail(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message})`);
-    timings.ready = performance.now() - t0;
-    runner.timings = timings;
+    if (memory) throw new Error(`WebGPU ran out of memory for the program: ${memory.message}`);
+    if (error) throw new Error(`WebGPU rejected the program: ${error.message}`);
+    // A device lost before the weights are on the GPU fails here.
+    await Promise.race([gpu.uploaded, lost.promise]);
+    if (lost.info) throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message})`);
+    times.total = since(t0);
+    runner.loadTimes = times;
     return runner;
   } catch (e) {
-    if (!lost.info) release();
+    if (!gpu) throw e;
+    const { device, lost } = gpu;
+    if (!lost.info && !shared) device.destroy();
     if (lost.info && !/device was lost/.test(e.message)) {
       throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message}): ${e.message}`);
     }
