@@ -175,7 +175,7 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
     auto [it, fresh] = value.emplace(v, static_cast<int>(variables.size()));
     if (fresh) {
       variables.push_back(v);
-      uses.sizes.push_back(align(v->bytes(), options.alignment));
+      uses.sizes.push_back(align(options.element_bytes ? v->size() * options.element_bytes : v->bytes(), options.alignment));
     }
     return it->second;
   };

@@ -80,6 +80,9 @@ struct MemoryPlanOptions {
   // Let an output take over an input's memory where the operator's Inplace trait allows it and
   // the input dies at that operator.
   bool inplace = true;
+  // Bytes each element takes in memory; 0: its dtype's size. The WebGPU backend stores every
+  // value as f32, bool and int8 tensors included.
+  int64_t element_bytes = 0;
 };
 
 // Graph inputs stay intact for the whole run (a caller may run again without setting them anew);

@@ -85,6 +85,32 @@ TEST(MemoryPlan, LowerBoundIsTheMostAliveAtOnce) {
   expect_no_overlap(b.graph, plan);
 }
 
+TEST(MemoryPlan, ElementBytesOverrideTheDType) {
+  // Bool tensors stored as 4-byte words (WebGPU): planned in their stored size, they never share
+  // a word; planned in dtype bytes they would (a 64-element bool tensor is 64 bytes, 256 stored).
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {64}, DType::Bool);
+  ir::Variable* a = b.op("Not", {x});
+  ir::Variable* c = b.op("Not", {a});
+  b.output(b.op("And", {a, c}));
+  auto schedule = b.graph.topological_order();
+  optimizer::MemoryPlanOptions words;
+  words.alignment = 4;
+  words.element_bytes = 4;
+  auto plan = optimizer::plan_memory(b.graph, schedule, words);
+  // x (kept), a then the result in place, c: three words-sized blocks alive at the And.
+  EXPECT_EQ(plan.arena_bytes, 3 * 256);
+  EXPECT_EQ(plan.lower_bound_bytes, 3 * 256);
+  for (const ir::Variable* v : {x, a, c}) {
+    for (const ir::Variable* w : {x, a, c}) {
+      if (v == w) continue;
+      int64_t p = plan.offsets.at(v), q = plan.offsets.at(w);
+      EXPECT_TRUE(p + 256 <= q || q + 256 <= p) << v->name << " and " << w->name;
+    }
+  }
+  words.element_bytes = 0;
+  EXPECT_EQ(optimizer::plan_memory(b.graph, schedule, words).arena_bytes, 3 * 64);
+}
 
 // A schedule of values in terms of the planner: steps as (reads, writes).
 optimizer::Uses uses_of(std::vector<int64_t> sizes, std::vector<int> classes,
