@@ -12,8 +12,9 @@
 //   wgsl          WGSL over f32 (backends/webgpu/generator), $0 $1 $2 the arguments
 //   glsl          GLSL ES 3.00 over vec4 (backends/webgl/generator), $0 $1 $2 the arguments
 //
-// Templates call helper functions (name_f, max_n, ...) that each backend defines once, in its
-// expression emitter; an emitter includes the helpers its shader uses.
+// Templates call helper functions (name_f, max_n, keep_nan, ...) that each backend defines once,
+// in its expression emitter; an emitter includes the helpers its shader uses. GPU builtins may do
+// anything with NaN (SwiftShader's GLSL exp(NaN) is inf): templates pass NaN on explicitly.
 //
 // Semantics, decided once (docs/design.md, "Expression semantics"): IEEE-754 as C's <cmath>
 // gives it for float32 values computed in double and rounded, which is what onnxruntime does:
@@ -22,19 +23,21 @@
 // sign of the divisor (Python's %), fmod that of the dividend (C's fmod); integer division
 // truncates toward zero and gives 0 for a zero divisor. Signed zeros are produced as IEEE-754 does
 // but not otherwise told apart. GPU backends may flush denormals to zero, compute exp, log, sin,
-// cos, tanh and erf to about 1e-6 relative (sin and cos only for |x| < 1e4, where a float still has
-// fractional digits), and mod / fmod exactly while |a / b| < 2^24.
+// tanh and erf to about 1e-5 relative, sin and cos to 1e-3 absolute for |x| < 1e4 (SwiftShader's are
+// that coarse; beyond 1e4 a float has few fractional digits left), mod and fmod as
+// a - b * trunc(a / b) in f32 (to a few float steps of |a|, or one whole |b| off where a lies
+// within a step of a multiple of b), and keep integers exact up to 2^24 (they are stored as f32).
 #pragma once
 
 #define WEBDNN_EXPR_OPS(X)                                                                                           \
   /* unary */                                                                                                        \
   X(Neg, "neg", 1, -a, -x, "-$0", "-$0")                                                                             \
   X(Abs, "abs", 1, std::fabs(a), abs(x), "abs($0)", "abs($0)")                                                       \
-  X(Exp, "exp", 1, std::exp(a), lanes(x, y, z), "exp($0)", "exp($0)")                                                \
+  X(Exp, "exp", 1, std::exp(a), lanes(x, y, z), "keep_nan($0, exp($0))", "keep_nan($0, exp($0))")                                                \
   X(Log, "log", 1, std::log(a), lanes(x, y, z), "log_f($0)", "log_f($0)")                                            \
   X(Sqrt, "sqrt", 1, std::sqrt(a), lanes(x, y, z), "sqrt_f($0)", "sqrt_f($0)")                                       \
-  X(Sin, "sin", 1, std::sin(a), lanes(x, y, z), "sin($0)", "sin($0)")                                                \
-  X(Cos, "cos", 1, std::cos(a), lanes(x, y, z), "cos($0)", "cos($0)")                                                \
+  X(Sin, "sin", 1, std::sin(a), lanes(x, y, z), "keep_nan($0, sin($0))", "keep_nan($0, sin($0))")                    \
+  X(Cos, "cos", 1, std::cos(a), lanes(x, y, z), "keep_nan($0, cos($0))", "keep_nan($0, cos($0))")                    \
   X(Tanh, "tanh", 1, std::tanh(a), lanes(x, y, z), "tanh_f($0)", "tanh_f($0)")                                       \
   X(Erf, "erf", 1, std::erf(a), lanes(x, y, z), "erf_f($0)", "erf_f($0)")                                            \
   X(Floor, "floor", 1, std::floor(a), lanes(x, y, z), "floor($0)", "floor($0)")                                      \
@@ -44,8 +47,8 @@
   X(IsNaN, "isnan", 1, std::isnan(a) ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, is_nan($0))",                    \
     "vec4(is_nan($0))")                                                                                              \
   X(Not, "not", 1, a == 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 == 0.0)", "vec4(equal($0, vec4(0.0)))")  \
-  X(Sigmoid, "sigmoid", 1, expr_math::sigmoid(a), lanes(x, y, z), "1.0 / (1.0 + exp(-$0))",                          \
-    "1.0 / (1.0 + exp(-$0))")                                                                                        \
+  X(Sigmoid, "sigmoid", 1, expr_math::sigmoid(a), lanes(x, y, z), "keep_nan($0, 1.0 / (1.0 + exp(-$0)))",           \
+    "keep_nan($0, 1.0 / (1.0 + exp(-$0)))")                                                                          \
   /* binary */                                                                                                       \
   X(Add, "add", 2, a + b, x + y, "$0 + $1", "$0 + $1")                                                               \
   X(Sub, "sub", 2, a - b, x - y, "$0 - $1", "$0 - $1")                                                               \

@@ -227,20 +227,27 @@ Json Expr::to_json() const {
 
 Expr Expr::from_json(const Json& j) {
   Expr e;
-  WEBDNN_CHECK(j.is_array() && !j.empty(), "an expression must be a non-empty array");
+  WEBDNN_CHECK(j.is_array() && !j.empty() && j.size() <= 4096, "an expression must be a non-empty array of nodes");
   for (const auto& item : j) {
+    WEBDNN_CHECK(item.is_array() && !item.empty() && item[0].is_string(), "expression node ", item.dump(),
+                 " must be [op, ...]");
     ExprNode n;
-    n.op = expr_op_from_name(item.at(0).get<std::string>());
+    n.op = expr_op_from_name(item[0].get<std::string>());
     if (n.op == ExprOp::Input || n.op == ExprOp::Const) {
-      n.value = item.at(1).get<double>();
+      WEBDNN_CHECK(item.size() == 2 && item[1].is_number(), "expression node ", item.dump(), " needs one number");
+      n.value = item[1].get<double>();
+      // An input index is a small whole number: evaluators index their inputs with it.
+      WEBDNN_CHECK(n.op == ExprOp::Const || (n.value >= 0 && n.value < 1024 && n.value == static_cast<int>(n.value)),
+                   "expression input ", item[1].dump(), " is not an input index");
     } else {
       int arity = expr_arity(n.op);
-      WEBDNN_CHECK(static_cast<int>(item.size()) == arity + 1, "expression op ", expr_op_name(n.op),
-                   " takes ", arity, " arguments");
+      WEBDNN_CHECK(static_cast<int>(item.size()) == arity + 1, "expression op ", expr_op_name(n.op), " takes ", arity,
+                   " arguments");
       for (int k = 0; k < arity; k++) {
-        n.args[k] = item.at(k + 1).get<int>();
-        WEBDNN_CHECK(n.args[k] >= 0 && n.args[k] < static_cast<int>(e.nodes.size()),
-                     "expression node refers to a later node");
+        const Json& arg = item[k + 1];
+        WEBDNN_CHECK(arg.is_number_integer() && arg.get<int64_t>() >= 0 && arg.get<int64_t>() < static_cast<int64_t>(e.nodes.size()),
+                     "expression node ", item.dump(), " must refer to earlier nodes");
+        n.args[k] = static_cast<int>(arg.get<int64_t>());
       }
     }
     e.nodes.push_back(n);

@@ -11,6 +11,9 @@
 namespace webdnn::runtime {
 namespace {
 
+// How far the arena may exceed what its variables need (the planner's alignment of the last one).
+constexpr int64_t kArenaSlack = 4096;
+
 // Errors of a part of the descriptor, prefixed with where that part is.
 template <class F>
 auto in_context(const std::string& where, F f) -> decltype(f()) {
@@ -96,6 +99,14 @@ Runner::Runner(const Json& d) {
                  "it refers to variable ", index.dump(), " of ", infos_.size());
     return index.get<int>();
   };
+
+  // The arena holds the variables placed in it, and little more: a corrupt size must not make the
+  // runner allocate (and clear) gigabytes it does not need.
+  int64_t used = 0;
+  for (size_t v = 0; v < infos_.size(); v++)
+    if (!places_[v].in_weights) used = std::max(used, places_[v].offset + num_elements(infos_[v].shape) * static_cast<int64_t>(dtype_size(infos_[v].dtype)));
+  WEBDNN_CHECK(arena_bytes_ <= used + kArenaSlack, "the descriptor's 'memory': field 'arena_bytes' is ", arena_bytes_,
+               "; its variables need ", used);
 
   const Json& kernels = part(d, "kernels", true);
   for (size_t i = 0; i < kernels.size(); i++) {

@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 
-#include "src/ops/schema.h"
 #include "webdnn/error.h"
 
 namespace webdnn::ir {
@@ -63,6 +62,17 @@ Variable* Graph::add_constant(const std::string& name, Tensor data) {
   return v;
 }
 
+namespace {
+OutputInference inference = nullptr;
+}  // namespace
+
+void set_output_inference(OutputInference infer) { inference = infer; }
+
+void infer_outputs(Operator& op) {
+  WEBDNN_CHECK(inference, "no operator definitions are linked in");
+  inference(op);
+}
+
 Operator* Graph::add_operator(const std::string& type, const std::string& name, Json params,
                               const std::vector<Variable*>& ins, const std::vector<Variable*>& outs) {
   auto op = std::make_unique<Operator>();
@@ -81,7 +91,7 @@ Operator* Graph::add_operator(const std::string& type, const std::string& name, 
   operators_.push_back(std::move(op));
   Operator* raw = operators_.back().get();
   try {
-    ops::infer(*raw);
+    infer_outputs(*raw);
   } catch (...) {
     remove_operator(raw);
     throw;

@@ -97,6 +97,13 @@ class Graph {
   int name_counter_ = 0;
 };
 
+// How an operator's outputs follow from its inputs and parameters. The operator definitions
+// (src/ops) register theirs, so that the IR itself depends on no operator.
+using OutputInference = void (*)(Operator& op);
+void set_output_inference(OutputInference infer);
+// Sets op's outputs' dtype, shape and axes; throws webdnn::Error when the op is malformed.
+void infer_outputs(Operator& op);
+
 // Throws webdnn::Error describing the first broken invariant: a cycle, a variable produced twice,
 // dangling links, or a shape that disagrees with the operator's own inference.
 void validate(const Graph& graph);

@@ -2,7 +2,6 @@
 #include <set>
 
 #include "src/ir/graph.h"
-#include "src/ops/schema.h"
 #include "webdnn/error.h"
 
 namespace webdnn::ir {
@@ -47,7 +46,7 @@ void validate(const Graph& graph) {
       orders.push_back(out->order);
     }
     try {
-      ops::infer(*op);
+      infer_outputs(*op);
     } catch (const Error& e) {
       fail("operator '", op->name, "' (", op->type, "): ", e.what());
     }

@@ -56,6 +56,11 @@ Json kernel_params_of(const ir::Operator& op) {
   return s.kernel_params ? s.kernel_params(op) : op.params;
 }
 
+namespace {
+// The IR asks the schemas for its operators' outputs.
+const bool inference_registered = (ir::set_output_inference(infer), true);
+}  // namespace
+
 void infer(ir::Operator& op) {
   const OpSchema& s = schema_of(op.type);
   int n = static_cast<int>(op.inputs.size());

@@ -37,14 +37,14 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
     return last;
   };
 
-  auto bytes_of = [&](const ir::Variable* v) {
+  auto bytes = [&](const ir::Variable* v) {
     return align(options.element_bytes ? v->size() * options.element_bytes : v->bytes(), options.alignment);
   };
   std::vector<Block> blocks;
   std::map<const ir::Variable*, size_t> block_of;
   auto new_block = [&](const ir::Variable* v, int first) {
     Block b;
-    b.bytes = bytes_of(v);
+    b.bytes = bytes(v);
     b.first = first;
     b.last = last_use(v);
     b.members.push_back(v);
@@ -65,7 +65,7 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
           continue;
         Block& b = blocks[block_of[in]];
         // The input must die here, and its block must not already serve another output of this step.
-        if (b.last != i || b.bytes < bytes_of(out) || in->strides() != out->strides()) continue;
+        if (b.last != i || b.bytes < bytes(out) || in->strides() != out->strides()) continue;
         if (b.members.back() != in) continue;
         b.last = last_use(out);
         b.members.push_back(out);

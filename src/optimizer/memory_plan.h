@@ -17,12 +17,12 @@ struct MemoryPlan {
 
 struct MemoryPlanOptions {
   int64_t alignment = 64;
-  // The bytes of an element whatever its dtype, for backends that store every value as f32 (4);
-  // 0: the dtype's own size.
-  int64_t element_bytes = 0;
   // Let an output take over an input's memory where the operator's Inplace trait allows it and
   // the input dies at that operator.
   bool inplace = true;
+  // Bytes each element takes in memory; 0: its dtype's size. The WebGPU backend stores every
+  // value as f32, bool and int8 tensors included.
+  int64_t element_bytes = 0;
 };
 
 MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule,

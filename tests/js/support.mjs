@@ -15,9 +15,9 @@ export const BUILD = path.resolve(process.env.WEBDNN_BUILD_DIR || path.join(REPO
 export const PACKAGE = path.resolve(process.env.WEBDNN_JS || path.join(BUILD, 'webdnn-js'));
 export const CONVERT = process.env.WEBDNN_CONVERT || path.join(BUILD, 'webdnn-convert');
 export const SHARED = path.resolve(process.env.WEBDNN_SHARED_DIR || path.join(REPO, '../shared'));
-const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
+export const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
 // Written by tools/make_models.py (the CTest fixtures e2e_ops and e2e_nets).
-const OWN = path.join(BUILD, 'tests/e2e/models');
+export const OWN = path.join(BUILD, 'tests/e2e/models');
 // The e2e tests' cache of refilled ../shared models: the same files, filled once for both.
 const FILLED = path.join(BUILD, 'tests/e2e/filled');
 export const CONVERTED = path.join(BUILD, 'tests/js/converted');
@@ -48,7 +48,7 @@ export function sharedMissing() {
   return `SKIP: ${msg}`;
 }
 
-function run(what, cmd, args) {
+export function run(what, cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error || r.status !== 0) {
     throw new Error(`${what} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`}):\n$ ${[cmd, ...args].join(' ')}\n` +
@@ -57,12 +57,12 @@ function run(what, cmd, args) {
 }
 
 const mtime = (f) => fs.statSync(f).mtimeMs;
-const newer = (file, ...than) => fs.existsSync(file) && than.every((t) => mtime(file) >= mtime(t));
+export const newer = (file, ...than) => fs.existsSync(file) && than.every((t) => mtime(file) >= mtime(t));
 
 // Writes `target` (a file or folder) with `make(tmp)` and a rename unless `fresh()` says it is up
 // to date, so that tests running at the same time never see half of it. When two make it at once,
 // the second finds the first's fresh and drops its own rather than replace what may be in use.
-function publish(target, fresh, make) {
+export function publish(target, fresh, make) {
   if (fresh()) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;

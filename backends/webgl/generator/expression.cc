@@ -13,9 +13,10 @@ const std::vector<ExprHelper> kHelpers = {
     {"is_nan", "bvec4 is_nan(vec4 x) { return greaterThan(floatBitsToUint(x) & 0x7fffffffu, uvec4(0x7f800000u)); }\n"},
     {"is_inf", "bvec4 is_inf(vec4 x) { return equal(floatBitsToUint(x) & 0x7fffffffu, uvec4(0x7f800000u)); }\n"},
     {"and4", "bvec4 and4(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }\n"},
+    {"keep_nan", "vec4 keep_nan(vec4 x, vec4 y) { return mix(y, x, is_nan(x)); }\n"},
     {"or4", "bvec4 or4(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }\n"},
     {"log_f", R"(vec4 log_f(vec4 x) {
-  return mix(mix(log(x), -inf4(), equal(x, vec4(0.0))), nan4(), lessThan(x, vec4(0.0)));
+  return mix(mix(log(x), -inf4(), equal(x, vec4(0.0))), nan4(), or4(lessThan(x, vec4(0.0)), is_nan(x)));
 }
 )"},
     {"sqrt_f", "vec4 sqrt_f(vec4 x) { return mix(sqrt(x), nan4(), lessThan(x, vec4(0.0))); }\n"},
@@ -68,6 +69,7 @@ const std::vector<ExprHelper> kHelpers = {
   bvec4 finite = not(or4(is_inf(a), is_inf(b)));
   m = mix(m, nan4(), and4(and4(negative, not(whole)), and4(finite, notEqual(a, vec4(0.0)))));
   m = mix(m, vec4(1.0), and4(equal(abs(a), vec4(1.0)), is_inf(b)));
+  m = mix(m, nan4(), or4(is_nan(a), is_nan(b)));
   return mix(m, vec4(1.0), or4(equal(b, vec4(0.0)), equal(a, vec4(1.0))));
 }
 )"},

@@ -28,7 +28,7 @@ class WebGpuBackend : public Backend {
     std::vector<ir::Operator*> schedule = graph.topological_order();
     optimizer::MemoryPlanOptions options;
     options.alignment = kAlignment;
-    options.element_bytes = 4;  // every value is stored as f32, bools and int64 alike
+    options.element_bytes = 4;  // every dtype stored as f32
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule, options);
     const int64_t limit = max_binding();
     WEBDNN_CHECK(plan.arena_bytes <= limit, "the intermediate values need ", plan.arena_bytes,

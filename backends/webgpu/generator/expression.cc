@@ -10,8 +10,9 @@ namespace {
 const std::vector<ExprHelper> kHelpers = {
     {"is_nan", "fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }\n"},
     {"is_inf", "fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }\n"},
+    {"keep_nan", "fn keep_nan(x: f32, y: f32) -> f32 { return select(y, x, is_nan(x)); }\n"},
     {"log_f", R"(fn log_f(x: f32) -> f32 {
-  return select(select(log(x), -bitcast<f32>(k_inf), x == 0.0), bitcast<f32>(k_nan), x < 0.0);
+  return select(select(log(x), -bitcast<f32>(k_inf), x == 0.0), bitcast<f32>(k_nan), (x < 0.0) | is_nan(x));
 }
 )"},
     {"sqrt_f", "fn sqrt_f(x: f32) -> f32 { return select(sqrt(x), bitcast<f32>(k_nan), x < 0.0); }\n"},
@@ -63,6 +64,7 @@ const std::vector<ExprHelper> kHelpers = {
   m = select(m, -m, negative & odd);
   m = select(m, bitcast<f32>(k_nan), negative & !whole & !is_inf(b) & !is_inf(a) & (a != 0.0));
   m = select(m, 1.0, (abs(a) == 1.0) & is_inf(b));
+  m = select(m, a + b, is_nan(a) | is_nan(b));
   return select(m, 1.0, (b == 0.0) | (a == 1.0));
 }
 )"},

@@ -8,7 +8,7 @@
 
 namespace webdnn::testing {
 
-BackendRun run_backend(const ir::Graph& graph, const std::string& name, const std::map<std::string, Tensor>& inputs) {
+Lowered lower(const ir::Graph& graph, const std::string& name) {
   auto backend = backends::make_backend(name);
   WEBDNN_CHECK(backend, "no backend ", name);
   auto g = graph.clone();
@@ -22,9 +22,14 @@ BackendRun run_backend(const ir::Graph& graph, const std::string& name, const st
   d["format"] = "webdnn-graph-descriptor";
   d["version"] = runtime::kDescriptorVersion;
   d["weights"] = {{"bytes", weights.size()}};
+  return {d, weights.take()};
+}
+
+BackendRun run_backend(const ir::Graph& graph, const std::string& name, const std::map<std::string, Tensor>& inputs) {
+  Lowered l = lower(graph, name);
   BackendRun result;
-  result.descriptor = d;
-  runtime::Runner runner(d, weights.take());
+  result.descriptor = l.descriptor;
+  runtime::Runner runner(l.descriptor, std::move(l.weights));
   for (const auto& port : runner.inputs()) runtime::reference::scatter_contiguous(inputs.at(port.name), port.data, port.info);
   runner.run();
   for (const auto& port : runner.outputs())
