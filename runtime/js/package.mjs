@@ -3,8 +3,8 @@
 // JS sources and the Emscripten builds of the runtime core.
 // usage: package.mjs --wasm-dir BUILD/wasm --out BUILD/webdnn-js
 //
-// The package is flat: runtime/js/*, each backends/NAME/runner/* and the runtime builds side by
-// side. In the repository the sources import each other by their real relative paths (so they
+// The package is flat: runtime/js/*, each backends/NAME/runner/* (as NAME_FILE where FILE does not
+// say NAME) and the runtime builds side by side. In the repository the sources import each other by their real relative paths (so they
 // resolve as they are); here those specifiers are rewritten to the flat names.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,19 +28,21 @@ const NODE_SHIM = [
 
 // Package file name -> source path, for the JavaScript sources.
 const sources = new Map();
-const addSource = (file) => {
-  const name = path.basename(file);
+const addSource = (file, name = path.basename(file)) => {
   if (sources.has(name)) throw new Error(`${file} and ${sources.get(name)} would both be ${name} in the package`);
   sources.set(name, file);
 };
 for (const f of fs.readdirSync(here)) {
   if (f !== 'package.mjs' && f !== 'package.json' && /\.(mjs|d\.ts)$/.test(f)) addSource(path.join(here, f));
 }
-// Backends with a JavaScript runner keep it in their own folder.
+// Backends with a JavaScript runner keep it in their own folder. A runner file whose name does not
+// say its backend (validate.mjs) is packaged as BACKEND_NAME, so that runners may use the same names.
 for (const backend of fs.readdirSync(path.join(root, 'backends')).sort()) {
   const runner = path.join(root, 'backends', backend, 'runner');
   if (!fs.existsSync(runner)) continue;
-  for (const f of fs.readdirSync(runner).sort()) if (f.endsWith('.mjs')) addSource(path.join(runner, f));
+  for (const f of fs.readdirSync(runner).sort()) {
+    if (f.endsWith('.mjs')) addSource(path.join(runner, f), f.includes(backend) ? f : `${backend}_${f}`);
+  }
 }
 const byPath = new Map([...sources].map(([name, file]) => [file, name]));
 

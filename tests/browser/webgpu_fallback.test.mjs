@@ -1,7 +1,8 @@
-// The WebGPU runner when things go wrong, in Chromium (SwiftShader): a shader that does not
-// compile, or a pipeline that cannot be made, or the device lost while loading, makes
-// WebDNN.load fall back to wasm with a console warning saying why (and wasm gives onnxruntime's
-// answer); a device lost after load makes run() reject with an error that says so, every time.
+// The WebGPU runner when things go wrong, in Chromium (SwiftShader): a descriptor with a number
+// out of range (refused before it reaches WebGPU), a shader that does not compile, a pipeline
+// that cannot be made, or the device lost while loading, makes WebDNN.load fall back to wasm
+// with a console warning saying why (and wasm gives onnxruntime's answer); a device lost after
+// load makes run() reject with an error that says so, every time.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,17 +21,24 @@ const use = usePage({
   },
 });
 
-// A copy of op_Conv (webgpu and wasm) under /scratch/NAME whose every shader has `change`
+// A copy of op_Conv (webgpu and wasm) under /scratch/NAME whose webgpu descriptor has `edit`
 // applied; returns its URL and the name of the operator of its first dispatch.
-function broken(name, change) {
+function edited(name, edit) {
   const dir = path.join(use.site.scratch, name);
   fs.cpSync(conv, dir, { recursive: true });
   const file = path.join(dir, 'graph-webgpu.json');
   const d = JSON.parse(fs.readFileSync(file, 'utf8'));
-  for (const s of d.shaders) s.code = change(s.code);
+  edit(d);
   fs.writeFileSync(file, JSON.stringify(d));
   return { dir: `/scratch/${name}`, op: d.dispatches[0].op };
 }
+
+// ... whose every shader has `change` applied.
+function broken(name, change) {
+  return edited(name, (d) => { for (const s of d.shaders) s.code = change(s.code); });
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 async function expectFallback(dir, reason, options = {}, how = {}) {
   const ours = await runWebGpu(use.page, dir, { backendOrder: ['webgpu', 'wasm'], ...options }, ref.inputs, how);
@@ -58,6 +66,11 @@ test('a shader that does not compile: wasm, with a warning naming the shader and
 test('a pipeline that cannot be made (workgroup over the device limit): wasm, with a warning', async () => {
   const { dir, op } = broken('workgroup', (code) => code.replace(/@workgroup_size\(\d+\)/, '@workgroup_size(4096)'));
   await expectFallback(dir, new RegExp(`WebGPU shader \\d+ \\(for '${op}'\\) failed to make a pipeline: .*workgroup_size`));
+});
+
+test('a corrupted descriptor: wasm, with a warning naming the dispatch and the field', async () => {
+  const { dir, op } = edited('corrupt', (d) => { d.dispatches[0].bindings[0][2] = 29999999999; });
+  await expectFallback(dir, new RegExp(`graph-webgpu.json': dispatch 0 \\('${escape(op)}'\\): field 'bindings\\[0\\]\\[2\\]' is 29999999999, outside`));
 });
 
 test('the device lost while loading: wasm, with a warning', async () => {

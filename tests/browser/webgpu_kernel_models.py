@@ -4,9 +4,9 @@ tests/browser/webgpu_kernels.test.mjs): matrix products whose sizes are not mult
 tiles (and the one-row product, shallow depths, broadcast batches), convolutions of every kind the
 generator tells apart (implicit GEMM padded or not, pointwise, grouped, depthwise with a channel
 multiplier, dilated, batched, with a residual epilogue), pooling windows too large to unroll,
-reductions and rows long enough for a workgroup each, more inputs than a dispatch binds, and a
-weight split because it exceeds the binding limit (models.json gives that model a smaller limit,
-WEBDNN_WEBGPU_MAX_BINDING, for the converter).
+reductions and rows long enough for a workgroup each, more inputs than a dispatch binds, constants
+at the edges of f32 written into shaders, and a weight split because it exceeds the binding limit
+(models.json gives that model a smaller limit, WEBDNN_WEBGPU_MAX_BINDING, for the converter).
 usage: webgpu_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
 import sys
 
@@ -90,5 +90,25 @@ save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x',
 # A dispatch binds at most 8 buffers: twelve inputs share bindings.
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],
      [(f'x{i}', [1, 3, 5, 7]) for i in range(12)], ['y'])
+
+# Constants at the edges of f32 as WGSL literals: an attention mask filled with the lowest float
+# (WGSL rejects 3.40282347e+38, FLT_MAX to nine digits), both extremes, the smallest denormal and -0.
+# Each constant has one user, so that it is folded into its shader as a literal.
+F32 = np.finfo(np.float32)
+save('float_literal_edges', [
+    helper.make_node('Greater', ['x', 'zero'], ['keep']),  # inputs in [-1, 1): about half masked
+    helper.make_node('Where', ['keep', 'x', 'lowest'], ['masked']),
+    helper.make_node('Softmax', ['masked'], ['attention'], axis=1),
+    helper.make_node('Less', ['x', 'zero_too'], ['low']),
+    helper.make_node('Where', ['low', 'lowest_too', 'highest'], ['extremes']),
+    helper.make_node('Mul', ['x', 'denormal'], ['tiny']),
+    helper.make_node('Mul', ['x', 'negative_zero'], ['signed_zero']),
+    helper.make_node('Add', ['x', 'tiny'], ['sum']),
+    helper.make_node('Add', ['sum', 'signed_zero'], ['y'])],
+    [('x', [4, 33])], ['attention', 'extremes', 'y'],
+    [('zero', np.zeros([1], np.float32)), ('lowest', np.array([F32.min], np.float32)),
+     ('zero_too', np.zeros([1], np.float32)), ('lowest_too', np.array([F32.min], np.float32)),
+     ('highest', np.array([F32.max], np.float32)), ('denormal', np.array([F32.smallest_subnormal], np.float32)),
+     ('negative_zero', np.array([-0.0], np.float32))])
 
 models.write_index()

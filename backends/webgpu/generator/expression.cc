@@ -79,7 +79,7 @@ std::string expression(const Expr& e, const std::vector<std::string>& inputs, co
     std::string r = n.op == ExprOp::Input   ? inputs.at(static_cast<size_t>(n.value))
                     : n.op == ExprOp::Const ? f32(n.value)
                                             : expr_code(n.op, ExprDialect::Wgsl, v(n.args[0]), v(n.args[1]), v(n.args[2]));
-    code += "  let " + v(static_cast<int>(i)) + " = " + r + ";\n";
+    code += "let " + v(static_cast<int>(i)) + " = " + r + ";\n";
   }
   return v(e.result());
 }

@@ -1,6 +1,8 @@
 #include "backends/webgpu/generator/program.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,21 +15,20 @@ namespace webdnn::backends::webgpu {
 
 std::string f32(double v) {
   // WGSL rejects NaN and infinity in constant expressions: they are read from private variables
-  // that every shader declares (see kPrelude).
+  // that a shader declares when it uses them (see kPrelude).
   if (std::isnan(v)) return "bitcast<f32>(k_nan)";
   if (std::isinf(v)) return v > 0 ? "bitcast<f32>(k_inf)" : "-bitcast<f32>(k_inf)";
+  const double x = static_cast<double>(static_cast<float>(v));
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.9g", static_cast<double>(static_cast<float>(v)));
+  std::snprintf(buf, sizeof(buf), "%.9g", x);
+  // Nine digits name every float, but rounding may step outside the f32 range (the largest float
+  // is 3.40282347e+38 to nine digits, and that is more than it), which WGSL rejects: such values
+  // get the float's own digits, exact as a double.
+  if (std::fabs(std::strtod(buf, nullptr)) > FLT_MAX) std::snprintf(buf, sizeof(buf), "%.17g", x);
   std::string s = buf;
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   return s;
 }
-
-namespace {
-// read() leaves a marker where the binding's name and offset go; dispatch_raw() fills it in once
-// it knows how the variables map onto bindings.
-const char kMark = '\x01';
-}  // namespace
 
 int64_t max_binding() {
   const char* env = std::getenv("WEBDNN_WEBGPU_MAX_BINDING");
@@ -37,6 +38,37 @@ int64_t max_binding() {
   WEBDNN_CHECK(*end == 0 && v >= kAlignment && v <= kMaxBinding, "WEBDNN_WEBGPU_MAX_BINDING='", env,
                "' is not a byte count from ", kAlignment, " to ", kMaxBinding);
   return v / kAlignment * kAlignment;
+}
+
+std::string Operand::at(const std::vector<std::string>& coords) const {
+  WEBDNN_CHECK(coords.size() == shape().size(), "operand '", name, "' has ", shape().size(), " axes, not ", coords.size());
+  Shape strides = contiguous_strides(shape());
+  std::string s;
+  for (size_t d = 0; d < coords.size(); d++)
+    if (shape()[d] != 1) s += (s.empty() ? "" : " + ") + coords[d] + " * " + u32(strides[d]);
+  return get(s.empty() ? "0u" : s);
+}
+
+std::string Operand::broadcast(const Shape& target, const std::string& index, const std::string& prefix) const {
+  if (shape() == target) return get(index);
+  Shape strides = contiguous_strides(shape());
+  size_t offset = target.size() - shape().size();
+  std::string s;
+  for (size_t d = 0; d < shape().size(); d++)
+    if (shape()[d] != 1) s += (s.empty() ? "" : " + ") + prefix + std::to_string(offset + d) + " * " + u32(strides[d]);
+  return get(s.empty() ? "0u" : s);
+}
+
+std::string coordinates(const Shape& shape, const std::string& index, const std::string& prefix) {
+  std::ostringstream s;
+  Shape strides = contiguous_strides(shape);
+  for (size_t d = 0; d < shape.size(); d++) {
+    s << "let " << prefix << d << " = ";
+    if (d == 0) s << index << " / " << u32(strides[d]);
+    else s << "(" << index << " / " << u32(strides[d]) << ") % " << u32(shape[d]);
+    s << ";\n";
+  }
+  return s.str();
 }
 
 Program::Program(const ir::Graph&, const optimizer::MemoryPlan& plan, emit::WeightsBuilder& weights, int64_t max_binding)
@@ -76,21 +108,19 @@ Program::Place Program::place(const ir::Variable* v) {
   return p;
 }
 
-std::string Program::read(const ir::Variable* v, const std::string& index) {
+Operand Program::declare(const std::string& name, const ir::Variable* v, bool output) {
+  bool identifier = !name.empty() && std::islower(static_cast<unsigned char>(name[0]));
+  for (char c : name) identifier &= std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  WEBDNN_CHECK(identifier, "operand name '", name, "' is not a lowercase WGSL identifier");
+  for (const Declared& d : operands_) WEBDNN_CHECK(d.operand.name != name, "operand '", name, "' is declared twice");
+  WEBDNN_CHECK(!output || !v->is_constant(), "operand '", name, "' writes into constant '", v->name, "'");
   place(v);
-  auto it = used_index_.find(v);
-  int k;
-  if (it == used_index_.end()) {
-    k = static_cast<int>(used_.size());
-    used_.push_back(v);
-    used_index_[v] = k;
-  } else {
-    k = it->second;
-  }
-  return kMark + std::to_string(k) + kMark + "(" + index + ")]";
+  operands_.push_back({{name, v}, output});
+  return operands_.back().operand;
 }
 
-std::string Program::write(const ir::Variable* v, const std::string& index) { return read(v, index); }
+Operand Program::input(const std::string& name, const ir::Variable* v) { return declare(name, v, false); }
+Operand Program::output(const std::string& name, const ir::Variable* v) { return declare(name, v, true); }
 
 const ir::Variable* Program::table(const std::vector<float>& values) {
   auto v = std::make_unique<ir::Variable>();
@@ -110,19 +140,19 @@ bool Program::same_memory(const ir::Variable* a, const ir::Variable* b) {
 void Program::dispatch(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup,
                        const std::string& extra) {
   if (threads <= 0) {
-    used_.clear();
-    used_index_.clear();
+    operands_.clear();
     return;
   }
   int64_t groups = std::max<int64_t>((threads + workgroup - 1) / workgroup, 1);
   int64_t x = std::min<int64_t>(groups, 65535), y = (groups + x - 1) / x;
-  std::ostringstream code;
-  code << extra << "@compute @workgroup_size(" << workgroup << ")\n"
-       << "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n"
-       << "  let i = (wid.y * " << x << "u + wid.x) * " << workgroup << "u + lid;\n"
-       << "  if (i >= " << threads << "u) { return; }\n"
-       << body << "}\n";
-  dispatch_raw(op, code.str(), {x, y, 1});
+  std::string code = extra + fill(R"(@compute @workgroup_size(${workgroup})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * ${x} + wid.x) * ${workgroup}u + lid;
+  if (i >= ${threads}) { return; }
+  ${body}
+}
+)", {{"workgroup", std::to_string(workgroup)}, {"x", u32(x)}, {"threads", u32(threads)}, {"body", body}});
+  dispatch_raw(op, code, {x, y, 1});
 }
 
 void Program::dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups) {
@@ -145,25 +175,27 @@ int Program::shader(const std::string& code) {
 }
 
 Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants) {
-  // Ranges in floats: [lo, hi) of each used variable, merged per buffer where they overlap.
+  // Ranges in floats: [lo, hi) of each operand's variable, merged per buffer where they overlap.
   struct Segment {
     int buffer;
     int64_t lo, hi;
     int first_use;
   };
+  const size_t n = operands_.size();
   std::vector<Segment> segments;
-  std::vector<int> segment_of(used_.size(), -1);
+  std::vector<int> segment_of(n, -1);
   auto build = [&](bool merge_all) {
     segments.clear();
-    std::vector<int> order(used_.size());
-    for (size_t k = 0; k < used_.size(); k++) order[k] = static_cast<int>(k);
-    std::sort(order.begin(), order.end(), [&](int a, int b) {
-      Place pa = places_.at(used_[a]), pb = places_.at(used_[b]);
+    std::vector<int> order(n);
+    for (size_t k = 0; k < n; k++) order[k] = static_cast<int>(k);
+    auto place_of = [&](int k) { return places_.at(operands_[k].operand.variable); };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      Place pa = place_of(a), pb = place_of(b);
       return pa.buffer != pb.buffer ? pa.buffer < pb.buffer : pa.offset < pb.offset;
     });
     for (int k : order) {
-      Place p = places_.at(used_[k]);
-      int64_t lo = p.offset, hi = p.offset + std::max<int64_t>(used_[k]->size(), 1);
+      Place p = place_of(k);
+      int64_t lo = p.offset, hi = p.offset + std::max<int64_t>(operands_[k].operand.variable->size(), 1);
       Segment* last = segments.empty() ? nullptr : &segments.back();
       if (last && last->buffer == p.buffer && (merge_all || lo < last->hi)) {
         last->hi = std::max(last->hi, hi);
@@ -178,8 +210,8 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
   if (segments.size() > static_cast<size_t>(kMaxBindings)) build(true);
   WEBDNN_CHECK(segments.size() <= static_cast<size_t>(kMaxBindings), "a dispatch of '", op.name, "' needs ",
                segments.size(), " buffers, more than WebGPU binds at once");
-  // Bindings numbered in the order the kernel first used them, so that kernels of the same kind
-  // and shape produce the same shader.
+  // Bindings numbered in the order the kernel declared its operands, so that kernels of the same
+  // kind and shape produce the same shader.
   std::vector<int> by_use(segments.size());
   for (size_t s = 0; s < segments.size(); s++) by_use[s] = static_cast<int>(s);
   std::sort(by_use.begin(), by_use.end(), [&](int a, int b) { return segments[a].first_use < segments[b].first_use; });
@@ -188,40 +220,43 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
 
   // Arrays of a fixed length: bounds checks against a constant cost SwiftShader less than
   // against the binding's runtime length.
-  std::ostringstream decl;
+  std::string decl;
   Json bind = Json::array();
   for (size_t b = 0; b < by_use.size(); b++) {
     const Segment& s = segments[by_use[b]];
-    decl << "@group(0) @binding(" << b << ") var<storage, " << (s.buffer == 0 ? "read_write" : "read") << "> buf" << b
-         << ": array<f32, " << (s.hi - s.lo) << ">;\n";
+    decl += "@group(0) @binding(" + std::to_string(b) + ") var<storage, " + (s.buffer == 0 ? "read_write" : "read") +
+            "> buf" + std::to_string(b) + ": array<f32, " + std::to_string(s.hi - s.lo) + ">;\n";
     bind.push_back({s.buffer, s.lo * 4, (s.hi - s.lo) * 4});
   }
-  // Fill in the markers.
-  auto resolve = [&](const std::string& code) {
-    std::string body;
-    body.reserve(code.size() + 64);
-    for (size_t i = 0; i < code.size(); i++) {
-      if (code[i] != kMark) {
-        body += code[i];
-        continue;
-      }
-      size_t end = code.find(kMark, i + 1);
-      int k = std::stoi(code.substr(i + 1, end - i - 1));
+  // The accessors a variant calls: the operand's element at its offset in its binding. Every
+  // variant must use every binding (the runner binds them all to a layout made from the shader).
+  auto assemble = [&](const std::string& code) {
+    std::string accessors;
+    for (size_t k = 0; k < n; k++) {
+      const Operand& o = operands_[k].operand;
       int seg = segment_of[k];
-      int64_t rel = places_.at(used_[k]).offset - segments[seg].lo;
-      body += "buf" + std::to_string(binding_of[seg]) + "[";
-      if (rel) body += std::to_string(rel) + "u + ";
-      i = end;
+      int64_t rel = places_.at(o.variable).offset - segments[seg].lo;
+      std::string element = "buf" + std::to_string(binding_of[seg]) + "[" + (rel ? u32(rel) + " + " : "") + "i]";
+      bool get = code.find("get_" + o.name + "(") != std::string::npos;
+      bool set = code.find("set_" + o.name + "(") != std::string::npos;
+      WEBDNN_CHECK(get || set, "a shader of '", op.name, "' never uses its operand '", o.name, "'");
+      WEBDNN_CHECK(!set || operands_[k].output, "a shader of '", op.name, "' stores into its input '", o.name, "'");
+      if (get) accessors += "fn get_" + o.name + "(i: u32) -> f32 { return " + element + "; }\n";
+      if (set)
+        accessors += "fn set_" + o.name + "(i: u32, v: f32) { " + element + " = " + cast_value(o.variable->dtype, "v") + "; }\n";
     }
-    static const char* kPrelude = "var<private> k_nan: u32 = 0x7fc00000u;\nvar<private> k_inf: u32 = 0x7f800000u;\n";
-    return decl.str() + kPrelude + wgsl_helpers(body) + body;
+    std::string helpers = wgsl_helpers(code);
+    std::string prelude;
+    // NaN and infinity as bits (a constant expression may not hold them), where the shader uses them.
+    if ((helpers + code).find("k_nan") != std::string::npos) prelude += "var<private> k_nan: u32 = 0x7fc00000u;\n";
+    if ((helpers + code).find("k_inf") != std::string::npos) prelude += "var<private> k_inf: u32 = 0x7f800000u;\n";
+    return decl + accessors + prelude + helpers + code;
   };
-  Json d = {{"op", op.name}, {"type", op.type}, {"shader", shader(resolve(variants[0].code))}, {"bindings", bind},
+  Json d = {{"op", op.name}, {"type", op.type}, {"shader", shader(assemble(variants[0].code))}, {"bindings", bind},
             {"workgroups", variants[0].workgroups}};
   if (variants.size() > 1)
-    d["cpu"] = {{"shader", shader(resolve(variants[1].code))}, {"workgroups", variants[1].workgroups}};
-  used_.clear();
-  used_index_.clear();
+    d["cpu"] = {{"shader", shader(assemble(variants[1].code))}, {"workgroups", variants[1].workgroups}};
+  operands_.clear();
   return d;
 }
 

@@ -3,11 +3,14 @@
 // them in order. Kernel generators (kernels/*.cc) add the dispatches of each operator through
 // `Program`.
 //
-// Every variable a dispatch touches is bound as its own range of its buffer (buffer, byte offset,
-// byte size; offsets aligned to 256 bytes), so that operators of the same kind and shape share
-// one shader whatever their place in memory. Ranges of one buffer that overlap (an operator
-// writing over its input) are bound once, and so are all ranges of a buffer when a dispatch
-// would need more bindings than WebGPU guarantees.
+// A kernel declares the tensors a dispatch uses under role names (x, w, y, ...) and writes only
+// its body, reading and storing through the accessors of those Operands (`get_x(i)`,
+// `set_y(i, v)`); Program writes the binding declarations and the accessor functions. Every
+// variable a dispatch touches is bound as its own range of its buffer (buffer, byte offset, byte
+// size; offsets aligned to 256 bytes), so that operators of the same kind and shape share one
+// shader whatever their place in memory. Ranges of one buffer that overlap (an operator writing
+// over its input) are bound once, and so are all ranges of a buffer when a dispatch would need
+// more bindings than WebGPU guarantees; the accessors then add the variable's offset in its range.
 #pragma once
 #include <map>
 #include <memory>
@@ -33,30 +36,56 @@ constexpr int64_t kAlignment = 256;
 constexpr int kMaxBindings = 8;
 constexpr int kWorkgroup = 64;
 
+// A tensor as the shader of one dispatch sees it, under its role name: WGSL that reads its
+// elements as f32 and stores them (a value stored into an integer or bool tensor is rounded as a
+// cast would round it). Indices and coordinates are u32 WGSL expressions, row-major.
+struct Operand {
+  std::string name;
+  const ir::Variable* variable = nullptr;
+
+  const Shape& shape() const { return variable->shape; }
+  // Element `index`.
+  std::string get(const std::string& index) const { return "get_" + name + "(" + index + ")"; }
+  // The element at `coords`, one per axis (axes of extent 1 may be given as anything).
+  std::string at(const std::vector<std::string>& coords) const;
+  // The element that output element `index` of shape `target` reads under numpy broadcasting;
+  // where the shapes differ, from the target coordinates `prefix`0, `prefix`1, ... (see
+  // coordinates()).
+  std::string broadcast(const Shape& target, const std::string& index, const std::string& prefix) const;
+  // A statement storing f32 `value` as element `index`.
+  std::string set(const std::string& index, const std::string& value) const {
+    return "set_" + name + "(" + index + ", " + value + ");";
+  }
+};
+
+// Statements declaring `prefix`0, `prefix`1, ... (u32) as the coordinates of flat `index` in a
+// row-major tensor of `shape`.
+std::string coordinates(const Shape& shape, const std::string& index, const std::string& prefix);
+
 class Program {
  public:
   Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, emit::WeightsBuilder& weights,
           int64_t max_binding = kMaxBinding);
 
-  // WGSL expression reading element `index` (a u32 expression, row-major) of `v` as f32, and
-  // the location to write it. Records that the dispatch being built uses v.
-  std::string read(const ir::Variable* v, const std::string& index);
-  std::string write(const ir::Variable* v, const std::string& index);
+  // Declares a tensor the next dispatch reads (input) or writes (output, which may also be read)
+  // under role `name` (a WGSL identifier, unique in the dispatch). Bindings are numbered in the
+  // order of declaration, so that kernels of the same kind and shape make the same shader.
+  Operand input(const std::string& name, const ir::Variable* v);
+  Operand output(const std::string& name, const ir::Variable* v);
 
   // A constant made by a generator (index maps, interpolation weights), stored with the weights;
-  // read it with read().
+  // declare it with input().
   const ir::Variable* table(const std::vector<float>& values);
 
   // Whether two variables start at the same place (an in-place handover: a copy is not needed).
   bool same_memory(const ir::Variable* a, const ir::Variable* b);
 
   // Adds a dispatch of `body` (WGSL statements using `i`, the invocation's index) over `threads`
-  // invocations in workgroups of `workgroup`; the shader's bindings come from the read()/write()
-  // calls made since the last dispatch. `extra` goes before the entry point (helper functions,
-  // workgroup variables).
+  // invocations in workgroups of `workgroup`, binding the operands declared since the last
+  // dispatch. `extra` goes before the entry point (helper functions, workgroup variables).
   void dispatch(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup = kWorkgroup,
                 const std::string& extra = "");
-  // A dispatch of a complete shader: `code` holds everything after the binding declarations,
+  // A dispatch of a complete shader: `code` holds everything after the bindings and accessors,
   // with an entry point named `main`; `workgroups` as dispatched.
   void dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups);
   // A dispatch with two shaders over the same bindings: `gpu` for GPUs, `cpu` for adapters that
@@ -77,6 +106,7 @@ class Program {
     int64_t offset;  // in floats
   };
   Place place(const ir::Variable* v);
+  Operand declare(const std::string& name, const ir::Variable* v, bool output);
   int variable(const ir::Variable* v);
   Json add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants);
   int shader(const std::string& code);
@@ -86,8 +116,11 @@ class Program {
   int64_t max_binding_;
   Json buffers_ = Json::array();  // [{name, bytes, weights_offset?}]
   std::map<const ir::Variable*, Place> places_;
-  std::vector<const ir::Variable*> used_;  // variables the current dispatch uses, in first-use order
-  std::map<const ir::Variable*, int> used_index_;
+  struct Declared {
+    Operand operand;
+    bool output;
+  };
+  std::vector<Declared> operands_;  // of the dispatch being made, in order of declaration
   std::vector<std::unique_ptr<ir::Variable>> tables_;
   std::map<std::string, int> shader_index_;
   Json shaders_ = Json::array(), dispatches_ = Json::array(), variables_ = Json::array();

@@ -12,6 +12,7 @@ import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines } from './webgpu_pipelines.mjs';
 import { profileDispatches } from './webgpu_profile.mjs';
+import { validateWebGpuDescriptor } from './validate.mjs';
 
 export function webgpuAvailable() {
   return typeof navigator === 'object' && navigator.gpu ? '' : 'WebGPU is not available in this browser';
@@ -205,6 +206,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files }) {
   const where = `'${join(dir, entry.descriptor)}'`;
   const descriptor = await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
+  validateWebGpuDescriptor(descriptor, `descriptor ${where}`);
   const shared = options.webgpuDevice;
 
   let gpu = null;  // { device, lost, ... } once the device is open

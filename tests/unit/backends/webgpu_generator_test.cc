@@ -4,7 +4,11 @@
 // buffers than WebGPU guarantees.
 #include <gtest/gtest.h>
 
+#include <cfloat>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <regex>
 
 #include "backends/backend.h"
 #include "backends/webgpu/generator/kernels/kernels.h"
@@ -102,6 +106,52 @@ TEST(WebGpuGenerator, ManyInputsShareBindings) {
   Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
   expect_bindable(d, backends::webgpu::kMaxBinding);
   ASSERT_EQ(d.at("dispatches").size(), 1u);
+}
+
+TEST(WebGpuGenerator, EveryDtypeTakesFourBytesAnElementInTheArena) {
+  // A bool tensor is stored as f32 like any other: planned at its dtype's byte a value, it
+  // would overlap the next variable (BERT's attention mask reached past the arena's end).
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {128});
+  ir::Variable* positive = b.op("Greater", {x, b.constant("zero", {1}, {0.0f})});
+  ir::Variable* y = b.op("Where", {positive, x, b.constant("c", {1}, {-1.0f})});
+  b.output(y);
+  Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+  expect_bindable(d, backends::webgpu::kMaxBinding);
+  ASSERT_EQ(d.at("dispatches").size(), 2u);
+  // Where's mask, input and output bound apart (overlapping ranges would be merged into one).
+  EXPECT_EQ(d.at("dispatches")[1].at("bindings").size(), 4u) << d.at("dispatches")[1].dump();
+}
+
+TEST(WebGpuGenerator, ConstantsAreF32LiteralsThatWgslAccepts) {
+  // Nine digits name every float, but the largest one rounds up to 3.40282347e+38, past the f32
+  // range, which WGSL rejects (BERT's attention mask fills with it).
+  using backends::webgpu::f32;
+  EXPECT_EQ(f32(-FLT_MAX), "-3.4028234663852886e+38");
+  EXPECT_EQ(f32(0.1), "0.100000001");
+  EXPECT_EQ(f32(2.0), "2.0");
+  for (float v : {FLT_MAX, -FLT_MAX, 3.40282326e38f, FLT_MIN, std::numeric_limits<float>::denorm_min(), 1.0f / 3.0f, 0.1f,
+                  -0.0f, 1e30f, 16777216.0f}) {
+    std::string s = f32(v);
+    double back = std::strtod(s.c_str(), nullptr);
+    EXPECT_LE(std::fabs(back), FLT_MAX) << s;
+    EXPECT_EQ(static_cast<float>(back), v) << s;
+    EXPECT_EQ(std::signbit(back), std::signbit(v)) << s;
+  }
+  // The mask of a transformer: where(mask, x, lowest float). Every literal of its shader reads
+  // back inside the f32 range.
+  GraphBuilder b;
+  ir::Variable* mask = b.input("mask", {1, 4});
+  b.output(b.op("FusedElementwise", {mask, b.input("x", {1, 4})},
+                {{"to", "float32"}, {"expr", Json::parse(R"([["input",0],["input",1],["const",-3.4028234663852886e38],["select",0,1,2]])")}}));
+  Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+  std::string code = d.at("shaders")[0].at("code");
+  std::regex literal(R"(\b[0-9]+\.[0-9]*(e[-+]?[0-9]+)?|\b[0-9]+e[-+]?[0-9]+)");
+  int literals = 0;
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), literal); it != std::sregex_iterator(); ++it, ++literals)
+    EXPECT_LE(std::strtod(it->str().c_str(), nullptr), FLT_MAX) << it->str() << " in\n" << code;
+  EXPECT_NE(code.find("3.4028234663852886e+38"), std::string::npos) << code;
+  EXPECT_GT(literals, 0);
 }
 
 TEST(WebGpuGenerator, ArenaOverTheLimitIsAClearError) {

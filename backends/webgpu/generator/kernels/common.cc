@@ -37,7 +37,7 @@ std::string cast_value(DType dtype, const std::string& x) {
   return x;
 }
 
-std::string store_function(const ir::Operator& op, size_t first_extra, Program& program, const std::string& name) {
+std::string store_function(const ir::Operator& op, size_t first_extra, Program& program) {
   const ir::Variable* y = op.outputs[0];
   std::string body;
   std::string result = "x";
@@ -47,47 +47,24 @@ std::string store_function(const ir::Operator& op, size_t first_extra, Program& 
     std::vector<bool> used(op.inputs.size() + 1, false);
     for (const ExprNode& n : e.nodes)
       if (n.op == ExprOp::Input) used.at(static_cast<size_t>(n.value)) = true;
+    std::vector<Operand> extras(used.size());
     bool need_coordinates = false;
     for (size_t k = 1; k < used.size(); k++)
-      if (used[k] && first_extra + k - 1 < op.inputs.size() && op.inputs[first_extra + k - 1]->shape != y->shape)
-        need_coordinates = true;
+      if (used[k] && first_extra + k - 1 < op.inputs.size()) {
+        extras[k] = program.input("extra" + std::to_string(k), op.inputs[first_extra + k - 1]);
+        need_coordinates |= extras[k].shape() != y->shape;
+      }
     if (need_coordinates) body += coordinates(y->shape, "i", "c");
     std::vector<std::string> inputs = {"x"};
-    for (size_t k = 1; k < used.size(); k++) {
-      if (!used[k] || first_extra + k - 1 >= op.inputs.size()) {
-        inputs.push_back("0.0");
-        continue;
-      }
-      const ir::Variable* x = op.inputs[first_extra + k - 1];
-      inputs.push_back(program.read(x, x->shape == y->shape ? "i" : broadcast_index(x->shape, y->shape, "c")));
-    }
+    for (size_t k = 1; k < used.size(); k++)
+      inputs.push_back(extras[k].variable ? extras[k].broadcast(y->shape, "i", "c") : "0.0");
     result = expression(e, inputs, "e", body);
   }
-  body += "  " + program.write(y, "i") + " = " + cast_value(y->dtype, result) + ";\n";
-  return "fn " + name + "(i: u32, x: f32) {\n" + body + "}\n";
+  body += program.output("y", y).set("i", result) + "\n";
+  return fill(R"(fn store_y(i: u32, x: f32) {
+  ${body}
 }
-
-std::string coordinates(const Shape& shape, const std::string& index, const std::string& prefix) {
-  std::ostringstream s;
-  Shape strides = contiguous_strides(shape);
-  for (size_t d = 0; d < shape.size(); d++) {
-    s << "  let " << prefix << d << " = ";
-    if (d == 0) s << index << " / " << u32(strides[d]);
-    else s << "(" << index << " / " << u32(strides[d]) << ") % " << u32(shape[d]);
-    s << ";\n";
-  }
-  return s.str();
-}
-
-std::string broadcast_index(const Shape& shape, const Shape& target, const std::string& prefix) {
-  Shape strides = contiguous_strides(shape);
-  size_t offset = target.size() - shape.size();
-  std::string s;
-  for (size_t d = 0; d < shape.size(); d++) {
-    if (shape[d] == 1) continue;
-    s += (s.empty() ? "" : " + ") + prefix + std::to_string(offset + d) + " * " + u32(strides[d]);
-  }
-  return s.empty() ? "0u" : s;
+)", {{"body", body}});
 }
 
 }  // namespace webdnn::backends::webgpu

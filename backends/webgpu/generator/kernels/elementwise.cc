@@ -18,17 +18,19 @@ void elementwise(const ir::Operator& op, Program& program) {
     bool same_values = x->shape == y->shape && (op.type != "Cast" || y->dtype == DType::Float32 || x->dtype == y->dtype);
     if (same_values && program.same_memory(x, y)) return;
   }
+  std::vector<Operand> xs(op.inputs.size());
   bool broadcast = false;
-  for (size_t k = 0; k < op.inputs.size(); k++) broadcast |= used[k] && op.inputs[k]->shape != y->shape;
+  for (size_t k = 0; k < op.inputs.size(); k++)
+    if (used[k]) {
+      xs[k] = program.input("x" + std::to_string(k), op.inputs[k]);
+      broadcast |= xs[k].shape() != y->shape;
+    }
   std::string body = broadcast ? coordinates(y->shape, "i", "c") : "";
   std::vector<std::string> inputs;
-  for (size_t k = 0; k < op.inputs.size(); k++) {
-    const ir::Variable* x = op.inputs[k];
-    inputs.push_back(!used[k] ? "0.0" : program.read(x, x->shape == y->shape ? "i" : broadcast_index(x->shape, y->shape, "c")));
-  }
+  for (const Operand& x : xs) inputs.push_back(x.variable ? x.broadcast(y->shape, "i", "c") : "0.0");
   std::string result = expression(e, inputs, "e", body);
-  // Results stored as f32 whatever the dtype; integer and bool outputs are rounded as a cast would.
-  body += "  " + program.write(y, "i") + " = " + cast_value(y->dtype, result) + ";\n";
+  // Results stored as f32 whatever the dtype (set_y rounds integer and bool outputs as a cast would).
+  body += program.output("y", y).set("i", result) + "\n";
   program.dispatch(op, body, y->size(), workgroup_for(y->size()));
 }
 

@@ -7,8 +7,6 @@
 //     columns whose invocations split the depth and add up in workgroup memory).
 //   CPU (SwiftShader): no workgroup memory and no barriers; each invocation reads its rows and
 //     columns straight from the buffers into a register block of up to 8 x 8.
-#include <sstream>
-
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/params.h"
 #include "webdnn/error.h"
@@ -64,159 +62,231 @@ Tiles cpu_tiles(int64_t M, int64_t N) {
 
 std::string acc(int r, int c) { return "acc" + std::to_string(r) + "_" + std::to_string(c); }
 
+// Statements over a register block: `line(r, q)` for every row r < tm and column q < tn.
+template <class F>
+std::string each(int tm, int tn, F line) {
+  std::string s;
+  for (int r = 0; r < tm; r++)
+    for (int q = 0; q < tn; q++) s += line(r, q);
+  return s;
+}
+
+std::string accumulators(const Tiles& t) {
+  return each(t.tm, t.tn, [](int r, int q) { return "var " + acc(r, q) + " = 0.0;\n"; });
+}
+
+
 // The statements that store a block's outputs, skipping those past the edges. Rows are
 // row + r (r < tm), columns col + q * wn (q < tn).
 std::string store_block(const GemmSpec& s, const Tiles& t, const std::string& row, const std::string& col) {
   const bool edge_m = s.M % (t.wm * t.tm) != 0, edge_n = s.N % (t.wn * t.tn) != 0;
-  std::ostringstream c;
+  std::string cond;
+  if (edge_m) cond = "(m < " + u32(s.M) + ")";
+  if (edge_n) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
+  std::string out;
   for (int r = 0; r < t.tm; r++) {
-    c << "  {\n    let m = " << row << " + " << u32(r) << ";\n";
+    std::string cols;
     for (int q = 0; q < t.tn; q++) {
-      c << "    {\n      let n = " << col << " + " << u32(q * t.wn) << ";\n";
-      std::string cond;
-      if (edge_m) cond = "(m < " + u32(s.M) + ")";
-      if (edge_n) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
-      if (!cond.empty()) c << "      if (" << cond << ") {\n";
-      c << "      " << s.store("bt", "m", "n", acc(r, q)) << "\n";
-      if (!cond.empty()) c << "      }\n";
-      c << "    }\n";
-    }
-    c << "  }\n";
-  }
-  return c.str();
+      std::string store = s.store("bt", "m", "n", acc(r, q));
+      if (!cond.empty()) store = "if (" + cond + ") {\n  " + store + "\n}";
+      cols += fill(R"({
+  let n = ${col} + ${q};
+  ${store}
 }
+)", {{"col", col}, {"q", u32(q * t.wn)}, {"store", store}});
+    }
+    out += fill(R"({
+  let m = ${row} + ${r};
+  ${cols}
+}
+)", {{"row", row}, {"r", u32(r)}, {"cols", cols}});
+  }
+  return out;
+}
+
+// CPU: each invocation a tm x tn block of outputs, its operands read straight from the buffers.
+const char* kDirect = R"(${extra}
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let bt = wid.z;
+  let m0 = wid.y * ${BM} + (lid / ${WN}) * ${TM};
+  let n0 = wid.x * ${BN} + lid % ${WN};
+  ${rows}
+  ${cols}
+  ${accumulators}
+  ${accumulate}
+  ${store}
+}
+)";
+
+// The plain accumulation of the direct kernel: a row of A and a column of B per step of k.
+const char* kDirectLoop = R"(for (var k = 0u; k < ${K}; k = k + 1u) {
+  ${load_a}
+  ${load_b}
+  ${multiply_add}
+}
+)";
 
 Program::Variant direct(const GemmSpec& s) {
   Tiles t = cpu_tiles(s.M, s.N);
   const int T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn;
   const bool edge_m = s.M % BM != 0, edge_n = s.N % BN != 0;
-  std::ostringstream c;
-  c << s.extra;
-  c << "@compute @workgroup_size(" << T << ")\n"
-    << "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n"
-    << "  let bt = wid.z;\n"
-    << "  let m0 = wid.y * " << u32(BM) << " + (lid / " << u32(t.wn) << ") * " << u32(t.tm) << ";\n"
-    << "  let n0 = wid.x * " << u32(BN) << " + lid % " << u32(t.wn) << ";\n";
   // Rows and columns past the edges read the last one (their results are not stored).
-  for (int r = 0; r < t.tm; r++)
-    c << "  let am" << r << " = " << (edge_m ? "min(m0 + " + u32(r) + ", " + u32(s.M - 1) + ")" : "m0 + " + u32(r)) << ";\n";
-  for (int q = 0; q < t.tn; q++)
-    c << "  let bn" << q << " = "
-      << (edge_n ? "min(n0 + " + u32(q * t.wn) + ", " + u32(s.N - 1) + ")" : "n0 + " + u32(q * t.wn)) << ";\n";
-  for (int r = 0; r < t.tm; r++)
-    for (int q = 0; q < t.tn; q++) c << "  var " << acc(r, q) << " = 0.0;\n";
-  if (s.cpu_loop) {
-    c << s.cpu_loop(t.tm, t.tn);
-  } else {
-    c << "  for (var k = 0u; k < " << u32(s.K) << "; k = k + 1u) {\n";
-    for (int r = 0; r < t.tm; r++) c << "    let a" << r << " = " << s.a("bt", "am" + std::to_string(r), "k") << ";\n";
-    for (int q = 0; q < t.tn; q++) c << "    let b" << q << " = " << s.b("bt", "k", "bn" + std::to_string(q)) << ";\n";
-    for (int r = 0; r < t.tm; r++)
-      for (int q = 0; q < t.tn; q++) c << "    " << acc(r, q) << " = " << acc(r, q) << " + a" << r << " * b" << q << ";\n";
-    c << "  }\n";
+  std::string rows, cols, load_a, load_b;
+  for (int r = 0; r < t.tm; r++) {
+    std::string at = "m0 + " + u32(r);
+    rows += "let am" + std::to_string(r) + " = " + (edge_m ? "min(" + at + ", " + u32(s.M - 1) + ")" : at) + ";\n";
+    load_a += "let a" + std::to_string(r) + " = " + s.a("bt", "am" + std::to_string(r), "k") + ";\n";
   }
-  c << store_block(s, t, "m0", "n0") << "}\n";
+  for (int q = 0; q < t.tn; q++) {
+    std::string at = "n0 + " + u32(q * t.wn);
+    cols += "let bn" + std::to_string(q) + " = " + (edge_n ? "min(" + at + ", " + u32(s.N - 1) + ")" : at) + ";\n";
+    load_b += "let b" + std::to_string(q) + " = " + s.b("bt", "k", "bn" + std::to_string(q)) + ";\n";
+  }
+  std::string accumulate = s.cpu_loop ? s.cpu_loop(t.tm, t.tn)
+                                      : fill(kDirectLoop, {{"K", u32(s.K)}, {"load_a", load_a}, {"load_b", load_b},
+                                                           {"multiply_add", multiply_add(t.tm, t.tn)}});
+  std::string code = fill(kDirect, {{"extra", (s.cpu_loop ? "" : s.operand_functions) + s.extra}, {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)},
+                                    {"WN", u32(t.wn)}, {"TM", u32(t.tm)}, {"rows", rows}, {"cols", cols},
+                                    {"accumulators", accumulators(t)}, {"accumulate", accumulate},
+                                    {"store", store_block(s, t, "m0", "n0")}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
-  return {c.str(), {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
+  return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
+
+// GPU, a single row: a workgroup per 4 columns whose invocations split the depth and add up
+// their parts in workgroup memory.
+const char* kGemv = R"(${extra}
+var<workgroup> part: array<f32, ${threads}>;
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let bt = wid.z;
+  let col = wid.x * ${cols} + lid / ${lanes};
+  let lane = lid % ${lanes};
+  let n = min(col, ${last_col});
+  var sum = 0.0;
+  for (var k = lane; k < ${K}; k = k + ${lanes}) {
+    sum = sum + ${a} * ${b};
+  }
+  part[lid] = sum;
+  workgroupBarrier();
+  ${tree}
+  if ((lane == 0u) & (col < ${N})) {
+    ${store}
+  }
+}
+)";
 
 Program::Variant gemv(const GemmSpec& s) {
   const int T = 64, cols = 4, lanes = T / cols;
-  std::ostringstream c;
-  c << s.extra << "var<workgroup> part: array<f32, " << T << ">;\n"
-    << "@compute @workgroup_size(" << T << ")\n"
-    << "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n"
-    << "  let bt = wid.z;\n"
-    << "  let col = wid.x * " << u32(cols) << " + lid / " << u32(lanes) << ";\n"
-    << "  let lane = lid % " << u32(lanes) << ";\n"
-    << "  let n = min(col, " << u32(s.N - 1) << ");\n"
-    << "  var sum = 0.0;\n"
-    << "  for (var k = lane; k < " << u32(s.K) << "; k = k + " << u32(lanes) << ") {\n"
-    << "    sum = sum + " << s.a("bt", "0u", "k") << " * " << s.b("bt", "k", "n") << ";\n"
-    << "  }\n"
-    << "  part[lid] = sum;\n"
-    << "  workgroupBarrier();\n";
+  std::string tree;
   for (int stride = lanes / 2; stride >= 1; stride /= 2)
-    c << "  if (lane < " << u32(stride) << ") { part[lid] = part[lid] + part[lid + " << u32(stride) << "]; }\n"
-      << "  workgroupBarrier();\n";
-  c << "  if ((lane == 0u) & (col < " << u32(s.N) << ")) {\n"
-    << "    " << s.store("bt", "0u", "col", "part[lid]") << "\n"
-    << "  }\n}\n";
+    tree += "if (lane < " + u32(stride) + ") { part[lid] = part[lid] + part[lid + " + u32(stride) + "]; }\nworkgroupBarrier();\n";
+  std::string code = fill(kGemv, {{"extra", s.operand_functions + s.extra}, {"threads", std::to_string(T)}, {"cols", u32(cols)},
+                                  {"lanes", u32(lanes)}, {"last_col", u32(s.N - 1)}, {"K", u32(s.K)},
+                                  {"a", s.a("bt", "0u", "k")}, {"b", s.b("bt", "k", "n")}, {"tree", tree},
+                                  {"N", u32(s.N)}, {"store", s.store("bt", "0u", "col", "part[lid]")}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.N, cols) <= 65535, "product too large to dispatch");
-  return {c.str(), {ceil_div(s.N, cols), 1, s.batch}};
+  return {code, {ceil_div(s.N, cols), 1, s.batch}};
 }
+
+// GPU: a BM x BN block per workgroup, staged BK deep through workgroup memory (As[kk * BM + mm],
+// Bs[kk * BN + nn]), a TM x TN register block per invocation.
+const char* kTiled = R"(${extra}
+var<workgroup> As: array<f32, ${as_size}>;
+var<workgroup> Bs: array<f32, ${bs_size}>;
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let bt = wid.z;
+  let m0 = wid.y * ${BM};
+  let n0 = wid.x * ${BN};
+  let tx = lid % ${WN};
+  let ty = lid / ${WN};
+  ${accumulators}
+  for (var k0 = 0u; k0 < ${K}; k0 = k0 + ${BK}) {
+    ${stage_a}
+    ${stage_b}
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${BK}; kk = kk + 1u) {
+      ${load_a}
+      ${load_b}
+      ${multiply_add}
+    }
+    workgroupBarrier();
+  }
+  ${store}
+}
+)";
+
+// One invocation's share of staging a BK-deep slice of A (or B) in workgroup memory: element e
+// of the slice, walking the operand's contiguous axis with consecutive invocations.
+const char* kStage = R"({
+  let ${e} = lid + ${first};
+  ${body}
+}
+)";
 
 Program::Variant tiled(const GemmSpec& s) {
   if (s.M == 1 && s.K >= 64) return gemv(s);
   Tiles t = gpu_tiles(s.M, s.N, s.K);
   const int T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk;
   const bool edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % BK != 0;
-  std::ostringstream c;
-  c << s.extra;
-  c << "var<workgroup> As: array<f32, " << BK * BM << ">;\n";
-  c << "var<workgroup> Bs: array<f32, " << BK * BN << ">;\n";
-  c << "@compute @workgroup_size(" << T << ")\n"
-    << "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n"
-    << "  let bt = wid.z;\n"
-    << "  let m0 = wid.y * " << u32(BM) << ";\n"
-    << "  let n0 = wid.x * " << u32(BN) << ";\n"
-    << "  let tx = lid % " << u32(t.wn) << ";\n"
-    << "  let ty = lid / " << u32(t.wn) << ";\n";
-  for (int r = 0; r < t.tm; r++)
-    for (int q = 0; q < t.tn; q++) c << "  var " << acc(r, q) << " = 0.0;\n";
-  c << "  for (var k0 = 0u; k0 < " << u32(s.K) << "; k0 = k0 + " << u32(BK) << ") {\n";
-  // Staging: A's block BM x BK into As[kk * BM + mm], B's BK x BN into Bs[kk * BN + nn], with
-  // consecutive invocations on consecutive addresses of the source.
   auto stage = [&](bool is_a) {
     const int rows = is_a ? BM : BN, total = rows * BK;
     const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
     const bool edge_r = is_a ? edge_m : edge_n;
     const int64_t extent = is_a ? s.M : s.N;
-    const std::string base = is_a ? "m0" : "n0", arr = is_a ? "As" : "Bs", p = is_a ? "a" : "b";
+    const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
+    std::string code;
     for (int j = 0; j * T < total; j++) {
       std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
-      c << "    {\n      let " << e << " = lid + " << u32(j * T) << ";\n";
-      bool guard = (j + 1) * T > total;
-      if (guard) c << "      if (" << e << " < " << u32(total) << ") {\n";
-      if (along_k) c << "      let " << kk << " = " << e << " % " << u32(BK) << ";\n      let " << rr << " = " << e << " / " << u32(BK) << ";\n";
-      else c << "      let " << rr << " = " << e << " % " << u32(rows) << ";\n      let " << kk << " = " << e << " / " << u32(rows) << ";\n";
+      std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(BK) + ";\nlet " + rr + " = " + e + " / " + u32(BK) + ";"
+                                  : "let " + rr + " = " + e + " % " + u32(rows) + ";\nlet " + kk + " = " + e + " / " + u32(rows) + ";";
       // Parenthesized: the callbacks multiply them.
-      std::string gr = "(" + base + " + " + rr + ")", gk = "(k0 + " + kk + ")";
-      std::string cond;
+      std::string gr = "(" + base + " + " + rr + ")", gk = "(k0 + " + kk + ")", clamp, cond;
       if (edge_r) {
-        c << "      let g" << rr << " = min(" << gr << ", " << u32(extent - 1) << ");\n";
+        clamp += "let g" + rr + " = min(" + gr + ", " + u32(extent - 1) + ");\n";
         cond = "(" + gr + " < " + u32(extent) + ")";
         gr = "g" + rr;
       }
       if (edge_k) {
-        c << "      let g" << kk << " = min(" << gk << ", " << u32(s.K - 1) << ");\n";
+        clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
         cond += (cond.empty() ? "" : " & ") + std::string("(") + gk + " < " + u32(s.K) + ")";
         gk = "g" + kk;
       }
       std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
       if (!cond.empty()) v = "select(0.0, " + v + ", " + cond + ")";
-      c << "      " << arr << "[" << kk << " * " << u32(rows) << " + " << rr << "] = " << v << ";\n";
-      if (guard) c << "      }\n";
-      c << "    }\n";
+      std::string body = fill(R"(${split}
+${clamp}
+${array}[${kk} * ${rows} + ${rr}] = ${value};
+)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"kk", kk}, {"rows", u32(rows)}, {"rr", rr}, {"value", v}});
+      if ((j + 1) * T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
+      code += fill(kStage, {{"e", e}, {"first", u32(j * T)}, {"body", body}});
     }
+    return code;
   };
-  stage(true);
-  stage(false);
-  c << "    workgroupBarrier();\n";
-  c << "    for (var kk = 0u; kk < " << u32(BK) << "; kk = kk + 1u) {\n";
+  std::string load_a, load_b;
   for (int r = 0; r < t.tm; r++)
-    c << "      let a" << r << " = As[kk * " << u32(BM) << " + ty * " << u32(t.tm) << " + " << u32(r) << "];\n";
+    load_a += "let a" + std::to_string(r) + " = As[kk * " + u32(BM) + " + ty * " + u32(t.tm) + " + " + u32(r) + "];\n";
   for (int q = 0; q < t.tn; q++)
-    c << "      let b" << q << " = Bs[kk * " << u32(BN) << " + tx + " << u32(q * t.wn) << "];\n";
-  for (int r = 0; r < t.tm; r++)
-    for (int q = 0; q < t.tn; q++) c << "      " << acc(r, q) << " = " << acc(r, q) << " + a" << r << " * b" << q << ";\n";
-  c << "    }\n    workgroupBarrier();\n  }\n";
-  c << store_block(s, t, "m0 + ty * " + u32(t.tm), "n0 + tx") << "}\n";
+    load_b += "let b" + std::to_string(q) + " = Bs[kk * " + u32(BN) + " + tx + " + u32(q * t.wn) + "];\n";
+  std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"as_size", std::to_string(BK * BM)}, {"bs_size", std::to_string(BK * BN)},
+                                   {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)}, {"BK", u32(BK)},
+                                   {"WN", u32(t.wn)}, {"K", u32(s.K)}, {"accumulators", accumulators(t)},
+                                   {"stage_a", stage(true)}, {"stage_b", stage(false)}, {"load_a", load_a},
+                                   {"load_b", load_b}, {"multiply_add", multiply_add(t.tm, t.tn)},
+                                   {"store", store_block(s, t, "m0 + ty * " + u32(t.tm), "n0 + tx")}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
-  return {c.str(), {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
+  return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
 
 }  // namespace
+
+std::string multiply_add(int tm, int tn) {
+  return each(tm, tn, [](int r, int q) {
+    return acc(r, q) + " = " + acc(r, q) + " + a" + std::to_string(r) + " * b" + std::to_string(q) + ";\n";
+  });
+}
 
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& s) {
   Program::Variant gpu = tiled(s), cpu = direct(s);
@@ -241,57 +311,55 @@ std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matri
 }
 
 void matmul(const ir::Operator& op, Program& program) {
-  const ir::Variable *A = op.inputs[0], *B = op.inputs[1], *Y = op.outputs[0];
-  const MatMulShape shape = matmul_shape(A->shape, B->shape);
+  Operand a = program.input("a", op.inputs[0]), b = program.input("b", op.inputs[1]);
+  const MatMulShape shape = matmul_shape(a.shape(), b.shape());
   const int64_t M = shape.M, K = shape.K, N = shape.N;
   const Shape &batch = shape.batch, &sa = shape.a_strides, &sb = shape.b_strides;
   GemmSpec s;
   s.batch = num_elements(batch);
   s.M = M, s.N = N, s.K = K;
-  s.a = [&, batch, sa](const std::string& bt, const std::string& m, const std::string& k) {
-    return program.read(A, batch_offset(batch, sa, M * K, bt) + " + " + m + " * " + u32(K) + " + " + k);
+  s.a = [=](const std::string& bt, const std::string& m, const std::string& k) {
+    return a.get(batch_offset(batch, sa, M * K, bt) + " + " + m + " * " + u32(K) + " + " + k);
   };
-  s.b = [&, batch, sb](const std::string& bt, const std::string& k, const std::string& n) {
-    return program.read(B, batch_offset(batch, sb, K * N, bt) + " + " + k + " * " + u32(N) + " + " + n);
+  s.b = [=](const std::string& bt, const std::string& k, const std::string& n) {
+    return b.get(batch_offset(batch, sb, K * N, bt) + " + " + k + " * " + u32(N) + " + " + n);
   };
-  s.store = [&](const std::string& bt, const std::string& m, const std::string& n, const std::string& x) {
+  s.store = [=](const std::string& bt, const std::string& m, const std::string& n, const std::string& x) {
     return "store_y((" + bt + " * " + u32(M) + " + " + m + ") * " + u32(N) + " + " + n + ", " + x + ");";
   };
-  // The product reads A and B before the epilogue's inputs, so bindings come in that order.
-  (void)s.a("0u", "0u", "0u");
-  (void)s.b("0u", "0u", "0u");
   s.extra = store_function(op, 2, program);
-  (void)Y;
   gemm(op, program, s);
 }
 
 void gemm_op(const ir::Operator& op, Program& program) {
-  const ir::Variable *A = op.inputs[0], *B = op.inputs[1], *Y = op.outputs[0];
+  Operand a = program.input("a", op.inputs[0]), b = program.input("b", op.inputs[1]);
   const ir::Variable* C = op.input(2);
   params::Gemm p = params::Gemm::parse(op.params);
-  bool ta = p.trans_a, tb = p.trans_b;
-  double alpha = p.alpha, beta = p.beta;
-  int64_t M = Y->shape[0], N = Y->shape[1], K = ta ? A->shape[0] : A->shape[1];
+  const bool ta = p.trans_a, tb = p.trans_b;
+  const double alpha = p.alpha, beta = p.beta;
+  const int64_t M = op.outputs[0]->shape[0], N = op.outputs[0]->shape[1], K = ta ? a.shape()[0] : a.shape()[1];
   GemmSpec s;
   s.M = M, s.N = N, s.K = K;
-  s.a = [&, ta, M, K](const std::string&, const std::string& m, const std::string& k) {
-    return program.read(A, ta ? k + " * " + u32(M) + " + " + m : m + " * " + u32(K) + " + " + k);
+  s.a = [=](const std::string&, const std::string& m, const std::string& k) {
+    return a.get(ta ? k + " * " + u32(M) + " + " + m : m + " * " + u32(K) + " + " + k);
   };
-  s.b = [&, tb, N, K](const std::string&, const std::string& k, const std::string& n) {
-    return program.read(B, tb ? n + " * " + u32(K) + " + " + k : k + " * " + u32(N) + " + " + n);
+  s.b = [=](const std::string&, const std::string& k, const std::string& n) {
+    return b.get(tb ? n + " * " + u32(K) + " + " + k : k + " * " + u32(N) + " + " + n);
   };
   s.a_k_contiguous = !ta;
   s.b_n_contiguous = !tb;
-  (void)s.a("0u", "0u", "0u");
-  (void)s.b("0u", "0u", "0u");
+  // C broadcast to [M, N] (strides 0 along broadcast axes), scaled by beta.
+  Operand c;
   Shape cs;
-  if (C && beta != 0.0) cs = broadcast_strides(C->shape, contiguous_strides(C->shape), {M, N});
-  if (!cs.empty()) (void)program.read(C, "0u");
-  s.store = [&, alpha, beta, cs, N](const std::string&, const std::string& m, const std::string& n, const std::string& x) {
+  if (C && beta != 0.0) {
+    c = program.input("c", C);
+    cs = broadcast_strides(C->shape, contiguous_strides(C->shape), {M, N});
+  }
+  s.store = [=](const std::string&, const std::string& m, const std::string& n, const std::string& x) {
     std::string v = alpha == 1.0 ? x : f32(alpha) + " * " + x;
-    if (!cs.empty()) {
-      std::string c = program.read(C, m + " * " + u32(cs[0]) + " + " + n + " * " + u32(cs[1]));
-      v += " + " + (beta == 1.0 ? c : f32(beta) + " * " + c);
+    if (c.variable) {
+      std::string cv = c.get(m + " * " + u32(cs[0]) + " + " + n + " * " + u32(cs[1]));
+      v += " + " + (beta == 1.0 ? cv : f32(beta) + " * " + cv);
     }
     return "store_y(" + m + " * " + u32(N) + " + " + n + ", " + v + ");";
   };

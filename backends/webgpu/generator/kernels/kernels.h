@@ -1,4 +1,6 @@
 // WGSL kernel generators, one per IR operator type (or family), and the WGSL snippets they share.
+// A generator declares the tensors of each dispatch (Program::input / output), writes its WGSL
+// through their accessors, and writes a shader longer than a few lines as a template (template.h).
 //
 // Written for SwiftShader as much as for GPUs: conditions combine with `&` / `|` on bools, never
 // `&&` / `||` (short-circuits become branches, and branches inside a kernel that also waits at
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "backends/webgpu/generator/program.h"
+#include "backends/webgpu/generator/template.h"
 #include "webdnn/expr.h"
 
 namespace webdnn::backends::webgpu {
@@ -30,12 +33,6 @@ struct GeneratorRegistration {
 #define WEBDNN_WGSL_KERNEL(fn, ...) \
   static ::webdnn::backends::webgpu::GeneratorRegistration WEBDNN_WGSL_CONCAT(wgsl_registration_, __LINE__)(fn, {__VA_ARGS__})
 
-// Statements declaring `prefix0..prefixN` (u32) as the row-major coordinates of flat `index` in
-// `shape`.
-std::string coordinates(const Shape& shape, const std::string& index, const std::string& prefix);
-// The flat index into a tensor of `shape` broadcast to `target`, from target coordinates
-// `prefix0..` (numpy alignment; broadcast axes contribute nothing).
-std::string broadcast_index(const Shape& shape, const Shape& target, const std::string& prefix);
 // Statements computing `e` on the WGSL f32 expressions `inputs`; returns the name of the result.
 // (expression.cc; the helper functions it calls are added by Program.)
 std::string expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix, std::string& code);
@@ -46,12 +43,11 @@ std::string i32(int64_t v);
 
 // The row-major strides of `shape` (elements).
 Shape strides_of(const Shape& shape);
-// WGSL function `fn <name>(i: u32, x: f32)` that stores x, the finished value of output element i
-// of op's output 0, after op.params["epilogue"] if any (its extra inputs start at input
-// `first_extra`, read at i's position broadcast to the output); integer and bool outputs rounded
-// as a cast would.
-std::string store_function(const ir::Operator& op, size_t first_extra, Program& program,
-                           const std::string& name = "store_y");
+// WGSL function `fn store_y(i: u32, x: f32)` that stores x, the finished value of output element i
+// of op's output 0, after op.params["epilogue"] if any. Declares the epilogue's extra inputs
+// (from input `first_extra` on, as extra1, extra2, ..., read at i's position broadcast to the
+// output) and then the output, y.
+std::string store_function(const ir::Operator& op, size_t first_extra, Program& program);
 // The value stored for an output of `dtype` computed as f32 expression `x`.
 std::string cast_value(DType dtype, const std::string& x);
 // Round `n` up to a multiple of `m`, and the ceiling of n / m.
@@ -79,6 +75,9 @@ struct GemmSpec {
   // B(k, n+1) after B(k, n): the staging loads walk along that axis.
   bool a_k_contiguous = true, b_n_contiguous = true;
   std::string extra;  // WGSL put before the entry point (the store function)
+  // WGSL functions that a() and b() call, put only into the kernels that call them (the CPU
+  // kernel of a convolution reads its operands through cpu_loop instead).
+  std::string operand_functions;
   // CPU kernel only: the accumulation in place of the plain loop over k, for operands whose
   // index math is cheaper by other loops (convolution windows). Given the register block tm x tn,
   // it returns statements that add A(bt, am<r>, k) * B(bt, k, bn<q>) over all k into
@@ -86,5 +85,7 @@ struct GemmSpec {
   std::function<std::string(int tm, int tn)> cpu_loop;
 };
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
+// Statements adding a<r> * b<q> into acc<r>_<q> over a tm x tn register block.
+std::string multiply_add(int tm, int tn);
 
 }  // namespace webdnn::backends::webgpu

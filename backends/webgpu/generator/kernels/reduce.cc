@@ -3,8 +3,6 @@
 // the start, the reduced ones a sub-index (one stride when they are adjacent axes). Many outputs:
 // one invocation each, looping over its members. Few outputs with many members: a workgroup of
 // 256 each, its invocations splitting the members and combining in workgroup memory.
-#include <sstream>
-
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/params.h"
 #include "webdnn/error.h"
@@ -32,12 +30,27 @@ Kind kind_of(const std::string& name) {
   fail("unknown reduction '", name, "'");
 }
 
-// Index math of a reduction: `base` of output element o, member r's offset from it.
+// Index math of a reduction: `base`, the offset of output element o's first member, and member
+// r's offset from it.
 struct Members {
-  std::string base_code;  // statements defining `base` from `o`
-  std::string offset;     // expression of `r`
-  int64_t count = 1;      // members per output
+  std::string base;    // expression of `o`
+  std::string offset;  // expression of `r`
+  int64_t count = 1;   // members per output
 };
+
+// The offset of flat index `var` over axes of `shape` (row-major among themselves) that lie
+// `strides` apart in the input.
+std::string spread(const std::string& var, const Shape& shape, const Shape& strides) {
+  std::string s;
+  int64_t inner = 1;
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (shape[d] > 1)
+      s += (s.empty() ? "" : " + ") + std::string("((") + var + " / " + u32(inner) + ") % " + u32(shape[d]) + ") * " +
+           u32(strides[d]);
+    inner *= shape[d];
+  }
+  return s.empty() ? "0u" : s;
+}
 
 Members members(const Shape& shape, const std::vector<bool>& reduced) {
   Shape strides = strides_of(shape);
@@ -48,15 +61,7 @@ Members members(const Shape& shape, const std::vector<bool>& reduced) {
     (reduced[a] ? red_strides : kept_strides).push_back(strides[a]);
   }
   m.count = num_elements(red_shape);
-  std::string base;
-  int64_t inner = 1;
-  for (size_t d = kept_shape.size(); d-- > 0;) {
-    if (kept_shape[d] > 1)
-      base += (base.empty() ? "" : " + ") + std::string("((o / ") + u32(inner) + ") % " + u32(kept_shape[d]) + ") * " +
-              u32(kept_strides[d]);
-    inner *= kept_shape[d];
-  }
-  m.base_code = "  let base = " + (base.empty() ? std::string("0u") : base) + ";\n";
+  m.base = spread("o", kept_shape, kept_strides);
   // Adjacent reduced axes: member r is r times the innermost one's stride.
   size_t first = 0, last = 0;
   bool any = false;
@@ -68,105 +73,114 @@ Members members(const Shape& shape, const std::vector<bool>& reduced) {
     }
   bool adjacent = any;
   for (size_t a = first; any && a <= last; a++) adjacent &= reduced[a] || shape[a] == 1;
-  if (!any) {
-    m.offset = "0u";
-  } else if (adjacent) {
-    m.offset = strides[last] == 1 ? "r" : "r * " + u32(strides[last]);
-  } else {
-    std::string off;
-    int64_t in = 1;
-    for (size_t d = red_shape.size(); d-- > 0;) {
-      if (red_shape[d] > 1)
-        off += (off.empty() ? "" : " + ") + std::string("((r / ") + u32(in) + ") % " + u32(red_shape[d]) + ") * " +
-               u32(red_strides[d]);
-      in *= red_shape[d];
-    }
-    m.offset = off;
-  }
+  if (!any) m.offset = "0u";
+  else if (adjacent) m.offset = strides[last] == 1 ? "r" : "r * " + u32(strides[last]);
+  else m.offset = spread("r", red_shape, red_strides);
   return m;
 }
 
+// Many outputs, or few members each: an invocation per output.
+const char* kReduceEach = R"(let o = i;
+let base = ${base};
+let count = ${count};
+${maximum}
+var acc = ${init};
+for (var r = 0u; r < ${members}; r = r + 1u) { let v = ${v}; acc = ${step}; }
+${store}
+)";
+
+// Few outputs with many members: a workgroup per output, its invocations splitting the members
+// and merging their parts in workgroup memory.
+const char* kReduceGroup = R"(var<workgroup> part: array<f32, ${group}>;
+fn merge(a: f32, b: f32) -> f32 { return ${merge}; }
+${merge_max}
+@compute @workgroup_size(${group})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let o = min(wid.y * 65535u + wid.x, ${last});
+  let base = ${base};
+  let count = ${count};
+  var mx = 0.0;
+  ${maximum}
+  var acc = ${init};
+  for (var r = lid; r < ${members}; r = r + ${group}u) { let v = ${v}; acc = ${step}; }
+  part[lid] = acc;
+  workgroupBarrier();
+  ${tree}
+  if ((lid == 0u) & (wid.y * 65535u + wid.x < ${outputs})) {
+    let acc = part[0];
+    ${store}
+  }
+}
+)";
+
 void reduce(const ir::Operator& op, Program& program) {
-  const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
-  std::vector<bool> reduced(x->rank(), false);
+  Operand x = program.input("x", op.inputs[0]), y = program.output("y", op.outputs[0]);
+  std::vector<bool> reduced(x.shape().size(), false);
   for (int64_t a : params::Reduce::parse(op.params).axes) reduced[a] = true;
   std::string name = op.type == "ReduceMax" ? "max" : op.type == "ReduceMin" ? "min" : op.type == "ReduceSum" ? "sum"
                    : op.type == "ReduceMean" ? "mean" : op.type == "ReduceProd" ? "prod" : op.type == "ReduceL1" ? "l1"
                    : op.type == "ReduceL2" ? "l2" : op.type == "ReduceSumSquare" ? "sum_square"
                    : op.type == "ReduceLogSum" ? "log_sum" : "log_sum_exp";
   Kind k = kind_of(name);
-  Members mb = members(x->shape, reduced);
-  int64_t outputs = y->size();
-  std::string v = program.read(x, "base + " + mb.offset);
-  std::ostringstream b;
+  Members mb = members(x.shape(), reduced);
+  const int64_t outputs = y.variable->size();
+  const std::string v = x.get("base + " + mb.offset);
+  const std::string result = k.two_pass ? "select(" + k.final + ", mx, abs(mx) == bitcast<f32>(k_inf))" : k.final;
   if (outputs >= 512 || mb.count < 256) {
-    b << "  let o = i;\n" << mb.base_code << "  let count = " << f32(static_cast<double>(mb.count)) << ";\n";
-    if (k.two_pass) {
-      b << "  var mx = -bitcast<f32>(k_inf);\n"
-        << "  for (var r = 0u; r < " << u32(mb.count) << "; r = r + 1u) { let v = " << v << "; mx = max_n(mx, v); }\n";
-    }
-    b << "  var acc = " << k.init << ";\n"
-      << "  for (var r = 0u; r < " << u32(mb.count) << "; r = r + 1u) { let v = " << v << "; acc = " << k.step << "; }\n";
-    std::string result = k.final;
-    if (k.two_pass) result = "select(" + k.final + ", mx, abs(mx) == bitcast<f32>(k_inf))";
-    b << "  " << program.write(y, "i") << " = " << cast_value(y->dtype, result) << ";\n";
-    program.dispatch(op, b.str(), outputs, workgroup_for(outputs));
+    std::string maximum = k.two_pass ? "var mx = -bitcast<f32>(k_inf);\nfor (var r = 0u; r < " + u32(mb.count) +
+                                           "; r = r + 1u) { let v = " + v + "; mx = max_n(mx, v); }"
+                                     : "";
+    std::string body = fill(kReduceEach, {{"base", mb.base}, {"count", f32(static_cast<double>(mb.count))},
+                                          {"maximum", maximum}, {"init", k.init}, {"members", u32(mb.count)}, {"v", v},
+                                          {"step", k.step}, {"store", y.set("i", result)}});
+    program.dispatch(op, body, outputs, workgroup_for(outputs));
     return;
   }
-  // A workgroup per output.
   const int T = 256;
-  std::ostringstream c;
-  c << "var<workgroup> part: array<f32, " << T << ">;\n"
-    << "fn merge(a: f32, b: f32) -> f32 { return " << k.merge << "; }\n"
-    << "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }\n"
-    << "@compute @workgroup_size(" << T << ")\n"
-    << "fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {\n"
-    << "  let o = min(wid.y * 65535u + wid.x, " << u32(outputs - 1) << ");\n"
-    << mb.base_code << "  let count = " << f32(static_cast<double>(mb.count)) << ";\n";
+  // Halving steps that leave part[0] holding merge(...) of all parts.
   auto tree = [&](const std::string& fn) {
+    std::string c;
     for (int s = T / 2; s >= 1; s /= 2)
-      c << "  if (lid < " << u32(s) << ") { part[lid] = " << fn << "(part[lid], part[lid + " << u32(s) << "]); }\n"
-        << "  workgroupBarrier();\n";
+      c += "if (lid < " + u32(s) + ") { part[lid] = " + fn + "(part[lid], part[lid + " + u32(s) + "]); }\nworkgroupBarrier();\n";
+    return c;
   };
-  c << "  var mx = 0.0;\n";
-  if (k.two_pass) {
-    c << "  var m = -bitcast<f32>(k_inf);\n"
-      << "  for (var r = lid; r < " << u32(mb.count) << "; r = r + " << u32(T) << ") { let v = " << v << "; m = max_n(m, v); }\n"
-      << "  part[lid] = m;\n  workgroupBarrier();\n";
-    tree("merge_max");
-    c << "  mx = part[0];\n  workgroupBarrier();\n";
-  }
-  c << "  var acc = " << k.init << ";\n"
-    << "  for (var r = lid; r < " << u32(mb.count) << "; r = r + " << u32(T) << ") { let v = " << v << "; acc = " << k.step
-    << "; }\n"
-    << "  part[lid] = acc;\n  workgroupBarrier();\n";
-  tree("merge");
-  std::string result = k.final;
-  if (k.two_pass) result = "select(" + k.final + ", mx, abs(mx) == bitcast<f32>(k_inf))";
-  c << "  if ((lid == 0u) & (wid.y * 65535u + wid.x < " << u32(outputs) << ")) {\n    let acc = part[0];\n    " << program.write(y, "o") << " = "
-    << cast_value(y->dtype, result) << ";\n  }\n}\n";
-  program.dispatch_raw(op, c.str(), {std::min<int64_t>(outputs, 65535), ceil_div(outputs, 65535), 1});
+  std::string maximum;
+  if (k.two_pass)
+    maximum = "var m = -bitcast<f32>(k_inf);\nfor (var r = lid; r < " + u32(mb.count) + "; r = r + " + u32(T) +
+              ") { let v = " + v + "; m = max_n(m, v); }\npart[lid] = m;\nworkgroupBarrier();\n" + tree("merge_max") +
+              "mx = part[0];\nworkgroupBarrier();";
+  std::string code = fill(kReduceGroup, {{"group", std::to_string(T)}, {"merge", k.merge},
+                                         {"merge_max", k.two_pass ? "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }" : ""},
+                                         {"last", u32(outputs - 1)}, {"base", mb.base},
+                                         {"count", f32(static_cast<double>(mb.count))}, {"maximum", maximum},
+                                         {"init", k.init}, {"members", u32(mb.count)}, {"v", v}, {"step", k.step},
+                                         {"tree", tree("merge")}, {"outputs", u32(outputs)}, {"store", y.set("o", result)}});
+  program.dispatch_raw(op, code, {std::min<int64_t>(outputs, 65535), ceil_div(outputs, 65535), 1});
 }
 
 void arg_reduce(const ir::Operator& op, Program& program) {
-  const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
+  Operand x = program.input("x", op.inputs[0]), y = program.output("y", op.outputs[0]);
   params::ArgReduce p = params::ArgReduce::parse(op.params);
-  int axis = static_cast<int>(p.axis);
-  bool last = p.select_last_index, is_max = op.type == "ArgMax";
-  std::vector<bool> reduced(x->rank(), false);
-  reduced[axis] = true;
-  Members mb = members(x->shape, reduced);
-  std::string v = program.read(x, "base + " + mb.offset);
-  std::string cmp = is_max ? ">" : "<";
-  std::ostringstream b;
-  b << "  let o = i;\n" << mb.base_code << "  var r = 0u;\n  var best = " << v << ";\n  var at = 0u;\n"
-    << "  for (r = 1u; r < " << u32(mb.count) << "; r = r + 1u) {\n"
-    << "    let v = " << v << ";\n"
-    << "    let better = (v " << cmp << " best)" << (last ? " | (v == best)" : "") << ";\n"
-    << "    best = select(best, v, better);\n    at = select(at, r, better);\n"
-    << "  }\n"
-    << "  " << program.write(y, "i") << " = f32(at);\n";
-  program.dispatch(op, b.str(), y->size(), workgroup_for(y->size()));
+  std::vector<bool> reduced(x.shape().size(), false);
+  reduced[static_cast<size_t>(p.axis)] = true;
+  Members mb = members(x.shape(), reduced);
+  const std::string v = x.get("base + " + mb.offset);
+  std::string body = fill(R"(let o = i;
+let base = ${base};
+var r = 0u;
+var best = ${v};
+var at = 0u;
+for (r = 1u; r < ${members}; r = r + 1u) {
+  let v = ${v};
+  let better = ${better};
+  best = select(best, v, better);
+  at = select(at, r, better);
+}
+${store}
+)", {{"base", mb.base}, {"v", v}, {"members", u32(mb.count)},
+     {"better", std::string(op.type == "ArgMax" ? "(v > best)" : "(v < best)") + (p.select_last_index ? " | (v == best)" : "")},
+     {"store", y.set("i", "f32(at)")}});
+  program.dispatch(op, body, y.variable->size(), workgroup_for(y.variable->size()));
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+@group(0) @binding(0) var<storage, read_write> buf0: array<f32, 256>;
+@group(0) @binding(1) var<storage, read> buf1: array<f32, 6144>;
+@group(0) @binding(2) var<storage, read> buf2: array<f32, 24>;
+@group(0) @binding(3) var<storage, read_write> buf3: array<f32, 24>;
+fn get_a(i: u32) -> f32 { return buf0[i]; }
+fn get_b(i: u32) -> f32 { return buf1[i]; }
+fn get_c(i: u32) -> f32 { return buf2[i]; }
+fn set_y(i: u32, v: f32) { buf3[i] = v; }
+fn store_y(i: u32, x: f32) {
+  set_y(i, x);
+}
+var<workgroup> part: array<f32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let bt = wid.z;
+  let col = wid.x * 4u + lid / 16u;
+  let lane = lid % 16u;
+  let n = min(col, 23u);
+  var sum = 0.0;
+  for (var k = lane; k < 256u; k = k + 16u) {
+    sum = sum + get_a(0u * 256u + k) * get_b(n * 256u + k);
+  }
+  part[lid] = sum;
+  workgroupBarrier();
+  if (lane < 8u) { part[lid] = part[lid] + part[lid + 8u]; }
+  workgroupBarrier();
+  if (lane < 4u) { part[lid] = part[lid] + part[lid + 4u]; }
+  workgroupBarrier();
+  if (lane < 2u) { part[lid] = part[lid] + part[lid + 2u]; }
+  workgroupBarrier();
+  if (lane < 1u) { part[lid] = part[lid] + part[lid + 1u]; }
+  workgroupBarrier();
+  if ((lane == 0u) & (col < 24u)) {
+    store_y(0u * 24u + col, part[lid] + get_c(0u * 0u + col * 1u));
+  }
+}

@@ -1,0 +1,131 @@
+// Golden text of the WGSL the WebGPU generator writes for a few typical operators, kept in
+// tests/unit/backends/golden/webgpu/ so that a change to the generator shows in review as a
+// change to its shaders. After a deliberate change, write them again and commit them with it:
+//
+//   WEBDNN_UPDATE_GOLDEN=1 ctest --test-dir build -R WebGpuGolden
+//
+// (the folder's README says the same). A shader that differs fails with the first line that
+// differs; a missing file fails and says how to make it.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "backends/backend.h"
+#include "src/optimizer/rule.h"
+#include "tests/unit/support/graph_builder.h"
+
+namespace webdnn {
+namespace {
+
+using testing::GraphBuilder;
+
+const std::string kGoldenDir = std::string(WEBDNN_SOURCE_DIR) + "/tests/unit/backends/golden/webgpu/";
+
+Json emit_webgpu(ir::Graph& graph) {
+  auto backend = backends::make_backend("webgpu");
+  for (const auto& group : backend->rule_groups()) optimizer::run_group(graph, group, optimizer::OptimizeOptions{});
+  emit::WeightsBuilder weights;
+  Json report;
+  return backend->emit(graph, weights, report);
+}
+
+// The shader of dispatch `dispatch` (its CPU variant when `cpu`).
+std::string shader(const Json& d, size_t dispatch, bool cpu = false) {
+  const Json& at = cpu ? d.at("dispatches").at(dispatch).at("cpu") : d.at("dispatches").at(dispatch);
+  return d.at("shaders").at(at.at("shader").get<size_t>()).at("code");
+}
+
+void expect_golden(const std::string& name, const std::string& code) {
+  const std::string file = kGoldenDir + name;
+  if (const char* update = std::getenv("WEBDNN_UPDATE_GOLDEN"); update && *update) {
+    std::ofstream(file, std::ios::binary) << code;
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  ASSERT_TRUE(in) << file << " is missing; write it with WEBDNN_UPDATE_GOLDEN=1 ctest --test-dir build -R WebGpuGolden";
+  std::stringstream golden;
+  golden << in.rdbuf();
+  if (golden.str() == code) return;
+  std::istringstream want(golden.str()), got(code);
+  std::string a, b;
+  for (int line = 1;; line++) {
+    bool more_a = static_cast<bool>(std::getline(want, a)), more_b = static_cast<bool>(std::getline(got, b));
+    if (!more_a && !more_b) break;
+    if (a != b || more_a != more_b) {
+      ADD_FAILURE() << name << " differs from the generated shader at line " << line << ":\n  golden:    " << (more_a ? a : "(end)")
+                    << "\n  generated: " << (more_b ? b : "(end)")
+                    << "\nIf the change is meant, update the golden files: WEBDNN_UPDATE_GOLDEN=1 ctest --test-dir build -R WebGpuGolden";
+      return;
+    }
+  }
+}
+
+TEST(WebGpuGolden, ConvolutionImplicitGemm) {
+  // 3x3, padded, bias and a ReLU epilogue: the GPU kernel gathers patches as it stages them,
+  // the CPU kernel loops over channels and window rows.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 8, 12, 12});
+  b.output(b.op("Conv", {x, b.constant("w", {16, 8, 3, 3}), b.constant("b", {16})},
+                {{"pads", Shape{1, 1, 1, 1}}, {"epilogue", Json::parse(R"([["input",0],["const",0],["max",0,1]])")}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("conv3x3_gpu.wgsl", shader(d, 0));
+  expect_golden("conv3x3_cpu.wgsl", shader(d, 0, true));
+}
+
+TEST(WebGpuGolden, MatMulTiled) {
+  // M = 50 and N = 40 leave partial blocks; the epilogue adds a row vector broadcast to the output.
+  GraphBuilder b;
+  ir::Variable* a = b.input("a", {1, 50, 72});
+  b.output(b.op("MatMul", {a, b.constant("b", {72, 40}), b.constant("r", {40})},
+                {{"epilogue", Json::parse(R"([["input",0],["input",1],["add",0,1]])")}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("matmul_gpu.wgsl", shader(d, 0));
+  expect_golden("matmul_cpu.wgsl", shader(d, 0, true));
+}
+
+TEST(WebGpuGolden, GemmOneRow) {
+  // A fully connected layer at batch 1: the GPU kernel splits the depth over a workgroup.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 256});
+  b.output(b.op("Gemm", {x, b.constant("w", {24, 256}), b.constant("c", {24})}, {{"transB", 1}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("gemm_row_gpu.wgsl", shader(d, 0));
+}
+
+TEST(WebGpuGolden, ElementwiseChainWithBroadcast) {
+  // relu(x * s + t) with s per channel and t per column, as the fusion rule writes it.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3, 4, 5});
+  b.output(b.op("FusedElementwise", {x, b.input("s", {3, 1, 1}), b.input("t", {5})},
+                {{"to", "float32"},
+                 {"expr", Json::parse(R"([["input",0],["input",1],["mul",0,1],["input",2],["add",2,3],["const",0],["max",4,5]])")}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("elementwise_broadcast.wgsl", shader(d, 0));
+}
+
+TEST(WebGpuGolden, SoftmaxLongRows) {
+  // Rows of 300: a workgroup per row, maxima and sums combined in workgroup memory.
+  GraphBuilder b;
+  b.output(b.op("Softmax", {b.input("x", {4, 300})}, {{"axis", 1}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("softmax_rows.wgsl", shader(d, 0));
+}
+
+TEST(WebGpuGolden, ReduceMeanManyMembers) {
+  // Six outputs of 1000 members each: a workgroup per output.
+  GraphBuilder b;
+  b.output(b.op("ReduceMean", {b.input("x", {2, 1000, 3})}, {{"axes", Shape{1}}, {"keepdims", 0}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  expect_golden("reduce_mean_group.wgsl", shader(d, 0));
+}
+
+}  // namespace
+}  // namespace webdnn
