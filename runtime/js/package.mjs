@@ -66,14 +66,18 @@ function flatten(file, text) {
 }
 
 fs.mkdirSync(out, { recursive: true });
-const write = (name, data) => fs.writeFileSync(path.join(out, name), data);
+const written = new Set();
+const write = (name, data) => {
+  written.add(name);
+  fs.writeFileSync(path.join(out, name), data);
+};
 for (const [name, file] of sources) {
   const text = fs.readFileSync(file, 'utf8');
   write(name, name.endsWith('.mjs') ? flatten(file, text) : text);
 }
 for (const f of ['README.md', 'LICENSE']) {
   const from = f === 'LICENSE' ? path.join(root, f) : path.join(here, f);
-  if (fs.existsSync(from)) fs.copyFileSync(from, path.join(out, f));
+  if (fs.existsSync(from)) write(f, fs.readFileSync(from));
 }
 // package.json: the template's fields, the version from its one definition.
 const manifest = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
@@ -100,6 +104,8 @@ for (const name of built) {
   }
   write(name, text);
 }
+// What an earlier build wrote and this one did not (a renamed source) must not ship.
+for (const f of fs.readdirSync(out)) if (!written.has(f)) fs.rmSync(path.join(out, f), { recursive: true });
 const forbidden = fs.readdirSync(out).filter((f) => /\.m?js$/.test(f) &&
   /\beval\s*\(|new\s+Function\s*\(/.test(fs.readFileSync(path.join(out, f), 'utf8')));
 if (forbidden.length) throw new Error(`eval or new Function in ${forbidden.join(', ')}`);
