@@ -149,6 +149,25 @@ struct Axis {
   Shape gather_elements(const Shape& data, const Shape& indices) const;
 };
 
+// GatherND: the first batch_dims axes of data and indices are shared; each row of the indices'
+// last axis addresses a slice of data (ONNX GatherND-12/13).
+struct GatherND {
+  int64_t batch_dims = 0;
+  static GatherND parse(const Json& j);
+  Json to_json() const;
+  // indices[:-1] + data[batch_dims + indices[-1]:]
+  Shape output(const Shape& data, const Shape& indices) const;
+};
+
+// CumSum along a non-negative axis; exclusive leaves the element itself out of its sum, reverse
+// sums from the end of the axis.
+struct CumSum {
+  int64_t axis = 0;
+  bool exclusive = false, reverse = false;
+  static CumSum parse(const Json& j);
+  Json to_json() const;
+};
+
 struct Split {
   int64_t axis = 0;
   std::vector<int64_t> split;  // the size of each output along axis
@@ -266,6 +285,8 @@ Types infer_arg_reduce(const ArgReduce& p, const Types& in);
 Types infer_concat(const Axis& p, const Types& in);
 Types infer_gather(const Axis& p, const Types& in);
 Types infer_gather_elements(const Axis& p, const Types& in);
+Types infer_gather_nd(const GatherND& p, const Types& in);  // data, indices
+Types infer_cum_sum(const CumSum& p, const Types& in);
 Types infer_softmax(const Axis& p, const Types& in);
 Types infer_split(const Split& p, const Types& in);
 Types infer_slice(const Slice& p, const Types& in);

@@ -367,6 +367,39 @@ Shape Axis::gather_elements(const Shape& data, const Shape& indices) const {
   return indices;
 }
 
+// GatherND, CumSum
+
+GatherND GatherND::parse(const Json& j) { return {Reader(j).integer("batch_dims", 0, 63)}; }
+
+Json GatherND::to_json() const { return {{"batch_dims", batch_dims}}; }
+
+Shape GatherND::output(const Shape& data, const Shape& indices) const {
+  int64_t r = static_cast<int64_t>(data.size()), q = static_cast<int64_t>(indices.size());
+  WEBDNN_CHECK(r >= 1 && q >= 1, "data ", shape_to_string(data), " and indices ", shape_to_string(indices),
+               " must both have rank 1 or more");
+  WEBDNN_CHECK(batch_dims < std::min(r, q), "parameter 'batch_dims' ", batch_dims, " must be less than the ranks of data ",
+               shape_to_string(data), " and indices ", shape_to_string(indices));
+  for (int64_t d = 0; d < batch_dims; d++)
+    WEBDNN_CHECK(data[d] == indices[d], "batch axis ", d, " of data ", shape_to_string(data), " and indices ",
+                 shape_to_string(indices), " differ");
+  int64_t last = indices[q - 1];
+  WEBDNN_CHECK(last >= 1 && last <= r - batch_dims, "the last axis of indices ", shape_to_string(indices),
+               " must hold 1 to ", r - batch_dims, " coordinates (data ", shape_to_string(data), ", batch_dims ",
+               batch_dims, ")");
+  Shape out(indices.begin(), indices.end() - 1);
+  out.insert(out.end(), data.begin() + batch_dims + last, data.end());
+  return checked(out);
+}
+
+CumSum CumSum::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.flag("exclusive"), r.flag("reverse")};
+}
+
+Json CumSum::to_json() const {
+  return {{"axis", axis}, {"exclusive", exclusive ? 1 : 0}, {"reverse", reverse ? 1 : 0}};
+}
+
 Split Split::parse(const Json& j) {
   Reader r(j);
   return {r.integer("axis", 0, 63), r.integers("split", -1, 0, kMaxExtent)};
@@ -684,6 +717,21 @@ Types infer_gather_elements(const Axis& p, const Types& in) {
   require_inputs(in, 2, 2);
   require_integer_indices(in[1]);
   return same_type(in, p.gather_elements(in[0].shape, in[1].shape));
+}
+
+Types infer_gather_nd(const GatherND& p, const Types& in) {
+  require_inputs(in, 2, 2);
+  require_integer_indices(in[1]);
+  return same_type(in, p.output(in[0].shape, in[1].shape));
+}
+
+Types infer_cum_sum(const CumSum& p, const Types& in) {
+  require_inputs(in, 1, 1);
+  DType t = in[0].dtype;
+  WEBDNN_CHECK(t == DType::Float32 || t == DType::Int64 || t == DType::Int32, "the input is ", dtype_name(t),
+               "; float32, int64 or int32 is expected");
+  Axis{p.axis}.check(static_cast<int>(in[0].shape.size()));
+  return {in[0]};
 }
 
 Types infer_softmax(const Axis& p, const Types& in) {
