@@ -91,4 +91,11 @@ save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x',
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],
      [(f'x{i}', [1, 3, 5, 7]) for i in range(12)], ['y'])
 
+# CumSum over lines long enough to span workgroups, summed from the end; GatherND rows for
+# thousands of invocations.
+save('cumsum_long_line_exclusive_reverse', [helper.make_node('CumSum', ['x', 'a'], ['y'], exclusive=1, reverse=1)],
+     [('x', [3, 1000])], ['y'], [('a', np.array(-1, np.int64))])
+save('gather_nd_many_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], [('x', [50, 40])], ['y'],
+     [('i', models.rng.integers(-50, 50, size=[300, 1]).astype(np.int64))])
+
 models.write_index()
