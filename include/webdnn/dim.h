@@ -15,6 +15,7 @@
 // an error, never computed wrongly). This is how PyTorch's symbolic shapes specialize too.
 #pragma once
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,8 +82,19 @@ class Dim {
   int64_t hint_ = 0;
 };
 
+// For code written once for numbers and dims (integer division there is of non-negative values).
+inline Dim operator/(const Dim& a, const Dim& b) { return floor_div(a, b); }
+inline Dim operator%(const Dim& a, const Dim& b) { return mod(a, b); }
+std::ostream& operator<<(std::ostream& os, const Dim& d);
+
+// Equal for every binding (no guard); for code written once for numbers and dims.
+inline bool identical(const Dim& a, const Dim& b) { return a.same(b); }
+
 using DimShape = std::vector<Dim>;
-std::string to_string(const DimShape& shape);
+std::string shape_to_string(const DimShape& shape);
+// The product of the dims.
+Dim num_elements(const DimShape& shape);
+DimShape broadcast_shapes(const DimShape& a, const DimShape& b);
 
 // A condition that the converted code assumes of the symbols: `lhs == 0` or `lhs >= 0` (every
 // comparison is brought to that form), and where in the conversion it was assumed.

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "webdnn/dim.h"
 #include "webdnn/dtype.h"
 #include "webdnn/expr.h"
 #include "webdnn/json.h"
@@ -60,7 +61,8 @@ struct Epilogue {
   static Epilogue parse(const Reader& r);
   void write(Json& j) const;
   // The extra inputs' shapes must broadcast to `out`, and the expression must read no other.
-  void check(const std::vector<Shape>& extras, const Shape& out) const;
+  template <class S>
+  void check(const std::vector<S>& extras, const S& out) const;
 };
 
 // The 2-D window of Conv, ConvTranspose, MaxPool and AveragePool over NCHW tensors
@@ -71,7 +73,8 @@ struct Window {
   static Window parse(const Reader& r);
   void write(Json& j) const;
   // Output extent of spatial axis d (0: H, 1: W) for an input extent `in`.
-  int64_t output(int d, int64_t in, bool ceil_mode = false) const;
+  template <class D>
+  D output(int d, const D& in, bool ceil_mode = false) const;
 };
 
 struct Conv {
@@ -81,7 +84,8 @@ struct Conv {
   static Conv parse(const Json& j);
   Json to_json() const;
   // X [N,C,H,W], W [M,C/group,kh,kw] -> Y [N,M,OH,OW]; bias, if any, [M].
-  Shape output(const Shape& x, const Shape& w) const;
+  template <class S>
+  S output(const S& x, const S& w) const;
 };
 
 struct ConvTranspose {
@@ -92,7 +96,8 @@ struct ConvTranspose {
   static ConvTranspose parse(const Json& j);
   Json to_json() const;
   // X [N,C,H,W], W [C,M/group,kh,kw] -> Y [N,M,OH,OW].
-  Shape output(const Shape& x, const Shape& w) const;
+  template <class S>
+  S output(const S& x, const S& w) const;
 };
 
 struct Pool {
@@ -101,7 +106,8 @@ struct Pool {
   bool count_include_pad = false;  // AveragePool
   static Pool parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 struct Gemm {
@@ -111,14 +117,16 @@ struct Gemm {
   static Gemm parse(const Json& j);
   Json to_json() const;
   // A [M,K] (or [K,M]), B [K,N] (or [N,K]), optional C broadcast to [M,N].
-  Shape output(const Shape& a, const Shape& b, const Shape* c) const;
+  template <class S>
+  S output(const S& a, const S& b, const S* c) const;
 };
 
 struct MatMul {
   Epilogue epilogue;
   static MatMul parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& a, const Shape& b) const;  // numpy matmul
+  template <class S>
+  S output(const S& a, const S& b) const;  // numpy matmul
 };
 
 // ReduceMax, ReduceSum, ...: axes sorted, distinct, non-negative (all axes spelled out).
@@ -127,7 +135,8 @@ struct Reduce {
   bool keepdims = true;
   static Reduce parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 // ArgMax / ArgMin.
@@ -136,7 +145,8 @@ struct ArgReduce {
   bool keepdims = true, select_last_index = false;
   static ArgReduce parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 // One non-negative axis: Concat, Gather, GatherElements, Softmax, LogSoftmax.
@@ -145,8 +155,10 @@ struct Axis {
   static Axis parse(const Json& j);
   Json to_json() const;
   void check(int rank) const;
-  Shape gather(const Shape& data, const Shape& indices) const;
-  Shape gather_elements(const Shape& data, const Shape& indices) const;
+  template <class S>
+  S gather(const S& data, const S& indices) const;
+  template <class S>
+  S gather_elements(const S& data, const S& indices) const;
 };
 
 // GatherND: the first batch_dims axes of data and indices are shared; each row of the indices'
@@ -155,8 +167,9 @@ struct GatherND {
   int64_t batch_dims = 0;
   static GatherND parse(const Json& j);
   Json to_json() const;
-  // indices[:-1] + data[batch_dims + indices[-1]:]
-  Shape output(const Shape& data, const Shape& indices) const;
+  // indices[:-1] + data[batch_dims + indices[-1]:] (the tuple length indices[-1] is a number)
+  template <class S>
+  S output(const S& data, const S& indices) const;
 };
 
 // CumSum along a non-negative axis; exclusive leaves the element itself out of its sum, reverse
@@ -173,7 +186,8 @@ struct Split {
   std::vector<int64_t> split;  // the size of each output along axis
   static Split parse(const Json& j);
   Json to_json() const;
-  std::vector<Shape> outputs(const Shape& x) const;
+  template <class S>
+  std::vector<S> outputs(const S& x) const;
 };
 
 // Per axis, clamped as the ONNX spec says: with a positive step 0 <= start, end <= dim; with a
@@ -182,7 +196,8 @@ struct Slice {
   std::vector<int64_t> starts, ends, steps;
   static Slice parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
   bool whole(int axis, int64_t dim) const;  // the axis is kept as it is
 };
 
@@ -193,14 +208,16 @@ struct Pad {
   double value = 0;
   static Pad parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 struct Tile {
   std::vector<int64_t> repeats;
   static Tile parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 struct DepthToSpace {
@@ -208,21 +225,24 @@ struct DepthToSpace {
   bool dcr = true;  // mode DCR (else CRD)
   static DepthToSpace parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 struct Reshape {
   Shape shape;  // static, every dimension given
   static Reshape parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 struct Transpose {
   std::vector<int64_t> perm;
   static Transpose parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 // Resize with a static output shape; scales map output coordinates back to input ones.
@@ -237,7 +257,8 @@ struct Resize {
   Nearest nearest = Nearest::RoundPreferFloor;
   static Resize parse(const Json& j);
   Json to_json() const;
-  Shape output(const Shape& x) const;
+  template <class S>
+  S output(const S& x) const;
 };
 
 // BatchNormalization and InstanceNormalization.
@@ -266,48 +287,93 @@ struct Lrn {
 // runtime's validation of every kernel call in a descriptor both call them, so an operator's
 // rules are written once. Inputs are given in the operator's order; optional ones missing are
 // absent from the end.
-struct TensorType {
+//
+// They are written once for both kinds of shape: numbers (Shape: the runtime, and the transpiler
+// for static models) and symbolic dimensions (DimShape: the transpiler for models with free
+// dimensions, where comparisons of symbols become guards; see webdnn/dim.h).
+template <class S>
+struct BasicTensorType {
   DType dtype = DType::Float32;
-  Shape shape;
+  S shape;
   std::string name;  // for messages; may be empty
-  TensorType(DType d = DType::Float32, Shape s = {}, std::string n = {}) : dtype(d), shape(std::move(s)), name(std::move(n)) {}
-  bool operator==(const TensorType& o) const { return dtype == o.dtype && shape == o.shape; }
+  BasicTensorType(DType d = DType::Float32, S s = {}, std::string n = {}) : dtype(d), shape(std::move(s)), name(std::move(n)) {}
+  bool operator==(const BasicTensorType& o) const { return dtype == o.dtype && shape == o.shape; }
 };
+template <class S>
+using TypesOf = std::vector<BasicTensorType<S>>;
+using TensorType = BasicTensorType<Shape>;
 using Types = std::vector<TensorType>;
+using SymTensorType = BasicTensorType<DimShape>;
+using SymTypes = std::vector<SymTensorType>;
 
-Types infer_conv(const Conv& p, const Types& in);  // X, W, B?, epilogue inputs
-Types infer_conv_transpose(const ConvTranspose& p, const Types& in);
-Types infer_pool(const Pool& p, const Types& in);
-Types infer_gemm(const Gemm& p, const Types& in);  // A, B, C?, epilogue inputs
-Types infer_matmul(const MatMul& p, const Types& in);  // A, B, epilogue inputs
-Types infer_reduce(const Reduce& p, const Types& in);
-Types infer_arg_reduce(const ArgReduce& p, const Types& in);
-Types infer_concat(const Axis& p, const Types& in);
-Types infer_gather(const Axis& p, const Types& in);
-Types infer_gather_elements(const Axis& p, const Types& in);
-Types infer_gather_nd(const GatherND& p, const Types& in);  // data, indices
-Types infer_cum_sum(const CumSum& p, const Types& in);
-Types infer_softmax(const Axis& p, const Types& in);
-Types infer_split(const Split& p, const Types& in);
-Types infer_slice(const Slice& p, const Types& in);
-Types infer_pad(const Pad& p, const Types& in);
-Types infer_tile(const Tile& p, const Types& in);
-Types infer_depth_to_space(const DepthToSpace& p, const Types& in);
-Types infer_reshape(const Reshape& p, const Types& in);
-Types infer_transpose(const Transpose& p, const Types& in);
-Types infer_resize(const Resize& p, const Types& in);
-Types infer_batch_norm(const Normalization& p, const Types& in);  // X, scale, B, mean, var
-Types infer_instance_norm(const Normalization& p, const Types& in);  // X, scale, B
-Types infer_layer_norm(const LayerNormalization& p, const Types& in);  // X, scale, B?
-Types infer_lrn(const Lrn& p, const Types& in);
+template <class S>
+TypesOf<S> infer_conv(const Conv& p, const TypesOf<S>& in);  // X, W, B?, epilogue inputs
+template <class S>
+TypesOf<S> infer_conv_transpose(const ConvTranspose& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_pool(const Pool& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_gemm(const Gemm& p, const TypesOf<S>& in);  // A, B, C?, epilogue inputs
+template <class S>
+TypesOf<S> infer_matmul(const MatMul& p, const TypesOf<S>& in);  // A, B, epilogue inputs
+template <class S>
+TypesOf<S> infer_reduce(const Reduce& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_arg_reduce(const ArgReduce& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_concat(const Axis& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_gather(const Axis& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_gather_elements(const Axis& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in);  // data, indices
+template <class S>
+TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_softmax(const Axis& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_split(const Split& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_slice(const Slice& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_pad(const Pad& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_tile(const Tile& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_depth_to_space(const DepthToSpace& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_reshape(const Reshape& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_transpose(const Transpose& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_resize(const Resize& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_batch_norm(const Normalization& p, const TypesOf<S>& in);  // X, scale, B, mean, var
+template <class S>
+TypesOf<S> infer_instance_norm(const Normalization& p, const TypesOf<S>& in);  // X, scale, B
+template <class S>
+TypesOf<S> infer_layer_norm(const LayerNormalization& p, const TypesOf<S>& in);  // X, scale, B?
+template <class S>
+TypesOf<S> infer_lrn(const Lrn& p, const TypesOf<S>& in);
 // Elementwise expressions: every input broadcasts to the output `shape` (the inputs' broadcast
 // shape, or larger for Expand), each read by the expression at most once per index.
-Shape infer_elementwise(const Expr& e, const Types& in, const Shape& shape = {});
+template <class S>
+S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape = {});
 
 // "'name' [2,3]" (or "#1 [2,3]" without a name), for messages.
-std::string describe(const TensorType& t, size_t index);
+template <class S>
+std::string describe(const BasicTensorType<S>& t, size_t index);
 // Input-count checks for the functions above.
-void require_inputs(const Types& in, size_t min, size_t max);
-void require_dtype(const TensorType& t, DType dtype, const char* what);
+void require_inputs(size_t count, size_t min, size_t max);
+template <class S>
+void require_inputs(const TypesOf<S>& in, size_t min, size_t max) {
+  require_inputs(in.size(), min, max);
+}
+template <class S>
+void require_dtype(const BasicTensorType<S>& t, DType dtype, const char* what) {
+  require_dtype(t.dtype, dtype, what);
+}
+void require_dtype(DType actual, DType dtype, const char* what);
 
 }  // namespace webdnn::params

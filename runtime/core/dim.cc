@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <ostream>
 #include <set>
 #include <utility>
 
 #include "webdnn/error.h"
+#include "webdnn/shape.h"
 
 namespace webdnn {
 namespace {
@@ -404,11 +406,21 @@ bool operator<(const Dim& a, const Dim& b) {
   return holds;
 }
 
-std::string to_string(const DimShape& shape) {
+std::ostream& operator<<(std::ostream& os, const Dim& d) { return os << d.to_string(); }
+
+std::string shape_to_string(const DimShape& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); i++) s += (i ? "," : "") + shape[i].to_string();
   return s + "]";
 }
+
+Dim num_elements(const DimShape& shape) {
+  Dim n(1);
+  for (const Dim& d : shape) n *= d;
+  return n;
+}
+
+DimShape broadcast_shapes(const DimShape& a, const DimShape& b) { return broadcast(a, b); }
 
 bool Guard::holds(const Bindings& bindings) const {
   int64_t v = lhs.evaluate(bindings);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "webdnn/error.h"
 
@@ -10,12 +11,14 @@ namespace {
 
 std::string list(const std::vector<int64_t>& v) { return shape_to_string(v); }
 
-Shape checked(Shape s) {
-  num_elements(s);  // throws when the product overflows
+template <class S>
+S checked(S s) {
+  if constexpr (std::is_same_v<S, Shape>) num_elements(s);  // throws when the product overflows
   return s;
 }
 
-void require_rank(const Shape& s, int rank, const char* what) {
+template <class S>
+void require_rank(const S& s, int rank, const char* what) {
   WEBDNN_CHECK(static_cast<int>(s.size()) == rank, what, " is ", shape_to_string(s), "; rank ", rank, " is expected");
 }
 
@@ -136,9 +139,10 @@ void Epilogue::write(Json& j) const {
   if (expr) j["epilogue"] = expr->to_json();
 }
 
-void Epilogue::check(const std::vector<Shape>& extras, const Shape& out) const {
-  for (const Shape& s : extras)
-    WEBDNN_CHECK(broadcast_shapes(s, out) == out, "epilogue input ", shape_to_string(s), " does not broadcast to the output ",
+template <class S>
+void Epilogue::check(const std::vector<S>& extras, const S& out) const {
+  for (const S& s : extras)
+    WEBDNN_CHECK(broadcast(s, out) == out, "epilogue input ", shape_to_string(s), " does not broadcast to the output ",
                  shape_to_string(out));
   if (!expr) {
     WEBDNN_CHECK(extras.empty(), extras.size(), " epilogue inputs but no parameter 'epilogue'");
@@ -167,13 +171,14 @@ void Window::write(Json& j) const {
   j["dilations"] = dilations;
 }
 
-int64_t Window::output(int d, int64_t in, bool ceil_mode) const {
+template <class D>
+D Window::output(int d, const D& in, bool ceil_mode) const {
   int64_t k = kernel[d], stride = strides[d], dilation = dilations[d];
-  int64_t span = in + pads[d] + pads[d + 2] - dilation * (k - 1) - 1;
+  D span = in + pads[d] + pads[d + 2] - dilation * (k - 1) - 1;
   WEBDNN_CHECK(span >= 0, "window of ", k, " (dilation ", dilation, ") is larger than the padded input ", in);
-  int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+  D out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
   // A window may not start in the end padding (the rule PyTorch and onnxruntime follow).
-  if (ceil_mode && (out - 1) * stride >= in + pads[d]) out--;
+  if (ceil_mode && (out - 1) * stride >= in + pads[d]) out = out - 1;
   return out;
 }
 
@@ -192,14 +197,15 @@ Json Conv::to_json() const {
   return j;
 }
 
-Shape Conv::output(const Shape& x, const Shape& w) const {
+template <class S>
+S Conv::output(const S& x, const S& w) const {
   require_rank(x, 4, "the input");
   require_rank(w, 4, "the weight");
   WEBDNN_CHECK(x[1] == w[1] * group && w[0] % group == 0, "input channels ", x[1], " do not match weight ",
                shape_to_string(w), " with group ", group);
   WEBDNN_CHECK(window.kernel[0] == w[2] && window.kernel[1] == w[3], "kernel_shape ", list({window.kernel[0], window.kernel[1]}),
                " disagrees with weight ", shape_to_string(w));
-  return checked({x[0], w[0], window.output(0, x[2]), window.output(1, x[3])});
+  return checked(S{x[0], w[0], window.output(0, x[2]), window.output(1, x[3])});
 }
 
 ConvTranspose ConvTranspose::parse(const Json& j) {
@@ -219,13 +225,14 @@ Json ConvTranspose::to_json() const {
   return j;
 }
 
-Shape ConvTranspose::output(const Shape& x, const Shape& w) const {
+template <class S>
+S ConvTranspose::output(const S& x, const S& w) const {
   require_rank(x, 4, "the input");
   require_rank(w, 4, "the weight");
   WEBDNN_CHECK(x[1] == w[0] && w[0] % group == 0, "input channels ", x[1], " do not match weight ", shape_to_string(w),
                " with group ", group);
   WEBDNN_CHECK(window.kernel[0] == w[2] && window.kernel[1] == w[3], "kernel_shape disagrees with weight ", shape_to_string(w));
-  Shape out = {x[0], w[1] * group, 0, 0};
+  S out = {x[0], w[1] * group, 0, 0};
   for (int d = 0; d < 2; d++) {
     out[2 + d] = window.strides[d] * (x[2 + d] - 1) + output_padding[d] + (window.kernel[d] - 1) * window.dilations[d] + 1 -
                  window.pads[d] - window.pads[d + 2];
@@ -247,9 +254,10 @@ Json Pool::to_json() const {
   return j;
 }
 
-Shape Pool::output(const Shape& x) const {
+template <class S>
+S Pool::output(const S& x) const {
   require_rank(x, 4, "the input");
-  return checked({x[0], x[1], window.output(0, x[2], ceil_mode), window.output(1, x[3], ceil_mode)});
+  return checked(S{x[0], x[1], window.output(0, x[2], ceil_mode), window.output(1, x[3], ceil_mode)});
 }
 
 // Gemm, MatMul
@@ -265,13 +273,14 @@ Json Gemm::to_json() const {
   return j;
 }
 
-Shape Gemm::output(const Shape& a, const Shape& b, const Shape* c) const {
+template <class S>
+S Gemm::output(const S& a, const S& b, const S* c) const {
   WEBDNN_CHECK(a.size() == 2 && b.size() == 2, "Gemm needs 2-D inputs, got ", shape_to_string(a), " and ", shape_to_string(b));
-  int64_t m = trans_a ? a[1] : a[0], k = trans_a ? a[0] : a[1];
-  int64_t kb = trans_b ? b[1] : b[0], n = trans_b ? b[0] : b[1];
+  auto m = trans_a ? a[1] : a[0], k = trans_a ? a[0] : a[1];
+  auto kb = trans_b ? b[1] : b[0], n = trans_b ? b[0] : b[1];
   WEBDNN_CHECK(k == kb, "inner dimensions differ: A ", shape_to_string(a), " B ", shape_to_string(b));
   if (c)
-    WEBDNN_CHECK(broadcast_shapes(*c, {m, n}) == Shape({m, n}), "C ", shape_to_string(*c), " does not broadcast to [", m,
+    WEBDNN_CHECK(broadcast(*c, S{m, n}) == S({m, n}), "C ", shape_to_string(*c), " does not broadcast to [", m,
                  ",", n, "]");
   return {m, n};
 }
@@ -287,14 +296,16 @@ Json MatMul::to_json() const {
   return j;
 }
 
-Shape MatMul::output(const Shape& a, const Shape& b) const {
+template <class S>
+S MatMul::output(const S& a, const S& b) const {
   WEBDNN_CHECK(!a.empty() && !b.empty(), "MatMul needs inputs of rank 1 or more");
-  MatMulShape m = matmul_shape(a, b);
-  WEBDNN_CHECK(m.K == (b.size() == 1 ? b[0] : b[b.size() - 2]), "cannot multiply ", shape_to_string(a), " by ",
+  // numpy: a 1-D A is a row, a 1-D B a column, and the axes before the last two broadcast.
+  size_t ra = a.size(), rb = b.size();
+  WEBDNN_CHECK(a[ra - 1] == (rb == 1 ? b[0] : b[rb - 2]), "cannot multiply ", shape_to_string(a), " by ",
                shape_to_string(b));
-  Shape out = m.batch;
-  if (a.size() > 1) out.push_back(m.M);
-  if (b.size() > 1) out.push_back(m.N);
+  S out = broadcast(S(a.begin(), a.end() - std::min<size_t>(ra, 2)), S(b.begin(), b.end() - std::min<size_t>(rb, 2)));
+  if (ra > 1) out.push_back(a[ra - 2]);
+  if (rb > 1) out.push_back(b[rb - 1]);
   return checked(out);
 }
 
@@ -310,8 +321,9 @@ Reduce Reduce::parse(const Json& j) {
 
 Json Reduce::to_json() const { return {{"axes", axes}, {"keepdims", keepdims ? 1 : 0}}; }
 
-Shape Reduce::output(const Shape& x) const {
-  Shape out;
+template <class S>
+S Reduce::output(const S& x) const {
+  S out;
   size_t next = 0;
   for (int64_t a = 0; a < static_cast<int64_t>(x.size()); a++) {
     bool reduced = next < axes.size() && axes[next] == a;
@@ -332,7 +344,8 @@ Json ArgReduce::to_json() const {
   return {{"axis", axis}, {"keepdims", keepdims ? 1 : 0}, {"select_last_index", select_last_index ? 1 : 0}};
 }
 
-Shape ArgReduce::output(const Shape& x) const {
+template <class S>
+S ArgReduce::output(const S& x) const {
   WEBDNN_CHECK(axis < static_cast<int64_t>(x.size()), "parameter 'axis' ", axis, " is out of range for input ",
                shape_to_string(x));
   WEBDNN_CHECK(x[axis] > 0, "axis ", axis, " of input ", shape_to_string(x), " is empty; it has no extreme element");
@@ -349,15 +362,17 @@ void Axis::check(int rank) const {
   WEBDNN_CHECK(axis < rank, "parameter 'axis' ", axis, " is out of range for rank ", rank);
 }
 
-Shape Axis::gather(const Shape& data, const Shape& indices) const {
+template <class S>
+S Axis::gather(const S& data, const S& indices) const {
   check(static_cast<int>(data.size()));
-  Shape out(data.begin(), data.begin() + axis);
+  S out(data.begin(), data.begin() + axis);
   out.insert(out.end(), indices.begin(), indices.end());
   out.insert(out.end(), data.begin() + axis + 1, data.end());
   return checked(out);
 }
 
-Shape Axis::gather_elements(const Shape& data, const Shape& indices) const {
+template <class S>
+S Axis::gather_elements(const S& data, const S& indices) const {
   check(static_cast<int>(data.size()));
   WEBDNN_CHECK(indices.size() == data.size(), "indices ", shape_to_string(indices), " must have the rank of data ",
                shape_to_string(data));
@@ -373,7 +388,13 @@ GatherND GatherND::parse(const Json& j) { return {Reader(j).integer("batch_dims"
 
 Json GatherND::to_json() const { return {{"batch_dims", batch_dims}}; }
 
-Shape GatherND::output(const Shape& data, const Shape& indices) const {
+namespace {
+int64_t tuple_length(int64_t d) { return d; }
+int64_t tuple_length(const Dim& d) { return d.value(); }  // specialized: the output's rank depends on it
+}  // namespace
+
+template <class S>
+S GatherND::output(const S& data, const S& indices) const {
   int64_t r = static_cast<int64_t>(data.size()), q = static_cast<int64_t>(indices.size());
   WEBDNN_CHECK(r >= 1 && q >= 1, "data ", shape_to_string(data), " and indices ", shape_to_string(indices),
                " must both have rank 1 or more");
@@ -382,11 +403,11 @@ Shape GatherND::output(const Shape& data, const Shape& indices) const {
   for (int64_t d = 0; d < batch_dims; d++)
     WEBDNN_CHECK(data[d] == indices[d], "batch axis ", d, " of data ", shape_to_string(data), " and indices ",
                  shape_to_string(indices), " differ");
-  int64_t last = indices[q - 1];
+  int64_t last = tuple_length(indices[q - 1]);
   WEBDNN_CHECK(last >= 1 && last <= r - batch_dims, "the last axis of indices ", shape_to_string(indices),
                " must hold 1 to ", r - batch_dims, " coordinates (data ", shape_to_string(data), ", batch_dims ",
                batch_dims, ")");
-  Shape out(indices.begin(), indices.end() - 1);
+  S out(indices.begin(), indices.end() - 1);
   out.insert(out.end(), data.begin() + batch_dims + last, data.end());
   return checked(out);
 }
@@ -407,14 +428,15 @@ Split Split::parse(const Json& j) {
 
 Json Split::to_json() const { return {{"axis", axis}, {"split", split}}; }
 
-std::vector<Shape> Split::outputs(const Shape& x) const {
+template <class S>
+std::vector<S> Split::outputs(const S& x) const {
   WEBDNN_CHECK(axis < static_cast<int64_t>(x.size()), "parameter 'axis' ", axis, " is out of range for input ",
                shape_to_string(x));
   int64_t total = 0;
-  std::vector<Shape> out;
+  std::vector<S> out;
   for (int64_t s : split) {
     total += s;
-    Shape o = x;
+    S o = x;
     o[axis] = s;
     out.push_back(o);
   }
@@ -436,15 +458,18 @@ Slice Slice::parse(const Json& j) {
 
 Json Slice::to_json() const { return {{"starts", starts}, {"ends", ends}, {"steps", steps}}; }
 
-Shape Slice::output(const Shape& x) const {
+template <class S>
+S Slice::output(const S& x) const {
+  using D = typename S::value_type;
   WEBDNN_CHECK(starts.size() == x.size(), "Slice parameters give ", starts.size(), " axes for input ", shape_to_string(x));
-  Shape out(x.size());
+  S out(x.size());
   for (size_t a = 0; a < x.size(); a++) {
-    int64_t dim = x[a], s = starts[a], e = ends[a], k = steps[a];
+    D dim = x[a];
+    int64_t s = starts[a], e = ends[a], k = steps[a];
     WEBDNN_CHECK(k != 0, "the step of axis ", a, " is 0");
     bool clamped = k > 0 ? s >= 0 && s <= dim && e >= 0 && e <= dim : s >= 0 && s <= dim && e >= -1 && e < dim;
     int64_t span = k > 0 ? e - s : s - e, step = k > 0 ? k : -k;
-    out[a] = span <= 0 ? 0 : (span + step - 1) / step;
+    out[a] = span <= 0 ? D(0) : D((span + step - 1) / step);
     if (out[a] > 0) clamped &= s < dim && s + (out[a] - 1) * k >= 0 && s + (out[a] - 1) * k < dim;
     WEBDNN_CHECK(clamped, "axis ", a, " of size ", dim, ": start ", s, ", end ", e, ", step ", k,
                  " are not clamped to the axis");
@@ -475,16 +500,17 @@ const std::initializer_list<const char*> kCoordinateModes = {"half_pixel", "half
 const std::initializer_list<const char*> kNearestModes = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil",
                                                           "simple"};
 
-Shape Pad::output(const Shape& x) const {
+template <class S>
+S Pad::output(const S& x) const {
   size_t rank = x.size();
   WEBDNN_CHECK(pads.size() == 2 * rank, "pads ", list(pads), " must give ", 2 * rank,
                " values (begin and end of every axis) for the rank-", rank, " input");
-  Shape out(rank);
+  S out(rank);
   for (size_t a = 0; a < rank; a++) {
     out[a] = x[a] + pads[a] + pads[a + rank];
     WEBDNN_CHECK(out[a] >= 0, "pads ", list(pads), " crop more than axis ", a, " of ", shape_to_string(x), " holds");
     // Negative pads crop before the other side is padded: something must be left to repeat.
-    int64_t kept = x[a] + std::min<int64_t>(pads[a], 0) + std::min<int64_t>(pads[a + rank], 0);
+    auto kept = x[a] + std::min<int64_t>(pads[a], 0) + std::min<int64_t>(pads[a + rank], 0);
     bool grows = pads[a] > 0 || pads[a + rank] > 0;
     WEBDNN_CHECK(mode == Mode::Constant || kept > 0 || !grows, "cannot pad axis ", a,
                  " by repeating: no element of it is left to repeat");
@@ -496,9 +522,10 @@ Tile Tile::parse(const Json& j) { return {Reader(j).integers("repeats", -1, 0, k
 
 Json Tile::to_json() const { return {{"repeats", repeats}}; }
 
-Shape Tile::output(const Shape& x) const {
+template <class S>
+S Tile::output(const S& x) const {
   WEBDNN_CHECK(repeats.size() == x.size(), "repeats ", list(repeats), " must give one count per axis of ", shape_to_string(x));
-  Shape out(x.size());
+  S out(x.size());
   for (size_t a = 0; a < x.size(); a++) out[a] = x[a] * repeats[a];
   return checked(out);
 }
@@ -510,11 +537,12 @@ DepthToSpace DepthToSpace::parse(const Json& j) {
 
 Json DepthToSpace::to_json() const { return {{"blocksize", blocksize}, {"mode", dcr ? "DCR" : "CRD"}}; }
 
-Shape DepthToSpace::output(const Shape& x) const {
+template <class S>
+S DepthToSpace::output(const S& x) const {
   require_rank(x, 4, "the input");
   int64_t b = blocksize;
   WEBDNN_CHECK(x[1] % (b * b) == 0, "channels ", x[1], " are not a multiple of blocksize ", b, " squared");
-  return checked({x[0], x[1] / (b * b), x[2] * b, x[3] * b});
+  return checked(S{x[0], x[1] / (b * b), x[2] * b, x[3] * b});
 }
 
 // Reshape, Transpose, Resize
@@ -523,18 +551,20 @@ Reshape Reshape::parse(const Json& j) { return {Reader(j).integers("shape", -1, 
 
 Json Reshape::to_json() const { return {{"shape", shape}}; }
 
-Shape Reshape::output(const Shape& x) const {
-  WEBDNN_CHECK(num_elements(shape) == num_elements(x), "cannot reshape ", shape_to_string(x), " to ", shape_to_string(shape));
-  return shape;
+template <class S>
+S Reshape::output(const S& x) const {
+  WEBDNN_CHECK(num_elements(x) == num_elements(shape), "cannot reshape ", shape_to_string(x), " to ", shape_to_string(shape));
+  return S(shape.begin(), shape.end());
 }
 
 Transpose Transpose::parse(const Json& j) { return {Reader(j).integers("perm", -1, 0, 63)}; }
 
 Json Transpose::to_json() const { return {{"perm", perm}}; }
 
-Shape Transpose::output(const Shape& x) const {
+template <class S>
+S Transpose::output(const S& x) const {
   WEBDNN_CHECK(perm.size() == x.size(), "perm ", list(perm), " for rank ", x.size());
-  Shape out(perm.size());
+  S out(perm.size());
   std::vector<bool> seen(perm.size(), false);
   for (size_t i = 0; i < perm.size(); i++) {
     WEBDNN_CHECK(perm[i] < static_cast<int64_t>(x.size()) && !seen[perm[i]], "perm ", list(perm), " is not a permutation");
@@ -564,12 +594,13 @@ Json Resize::to_json() const {
           {"nearest_mode", kNearestModes.begin()[static_cast<int>(nearest)]}};
 }
 
-Shape Resize::output(const Shape& x) const {
+template <class S>
+S Resize::output(const S& x) const {
   WEBDNN_CHECK(shape.size() == x.size(), "shape ", shape_to_string(shape), " must match the rank ", x.size(), " of ",
                shape_to_string(x));
   for (size_t a = 0; a < x.size(); a++)
     WEBDNN_CHECK(x[a] > 0 || shape[a] == 0, "cannot resize the empty axis ", a, " to ", shape[a]);
-  return checked(shape);
+  return checked(S(shape.begin(), shape.end()));
 }
 
 // Normalizations
@@ -594,108 +625,128 @@ Json Lrn::to_json() const { return {{"size", size}, {"alpha", alpha}, {"beta", b
 
 // Signatures
 
-std::string describe(const TensorType& t, size_t index) {
+template <class S>
+std::string describe(const BasicTensorType<S>& t, size_t index) {
   return (t.name.empty() ? "#" + std::to_string(index) : "'" + t.name + "'") + " " + shape_to_string(t.shape);
 }
 
-void require_inputs(const Types& in, size_t min, size_t max) {
-  WEBDNN_CHECK(in.size() >= min && in.size() <= max, in.size(), " inputs; ", min,
+void require_inputs(size_t count, size_t min, size_t max) {
+  WEBDNN_CHECK(count >= min && count <= max, count, " inputs; ", min,
                max == min ? "" : max > 64 ? " or more" : " to " + std::to_string(max), " are expected");
 }
 
-void require_dtype(const TensorType& t, DType dtype, const char* what) {
-  WEBDNN_CHECK(t.dtype == dtype, what, " is ", dtype_name(t.dtype), "; ", dtype_name(dtype), " is expected");
+void require_dtype(DType actual, DType dtype, const char* what) {
+  WEBDNN_CHECK(actual == dtype, what, " is ", dtype_name(actual), "; ", dtype_name(dtype), " is expected");
 }
 
 namespace {
 constexpr size_t kAny = 1 << 20;
 
-void require_floats(const Types& in, size_t from = 0) {
+template <class S>
+void require_floats(const TypesOf<S>& in, size_t from = 0) {
   for (size_t i = from; i < in.size(); i++)
     WEBDNN_CHECK(in[i].dtype == DType::Float32, "input ", i, " is ", dtype_name(in[i].dtype), "; float32 is expected");
 }
 
-std::vector<Shape> shapes_from(const Types& in, size_t first) {
-  std::vector<Shape> out;
+template <class S>
+std::vector<S> shapes_from(const TypesOf<S>& in, size_t first) {
+  std::vector<S> out;
   for (size_t i = first; i < in.size(); i++) out.push_back(in[i].shape);
   return out;
 }
 
 // The epilogue's extra inputs follow `regular` inputs; without an epilogue there are none.
-Types with_epilogue(const Epilogue& e, const Types& in, size_t regular, const Shape& out) {
+template <class S>
+TypesOf<S> with_epilogue(const Epilogue& e, const TypesOf<S>& in, size_t regular, const S& out) {
   if (e.expr) WEBDNN_CHECK(in.size() >= regular, "an epilogue needs all ", regular, " regular inputs");
   e.check(shapes_from(in, std::min(regular, in.size())), out);
   return {{DType::Float32, out}};
 }
 
-Types same_type(const Types& in, const Shape& shape) { return {{in[0].dtype, shape}}; }
+template <class S>
+TypesOf<S> same_type(const TypesOf<S>& in, const S& shape) {
+  return {{in[0].dtype, shape}};
+}
 
-void require_per_channel(const Types& in, size_t from, int64_t c) {
+template <class S>
+void require_per_channel(const TypesOf<S>& in, size_t from, const typename S::value_type& c) {
   for (size_t i = from; i < in.size(); i++)
-    WEBDNN_CHECK(in[i].shape == Shape{c}, "input ", i, " is ", shape_to_string(in[i].shape), "; one value per channel, [", c,
+    WEBDNN_CHECK(in[i].shape == S{c}, "input ", i, " is ", shape_to_string(in[i].shape), "; one value per channel, [", c,
                  "], is expected");
 }
 
-void require_integer_indices(const TensorType& t) {
+template <class S>
+void require_integer_indices(const BasicTensorType<S>& t) {
   WEBDNN_CHECK(t.dtype == DType::Int64 || t.dtype == DType::Int32, "indices are ", dtype_name(t.dtype),
                "; int64 or int32 is expected");
 }
+
+// Conv and ConvTranspose: X, W, an optional bias of one value per output channel, the epilogue's.
+template <class S, class P>
+TypesOf<S> infer_windowed(const P& p, const TypesOf<S>& in) {
+  require_inputs(in, 2, kAny);
+  require_floats(in);
+  S y = p.output(in[0].shape, in[1].shape);
+  if (in.size() > 2)
+    WEBDNN_CHECK(in[2].shape == S{y[1]}, "the bias is ", shape_to_string(in[2].shape), "; [", y[1], "] is expected");
+  return with_epilogue(p.epilogue, in, 3, y);
+}
 }  // namespace
 
-Types infer_conv(const Conv& p, const Types& in) {
-  require_inputs(in, 2, kAny);
-  require_floats(in);
-  Shape y = p.output(in[0].shape, in[1].shape);
-  if (in.size() > 2) WEBDNN_CHECK(in[2].shape == Shape{y[1]}, "the bias is ", shape_to_string(in[2].shape), "; [", y[1], "] is expected");
-  return with_epilogue(p.epilogue, in, 3, y);
+template <class S>
+TypesOf<S> infer_conv(const Conv& p, const TypesOf<S>& in) {
+  return infer_windowed(p, in);
 }
 
-Types infer_conv_transpose(const ConvTranspose& p, const Types& in) {
-  require_inputs(in, 2, kAny);
-  require_floats(in);
-  Shape y = p.output(in[0].shape, in[1].shape);
-  if (in.size() > 2) WEBDNN_CHECK(in[2].shape == Shape{y[1]}, "the bias is ", shape_to_string(in[2].shape), "; [", y[1], "] is expected");
-  return with_epilogue(p.epilogue, in, 3, y);
+template <class S>
+TypesOf<S> infer_conv_transpose(const ConvTranspose& p, const TypesOf<S>& in) {
+  return infer_windowed(p, in);
 }
 
-Types infer_pool(const Pool& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_pool(const Pool& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   require_floats(in);
   return {{DType::Float32, p.output(in[0].shape)}};
 }
 
-Types infer_gemm(const Gemm& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_gemm(const Gemm& p, const TypesOf<S>& in) {
   require_inputs(in, 2, kAny);
   require_floats(in);
-  Shape y = p.output(in[0].shape, in[1].shape, in.size() > 2 ? &in[2].shape : nullptr);
+  S y = p.output(in[0].shape, in[1].shape, in.size() > 2 ? &in[2].shape : nullptr);
   return with_epilogue(p.epilogue, in, 3, y);
 }
 
-Types infer_matmul(const MatMul& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_matmul(const MatMul& p, const TypesOf<S>& in) {
   require_inputs(in, 2, kAny);
   require_floats(in);
   return with_epilogue(p.epilogue, in, 2, p.output(in[0].shape, in[1].shape));
 }
 
-Types infer_reduce(const Reduce& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_reduce(const Reduce& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
   return same_type(in, p.output(in[0].shape));
 }
 
-Types infer_arg_reduce(const ArgReduce& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_arg_reduce(const ArgReduce& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
   return {{DType::Int64, p.output(in[0].shape)}};
 }
 
-Types infer_concat(const Axis& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_concat(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 1, kAny);
   p.check(static_cast<int>(in[0].shape.size()));
-  Shape out = in[0].shape;
+  S out = in[0].shape;
   out[p.axis] = 0;
   for (size_t i = 0; i < in.size(); i++) {
-    const TensorType& t = in[i];
+    const BasicTensorType<S>& t = in[i];
     WEBDNN_CHECK(t.dtype == in[0].dtype, "input ", describe(t, i), " is ", dtype_name(t.dtype), " but ", describe(in[0], 0),
                  " is ", dtype_name(in[0].dtype));
     WEBDNN_CHECK(t.shape.size() == out.size(), "input ", describe(t, i), " has another rank than ", describe(in[0], 0));
@@ -707,25 +758,29 @@ Types infer_concat(const Axis& p, const Types& in) {
   return same_type(in, checked(out));
 }
 
-Types infer_gather(const Axis& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_gather(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 2, 2);
   require_integer_indices(in[1]);
   return same_type(in, p.gather(in[0].shape, in[1].shape));
 }
 
-Types infer_gather_elements(const Axis& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_gather_elements(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 2, 2);
   require_integer_indices(in[1]);
   return same_type(in, p.gather_elements(in[0].shape, in[1].shape));
 }
 
-Types infer_gather_nd(const GatherND& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in) {
   require_inputs(in, 2, 2);
   require_integer_indices(in[1]);
   return same_type(in, p.output(in[0].shape, in[1].shape));
 }
 
-Types infer_cum_sum(const CumSum& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   DType t = in[0].dtype;
   WEBDNN_CHECK(t == DType::Float32 || t == DType::Int64 || t == DType::Int32, "the input is ", dtype_name(t),
@@ -734,56 +789,40 @@ Types infer_cum_sum(const CumSum& p, const Types& in) {
   return {in[0]};
 }
 
-Types infer_softmax(const Axis& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_softmax(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   require_floats(in);
   p.check(static_cast<int>(in[0].shape.size()));
   return in;
 }
 
-Types infer_split(const Split& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_split(const Split& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
-  Types out;
-  for (const Shape& s : p.outputs(in[0].shape)) out.push_back({in[0].dtype, s});
+  TypesOf<S> out;
+  for (const S& s : p.outputs(in[0].shape)) out.push_back({in[0].dtype, s});
   return out;
 }
 
-Types infer_slice(const Slice& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
+// Operators of one input whose output has its dtype and the shape the parameters' output() gives.
+#define WEBDNN_SHAPED_LIKE_INPUT(name, P)                   \
+  template <class S>                                        \
+  TypesOf<S> name(const P& p, const TypesOf<S>& in) {      \
+    require_inputs(in, 1, 1);                               \
+    return same_type(in, p.output(in[0].shape));           \
+  }
+WEBDNN_SHAPED_LIKE_INPUT(infer_slice, Slice)
+WEBDNN_SHAPED_LIKE_INPUT(infer_pad, Pad)
+WEBDNN_SHAPED_LIKE_INPUT(infer_tile, Tile)
+WEBDNN_SHAPED_LIKE_INPUT(infer_depth_to_space, DepthToSpace)
+WEBDNN_SHAPED_LIKE_INPUT(infer_reshape, Reshape)
+WEBDNN_SHAPED_LIKE_INPUT(infer_transpose, Transpose)
+WEBDNN_SHAPED_LIKE_INPUT(infer_resize, Resize)
+#undef WEBDNN_SHAPED_LIKE_INPUT
 
-Types infer_pad(const Pad& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_tile(const Tile& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_depth_to_space(const DepthToSpace& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_reshape(const Reshape& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_transpose(const Transpose& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_resize(const Resize& p, const Types& in) {
-  require_inputs(in, 1, 1);
-  return same_type(in, p.output(in[0].shape));
-}
-
-Types infer_batch_norm(const Normalization&, const Types& in) {
+template <class S>
+TypesOf<S> infer_batch_norm(const Normalization&, const TypesOf<S>& in) {
   require_inputs(in, 5, 5);
   require_floats(in);
   WEBDNN_CHECK(in[0].shape.size() >= 2, "the input is ", shape_to_string(in[0].shape), "; N C ... is expected");
@@ -791,7 +830,8 @@ Types infer_batch_norm(const Normalization&, const Types& in) {
   return {in[0]};
 }
 
-Types infer_instance_norm(const Normalization&, const Types& in) {
+template <class S>
+TypesOf<S> infer_instance_norm(const Normalization&, const TypesOf<S>& in) {
   require_inputs(in, 3, 3);
   require_floats(in);
   WEBDNN_CHECK(in[0].shape.size() >= 3, "the input is ", shape_to_string(in[0].shape), "; N C D1 ... is expected");
@@ -799,13 +839,14 @@ Types infer_instance_norm(const Normalization&, const Types& in) {
   return {in[0]};
 }
 
-Types infer_layer_norm(const LayerNormalization& p, const Types& in) {
+template <class S>
+TypesOf<S> infer_layer_norm(const LayerNormalization& p, const TypesOf<S>& in) {
   require_inputs(in, 2, 3);
   require_floats(in);
-  const Shape& x = in[0].shape;
+  const S& x = in[0].shape;
   Axis{p.axis}.check(static_cast<int>(x.size()));
   for (size_t i = 1; i < in.size(); i++) {
-    const Shape& s = in[i].shape;
+    const S& s = in[i].shape;
     bool fits = s.size() <= x.size();
     for (size_t d = 1; fits && d <= s.size(); d++) fits = s[s.size() - d] == x[x.size() - d] || s[s.size() - d] == 1;
     WEBDNN_CHECK(fits, "input ", describe(in[i], i), " does not broadcast to X ", shape_to_string(x));
@@ -813,20 +854,73 @@ Types infer_layer_norm(const LayerNormalization& p, const Types& in) {
   return {in[0]};
 }
 
-Types infer_lrn(const Lrn&, const Types& in) {
+template <class S>
+TypesOf<S> infer_lrn(const Lrn&, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   require_floats(in);
   WEBDNN_CHECK(in[0].shape.size() >= 2, "the input is ", shape_to_string(in[0].shape), "; N C ... is expected");
   return in;
 }
 
-Shape infer_elementwise(const Expr& e, const Types& in, const Shape& shape) {
+template <class S>
+S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   WEBDNN_CHECK(e.num_inputs() <= static_cast<int>(in.size()), "the expression reads input ", e.num_inputs() - 1, " of ",
                in.size());
-  Shape out = shape;
-  for (const TensorType& t : in) out = broadcast_shapes(out, t.shape);
-  num_elements(out);
-  return out;
+  S out = shape;
+  for (const BasicTensorType<S>& t : in) out = broadcast(out, t.shape);
+  return checked(out);
 }
+
+// Every function above, for shapes of numbers and of symbolic dims.
+#define WEBDNN_SIGNATURES(S)                                                                                  \
+  template std::string describe(const BasicTensorType<S>&, size_t);                                          \
+  template TypesOf<S> infer_conv(const Conv&, const TypesOf<S>&);                                            \
+  template TypesOf<S> infer_conv_transpose(const ConvTranspose&, const TypesOf<S>&);                         \
+  template TypesOf<S> infer_pool(const Pool&, const TypesOf<S>&);                                            \
+  template TypesOf<S> infer_gemm(const Gemm&, const TypesOf<S>&);                                            \
+  template TypesOf<S> infer_matmul(const MatMul&, const TypesOf<S>&);                                        \
+  template TypesOf<S> infer_reduce(const Reduce&, const TypesOf<S>&);                                        \
+  template TypesOf<S> infer_arg_reduce(const ArgReduce&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_concat(const Axis&, const TypesOf<S>&);                                          \
+  template TypesOf<S> infer_gather(const Axis&, const TypesOf<S>&);                                          \
+  template TypesOf<S> infer_gather_elements(const Axis&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_gather_nd(const GatherND&, const TypesOf<S>&);                                   \
+  template TypesOf<S> infer_cum_sum(const CumSum&, const TypesOf<S>&);                                       \
+  template TypesOf<S> infer_softmax(const Axis&, const TypesOf<S>&);                                         \
+  template TypesOf<S> infer_split(const Split&, const TypesOf<S>&);                                          \
+  template TypesOf<S> infer_slice(const Slice&, const TypesOf<S>&);                                          \
+  template TypesOf<S> infer_pad(const Pad&, const TypesOf<S>&);                                              \
+  template TypesOf<S> infer_tile(const Tile&, const TypesOf<S>&);                                            \
+  template TypesOf<S> infer_depth_to_space(const DepthToSpace&, const TypesOf<S>&);                          \
+  template TypesOf<S> infer_reshape(const Reshape&, const TypesOf<S>&);                                      \
+  template TypesOf<S> infer_transpose(const Transpose&, const TypesOf<S>&);                                  \
+  template TypesOf<S> infer_resize(const Resize&, const TypesOf<S>&);                                        \
+  template TypesOf<S> infer_batch_norm(const Normalization&, const TypesOf<S>&);                             \
+  template TypesOf<S> infer_instance_norm(const Normalization&, const TypesOf<S>&);                          \
+  template TypesOf<S> infer_layer_norm(const LayerNormalization&, const TypesOf<S>&);                        \
+  template TypesOf<S> infer_lrn(const Lrn&, const TypesOf<S>&);                                              \
+  template S infer_elementwise(const Expr&, const TypesOf<S>&, const S&);                                    \
+  template S Conv::output(const S&, const S&) const;                                                         \
+  template S ConvTranspose::output(const S&, const S&) const;                                                \
+  template S Pool::output(const S&) const;                                                                   \
+  template S Gemm::output(const S&, const S&, const S*) const;                                               \
+  template S MatMul::output(const S&, const S&) const;                                                       \
+  template S Reduce::output(const S&) const;                                                                 \
+  template S ArgReduce::output(const S&) const;                                                              \
+  template S Axis::gather(const S&, const S&) const;                                                         \
+  template S Axis::gather_elements(const S&, const S&) const;                                                \
+  template S GatherND::output(const S&, const S&) const;                                                     \
+  template std::vector<S> Split::outputs(const S&) const;                                                    \
+  template S Slice::output(const S&) const;                                                                  \
+  template S Pad::output(const S&) const;                                                                    \
+  template S Tile::output(const S&) const;                                                                   \
+  template S DepthToSpace::output(const S&) const;                                                           \
+  template S Reshape::output(const S&) const;                                                                \
+  template S Transpose::output(const S&) const;                                                              \
+  template S Resize::output(const S&) const;                                                                 \
+  template S::value_type Window::output(int, const S::value_type&, bool) const;
+WEBDNN_SIGNATURES(Shape)
+WEBDNN_SIGNATURES(DimShape)
+#undef WEBDNN_SIGNATURES
 
 }  // namespace webdnn::params

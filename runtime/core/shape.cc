@@ -44,18 +44,7 @@ int normalize_axis(int64_t axis, int rank) {
   return static_cast<int>(axis < 0 ? axis + rank : axis);
 }
 
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
-  size_t rank = std::max(a.size(), b.size());
-  Shape out(rank);
-  for (size_t i = 0; i < rank; i++) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    WEBDNN_CHECK(da == db || da == 1 || db == 1, "shapes ", shape_to_string(a), " and ",
-                 shape_to_string(b), " cannot be broadcast together");
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
+Shape broadcast_shapes(const Shape& a, const Shape& b) { return broadcast(a, b); }
 
 Shape broadcast_strides(const Shape& shape, const Shape& strides, const Shape& target) {
   Shape out(target.size(), 0);
