@@ -129,11 +129,24 @@ TEST(GatherNDOps, SignatureGivesIndexAxesThenDataSlice) {
   using params::TensorType;
   params::Types in = {TensorType(DType::Float32, {4, 5, 6, 7}), TensorType(DType::Int64, {4, 2, 3, 1})};
   // batch_dims 1: indices [4,2,3] tuples of 1 coordinate into data's axis 1, then data's [6,7].
-  EXPECT_EQ(params::infer_gather_nd({1}, in)[0].shape, (Shape{4, 2, 3, 6, 7}));
-  EXPECT_EQ(params::infer_gather_nd({0}, {TensorType(DType::Int64, {3}), TensorType(DType::Int64, {1})})[0].shape, Shape{});
-  EXPECT_CONTAINS(error_of([&] { params::infer_gather_nd({0}, {in[0]}); }), "1 inputs; 2 are expected");
-  EXPECT_CONTAINS(error_of([&] { params::infer_gather_nd({0}, {in[0], TensorType(DType::Int64, {})}); }),
+  EXPECT_EQ(params::infer_gather_nd(params::GatherND{1}, in)[0].shape, (Shape{4, 2, 3, 6, 7}));
+  EXPECT_EQ(params::infer_gather_nd(params::GatherND{0}, params::Types{TensorType(DType::Int64, {3}), TensorType(DType::Int64, {1})})[0].shape, Shape{});
+  EXPECT_CONTAINS(error_of([&] { params::infer_gather_nd(params::GatherND{0}, params::Types{in[0]}); }), "1 inputs; 2 are expected");
+  EXPECT_CONTAINS(error_of([&] { params::infer_gather_nd(params::GatherND{0}, params::Types{in[0], TensorType(DType::Int64, {})}); }),
                   "must both have rank 1 or more");
+}
+
+TEST(GatherNDOps, SymbolicBatchAndRowsGiveSymbolicOutputAxes) {
+  GuardScope scope;
+  Dim batch = Dim::symbol("batch", 2), rows = Dim::symbol("rows", 5);
+  params::SymTypes in = {{DType::Float32, {batch, 7, 3}}, {DType::Int64, {batch, rows, 1}}};
+  params::SymTypes y = params::infer_gather_nd(params::GatherND{1}, in);
+  // [batch, rows] from the indices, then data's [3] after the one coordinate.
+  ASSERT_EQ(y[0].shape.size(), 3u);
+  Bindings b = {{"batch", 4}, {"rows", 9}};
+  EXPECT_EQ(y[0].shape[0].evaluate(b), 4);
+  EXPECT_EQ(y[0].shape[1].evaluate(b), 9);
+  EXPECT_EQ(y[0].shape[2].evaluate(b), 3);
 }
 
 TEST(GatherNDOps, ParametersAreParsedStrictly) {
@@ -237,7 +250,7 @@ TEST(CumSumOps, ParametersAreParsedStrictly) {
   EXPECT_CONTAINS(with("reverse", "yes"), "parameter 'reverse' must be an integer");
   // The axis must exist in the input.
   using params::TensorType;
-  EXPECT_CONTAINS(error_of([] { params::infer_cum_sum({2, false, false}, {TensorType(DType::Float32, {2, 3})}); }),
+  EXPECT_CONTAINS(error_of([] { params::infer_cum_sum(params::CumSum{2, false, false}, params::Types{TensorType(DType::Float32, {2, 3})}); }),
                   "parameter 'axis' 2 is out of range for rank 2");
 }
 
