@@ -24,8 +24,20 @@ bool Variable::has_default_order() const { return order == identity_order(shape.
 
 void Variable::set_shape(const Shape& s) {
   shape = s;
+  dims.assign(s.begin(), s.end());
   if (axes.size() != s.size()) axes = anonymous_axes(s.size());
   if (order.size() != s.size()) order = identity_order(s.size());
+}
+
+void Variable::set_dims(const DimShape& d) {
+  Shape hints;
+  for (const Dim& x : d) hints.push_back(x.hint());
+  set_shape(hints);
+  dims = d;
+}
+
+bool Variable::is_static() const {
+  return std::all_of(dims.begin(), dims.end(), [](const Dim& d) { return d.is_constant(); });
 }
 
 Tensor Variable::logical_data() const {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "webdnn/dim.h"
 #include "webdnn/dtype.h"
 #include "webdnn/json.h"
 #include "webdnn/shape.h"
@@ -24,7 +25,11 @@ class Variable {
  public:
   std::string name;
   DType dtype = DType::Float32;
+  // Its dims (webdnn/dim.h): numbers, or expressions of the model's free dimensions. `shape`
+  // holds their hints, the values at the sample binding, for the code that needs numbers; code
+  // that reads `shape` where `dims` are symbolic must say why that is sound (or give up).
   Shape shape;
+  DimShape dims;
   std::vector<std::string> axes;  // one name per logical axis, e.g. N C H W
   std::vector<int> order;         // memory order as a permutation of logical axes
   std::optional<Tensor> data;     // set for constants, in memory order
@@ -38,8 +43,11 @@ class Variable {
   int64_t bytes() const { return size() * static_cast<int64_t>(dtype_size(dtype)); }
   bool has_default_order() const;
   Shape strides() const { return strides_for_order(shape, order); }
-  // Sets shape and resets axes/order to defaults of that rank.
+  // Sets shape (and dims to the same numbers), and resets axes/order to defaults of that rank.
   void set_shape(const Shape& s);
+  // Sets dims, and shape to their hints.
+  void set_dims(const DimShape& d);
+  bool is_static() const;  // every dim a number
   // The constant's data in logical (row-major) order, whatever the memory order.
   Tensor logical_data() const;
 };

@@ -22,6 +22,12 @@ void validate(const Graph& graph) {
     for (size_t i = 0; i < sorted.size(); i++)
       WEBDNN_CHECK(sorted[i] == static_cast<int>(i), "variable '", v->name, "' has an order that is not a permutation");
     for (int64_t d : v->shape) WEBDNN_CHECK(d >= 0, "variable '", v->name, "' has a negative dimension");
+    // shape holds the dims' hints: code that changes one must change the other (set_shape, set_dims).
+    bool hints = v->dims.size() == v->shape.size();
+    for (size_t i = 0; hints && i < v->dims.size(); i++) hints = v->dims[i].hint() == v->shape[i];
+    WEBDNN_CHECK(hints, "variable '", v->name, "' has shape ", shape_to_string(v->shape), " but dims ",
+                 shape_to_string(v->dims));
+    WEBDNN_CHECK(!v->is_constant() || v->is_static(), "constant '", v->name, "' has symbolic dims");
   }
   std::vector<Operator*> order = graph.topological_order();  // throws on a cycle
   for (Operator* op : order) {
@@ -37,8 +43,8 @@ void validate(const Graph& graph) {
       WEBDNN_CHECK(out->producer == op, "variable '", out->name, "' is produced by more than one operator");
     }
     // Shapes consistent: the schema's inference must reproduce what the graph holds.
-    std::vector<std::pair<DType, Shape>> held;
-    for (Variable* out : op->outputs) held.emplace_back(out->dtype, out->shape);
+    std::vector<std::pair<DType, DimShape>> held;
+    for (Variable* out : op->outputs) held.emplace_back(out->dtype, out->dims);
     std::vector<std::vector<std::string>> axes;
     std::vector<std::vector<int>> orders;
     for (Variable* out : op->outputs) {
@@ -53,10 +59,11 @@ void validate(const Graph& graph) {
     for (size_t i = 0; i < op->outputs.size(); i++) {
       Variable* out = op->outputs[i];
       DType inferred_dtype = out->dtype;
-      Shape inferred_shape = out->shape;
-      bool same = inferred_dtype == held[i].first && inferred_shape == held[i].second;
+      DimShape inferred_shape = out->dims;
+      bool same = inferred_dtype == held[i].first && inferred_shape.size() == held[i].second.size();
+      for (size_t d = 0; same && d < inferred_shape.size(); d++) same = identical(inferred_shape[d], held[i].second[d]);
       out->dtype = held[i].first;
-      out->shape = held[i].second;
+      out->set_dims(held[i].second);
       out->axes = axes[i];
       out->order = orders[i];
       WEBDNN_CHECK(same, "operator '", op->name, "' (", op->type, ") output '", out->name, "' is ",

@@ -9,7 +9,7 @@
 namespace webdnn::ops {
 namespace {
 
-void set_nchw(ir::Operator& op, const params::Types& types) {
+void set_nchw(ir::Operator& op, const params::SymTypes& types) {
   set_outputs(op, types);
   op.outputs[0]->axes = {"N", "C", "H", "W"};
 }

@@ -288,10 +288,11 @@ void register_all() {
     s.infer = [def](ir::Operator& op) {
       // Expand broadcasts to its "shape" as well as over its inputs.
       params::Reader r(op.params);
-      Shape shape = r.has("shape") ? r.integers("shape", -1, 0, params::kMaxExtent) : Shape{};
+      Shape expand = r.has("shape") ? r.integers("shape", -1, 0, params::kMaxExtent) : Shape{};
+      DimShape shape(expand.begin(), expand.end());
       const ir::Variable* widest = op.inputs[0];
       for (const ir::Variable* in : op.inputs) {
-        shape = broadcast_shapes(shape, in->shape);
+        shape = broadcast(shape, in->dims);
         if (in->rank() > widest->rank()) widest = in;
       }
       set_output(op, 0, output_dtype(def, op), shape);

@@ -1,6 +1,8 @@
 // GatherND: each row of the indices' last axis is a coordinate tuple into data (after the shared
 // batch axes), and the output takes the data slice it names. Parameters: params::GatherND.
 // Indices are int64 or int32, may be negative (counted from the end) and may be a runtime input.
+#include <optional>
+
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -11,14 +13,16 @@ void infer_gather_nd(ir::Operator& op) {
   const ir::Variable *data = op.inputs[0], *indices = op.inputs[1];
   params::GatherND p = params::GatherND::parse(op.params);
   set_outputs(op, params::infer_gather_nd(p, input_types(op)));
-  // Constant indices are checked now, so that the error names the node.
+  // Constant indices are checked now, so that the error names the node, against the axes whose
+  // size is a number (the kernel checks those of symbolic size when it runs).
   if (!indices->is_constant() || indices->size() == 0) return;
   Tensor t = indices->logical_data();
   int64_t last = indices->shape.back();
   for (int64_t i = 0; i < t.size(); i++) {
-    int64_t v = t.as_int(i), dim = data->shape[p.batch_dims + i % last];
-    WEBDNN_CHECK(v >= -dim && v < dim, "index ", v, " (coordinate ", i % last, " of tuple ", i / last,
-                 ") is out of range for an axis of size ", dim);
+    std::optional<int64_t> dim = data->dims[p.batch_dims + i % last].constant();
+    int64_t v = t.as_int(i);
+    WEBDNN_CHECK(!dim || (v >= -*dim && v < *dim), "index ", v, " (coordinate ", i % last, " of tuple ", i / last,
+                 ") is out of range for an axis of size ", dim.value_or(0));
   }
 }
 

@@ -88,29 +88,29 @@ size_t core_inputs(const ir::Operator& op, int first_extra) {
   return op.params.contains("epilogue") ? static_cast<size_t>(first_extra) : op.inputs.size();
 }
 
-params::Types input_types(const ir::Operator& op) {
-  params::Types types;
+params::SymTypes input_types(const ir::Operator& op) {
+  params::SymTypes types;
   for (const ir::Variable* v : op.inputs) {
     if (!v) break;
-    types.push_back({v->dtype, v->shape, v->name});
+    types.push_back({v->dtype, v->dims, v->name});
   }
   return types;
 }
 
-void set_outputs(ir::Operator& op, const params::Types& types) {
+void set_outputs(ir::Operator& op, const params::SymTypes& types) {
   WEBDNN_CHECK(types.size() == op.outputs.size(), "makes ", types.size(), " outputs, not ", op.outputs.size());
   for (size_t i = 0; i < types.size(); i++) set_output(op, i, types[i].dtype, types[i].shape);
 }
 
-void set_like_input(ir::Operator& op, const params::Types& types) {
+void set_like_input(ir::Operator& op, const params::SymTypes& types) {
   set_outputs(op, types);
   for (ir::Variable* y : op.outputs) copy_axes(*op.inputs[0], *y);
 }
 
-void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape) {
+void set_output(ir::Operator& op, size_t index, DType dtype, const DimShape& dims) {
   ir::Variable* out = op.outputs.at(index);
   out->dtype = dtype;
-  out->set_shape(shape);
+  out->set_dims(dims);
 }
 
 }  // namespace webdnn::ops

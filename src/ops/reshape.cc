@@ -59,7 +59,7 @@ OpSchema relayout() {
   OpSchema s;
   s.type = "Relayout";
   s.infer = [](ir::Operator& op) {
-    set_output(op, 0, op.inputs[0]->dtype, op.inputs[0]->shape);
+    set_output(op, 0, op.inputs[0]->dtype, op.inputs[0]->dims);
     copy_axes(*op.inputs[0], *op.outputs[0]);
   };
   s.traits = [](const ir::Operator& op) {

@@ -82,13 +82,14 @@ struct SchemaRegistration {
 // Helpers shared by schemas.
 // Axes labels for an output derived from an input with the same rank, or anonymous ones.
 void copy_axes(const ir::Variable& from, ir::Variable& to);
-void set_output(ir::Operator& op, size_t index, DType dtype, const Shape& shape);
+void set_output(ir::Operator& op, size_t index, DType dtype, const DimShape& dims);
 // The dtypes and shapes of op's inputs (missing optional ones left off the end), for the
 // operator signatures of webdnn/params.h, and the outputs set from what one returned.
-params::Types input_types(const ir::Operator& op);
-void set_outputs(ir::Operator& op, const params::Types& types);
+// The inputs' dtypes and dims, for the operator signatures (webdnn/params.h).
+params::SymTypes input_types(const ir::Operator& op);
+void set_outputs(ir::Operator& op, const params::SymTypes& types);
 // The same, each output labelled with the first input's axes where the ranks agree.
-void set_like_input(ir::Operator& op, const params::Types& types);
+void set_like_input(ir::Operator& op, const params::SymTypes& types);
 // The axis of `in` aligned with `out`'s `axis` under numpy broadcasting, -1 if none or broadcast.
 int aligned_axis(const ir::Variable& in, const ir::Variable& out, int axis);
 // Inputs before the epilogue's extra inputs (all of them when there is no epilogue).

@@ -1,7 +1,7 @@
 #include "src/optimizer/memory_plan.h"
 
 #include <algorithm>
-#include <set>
+#include <numeric>
 
 #include "src/ops/schema.h"
 
@@ -10,106 +10,205 @@ namespace {
 
 int64_t align(int64_t n, int64_t a) { return (n + a - 1) / a * a; }
 
-// One block of arena memory shared by one or more variables (in-place chains).
-struct Block {
-  int64_t bytes = 0;
-  int first = 0, last = 0;  // schedule steps during which it must stay intact
-  std::vector<const ir::Variable*> members;
-  int64_t offset = -1;
-};
+bool overlap(const Block& a, const Block& b) { return a.first <= b.last && b.first <= a.last; }
+
+int64_t total(const SlotPlacement& s) { return std::accumulate(s.sizes.begin(), s.sizes.end(), int64_t{0}); }
+
+// Blocks in `order`, each into a free slot of its class that `pick` chooses among `free` (slot
+// indices, in slot order), else into a new slot. A slot is free for a block when none of the
+// blocks it holds is alive at the same time.
+template <class Pick>
+SlotPlacement fill_slots(const Lifetimes& l, const std::vector<size_t>& order, Pick pick) {
+  SlotPlacement s;
+  s.slot_of.assign(l.blocks.size(), -1);
+  std::vector<std::vector<size_t>> held;
+  for (size_t i : order) {
+    const Block& b = l.blocks[i];
+    std::vector<int> free;
+    for (size_t k = 0; k < held.size(); k++) {
+      if (s.classes[k] != b.shape_class) continue;
+      bool busy = false;
+      for (size_t j : held[k]) busy = busy || overlap(l.blocks[j], b);
+      if (!busy) free.push_back(static_cast<int>(k));
+    }
+    int slot = free.empty() ? -1 : pick(free, b.size, s.sizes);
+    if (slot < 0) {
+      slot = static_cast<int>(held.size());
+      held.emplace_back();
+      s.sizes.push_back(0);
+      s.classes.push_back(b.shape_class);
+    }
+    held[slot].push_back(i);
+    s.slot_of[i] = slot;
+    s.sizes[slot] = std::max(s.sizes[slot], b.size);
+  }
+  return s;
+}
 
 }  // namespace
 
-MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule,
-                       const MemoryPlanOptions& options) {
-  const int end = static_cast<int>(schedule.size());
-  std::map<const ir::Operator*, int> step;
-  for (int i = 0; i < end; i++) step[schedule[i]] = i;
-  std::set<const ir::Variable*> pinned(graph.inputs.begin(), graph.inputs.end());
-  pinned.insert(graph.outputs.begin(), graph.outputs.end());
-
-  // Inputs stay intact for the whole run (a caller may run again without setting them anew);
-  // outputs live until the caller reads them.
-  auto last_use = [&](const ir::Variable* v) {
-    if (pinned.count(v)) return end;
-    int last = v->producer ? step.at(v->producer) : -1;
-    for (const ir::Operator* c : v->consumers) last = std::max(last, step.at(c));
-    return last;
-  };
-
-  auto bytes = [&](const ir::Variable* v) {
-    return align(options.element_bytes ? v->size() * options.element_bytes : v->bytes(), options.alignment);
-  };
-  std::vector<Block> blocks;
-  std::map<const ir::Variable*, size_t> block_of;
-  auto new_block = [&](const ir::Variable* v, int first) {
-    Block b;
-    b.bytes = bytes(v);
-    b.first = first;
-    b.last = last_use(v);
-    b.members.push_back(v);
-    block_of[v] = blocks.size();
-    blocks.push_back(b);
-  };
-  for (const ir::Variable* v : graph.inputs) new_block(v, -1);
+Lifetimes plan_lifetimes(const Uses& uses) {
+  const int n = static_cast<int>(uses.sizes.size());
+  const int end = static_cast<int>(uses.steps.size());
+  auto shape_class = [&](int v) { return uses.classes.empty() ? 0 : uses.classes[v]; };
+  // The last step each value must stay intact for; -2: none touches it.
+  std::vector<int> last(n, -2);
+  for (int v : uses.inputs) last[v] = std::max(last[v], -1);
   for (int i = 0; i < end; i++) {
-    const ir::Operator* op = schedule[i];
-    std::vector<std::pair<int, int>> inplace;
-    if (options.inplace) inplace = ops::traits_of(*op).inplace;
-    for (size_t o = 0; o < op->outputs.size(); o++) {
-      const ir::Variable* out = op->outputs[o];
+    for (int v : uses.steps[i].reads) last[v] = i;
+    for (int v : uses.steps[i].writes) last[v] = i;
+  }
+  for (int v : uses.kept)
+    if (last[v] > -2) last[v] = end;
+
+  Lifetimes l;
+  l.block_of.assign(n, -1);
+  auto new_block = [&](int v, int first) {
+    Block b;
+    b.size = uses.sizes[v];
+    b.first = first;
+    b.last = last[v];
+    b.shape_class = shape_class(v);
+    b.members.push_back(v);
+    l.block_of[v] = static_cast<int>(l.blocks.size());
+    l.blocks.push_back(b);
+  };
+  for (int v : uses.inputs)
+    if (l.block_of[v] < 0) new_block(v, -1);
+  for (int i = 0; i < end; i++) {
+    const Uses::Step& step = uses.steps[i];
+    for (int v : step.reads)
+      if (l.block_of[v] < 0) new_block(v, i);
+    for (int out : step.writes) {
+      if (l.block_of[out] >= 0) continue;
       bool shared = false;
-      for (auto [in_index, out_index] : inplace) {
-        const ir::Variable* in = op->inputs[in_index];
-        if (out_index != static_cast<int>(o) || !in || in->is_constant() || pinned.count(in) || !block_of.count(in))
+      for (auto [in, to] : step.handovers) {
+        if (to != out || l.block_of[in] < 0) continue;
+        Block& b = l.blocks[l.block_of[in]];
+        // The input must die here, and its block must not already serve another output of this
+        // step.
+        if (b.last != i || b.size < uses.sizes[out] || b.shape_class != shape_class(out) || b.members.back() != in)
           continue;
-        Block& b = blocks[block_of[in]];
-        // The input must die here, and its block must not already serve another output of this step.
-        if (b.last != i || b.bytes < bytes(out) || in->strides() != out->strides()) continue;
-        if (b.members.back() != in) continue;
-        b.last = last_use(out);
+        b.last = last[out];
         b.members.push_back(out);
-        block_of[out] = block_of[in];
+        l.block_of[out] = l.block_of[in];
         shared = true;
         break;
       }
       if (!shared) new_block(out, i);
     }
   }
+  return l;
+}
 
-  MemoryPlan plan;
-  for (const Block& b : blocks) plan.naive_bytes += b.bytes;
-  for (int t = -1; t <= end; t++) {
+ArenaPlacement place_in_arena(const Lifetimes& l) {
+  const std::vector<Block>& blocks = l.blocks;
+  ArenaPlacement a;
+  a.offsets.assign(blocks.size(), -1);
+  int from = 0, to = 0;
+  for (const Block& b : blocks) {
+    a.naive += b.size;
+    from = std::min(from, b.first);
+    to = std::max(to, b.last);
+  }
+  for (int t = from; t <= to; t++) {
     int64_t alive = 0;
     for (const Block& b : blocks)
-      if (b.first <= t && t <= b.last) alive += b.bytes;
-    plan.lower_bound_bytes = std::max(plan.lower_bound_bytes, alive);
+      if (b.first <= t && t <= b.last) alive += b.size;
+    a.lower_bound = std::max(a.lower_bound, alive);
   }
-  // Greedy by size: the largest blocks first, each at the lowest offset that does not overlap
-  // a placed block whose lifetime intersects its own.
   std::vector<size_t> order(blocks.size());
-  for (size_t i = 0; i < order.size(); i++) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return blocks[a].bytes > blocks[b].bytes; });
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return blocks[x].size > blocks[y].size; });
   std::vector<size_t> placed;
   for (size_t i : order) {
-    Block& b = blocks[i];
+    const Block& b = blocks[i];
     std::vector<std::pair<int64_t, int64_t>> busy;
-    for (size_t j : placed) {
-      const Block& p = blocks[j];
-      if (p.first <= b.last && b.first <= p.last) busy.emplace_back(p.offset, p.offset + p.bytes);
-    }
+    for (size_t j : placed)
+      if (overlap(blocks[j], b)) busy.emplace_back(a.offsets[j], a.offsets[j] + blocks[j].size);
     std::sort(busy.begin(), busy.end());
     int64_t offset = 0;
     for (auto [lo, hi] : busy) {
-      if (offset + b.bytes <= lo) break;
+      if (offset + b.size <= lo) break;
       offset = std::max(offset, hi);
     }
-    b.offset = offset;
+    a.offsets[i] = offset;
     placed.push_back(i);
-    plan.arena_bytes = std::max(plan.arena_bytes, offset + b.bytes);
+    a.size = std::max(a.size, offset + b.size);
   }
-  for (const Block& b : blocks)
-    for (const ir::Variable* v : b.members) plan.offsets[v] = b.offset;
+  return a;
+}
+
+SlotPlacement place_in_slots(const Lifetimes& l) {
+  const std::vector<Block>& blocks = l.blocks;
+  std::vector<size_t> by_first(blocks.size());
+  std::iota(by_first.begin(), by_first.end(), size_t{0});
+  std::stable_sort(by_first.begin(), by_first.end(), [&](size_t x, size_t y) { return blocks[x].first < blocks[y].first; });
+  std::vector<size_t> by_size = by_first;
+  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t x, size_t y) { return blocks[x].size > blocks[y].size; });
+  // By first use: the smallest free slot large enough, else the largest (which grows): the fewest
+  // slots, since a new one is taken only when every slot of the class is busy.
+  SlotPlacement first_use = fill_slots(l, by_first, [](const std::vector<int>& free, int64_t size, const std::vector<int64_t>& sizes) {
+    int best = free[0];
+    for (int k : free) {
+      bool fits = sizes[k] >= size, best_fits = sizes[best] >= size;
+      if ((fits && (!best_fits || sizes[k] < sizes[best])) || (!fits && !best_fits && sizes[k] > sizes[best])) best = k;
+    }
+    return best;
+  });
+  // By size: every free slot is already large enough; the smallest keeps the large ones for later.
+  SlotPlacement largest_first = fill_slots(l, by_size, [](const std::vector<int>& free, int64_t, const std::vector<int64_t>& sizes) {
+    return *std::min_element(free.begin(), free.end(), [&](int x, int y) { return sizes[x] < sizes[y]; });
+  });
+  int64_t a = total(first_use), b = total(largest_first);
+  if (a != b) return a < b ? first_use : largest_first;
+  return first_use.sizes.size() <= largest_first.sizes.size() ? first_use : largest_first;
+}
+
+MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule,
+                       const MemoryPlanOptions& options) {
+  // Values: the graph's inputs and every operator's outputs that are not constants.
+  std::map<const ir::Variable*, int> value;
+  std::vector<const ir::Variable*> variables;
+  Uses uses;
+  auto id = [&](const ir::Variable* v) {
+    auto [it, fresh] = value.emplace(v, static_cast<int>(variables.size()));
+    if (fresh) {
+      variables.push_back(v);
+      uses.sizes.push_back(align(options.element_bytes ? v->size() * options.element_bytes : v->bytes(), options.alignment));
+    }
+    return it->second;
+  };
+  for (const ir::Variable* v : graph.inputs) uses.inputs.push_back(id(v));
+  for (const ir::Operator* op : schedule) {
+    Uses::Step step;
+    for (const ir::Variable* in : op->inputs)
+      if (in && !in->is_constant()) step.reads.push_back(id(in));
+    for (const ir::Variable* out : op->outputs) step.writes.push_back(id(out));
+    if (options.inplace) {
+      const std::vector<std::pair<int, int>> inplace = ops::traits_of(*op).inplace;
+      for (size_t o = 0; o < op->outputs.size(); o++)
+        for (auto [in_index, out_index] : inplace) {
+          const ir::Variable *in = op->inputs[in_index], *out = op->outputs[o];
+          if (out_index != static_cast<int>(o) || !in || in->is_constant() || in->strides() != out->strides()) continue;
+          step.handovers.emplace_back(id(in), id(out));
+        }
+    }
+    uses.steps.push_back(std::move(step));
+  }
+  // Inputs stay intact for the whole run; outputs live until the caller reads them.
+  for (const ir::Variable* v : graph.inputs) uses.kept.push_back(id(v));
+  for (const ir::Variable* v : graph.outputs)
+    if (!v->is_constant()) uses.kept.push_back(id(v));
+
+  Lifetimes l = plan_lifetimes(uses);
+  ArenaPlacement a = place_in_arena(l);
+  MemoryPlan plan;
+  plan.arena_bytes = a.size;
+  plan.naive_bytes = a.naive;
+  plan.lower_bound_bytes = a.lower_bound;
+  for (size_t b = 0; b < l.blocks.size(); b++)
+    for (int v : l.blocks[b].members) plan.offsets[variables[v]] = a.offsets[b];
   return plan;
 }
 

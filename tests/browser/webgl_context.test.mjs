@@ -2,12 +2,15 @@
 // WebDNN.load fall back to the next backend with a warning; one lost after load makes run()
 // throw a clear error. Where float render targets are missing (webglRenderTarget 'float16'
 // pretends so) the runner renders to half floats if the model's values fit them, and otherwise
-// declines so that load falls back.
+// declines so that load falls back. A corrupt descriptor is refused before anything is made of
+// it, with the error of the validator (backends/webgl/runner/validate.mjs) naming the variable
+// and the field.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { validateWebGlDescriptor } from '../../backends/webgl/runner/validate.mjs';
 import { convertedWebGl, model, reference, sharedMissing, verdict } from '../js/support.mjs';
 import { usePage } from './site.mjs';
 import { captureContexts, runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
@@ -87,15 +90,22 @@ for (const name of halfNets) {
   });
 }
 
-test('half-float render targets only, and values that do not fit: declined, load falls back', async () => {
-  // op_Conv as converted, its descriptor saying that the probe run went past what half floats hold.
-  const { dir, ref } = models.op_Conv;
-  const copy = path.join(use.site.scratch, 'no_half');
+// A copy of converted model `dir` in the scratch folder as `name`, its webgl descriptor changed by
+// edit(descriptor); returns the edited descriptor.
+function editedCopy(dir, name, edit) {
+  const copy = path.join(use.site.scratch, name);
   fs.cpSync(dir, copy, { recursive: true });
   const file = path.join(copy, 'graph-webgl.json');
   const d = JSON.parse(fs.readFileSync(file, 'utf8'));
-  d.half_float = { probe_max_abs: 1e6, fits: false };
+  edit(d);
   fs.writeFileSync(file, JSON.stringify(d));
+  return d;
+}
+
+test('half-float render targets only, and values that do not fit: declined, load falls back', async () => {
+  // op_Conv as converted, its descriptor saying that the probe run went past what half floats hold.
+  const { dir, ref } = models.op_Conv;
+  editedCopy(dir, 'no_half', (d) => { d.half_float = { probe_max_abs: 1e6, fits: false }; });
   const ours = await runWebGl(use.page, '/scratch/no_half', { backendOrder: ['webgl', 'wasm'], webglRenderTarget: 'float16' }, ref.inputs);
   assert.equal(ours.backendName, 'wasm');
   assert.equal(ours.warnings.length, 1);
@@ -104,4 +114,26 @@ test('half-float render targets only, and values that do not fit: declined, load
   const float = await runWebGl(use.page, '/scratch/no_half', { backendOrder: ['webgl'] }, ref.inputs);
   assert.equal(float.renderTarget, 'float32');
   assert.deepEqual(verdict(float.outputs, ref, WEBGL_TOLERANCE).problems, []);
+});
+
+test('a corrupt descriptor: load says which variable and field, and falls back', async () => {
+  // op_Conv as converted, one number of its input's shape edited as a user might.
+  const { dir, ref } = models.op_Conv;
+  const d = editedCopy(dir, 'corrupt', (e) => { e.variables[e.inputs[0].variable].shape[1] = 29999999999; });
+  const input = d.inputs[0].variable;
+  const where = "descriptor '/scratch/corrupt/graph-webgl.json'";
+  let message = '';
+  try {
+    validateWebGlDescriptor(d, where);
+  } catch (e) {
+    message = e.message;
+  }
+  assert.match(message, new RegExp(`^descriptor '/scratch/corrupt/graph-webgl\\.json': variable ${input} \\('x'\\): ` +
+    'shape \\[1,29999999999,8,8\\] and layout\\.strides \\[.*\\] \\(layout\\.packed 1\\) disagree'));
+  await assert.rejects(runWebGl(use.page, '/scratch/corrupt', { backendOrder: ['webgl'] }, ref.inputs),
+    (e) => e.message.includes(`no backend could run the model. webgl: ${message}`));
+  const ours = await runWebGl(use.page, '/scratch/corrupt', { backendOrder: ['webgl', 'wasm'] }, ref.inputs);
+  assert.equal(ours.backendName, 'wasm');
+  assert.deepEqual(ours.warnings, [`[warning] WebDNN: backend 'webgl' failed to load (${message}); trying the next one`]);
+  assert.deepEqual(verdict(ours.outputs, ref).problems, []);
 });

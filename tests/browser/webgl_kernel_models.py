@@ -2,8 +2,8 @@
 """ONNX models that reach each fast path and edge of the WebGL kernels (see
 tests/browser/webgl_kernels.test.mjs): convolutions of every shape class the image layout meets
 (groups, depthwise, dilation, strides that do and do not line up with the layers, images
-narrower than 8), ConvTranspose, more inputs than one draw samples, and the layout changes
-between image and flat tensors.
+narrower than 8), ConvTranspose, more inputs than one draw samples, the layout changes
+between image and flat tensors, and running maxima and minima (NaN).
 usage: webgl_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
 import sys
 
@@ -59,6 +59,14 @@ save('resize_image_nearest_linear', [
     helper.make_node('Resize', ['a', '', 'sl'], ['y'], mode='linear')],
     [('x', [1, 6, 5, 7])], ['y'],
     [('sn', np.array([1, 1, 2, 2], np.float32)), ('sl', np.array([1, 1, 1.5, 0.5], np.float32))])
+
+# Running maxima and minima, four channels at once (MaxPool, ReduceMin over H and W) and one
+# element at a time (ReduceMax over the channels): the NaN test feeds NaN (webgl_kernels.test.mjs).
+save('max_min_nan', [
+    helper.make_node('MaxPool', ['x'], ['p'], kernel_shape=[3, 3], strides=[2, 2], pads=[1] * 4),
+    helper.make_node('ReduceMax', ['x'], ['c'], axes=[1], keepdims=1),
+    helper.make_node('ReduceMin', ['x'], ['s'], axes=[2, 3], keepdims=1)],
+    [('x', [1, 8, 9, 10])], ['p', 'c', 's'])
 
 # CumSum reading its line element by element at a computed coordinate: across the texels of a
 # long row, and along the channels of an image layout; GatherND picking rows of an image layout.

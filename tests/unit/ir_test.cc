@@ -55,7 +55,7 @@ TEST(Ir, ValidatorFindsACycle) {
 
 TEST(Ir, ValidatorFindsAShapeThatDisagreesWithInference) {
   Chain c;
-  c.neg->output()->shape = {3, 2};
+  c.neg->output()->set_shape({3, 2});
   try {
     ir::validate(c.g);
     FAIL() << "no error";
@@ -116,6 +116,31 @@ TEST(Ir, DumpListsInputsOperatorsAndOutputs) {
   EXPECT_NE(text.find("graph: 1 inputs, 1 outputs, 3 operators"), std::string::npos) << text;
   EXPECT_NE(text.find("input  x: float32[2,3] {d0,d1}"), std::string::npos) << text;
   EXPECT_NE(text.find("%1 Neg \"neg\" (relu)"), std::string::npos) << text;
+}
+
+// A free batch and sequence flow through the operators' own shape inference as dims; `shape`
+// holds their hints, and validation checks the dims, not the hints.
+TEST(Ir, SymbolicDimsFlowThroughInference) {
+  GuardScope scope;
+  Graph g;
+  Dim batch = Dim::symbol("batch", 2), sequence = Dim::symbol("sequence", 16);
+  ir::Variable* x = g.add_variable("x", DType::Float32, {});
+  x->set_dims({batch, sequence, 8});
+  g.inputs.push_back(x);
+  ir::Variable* w = g.add_constant("w", Tensor(DType::Float32, {8, 4}));
+  ir::Variable* y = g.add_operator("MatMul", "mm", {}, {x, w})->output();
+  ir::Variable* z = g.add_operator("Relu", "relu", {}, {y})->output();
+  ir::Variable* t = g.add_operator("Transpose", "t", {{"perm", {1, 0, 2}}}, {z})->output();
+  g.outputs.push_back(t);
+  EXPECT_EQ(shape_to_string(t->dims), "[sequence,batch,4]");
+  EXPECT_EQ(t->shape, (Shape{16, 2, 4}));
+  EXPECT_FALSE(t->is_static());
+  EXPECT_TRUE(w->is_static());
+  EXPECT_NO_THROW(ir::validate(g));
+  EXPECT_TRUE(scope.guards().empty());
+  // A variable whose numbers disagree with its dims is caught.
+  z->shape[0] = 3;
+  EXPECT_THROW(ir::validate(g), Error);
 }
 
 }  // namespace

@@ -30,8 +30,13 @@ const std::vector<ExprHelper> kHelpers = {
 }
 )"},
     {"sign_f", "vec4 sign_f(vec4 x) { return mix(sign(x), x, is_nan(x)); }\n"},
-    {"max_n", "vec4 max_n(vec4 a, vec4 b) { return mix(max(a, b), a + b, or4(is_nan(a), is_nan(b))); }\n"},
-    {"min_n", "vec4 min_n(vec4 a, vec4 b) { return mix(min(a, b), a + b, or4(is_nan(a), is_nan(b))); }\n"},
+    // Also on floats, for the running maxima of pooling and reductions.
+    {"max_n", R"(vec4 max_n(vec4 a, vec4 b) { return mix(max(a, b), a + b, or4(is_nan(a), is_nan(b))); }
+float max_n(float a, float b) { return max_n(vec4(a), vec4(b)).x; }
+)"},
+    {"min_n", R"(vec4 min_n(vec4 a, vec4 b) { return mix(min(a, b), a + b, or4(is_nan(a), is_nan(b))); }
+float min_n(float a, float b) { return min_n(vec4(a), vec4(b)).x; }
+)"},
     // The float quotient rounded toward zero, moved by one where rounding the division crossed
     // a whole number.
     {"idiv_f", R"(vec4 idiv_f(vec4 a, vec4 b) {
@@ -91,6 +96,12 @@ std::string glsl_expression(const Expr& e, const std::vector<std::string>& input
   for (const std::string& h : expr_helpers(kHelpers, body)) kernel.helper(h);
   code += body;
   return v(e.result());
+}
+
+std::string glsl_op(Kernel& kernel, ExprOp op, const std::string& a, const std::string& b) {
+  std::string code = expr_code(op, ExprDialect::Glsl, a, b, "");
+  for (const std::string& h : expr_helpers(kHelpers, code)) kernel.helper(h);
+  return code;
 }
 
 std::string glsl_store(const std::string& value, DType dtype) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "src/optimizer/memory_plan.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgl {
@@ -310,74 +311,50 @@ Json Program::to_json(const ir::Graph& graph, const std::function<int64_t(const 
     while (at(v).alias >= 0) v = at(v).alias;
     return v;
   };
-  // Lifetimes in draws of every texture-owning variable: [first, last].
-  const int kForever = std::numeric_limits<int>::max();
-  std::map<int, std::pair<int, int>> life;
-  auto touch = [&](int v, int d) {
+  // Intermediate textures from the memory planner: each texture-owning variable (not a constant,
+  // not an alias) is a value as large as its texels, of the class of its width and layers; the
+  // draws are the steps. No handovers: a draw never writes a texture it reads.
+  for (const ir::Variable* v : graph.inputs) var(v);
+  for (const ir::Variable* v : graph.outputs) var(v);
+  optimizer::Uses uses;
+  std::vector<int> value_of(vars_.size(), -1), var_of;
+  std::map<std::pair<int64_t, int>, int> class_of;
+  auto value = [&](int v) {
     v = root(v);
-    if (at(v).constant) return;
-    auto [it, fresh] = life.emplace(v, std::make_pair(d, d));
-    if (!fresh) {
-      it->second.first = std::min(it->second.first, d);
-      it->second.second = std::max(it->second.second, d);
+    if (at(v).constant) return -1;
+    if (value_of[v] < 0) {
+      const Layout& l = at(v).layout;
+      value_of[v] = static_cast<int>(var_of.size());
+      var_of.push_back(v);
+      uses.sizes.push_back(l.rows() * l.width * l.layers);
+      uses.classes.push_back(class_of.emplace(std::make_pair(l.width, l.layers), static_cast<int>(class_of.size())).first->second);
     }
+    return value_of[v];
   };
-  for (const ir::Variable* v : graph.inputs) touch(var(v), -1);
-  for (size_t d = 0; d < draws_.size(); d++) {
-    for (int v : draws_[d].inputs) touch(v, static_cast<int>(d));
-    touch(draws_[d].output, static_cast<int>(d));
+  for (const ir::Variable* v : graph.inputs)
+    if (int x = value(var(v)); x >= 0) uses.inputs.push_back(x);
+  for (const Draw& d : draws_) {
+    optimizer::Uses::Step step;
+    for (int v : d.inputs)
+      if (int x = value(v); x >= 0) step.reads.push_back(x);
+    if (int x = value(d.output); x >= 0) step.writes.push_back(x);
+    uses.steps.push_back(std::move(step));
   }
-  for (const ir::Variable* v : graph.outputs) touch(var(v), kForever);
+  for (const ir::Variable* v : graph.outputs)
+    if (int x = value(var(v)); x >= 0) uses.kept.push_back(x);
+  optimizer::Lifetimes lifetimes = optimizer::plan_lifetimes(uses);
+  optimizer::SlotPlacement slots = optimizer::place_in_slots(lifetimes);
 
-  // Textures: one per constant; intermediate ones reused by width and layers once free.
   Json textures = Json::array();
-  std::vector<int> texture_of(vars_.size(), -1);
-  struct Pooled {
-    int64_t width;
-    int layers;
-    int64_t rows;
-  };
-  std::vector<Pooled> pool;
-  std::vector<int> free_list;
-  auto allocate = [&](int v) {
-    const Layout& l = at(v).layout;
-    int best = -1;
-    for (size_t i = 0; i < free_list.size(); i++) {
-      const Pooled& p = pool[free_list[i]];
-      if (p.width != l.width || p.layers != l.layers) continue;
-      // The smallest texture that is large enough, else the largest (which grows).
-      if (best < 0) {
-        best = static_cast<int>(i);
-        continue;
-      }
-      const Pooled& b = pool[free_list[best]];
-      bool fits = p.rows >= l.rows(), best_fits = b.rows >= l.rows();
-      if ((fits && (!best_fits || p.rows < b.rows)) || (!fits && !best_fits && p.rows > b.rows)) best = static_cast<int>(i);
-    }
-    int tex;
-    if (best >= 0) {
-      tex = free_list[best];
-      free_list.erase(free_list.begin() + best);
-      pool[tex].rows = std::max(pool[tex].rows, l.rows());
-    } else {
-      tex = static_cast<int>(pool.size());
-      pool.push_back({l.width, l.layers, l.rows()});
-    }
-    texture_of[v] = tex;
-  };
-  std::map<int, std::vector<int>> dying;  // draw -> variables whose last use it is
-  std::vector<int> order;
-  for (auto& [v, span] : life) order.push_back(v);
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return life[a].first < life[b].first; });
-  for (auto& [v, span] : life)
-    if (span.second != kForever) dying[span.second].push_back(v);
-  size_t next = 0;
-  for (int d = -1; d < static_cast<int>(draws_.size()); d++) {
-    while (next < order.size() && life[order[next]].first <= d) allocate(order[next++]);
-    for (int v : dying[d]) free_list.push_back(texture_of[v]);
+  std::vector<std::pair<int64_t, int>> class_key(class_of.size());
+  for (auto& [key, c] : class_of) class_key[c] = key;
+  for (size_t s = 0; s < slots.sizes.size(); s++) {
+    auto [width, layers] = class_key[slots.classes[s]];
+    textures.push_back({{"width", width}, {"height", std::max<int64_t>(slots.sizes[s] / (width * layers), 1)}, {"layers", layers}});
   }
-  for (const Pooled& p : pool)
-    textures.push_back({{"width", p.width}, {"height", std::max<int64_t>(p.rows, 1)}, {"layers", p.layers}});
+  std::vector<int> texture_of(vars_.size(), -1);
+  for (size_t x = 0; x < var_of.size(); x++)
+    if (lifetimes.block_of[x] >= 0) texture_of[var_of[x]] = slots.slot_of[lifetimes.block_of[x]];
 
   std::vector<int> constant_texture(vars_.size(), -1);
   for (size_t i = 0; i < vars_.size(); i++) {

@@ -1,7 +1,8 @@
 // The WebGL program of one graph for one texture-size limit: variables with their texture
 // layouts, GLSL ES 3.00 fragment shaders with every shape written in, the draws that run them in
-// order, and the textures (intermediate ones shared by variables whose lifetimes do not overlap,
-// one per constant). Kernel generators (kernels/*.cc) add draws through `Kernel`.
+// order, and the textures (one per constant; intermediate ones placed by the memory planner,
+// src/optimizer/memory_plan.h, as slots shared by variables of one width and layers whose
+// lifetimes do not overlap). Kernel generators (kernels/*.cc) add draws through `Kernel`.
 #pragma once
 #include <functional>
 #include <map>
@@ -117,8 +118,8 @@ class Program {
   size_t num_draws() const { return draws_.size(); }
   size_t num_shaders() const { return shaders_.size(); }
 
-  // Places the variables in textures; `weights(var)` stores a constant's logical float data and
-  // returns its byte offset in the weights blob.
+  // Places the variables in textures (the draws are the memory planner's steps); `weights(var)`
+  // stores a constant's logical float data and returns its byte offset in the weights blob.
   Json to_json(const ir::Graph& graph, const std::function<int64_t(const Var&)>& weights);
 
  private:
@@ -146,6 +147,9 @@ std::string glsl_int(int64_t v);
 // holding the result. Adds the helper functions it calls to `kernel`.
 std::string glsl_expression(const Expr& e, const std::vector<std::string>& inputs, const std::string& prefix,
                             std::string& code, Kernel& kernel);
+// GLSL of one expression op on vec4 or float operands (a running max that keeps NaN, say), with
+// the helpers it calls added to `kernel`.
+std::string glsl_op(Kernel& kernel, ExprOp op, const std::string& a, const std::string& b = "");
 // The stored value of a result of `dtype` (rounded for integers, 0/1 for bool), vec4.
 std::string glsl_store(const std::string& value, DType dtype);
 

@@ -11,6 +11,7 @@
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
+import { validateWebGlDescriptor } from './validate.mjs';
 import { ImageInput, texelAxes } from './webgl_image_input.mjs';
 
 export function webglAvailable() {
@@ -315,6 +316,11 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
     const where = `'${join(dir, variant.descriptor)}'`;
     const descriptor = await files.json(variant.descriptor);
     checkDescriptor(descriptor, `descriptor ${where}`);
+    validateWebGlDescriptor(descriptor, `descriptor ${where}`);
+    if (descriptor.max_texture_size > maxSize) {
+      throw new Error(`descriptor ${where} is made for textures of ${descriptor.max_texture_size} texels a side; ` +
+        `this context has at most ${maxSize}`);
+    }
     check();
 
     // Render targets: float32, else half floats where the model's values fit them.

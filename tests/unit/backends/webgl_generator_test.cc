@@ -122,5 +122,31 @@ TEST(WebGlGenerator, ConcatOfManyInputsIsJoinedInSteps) {
   EXPECT_EQ(d.at("draws")[1].at("inputs").size(), 6u);
 }
 
+TEST(WebGlGenerator, TexturesFromTheMemoryPlanner) {
+  // x -> Relu -> Neg -> Exp -> Sigmoid -> y, one draw each: x, Neg and y alternate with Relu and
+  // Exp between two textures (x is uploaded at every run, so it need not outlive its reader); a
+  // draw never samples the texture it renders to. A Reshape of the same layout shares its
+  // source's texture; the MatMul's output has another width, hence a texture of its own.
+  GraphBuilder b;
+  ir::Variable* y = b.input("x", {1, 4, 8, 8});
+  for (const char* type : {"Relu", "Neg", "Exp", "Sigmoid"}) y = b.op(type, {y});
+  b.output(y);
+  Json d = emit_webgl(b.graph);
+  ASSERT_EQ(d.at("draws").size(), 4u);
+  EXPECT_EQ(d.at("textures").size(), 2u);
+  for (const Json& draw : d.at("draws")) {
+    int out = d.at("variables").at(draw.at("output").get<size_t>()).at("texture");
+    for (const Json& in : draw.at("inputs")) EXPECT_NE(d.at("variables").at(in.get<size_t>()).at("texture"), out);
+  }
+  GraphBuilder c;
+  ir::Variable* flat = c.op("Reshape", {c.op("Relu", {c.input("x", {4, 64})})}, {{"shape", Shape{16, 16}}});
+  c.output(c.op("MatMul", {c.op("Neg", {flat}), c.constant("w", {16, 3})}));
+  Json e = emit_webgl(c.graph);
+  EXPECT_EQ(e.at("draws").size(), 3u);  // the Reshape draws nothing
+  int intermediate = 0;
+  for (const Json& t : e.at("textures")) intermediate += !t.contains("constant");
+  EXPECT_EQ(intermediate, 3);
+}
+
 }  // namespace
 }  // namespace webdnn

@@ -34,7 +34,8 @@ void pool(const ir::Operator& op, Program& p) {
     c << "      if (ih < 0 || ih >= " << H << " || iw < 0 || iw >= " << W << ") continue;\n";
     Coords xc = {"c0", "c1", "ih", "iw"};
     c << "      " << type << " v = " << (vector ? kernel.vec4_along(x, xc, 1) : kernel.element(x, xc)) << ";\n";
-    c << (is_max ? "      acc = max(acc, v);\n" : "      acc += v;\n");
+    // NaN wins, as in the reference.
+    c << (is_max ? "      acc = " + glsl_op(kernel, ExprOp::Max, "acc", "v") + ";\n" : "      acc += v;\n");
     c << "      count++;\n    }\n  }\n";
     std::string result = is_max ? "acc" : "acc / float(max(" + std::string(include_pad ? "padded" : "count") + ", 1))";
     c << (vector ? "  vec4 r = " : "  v = ") << result << ";\n";

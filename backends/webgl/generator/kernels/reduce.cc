@@ -63,8 +63,10 @@ void reduce(const ir::Operator& op, Program& p) {
       s << nested_loops(m.extents, "r", "    " + T + " x = " + read + ";\n    " + step + "\n");
     };
     std::string result;
-    if (kind == "max") loop("-" + inf, "acc = max(acc, x);"), result = "acc";
-    else if (kind == "min") loop(inf, "acc = min(acc, x);"), result = "acc";
+    // Maxima and minima keep NaN, as in the reference.
+    std::string max = "acc = " + glsl_op(k, ExprOp::Max, "acc", "x") + ";";
+    if (kind == "max") loop("-" + inf, max), result = "acc";
+    else if (kind == "min") loop(inf, "acc = " + glsl_op(k, ExprOp::Min, "acc", "x") + ";"), result = "acc";
     else if (kind == "sum") loop("0.0", "acc += x;"), result = "acc";
     else if (kind == "mean") loop("0.0", "acc += x;"), result = "acc / " + glsl_float(static_cast<double>(m.count));
     else if (kind == "prod") loop("1.0", "acc *= x;"), result = "acc";
@@ -73,7 +75,7 @@ void reduce(const ir::Operator& op, Program& p) {
     else if (kind == "sum_square") loop("0.0", "acc += x * x;"), result = "acc";
     else if (kind == "log_sum") loop("0.0", "acc += x;"), result = "log(acc)";
     else {  // log_sum_exp, shifted by the maximum
-      loop("-" + inf, "acc = max(acc, x);");
+      loop("-" + inf, max);
       s << "  " << T << " mx = acc;\n  " << T << " sh = mix(mx, " << T << "(0.0), isinf(mx));\n";
       s << "  acc = " << T << "(0.0);\n";
       s << nested_loops(m.extents, "r", "    acc += exp(" + read + " - sh);\n");
