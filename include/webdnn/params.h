@@ -161,6 +161,26 @@ struct Axis {
   S gather_elements(const S& data, const S& indices) const;
 };
 
+// GatherND: the first batch_dims axes of data and indices are shared; each row of the indices'
+// last axis addresses a slice of data (ONNX GatherND-12/13).
+struct GatherND {
+  int64_t batch_dims = 0;
+  static GatherND parse(const Json& j);
+  Json to_json() const;
+  // indices[:-1] + data[batch_dims + indices[-1]:] (the tuple length indices[-1] is a number)
+  template <class S>
+  S output(const S& data, const S& indices) const;
+};
+
+// CumSum along a non-negative axis; exclusive leaves the element itself out of its sum, reverse
+// sums from the end of the axis.
+struct CumSum {
+  int64_t axis = 0;
+  bool exclusive = false, reverse = false;
+  static CumSum parse(const Json& j);
+  Json to_json() const;
+};
+
 struct Split {
   int64_t axis = 0;
   std::vector<int64_t> split;  // the size of each output along axis
@@ -306,6 +326,10 @@ template <class S>
 TypesOf<S> infer_gather(const Axis& p, const TypesOf<S>& in);
 template <class S>
 TypesOf<S> infer_gather_elements(const Axis& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in);  // data, indices
+template <class S>
+TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in);
 template <class S>
 TypesOf<S> infer_softmax(const Axis& p, const TypesOf<S>& in);
 template <class S>

@@ -382,6 +382,45 @@ S Axis::gather_elements(const S& data, const S& indices) const {
   return indices;
 }
 
+// GatherND, CumSum
+
+GatherND GatherND::parse(const Json& j) { return {Reader(j).integer("batch_dims", 0, 63)}; }
+
+Json GatherND::to_json() const { return {{"batch_dims", batch_dims}}; }
+
+namespace {
+int64_t tuple_length(int64_t d) { return d; }
+int64_t tuple_length(const Dim& d) { return d.value(); }  // specialized: the output's rank depends on it
+}  // namespace
+
+template <class S>
+S GatherND::output(const S& data, const S& indices) const {
+  int64_t r = static_cast<int64_t>(data.size()), q = static_cast<int64_t>(indices.size());
+  WEBDNN_CHECK(r >= 1 && q >= 1, "data ", shape_to_string(data), " and indices ", shape_to_string(indices),
+               " must both have rank 1 or more");
+  WEBDNN_CHECK(batch_dims < std::min(r, q), "parameter 'batch_dims' ", batch_dims, " must be less than the ranks of data ",
+               shape_to_string(data), " and indices ", shape_to_string(indices));
+  for (int64_t d = 0; d < batch_dims; d++)
+    WEBDNN_CHECK(data[d] == indices[d], "batch axis ", d, " of data ", shape_to_string(data), " and indices ",
+                 shape_to_string(indices), " differ");
+  int64_t last = tuple_length(indices[q - 1]);
+  WEBDNN_CHECK(last >= 1 && last <= r - batch_dims, "the last axis of indices ", shape_to_string(indices),
+               " must hold 1 to ", r - batch_dims, " coordinates (data ", shape_to_string(data), ", batch_dims ",
+               batch_dims, ")");
+  S out(indices.begin(), indices.end() - 1);
+  out.insert(out.end(), data.begin() + batch_dims + last, data.end());
+  return checked(out);
+}
+
+CumSum CumSum::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.flag("exclusive"), r.flag("reverse")};
+}
+
+Json CumSum::to_json() const {
+  return {{"axis", axis}, {"exclusive", exclusive ? 1 : 0}, {"reverse", reverse ? 1 : 0}};
+}
+
 Split Split::parse(const Json& j) {
   Reader r(j);
   return {r.integer("axis", 0, 63), r.integers("split", -1, 0, kMaxExtent)};
@@ -734,6 +773,23 @@ TypesOf<S> infer_gather_elements(const Axis& p, const TypesOf<S>& in) {
 }
 
 template <class S>
+TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in) {
+  require_inputs(in, 2, 2);
+  require_integer_indices(in[1]);
+  return same_type(in, p.output(in[0].shape, in[1].shape));
+}
+
+template <class S>
+TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in) {
+  require_inputs(in, 1, 1);
+  DType t = in[0].dtype;
+  WEBDNN_CHECK(t == DType::Float32 || t == DType::Int64 || t == DType::Int32, "the input is ", dtype_name(t),
+               "; float32, int64 or int32 is expected");
+  Axis{p.axis}.check(static_cast<int>(in[0].shape.size()));
+  return {in[0]};
+}
+
+template <class S>
 TypesOf<S> infer_softmax(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   require_floats(in);
@@ -828,6 +884,8 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template TypesOf<S> infer_concat(const Axis&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_gather(const Axis&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_gather_elements(const Axis&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_gather_nd(const GatherND&, const TypesOf<S>&);                                   \
+  template TypesOf<S> infer_cum_sum(const CumSum&, const TypesOf<S>&);                                       \
   template TypesOf<S> infer_softmax(const Axis&, const TypesOf<S>&);                                         \
   template TypesOf<S> infer_split(const Split&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_slice(const Slice&, const TypesOf<S>&);                                          \
@@ -851,6 +909,7 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template S ArgReduce::output(const S&) const;                                                              \
   template S Axis::gather(const S&, const S&) const;                                                         \
   template S Axis::gather_elements(const S&, const S&) const;                                                \
+  template S GatherND::output(const S&, const S&) const;                                                     \
   template std::vector<S> Split::outputs(const S&) const;                                                    \
   template S Slice::output(const S&) const;                                                                  \
   template S Pad::output(const S&) const;                                                                    \

@@ -68,4 +68,13 @@ save('max_min_nan', [
     helper.make_node('ReduceMin', ['x'], ['s'], axes=[2, 3], keepdims=1)],
     [('x', [1, 8, 9, 10])], ['p', 'c', 's'])
 
+# CumSum reading its line element by element at a computed coordinate: across the texels of a
+# long row, and along the channels of an image layout; GatherND picking rows of an image layout.
+save('cumsum_long_line_reverse', [helper.make_node('CumSum', ['x', 'a'], ['y'], reverse=1)], [('x', [2, 700])], ['y'],
+     [('a', np.array(1, np.int64))])
+save('cumsum_image_channels_exclusive', [helper.make_node('CumSum', ['x', 'a'], ['y'], exclusive=1)], [('x', [1, 6, 5, 7])],
+     ['y'], [('a', np.array(1, np.int64))])
+save('gather_nd_image_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], [('x', [1, 6, 5, 7])], ['y'],
+     [('i', np.array([[0, 2, 4], [0, -1, 0], [-1, 3, -2]], np.int64))])
+
 models.write_index()

@@ -111,4 +111,11 @@ save('float_literal_edges', [
      ('highest', np.array([F32.max], np.float32)), ('denormal', np.array([F32.smallest_subnormal], np.float32)),
      ('negative_zero', np.array([-0.0], np.float32))])
 
+# CumSum over lines long enough to span workgroups, summed from the end; GatherND rows for
+# thousands of invocations.
+save('cumsum_long_line_exclusive_reverse', [helper.make_node('CumSum', ['x', 'a'], ['y'], exclusive=1, reverse=1)],
+     [('x', [3, 1000])], ['y'], [('a', np.array(-1, np.int64))])
+save('gather_nd_many_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], [('x', [50, 40])], ['y'],
+     [('i', models.rng.integers(-50, 50, size=[300, 1]).astype(np.int64))])
+
 models.write_index()

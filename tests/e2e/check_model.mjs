@@ -17,6 +17,8 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
   --run PATH              webdnn-run (default: $WEBDNN_RUN or build/webdnn-run)
   --input-shape NAME=D,.. shape of an input with free dimensions (passed to webdnn-convert too)
   --input NAME=FILE.npy   use this value for an input instead of a generated one
+  --input-range NAME=LO,HI  draw a generated input from [LO, HI) (integers: floor of it;
+                          default: the range in models.json next to the model, else [0, 1))
   --labels FILE.npy       int64 class per row; our arg-max of the classifier output must match
   --fill-to FILE.onnx     the model is weight-stripped: fill it into FILE first (cached by mtime)
   --filler PATH           fill_weights.py (default: MODEL_DIR/../tools/fill_weights.py)
@@ -30,7 +32,7 @@ const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
 const sanitize = (name) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 function parseArgs(argv) {
-  const o = { inputShapes: {}, inputs: {}, seed: 1, keep: false, shared: false,
+  const o = { inputShapes: {}, inputs: {}, inputRanges: {}, seed: 1, keep: false, shared: false,
     convert: process.env.WEBDNN_CONVERT || `${REPO}/build/webdnn-convert`,
     run: process.env.WEBDNN_RUN || `${REPO}/build/webdnn-run` };
   const pair = (s, what) => {
@@ -45,6 +47,12 @@ function parseArgs(argv) {
     else if (a === '--run') o.run = value();
     else if (a === '--input-shape') { const [n, v] = pair(value(), a); o.inputShapes[n] = v.split(',').map(Number); }
     else if (a === '--input') { const [n, v] = pair(value(), a); o.inputs[n] = v; }
+    else if (a === '--input-range') {
+      const [n, v] = pair(value(), a);
+      const range = v.split(',').map(Number);
+      if (range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1])) usage(`${a} wants NAME=LO,HI with LO < HI, got '${n}=${v}'`);
+      o.inputRanges[n] = range;
+    }
     else if (a === '--labels') o.labels = value();
     else if (a === '--fill-to') o.fillTo = value();
     else if (a === '--filler') o.filler = value();
@@ -176,7 +184,7 @@ async function check(o, work) {
   } catch (e) {
     throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
   }
-  const ranges = inputRanges(o.model);
+  const ranges = { ...inputRanges(o.model), ...o.inputRanges };
   const feeds = {}, inputArgs = [];
   fs.mkdirSync(path.join(work, 'inputs'));
   for (const meta of session.inputMetadata) {
