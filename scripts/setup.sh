@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there:
 # Debian packages (apt-get) and the npm packages of package.json (npm ci).
+# WEBDNN_FUZZ=1 (or --fuzz) adds clang and its sanitizer and libFuzzer runtimes, for scripts/fuzz.sh
+# (the "fuzz" CMake preset); CI does not need them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,9 @@ packages=(
   python3-onnx python3-numpy
   emscripten node-acorn chromium
 )
+if [ "${WEBDNN_FUZZ:-0}" = 1 ] || [ "${1:-}" = --fuzz ]; then
+  packages+=(clang libclang-rt-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,6 +15,9 @@ using Shape = std::vector<int64_t>;
 // computed from a shape (times an element size, plus offsets) cannot overflow.
 constexpr int64_t kMaxElements = int64_t{1} << 50;
 int64_t num_elements(const Shape& shape);
+// a * b for sizes (non-negative), or webdnn::Error when the product passes kMaxElements: shape
+// code multiplies with this, never with a bare `*` that could overflow.
+int64_t checked_size_mul(int64_t a, int64_t b);
 // Row-major strides of `shape`.
 Shape contiguous_strides(const Shape& shape);
 // Strides of a tensor whose axes are laid out in memory in `order` (order[0] outermost).

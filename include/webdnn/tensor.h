@@ -8,13 +8,22 @@
 
 namespace webdnn {
 
+// The most bytes one tensor may hold: 4 GiB, more than any backend holds (WebAssembly's whole
+// memory). Checked when a tensor is made, so that a model that asks for more (a ConstantOfShape
+// or Range folded at import, say) gets an error rather than the machine's memory.
+int64_t max_tensor_bytes();
+// Lowers (or, with 0, restores) that bound for this process: for the fuzzer.
+void set_max_tensor_bytes(int64_t bytes);
+// The bytes a tensor of `shape` and `t` takes, or webdnn::Error when that is over the bound.
+size_t tensor_bytes(DType t, const Shape& shape);
+
 struct Tensor {
   DType dtype = DType::Float32;
   Shape shape;
   std::vector<uint8_t> bytes;  // row-major
 
   Tensor() = default;
-  Tensor(DType t, Shape s) : dtype(t), shape(std::move(s)), bytes(num_elements(shape) * dtype_size(t)) {}
+  Tensor(DType t, Shape s) : dtype(t), shape(std::move(s)), bytes(tensor_bytes(t, shape)) {}
 
   int64_t size() const { return num_elements(shape); }
   template <class T> T* data() { return reinterpret_cast<T*>(bytes.data()); }

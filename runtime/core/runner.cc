@@ -4,6 +4,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#endif
 
 #include "webdnn/error.h"
 #include "webdnn/params.h"
@@ -22,6 +26,14 @@ auto in_context(const std::string& where, F f) -> decltype(f()) {
   } catch (const Error& e) {
     fail(where, ": ", e.what());
   }
+}
+
+// j[key] when it is a string, else `fallback` (nlohmann's value() throws its own exception when
+// the field holds another kind of value).
+std::string text_or(const Json& j, const char* key, const std::string& fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
 std::string string_field(const Json& j, const char* key) {
@@ -57,14 +69,33 @@ TensorInfo read_tensor(const params::Reader& r) {
   return t;
 }
 
+int64_t memory_limit_override = 0;
+
+std::string gib(int64_t bytes) {
+  std::ostringstream s;
+  s.precision(bytes < (int64_t{10} << 30) ? 2 : 0);
+  s << std::fixed << bytes / double(int64_t{1} << 30) << " GiB";
+  return s.str();
+}
+
 }  // namespace
 
+int64_t memory_limit() {
+  if (memory_limit_override > 0) return memory_limit_override;
+#ifdef __EMSCRIPTEN__
+  return static_cast<int64_t>(emscripten_get_heap_max());
+#else
+  return kMaxBufferBytes;
+#endif
+}
+
+void set_memory_limit(int64_t bytes) { memory_limit_override = bytes; }
+
 void check_descriptor(const Json& d) {
-  WEBDNN_CHECK(d.is_object() && d.value("format", "") == "webdnn-graph-descriptor",
-               "this is not a webdnn graph descriptor");
-  Json version = d.value("version", Json());
+  WEBDNN_CHECK(text_or(d, "format", "") == "webdnn-graph-descriptor", "this is not a webdnn graph descriptor");
+  Json version = d.contains("version") ? d.at("version") : Json();
   WEBDNN_CHECK(version.is_number_integer() && version.get<int64_t>() == kDescriptorVersion, "the descriptor has format version ",
-               version.dump(), " but this runtime reads version ", kDescriptorVersion,
+               version.is_primitive() ? version.dump() : "(not a number)", " but this runtime reads version ", kDescriptorVersion,
                "; convert the model again with a matching webdnn-convert");
   in_context("the descriptor's 'weights'", [&] { return params::Reader(part(d, "weights", false), "field").integer("bytes", 0, kMaxBufferBytes); });
 }
@@ -76,10 +107,18 @@ Runner::Runner(const Json& d) {
     return params::Reader(part(d, "memory", false), "field").integer("arena_bytes", 0, kMaxBufferBytes);
   });
 
+  // Both are allocated at once (the weights as they arrive): a model larger than this runtime's
+  // memory is refused before either is.
+  const int64_t limit = memory_limit();
+  WEBDNN_CHECK(arena_bytes_ <= limit && weights_bytes_ <= limit - arena_bytes_, "the model needs ", arena_bytes_,
+               " bytes for its intermediate values and ", weights_bytes_, " bytes of weights, ", gib(arena_bytes_ + weights_bytes_),
+               " in all; this runtime can hold at most ", gib(limit),
+               ". Convert the model for smaller inputs (webdnn-convert --input-shape), or use a GPU backend");
   const Json& variables = part(d, "variables", true);
   for (size_t i = 0; i < variables.size(); i++) {
     const Json& v = variables[i];
-    std::string where = "variable " + std::to_string(i) + (v.is_object() && v.contains("name") ? " '" + v.value("name", std::string()) + "'" : "");
+    std::string name = text_or(v, "name", "");
+    std::string where = "variable " + std::to_string(i) + (name.empty() ? "" : " '" + name + "'");
     in_context(where, [&] {
       params::Reader r(v, "field");
       TensorInfo t = read_tensor(r);
@@ -112,8 +151,8 @@ Runner::Runner(const Json& d) {
   for (size_t i = 0; i < kernels.size(); i++) {
     const Json& k = kernels[i];
     Step step;
-    step.kernel_name = k.is_object() ? k.value("kernel", std::string("?")) : "?";
-    step.op = k.is_object() ? k.value("op", step.kernel_name) : step.kernel_name;
+    step.kernel_name = text_or(k, "kernel", "?");
+    step.op = text_or(k, "op", step.kernel_name);
     std::string where = "kernel " + std::to_string(i) + " ('" + step.kernel_name + "' of '" + step.op + "')";
     in_context(where, [&] {
       WEBDNN_CHECK(k.is_object(), "it must be an object");

@@ -18,6 +18,13 @@ constexpr int kDescriptorVersion = kFormatVersion;
 // (WebAssembly), and a sane bound natively.
 constexpr int64_t kMaxBufferBytes = sizeof(size_t) < 8 ? (int64_t{1} << 32) - 65536 : int64_t{1} << 40;
 
+// The most memory one model's arena and weights may take together: what the WebAssembly heap can
+// grow to (4 GiB; 2 GiB in the JavaScript fallback), kMaxBufferBytes natively. A Runner checks a
+// descriptor against it before it allocates anything (and before the weights are downloaded).
+int64_t memory_limit();
+// Lowers (or restores, with 0) that limit for this process: for the fuzzer and tests.
+void set_memory_limit(int64_t bytes);
+
 // Throws webdnn::Error unless `descriptor` is a graph descriptor of a version this runtime reads
 // whose weights entry is well formed.
 void check_descriptor(const Json& descriptor);

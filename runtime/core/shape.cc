@@ -16,12 +16,20 @@ int64_t num_elements(const Shape& shape) {
   return n;
 }
 
+int64_t checked_size_mul(int64_t a, int64_t b) {
+  int64_t n = 0;
+  WEBDNN_CHECK(a >= 0 && b >= 0, "a size of ", a < 0 ? a : b, " is negative");
+  WEBDNN_CHECK(!__builtin_mul_overflow(a, b, &n) && n <= kMaxElements, "a size of ", a, " x ", b,
+               " is more than 2^50");
+  return n;
+}
+
 Shape contiguous_strides(const Shape& shape) {
   Shape strides(shape.size());
   int64_t s = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = s;
-    s *= shape[i];
+    if (i > 0) s = checked_size_mul(s, shape[i]);
   }
   return strides;
 }
@@ -33,8 +41,9 @@ Shape strides_for_order(const Shape& shape, const std::vector<int>& order) {
   Shape strides(shape.size());
   int64_t s = 1;
   for (size_t i = order.size(); i-- > 0;) {
+    WEBDNN_CHECK(order[i] >= 0 && order[i] < static_cast<int>(shape.size()), "order has no axis ", order[i]);
     strides[order[i]] = s;
-    s *= shape[order[i]];
+    if (i > 0) s = checked_size_mul(s, shape[order[i]]);
   }
   return strides;
 }

@@ -5,6 +5,19 @@
 #include "webdnn/error.h"
 
 namespace webdnn {
+namespace {
+int64_t max_bytes_override = 0;
+}  // namespace
+
+int64_t max_tensor_bytes() { return max_bytes_override > 0 ? max_bytes_override : int64_t{4} << 30; }
+void set_max_tensor_bytes(int64_t bytes) { max_bytes_override = bytes; }
+
+size_t tensor_bytes(DType t, const Shape& shape) {
+  int64_t bytes = checked_size_mul(num_elements(shape), static_cast<int64_t>(dtype_size(t)));
+  WEBDNN_CHECK(bytes <= max_tensor_bytes(), "a ", dtype_name(t), " tensor of shape ", shape_to_string(shape), " takes ",
+               bytes, " bytes, more than the ", max_tensor_bytes(), " any backend can hold");
+  return static_cast<size_t>(bytes);
+}
 
 double Tensor::as_double(int64_t i) const {
   switch (dtype) {
@@ -20,7 +33,7 @@ double Tensor::as_double(int64_t i) const {
 
 int64_t Tensor::as_int(int64_t i) const {
   if (dtype == DType::Int64) return data<int64_t>()[i];
-  return static_cast<int64_t>(as_double(i));
+  return saturate_int64(as_double(i));
 }
 
 std::vector<int64_t> Tensor::to_ints() const {

@@ -15,7 +15,8 @@ struct WeightsLoader::Stream {
 
 WeightsLoader::WeightsLoader(Json descriptor) : descriptor_(std::move(descriptor)), stream_(new Stream) {
   check_descriptor(descriptor_);
-  if (descriptor_.value("backend", "") == "wasm") runner_ = std::make_unique<Runner>(descriptor_);
+  auto backend = descriptor_.find("backend");
+  if (backend != descriptor_.end() && *backend == "wasm") runner_ = std::make_unique<Runner>(descriptor_);
   const Json& w = descriptor_.at("weights");
   auto text = [&](const char* key) {
     WEBDNN_CHECK(w.contains(key) && w.at(key).is_string(), "the descriptor's weights have no '", key, "'");
@@ -26,7 +27,11 @@ WeightsLoader::WeightsLoader(Json descriptor) : descriptor_(std::move(descriptor
   crc32_ = text("crc32");
   params::Reader r(w, "field");
   compressed_bytes_ = static_cast<size_t>(r.integer("compressed_bytes", 0, kMaxBufferBytes));
-  weights_.resize(static_cast<size_t>(r.integer("bytes", 0, kMaxBufferBytes)));
+  int64_t bytes = r.integer("bytes", 0, kMaxBufferBytes);
+  // (A wasm descriptor's Runner checked its weights and arena together already.)
+  WEBDNN_CHECK(bytes <= memory_limit(), "the model's weights take ", bytes, " bytes, more than this runtime can hold (",
+               memory_limit(), " bytes); use another backend");
+  weights_.resize(static_cast<size_t>(bytes));
   ZSTD_initDStream(stream_->z);
 }
 

@@ -47,8 +47,7 @@ EMSCRIPTEN_KEEPALIVE int webdnn_num_threads() { return webdnn::runtime::num_thre
 EMSCRIPTEN_KEEPALIVE Loader* webdnn_loader_create(const char* descriptor) {
   return guarded(
       [&] {
-        webdnn::Json d = webdnn::Json::parse(descriptor, nullptr, false);
-        WEBDNN_CHECK(!d.is_discarded(), "the descriptor is not valid JSON");
+        webdnn::Json d = webdnn::parse_json(descriptor, "the descriptor");
         auto l = std::make_unique<Loader>();
         l->weights = std::make_unique<WeightsLoader>(std::move(d));
         return l.release();

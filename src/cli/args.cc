@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "webdnn/error.h"
+
 namespace webdnn::cli {
 
 void usage_error(const char* program, const std::string& message) {
@@ -13,6 +15,27 @@ void usage_error(const char* program, const std::string& message) {
 std::string option_value(const char* program, int argc, char** argv, int& i) {
   if (i + 1 >= argc) usage_error(program, std::string(argv[i]) + " needs a value");
   return argv[++i];
+}
+
+std::pair<std::string, Shape> parse_input_shape(const std::string& arg) {
+  size_t eq = arg.rfind('=');
+  WEBDNN_CHECK(eq != std::string::npos && eq != 0, "--input-shape wants NAME=D1,D2,...; got '", arg, "'");
+  // A dimension is at most 2^40 (params::kMaxExtent), so that sizes computed from it stay exact.
+  constexpr int64_t kMaxDim = int64_t{1} << 40;
+  Shape shape;
+  size_t at = eq + 1;
+  while (true) {
+    size_t comma = arg.find(',', at);
+    std::string d = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    bool digits = !d.empty() && d.size() <= 13 && d.find_first_not_of("0123456789") == std::string::npos;
+    int64_t v = digits ? std::stoll(d) : 0;
+    WEBDNN_CHECK(digits && v > 0 && v <= kMaxDim, "--input-shape ", arg, ": '", d, "' is not a positive integer",
+                 digits && v > kMaxDim ? " of at most 2^40" : "");
+    shape.push_back(v);
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return {arg.substr(0, eq), shape};
 }
 
 }  // namespace webdnn::cli

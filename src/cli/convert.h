@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "backends/backend.h"
+#include "src/emit/output_dir.h"
+#include "src/ir/graph.h"
 #include "src/optimizer/rule.h"
 #include "webdnn/json.h"
 #include "webdnn/progress.h"
@@ -27,6 +30,13 @@ struct ConvertOptions {
 // (also written as report.json): per backend, operators after each rule group, kernels, memory
 // plan and weight sizes.
 Json convert(const ConvertOptions& options);
+
+// The steps of convert() between reading the model and writing the files, in memory (the fuzzer
+// and tests call them). optimize_shared runs the shared rule groups and returns their reports;
+// generate runs one backend's groups on a copy of the graph and emits its descriptor and weights.
+Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
+emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
+                             const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
 
 // Every rule and pass name, of the shared groups and of every backend.
 std::vector<std::string> rule_names();

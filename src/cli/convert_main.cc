@@ -46,19 +46,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return parts;
 }
 
-void parse_input_shape(const std::string& arg, std::map<std::string, webdnn::Shape>& shapes) {
-  size_t eq = arg.rfind('=');
-  if (eq == std::string::npos || eq == 0) usage_error("--input-shape wants NAME=D1,D2,...; got '" + arg + "'");
-  webdnn::Shape shape;
-  for (const std::string& d : split(arg.substr(eq + 1), ',')) {
-    char* end = nullptr;
-    long long v = std::strtoll(d.c_str(), &end, 10);
-    if (d.empty() || *end || v <= 0) usage_error("--input-shape " + arg + ": '" + d + "' is not a positive integer");
-    shape.push_back(v);
-  }
-  shapes[arg.substr(0, eq)] = shape;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,7 +66,12 @@ int main(int argc, char** argv) {
     } else if (a == "--backend") {
       options.backends = split(value(i), ',');
     } else if (a == "--input-shape") {
-      parse_input_shape(value(i), options.input_shapes);
+      try {
+        auto [name, shape] = webdnn::cli::parse_input_shape(value(i));
+        options.input_shapes[name] = shape;
+      } catch (const webdnn::Error& e) {
+        usage_error(e.what());
+      }
     } else if (a == "--dump-ir") {
       options.dump_ir = true;
     } else if (a == "--optimize") {

@@ -9,40 +9,67 @@
 namespace webdnn::cli {
 namespace {
 
-Json read_json(const std::string& path, const char* what) {
-  std::ifstream f(path, std::ios::binary);
-  WEBDNN_CHECK(f, "cannot open ", what, " '", path, "'");
-  Json j = Json::parse(f, nullptr, false);
-  WEBDNN_CHECK(!j.is_discarded(), what, " '", path, "' is not valid JSON");
-  return j;
+Json read_json(std::istream& f, const std::string& path, const char* what) {
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return parse_json(text, std::string(what) + " '" + path + "'");
+}
+
+// A file the manifest or a descriptor names: a plain name in the model's directory, never a path
+// that leads elsewhere.
+std::string file_name(const Json& j, const char* key, const std::string& where, const char* what) {
+  WEBDNN_CHECK(j.is_object() && j.contains(key) && j.at(key).is_string(), where, ": ", what, " has no file name '", key, "'");
+  std::string name = j.at(key).get<std::string>();
+  WEBDNN_CHECK(!name.empty() && name != "." && name != ".." && name.find_first_of("/\\") == std::string::npos &&
+                   name.find('\0') == std::string::npos,
+               where, ": ", what, " names the file '", name, "', which is not a file name in the model's directory");
+  return name;
 }
 
 }  // namespace
 
 std::unique_ptr<runtime::Runner> load_runner(const std::string& dir, const std::string& backend) {
-  std::string manifest_path = dir + "/manifest.json";
   {
-    std::ifstream probe(manifest_path);
+    std::ifstream probe(dir + "/manifest.json");
     WEBDNN_CHECK(probe, "'", dir, "' holds no manifest.json; is it the output directory of webdnn-convert?");
   }
-  Json manifest = read_json(manifest_path, "manifest");
+  auto open = [&](const std::string& file) -> std::unique_ptr<std::istream> {
+    auto f = std::make_unique<std::ifstream>(dir + "/" + file, std::ios::binary);
+    if (!*f) return nullptr;
+    return f;
+  };
+  return load_runner(open, dir, backend);
+}
+
+std::unique_ptr<runtime::Runner> load_runner(const OpenFile& open, const std::string& dir, const std::string& backend) {
+  auto opened = [&](const std::string& file, const char* what) {
+    std::unique_ptr<std::istream> f = open(file);
+    WEBDNN_CHECK(f, "cannot open ", what, " '", dir, "/", file, "'");
+    return f;
+  };
+  const std::string manifest_path = dir + "/manifest.json";
+  Json manifest = read_json(*opened("manifest.json", "manifest"), manifest_path, "manifest");
+  WEBDNN_CHECK(manifest.is_object() && manifest.contains("backends") && manifest.at("backends").is_array(), "manifest '",
+               manifest_path, "' has no list of backends; is it the output of webdnn-convert?");
   const Json* entry = nullptr;
   std::string available;
   for (const Json& b : manifest.at("backends")) {
+    WEBDNN_CHECK(b.is_object() && b.contains("name") && b.at("name").is_string(), "manifest '", manifest_path,
+                 "' lists a backend without a name");
     available += (available.empty() ? "" : ", ") + b.at("name").get<std::string>();
     if (b.at("name") == backend) entry = &b;
   }
   WEBDNN_CHECK(entry, "'", dir, "' has no '", backend, "' descriptor (it has: ", available, ")");
-  Json descriptor = read_json(dir + "/" + entry->at("descriptor").get<std::string>(), "descriptor");
+  std::string descriptor_file = file_name(*entry, "descriptor", manifest_path, ("its " + backend + " entry").c_str());
+  std::string descriptor_path = dir + "/" + descriptor_file;
+  Json descriptor = read_json(*opened(descriptor_file, "descriptor"), descriptor_path, "descriptor");
   runtime::check_descriptor(descriptor);
-  std::string weights_path = dir + "/" + descriptor.at("weights").at("file").get<std::string>();
+  std::string weights_file = file_name(descriptor.at("weights"), "file", descriptor_path, "its weights entry");
   runtime::WeightsLoader loader(descriptor);
-  std::ifstream f(weights_path, std::ios::binary);
-  WEBDNN_CHECK(f, "cannot open weights file '", weights_path, "'");
+  std::unique_ptr<std::istream> f = opened(weights_file, "weights file");
   std::vector<uint8_t> chunk(1 << 20);
-  while (f) {
-    f.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
-    loader.feed(chunk.data(), static_cast<size_t>(f.gcount()));
+  while (*f) {
+    f->read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
+    loader.feed(chunk.data(), static_cast<size_t>(f->gcount()));
   }
   return loader.finish();
 }

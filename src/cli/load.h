@@ -1,5 +1,7 @@
 // Loading a converted model natively: manifest -> descriptor -> verified, decompressed weights.
 #pragma once
+#include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 
@@ -9,6 +11,11 @@
 namespace webdnn::cli {
 
 std::unique_ptr<runtime::Runner> load_runner(const std::string& dir, const std::string& backend);
+
+// The same over any storage: `open(file)` gives a stream of a file of the model (the manifest, a
+// descriptor, a weights file), or nullptr when there is none; `where` names the model in messages.
+using OpenFile = std::function<std::unique_ptr<std::istream>(const std::string& file)>;
+std::unique_ptr<runtime::Runner> load_runner(const OpenFile& open, const std::string& where, const std::string& backend);
 
 // The deterministic input webdnn-run uses for an input not given: floats uniform in [0, 1) from a
 // fixed generator seeded by the input's position, integers 0, booleans true.

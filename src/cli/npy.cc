@@ -1,10 +1,9 @@
 #include "src/cli/npy.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
-#include <sstream>
 
 #include "webdnn/error.h"
 
@@ -25,14 +24,106 @@ const char* descr_of(DType t) {
   return "?";
 }
 
+// The header is a Python dict literal, {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), },
+// read by hand: it comes from a file the user names, and a regex over a long header recurses.
+class Header {
+ public:
+  Header(const std::string& text, const std::string& path) : s_(text), path_(path) {}
+
+  void parse(std::string& descr, bool& fortran, Shape& shape) {
+    bool seen[3] = {false, false, false};
+    expect('{');
+    while (!peek('}')) {
+      std::string key = quoted();
+      expect(':');
+      if (key == "descr") {
+        descr = quoted();
+        seen[0] = true;
+      } else if (key == "fortran_order") {
+        fortran = word() == "True";
+        seen[1] = true;
+      } else if (key == "shape") {
+        shape = dims();
+        seen[2] = true;
+      } else {
+        bad("an unknown key '" + key + "'");
+      }
+      if (!peek(',')) break;
+      expect(',');
+    }
+    expect('}');
+    WEBDNN_CHECK(seen[0], "'", path_, "' has no dtype in its header");
+    WEBDNN_CHECK(seen[2], "'", path_, "' has no shape in its header");
+  }
+
+ private:
+  [[noreturn]] void bad(const std::string& what) { fail("'", path_, "' has a malformed header: ", what, " at byte ", at_); }
+  void space() {
+    while (at_ < s_.size() && (s_[at_] == ' ' || s_[at_] == '\n' || s_[at_] == '\t')) at_++;
+  }
+  bool peek(char c) {
+    space();
+    return at_ < s_.size() && s_[at_] == c;
+  }
+  void expect(char c) {
+    if (!peek(c)) bad(std::string("no '") + c + "'");
+    at_++;
+  }
+  std::string quoted() {
+    space();
+    if (at_ >= s_.size() || (s_[at_] != '\'' && s_[at_] != '"')) bad("no quoted string");
+    size_t end = s_.find(s_[at_], at_ + 1);
+    if (end == std::string::npos) bad("an unterminated string");
+    std::string v = s_.substr(at_ + 1, end - at_ - 1);
+    at_ = end + 1;
+    return v;
+  }
+  std::string word() {
+    space();
+    size_t start = at_;
+    while (at_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[at_]))) at_++;
+    std::string w = s_.substr(start, at_ - start);
+    if (w != "True" && w != "False") bad("'" + w + "' where True or False belongs");
+    return w;
+  }
+  Shape dims() {
+    Shape shape;
+    expect('(');
+    while (!peek(')')) {
+      size_t start = at_;
+      int64_t d = 0;
+      while (at_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[at_]))) {
+        if (d > kMaxDim) bad("a dimension too large");
+        d = d * 10 + (s_[at_++] - '0');
+      }
+      if (at_ == start) bad("a dimension that is not a whole number");
+      if (shape.size() == 64) bad("more than 64 dimensions");
+      shape.push_back(d);
+      if (!peek(',')) break;
+      expect(',');
+    }
+    expect(')');
+    return shape;
+  }
+
+  static constexpr int64_t kMaxDim = int64_t{1} << 50;
+  std::string s_;
+  const std::string& path_;
+  size_t at_ = 0;
+};
+
 }  // namespace
 
 Tensor read_npy(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) fail("cannot open '", path, "': ", std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return parse_npy(std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>()), path);
+}
+
+Tensor parse_npy(const std::string& bytes, const std::string& path) {
   WEBDNN_CHECK(bytes.size() >= 10 && bytes.compare(0, 6, kMagic, 6) == 0, "'", path, "' is not a .npy file");
   int major = static_cast<uint8_t>(bytes[6]);
+  WEBDNN_CHECK(major >= 1 && major <= 3, "'", path, "' is a .npy file of version ", major, ", which webdnn does not read");
   size_t header_len, header_start;
   if (major == 1) {
     header_len = static_cast<uint8_t>(bytes[8]) | static_cast<uint8_t>(bytes[9]) << 8;
@@ -43,19 +134,12 @@ Tensor read_npy(const std::string& path) {
     for (int i = 0; i < 4; i++) header_len |= static_cast<size_t>(static_cast<uint8_t>(bytes[8 + i])) << (8 * i);
     header_start = 12;
   }
-  WEBDNN_CHECK(bytes.size() >= header_start + header_len, "'", path, "' is truncated (in its header)");
-  std::string header = bytes.substr(header_start, header_len);
-  std::smatch m;
-  WEBDNN_CHECK(std::regex_search(header, m, std::regex("'descr':\\s*'([^']*)'")), "'", path, "' has no dtype in its header");
-  std::string descr = m[1];
-  WEBDNN_CHECK(!std::regex_search(header, std::regex("'fortran_order':\\s*True")), "'", path,
-               "' is in Fortran order; save it in C order (np.ascontiguousarray)");
-  WEBDNN_CHECK(std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")), "'", path, "' has no shape in its header");
+  WEBDNN_CHECK(bytes.size() - header_start >= header_len, "'", path, "' is truncated (in its header)");
+  std::string descr;
+  bool fortran = false;
   Shape shape;
-  std::stringstream dims(m[1].str());
-  std::string d;
-  while (std::getline(dims, d, ','))
-    if (d.find_first_not_of(" ") != std::string::npos) shape.push_back(std::stoll(d));
+  Header(bytes.substr(header_start, header_len), path).parse(descr, fortran, shape);
+  WEBDNN_CHECK(!fortran, "'", path, "' is in Fortran order; save it in C order (np.ascontiguousarray)");
   DType dtype;
   if (descr == "<f4") dtype = DType::Float32;
   else if (descr == "<i8") dtype = DType::Int64;
@@ -64,11 +148,14 @@ Tensor read_npy(const std::string& path) {
   else if (descr == "|u1") dtype = DType::UInt8;
   else if (descr == "|i1") dtype = DType::Int8;
   else fail("'", path, "' holds dtype '", descr, "', which webdnn does not read (use float32, int64 or bool)");
+  // Counted before anything is allocated: a header may claim any shape.
+  int64_t elements = num_elements(shape);
+  size_t data_start = header_start + header_len, held = bytes.size() - data_start;
+  WEBDNN_CHECK(elements <= static_cast<int64_t>(held / dtype_size(dtype)), "'", path, "' is truncated: shape ",
+               shape_to_string(shape), " needs ", elements, " elements of ", dtype_size(dtype), " bytes but the file holds ",
+               held, " bytes of data");
   Tensor t(dtype, shape);
-  size_t data_start = header_start + header_len;
-  WEBDNN_CHECK(bytes.size() - data_start >= t.bytes.size(), "'", path, "' is truncated: shape ", shape_to_string(shape),
-               " needs ", t.bytes.size(), " bytes of data but the file holds ", bytes.size() - data_start);
-  std::memcpy(t.bytes.data(), bytes.data() + data_start, t.bytes.size());
+  if (!t.bytes.empty()) std::memcpy(t.bytes.data(), bytes.data() + data_start, t.bytes.size());
   return t;
 }
 

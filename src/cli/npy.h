@@ -8,6 +8,8 @@ namespace webdnn::cli {
 
 // Throws webdnn::Error naming the file for anything it cannot read exactly.
 Tensor read_npy(const std::string& path);
+// The same for a file's bytes; `name` stands for the file in messages.
+Tensor parse_npy(const std::string& bytes, const std::string& name);
 void write_npy(const std::string& path, const Tensor& t);
 
 }  // namespace webdnn::cli

@@ -35,6 +35,18 @@ constexpr double kHalfHeadroom = 256;
 // What one texture of `size` texels a side holds, in bytes of float32 data.
 int64_t texture_bytes(int64_t size) { return size * size * 16; }
 
+// The most texture memory a descriptor may ask for (RGBA32F, every layer of every texture): WebGL
+// gives no way to ask a device how much it has, and beyond this no browser holds a context's
+// textures (Chromium's GPU process caps its allocations well below it on most devices).
+constexpr int64_t kTextureBudget = int64_t{4} << 30;
+
+int64_t texture_memory(const Json& descriptor) {
+  int64_t total = 0;
+  for (const Json& t : descriptor.at("textures"))
+    total += t.at("width").get<int64_t>() * t.at("height").get<int64_t>() * t.at("layers").get<int64_t>() * 16;
+  return total;
+}
+
 uint64_t fnv1a(const uint8_t* p, size_t n) {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
@@ -52,7 +64,7 @@ class WeightStore {
     size_t n = values.size() * 4;
     uint64_t h = fnv1a(p, n);
     for (auto [offset, size] : exact_[h])
-      if (size == static_cast<int64_t>(n) && std::memcmp(builder_.data_at(offset), p, n) == 0) return offset;
+      if (size == static_cast<int64_t>(n) && (n == 0 || std::memcmp(builder_.data_at(offset), p, n) == 0)) return offset;
     // A piece of a larger constant cut along its first axis: its rows are some of the rows there.
     int64_t row = t.shape.empty() || t.shape[0] == 0 ? 0 : static_cast<int64_t>(n) / t.shape[0];
     if (row > 0 && n >= kBig) {
@@ -172,9 +184,6 @@ class WebGlBackend : public Backend {
       for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
       fail("the webgl backend has no kernel for: ", list);
     }
-    double probe = probe_max_abs(graph);
-    Json half = {{"probe_max_abs", probe}, {"fits", probe * kHalfHeadroom <= 65504.0}};
-
     WeightStore store(weights);
     // Largest first, so that whole weights are stored before the pieces cut from them.
     std::vector<std::pair<int64_t, Json>> programs;
@@ -192,11 +201,19 @@ class WebGlBackend : public Backend {
       } catch (const Error& e) {
         fail("textures of ", size, "x", size, ": ", e.what());
       }
-      d["half_float"] = half;
+      int64_t texture_total = texture_memory(d);
+      WEBDNN_CHECK(texture_total <= kTextureBudget, "the model's textures take ", texture_total >> 20,
+                   " MiB (with textures of ", size, "x", size, "), more than the ", kTextureBudget >> 20,
+                   " MiB WebGL budget; convert it for smaller inputs (--input-shape, a smaller batch), or for the wasm or "
+                   "webgpu backend");
       variant_reports.push_back({{"max_texture_size", size}, {"splits", r.applied.count("split_oversized") ? r.applied.at("split_oversized") : 0},
                                  {"draws", d["draws"].size()}, {"programs", d["programs"].size()}, {"textures", d["textures"].size()}});
       programs.insert(programs.begin(), {size, std::move(d)});
     }
+    // The probe runs the model, so after every limit was checked.
+    double probe = probe_max_abs(graph);
+    Json half = {{"probe_max_abs", probe}, {"fits", probe * kHalfHeadroom <= 65504.0}};
+    for (auto& [size, d] : programs) d["half_float"] = half;
     // Smallest first; a variant equal to the next smaller one but for its size is dropped.
     auto same = [](Json a, Json b) {
       a.erase("max_texture_size");

@@ -32,7 +32,9 @@ class WebGpuBackend : public Backend {
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule, options);
     const int64_t limit = max_binding();
     WEBDNN_CHECK(plan.arena_bytes <= limit, "the intermediate values need ", plan.arena_bytes,
-                 " bytes at once, more than one WebGPU binding holds (", limit, ")");
+                 " bytes at once, more than one WebGPU binding holds (", limit,
+                 ", maxStorageBufferBindingSize on every device); convert the model for smaller inputs (--input-shape, "
+                 "a smaller batch), or for the wasm backend");
     std::vector<std::string> missing;
     for (const ir::Operator* op : schedule)
       if (!find_generator(op->type)) missing.push_back(op->type + " ('" + op->name + "')");

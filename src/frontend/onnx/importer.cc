@@ -93,6 +93,45 @@ Shape input_shape(const onnx::ValueInfoProto& info, const ImportOptions& options
   return shape;
 }
 
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    if (n < 0 || s.size() - i <= static_cast<size_t>(n)) return false;
+    uint32_t code = n == 0 ? c : c & (0x3f >> n);
+    for (int k = 1; k <= n; k++) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      code = code << 6 | (d & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 either.
+    if ((n == 1 && code < 0x80) || (n == 2 && code < 0x800) || (n == 3 && code < 0x10000) || code > 0x10ffff ||
+        (code >= 0xd800 && code <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// Names end up in JSON descriptors, which hold UTF-8 only (as ONNX's strings must be).
+void check_names(const onnx::GraphProto& g, const std::string& path) {
+  auto check = [&](const std::string& name, const std::string& what) {
+    WEBDNN_CHECK(valid_utf8(name), "'", path, "': the name of ", what, " is not valid UTF-8");
+  };
+  for (int i = 0; i < g.input_size(); i++) check(g.input(i).name(), "graph input " + std::to_string(i));
+  for (int i = 0; i < g.output_size(); i++) check(g.output(i).name(), "graph output " + std::to_string(i));
+  for (int i = 0; i < g.initializer_size(); i++) check(g.initializer(i).name(), "initializer " + std::to_string(i));
+  for (int i = 0; i < g.node_size(); i++) {
+    const auto& node = g.node(i);
+    std::string what = "node " + std::to_string(i);
+    check(node.name(), what);
+    check(node.op_type(), what + "'s op type");
+    check(node.domain(), what + "'s domain");
+    for (const auto& in : node.input()) check(in, "an input of " + what);
+    for (const auto& out : node.output()) check(out, "an output of " + what);
+  }
+}
+
 // Gives `v` the name `name`, moving any other holder of that name aside, except a graph input:
 // a model may name an output after an input, and both names are what its user knows.
 void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
@@ -103,19 +142,17 @@ void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
   v->name = name;
 }
 
-}  // namespace
-
-std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options) {
+std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std::string& path, const ModelDir& model_dir,
+                                        const ImportOptions& options) {
   auto progress = [&](const std::string& step, double done) {
     if (options.progress) options.progress(step, done);
   };
-  onnx::ModelProto model = read_model(path);
   int64_t opset = default_opset(model);
   WEBDNN_CHECK(opset >= kMinOpset && opset <= kMaxOpset, "'", path, "' uses opset ", opset, "; webdnn supports opsets ",
                kMinOpset, " to ", kMaxOpset);
   const onnx::GraphProto& g = model.graph();
+  check_names(g, path);
   check_supported(g, path);
-  std::string model_dir = directory_of(path);
 
   auto graph = std::make_unique<ir::Graph>();
   std::map<std::string, ir::Variable*> values;
@@ -180,6 +217,16 @@ std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOpti
   graph->prune();
   ir::validate(*graph);
   return graph;
+}
+
+}  // namespace
+
+std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options) {
+  return import_model(read_model(path), path, directory_of(path), options);
+}
+
+std::unique_ptr<ir::Graph> import_bytes(const std::string& bytes, const std::string& name, const ImportOptions& options) {
+  return import_model(parse_model(bytes, name), name, std::nullopt, options);
 }
 
 }  // namespace webdnn::onnx_frontend

@@ -21,5 +21,9 @@ struct ImportOptions {
 
 // Throws webdnn::Error naming the file, and the node where one is at fault.
 std::unique_ptr<ir::Graph> import_file(const std::string& path, const ImportOptions& options = {});
+// The same for a model in memory (`name` stands for the file in messages); it has no directory,
+// so initializers with external data are refused.
+std::unique_ptr<ir::Graph> import_bytes(const std::string& bytes, const std::string& name,
+                                        const ImportOptions& options = {});
 
 }  // namespace webdnn::onnx_frontend

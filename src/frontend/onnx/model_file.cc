@@ -40,6 +40,9 @@ void check_top_level(const std::string& path, const std::string& bytes) {
                                        {8, 2}, {14, 2}, {20, 2}, {25, 2}};
   const std::string not_onnx = "'" + path + "' is not an ONNX model";
   if (bytes.empty()) fail(not_onnx, ": the file is empty");
+  if (bytes.size() > static_cast<size_t>(INT32_MAX))
+    fail("'", path, "' is larger than 2 GiB, the most a protobuf file can hold; save the model with its weights as "
+         "external data (onnx.save_model(..., save_as_external_data=True))");
   CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
   in.SetTotalBytesLimit(INT32_MAX);
   bool seen_graph = false;
@@ -77,8 +80,9 @@ void check_top_level(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
-onnx::ModelProto read_model(const std::string& path) {
-  std::string bytes = read_bytes(path);
+onnx::ModelProto read_model(const std::string& path) { return parse_model(read_bytes(path), path); }
+
+onnx::ModelProto parse_model(const std::string& bytes, const std::string& path) {
   check_top_level(path, bytes);
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes))

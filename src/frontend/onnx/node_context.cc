@@ -27,7 +27,7 @@ std::vector<std::string> handler_names() {
 }
 
 NodeContext::NodeContext(const onnx::NodeProto& node, int64_t opset, ir::Graph& graph,
-                         std::map<std::string, ir::Variable*>& values, const std::string& model_dir,
+                         std::map<std::string, ir::Variable*>& values, const ModelDir& model_dir,
                          const std::string& name)
     : node_(node), opset_(opset), graph_(graph), values_(values), model_dir_(model_dir), name_(name) {}
 

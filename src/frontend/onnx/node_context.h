@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "onnx/onnx_pb.h"
+#include "src/frontend/onnx/tensor_proto.h"
 #include "src/ir/graph.h"
 
 namespace webdnn::onnx_frontend {
@@ -12,7 +13,7 @@ namespace webdnn::onnx_frontend {
 class NodeContext {
  public:
   NodeContext(const onnx::NodeProto& node, int64_t opset, ir::Graph& graph,
-              std::map<std::string, ir::Variable*>& values, const std::string& model_dir, const std::string& name);
+              std::map<std::string, ir::Variable*>& values, const ModelDir& model_dir, const std::string& name);
 
   int64_t opset() const { return opset_; }
   const std::string& name() const { return name_; }
@@ -54,7 +55,7 @@ class NodeContext {
   int64_t opset_;
   ir::Graph& graph_;
   std::map<std::string, ir::Variable*>& values_;
-  std::string model_dir_;
+  ModelDir model_dir_;
   std::string name_;
 };
 

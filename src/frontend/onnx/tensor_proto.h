@@ -1,5 +1,6 @@
 // ONNX TensorProto -> Tensor, for initializers, Constant nodes and tensor attributes.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "onnx/onnx_pb.h"
@@ -13,7 +14,9 @@ namespace webdnn::onnx_frontend {
 DType import_dtype(int onnx_type, const std::string& what);
 const char* onnx_type_name(int onnx_type);
 
-// Reads raw_data, the typed fields, or external data (relative to `model_dir`).
-Tensor tensor_from_proto(const onnx::TensorProto& proto, const std::string& model_dir);
+// Reads raw_data, the typed fields, or external data (a file inside `model_dir`; a model read
+// from memory has no directory, and then external data is refused).
+using ModelDir = std::optional<std::string>;
+Tensor tensor_from_proto(const onnx::TensorProto& proto, const ModelDir& model_dir);
 
 }  // namespace webdnn::onnx_frontend

@@ -28,6 +28,7 @@ WEBDNN_ONNX_HANDLER(Reshape) {
   int infer = -1;
   int64_t known = 1;
   for (size_t i = 0; i < spec.size(); i++) {
+    WEBDNN_CHECK(spec[i] >= -1, "shape ", shape_to_string(spec), " has a dimension below -1");
     if (spec[i] == -1) {
       WEBDNN_CHECK(infer < 0, "shape ", shape_to_string(spec), " has more than one -1");
       infer = static_cast<int>(i);
@@ -40,7 +41,7 @@ WEBDNN_ONNX_HANDLER(Reshape) {
     } else {
       shape[i] = spec[i];
     }
-    known *= shape[i];
+    known = checked_size_mul(known, shape[i]);
   }
   if (infer >= 0) {
     WEBDNN_CHECK(known > 0 && x->size() % known == 0, "cannot reshape ", shape_to_string(x->shape), " to ",

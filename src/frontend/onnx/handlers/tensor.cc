@@ -45,8 +45,13 @@ std::vector<int64_t> equal_split(NodeContext& ctx, int64_t dim, int64_t n) {
 std::vector<int64_t> int_range(const Tensor& start, const Tensor& limit, const Tensor& delta) {
   int64_t s = start.as_int(0), l = limit.as_int(0), d = delta.as_int(0);
   WEBDNN_CHECK(d != 0, "delta is 0");
-  int64_t span = d > 0 ? l - s : s - l, step = d > 0 ? d : -d;
-  int64_t n = span > 0 ? (span + step - 1) / step : 0;
+  WEBDNN_CHECK(d != INT64_MIN, "delta is out of range");
+  // In 128 bits: limit - start may not fit in 64.
+  __int128 span = d > 0 ? static_cast<__int128>(l) - s : static_cast<__int128>(s) - l, step = d > 0 ? d : -d;
+  __int128 count = span > 0 ? (span + step - 1) / step : 0;
+  WEBDNN_CHECK(count <= max_tensor_bytes() / 8, "Range from ", s, " to ", l, " by ", d, " has ", static_cast<double>(count),
+               " elements, more than any backend holds");
+  int64_t n = static_cast<int64_t>(count);
   std::vector<int64_t> v;
   for (int64_t i = 0; i < n; i++) v.push_back(s + i * d);
   return v;
@@ -185,7 +190,10 @@ WEBDNN_ONNX_HANDLER(Range) {
   }
   double s = start.as_double(0), l = limit.as_double(0), d = delta.as_double(0);
   WEBDNN_CHECK(d != 0, "delta is 0");
-  int64_t n = std::max<int64_t>(static_cast<int64_t>(std::ceil((l - s) / d)), 0);
+  double count = std::ceil((l - s) / d);  // NaN or infinite when start, limit or delta is
+  WEBDNN_CHECK(!(count > static_cast<double>(max_tensor_bytes() / 4)), "Range from ", s, " to ", l, " by ", d,
+               " has ", count, " elements, more than any backend holds");
+  int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
   std::vector<float> v;
   for (int64_t i = 0; i < n; i++) v.push_back(static_cast<float>(s + static_cast<double>(i) * d));
   ctx.set_output(0, ctx.add_constant(Tensor::from_floats({n}, v)));

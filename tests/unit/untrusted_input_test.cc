@@ -1,0 +1,235 @@
+// Inputs from strangers that once crashed, hung or threw something other than a clear error:
+// each found by a fuzz target of tests/fuzz or by reading the code they exercise, kept here with
+// its input so that plain CI catches a return. Each must give a webdnn::Error with a message
+// naming what is wrong, quickly, without allocating what the input merely claims.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/core/runner.h"
+#include "src/cli/args.h"
+#include "src/cli/load.h"
+#include "src/cli/npy.h"
+#include "src/frontend/onnx/importer.h"
+#include "tests/unit/support/onnx_builder.h"
+#include "webdnn/error.h"
+
+namespace webdnn {
+namespace {
+
+using testing::OnnxBuilder;
+
+// The message of the webdnn::Error `f` throws; fails the test if it throws nothing or anything else.
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a webdnn::Error: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+#define EXPECT_ERROR(expr, text)                                                 \
+  do {                                                                           \
+    std::string message_ = error_of([&] { (void)(expr); });                     \
+    EXPECT_NE(message_.find(text), std::string::npos) << "message: " << message_; \
+  } while (0)
+
+std::string npy(const std::string& header, const std::string& data = "") {
+  std::string h = header;
+  h.append((64 - (10 + h.size() + 1) % 64) % 64, ' ');
+  h += '\n';
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(h.size() & 0xff);
+  out += static_cast<char>(h.size() >> 8);
+  return out + h + data;
+}
+
+TEST(UntrustedNpy, ShapeLargerThanTheDataIsRefusedBeforeAllocating) {
+  // 2^48 float32 claimed by a file of a few bytes: once a bad_alloc (or the machine's memory).
+  EXPECT_ERROR(cli::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (16777216, 16777216), }", "abcd"), "x.npy"),
+               "'x.npy' is truncated: shape [16777216,16777216] needs");
+  EXPECT_ERROR(cli::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1125899906842624, 1048576), }"), "x.npy"),
+               "holds more than 2^50 elements");
+}
+
+TEST(UntrustedNpy, MalformedDimensionsAreErrors) {
+  // std::stoll threw std::invalid_argument / std::out_of_range here.
+  EXPECT_ERROR(cli::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (a, 2), }"), "x.npy"),
+               "malformed header: a dimension that is not a whole number");
+  EXPECT_ERROR(cli::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, ), }"), "x.npy"),
+               "a dimension too large");
+  EXPECT_ERROR(cli::parse_npy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, ), }"), "x.npy"),
+               "not a whole number");
+}
+
+TEST(UntrustedNpy, LongHeaderIsReadWithoutRecursion) {
+  // A 60 kB header: std::regex recursed once per character and overflowed the stack.
+  std::string header = "{'descr': '<f4" + std::string(60000, 'x') + "', 'fortran_order': False, 'shape': (1,), }";
+  EXPECT_ERROR(cli::parse_npy(npy(header, "abcd"), "x.npy"), "which webdnn does not read");
+}
+
+TEST(UntrustedNpy, ValidFilesStillRead) {
+  Tensor t = cli::parse_npy(npy("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", std::string("\1\0\0\0\2\0\0\0", 8)), "x.npy");
+  EXPECT_EQ(t.shape, Shape({2}));
+  EXPECT_EQ(t.to_ints(), std::vector<int64_t>({1, 2}));
+  Tensor s = cli::parse_npy(npy("{\"descr\": \"|u1\", \"shape\": (), \"fortran_order\": False}", "\7"), "x.npy");
+  EXPECT_EQ(s.shape, Shape{});
+  EXPECT_EQ(s.to_ints(), std::vector<int64_t>({7}));
+}
+
+TEST(UntrustedInputShape, HugeOrMalformedDimensionsAreUsageErrors) {
+  // strtoll saturated 99999999999999999999 to 2^63-1 and the shape was taken.
+  EXPECT_ERROR(cli::parse_input_shape("x=99999999999999999999"), "is not a positive integer");
+  EXPECT_ERROR(cli::parse_input_shape("x=2199023255553"), "of at most 2^40");
+  EXPECT_ERROR(cli::parse_input_shape("x=1,,2"), "'' is not a positive integer");
+  EXPECT_ERROR(cli::parse_input_shape("x= 1"), "' 1' is not a positive integer");
+  EXPECT_ERROR(cli::parse_input_shape("=1"), "wants NAME=D1,D2");
+  auto [name, shape] = cli::parse_input_shape("a=b=3,4");
+  EXPECT_EQ(name, "a=b");
+  EXPECT_EQ(shape, Shape({3, 4}));
+}
+
+// A model whose initializer `w` is `t` with `edit` applied to its proto.
+template <class Edit>
+std::string model_with_initializer(Edit edit) {
+  OnnxBuilder b;
+  b.input("x", {1, 2}).output("y");
+  b.initializer("w", Tensor::from_floats({1, 2}, {1, 2}));
+  b.node("Add", {"x", "w"}, {"y"}, "add");
+  edit(*b.model().mutable_graph()->mutable_initializer(0));
+  return b.model().SerializeAsString();
+}
+
+TEST(UntrustedOnnx, InitializerShapeLargerThanItsDataIsRefusedBeforeAllocating) {
+  std::string bytes = model_with_initializer([](onnx::TensorProto& w) {
+    w.clear_dims();
+    w.add_dims(int64_t{1} << 24);
+    w.add_dims(int64_t{1} << 24);
+  });
+  EXPECT_ERROR(onnx_frontend::import_bytes(bytes, "m.onnx"), "tensor 'w' of shape [16777216,16777216] holds 8 bytes of data");
+}
+
+TEST(UntrustedOnnx, ExternalDataOutsideTheModelDirectoryIsRefused) {
+  auto external = [](const std::string& location, const std::string& offset) {
+    return [=](onnx::TensorProto& w) {
+      w.clear_raw_data();
+      w.set_data_location(onnx::TensorProto::EXTERNAL);
+      auto* l = w.add_external_data();
+      l->set_key("location");
+      l->set_value(location);
+      auto* o = w.add_external_data();
+      o->set_key("offset");
+      o->set_value(offset);
+    };
+  };
+  std::string dir = testing::temp_dir();
+  std::ofstream(dir + "/w.bin") << std::string(8, '\0');
+  auto import_in_dir = [&](const std::string& bytes) {
+    std::ofstream(dir + "/m.onnx", std::ios::binary) << bytes;
+    return onnx_frontend::import_file(dir + "/m.onnx");
+  };
+  EXPECT_ERROR(import_in_dir(model_with_initializer(external("../w.bin", "0"))), "outside the model's directory");
+  EXPECT_ERROR(import_in_dir(model_with_initializer(external("/etc/passwd", "0"))), "outside the model's directory");
+  EXPECT_ERROR(import_in_dir(model_with_initializer(external("a/../../w.bin", "0"))), "outside the model's directory");
+  // std::stoll threw std::invalid_argument; a huge offset overflowed offset + length.
+  EXPECT_ERROR(import_in_dir(model_with_initializer(external("w.bin", "12abc"))), "offset '12abc', which is not a byte count");
+  EXPECT_ERROR(import_in_dir(model_with_initializer(external("w.bin", "999999999999999999"))), "wants bytes");
+  EXPECT_NO_THROW(import_in_dir(model_with_initializer(external("w.bin", "0"))));
+  // A model in memory has no directory to read external data from.
+  EXPECT_ERROR(onnx_frontend::import_bytes(model_with_initializer(external("w.bin", "0")), "m.onnx"),
+               "this model was read from memory");
+}
+
+TEST(UntrustedOnnx, IntegerDataOutsideInt64IsSaturated) {
+  // A uint64 of 2^64-1 went through a double into int64: undefined behaviour (UBSan).
+  std::string bytes = model_with_initializer([](onnx::TensorProto& w) {
+    w.clear_raw_data();
+    w.clear_dims();
+    w.add_dims(2);
+    w.set_data_type(onnx::TensorProto::UINT64);
+    w.add_uint64_data(~uint64_t{0});
+    w.add_uint64_data(5);
+  });
+  OnnxBuilder b;
+  b.input("x", {2}, onnx::TensorProto::INT64).output("y");
+  onnx::ModelProto m;
+  ASSERT_TRUE(m.ParseFromString(bytes));
+  *b.model().mutable_graph()->add_initializer() = m.graph().initializer(0);
+  b.node("Add", {"x", "w"}, {"y"}, "add");
+  auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+  EXPECT_EQ(g->find_variable("w")->logical_data().to_ints(), std::vector<int64_t>({INT64_MAX, 5}));
+}
+
+TEST(UntrustedOnnx, NamesThatAreNotUtf8AreRefusedAtImport) {
+  // They reached the descriptor, whose JSON dump threw nlohmann's type_error 316.
+  for (const std::string bad : {"\xff", "a\xc3", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    OnnxBuilder b;
+    b.input("x", {1, 2}).output("y");
+    b.node("Relu", {"x"}, {"y"}, "relu" + bad);
+    EXPECT_ERROR(onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"), "the name of node 0 is not valid UTF-8");
+  }
+  OnnxBuilder b;
+  b.input("x\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", {1, 2}).output("y");  // é € 😀
+  b.node("Relu", {"x\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"}, {"y"}, "relu");
+  EXPECT_NO_THROW(onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"));
+}
+
+// A converted model's files in memory, for load_runner.
+struct Files {
+  std::map<std::string, std::string> files;
+  cli::OpenFile open() const {
+    return [this](const std::string& name) -> std::unique_ptr<std::istream> {
+      auto it = files.find(name);
+      if (it == files.end()) return nullptr;
+      return std::make_unique<std::istringstream>(it->second);
+    };
+  }
+};
+
+TEST(UntrustedManifest, MalformedManifestsAreClearErrors) {
+  Files f;
+  // nlohmann's "[json.exception.type_error.305] cannot use operator[] with a string argument with array".
+  for (const char* manifest : {"[]", "{}", "{\"backends\": 3}", "{\"backends\": [3]}", "{\"backends\": [{\"name\": 1}]}"}) {
+    f.files["manifest.json"] = manifest;
+    std::string m = error_of([&] { cli::load_runner(f.open(), "dir", "wasm"); });
+    EXPECT_NE(m.find("manifest 'dir/manifest.json'"), std::string::npos) << manifest << ": " << m;
+  }
+  f.files["manifest.json"] = "{\"backends\": [{\"name\": \"wasm\"}]}";
+  EXPECT_ERROR(cli::load_runner(f.open(), "dir", "wasm"), "has no file name 'descriptor'");
+}
+
+TEST(UntrustedManifest, DeeplyNestedJsonIsRefusedBeforeItIsCopied) {
+  // 200000 nested lists as the descriptor's version: copying it (d.value("version")) and printing
+  // it in the error recursed once per level and overflowed the stack.
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  Files f;
+  f.files["manifest.json"] = Json{{"backends", {{{"name", "wasm"}, {"descriptor", "graph-wasm.json"}}}}}.dump();
+  f.files["graph-wasm.json"] = "{\"format\": \"webdnn-graph-descriptor\", \"version\": " + deep + "}";
+  EXPECT_ERROR(cli::load_runner(f.open(), "dir", "wasm"), "descriptor 'dir/graph-wasm.json' is not valid JSON for webdnn: it nests deeper than 64");
+  f.files["manifest.json"] = deep;
+  EXPECT_ERROR(cli::load_runner(f.open(), "dir", "wasm"), "manifest 'dir/manifest.json' is not valid JSON for webdnn");
+  // Brackets inside strings are text, not nesting.
+  EXPECT_EQ(parse_json("{\"a\": \"" + std::string(100, '[') + "\\\"\"}", "x")["a"].get<std::string>().size(), 101u);
+  EXPECT_ERROR(parse_json("{\"a\": [1,", "the thing"), "the thing is not valid JSON");
+}
+
+TEST(UntrustedManifest, FileNamesThatLeadElsewhereAreRefused) {
+  Files f;
+  for (const char* name : {"../graph-wasm.json", "/etc/passwd", "a/b.json", "..", ""}) {
+    f.files["manifest.json"] = Json{{"backends", {{{"name", "wasm"}, {"descriptor", name}}}}}.dump();
+    EXPECT_ERROR(cli::load_runner(f.open(), "dir", "wasm"), "which is not a file name in the model's directory");
+  }
+}
+
+}  // namespace
+}  // namespace webdnn
