@@ -44,6 +44,9 @@ void require_counts(const KernelSpec& spec, const char* kernel, size_t inputs, s
 }
 
 bool TensorInfo::is_dense() const {
+  // Without elements there is nothing to lay out (row-major strides of [10,3,0] are [0,0,1]).
+  for (int64_t d : shape)
+    if (d == 0) return true;
   std::vector<size_t> axes(shape.size());
   for (size_t i = 0; i < axes.size(); i++) axes[i] = i;
   std::sort(axes.begin(), axes.end(), [&](size_t a, size_t b) { return strides[a] > strides[b]; });

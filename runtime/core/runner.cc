@@ -125,6 +125,9 @@ Runner::Runner(const Json& d) {
       bool in_weights = r.choice("location", {"arena", "weights"}) == "weights";
       int64_t limit = in_weights ? weights_bytes_ : arena_bytes_;
       int64_t offset = r.integer("offset", 0, limit);
+      // Kernels read elements as their type: an element must not straddle its alignment.
+      WEBDNN_CHECK(offset % static_cast<int64_t>(dtype_size(t.dtype)) == 0, "field 'offset' is ", offset,
+                   ", not a multiple of the ", dtype_size(t.dtype), " bytes of a ", dtype_name(t.dtype));
       int64_t bytes = num_elements(t.shape) * static_cast<int64_t>(dtype_size(t.dtype));
       WEBDNN_CHECK(offset + bytes <= limit, "bytes [", offset, ", ", offset + bytes, ") lie outside its ",
                    in_weights ? "weights" : "arena", " of ", limit, " bytes");

@@ -6,14 +6,17 @@ namespace webdnn {
 
 int64_t num_elements(const Shape& shape) {
   int64_t n = 1;
-  bool overflow = false;
+  bool overflow = false, empty = false;
   for (int64_t d : shape) {
     WEBDNN_CHECK(d >= 0, "shape ", shape_to_string(shape), " has a negative dimension");
-    overflow |= __builtin_mul_overflow(n, d, &n) || n > kMaxElements;
+    empty |= d == 0;
+    // Once over, the product stays over: a wrapped product may read 0 ([2^32, 2^32]) and pass
+    // for an empty tensor.
+    overflow = overflow || __builtin_mul_overflow(n, d, &n) || n > kMaxElements;
   }
   // A zero dimension empties the tensor whatever the others hold.
-  WEBDNN_CHECK(!overflow || n == 0, "shape ", shape_to_string(shape), " holds more than 2^50 elements");
-  return n;
+  WEBDNN_CHECK(!overflow || empty, "shape ", shape_to_string(shape), " holds more than 2^50 elements");
+  return empty ? 0 : n;
 }
 
 int64_t checked_size_mul(int64_t a, int64_t b) {

@@ -23,6 +23,8 @@ std::vector<int> identity_order(size_t rank) {
 bool Variable::has_default_order() const { return order == identity_order(shape.size()); }
 
 void Variable::set_shape(const Shape& s) {
+  // Every size later computed from a shape (bytes, strides, texels) is then bounded.
+  num_elements(s);
   shape = s;
   dims.assign(s.begin(), s.end());
   if (axes.size() != s.size()) axes = anonymous_axes(s.size());

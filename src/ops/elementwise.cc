@@ -40,8 +40,10 @@ ExprFn identity() {
   };
 }
 
-// x < 0 ? slope * x : x, the slope a parameter or the second input (PRelu).
-Expr leaky(Expr e, int x, int slope) {
+// x < 0 ? slope * x : x, the slope a parameter or the second input (PRelu). `e` by reference:
+// callers write leaky(e, x, e.constant(...)), and a copy taken before that argument is evaluated
+// (as clang orders them) lacks the slope's node.
+Expr leaky(Expr& e, int x, int slope) {
   int neg = e.binary(ExprOp::Lt, x, e.constant(0));
   int scaled = e.binary(ExprOp::Mul, x, slope);
   e.select(neg, scaled, x);

@@ -85,7 +85,11 @@ TEST(Limits, SizeArithmeticIsChecked) {
   EXPECT_THROW(checked_size_mul(int64_t{1} << 25, (int64_t{1} << 25) + 1), Error);
   EXPECT_THROW(checked_size_mul(INT64_MAX, 2), Error);
   EXPECT_THROW(checked_size_mul(-1, 2), Error);
-  EXPECT_THROW(contiguous_strides({int64_t{1} << 40, int64_t{1} << 40, 2}), Error);
+  EXPECT_THROW(contiguous_strides({2, int64_t{1} << 40, int64_t{1} << 40, 2}), Error);
+  // A product that wraps to 0 modulo 2^64 is not an empty tensor.
+  EXPECT_THROW(num_elements(Shape{int64_t{1} << 32, int64_t{1} << 32}), Error);
+  EXPECT_THROW(num_elements(Shape{int64_t{1} << 40, int64_t{1} << 40, int64_t{1} << 40}), Error);
+  EXPECT_EQ(num_elements(Shape{int64_t{1} << 40, int64_t{1} << 40, 0}), 0);
   EXPECT_EQ(contiguous_strides({int64_t{1} << 40, 2, 3}), Shape({6, 3, 1}));
 }
 

@@ -23,7 +23,7 @@ int log2_exact(int64_t v) {
 
 int64_t Layout::texels() const {
   int64_t n = 1;
-  for (const Dim& d : dims) n *= d.extent;
+  for (const Dim& d : dims) n = checked_size_mul(n, d.extent);  // padded extents of a huge shape may overflow
   return n;
 }
 
@@ -31,7 +31,7 @@ int64_t Layout::stride(int axis) const {
   int64_t s = 1;
   for (size_t i = dims.size(); i-- > 0;) {
     if (dims[i].axis == axis) return s;
-    s *= dims[i].extent;
+    s = checked_size_mul(s, dims[i].extent);
   }
   fail("axis ", axis, " is not in the layout");
 }

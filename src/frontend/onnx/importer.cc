@@ -93,26 +93,6 @@ Shape input_shape(const onnx::ValueInfoProto& info, const ImportOptions& options
   return shape;
 }
 
-bool valid_utf8(const std::string& s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
-    if (n < 0 || s.size() - i <= static_cast<size_t>(n)) return false;
-    uint32_t code = n == 0 ? c : c & (0x3f >> n);
-    for (int k = 1; k <= n; k++) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d >> 6) != 0x2) return false;
-      code = code << 6 | (d & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 either.
-    if ((n == 1 && code < 0x80) || (n == 2 && code < 0x800) || (n == 3 && code < 0x10000) || code > 0x10ffff ||
-        (code >= 0xd800 && code <= 0xdfff))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 // Names end up in JSON descriptors, which hold UTF-8 only (as ONNX's strings must be).
 void check_names(const onnx::GraphProto& g, const std::string& path) {
   auto check = [&](const std::string& name, const std::string& what) {

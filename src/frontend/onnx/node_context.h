@@ -10,6 +10,9 @@
 
 namespace webdnn::onnx_frontend {
 
+// Whether `s` is well-formed UTF-8 (what ONNX's strings must be, and JSON holds).
+bool valid_utf8(const std::string& s);
+
 class NodeContext {
  public:
   NodeContext(const onnx::NodeProto& node, int64_t opset, ir::Graph& graph,

@@ -178,7 +178,7 @@ Tensor tensor_from_proto(const TP& proto, const ModelDir& model_dir) {
   if (raw) {
     size_t need = static_cast<size_t>(n) * onnx_element_size(type);
     const uint8_t* p = reinterpret_cast<const uint8_t*>(raw->data());
-    if (type == TP::INT64) std::memcpy(t.bytes.data(), p, need);  // exact, not through a double
+    if (type == TP::INT64 && need) std::memcpy(t.bytes.data(), p, need);  // exact, not through a double
     else
       for (int64_t i = 0; i < n; i++) put(i, raw_value(p, type, i));
     return t;

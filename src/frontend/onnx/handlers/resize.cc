@@ -21,7 +21,11 @@ Target from_scales(const ir::Variable* x, const std::vector<float>& scales) {
   Target t;
   for (int a = 0; a < x->rank(); a++) {
     WEBDNN_CHECK(scales[a] > 0, "scale ", scales[a], " of axis ", a, " is not positive");
-    t.shape.push_back(static_cast<int64_t>(std::floor(static_cast<float>(x->shape[a]) * scales[a])));
+    float extent = std::floor(static_cast<float>(x->shape[a]) * scales[a]);
+    // Checked before the conversion, which is undefined past int64 (2^40: params::kMaxExtent).
+    WEBDNN_CHECK(extent <= 1099511627776.0f, "scale ", scales[a], " of axis ", a, " makes it ", extent,
+                 " long, more than any backend holds");
+    t.shape.push_back(static_cast<int64_t>(extent));
     t.scales.push_back(scales[a]);
   }
   return t;
