@@ -276,6 +276,25 @@ TEST(UntrustedOnnx, HugePadsAreErrorsOnEveryBackend) {
     EXPECT_ERROR(testing::lower(*g, backend), "");
 }
 
+TEST(UntrustedOnnx, EmptyResizeWithAHugeAxisIsCheap) {
+  // Scales [6.6e-24, 1, 2.1e9, 2] on [1,3,5,6] make an empty [0,3,10737418240,12]: the reference
+  // kernel (the webgl probe, constant folding) built per-axis tables of 10^10 entries, minutes and
+  // gigabytes (fuzz_onnx_convert's timeout). An empty output is now a constant at import.
+  OnnxBuilder b(19);
+  b.input("x", {1, 3, 5, 6}).output("y");
+  b.initializer("scales", Tensor::from_floats({4}, {6.6174449e-24f, 1.0f, 2.1474836e9f, 2.0f}));
+  b.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+  auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+  EXPECT_EQ(g->outputs[0]->shape, Shape({0, 3, 10737418240, 12}));
+  for (const std::string backend : {"wasm", "webgpu", "webgl"}) {
+    try {
+      testing::lower(*g, backend);
+    } catch (const Error&) {  // refusing it is fine too; hanging is not
+    }
+  }
+  for (const ir::Operator* op : g->topological_order()) EXPECT_NE(op->type, "Resize");
+}
+
 // A converted model's files in memory, for load_runner.
 struct Files {
   std::map<std::string, std::string> files;

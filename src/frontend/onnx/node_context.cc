@@ -137,6 +137,16 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
     outs.push_back(graph_.add_variable(graph_.unique_name(n), DType::Float32, {}));
   }
   ir::Operator* op = graph_.add_operator(type, name_, std::move(params), inputs, outs);
+  // Outputs without elements are known whatever the inputs hold: constants, so that no kernel or
+  // generator meets an empty tensor with a huge axis (a Resize to [0,3,10^10,12] built per-axis
+  // tables of 10^10 entries).
+  bool empty = true;
+  for (ir::Variable* v : outs) empty &= num_elements(v->shape) == 0;
+  if (empty) {
+    graph_.remove_operator(op);
+    for (ir::Variable* v : outs) v->data = Tensor(v->dtype, v->shape);
+    return outs;
+  }
   bool constant = true;
   for (ir::Variable* v : inputs) constant &= v->is_constant();
   if (!constant || inputs.empty()) return outs;
