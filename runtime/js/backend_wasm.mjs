@@ -140,19 +140,65 @@ class WasmRunner {
     this.numThreads = m._webdnn_num_threads();
     this.module = m;
     this.handle = handle;
-    const view = (entry, pointer, role) => {
+    // Ports start at the converter's sample shapes (a model with free dimensions); the runtime
+    // says what they are.
+    const shapes = this.portShapes();
+    const view = (entry, i, pointer, role) => {
       const v = descriptor.variables[entry.variable];
-      const contiguous = v.shape.reduceRight((acc, d, i) => acc && v.strides[i] === v.shape.slice(i + 1).reduce((a, b) => a * b, 1), true);
-      if (!contiguous) throw new Error(`${role} '${entry.name}' is not laid out row-major in the descriptor`);
+      const symbolic = (list) => list.some((d) => typeof d !== 'number');
+      if (!symbolic(v.shape) && !symbolic(v.strides)) {
+        const contiguous = v.shape.reduceRight((acc, d, k) => acc && v.strides[k] === v.shape.slice(k + 1).reduce((a, b) => a * b, 1), true);
+        if (!contiguous) throw new Error(`${role} '${entry.name}' is not laid out row-major in the descriptor`);
+      }
       const Type = arrayType(v.dtype);
-      const size = v.shape.reduce((a, b) => a * b, 1);
-      const at = () => new Type(memory(m), pointer(), size);
-      return new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, view: at, write: (values) => at().set(values) });
+      const at = () => new Type(memory(m), pointer(), tensor.size);
+      const write = (values) => {
+        if (role === 'input' && this.pending) this.pending.set(i, values);
+        else at().set(values);
+      };
+      const tensor = new TensorView({
+        role, name: entry.name, dtype: v.dtype, shape: shapes[`${role}s`][i], view: at, write,
+        setShape: role === 'input' && this.symbolic ? (shape) => this.setShape(tensor, shape) : undefined,
+      });
+      return tensor;
     };
     // After dispose() the runner's memory may already belong to another runner of the same
     // module: its views must refuse, not read or write there.
-    this.inputs = descriptor.inputs.map((e, i) => view(e, () => m._webdnn_input_data(this.live(), i), 'input'));
-    this.outputs = descriptor.outputs.map((e, i) => view(e, () => m._webdnn_output_data(this.live(), i), 'output'));
+    this.symbolic = Array.isArray(descriptor.symbols) && descriptor.symbols.length > 0;
+    this.pending = null;  // input index -> values, while new shapes wait for the next run()
+    this.inputs = descriptor.inputs.map((e, i) => view(e, i, () => m._webdnn_input_data(this.live(), i), 'input'));
+    this.outputs = descriptor.outputs.map((e, i) => view(e, i, () => m._webdnn_output_data(this.live(), i), 'output'));
+  }
+
+  portShapes() {
+    return JSON.parse(this.module.UTF8ToString(this.module._webdnn_port_shapes(this.live())));
+  }
+
+  // A new shape for an input: kept until run(), when the runtime checks all inputs' shapes
+  // together (inputs share dimensions) and switches to the plan for them.
+  setShape(tensor, shape) {
+    if (!this.pending) this.pending = new Map();
+    tensor.resize(shape);
+  }
+
+  applyShapes() {
+    const m = this.module;
+    // Inputs not set since the change keep their values if they keep their shape.
+    const before = this.portShapes().inputs;
+    this.inputs.forEach((t, i) => {
+      if (this.pending.has(i)) return;
+      if (t.shape.length !== before[i].length || t.shape.some((d, k) => d !== before[i][k])) {
+        throw new Error(`input '${t.name}' has a new shape [${t.shape}] but no values for it: set(values, shape)`);
+      }
+      this.pending.set(i, t.view().slice());
+    });
+    const shapes = JSON.stringify(this.inputs.map((t) => t.shape));
+    if (withString(m, shapes, (ptr) => m._webdnn_set_input_shapes(this.live(), ptr)) < 0) throw new Error(lastError(m));
+    const pending = this.pending;
+    this.pending = null;
+    const now = this.portShapes();
+    this.outputs.forEach((t, i) => t.resize(now.outputs[i]));
+    for (const [i, values] of pending) this.inputs[i].write(values);
   }
 
   live() {
@@ -161,6 +207,7 @@ class WasmRunner {
   }
 
   async run() {
+    if (this.pending) this.applyShapes();
     if (this.module._webdnn_run(this.live()) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
   }
 

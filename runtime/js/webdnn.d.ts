@@ -66,13 +66,17 @@ export interface TensorView {
   readonly role: 'input' | 'output';
   readonly name: string;
   readonly dtype: DType;
+  /** The current shape: an input's as last set, an output's as of the last run(). */
   readonly shape: readonly number[];
   readonly size: number;
   /**
    * Copies values in; throws unless exactly `size` values are given. webgpu: also a GPUBuffer of
    * f32 values in row-major order (of the runner's device), read at each run().
+   * `shape` sets a new shape first: a model converted with free dimensions (wasm, fallback) runs at
+   * any shape they allow; after a change every input is set again, and run() checks the shapes
+   * together (a clear error names the input and axis that do not fit).
    */
-  set(array: ArrayLike<number> | TypedArray | GPUBuffer): void;
+  set(array: ArrayLike<number> | TypedArray | GPUBuffer, shape?: readonly number[]): void;
   /**
    * An image input ([1, C, H, W] or [1, H, W, C], float32) from a picture: resized to H x W
    * (bilinear), channels picked, (pixel - bias) / scale. On webgpu and webgl on the GPU (a video

@@ -71,7 +71,12 @@ class WorkerRunner {
     Object.assign(this, info.properties);
     const port = (p, role) => {
       const host = { values: new (arrayType(p.dtype))(p.shape.reduce((a, b) => a * b, 1)) };
-      const view = new TensorView({ role, name: p.name, dtype: p.dtype, shape: p.shape,
+      // A model with free dimensions: a new shape travels with the next run.
+      const setShape = p.free ? (shape) => {
+        view.resize(shape);
+        host.values = new (arrayType(p.dtype))(view.size);
+      } : undefined;
+      const view = new TensorView({ role, name: p.name, dtype: p.dtype, shape: p.shape, setShape,
         view: () => host.values, write: (values) => host.values.set(values) });
       return { view, host };
     };
@@ -88,8 +93,13 @@ class WorkerRunner {
   }
 
   async run() {
-    const outputs = await this.live().call('run', { inputs: this.inputPorts.map((p) => p.host.values) });
-    outputs.forEach((values, k) => { this.outputPorts[k].host.values = values; });
+    const { outputs, shapes } = await this.live().call('run', {
+      inputs: this.inputPorts.map((p) => p.host.values), shapes: this.inputs.map((v) => v.shape),
+    });
+    outputs.forEach((values, k) => {
+      this.outputPorts[k].host.values = values;
+      this.outputs[k].resize(shapes[k]);
+    });
   }
 
   dispose() {

@@ -10,19 +10,32 @@
 #include "src/frontend/onnx/importer.h"
 #include "src/optimizer/groups.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::cli {
 namespace {
 
 Json describe_ports(const std::vector<ir::Variable*>& vars) {
   Json list = Json::array();
-  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", v->shape}});
+  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", params::dims_json(v->dims)}});
   return list;
 }
 
 Json group_report(const optimizer::GroupReport& r) {
   return {{"group", r.group}, {"operators_before", r.operators_before}, {"operators_after", r.operators_after},
           {"rewrites", r.applied}};
+}
+
+// What a descriptor of a model with free dimensions adds to the common envelope
+// (docs/descriptor.md): the symbols and what the converted code assumes of them.
+void add_symbols(const ir::Graph& g, Json& descriptor) {
+  if (g.symbols.empty()) return;
+  Json symbols = Json::array(), guards = Json::array();
+  for (auto& [name, r] : g.symbols) symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
+  for (const Guard& guard : g.guards)
+    guards.push_back({{"lhs", params::dim_json(guard.lhs)}, {"equal", guard.equal}, {"where", guard.where}});
+  descriptor["symbols"] = symbols;
+  descriptor["guards"] = guards;
 }
 
 std::string mib(int64_t bytes) {
@@ -71,9 +84,17 @@ Json convert(const ConvertOptions& options) {
   progress("reading " + options.model);
   onnx_frontend::ImportOptions import_options;
   import_options.input_shapes = options.input_shapes;
+  import_options.dim_ranges = options.dim_ranges;
   import_options.progress = options.progress;
   std::unique_ptr<ir::Graph> graph = onnx_frontend::import_file(options.model, import_options);
   size_t imported = graph->num_operators();
+  for (auto& backend : targets)
+    if (!graph->symbols.empty() && !backend->runs_free_dimensions()) {
+      std::string names;
+      for (auto& [name, r] : graph->symbols) names += (names.empty() ? "" : ", ") + name;
+      fail("the ", backend->name(), " backend cannot run models with free dimensions yet (this one has ", names,
+           "); pin them with --input-shape, or convert for --backend wasm");
+    }
   const std::string optimizing = "optimizing " + std::to_string(imported) + " operators";
   progress(optimizing, 0);
   Json shared = Json::array();
@@ -103,7 +124,11 @@ Json convert(const ConvertOptions& options) {
       progress(generating, (out.report["groups"].size() - shared.size()) / (groups.size() + 1.0));
     }
     emit::WeightsBuilder weights;
-    out.descriptor = backend->emit(*g, weights, out.report);
+    {
+      ir::DimScope dims(*g);
+      out.descriptor = backend->emit(*g, weights, out.report);
+    }
+    add_symbols(*g, out.descriptor);
     out.weights = weights.take();
     outputs.push_back(std::move(out));
     progress(generating, 1);

@@ -21,7 +21,12 @@ options:
   --backend LIST             comma-separated backends to emit (default: wasm);
                              available: webgpu, webgl, wasm (the wasm descriptor also
                              serves the JavaScript fallback)
-  --input-shape NAME=D,D,... shape of an input with free dimensions (repeatable)
+  --input-shape NAME=D,D,... pin the shape of an input with free dimensions (repeatable);
+                             without it a free dimension stays free: the model converts once
+                             and runs at any shape (wasm backend only, for now)
+  --dim NAME=MIN..MAX        the range of the free dimension NAME (its ONNX dim_param, or
+                             INPUT_AXIS for an unnamed one); the runtime refuses shapes outside
+                             it (repeatable)
   --optimize LEVEL           1 (default): run the optimizer's rules; 0: none of them
   --disable-rule NAME[,...]  switch off single rules or passes (repeatable; see --list-rules)
   --list-rules               print the names of every rule and pass, then exit
@@ -59,6 +64,22 @@ void parse_input_shape(const std::string& arg, std::map<std::string, webdnn::Sha
   shapes[arg.substr(0, eq)] = shape;
 }
 
+// NAME=MIN..MAX
+void parse_dim(const std::string& arg, std::map<std::string, std::pair<int64_t, int64_t>>& ranges) {
+  size_t eq = arg.rfind('='), dots = arg.find("..", eq == std::string::npos ? 0 : eq);
+  if (eq == std::string::npos || eq == 0 || dots == std::string::npos)
+    usage_error("--dim wants NAME=MIN..MAX; got '" + arg + "'");
+  auto number = [&](const std::string& d) {
+    char* end = nullptr;
+    long long v = std::strtoll(d.c_str(), &end, 10);
+    if (d.empty() || *end || v < 0 || v > (1LL << 40)) usage_error("--dim " + arg + ": '" + d + "' is not a size");
+    return static_cast<int64_t>(v);
+  };
+  int64_t lo = number(arg.substr(eq + 1, dots - eq - 1)), hi = number(arg.substr(dots + 2));
+  if (lo > hi) usage_error("--dim " + arg + ": the minimum is larger than the maximum");
+  ranges[arg.substr(0, eq)] = {lo, hi};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +101,8 @@ int main(int argc, char** argv) {
       options.backends = split(value(i), ',');
     } else if (a == "--input-shape") {
       parse_input_shape(value(i), options.input_shapes);
+    } else if (a == "--dim") {
+      parse_dim(value(i), options.dim_ranges);
     } else if (a == "--dump-ir") {
       options.dump_ir = true;
     } else if (a == "--optimize") {

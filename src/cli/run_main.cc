@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "runtime/kernels/reference/reference.h"
 #include "src/cli/load.h"
@@ -22,8 +23,11 @@ each output to DIR/<output name>.npy (characters outside [A-Za-z0-9_.-] become '
 
 options:
   --backend NAME           descriptor to run (default: wasm)
-  --input NAME=FILE.npy    value of an input (repeatable); inputs not given get a
-                           deterministic value (floats uniform in [0,1), integers 0)
+  --input NAME=FILE.npy    value of an input (repeatable), of any shape the model takes
+                           (a model with free dimensions runs at the shapes given); inputs
+                           not given get a deterministic value (floats uniform in [0,1),
+                           integers 0) of the shape the model declares, its free dimensions
+                           at the converter's sample values
   --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
   --output-dir DIR         where to write the outputs (created if missing)
   --benchmark N            run N more times after the first and print the median and
@@ -85,19 +89,24 @@ int main(int argc, char** argv) {
       for (const auto& p : runner->inputs()) known |= p.name == name;
       WEBDNN_CHECK(known, "--input names '", name, "', which is not an input of the model");
     }
+    // A model with free dimensions runs at the shapes of the files given (the others keep the
+    // converter's sample shapes); the runner checks them against the model.
+    std::vector<std::optional<Tensor>> given(runner->inputs().size());
+    std::vector<Shape> shapes;
     for (size_t i = 0; i < runner->inputs().size(); i++) {
       const runtime::Port& port = runner->inputs()[i];
-      Tensor t;
       auto it = input_files.find(port.name);
       if (it != input_files.end()) {
-        t = cli::read_npy(it->second);
-        WEBDNN_CHECK(t.dtype == port.info.dtype, "'", it->second, "' holds ", dtype_name(t.dtype), " but input '",
-                     port.name, "' is ", dtype_name(port.info.dtype));
-        WEBDNN_CHECK(t.shape == port.info.shape, "'", it->second, "' has shape ", shape_to_string(t.shape),
-                     " but input '", port.name, "' is ", shape_to_string(port.info.shape));
-      } else {
-        t = cli::default_input(port.info, i);
+        given[i] = cli::read_npy(it->second);
+        WEBDNN_CHECK(given[i]->dtype == port.info.dtype, "'", it->second, "' holds ", dtype_name(given[i]->dtype),
+                     " but input '", port.name, "' is ", dtype_name(port.info.dtype));
       }
+      shapes.push_back(given[i] ? given[i]->shape : port.info.shape);
+    }
+    runner->set_input_shapes(shapes);
+    for (size_t i = 0; i < runner->inputs().size(); i++) {
+      const runtime::Port& port = runner->inputs()[i];
+      Tensor t = given[i] ? std::move(*given[i]) : cli::default_input(port.info, i);
       runtime::reference::scatter_contiguous(t, port.data, port.info);
       if (!save_inputs.empty()) {
         std::filesystem::create_directories(save_inputs);

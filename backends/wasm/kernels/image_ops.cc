@@ -112,8 +112,9 @@ class Resize : public runtime::Kernel {
     params::Resize p = params::Resize::parse(spec.params);
     runtime::check_outputs(spec, params::infer_resize(p, runtime::types_of(spec.inputs)));
     require_same_layout(in_, out_, "wasm.Resize");
+    std::vector<double> scales = p.scales_for(in_.shape, out_.shape);
     for (size_t a = 0; a < in_.shape.size(); a++) {
-      maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(p.scales[a])));
+      maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(scales[a])));
       if (!maps_.back().trivial) blended_.push_back(static_cast<int>(a));
     }
     inner_ = memory_axes(out_).back();

@@ -77,7 +77,7 @@ namespace {
 void resize(const params::Resize& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   const Tensor& x = in[0];
   Tensor& y = out[0];
-  const std::vector<double>& scales = p.scales;
+  const std::vector<double> scales = p.scales_for(x.shape, y.shape);
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   std::vector<AxisMap> maps;
   std::vector<int> blended;  // axes that interpolate between two inputs
