@@ -56,7 +56,9 @@ class WebGpuRunner {
     this.buffers = buffers;
     this.lost = lost;  // {info} once the device is lost
     this.disposed = false;
-    this.run = oneAtATime((options) => this.runOnce(options));
+    // Runs and profiles share the buffers: one at a time (see serial.mjs).
+    this.serial = oneAtATime((step) => step());
+    this.run = (options) => this.serial(() => this.runOnce(options));
     this.steps = dispatches.map((d) => ({
       op: d.op,
       type: d.type,
@@ -142,7 +144,6 @@ class WebGpuRunner {
   }
 
   // `download: false` leaves the outputs in their gpuBuffers only (resolving once the GPU is done).
-  // run() queues these (see serial.mjs).
   async runOnce({ download = true } = {}) {
     this.check();
     const { device } = this;
@@ -174,8 +175,10 @@ class WebGpuRunner {
   // Development aid: the time of each dispatch, slowest first; on the GPU's own clock where the
   // device has 'timestamp-query' (see webgpu_profile.mjs).
   async profile(options) {
-    this.check();
-    return profileDispatches(this, options);
+    return this.serial(async () => {
+      this.check();
+      return profileDispatches(this, options);
+    });
   }
 
   dispose() {
