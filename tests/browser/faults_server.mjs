@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const PIECE = 64;
-export const GAP_MS = 25;
+export const GAP_MS = 40;
 
 export function faultServer() {
   const log = [];
