@@ -50,7 +50,6 @@ async function secondReference(m, ref) {
 async function watch(page) {
   await page.evaluate(() => {
     window.addEventListener('unhandledrejection', (e) => console.error(`[unhandledrejection] ${e.reason?.message ?? e.reason}`));
-    globalThis.plain = (inputs) => inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) }));
   });
 }
 
@@ -63,7 +62,7 @@ async function assertClean(page, from) {
   assert.deepEqual(page.workers().map((w) => w.url()), [], 'workers left running');
 }
 
-// Runs `body` as a test step in the page, then checks it left the page clean.
+// page.evaluate(fn, arg), then a check that it left the page clean.
 async function inPage(fn, arg, page = use.page) {
   const from = page.messages.length;
   const r = await page.evaluate(fn, arg);
@@ -215,8 +214,9 @@ test('an AbortSignal aborts the load at once, says what was aborted, and frees w
   assert.equal(faults.log.length, requests);
 });
 
-// In the page: loads `dir` with `options`, then `scenario` (the source of an async function of
-// (runner, inputs, read, WebDNN)) returns what the test checks; read() gives the outputs.
+// In the page: loads `dir` with `options`, then `body` (an async function, sent as its source) is
+// called with {runner, inputs, read, set, message, WebDNN} and returns what the test checks:
+// read() gives the outputs, set(inputs) sets them, message(error) is an error's message.
 const scenario = (dir, options, inputs, body) => inPage(async ({ dir, options, inputs, body }) => {
   const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
   const runner = await WebDNN.load(dir, options);
