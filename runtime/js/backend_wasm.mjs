@@ -84,10 +84,25 @@ async function runtimeModule(variant, threads) {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
         options.wasmBinary = nodeModule('fs').readFileSync(nodeModule('url').fileURLToPath(files.wasm));
       }
+      // Emscripten waits for every thread's worker to start, forever if one cannot: its script
+      // missing fails the worker before Emscripten listens to it, and a later error is only
+      // printed. Either fails the start here.
+      let workerFailed;
+      const failed = new Promise((_, reject) => { workerFailed = reject; });
+      const threadFailure = () => workerFailed(new Error('a thread\'s worker failed to start' +
+        (files.worker ? ` (is ${files.worker.pathname.split('/').pop()} served beside webdnn.mjs?)` : '')));
+      printErr = (text) => {
+        startup.push(text);
+        if (/^worker sent an error/.test(text)) threadFailure();
+      };
       let m;
       try {
-        m = await create(options);
+        const created = create(options);
+        // The glue has made the threads' workers by now (options is its Module object).
+        for (const w of options.PThread?.unusedWorkers ?? []) w.addEventListener?.('error', threadFailure, { once: true });
+        m = await Promise.race([created, failed]);
       } catch (e) {
+        options.PThread?.terminateAllThreads();
         const said = startup.length ? ` (the loader said: ${startup.join('; ')})` : '';
         throw new Error(`cannot start the runtime webdnn-runtime-${variant}: ${e?.message ?? e}${said}`);
       }

@@ -48,6 +48,13 @@ const METHODS = {
   },
 };
 
+// Emscripten rethrows a thread worker's failure to start (an Event) as an uncaught error. The
+// runtime reports it as the load's own error (backend_wasm.mjs), which the page would otherwise
+// get as a vaguer "the WebDNN worker failed".
+self.addEventListener('error', (e) => {
+  if (e.error instanceof Event) e.preventDefault();
+});
+
 let queue = Promise.resolve();
 self.onmessage = ({ data: { id, method, args } }) => {
   queue = queue.then(async () => {

@@ -108,17 +108,20 @@ class WorkerRunner {
 }
 
 // WebDNN.load in a worker: `backend` names the one backend to load, or none for the whole
-// fallback order. Functions do not cross into the worker: progress comes back as events.
-export async function loadInWorker(dir, options, backend) {
-  const { progressCallback, ...rest } = options;
+// fallback order. Functions and signals do not cross into the worker: progress comes back as
+// events (noted in `state.doing`, for the message of an abort), and an abort ends the worker.
+export async function loadInWorker(dir, options, backend, state = {}) {
+  const { progressCallback, signal, ...rest } = options;
   if (rest.webgpuDevice) throw new Error('WebDNN.load: webgpuDevice cannot be used with worker: true (a GPUDevice stays in its thread)');
   const client = new WorkerClient((e) => {
-    if (e.event === 'progress') progressCallback?.(e.loaded, e.total);
+    if (e.event !== 'progress') return;
+    state.doing = `downloading the weights in the WebDNN worker (${e.loaded} of ${e.total} bytes)`;
+    progressCallback?.(e.loaded, e.total);
   });
   // Relative locations mean the same there as here: the worker resolves them against this base.
   const base = globalThis.document?.baseURI ?? globalThis.location?.href;
   try {
-    const info = await client.call('load', { dir, base, options: { ...rest, worker: false }, backend, progress: !!progressCallback });
+    const info = await client.call('load', { dir, base, options: { ...rest, worker: false }, backend, progress: true }, { signal });
     return new WorkerRunner(client, info);
   } catch (e) {
     client.terminate(e);

@@ -61,7 +61,7 @@ test('weights that fail the checksum', async () => {
     fs.writeFileSync(file, bytes);
   });
   assert.match(await loadError(dir, { backendOrder: ['wasm'] }), new RegExp(`^WebDNN.load\\('${dir}'\\): no backend could ` +
-    "run the model. wasm: weights file 'weights-wasm.bin.zst' fails its checksum \\(crc32 [0-9a-f]{8}, expected [0-9a-f]{8}\\): it is corrupted$"));
+    "run the model. wasm: weights file 'weights-wasm.bin.zst' fails its checksum \\(crc32 [0-9a-f]{8}, expected [0-9a-f]{8}\\): it is corrupted, or it is the weights file of another model$"));
 });
 
 test('an input of the wrong length', async () => {
