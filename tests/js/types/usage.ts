@@ -16,6 +16,7 @@ async function classify(image: HTMLImageElement, video: HTMLVideoElement): Promi
   runner.inputs[0].set(await WebDNN.Image.getImageArray(image, { dstW: 224, dstH: 224, order: 'CHW' }));
   runner.inputs[0].setImage(video, { bias: [123.7, 116.3, 103.5], scale: 58.4, color: 'RGB' });
   await runner.run();
+  runner.inputs[0].set([1, 2, 3, 4, 5, 6], [2, 3]);  // a model with free dimensions, at a new shape
   await runner.run({ download: false });
   const logits: TypedArray = runner.outputs[0].toActual();
   const name: string = runner.backendName;
@@ -38,6 +39,8 @@ async function mistakes(runner: Runner): Promise<void> {
   await runner.run([1, 2, 3]);
   // @ts-expect-error: an input takes numbers
   runner.inputs[0].set('0.5');
+  // @ts-expect-error: a shape is a list of sizes
+  runner.inputs[0].set([1, 2], '1,2');
   // @ts-expect-error: outputs are read-only views
   runner.outputs[0].shape = [1];
 }
