@@ -31,7 +31,8 @@ options:
   --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
   --output-dir DIR         where to write the outputs (created if missing)
   --benchmark N            run N more times after the first and print the median and
-                           minimum milliseconds per run (a measurement, not a test)
+                           minimum milliseconds per run, and the first run's time and the
+                           planning for the inputs' shapes before it (a measurement, not a test)
   --profile                after the runs, time each kernel once and print the slowest
   -h, --help               show this help
   --version                show the version
@@ -103,7 +104,9 @@ int main(int argc, char** argv) {
       }
       shapes.push_back(given[i] ? given[i]->shape : port.info.shape);
     }
+    auto planning = std::chrono::steady_clock::now();
     runner->set_input_shapes(shapes);
+    double plan_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - planning).count();
     for (size_t i = 0; i < runner->inputs().size(); i++) {
       const runtime::Port& port = runner->inputs()[i];
       Tensor t = given[i] ? std::move(*given[i]) : cli::default_input(port.info, i);
@@ -113,7 +116,9 @@ int main(int argc, char** argv) {
         cli::write_npy(save_inputs + "/" + cli::sanitize_name(port.name) + ".npy", t);
       }
     }
+    auto first = std::chrono::steady_clock::now();
     runner->run();
+    double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - first).count();
     if (benchmark > 0) {
       std::vector<double> ms;
       for (int i = 0; i < benchmark; i++) {
@@ -122,7 +127,8 @@ int main(int argc, char** argv) {
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       }
       std::sort(ms.begin(), ms.end());
-      std::printf("%s: %d runs, median %.1f ms, min %.1f ms\n", dir.c_str(), benchmark, ms[ms.size() / 2], ms[0]);
+      std::printf("%s: %d runs, median %.1f ms, min %.1f ms; the first %.1f ms after %.1f ms of planning for its shapes\n",
+                  dir.c_str(), benchmark, ms[ms.size() / 2], ms[0], first_ms, plan_ms);
     }
     if (profile)
       for (const Json& k : runner->profile()) std::printf("%8.2f ms  %-20s %s\n", k.at("ms").get<double>(),

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 
 import { converted, importWebDNN, model, PACKAGE, reference, verdict } from './support.mjs';
 import { runOnce } from './variants.mjs';
+import { FORMAT_VERSION } from '../../runtime/js/version.mjs';
 
 const WebDNN = await importWebDNN();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-js-api-'));
@@ -47,7 +48,7 @@ test('a manifest of an unknown format version', async () => {
     fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), version: 99 }));
   });
   await assert.rejects(WebDNN.load(dir), {
-    message: `WebDNN.load('${dir}'): the model has format version 99, but this WebDNN reads version 1; ` +
+    message: `WebDNN.load('${dir}'): the model has format version 99, but this WebDNN reads version ${FORMAT_VERSION}; ` +
       'convert it again with a matching webdnn-convert',
   });
 });
@@ -60,7 +61,7 @@ test('a descriptor of an unknown format version', async (t) => {
   const warned = warnings(t);
   await assert.rejects(WebDNN.load(dir, { backendOrder: ['wasm'] }), {
     message: `WebDNN.load('${dir}'): no backend could run the model. wasm: descriptor '${dir}/graph-wasm.json' ` +
-      'has format version 99, but this WebDNN reads version 1; convert the model again with a matching webdnn-convert',
+      `has format version 99, but this WebDNN reads version ${FORMAT_VERSION}; convert the model again with a matching webdnn-convert`,
   });
   assert.equal(warned.callCount(), 1);
 });
