@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { CONVERT, CONVERTED, SHARED, importWebDNN, model, newer, onnxFile, publish, reference, run, sharedMissing, verdict } from './support.mjs';
+import { CONVERT, CONVERTED, SHARED, convertedFree, importWebDNN, model, newer, onnxFile, publish, reference, run, sharedMissing, verdict } from './support.mjs';
 import { VARIANTS } from './variants.mjs';
 
 const missing = sharedMissing();
@@ -26,14 +26,6 @@ function modelOf(name) {
   const c = CASES[name];
   if (!c.models2) return model(name);
   return { name, source: path.join(SHARED, 'models2', `${name}.onnx`), shared: true, shapes: {}, ranges: c.ranges };
-}
-
-function convertedFree(m) {
-  const onnx = onnxFile(m);
-  const dir = path.join(CONVERTED, `${m.name}.free`);
-  publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
-    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'wasm']));
-  return dir;
 }
 
 for (const [name, { shapes, wasmOnly }] of Object.entries(CASES)) {
