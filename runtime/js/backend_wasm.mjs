@@ -177,10 +177,10 @@ class WasmRunner {
       });
       return tensor;
     };
-    // After dispose() the runner's memory may already belong to another runner of the same
-    // module: its views must refuse, not read or write there.
     this.symbolic = Array.isArray(descriptor.symbols) && descriptor.symbols.length > 0;
     this.pending = null;  // input index -> values, while new shapes wait for the next run()
+    // After dispose() the runner's memory may already belong to another runner of the same
+    // module: its views must refuse, not read or write there.
     this.inputs = descriptor.inputs.map((e, i) => view(e, i, () => m._webdnn_input_data(this.live(), i), 'input'));
     this.outputs = descriptor.outputs.map((e, i) => view(e, i, () => m._webdnn_output_data(this.live(), i), 'output'));
   }

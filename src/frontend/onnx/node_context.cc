@@ -69,12 +69,6 @@ std::optional<DimTensor> dim_tensor(const ir::Variable* v) {
 
 }  // namespace
 
-std::optional<DimShape> NodeContext::known_dims(size_t i) const {
-  auto t = dim_tensor(input(i));
-  if (!t) return std::nullopt;
-  return t->values;
-}
-
 DimShape NodeContext::dims_input(size_t i, const char* what) const {
   ir::Variable* v = required_input(i);
   auto t = dim_tensor(v);

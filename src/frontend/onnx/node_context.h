@@ -1,7 +1,6 @@
 // What an ONNX op handler sees: the node, its attributes and inputs, and the means to add IR.
 #pragma once
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +32,6 @@ class NodeContext {
   // Inputs that must be known from the model's input shapes (a target shape, a length): numbers,
   // or dims of the model's free dimensions; an error naming the node when they depend on data.
   DimShape dims_input(size_t i, const char* what) const;
-  // Its values as dims when they are known that way (a constant, or a DimValues).
-  std::optional<DimShape> known_dims(size_t i) const;
   // A variable holding these integers: a constant when they are numbers, else a DimValues.
   ir::Variable* add_dims(const DimShape& values, bool scalar, DType dtype = DType::Int64);
 
