@@ -22,6 +22,8 @@ class Backend {
   // The backend's part of the descriptor; constant data goes into `weights`, and figures worth
   // reporting (kernels, memory plan) into `report`.
   virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) = 0;
+  // Whether its descriptors may hold dims of free dimensions (docs/descriptor.md).
+  virtual bool runs_free_dimensions() const { return false; }
 };
 
 std::unique_ptr<Backend> make_backend(const std::string& name);  // nullptr when unknown

@@ -5,7 +5,7 @@
 #   fuzz_onnx_convert    ONNX bytes -> import -> rules -> every backend's emit, in memory
 #   fuzz_descriptor_run  manifest + descriptor + weights -> load -> run on the native runtime
 #   fuzz_npy             the .npy reader of webdnn-run --input
-#   fuzz_args            webdnn-convert --input-shape NAME=D,D,...
+#   fuzz_args            webdnn-convert --input-shape NAME=D,D,... and --dim NAME=MIN..MAX
 # Seeds are made here, never committed: the project's own op models (tools/make_models.py), the
 # small models of ../shared, those converted for the wasm backend, and .npy files from numpy.
 # What each run finds new is kept in build-fuzz/corpus/<target> for the next run. A finding
@@ -61,7 +61,8 @@ np.lib.format.write_array(open(f"{d}/v2.npy", "wb"), np.ones((1, 2), np.float32)
 PY
   cp "$shared"/models/digits_samples_*.npy "$seeds/npy/" 2>/dev/null || true
   i=0
-  for a in image=1,1,8,8 x=1,3,224,224 'input_ids=2,128' 'a=b=1' 'x=0' 'x=1,,2' '=3' 'x=99999999999999999999'; do
+  for a in image=1,1,8,8 x=1,3,224,224 'input_ids=2,128' 'a=b=1' 'x=0' 'x=1,,2' '=3' 'x=99999999999999999999' \
+      batch=1..64 'seq=0..1099511627776' 'a=4..1' 'n=..3'; do
     printf '%s' "$a" > "$seeds/args/$i"; i=$((i + 1))
   done
   touch "$seeds/.done"

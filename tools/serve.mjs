@@ -3,7 +3,8 @@
 //   serve.mjs [--root DIR] [--port N] [--isolate] [--csp POLICY]
 // --isolate sends Cross-Origin-Opener-Policy / Cross-Origin-Embedder-Policy, which browsers
 // require before they give a page SharedArrayBuffer (the wasm backend's threads).
-// Also usable as a module: const server = await serve({ root, port: 0, isolate: true }).
+// Also usable as a module: const server = await serve({ root, port: 0, isolate: true }); there
+// `handle(req, res, url)` may answer a request itself (returning true), as tests do to make faults.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -16,10 +17,11 @@ const TYPES = {
   '.npy': 'application/octet-stream', '.ts': 'text/plain',
 };
 
-export function serve({ root = process.cwd(), port = 0, isolate = false, csp = '', quiet = true } = {}) {
+export function serve({ root = process.cwd(), port = 0, isolate = false, csp = '', quiet = true, handle } = {}) {
   const base = path.resolve(root);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
+    if (handle?.(req, res, url)) return;
     let file = path.join(base, decodeURIComponent(url.pathname));
     if (!file.startsWith(base)) {
       res.writeHead(403).end('forbidden');

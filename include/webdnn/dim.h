@@ -27,6 +27,11 @@ namespace webdnn {
 
 using Bindings = std::map<std::string, int64_t>;
 
+// What a symbol may be: its range, and its value at the sample binding the converter works with.
+struct SymbolRange {
+  int64_t min = 1, max = int64_t{1} << 31, hint = 1;
+};
+
 class Dim {
  public:
   Dim(int64_t value = 0);  // NOLINT: a number is a dimension
@@ -91,6 +96,8 @@ std::ostream& operator<<(std::ostream& os, const Dim& d);
 inline bool identical(const Dim& a, const Dim& b) { return a.same(b); }
 
 using DimShape = std::vector<Dim>;
+// The same dims, axis by axis, for every binding.
+bool identical(const DimShape& a, const DimShape& b);
 std::string shape_to_string(const DimShape& shape);
 // The product of the dims.
 Dim num_elements(const DimShape& shape);
@@ -122,7 +129,39 @@ class GuardScope {
   std::vector<Guard> guards_;
   GuardScope* outer_;
   friend void record_guard(Guard guard);
+
+// The symbols that dims written as text (in parameters, in descriptors) refer to, while it lives
+// (one per thread; they nest, the innermost answers).
+class SymbolScope {
+ public:
+  explicit SymbolScope(std::map<std::string, Dim> symbols);
+  ~SymbolScope();
+  SymbolScope(const SymbolScope&) = delete;
+  SymbolScope& operator=(const SymbolScope&) = delete;
+  // The innermost scope's symbols; empty outside every scope.
+  static const std::map<std::string, Dim>& current();
+
+ private:
+  std::map<std::string, Dim> symbols_;
+  SymbolScope* outer_;
+};
 };
 void record_guard(Guard guard);
+
+// The symbols that dims written as text (in parameters, in descriptors) refer to, while it lives
+// (one per thread; they nest, the innermost answers).
+class SymbolScope {
+ public:
+  explicit SymbolScope(std::map<std::string, Dim> symbols);
+  ~SymbolScope();
+  SymbolScope(const SymbolScope&) = delete;
+  SymbolScope& operator=(const SymbolScope&) = delete;
+  // The innermost scope's symbols; empty outside every scope.
+  static const std::map<std::string, Dim>& current();
+
+ private:
+  std::map<std::string, Dim> symbols_;
+  SymbolScope* outer_;
+};
 
 }  // namespace webdnn

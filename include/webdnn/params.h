@@ -45,6 +45,10 @@ class Reader {
   // The index of the option the string names, for parameters kept as enums.
   int pick(const char* key, std::initializer_list<const char*> options) const;
   DType dtype(const char* key) const;
+  // A dimension: an integer in [lo, hi], or {"dim": "expression"} of the symbols in scope
+  // (SymbolScope), as the transpiler writes dims of models with free dimensions.
+  Dim dim(const char* key, int64_t lo = -kMaxExtent, int64_t hi = kMaxExtent) const;
+  DimShape dims(const char* key, int count = -1, int64_t lo = -kMaxExtent, int64_t hi = kMaxExtent) const;
   Expr expr(const char* key) const;
   std::optional<Expr> optional_expr(const char* key) const;  // absent: none
 
@@ -53,6 +57,14 @@ class Reader {
   const Json& j_;
   const char* noun_;
 };
+
+// How a dim is written in JSON: a number when it is one, else {"dim": "2*batch"}.
+Json dim_json(const Dim& d);
+Json dims_json(const DimShape& dims);
+// The dim a JSON value of that form holds; `what` names it in messages.
+Dim dim_from_json(const Json& v, const std::string& what, int64_t lo = -kMaxExtent, int64_t hi = kMaxExtent);
+// The numbers of dims that must be numbers (the runtime's kernels); `what` names them in messages.
+Shape numbers_of(const DimShape& dims, const std::string& what);
 
 // The epilogue of Conv, ConvTranspose, Gemm and MatMul: an expression applied to each output
 // element (x0), the extra inputs after the operator's own (x1...) broadcast to the output.
@@ -181,6 +193,26 @@ struct CumSum {
   Json to_json() const;
 };
 
+// DimValues: a small integer tensor (a scalar, or a list) whose elements are dims: what a shape
+// computation of a model with free dimensions (Shape -> Gather -> Concat ...) comes to, evaluated
+// once the symbols have values. No inputs.
+struct DimValues {
+  DType dtype = DType::Int64;
+  DimShape values;
+  bool scalar = false;  // one value, as a 0-d tensor
+  static DimValues parse(const Json& j);
+  Json to_json() const;
+};
+
+// Range of integers whose bounds are dims: start, start + delta, ... (count values). No inputs.
+struct Range {
+  DType dtype = DType::Int64;
+  Dim start, count;
+  int64_t delta = 1;
+  static Range parse(const Json& j);
+  Json to_json() const;
+};
+
 struct Split {
   int64_t axis = 0;
   std::vector<int64_t> split;  // the size of each output along axis
@@ -193,12 +225,13 @@ struct Split {
 // Per axis, clamped as the ONNX spec says: with a positive step 0 <= start, end <= dim; with a
 // negative step 0 <= start <= dim-1 and -1 <= end <= dim-1 (end -1: through index 0).
 struct Slice {
-  std::vector<int64_t> starts, ends, steps;
+  DimShape starts, ends;  // numbers, or dims of the model's symbols
+  std::vector<int64_t> steps;
   static Slice parse(const Json& j);
   Json to_json() const;
   template <class S>
   S output(const S& x) const;
-  bool whole(int axis, int64_t dim) const;  // the axis is kept as it is
+  bool whole(int axis, const Dim& dim) const;  // the axis is kept as it is
 };
 
 struct Pad {
@@ -230,7 +263,7 @@ struct DepthToSpace {
 };
 
 struct Reshape {
-  Shape shape;  // static, every dimension given
+  DimShape shape;  // every dimension given; numbers, or dims of the model's symbols
   static Reshape parse(const Json& j);
   Json to_json() const;
   template <class S>
@@ -250,8 +283,8 @@ struct Resize {
   enum class Mode { Nearest, Linear };
   enum class Coordinates { HalfPixel, HalfPixelSymmetric, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn };
   enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
-  Shape shape;
-  std::vector<double> scales;
+  DimShape shape;              // numbers, or dims of the model's symbols
+  std::vector<double> scales;  // 0: output / input of that axis, known once the sizes are
   Mode mode = Mode::Nearest;
   Coordinates coordinates = Coordinates::HalfPixel;
   Nearest nearest = Nearest::RoundPreferFloor;
@@ -259,6 +292,8 @@ struct Resize {
   Json to_json() const;
   template <class S>
   S output(const S& x) const;
+  // Every axis's scale for these input and output sizes.
+  std::vector<double> scales_for(const Shape& in, const Shape& out) const;
 };
 
 // BatchNormalization and InstanceNormalization.
@@ -330,6 +365,10 @@ template <class S>
 TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in);  // data, indices
 template <class S>
 TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_dim_values(const DimValues& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_range(const Range& p, const TypesOf<S>& in);
 template <class S>
 TypesOf<S> infer_softmax(const Axis& p, const TypesOf<S>& in);
 template <class S>

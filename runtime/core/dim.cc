@@ -336,6 +336,31 @@ Dim operator*(const Dim& a, const Dim& b) {
   return DimAccess::make(std::move(r));
 }
 
+namespace {
+
+// a / b when b is one term (a positive coefficient times symbols) that divides every term of a:
+// the quotient of a Reshape's -1 (`128*batch*sequence / (64*batch*sequence)`), exactly.
+std::optional<Dim> exact_quotient(const Dim& a, const Dim& b) {
+  const Poly *pa = DimAccess::poly(a), *pb = DimAccess::poly(b);
+  if (!pa || !pb || pa->constant != 0 || pb->constant != 0 || pb->terms.size() != 1) return std::nullopt;
+  const Poly::Term& d = pb->terms.begin()->second;
+  if (d.coefficient <= 0) return std::nullopt;
+  Poly q;
+  for (const auto& [key, t] : pa->terms) {
+    if (t.coefficient % d.coefficient != 0) return std::nullopt;
+    std::vector<AtomPtr> rest = t.atoms;
+    for (const AtomPtr& x : d.atoms) {
+      auto it = std::find_if(rest.begin(), rest.end(), [&](const AtomPtr& y) { return y->text == x->text; });
+      if (it == rest.end()) return std::nullopt;
+      rest.erase(it);
+    }
+    add_term(q, std::move(rest), t.coefficient / d.coefficient);
+  }
+  return DimAccess::make(std::move(q));
+}
+
+}  // namespace
+
 Dim floor_div(const Dim& a, const Dim& b) {
   auto k = b.constant();
   WEBDNN_CHECK(!k || *k != 0, "a dimension divides by zero: ", a.to_string(), " / 0");
@@ -343,6 +368,7 @@ Dim floor_div(const Dim& a, const Dim& b) {
   if (k && *k < 0) return floor_div(-a, Dim(-*k));
   if (k == 1) return a;
   if (a.same(b)) return Dim(1);
+  if (auto q = exact_quotient(a, b)) return *q;
   Dim whole(0), rest = a;
   if (k) {
     // floor((k*q + r) / k) = q + floor(r / k): what k divides comes out of the division.
@@ -422,6 +448,13 @@ Dim num_elements(const DimShape& shape) {
 
 DimShape broadcast_shapes(const DimShape& a, const DimShape& b) { return broadcast(a, b); }
 
+bool identical(const DimShape& a, const DimShape& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++)
+    if (!a[i].same(b[i])) return false;
+  return true;
+}
+
 bool Guard::holds(const Bindings& bindings) const {
   int64_t v = lhs.evaluate(bindings);
   return equal ? v == 0 : v >= 0;
@@ -439,6 +472,19 @@ void record_guard(Guard guard) {
   for (const Guard& g : current_scope->guards_)
     if (g.equal == guard.equal && g.lhs.same(guard.lhs)) return;
   current_scope->guards_.push_back(std::move(guard));
+}
+
+namespace {
+thread_local SymbolScope* current_symbols = nullptr;
+}  // namespace
+
+SymbolScope::SymbolScope(std::map<std::string, Dim> symbols) : symbols_(std::move(symbols)), outer_(current_symbols) {
+  current_symbols = this;
+}
+SymbolScope::~SymbolScope() { current_symbols = outer_; }
+const std::map<std::string, Dim>& SymbolScope::current() {
+  static const std::map<std::string, Dim> none;
+  return current_symbols ? current_symbols->symbols_ : none;
 }
 
 // ---- parsing: the grammar to_string() writes ----

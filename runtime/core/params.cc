@@ -65,6 +65,60 @@ std::vector<int64_t> Reader::integers(const char* key, int count, int64_t lo, in
   return out;
 }
 
+Json dim_json(const Dim& d) {
+  if (auto c = d.constant()) return *c;
+  return Json{{"dim", d.to_string()}};
+}
+
+Json dims_json(const DimShape& dims) {
+  Json j = Json::array();
+  for (const Dim& d : dims) j.push_back(dim_json(d));
+  return j;
+}
+
+Dim dim_from_json(const Json& v, const std::string& what, int64_t lo, int64_t hi) {
+  if (v.is_object() && v.size() == 1 && v.contains("dim") && v.at("dim").is_string()) {
+    const std::string& text = v.at("dim").get_ref<const std::string&>();
+    WEBDNN_CHECK(text.size() <= 4096, what, " holds a dimension expression of ", text.size(), " characters");
+    try {
+      return Dim::parse(text, SymbolScope::current());
+    } catch (const Error& e) {
+      fail(what, ": ", e.what());
+    }
+  }
+  WEBDNN_CHECK(v.is_number_integer(), what, " must be an integer or {\"dim\": expression}, not ", v.dump());
+  WEBDNN_CHECK(!v.is_number_unsigned() || v.get<uint64_t>() <= static_cast<uint64_t>(hi), what, " is ", v.dump(),
+               "; at most ", hi, " is allowed");
+  int64_t i = v.get<int64_t>();
+  WEBDNN_CHECK(i >= lo && i <= hi, what, " is ", i, "; it must lie in [", lo, ", ", hi, "]");
+  return Dim(i);
+}
+
+Shape numbers_of(const DimShape& dims, const std::string& what) {
+  Shape s;
+  for (const Dim& d : dims) {
+    auto c = d.constant();
+    WEBDNN_CHECK(c, what, " holds the dimension '", d.to_string(), "', which must be a number here");
+    s.push_back(*c);
+  }
+  return s;
+}
+
+Dim Reader::dim(const char* key, int64_t lo, int64_t hi) const {
+  return dim_from_json(at(key), std::string(noun_) + " '" + key + "'", lo, hi);
+}
+
+DimShape Reader::dims(const char* key, int count, int64_t lo, int64_t hi) const {
+  const Json& v = at(key);
+  WEBDNN_CHECK(v.is_array(), noun_, " '", key, "' must be a list of dimensions, not ", v.dump());
+  WEBDNN_CHECK(count < 0 || static_cast<int>(v.size()) == count, noun_, " '", key, "' has ", v.size(), " values; ",
+               count, " are expected");
+  WEBDNN_CHECK(v.size() <= 64, noun_, " '", key, "' has ", v.size(), " values; at most 64 are allowed");
+  DimShape out;
+  for (const Json& e : v) out.push_back(dim_from_json(e, std::string(noun_) + " '" + key + "'", lo, hi));
+  return out;
+}
+
 double Reader::number(const char* key) const {
   const Json& v = at(key);
   WEBDNN_CHECK(v.is_number() && std::isfinite(v.get<double>()), noun_, " '", key, "' must be a finite number, not ",
@@ -449,14 +503,14 @@ std::vector<S> Split::outputs(const S& x) const {
 
 Slice Slice::parse(const Json& j) {
   Reader r(j);
-  Slice s{r.integers("starts", -1, -1, kMaxExtent), r.integers("ends", -1, -1, kMaxExtent),
+  Slice s{r.dims("starts", -1, -1, kMaxExtent), r.dims("ends", -1, -1, kMaxExtent),
           r.integers("steps", -1, -kMaxExtent, kMaxExtent)};
   WEBDNN_CHECK(s.starts.size() == s.ends.size() && s.ends.size() == s.steps.size(),
                "parameters 'starts', 'ends' and 'steps' must have one value per axis each");
   return s;
 }
 
-Json Slice::to_json() const { return {{"starts", starts}, {"ends", ends}, {"steps", steps}}; }
+Json Slice::to_json() const { return {{"starts", dims_json(starts)}, {"ends", dims_json(ends)}, {"steps", steps}}; }
 
 template <class S>
 S Slice::output(const S& x) const {
@@ -464,11 +518,19 @@ S Slice::output(const S& x) const {
   WEBDNN_CHECK(starts.size() == x.size(), "Slice parameters give ", starts.size(), " axes for input ", shape_to_string(x));
   S out(x.size());
   for (size_t a = 0; a < x.size(); a++) {
-    D dim = x[a];
-    int64_t s = starts[a], e = ends[a], k = steps[a];
+    D dim = x[a], s, e;
+    if constexpr (std::is_same_v<D, Dim>) {
+      s = starts[a];
+      e = ends[a];
+    } else {
+      s = numbers_of({starts[a]}, "parameter 'starts'")[0];
+      e = numbers_of({ends[a]}, "parameter 'ends'")[0];
+    }
+    int64_t k = steps[a];
     WEBDNN_CHECK(k != 0, "the step of axis ", a, " is 0");
     bool clamped = k > 0 ? s >= 0 && s <= dim && e >= 0 && e <= dim : s >= 0 && s <= dim && e >= -1 && e < dim;
-    int64_t span = k > 0 ? e - s : s - e, step = k > 0 ? k : -k;
+    D span = k > 0 ? e - s : s - e;
+    int64_t step = k > 0 ? k : -k;
     out[a] = span <= 0 ? D(0) : D((span + step - 1) / step);
     if (out[a] > 0) clamped &= s < dim && s + (out[a] - 1) * k >= 0 && s + (out[a] - 1) * k < dim;
     WEBDNN_CHECK(clamped, "axis ", a, " of size ", dim, ": start ", s, ", end ", e, ", step ", k,
@@ -477,7 +539,9 @@ S Slice::output(const S& x) const {
   return out;
 }
 
-bool Slice::whole(int axis, int64_t dim) const { return starts[axis] == 0 && ends[axis] == dim && steps[axis] == 1; }
+bool Slice::whole(int axis, const Dim& dim) const {
+  return starts[axis].constant() == 0 && identical(ends[axis], dim) && steps[axis] == 1;
+}
 
 Pad Pad::parse(const Json& j) {
   Reader r(j);
@@ -547,14 +611,21 @@ S DepthToSpace::output(const S& x) const {
 
 // Reshape, Transpose, Resize
 
-Reshape Reshape::parse(const Json& j) { return {Reader(j).integers("shape", -1, 0, kMaxExtent)}; }
+Reshape Reshape::parse(const Json& j) { return {Reader(j).dims("shape", -1, 0, kMaxExtent)}; }
 
-Json Reshape::to_json() const { return {{"shape", shape}}; }
+Json Reshape::to_json() const { return {{"shape", dims_json(shape)}}; }
 
 template <class S>
 S Reshape::output(const S& x) const {
-  WEBDNN_CHECK(num_elements(x) == num_elements(shape), "cannot reshape ", shape_to_string(x), " to ", shape_to_string(shape));
-  return S(shape.begin(), shape.end());
+  if constexpr (std::is_same_v<S, Shape>) {
+    Shape to = numbers_of(shape, "parameter 'shape'");
+    WEBDNN_CHECK(num_elements(x) == num_elements(to), "cannot reshape ", shape_to_string(x), " to ", shape_to_string(to));
+    return to;
+  } else {
+    WEBDNN_CHECK(identical(num_elements(x), num_elements(shape)) || num_elements(x) == num_elements(shape),
+                 "cannot reshape ", shape_to_string(x), " to ", shape_to_string(shape));
+    return shape;
+  }
 }
 
 Transpose Transpose::parse(const Json& j) { return {Reader(j).integers("perm", -1, 0, 63)}; }
@@ -577,9 +648,9 @@ S Transpose::output(const S& x) const {
 Resize Resize::parse(const Json& j) {
   Reader r(j);
   Resize p;
-  p.shape = r.integers("shape", -1, 0, kMaxExtent);
+  p.shape = r.dims("shape", -1, 0, kMaxExtent);
   p.scales = r.numbers("scales", static_cast<int>(p.shape.size()));
-  for (double s : p.scales) WEBDNN_CHECK(s > 0, "parameter 'scales' holds ", s, "; scales must be positive");
+  for (double s : p.scales) WEBDNN_CHECK(s >= 0, "parameter 'scales' holds ", s, "; scales must be positive (or 0)");
   p.mode = static_cast<Mode>(r.pick("mode", kResizeModes));
   p.coordinates = static_cast<Coordinates>(r.pick("coordinate_transformation_mode", kCoordinateModes));
   p.nearest = static_cast<Nearest>(r.pick("nearest_mode", kNearestModes));
@@ -587,7 +658,7 @@ Resize Resize::parse(const Json& j) {
 }
 
 Json Resize::to_json() const {
-  return {{"shape", shape},
+  return {{"shape", dims_json(shape)},
           {"scales", scales},
           {"mode", kResizeModes.begin()[static_cast<int>(mode)]},
           {"coordinate_transformation_mode", kCoordinateModes.begin()[static_cast<int>(coordinates)]},
@@ -598,9 +669,19 @@ template <class S>
 S Resize::output(const S& x) const {
   WEBDNN_CHECK(shape.size() == x.size(), "shape ", shape_to_string(shape), " must match the rank ", x.size(), " of ",
                shape_to_string(x));
+  S out;
+  if constexpr (std::is_same_v<S, Shape>) out = numbers_of(shape, "parameter 'shape'");
+  else out = shape;
   for (size_t a = 0; a < x.size(); a++)
-    WEBDNN_CHECK(x[a] > 0 || shape[a] == 0, "cannot resize the empty axis ", a, " to ", shape[a]);
-  return checked(S(shape.begin(), shape.end()));
+    WEBDNN_CHECK(x[a] > 0 || out[a] == 0, "cannot resize the empty axis ", a, " to ", out[a]);
+  return checked(out);
+}
+
+std::vector<double> Resize::scales_for(const Shape& in, const Shape& out) const {
+  std::vector<double> s = scales;
+  for (size_t a = 0; a < s.size() && a < in.size() && a < out.size(); a++)
+    if (s[a] == 0) s[a] = in[a] > 0 ? static_cast<float>(out[a]) / static_cast<float>(in[a]) : 1.0;  // in float, as onnxruntime
+  return s;
 }
 
 // Normalizations
@@ -708,6 +789,48 @@ TypesOf<S> infer_pool(const Pool& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   require_floats(in);
   return {{DType::Float32, p.output(in[0].shape)}};
+}
+
+DimValues DimValues::parse(const Json& j) {
+  Reader r(j);
+  DimValues p;
+  p.dtype = r.dtype("dtype");
+  WEBDNN_CHECK(p.dtype == DType::Int64 || p.dtype == DType::Int32, "parameter 'dtype' must be int64 or int32");
+  p.values = r.dims("values");
+  p.scalar = r.flag("scalar");
+  WEBDNN_CHECK(!p.scalar || p.values.size() == 1, "a scalar holds one value, not ", p.values.size());
+  return p;
+}
+
+Json DimValues::to_json() const { return {{"dtype", dtype_name(dtype)}, {"values", dims_json(values)}, {"scalar", scalar}}; }
+
+Range Range::parse(const Json& j) {
+  Reader r(j);
+  Range p;
+  p.dtype = r.dtype("dtype");
+  WEBDNN_CHECK(p.dtype == DType::Int64 || p.dtype == DType::Int32, "parameter 'dtype' must be int64 or int32");
+  p.start = r.dim("start");
+  p.count = r.dim("count", 0, kMaxExtent);
+  p.delta = r.integer("delta");
+  return p;
+}
+
+Json Range::to_json() const {
+  return {{"dtype", dtype_name(dtype)}, {"start", dim_json(start)}, {"count", dim_json(count)}, {"delta", delta}};
+}
+
+template <class S>
+TypesOf<S> infer_dim_values(const DimValues& p, const TypesOf<S>& in) {
+  require_inputs(in, 0, 0);
+  if (p.scalar) return {{p.dtype, S{}}};
+  return {{p.dtype, S{static_cast<int64_t>(p.values.size())}}};
+}
+
+template <class S>
+TypesOf<S> infer_range(const Range& p, const TypesOf<S>& in) {
+  require_inputs(in, 0, 0);
+  if constexpr (std::is_same_v<S, Shape>) return {{p.dtype, numbers_of({p.count}, "parameter 'count'")}};
+  else return {{p.dtype, S{p.count}}};
 }
 
 template <class S>
@@ -887,6 +1010,8 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template TypesOf<S> infer_gather_nd(const GatherND&, const TypesOf<S>&);                                   \
   template TypesOf<S> infer_cum_sum(const CumSum&, const TypesOf<S>&);                                       \
   template TypesOf<S> infer_softmax(const Axis&, const TypesOf<S>&);                                         \
+  template TypesOf<S> infer_dim_values(const DimValues&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_range(const Range&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_split(const Split&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_slice(const Slice&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_pad(const Pad&, const TypesOf<S>&);                                              \

@@ -103,9 +103,27 @@ void check_descriptor(const Json& d) {
 Runner::Runner(const Json& d) {
   check_descriptor(d);
   weights_bytes_ = d.at("weights").at("bytes").get<int64_t>();
-  arena_bytes_ = in_context("the descriptor's 'memory'", [&] {
+  signature_ = read_signature(d);
+  std::unique_ptr<Plan> plan;
+  if (signature_.symbolic()) {
+    descriptor_ = d;
+    Bindings sample = sample_binding(signature_);
+    plan = prepare(specialize(d, signature_, sample));
+    plan->key = binding_text(sample);
+  } else {
+    plan = prepare(d);
+  }
+  plan_ = plan.get();
+  plans_.push_back(std::move(plan));
+}
+
+std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
+  auto plan = std::make_unique<Plan>();
+  plan->arena_bytes = in_context("the descriptor's 'memory'", [&] {
     return params::Reader(part(d, "memory", false), "field").integer("arena_bytes", 0, kMaxBufferBytes);
   });
+  std::vector<TensorInfo>& infos = plan->infos;
+  std::vector<Place>& places = plan->places;
 
   // Both are allocated at once (the weights as they arrive): a model larger than this runtime's
   // memory is refused before either is.
@@ -123,7 +141,7 @@ Runner::Runner(const Json& d) {
       params::Reader r(v, "field");
       TensorInfo t = read_tensor(r);
       bool in_weights = r.choice("location", {"arena", "weights"}) == "weights";
-      int64_t limit = in_weights ? weights_bytes_ : arena_bytes_;
+      int64_t limit = in_weights ? weights_bytes_ : plan->arena_bytes;
       int64_t offset = r.integer("offset", 0, limit);
       // Kernels read elements as their type: an element must not straddle its alignment.
       WEBDNN_CHECK(offset % static_cast<int64_t>(dtype_size(t.dtype)) == 0, "field 'offset' is ", offset,
@@ -131,23 +149,23 @@ Runner::Runner(const Json& d) {
       int64_t bytes = num_elements(t.shape) * static_cast<int64_t>(dtype_size(t.dtype));
       WEBDNN_CHECK(offset + bytes <= limit, "bytes [", offset, ", ", offset + bytes, ") lie outside its ",
                    in_weights ? "weights" : "arena", " of ", limit, " bytes");
-      infos_.push_back(t);
-      places_.push_back({in_weights, offset});
+      infos.push_back(t);
+      places.push_back({in_weights, offset});
       return 0;
     });
   }
   auto variable = [&](const Json& index) {
-    WEBDNN_CHECK(index.is_number_integer() && index.get<int64_t>() >= 0 && index.get<int64_t>() < static_cast<int64_t>(infos_.size()),
-                 "it refers to variable ", index.dump(), " of ", infos_.size());
+    WEBDNN_CHECK(index.is_number_integer() && index.get<int64_t>() >= 0 && index.get<int64_t>() < static_cast<int64_t>(infos.size()),
+                 "it refers to variable ", index.dump(), " of ", infos.size());
     return index.get<int>();
   };
 
   // The arena holds the variables placed in it, and little more: a corrupt size must not make the
   // runner allocate (and clear) gigabytes it does not need.
   int64_t used = 0;
-  for (size_t v = 0; v < infos_.size(); v++)
-    if (!places_[v].in_weights) used = std::max(used, places_[v].offset + num_elements(infos_[v].shape) * static_cast<int64_t>(dtype_size(infos_[v].dtype)));
-  WEBDNN_CHECK(arena_bytes_ <= used + kArenaSlack, "the descriptor's 'memory': field 'arena_bytes' is ", arena_bytes_,
+  for (size_t v = 0; v < infos.size(); v++)
+    if (!places[v].in_weights) used = std::max(used, places[v].offset + num_elements(infos[v].shape) * static_cast<int64_t>(dtype_size(infos[v].dtype)));
+  WEBDNN_CHECK(plan->arena_bytes <= used + kArenaSlack, "the descriptor's 'memory': field 'arena_bytes' is ", plan->arena_bytes,
                "; its variables need ", used);
 
   const Json& kernels = part(d, "kernels", true);
@@ -169,32 +187,34 @@ Runner::Runner(const Json& d) {
                      "' must be a list of variables");
       for (const Json& v : k.at("inputs")) {
         step.input_vars.push_back(variable(v));
-        spec.inputs.push_back(infos_[step.input_vars.back()]);
+        spec.inputs.push_back(infos[step.input_vars.back()]);
       }
       for (const Json& v : k.at("outputs")) {
         step.output_vars.push_back(variable(v));
-        WEBDNN_CHECK(!places_[step.output_vars.back()].in_weights, "it writes into the weights");
-        spec.outputs.push_back(infos_[step.output_vars.back()]);
+        WEBDNN_CHECK(!places[step.output_vars.back()].in_weights, "it writes into the weights");
+        spec.outputs.push_back(infos[step.output_vars.back()]);
       }
       step.kernel = factory(spec);
       return 0;
     });
-    steps_.push_back(std::move(step));
+    plan->steps.push_back(std::move(step));
   }
 
-  read_ports(d, "inputs", input_vars_, variable);
-  read_ports(d, "outputs", output_vars_, variable);
+  read_ports(d, "inputs", *plan, variable);
+  read_ports(d, "outputs", *plan, variable);
+  return plan;
 }
 
 template <class Variable>
-void Runner::read_ports(const Json& d, const char* key, std::vector<std::pair<std::string, int>>& ports, Variable variable) {
+void Runner::read_ports(const Json& d, const char* key, Plan& plan, Variable variable) {
   const Json& list = part(d, key, true);
   bool inputs = std::string(key) == "inputs";
+  auto& ports = inputs ? plan.input_vars : plan.output_vars;
   for (size_t i = 0; i < list.size(); i++)
     in_context(std::string(key) + " " + std::to_string(i), [&] {
       WEBDNN_CHECK(list[i].is_object() && list[i].contains("variable"), "it must name a variable");
       int v = variable(list[i].at("variable"));
-      WEBDNN_CHECK(!inputs || !places_[v].in_weights, "an input cannot be a constant");
+      WEBDNN_CHECK(!inputs || !plan.places[v].in_weights, "an input cannot be a constant");
       ports.push_back({string_field(list[i], "name"), v});
       return 0;
     });
@@ -202,35 +222,61 @@ void Runner::read_ports(const Json& d, const char* key, std::vector<std::pair<st
 
 Runner::Runner(const Json& descriptor, std::vector<uint8_t> weights) : Runner(descriptor) { load(std::move(weights)); }
 
-Runner::~Runner() { std::free(arena_); }
+Runner::~Runner() = default;
+
+Runner::Plan::~Plan() { std::free(arena); }
 
 void Runner::load(std::vector<uint8_t> weights) {
-  WEBDNN_CHECK(!arena_, "the runner has its weights already");
+  WEBDNN_CHECK(!loaded_, "the runner has its weights already");
   WEBDNN_CHECK(static_cast<int64_t>(weights.size()) == weights_bytes_, "decompressed weights have ", weights.size(),
                " bytes; the descriptor expects ", weights_bytes_);
   weights_ = std::move(weights);
-  size_t bytes = static_cast<size_t>((arena_bytes_ + 63) / 64 * 64 + 64);
-  arena_ = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
-  WEBDNN_CHECK(arena_, "cannot allocate an arena of ", arena_bytes_, " bytes");
-  std::memset(arena_, 0, static_cast<size_t>(arena_bytes_));
-  auto data = [&](int v) -> void* { return (places_[v].in_weights ? weights_.data() : arena_) + places_[v].offset; };
-  for (Step& s : steps_) {
+  loaded_ = true;
+  attach(*plan_);
+}
+
+void Runner::attach(Plan& plan) const {
+  size_t bytes = static_cast<size_t>((plan.arena_bytes + 63) / 64 * 64 + 64);
+  plan.arena = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
+  WEBDNN_CHECK(plan.arena, "cannot allocate an arena of ", plan.arena_bytes, " bytes");
+  std::memset(plan.arena, 0, static_cast<size_t>(plan.arena_bytes));
+  auto data = [&](int v) -> void* {
+    return (plan.places[v].in_weights ? const_cast<uint8_t*>(weights_.data()) : plan.arena) + plan.places[v].offset;
+  };
+  for (Step& s : plan.steps) {
     for (int v : s.input_vars) s.inputs.push_back(data(v));
     for (int v : s.output_vars) s.outputs.push_back(data(v));
   }
-  for (auto& [name, v] : input_vars_) inputs_.push_back({name, infos_[v], data(v)});
-  for (auto& [name, v] : output_vars_) outputs_.push_back({name, infos_[v], data(v)});
+  for (auto& [name, v] : plan.input_vars) plan.inputs.push_back({name, plan.infos[v], data(v)});
+  for (auto& [name, v] : plan.output_vars) plan.outputs.push_back({name, plan.infos[v], data(v)});
+}
+
+void Runner::set_input_shapes(const std::vector<Shape>& shapes) {
+  Bindings b = bind_inputs(signature_, shapes);
+  if (!signature_.symbolic()) return;  // bind_inputs() checked that they are the model's own
+  std::string key = binding_text(b);
+  auto it = std::find_if(plans_.begin(), plans_.end(), [&](const auto& p) { return p->key == key; });
+  if (it == plans_.end()) {
+    std::unique_ptr<Plan> plan = prepare(specialize(descriptor_, signature_, b));
+    plan->key = key;
+    if (loaded_) attach(*plan);
+    if (plans_.size() >= kCachedPlans) plans_.pop_back();
+    plans_.insert(plans_.begin(), std::move(plan));
+  } else {
+    std::rotate(plans_.begin(), it, it + 1);
+  }
+  plan_ = plans_.front().get();
 }
 
 void Runner::run() {
-  WEBDNN_CHECK(arena_, "the runner has no weights yet");
-  for (Step& s : steps_) s.kernel->run(s.inputs.data(), s.outputs.data());
+  WEBDNN_CHECK(loaded_, "the runner has no weights yet");
+  for (Step& s : plan_->steps) s.kernel->run(s.inputs.data(), s.outputs.data());
 }
 
 Json Runner::profile() {
-  WEBDNN_CHECK(arena_, "the runner has no weights yet");
+  WEBDNN_CHECK(loaded_, "the runner has no weights yet");
   std::vector<std::pair<double, const Step*>> times;
-  for (Step& s : steps_) {
+  for (Step& s : plan_->steps) {
     auto t0 = std::chrono::steady_clock::now();
     s.kernel->run(s.inputs.data(), s.outputs.data());
     times.emplace_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), &s);

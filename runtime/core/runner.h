@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/core/kernel.h"
+#include "runtime/core/specialize.h"
 #include "webdnn/json.h"
 #include "webdnn/version.h"
 
@@ -39,7 +40,9 @@ class Runner {
  public:
   // Checks every field of the descriptor and prepares every kernel (each checks its parameters
   // against its tensors), before anything large is allocated: a malformed descriptor fails here,
-  // naming the kernel or variable and the field.
+  // naming the kernel or variable and the field. A descriptor with free dimensions is checked as
+  // specialized for the converter's sample shapes, which are the current shapes until
+  // set_input_shapes() says otherwise.
   explicit Runner(const Json& descriptor);
   // Both steps at once.
   Runner(const Json& descriptor, std::vector<uint8_t> weights);
@@ -50,33 +53,60 @@ class Runner {
   // Takes the decompressed weights (of the size the descriptor says) and allocates the arena.
   void load(std::vector<uint8_t> weights);
 
-  const std::vector<Port>& inputs() const { return inputs_; }
-  const std::vector<Port>& outputs() const { return outputs_; }
+  // The inputs' shapes for the next runs, in the order of inputs(): binds the model's free
+  // dimensions, checks everything the model requires of them (webdnn::Error naming the input and
+  // axis otherwise) and makes the plan for those shapes current. Plans of the last few shapes are
+  // kept, so that alternating between them costs nothing; inputs must be written again after a
+  // change.
+  void set_input_shapes(const std::vector<Shape>& shapes);
+  const Signature& signature() const { return signature_; }
+
+  // The current plan's inputs and outputs (their shapes, and where their data lives).
+  const std::vector<Port>& inputs() const { return plan_->inputs; }
+  const std::vector<Port>& outputs() const { return plan_->outputs; }
   void run();
   // Runs once, timing each kernel: [{"op", "kernel", "ms"}], slowest first. For tuning.
   Json profile();
+
+  static constexpr size_t kCachedPlans = 4;
 
  private:
   struct Place {
     bool in_weights;
     int64_t offset;
   };
-  template <class Variable>
-  void read_ports(const Json& d, const char* key, std::vector<std::pair<std::string, int>>& ports, Variable variable);
   struct Step {
     std::string op, kernel_name;
     std::unique_ptr<Kernel> kernel;
     std::vector<int> input_vars, output_vars;
     std::vector<void*> inputs, outputs;
   };
-  uint8_t* arena_ = nullptr;
-  int64_t arena_bytes_ = 0, weights_bytes_ = 0;
+  // One specialization of the descriptor: its kernels prepared, its own arena.
+  struct Plan {
+    std::string key;
+    int64_t arena_bytes = 0;
+    uint8_t* arena = nullptr;
+    std::vector<TensorInfo> infos;
+    std::vector<Place> places;
+    std::vector<Step> steps;
+    std::vector<std::pair<std::string, int>> input_vars, output_vars;
+    std::vector<Port> inputs, outputs;
+    ~Plan();
+  };
+  // Checks a descriptor without symbols and prepares its kernels.
+  std::unique_ptr<Plan> prepare(const Json& d) const;
+  // Allocates the plan's arena and points its steps at their data.
+  void attach(Plan& plan) const;
+  template <class Variable>
+  static void read_ports(const Json& d, const char* key, Plan& plan, Variable variable);
+
+  Json descriptor_;  // kept only when it has symbols, to specialize again
+  Signature signature_;
+  int64_t weights_bytes_ = 0;
   std::vector<uint8_t> weights_;
-  std::vector<TensorInfo> infos_;
-  std::vector<Place> places_;
-  std::vector<Step> steps_;
-  std::vector<std::pair<std::string, int>> input_vars_, output_vars_;
-  std::vector<Port> inputs_, outputs_;
+  bool loaded_ = false;
+  std::vector<std::unique_ptr<Plan>> plans_;  // most recently used first
+  Plan* plan_ = nullptr;
 };
 
 }  // namespace webdnn::runtime

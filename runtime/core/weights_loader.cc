@@ -64,10 +64,10 @@ std::unique_ptr<Runner> WeightsLoader::finish() {
 std::vector<uint8_t> WeightsLoader::finish_weights() {
   const std::string& file = file_;
   WEBDNN_CHECK(received_ == compressed_bytes_, "weights file '", file, "' has ", received_, " bytes; the descriptor expects ",
-               compressed_bytes_, " (incomplete download?)");
+               compressed_bytes_, " (an incomplete download, or the weights file of another model?)");
   std::string crc = crc32_hex(crc_);
   WEBDNN_CHECK(crc == crc32_, "weights file '", file, "' fails its checksum (crc32 ", crc, ", expected ", crc32_,
-               "): it is corrupted");
+               "): it is corrupted, or it is the weights file of another model");
   WEBDNN_CHECK(decode_error_.empty(), "weights file '", file, "' cannot be decompressed: ", decode_error_);
   WEBDNN_CHECK(produced_ == weights_.size(), "weights file '", file, "' decompresses to ", produced_,
                " bytes; the descriptor expects ", weights_.size());

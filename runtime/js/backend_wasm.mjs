@@ -84,10 +84,25 @@ async function runtimeModule(variant, threads) {
         // Emscripten's loader fetch()es the .wasm, which Node.js refuses for files.
         options.wasmBinary = nodeModule('fs').readFileSync(nodeModule('url').fileURLToPath(files.wasm));
       }
+      // Emscripten waits for every thread's worker to start, forever if one cannot: its script
+      // missing fails the worker before Emscripten listens to it, and a later error is only
+      // printed. Either fails the start here.
+      let workerFailed;
+      const failed = new Promise((_, reject) => { workerFailed = reject; });
+      const threadFailure = () => workerFailed(new Error('a thread\'s worker failed to start' +
+        (files.worker ? ` (is ${files.worker.pathname.split('/').pop()} served beside webdnn.mjs?)` : '')));
+      printErr = (text) => {
+        startup.push(text);
+        if (/^worker sent an error/.test(text)) threadFailure();
+      };
       let m;
       try {
-        m = await create(options);
+        const created = create(options);
+        // The glue has made the threads' workers by now (options is its Module object).
+        for (const w of options.PThread?.unusedWorkers ?? []) w.addEventListener?.('error', threadFailure, { once: true });
+        m = await Promise.race([created, failed]);
       } catch (e) {
+        options.PThread?.terminateAllThreads();
         const said = startup.length ? ` (the loader said: ${startup.join('; ')})` : '';
         throw new Error(`cannot start the runtime webdnn-runtime-${variant}: ${e?.message ?? e}${said}`);
       }
@@ -140,19 +155,65 @@ class WasmRunner {
     this.numThreads = m._webdnn_num_threads();
     this.module = m;
     this.handle = handle;
-    const view = (entry, pointer, role) => {
+    // Ports start at the converter's sample shapes (a model with free dimensions); the runtime
+    // says what they are.
+    const shapes = this.portShapes();
+    const view = (entry, i, pointer, role) => {
       const v = descriptor.variables[entry.variable];
-      const contiguous = v.shape.reduceRight((acc, d, i) => acc && v.strides[i] === v.shape.slice(i + 1).reduce((a, b) => a * b, 1), true);
-      if (!contiguous) throw new Error(`${role} '${entry.name}' is not laid out row-major in the descriptor`);
+      const symbolic = (list) => list.some((d) => typeof d !== 'number');
+      if (!symbolic(v.shape) && !symbolic(v.strides)) {
+        const contiguous = v.shape.reduceRight((acc, d, k) => acc && v.strides[k] === v.shape.slice(k + 1).reduce((a, b) => a * b, 1), true);
+        if (!contiguous) throw new Error(`${role} '${entry.name}' is not laid out row-major in the descriptor`);
+      }
       const Type = arrayType(v.dtype);
-      const size = v.shape.reduce((a, b) => a * b, 1);
-      const at = () => new Type(memory(m), pointer(), size);
-      return new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, view: at, write: (values) => at().set(values) });
+      const at = () => new Type(memory(m), pointer(), tensor.size);
+      const write = (values) => {
+        if (role === 'input' && this.pending) this.pending.set(i, values);
+        else at().set(values);
+      };
+      const tensor = new TensorView({
+        role, name: entry.name, dtype: v.dtype, shape: shapes[`${role}s`][i], view: at, write,
+        setShape: role === 'input' && this.symbolic ? (shape) => this.setShape(tensor, shape) : undefined,
+      });
+      return tensor;
     };
+    this.symbolic = Array.isArray(descriptor.symbols) && descriptor.symbols.length > 0;
+    this.pending = null;  // input index -> values, while new shapes wait for the next run()
     // After dispose() the runner's memory may already belong to another runner of the same
     // module: its views must refuse, not read or write there.
-    this.inputs = descriptor.inputs.map((e, i) => view(e, () => m._webdnn_input_data(this.live(), i), 'input'));
-    this.outputs = descriptor.outputs.map((e, i) => view(e, () => m._webdnn_output_data(this.live(), i), 'output'));
+    this.inputs = descriptor.inputs.map((e, i) => view(e, i, () => m._webdnn_input_data(this.live(), i), 'input'));
+    this.outputs = descriptor.outputs.map((e, i) => view(e, i, () => m._webdnn_output_data(this.live(), i), 'output'));
+  }
+
+  portShapes() {
+    return JSON.parse(this.module.UTF8ToString(this.module._webdnn_port_shapes(this.live())));
+  }
+
+  // A new shape for an input: kept until run(), when the runtime checks all inputs' shapes
+  // together (inputs share dimensions) and switches to the plan for them.
+  setShape(tensor, shape) {
+    if (!this.pending) this.pending = new Map();
+    tensor.resize(shape);
+  }
+
+  applyShapes() {
+    const m = this.module;
+    // Inputs not set since the change keep their values if they keep their shape.
+    const before = this.portShapes().inputs;
+    this.inputs.forEach((t, i) => {
+      if (this.pending.has(i)) return;
+      if (t.shape.length !== before[i].length || t.shape.some((d, k) => d !== before[i][k])) {
+        throw new Error(`input '${t.name}' has a new shape [${t.shape}] but no values for it: set(values, shape)`);
+      }
+      this.pending.set(i, t.view().slice());
+    });
+    const shapes = JSON.stringify(this.inputs.map((t) => t.shape));
+    if (withString(m, shapes, (ptr) => m._webdnn_set_input_shapes(this.live(), ptr)) < 0) throw new Error(lastError(m));
+    const pending = this.pending;
+    this.pending = null;
+    const now = this.portShapes();
+    this.outputs.forEach((t, i) => t.resize(now.outputs[i]));
+    for (const [i, values] of pending) this.inputs[i].write(values);
   }
 
   live() {
@@ -161,6 +222,7 @@ class WasmRunner {
   }
 
   async run() {
+    if (this.pending) this.applyShapes();
     if (this.module._webdnn_run(this.live()) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
   }
 

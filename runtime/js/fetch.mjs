@@ -36,12 +36,13 @@ function nodeFs() {
   return { fs, toPath: (l) => (l.startsWith('file:') ? url.fileURLToPath(l) : l) };
 }
 
-// The response to a GET of `location` (a URL); `init` as fetch takes it.
+// The response to a GET of `location` (a URL); `init` as fetch takes it (its `signal` aborts).
 export async function open(location, what, init) {
   let response;
   try {
     response = await fetch(resolve(location), init);
   } catch (e) {
+    if (init?.signal?.aborted) throw e;  // WebDNN.load says what was aborted
     throw new Error(`cannot fetch ${what} '${location}': ${e.message}`);
   }
   if (!response.ok) throw new Error(`cannot fetch ${what} '${location}' (HTTP ${response.status} ${response.statusText})`);
@@ -82,7 +83,8 @@ export async function fetchBytes(location, what) {
 }
 
 // Calls onChunk(Uint8Array) for each piece as it arrives and onProgress(loaded, total).
-export async function streamBytes(location, what, total, onChunk, onProgress) {
+// `signal` (an AbortSignal) stops the download.
+export async function streamBytes(location, what, total, onChunk, onProgress, signal) {
   let loaded = 0;
   const take = (chunk) => {
     loaded += chunk.length;
@@ -95,6 +97,7 @@ export async function streamBytes(location, what, total, onChunk, onProgress) {
     const chunks = stream[Symbol.asyncIterator]();
     try {
       for (;;) {
+        signal?.throwIfAborted();
         let next;
         try {
           next = await chunks.next();
@@ -110,18 +113,29 @@ export async function streamBytes(location, what, total, onChunk, onProgress) {
     }
     return loaded;
   }
-  await readResponse(await open(location, what), take);
+  await readResponse(await open(location, what, { signal }), take, { location, what, total, signal });
   return loaded;
 }
 
-// Calls take(Uint8Array) for each piece of `response`'s body as it arrives.
-export async function readResponse(response, take) {
+// Calls take(Uint8Array) for each piece of `response`'s body as it arrives. A connection that
+// breaks off is reported with how far it got (`about`: {location, what, total, signal}).
+export async function readResponse(response, take, about = {}) {
   const reader = response.body.getReader();
+  let loaded = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      take(value);
+      let next;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        if (about.signal?.aborted) throw e;
+        const of = about.total !== undefined ? ` of ${about.total}` : '';
+        throw new Error(`the download of ${about.what ?? 'a file'} '${about.location ?? response.url}' broke off after ` +
+          `${loaded}${of} bytes (${e.message}); try again`);
+      }
+      if (next.done) break;
+      loaded += next.value.length;
+      take(next.value);
     }
   } catch (e) {
     reader.cancel(e).catch(() => {});

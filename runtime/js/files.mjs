@@ -30,11 +30,25 @@ export class ModelFiles {
     this.cached = options.cache === true && cacheAvailable();
     this.index = {};     // the manifest's "files": {name: {bytes, crc32}}
     this.stored = [];    // {key, put, abandon} of what this load stores
+    this.signal = options.signal;  // WebDNN.load's AbortSignal: every fetch stops with it
+    this.doing = 'starting';  // what the load is at, for the message of an abort
+  }
+
+  // fetch's options: this load's signal, and `more`.
+  init(more) {
+    return this.signal || more ? { ...more, signal: this.signal } : undefined;
+  }
+
+  // Throws signal.reason once the load is aborted (WebDNN.load then says what was aborted);
+  // backends call it between steps that no fetch would stop.
+  throwIfAborted() {
+    this.signal?.throwIfAborted();
   }
 
   async manifest() {
     // Always from the network (revalidating any HTTP cache): it says which versions are current.
-    const manifest = await fetchJson(join(this.dir, 'manifest.json'), 'manifest', this.cached ? { cache: 'no-cache' } : undefined);
+    this.doing = 'reading manifest.json';
+    const manifest = await fetchJson(join(this.dir, 'manifest.json'), 'manifest', this.init(this.cached ? { cache: 'no-cache' } : undefined));
     this.index = manifest?.files ?? {};
     return manifest;
   }
@@ -43,7 +57,8 @@ export class ModelFiles {
   async json(file, what = 'descriptor') {
     const location = join(this.dir, file);
     const crc32 = this.index[file]?.crc32;
-    if (!this.cached || !crc32) return fetchJson(location, what);
+    this.doing = `reading ${file}`;
+    if (!this.cached || !crc32) return fetchJson(location, what, this.init());
     const text = await (await this.response(location, what, crc32)).text();
     try {
       return JSON.parse(text);
@@ -56,13 +71,22 @@ export class ModelFiles {
   // onProgress(loaded, total) after each, from the cache or the network alike.
   async stream(file, what, total, crc32, onChunk, onProgress) {
     const location = join(this.weightDirectory, file);
-    if (!this.cached || !crc32) return streamBytes(location, what, total, onChunk, onProgress);
-    let loaded = 0;
-    await readResponse(await this.response(location, what, crc32), (chunk) => {
-      loaded += chunk.length;
-      onChunk(chunk);
+    this.doing = `downloading ${file} (0 of ${total} bytes)`;
+    const progress = (loaded) => {
+      this.doing = `downloading ${file} (${loaded} of ${total} bytes)`;
       onProgress?.(loaded, total);
-    });
+    };
+    let loaded = 0;
+    if (!this.cached || !crc32) {
+      loaded = await streamBytes(location, what, total, onChunk, progress, this.signal);
+    } else {
+      await readResponse(await this.response(location, what, crc32), (chunk) => {
+        loaded += chunk.length;
+        onChunk(chunk);
+        progress(loaded);
+      }, { location, what, total, signal: this.signal });
+    }
+    this.doing = `preparing the model (${file} downloaded)`;
     return loaded;
   }
 
@@ -73,7 +97,7 @@ export class ModelFiles {
     const key = cacheKey(location, crc32);
     const hit = await cache.match(key);
     if (hit) return hit;
-    const response = await open(location, what, { cache: 'no-cache' });
+    const response = await open(location, what, this.init({ cache: 'no-cache' }));
     const headers = { 'Content-Type': response.headers.get('Content-Type') ?? 'application/octet-stream' };
     let copy;
     const toCache = new ReadableStream({ start: (c) => { copy = c; } });
@@ -99,10 +123,11 @@ export class ModelFiles {
         return reader.cancel(reason);
       },
     });
+    // A put that fails (a download cut or aborted, a full disk) only leaves the file uncached.
     const put = cache.put(key, new Response(toCache, { headers })).then(async () => {
       // Older versions of the same file are of no more use.
       for (const old of await cache.keys(key, { ignoreSearch: true })) if (old.url !== key) await cache.delete(old);
-    });
+    }).catch(() => {});
     this.stored.push({ key, put, abandon: (reason) => { try { copy.error(reason); } catch { /* already closed */ } } });
     return new Response(body, { headers });
   }
@@ -110,7 +135,7 @@ export class ModelFiles {
   // Once the model has loaded: waits until what it stored is written (a full disk is no error:
   // the model just is not cached).
   async keep() {
-    await Promise.all(this.stored.map(({ put }) => put.catch(() => {})));
+    await Promise.all(this.stored.map(({ put }) => put));
     this.stored = [];
   }
 
@@ -120,7 +145,7 @@ export class ModelFiles {
     const cache = await caches.open(CACHE_NAME);
     await Promise.all(this.stored.map(({ key, put, abandon }) => {
       abandon(new Error('the model did not load'));
-      return put.catch(() => {}).then(() => cache.delete(key));
+      return put.then(() => cache.delete(key));
     }));
     this.stored = [];
   }

@@ -16,7 +16,7 @@ const onPageMainThread = () => typeof document === 'object' && !isNode;
 function loadWasm(ctx) {
   const threads = canUseThreads() && (ctx.options.numThreads ?? 2) > 1;
   if (threads && onPageMainThread()) {
-    if (ctx.options.worker !== false && canUseWorker()) return loadInWorker(ctx.dir, ctx.options, 'wasm');
+    if (ctx.options.worker !== false && canUseWorker()) return loadInWorker(ctx.dir, ctx.options, 'wasm', ctx.files);
     return loadWasmRunner({ ...ctx, backendName: 'wasm', variant: 'wasm' });  // one thread
   }
   return loadWasmRunner({ ...ctx, backendName: 'wasm', variant: threads ? 'wasm-threaded' : 'wasm' });
@@ -78,8 +78,7 @@ function prospect(name, manifest) {
 
 // WebDNN.load without a worker of its own: tries the backends in order, or loads only `single`
 // (then its own error is thrown as it is; the WebDNN worker loads one backend this way).
-export async function loadInThisThread(dir, options, single) {
-  const files = new ModelFiles(dir, options);
+export async function loadInThisThread(dir, options, single, files = new ModelFiles(dir, options)) {
   const manifest = await readManifest(dir, files);
   // What a failed attempt cached (perhaps a corrupted download) goes with it.
   const attempt = async (backend, entry) => {
@@ -117,6 +116,7 @@ export async function loadInThisThread(dir, options, single) {
     try {
       return await attempt(backend, entry);
     } catch (e) {
+      if (options.signal?.aborted) throw e;  // no next backend: the caller gave up
       failures.push(`${name}: ${e.message}`);
       console.warn(`WebDNN: backend '${name}' failed to load (${e.message}); trying the next one`);
     }
@@ -124,14 +124,63 @@ export async function loadInThisThread(dir, options, single) {
   throw new Error(`WebDNN.load('${dir}'): no backend could run the model. ${failures.join('; ')}`);
 }
 
+// The error of a load aborted through its signal: an AbortError (as fetch's) that says what was
+// aborted, with the signal's reason as its cause.
+function abortError(dir, signal, when) {
+  const message = `WebDNN.load('${dir}') was aborted ${when}`;
+  const e = typeof DOMException === 'function' ? new DOMException(message, 'AbortError') : Object.assign(new Error(message), { name: 'AbortError' });
+  e.cause = signal.reason;
+  return e;
+}
+
+// `work` (a load under way), rejected at once when `signal` aborts. What it still makes after
+// that is disposed of: fetches stop with the signal, and the backends free what they took when
+// they fail; a runner finished anyway is disposed.
+function abortable(work, dir, signal, doing) {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const abort = () => {
+      if (settled) return;
+      settled = true;
+      reject(abortError(dir, signal, `while ${doing()}`));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    work.then((runner) => {
+      signal.removeEventListener('abort', abort);
+      if (settled) runner.dispose();
+      else {
+        settled = true;
+        resolve(runner);
+      }
+    }, (e) => {
+      signal.removeEventListener('abort', abort);
+      if (signal.aborted) abort();
+      else if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
+  });
+}
+
 // Tries the backends in order and returns a runner of the first that loads; with `worker: true`,
-// all of it in a dedicated worker (in browsers).
+// all of it in a dedicated worker (in browsers). `signal` (an AbortSignal) aborts the load.
 export async function load(directory, options = {}) {
   const dir = String(directory);
   if (![undefined, true, false].includes(options.worker)) {
     throw new Error(`WebDNN.load: worker must be true or false, not ${JSON.stringify(options.worker)}`);
   }
-  if (options.worker && !isNode && canUseWorker()) return loadInWorker(dir, options);
-  return loadInThisThread(dir, options);
+  const { signal } = options;
+  if (signal !== undefined && typeof signal?.throwIfAborted !== 'function') {
+    throw new Error('WebDNN.load: signal must be an AbortSignal (AbortController.signal)');
+  }
+  if (signal?.aborted) throw abortError(dir, signal, 'before it started');
+  if (options.worker && !isNode && canUseWorker()) {
+    const state = { doing: 'loading in the WebDNN worker' };
+    return abortable(loadInWorker(dir, options, undefined, state), dir, signal, () => state.doing);
+  }
+  const files = new ModelFiles(dir, options);
+  return abortable(loadInThisThread(dir, options, undefined, files), dir, signal, () => files.doing);
 }
 

@@ -10,21 +10,30 @@ export class TensorView {
   // `write(typedArray)` stores new values. `role` is 'input' or 'output', for messages. A GPU
   // backend may take images (`writeImage(source, layout)`) and GPU buffers (`writeBuffer(buffer)`)
   // as they are.
-  constructor({ role, name, dtype, shape, view, write, writeImage, writeBuffer }) {
+  constructor({ role, name, dtype, shape, view, write, writeImage, writeBuffer, setShape }) {
     this.role = role;
     this.name = name;
     this.dtype = dtype;
-    this.shape = shape.slice();
-    this.size = shape.reduce((a, b) => a * b, 1);
+    this.resize(shape);
+    this.setShape = setShape;
     this.view = view;
     this.write = write;
     this.writeImage = writeImage;
     this.writeBuffer = writeBuffer;
   }
 
+  resize(shape) {
+    this.shape = shape.slice();
+    this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
   // Copies `array` (any array-like of numbers, or the same typed array) into the tensor; on the
   // webgpu backend also a GPUBuffer of f32 values in row-major order (read at each run()).
-  set(array) {
+  // `shape`, when given, is the input's shape for the next runs: a model converted with free
+  // dimensions takes any shape that fits them (every input is then set anew before run(), which
+  // checks them together); a model of fixed shapes takes only its own.
+  set(array, shape) {
+    if (shape !== undefined) this.changeShape(shape);
     if (typeof GPUBuffer === 'function' && array instanceof GPUBuffer) {
       if (!this.writeBuffer) throw new Error(`${this.role} '${this.name}': a GPUBuffer is taken by the webgpu backend only (not in a worker)`);
       if (array.size < this.size * 4) throw new Error(`${this.role} '${this.name}' takes ${this.size * 4} bytes of f32 values, but the GPUBuffer has ${array.size}`);
@@ -40,6 +49,18 @@ export class TensorView {
       : this.dtype === 'int64' ? BigInt64Array.from(array, (v) => BigInt(Math.trunc(Number(v))))
         : Type.from(array);
     this.write(values);
+  }
+
+  changeShape(shape) {
+    const valid = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+    if (!valid) throw new Error(`${this.role} '${this.name}': a shape is a list of non-negative integers, not ${JSON.stringify(shape)}`);
+    const same = shape.length === this.shape.length && shape.every((d, i) => d === this.shape[i]);
+    if (same) return;
+    if (!this.setShape) {
+      throw new Error(`${this.role} '${this.name}' has the fixed shape [${this.shape}], not [${shape}]; convert the ` +
+        'model without --input-shape (wasm and fallback backends) to run it at other shapes');
+    }
+    this.setShape(shape);
   }
 
   // Sets an image input from `source` (ImageBitmap, HTMLVideoElement, VideoFrame, canvas, <img>,

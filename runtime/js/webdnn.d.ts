@@ -4,6 +4,11 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'fallback';
 export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8';
 export type TypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 
+// WebGPU's types where the project has them (@webgpu/types, or a TypeScript whose DOM types
+// include WebGPU), else `Else`: a project without WebGPU types still compiles (what it cannot
+// have, it cannot pass: never; what it reads is unknown).
+type WebGpuType<Name extends string, Else> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : Else;
+
 export interface LoadOptions {
   /** Backends to try, in order (or just one); default: the best this environment supports. */
   backendOrder?: BackendName | BackendName[];
@@ -45,7 +50,13 @@ export interface LoadOptions {
    */
   cache?: boolean;
   /** webgpu: run on this device (shared with the page, never destroyed by the runner). */
-  webgpuDevice?: GPUDevice;
+  webgpuDevice?: WebGpuType<'GPUDevice', never>;
+  /**
+   * Aborts the load (AbortController.signal): load() rejects at once with an AbortError (a
+   * DOMException, as fetch's) whose message says what was under way and whose `cause` is the
+   * signal's reason; the downloads stop, and a worker, GPU device or context the load made is freed.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImageInputOptions {
@@ -66,13 +77,17 @@ export interface TensorView {
   readonly role: 'input' | 'output';
   readonly name: string;
   readonly dtype: DType;
+  /** The current shape: an input's as last set, an output's as of the last run(). */
   readonly shape: readonly number[];
   readonly size: number;
   /**
    * Copies values in; throws unless exactly `size` values are given. webgpu: also a GPUBuffer of
    * f32 values in row-major order (of the runner's device), read at each run().
+   * `shape` sets a new shape first: a model converted with free dimensions (wasm, fallback) runs at
+   * any shape they allow; run() checks all inputs' shapes together (a clear error names the input
+   * and axis that do not fit), and an input whose shape changed must have been set with it.
    */
-  set(array: ArrayLike<number> | TypedArray | GPUBuffer): void;
+  set(array: ArrayLike<number> | TypedArray | WebGpuType<'GPUBuffer', never>, shape?: readonly number[]): void;
   /**
    * An image input ([1, C, H, W] or [1, H, W, C], float32) from a picture: resized to H x W
    * (bilinear), channels picked, (pixel - bias) / scale. On webgpu and webgl on the GPU (a video
@@ -82,7 +97,7 @@ export interface TensorView {
   /** A copy of the current values (webgpu: unless the last run left them on the GPU). */
   toActual(): TypedArray;
   /** webgpu outputs: a GPUBuffer of the runner's device holding the output as f32 after each run. */
-  readonly gpuBuffer?: GPUBuffer;
+  readonly gpuBuffer?: WebGpuType<'GPUBuffer', unknown>;
 }
 
 export interface RunOptions {
@@ -96,13 +111,21 @@ export interface Runner {
   readonly numThreads: number;
   readonly inputs: readonly TensorView[];
   readonly outputs: readonly TensorView[];
+  /**
+   * Computes the outputs from the inputs. A run() called while another is under way waits for it,
+   * then runs with the inputs as they are then (runs never overlap). Rejects with a message saying
+   * so when the GPU device or context was lost (then load the model again) or the runner disposed.
+   */
   run(options?: RunOptions): Promise<void>;
-  /** Frees the runner (and ends its worker, or destroys its own WebGPU device). */
+  /**
+   * Frees the runner (and ends its worker, or destroys its own WebGPU device); a run under way
+   * or waiting rejects ('this runner was disposed...').
+   */
   dispose(): void;
   /** Whether the runner runs in a dedicated worker. */
   readonly worker?: boolean;
   /** webgpu: the GPUDevice it runs on, for the page's own buffers and shaders. */
-  readonly device?: GPUDevice;
+  readonly device?: WebGpuType<'GPUDevice', unknown>;
   /**
    * Times each kernel, slowest first (for tuning). wasm/fallback/webgl: one run, timed on the CPU,
    * returned at once. webgpu: a Promise (`await runner.profile()` suits every backend), see

@@ -11,7 +11,7 @@ let runner = null;
 
 // What the page's stand-in needs to look like the runner (see WorkerRunner).
 function describe(r) {
-  const port = (v) => ({ name: v.name, dtype: v.dtype, shape: v.shape });
+  const port = (v) => ({ name: v.name, dtype: v.dtype, shape: v.shape, free: Boolean(v.setShape) });
   return {
     backendName: r.backendName, numThreads: r.numThreads, inputs: r.inputs.map(port), outputs: r.outputs.map(port),
     properties: Object.fromEntries(['kernels', 'maxTextureSize', 'renderTarget'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
@@ -31,12 +31,12 @@ const METHODS = {
     runner = await loadInThisThread(dir, { ...options, progressCallback }, backend);
     return { result: describe(runner) };
   },
-  async run({ inputs }) {
+  async run({ inputs, shapes }) {
     const r = live();
-    inputs.forEach((values, i) => r.inputs[i].set(values));
+    inputs.forEach((values, i) => r.inputs[i].set(values, shapes[i]));
     await r.run();
     const outputs = r.outputs.map((o) => o.toActual());
-    return { result: outputs, transfer: outputs.map((o) => o.buffer) };
+    return { result: { outputs, shapes: r.outputs.map((o) => o.shape) }, transfer: outputs.map((o) => o.buffer) };
   },
   async profile({ options }) {
     return { result: await live().profile(options) };
@@ -47,6 +47,13 @@ const METHODS = {
     return { result: null };
   },
 };
+
+// Emscripten rethrows a thread worker's failure to start (an Event) as an uncaught error. The
+// runtime reports it as the load's own error (backend_wasm.mjs), which the page would otherwise
+// get as a vaguer "the WebDNN worker failed".
+self.addEventListener('error', (e) => {
+  if (e.error instanceof Event) e.preventDefault();
+});
 
 let queue = Promise.resolve();
 self.onmessage = ({ data: { id, method, args } }) => {

@@ -71,7 +71,12 @@ class WorkerRunner {
     Object.assign(this, info.properties);
     const port = (p, role) => {
       const host = { values: new (arrayType(p.dtype))(p.shape.reduce((a, b) => a * b, 1)) };
-      const view = new TensorView({ role, name: p.name, dtype: p.dtype, shape: p.shape,
+      // A model with free dimensions: a new shape travels with the next run.
+      const setShape = p.free ? (shape) => {
+        view.resize(shape);
+        host.values = new (arrayType(p.dtype))(view.size);
+      } : undefined;
+      const view = new TensorView({ role, name: p.name, dtype: p.dtype, shape: p.shape, setShape,
         view: () => host.values, write: (values) => host.values.set(values) });
       return { view, host };
     };
@@ -88,8 +93,13 @@ class WorkerRunner {
   }
 
   async run() {
-    const outputs = await this.live().call('run', { inputs: this.inputPorts.map((p) => p.host.values) });
-    outputs.forEach((values, k) => { this.outputPorts[k].host.values = values; });
+    const { outputs, shapes } = await this.live().call('run', {
+      inputs: this.inputPorts.map((p) => p.host.values), shapes: this.inputs.map((v) => v.shape),
+    });
+    outputs.forEach((values, k) => {
+      this.outputPorts[k].host.values = values;
+      this.outputs[k].resize(shapes[k]);
+    });
   }
 
   dispose() {
@@ -98,17 +108,20 @@ class WorkerRunner {
 }
 
 // WebDNN.load in a worker: `backend` names the one backend to load, or none for the whole
-// fallback order. Functions do not cross into the worker: progress comes back as events.
-export async function loadInWorker(dir, options, backend) {
-  const { progressCallback, ...rest } = options;
+// fallback order. Functions and signals do not cross into the worker: progress comes back as
+// events (noted in `state.doing`, for the message of an abort), and an abort ends the worker.
+export async function loadInWorker(dir, options, backend, state = {}) {
+  const { progressCallback, signal, ...rest } = options;
   if (rest.webgpuDevice) throw new Error('WebDNN.load: webgpuDevice cannot be used with worker: true (a GPUDevice stays in its thread)');
   const client = new WorkerClient((e) => {
-    if (e.event === 'progress') progressCallback?.(e.loaded, e.total);
+    if (e.event !== 'progress') return;
+    state.doing = `downloading the weights in the WebDNN worker (${e.loaded} of ${e.total} bytes)`;
+    progressCallback?.(e.loaded, e.total);
   });
   // Relative locations mean the same there as here: the worker resolves them against this base.
   const base = globalThis.document?.baseURI ?? globalThis.location?.href;
   try {
-    const info = await client.call('load', { dir, base, options: { ...rest, worker: false }, backend, progress: !!progressCallback });
+    const info = await client.call('load', { dir, base, options: { ...rest, worker: false }, backend, progress: true }, { signal });
     return new WorkerRunner(client, info);
   } catch (e) {
     client.terminate(e);

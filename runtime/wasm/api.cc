@@ -94,6 +94,40 @@ EMSCRIPTEN_KEEPALIVE void webdnn_loader_destroy(Loader* l) { delete l; }
 EMSCRIPTEN_KEEPALIVE void* webdnn_input_data(Runner* r, int i) { return r->inputs().at(static_cast<size_t>(i)).data; }
 EMSCRIPTEN_KEEPALIVE void* webdnn_output_data(Runner* r, int i) { return r->outputs().at(static_cast<size_t>(i)).data; }
 
+// `shapes` is JSON text, a list of every input's shape in order; returns -1 on error (a shape the
+// model does not take, named in webdnn_last_error()).
+EMSCRIPTEN_KEEPALIVE int webdnn_set_input_shapes(Runner* r, const char* shapes) {
+  return guarded(
+      [&] {
+        webdnn::Json j = webdnn::Json::parse(shapes, nullptr, false);
+        WEBDNN_CHECK(j.is_array(), "input shapes must be a JSON list of shapes");
+        std::vector<webdnn::Shape> list;
+        for (const webdnn::Json& s : j) {
+          WEBDNN_CHECK(s.is_array() && s.size() <= 64, "a shape must be a list of at most 64 sizes");
+          webdnn::Shape shape;
+          for (const webdnn::Json& d : s) {
+            WEBDNN_CHECK(d.is_number_integer(), "a size must be an integer, not ", d.dump());
+            shape.push_back(d.get<int64_t>());
+          }
+          list.push_back(shape);
+        }
+        r->set_input_shapes(list);
+        return 0;
+      },
+      -1);
+}
+
+// The current shapes of the inputs and outputs: {"inputs": [[...], ...], "outputs": [...]}, JSON
+// text valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* webdnn_port_shapes(Runner* r) {
+  static std::string text;
+  webdnn::Json j = {{"inputs", webdnn::Json::array()}, {"outputs", webdnn::Json::array()}};
+  for (const auto& p : r->inputs()) j["inputs"].push_back(p.info.shape);
+  for (const auto& p : r->outputs()) j["outputs"].push_back(p.info.shape);
+  text = j.dump();
+  return text.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE int webdnn_run(Runner* r) {
   return guarded(
       [&] {

@@ -15,5 +15,7 @@ std::string option_value(const char* program, int argc, char** argv, int& i);
 // --input-shape NAME=D1,D2,...: the name and the shape, each dimension a positive integer.
 // Throws webdnn::Error with the message a usage error shows.
 std::pair<std::string, Shape> parse_input_shape(const std::string& arg);
+// --dim NAME=MIN..MAX: the name and the range, sizes from 0 to 2^40 with MIN <= MAX; likewise.
+std::pair<std::string, std::pair<int64_t, int64_t>> parse_dim_range(const std::string& arg);
 
 }  // namespace webdnn::cli

@@ -10,13 +10,14 @@
 #include "src/frontend/onnx/importer.h"
 #include "src/optimizer/groups.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::cli {
 namespace {
 
 Json describe_ports(const std::vector<ir::Variable*>& vars) {
   Json list = Json::array();
-  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", v->shape}});
+  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", params::dims_json(v->dims)}});
   return list;
 }
 
@@ -27,6 +28,18 @@ Json group_report(const optimizer::GroupReport& r) {
 
 // A WebAssembly memory's 32-bit address space (the runtime's -sMAXIMUM_MEMORY).
 constexpr int64_t kWasmMemoryBytes = int64_t{4} << 30;
+
+// What a descriptor of a model with free dimensions adds to the common envelope
+// (docs/descriptor.md): the symbols and what the converted code assumes of them.
+void add_symbols(const ir::Graph& g, Json& descriptor) {
+  if (g.symbols.empty()) return;
+  Json symbols = Json::array(), guards = Json::array();
+  for (auto& [name, r] : g.symbols) symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
+  for (const Guard& guard : g.guards)
+    guards.push_back({{"lhs", params::dim_json(guard.lhs)}, {"equal", guard.equal}, {"where", guard.where}});
+  descriptor["symbols"] = symbols;
+  descriptor["guards"] = guards;
+}
 
 std::string mib(int64_t bytes) {
   std::ostringstream s;
@@ -74,9 +87,17 @@ Json convert(const ConvertOptions& options) {
   progress("reading " + options.model);
   onnx_frontend::ImportOptions import_options;
   import_options.input_shapes = options.input_shapes;
+  import_options.dim_ranges = options.dim_ranges;
   import_options.progress = options.progress;
   std::unique_ptr<ir::Graph> graph = onnx_frontend::import_file(options.model, import_options);
   size_t imported = graph->num_operators();
+  for (auto& backend : targets)
+    if (!graph->symbols.empty() && !backend->runs_free_dimensions()) {
+      std::string names;
+      for (auto& [name, r] : graph->symbols) names += (names.empty() ? "" : ", ") + name;
+      fail("the ", backend->name(), " backend cannot run models with free dimensions yet (this one has ", names,
+           "); pin them with --input-shape, or convert for --backend wasm");
+    }
   Json shared = optimize_shared(*graph, options.optimize, options.progress);
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
   if (options.output_dir.empty()) return Json::object();
@@ -125,7 +146,11 @@ emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend,
     if (progress) progress(generating, (out.report["groups"].size() - shared.size()) / (groups.size() + 1.0));
   }
   emit::WeightsBuilder weights;
-  out.descriptor = backend.emit(*g, weights, out.report);
+  {
+    ir::DimScope dims(*g);
+    out.descriptor = backend.emit(*g, weights, out.report);
+  }
+  add_symbols(*g, out.descriptor);
   out.weights = weights.take();
   // Every backend's weights are decompressed in the WebAssembly runtime's memory at load, and the
   // wasm backend keeps its arena there too: what does not fit there is refused now, not in a

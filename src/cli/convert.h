@@ -20,6 +20,7 @@ struct ConvertOptions {
   std::string output_dir;  // empty: convert without writing (for --dump-ir)
   std::vector<std::string> backends;
   std::map<std::string, Shape> input_shapes;
+  std::map<std::string, std::pair<int64_t, int64_t>> dim_ranges;  // --dim NAME=MIN..MAX
   optimizer::OptimizeOptions optimize;
   bool dump_ir = false;
   Progress progress;

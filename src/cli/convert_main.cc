@@ -21,7 +21,12 @@ options:
   --backend LIST             comma-separated backends to emit (default: wasm);
                              available: webgpu, webgl, wasm (the wasm descriptor also
                              serves the JavaScript fallback)
-  --input-shape NAME=D,D,... shape of an input with free dimensions (repeatable)
+  --input-shape NAME=D,D,... pin the shape of an input with free dimensions (repeatable);
+                             without it a free dimension stays free: the model converts once
+                             and runs at any shape (wasm backend only, for now)
+  --dim NAME=MIN..MAX        the range of the free dimension NAME (its ONNX dim_param, or
+                             INPUT_AXIS for an unnamed one); the runtime refuses shapes outside
+                             it (repeatable)
   --optimize LEVEL           1 (default): run the optimizer's rules; 0: none of them
   --disable-rule NAME[,...]  switch off single rules or passes (repeatable; see --list-rules)
   --list-rules               print the names of every rule and pass, then exit
@@ -69,6 +74,13 @@ int main(int argc, char** argv) {
       try {
         auto [name, shape] = webdnn::cli::parse_input_shape(value(i));
         options.input_shapes[name] = shape;
+      } catch (const webdnn::Error& e) {
+        usage_error(e.what());
+      }
+    } else if (a == "--dim") {
+      try {
+        auto [name, range] = webdnn::cli::parse_dim_range(value(i));
+        options.dim_ranges[name] = range;
       } catch (const webdnn::Error& e) {
         usage_error(e.what());
       }

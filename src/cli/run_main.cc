@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "runtime/kernels/reference/reference.h"
 #include "src/cli/load.h"
@@ -22,12 +23,16 @@ each output to DIR/<output name>.npy (characters outside [A-Za-z0-9_.-] become '
 
 options:
   --backend NAME           descriptor to run (default: wasm)
-  --input NAME=FILE.npy    value of an input (repeatable); inputs not given get a
-                           deterministic value (floats uniform in [0,1), integers 0)
+  --input NAME=FILE.npy    value of an input (repeatable), of any shape the model takes
+                           (a model with free dimensions runs at the shapes given); inputs
+                           not given get a deterministic value (floats uniform in [0,1),
+                           integers 0) of the shape the model declares, its free dimensions
+                           at the converter's sample values
   --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
   --output-dir DIR         where to write the outputs (created if missing)
   --benchmark N            run N more times after the first and print the median and
-                           minimum milliseconds per run (a measurement, not a test)
+                           minimum milliseconds per run, and the first run's time and the
+                           planning for the inputs' shapes before it (a measurement, not a test)
   --profile                after the runs, time each kernel once and print the slowest
   -h, --help               show this help
   --version                show the version
@@ -85,26 +90,35 @@ int main(int argc, char** argv) {
       for (const auto& p : runner->inputs()) known |= p.name == name;
       WEBDNN_CHECK(known, "--input names '", name, "', which is not an input of the model");
     }
+    // A model with free dimensions runs at the shapes of the files given (the others keep the
+    // converter's sample shapes); the runner checks them against the model.
+    std::vector<std::optional<Tensor>> given(runner->inputs().size());
+    std::vector<Shape> shapes;
     for (size_t i = 0; i < runner->inputs().size(); i++) {
       const runtime::Port& port = runner->inputs()[i];
-      Tensor t;
       auto it = input_files.find(port.name);
       if (it != input_files.end()) {
-        t = cli::read_npy(it->second);
-        WEBDNN_CHECK(t.dtype == port.info.dtype, "'", it->second, "' holds ", dtype_name(t.dtype), " but input '",
-                     port.name, "' is ", dtype_name(port.info.dtype));
-        WEBDNN_CHECK(t.shape == port.info.shape, "'", it->second, "' has shape ", shape_to_string(t.shape),
-                     " but input '", port.name, "' is ", shape_to_string(port.info.shape));
-      } else {
-        t = cli::default_input(port.info, i);
+        given[i] = cli::read_npy(it->second);
+        WEBDNN_CHECK(given[i]->dtype == port.info.dtype, "'", it->second, "' holds ", dtype_name(given[i]->dtype),
+                     " but input '", port.name, "' is ", dtype_name(port.info.dtype));
       }
+      shapes.push_back(given[i] ? given[i]->shape : port.info.shape);
+    }
+    auto planning = std::chrono::steady_clock::now();
+    runner->set_input_shapes(shapes);
+    double plan_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - planning).count();
+    for (size_t i = 0; i < runner->inputs().size(); i++) {
+      const runtime::Port& port = runner->inputs()[i];
+      Tensor t = given[i] ? std::move(*given[i]) : cli::default_input(port.info, i);
       runtime::reference::scatter_contiguous(t, port.data, port.info);
       if (!save_inputs.empty()) {
         std::filesystem::create_directories(save_inputs);
         cli::write_npy(save_inputs + "/" + cli::sanitize_name(port.name) + ".npy", t);
       }
     }
+    auto first = std::chrono::steady_clock::now();
     runner->run();
+    double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - first).count();
     if (benchmark > 0) {
       std::vector<double> ms;
       for (int i = 0; i < benchmark; i++) {
@@ -113,7 +127,8 @@ int main(int argc, char** argv) {
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       }
       std::sort(ms.begin(), ms.end());
-      std::printf("%s: %d runs, median %.1f ms, min %.1f ms\n", dir.c_str(), benchmark, ms[ms.size() / 2], ms[0]);
+      std::printf("%s: %d runs, median %.1f ms, min %.1f ms; the first %.1f ms after %.1f ms of planning for its shapes\n",
+                  dir.c_str(), benchmark, ms[ms.size() / 2], ms[0], first_ms, plan_ms);
     }
     if (profile)
       for (const Json& k : runner->profile()) std::printf("%8.2f ms  %-20s %s\n", k.at("ms").get<double>(),

@@ -1,13 +1,19 @@
 #include "src/emit/variable_table.h"
 
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::emit {
 
 int VariableTable::index(const ir::Variable* v) {
   auto it = indices_.find(v);
   if (it != indices_.end()) return it->second;
-  Json e = {{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", v->shape}, {"strides", v->strides()}};
+  // Dims of free dimensions are written as expressions (docs/descriptor.md); offsets in the arena
+  // are then those of the converter's sample shapes, and a runtime plans again.
+  Json e = {{"name", v->name},
+            {"dtype", dtype_name(v->dtype)},
+            {"shape", params::dims_json(v->dims)},
+            {"strides", params::dims_json(v->dim_strides())}};
   if (v->is_constant()) {
     e["location"] = "weights";
     e["offset"] = weights_.add(*v->data);
@@ -17,7 +23,7 @@ int VariableTable::index(const ir::Variable* v) {
     e["location"] = "arena";
     e["offset"] = off->second;
   }
-  e["bytes"] = v->bytes();
+  e["bytes"] = params::dim_json(num_elements(v->dims) * Dim(static_cast<int64_t>(dtype_size(v->dtype))));
   int i = static_cast<int>(entries_.size());
   entries_.push_back(e);
   indices_[v] = i;

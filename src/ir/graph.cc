@@ -38,6 +38,17 @@ void Variable::set_dims(const DimShape& d) {
   dims = d;
 }
 
+DimShape Variable::dim_strides() const {
+  DimShape s(dims.size());
+  Dim step(1);
+  for (size_t i = dims.size(); i-- > 0;) {
+    size_t axis = order.empty() ? i : static_cast<size_t>(order[i]);
+    s[axis] = step;
+    step *= dims[axis];
+  }
+  return s;
+}
+
 bool Variable::is_static() const {
   return std::all_of(dims.begin(), dims.end(), [](const Dim& d) { return d.is_constant(); });
 }
@@ -229,6 +240,20 @@ std::string Graph::unique_name(const std::string& base) {
   }
 }
 
+std::map<std::string, Dim> Graph::symbol_dims() const {
+  std::map<std::string, Dim> dims;
+  for (auto& [name, r] : symbols) dims.emplace(name, Dim::symbol(name, r.hint, r.min, r.max));
+  return dims;
+}
+
+DimScope::~DimScope() {
+  for (const Guard& g : guards_.guards()) {
+    bool known = false;
+    for (const Guard& h : graph_.guards) known |= h.equal == g.equal && h.lhs.same(g.lhs);
+    if (!known) graph_.guards.push_back(g);
+  }
+}
+
 std::unique_ptr<Graph> Graph::clone() const {
   auto g = std::make_unique<Graph>();
   std::map<const Variable*, Variable*> vars;
@@ -254,6 +279,8 @@ std::unique_ptr<Graph> Graph::clone() const {
   for (Variable* v : inputs) g->inputs.push_back(vars.at(v));
   for (Variable* v : outputs) g->outputs.push_back(vars.at(v));
   g->name_counter_ = name_counter_;
+  g->symbols = symbols;
+  g->guards = guards;
   return g;
 }
 

@@ -6,6 +6,7 @@
 // outputs; what it means is given by its OpSchema (src/ops).
 #pragma once
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,7 @@ class Variable {
   int64_t bytes() const { return size() * static_cast<int64_t>(dtype_size(dtype)); }
   bool has_default_order() const;
   Shape strides() const { return strides_for_order(shape, order); }
+  DimShape dim_strides() const;  // the same, of its dims
   // Sets shape (and dims to the same numbers), and resets axes/order to defaults of that rank.
   void set_shape(const Shape& s);
   // Sets dims, and shape to their hints.
@@ -75,6 +77,12 @@ class Graph {
 
   std::vector<Variable*> inputs;
   std::vector<Variable*> outputs;
+  // The model's free dimensions by name (webdnn/dim.h); empty for a model of fixed shapes.
+  std::map<std::string, SymbolRange> symbols;
+  // The symbols as dims, to parse dims written as text (SymbolScope).
+  std::map<std::string, Dim> symbol_dims() const;
+  // What the conversion assumed of them (webdnn/dim.h), for the runtime to check.
+  std::vector<Guard> guards;
 
   Variable* add_variable(const std::string& name, DType dtype, const Shape& shape);
   Variable* add_constant(const std::string& name, Tensor data);
@@ -103,6 +111,20 @@ class Graph {
   std::list<std::unique_ptr<Variable>> variables_;
   std::list<std::unique_ptr<Operator>> operators_;
   int name_counter_ = 0;
+};
+
+// While it lives, dims written as text in the graph's parameters parse (SymbolScope), and what
+// comparisons of its dims assume is recorded (GuardScope) and added to graph.guards at the end.
+// Whatever reads or rewrites a graph with free dimensions runs inside one.
+class DimScope {
+ public:
+  explicit DimScope(Graph& graph) : graph_(graph), symbols_(graph.symbol_dims()) {}
+  ~DimScope();
+
+ private:
+  Graph& graph_;
+  SymbolScope symbols_;
+  GuardScope guards_;
 };
 
 // How an operator's outputs follow from its inputs and parameters. The operator definitions

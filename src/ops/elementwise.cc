@@ -290,8 +290,7 @@ void register_all() {
     s.infer = [def](ir::Operator& op) {
       // Expand broadcasts to its "shape" as well as over its inputs.
       params::Reader r(op.params);
-      Shape expand = r.has("shape") ? r.integers("shape", -1, 0, params::kMaxExtent) : Shape{};
-      DimShape shape(expand.begin(), expand.end());
+      DimShape shape = r.has("shape") ? r.dims("shape", -1, 0, params::kMaxExtent) : DimShape{};
       const ir::Variable* widest = op.inputs[0];
       for (const ir::Variable* in : op.inputs) {
         shape = broadcast(shape, in->dims);
@@ -306,7 +305,7 @@ void register_all() {
     // The reference "Elementwise" kernel's (runtime/kernels/reference/reference.h).
     s.kernel_params = [def](const ir::Operator& op) {
       Json p = {{"expr", def.expr(op).to_json()}, {"to", dtype_name(op.outputs[0]->dtype)}};
-      if (op.params.contains("shape")) p["shape"] = op.outputs[0]->shape;
+      if (op.params.contains("shape")) p["shape"] = params::dims_json(op.outputs[0]->dims);
       return p;
     };
     register_schema(std::move(s));

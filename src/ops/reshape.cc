@@ -26,7 +26,7 @@ OpSchema reshape() {
   s.traits = [](const ir::Operator& op) {
     Traits t;
     t.inplace = {{0, 0}};  // row-major data is unchanged; only the shape is new
-    t.identity = op.inputs[0]->shape == op.outputs[0]->shape ? 0 : -1;
+    t.identity = identical(op.inputs[0]->dims, op.outputs[0]->dims) ? 0 : -1;
     return t;
   };
   s.kernel = "Reshape";

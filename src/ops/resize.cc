@@ -28,7 +28,8 @@ OpSchema resize() {
     params::Resize p = params::Resize::parse(op.params);
     if (p.coordinates == params::Resize::Coordinates::TfHalfPixelForNn) return t;
     for (int a = 0; a < op.outputs[0]->rank(); a++)
-      if (p.scales[a] == 1.0 && op.inputs[0]->shape[a] == op.outputs[0]->shape[a]) t.tensorwise.push_back(a);
+      if ((p.scales[a] == 1.0 || p.scales[a] == 0) && identical(op.inputs[0]->dims[a], op.outputs[0]->dims[a]))
+        t.tensorwise.push_back(a);
     t.identity = static_cast<int>(t.tensorwise.size()) == op.outputs[0]->rank() ? 0 : -1;
     return t;
   };

@@ -31,7 +31,7 @@ Traits slice_traits(const ir::Operator& op) {
   const ir::Variable* x = op.inputs[0];
   params::Slice p = params::Slice::parse(op.params);
   for (int a = 0; a < x->rank(); a++)
-    if (p.whole(a, x->shape[a])) t.tensorwise.push_back(a);
+    if (p.whole(a, x->dims[a])) t.tensorwise.push_back(a);
   t.identity = static_cast<int>(t.tensorwise.size()) == x->rank() ? 0 : -1;  // every axis whole
   return t;
 }

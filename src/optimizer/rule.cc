@@ -5,6 +5,7 @@
 namespace webdnn::optimizer {
 
 GroupReport run_group(ir::Graph& graph, const RuleGroup& group, const OptimizeOptions& options) {
+  ir::DimScope dims(graph);
   GroupReport report;
   report.group = group.name;
   report.operators_before = graph.num_operators();

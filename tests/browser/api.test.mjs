@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { FORMAT_VERSION } from '../../runtime/js/version.mjs';
 import { converted, model, PACKAGE, reference, verdict } from '../js/support.mjs';
 import { openPage } from './driver.mjs';
 import { runInPage, usePage } from './site.mjs';
@@ -49,7 +50,7 @@ test('a directory without a manifest', async () => {
 test('a descriptor of an unknown format version', async () => {
   const dir = broken('v99', (d) => editJson(path.join(d, 'graph-wasm.json'), { version: 99 }));
   assert.equal(await loadError(dir, { backendOrder: ['wasm'] }), `WebDNN.load('${dir}'): no backend could run the model. ` +
-    `wasm: descriptor '${dir}/graph-wasm.json' has format version 99, but this WebDNN reads version 1; ` +
+    `wasm: descriptor '${dir}/graph-wasm.json' has format version 99, but this WebDNN reads version ${FORMAT_VERSION}; ` +
     'convert the model again with a matching webdnn-convert');
 });
 
@@ -61,7 +62,7 @@ test('weights that fail the checksum', async () => {
     fs.writeFileSync(file, bytes);
   });
   assert.match(await loadError(dir, { backendOrder: ['wasm'] }), new RegExp(`^WebDNN.load\\('${dir}'\\): no backend could ` +
-    "run the model. wasm: weights file 'weights-wasm.bin.zst' fails its checksum \\(crc32 [0-9a-f]{8}, expected [0-9a-f]{8}\\): it is corrupted$"));
+    "run the model. wasm: weights file 'weights-wasm.bin.zst' fails its checksum \\(crc32 [0-9a-f]{8}, expected [0-9a-f]{8}\\): it is corrupted, or it is the weights file of another model$"));
 });
 
 test('an input of the wrong length', async () => {

@@ -20,8 +20,9 @@ import { launch, openPage } from './driver.mjs';
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 
-// One root, served plainly, cross-origin isolated (threads) and under a strict CSP.
-export async function startSite() {
+// One root, served plainly, cross-origin isolated (threads) and under a strict CSP; `handle` as
+// tools/serve.mjs takes it, given the root too (handle(req, res, url, root)).
+export async function startSite({ handle } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-browser-'));
   fs.mkdirSync(CONVERTED, { recursive: true });
   fs.symlinkSync(PACKAGE, path.join(root, 'webdnn'));
@@ -33,8 +34,9 @@ export async function startSite() {
   for (const f of fs.readdirSync(PAGES)) fs.symlinkSync(path.join(PAGES, f), path.join(root, f));
   const scratch = path.join(root, 'scratch');
   fs.mkdirSync(scratch);
-  const [plain, isolated, strict, strictIsolated] = await Promise.all([
-    serve({ root }), serve({ root, isolate: true }), serve({ root, csp: CSP }), serve({ root, isolate: true, csp: CSP })]);
+  const answer = handle && ((req, res, url) => handle(req, res, url, root));
+  const [plain, isolated, strict, strictIsolated] = await Promise.all([serve({ root, handle: answer }),
+    serve({ root, isolate: true, handle: answer }), serve({ root, csp: CSP, handle: answer }), serve({ root, isolate: true, csp: CSP, handle: answer })]);
   return {
     root, scratch, plain, isolated, strict, strictIsolated,
     async close() {
@@ -47,11 +49,12 @@ export async function startSite() {
 // For a test file: Chromium (without WebAssembly when `noWasm`), the site and a page on its
 // index.html, started before the file's tests (then `setup(use)` runs) and closed after them.
 // The returned object gets { browser, site, page } once they are up. Node 20 runs a file's
-// top-level before() hooks at once, not in turn: what needs the page goes in `setup`.
-export function usePage({ noWasm = false, setup } = {}) {
+// top-level before() hooks at once, not in turn: what needs the page goes in `setup`. `handle`:
+// see startSite.
+export function usePage({ noWasm = false, setup, handle } = {}) {
   const use = {};
   before(async () => {
-    [use.browser, use.site] = await Promise.all([launch({ noWasm }), startSite()]);
+    [use.browser, use.site] = await Promise.all([launch({ noWasm }), startSite({ handle })]);
     use.page = await openPage(use.browser, `${use.site.plain.url}/index.html`);
     await setup?.(use);
   });

@@ -16,6 +16,10 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
   --convert PATH          webdnn-convert (default: $WEBDNN_CONVERT or build/webdnn-convert)
   --run PATH              webdnn-run (default: $WEBDNN_RUN or build/webdnn-run)
   --input-shape NAME=D,.. shape of an input with free dimensions (passed to webdnn-convert too)
+  --at DIM=N,DIM=N,..      run the model converted once (free dimensions kept) with its
+                          inputs' free dimensions (their ONNX dim_params) at these sizes;
+                          repeatable: each --at is one more run, each compared
+  --dim NAME=MIN..MAX     passed to webdnn-convert
   --input NAME=FILE.npy   use this value for an input instead of a generated one
   --input-range NAME=LO,HI  draw a generated input from [LO, HI) (integers: floor of it;
                           default: the range in models.json next to the model, else [0, 1))
@@ -32,7 +36,7 @@ const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
 const sanitize = (name) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 function parseArgs(argv) {
-  const o = { inputShapes: {}, inputs: {}, inputRanges: {}, seed: 1, keep: false, shared: false,
+  const o = { inputShapes: {}, inputs: {}, inputRanges: {}, at: [], dims: [], seed: 1, keep: false, shared: false,
     convert: process.env.WEBDNN_CONVERT || `${REPO}/build/webdnn-convert`,
     run: process.env.WEBDNN_RUN || `${REPO}/build/webdnn-run` };
   const pair = (s, what) => {
@@ -47,6 +51,13 @@ function parseArgs(argv) {
     else if (a === '--run') o.run = value();
     else if (a === '--input-shape') { const [n, v] = pair(value(), a); o.inputShapes[n] = v.split(',').map(Number); }
     else if (a === '--input') { const [n, v] = pair(value(), a); o.inputs[n] = v; }
+    else if (a === '--at') {
+      o.at.push(Object.fromEntries(value().split(',').map((s) => {
+        const [n, v] = pair(s, a);
+        if (!/^[0-9]+$/.test(v)) usage(`${a} wants DIM=N,..., got '${s}'`);
+        return [n, Number(v)];
+      })));
+    } else if (a === '--dim') o.dims.push('--dim', value());
     else if (a === '--input-range') {
       const [n, v] = pair(value(), a);
       const range = v.split(',').map(Number);
@@ -155,9 +166,12 @@ function makeInput(meta, shape, [lo, hi], key) {
   return { type: meta.type, shape, data };
 }
 
-function resolveShape(meta, given) {
+// The input's shape: given by --input-shape, or the declared one with its free dimensions (named
+// by their dim_param) at the sizes `at` gives.
+function resolveShape(meta, given, at = {}) {
   if (given) return given;
-  if (meta.shape.every((d) => typeof d === 'number' && d > 0)) return meta.shape;
+  const shape = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : at[d]));
+  if (shape.every((d) => Number.isInteger(d))) return shape;
   throw new Failure(`input '${meta.name}' has free dimensions [${meta.shape}]; pass --input-shape ${meta.name}=...`);
 }
 
@@ -185,42 +199,48 @@ async function check(o, work) {
     throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
   }
   const ranges = { ...inputRanges(o.model), ...o.inputRanges };
-  const feeds = {}, inputArgs = [];
-  fs.mkdirSync(path.join(work, 'inputs'));
-  for (const meta of session.inputMetadata) {
-    const file = o.inputs[meta.name] || path.join(work, 'inputs', `${sanitize(meta.name)}.npy`);
-    const value = o.inputs[meta.name] ? readNpy(file)
-      : makeInput(meta, resolveShape(meta, o.inputShapes[meta.name]), ranges[meta.name] || [0, 1], `${o.seed}:${base}:${meta.name}`);
-    if (!o.inputs[meta.name]) writeNpy(file, value);
-    feeds[meta.name] = new ort.Tensor(value.type, value.data, value.shape);
-    inputArgs.push('--input', `${meta.name}=${file}`);
-  }
-  let ref;
-  try {
-    ref = await session.run(feeds);
-  } catch (e) {
-    throw new Failure(`onnxruntime failed to run ${model}: ${e.message}`);
-  }
-  times.onnxruntime = (performance.now() - t0) / 1000;
-
-  const out = path.join(work, 'converted'), results = path.join(work, 'results');
+  const out = path.join(work, 'converted');
   const shapeArgs = Object.entries(o.inputShapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
-  times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs]);
-  times.run = mustRun('webdnn-run', o.run, [out, '--output-dir', results, ...inputArgs]);
-
+  times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs, ...o.dims]);
   const problems = [];
   const lines = [];
-  for (const name of session.outputNames) {
-    const file = path.join(results, `${sanitize(name)}.npy`);
-    if (!fs.existsSync(file)) {
-      problems.push(`output '${name}': webdnn-run wrote no ${path.basename(file)}`);
-      continue;
+  const runs = o.at.length ? o.at : [{}];
+  for (let k = 0; k < runs.length; k++) {
+    const at = runs[k];
+    const label = o.at.length ? `at ${Object.entries(at).map(([n, s]) => `${n}=${s}`).join(',')}: ` : '';
+    const feeds = {}, inputArgs = [];
+    const inputs = path.join(work, `inputs${k}`), results = path.join(work, `results${k}`);
+    fs.mkdirSync(inputs);
+    for (const meta of session.inputMetadata) {
+      const file = o.inputs[meta.name] || path.join(inputs, `${sanitize(meta.name)}.npy`);
+      const value = o.inputs[meta.name] ? readNpy(file)
+        : makeInput(meta, resolveShape(meta, o.inputShapes[meta.name], at), ranges[meta.name] || [0, 1], `${o.seed}:${base}:${meta.name}`);
+      if (!o.inputs[meta.name]) writeNpy(file, value);
+      feeds[meta.name] = new ort.Tensor(value.type, value.data, value.shape);
+      inputArgs.push('--input', `${meta.name}=${file}`);
     }
-    const r = compareOutput(name, readNpy(file), { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data });
-    lines.push(r.line);
-    problems.push(...r.problems.map((p) => `output '${name}': ${p}`));
+    let ref;
+    t0 = performance.now();
+    try {
+      ref = await session.run(feeds);
+    } catch (e) {
+      throw new Failure(`${label}onnxruntime failed to run ${model}: ${e.message}`);
+    }
+    times.onnxruntime = (times.onnxruntime || 0) + (performance.now() - t0) / 1000;
+    times.run = (times.run || 0) + mustRun('webdnn-run', o.run, [out, '--output-dir', results, ...inputArgs]);
+
+    for (const name of session.outputNames) {
+      const file = path.join(results, `${sanitize(name)}.npy`);
+      if (!fs.existsSync(file)) {
+        problems.push(`${label}output '${name}': webdnn-run wrote no ${path.basename(file)}`);
+        continue;
+      }
+      const r = compareOutput(name, readNpy(file), { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data });
+      lines.push(label + r.line);
+      problems.push(...r.problems.map((p) => `${label}output '${name}': ${p}`));
+    }
+    if (o.labels) problems.push(...checkLabels(o.labels, session.outputNames, results, lines));
   }
-  if (o.labels) problems.push(...checkLabels(o.labels, session.outputNames, results, lines));
   const timing = Object.entries(times).map(([k, v]) => `${k} ${v === undefined ? 'cached' : `${v.toFixed(2)} s`}`).join(', ');
   console.log(`${base}: ${timing}`);
   for (const l of lines) console.log(`  ${l}`);

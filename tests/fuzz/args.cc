@@ -1,5 +1,6 @@
-// Fuzz target: webdnn-convert's --input-shape NAME=D1,D2,... argument. Only webdnn::Error may
-// come out; a shape it returns has only positive dimensions, and its element count is checked.
+// Fuzz target: webdnn-convert's --input-shape NAME=D1,D2,... and --dim NAME=MIN..MAX arguments,
+// each given the input. Only webdnn::Error may come out; what they return holds: a shape has only
+// positive dimensions and a checked element count, a range has 0 <= MIN <= MAX <= 2^40.
 #include <cstdint>
 #include <cstdlib>
 
@@ -15,6 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int64_t d : shape)
       if (d <= 0) std::abort();
     num_elements(shape);
+  } catch (const Error&) {
+  }
+  try {
+    auto [name, range] = cli::parse_dim_range(arg);
+    if (name.empty() || range.first < 0 || range.first > range.second || range.second > (int64_t{1} << 40)) std::abort();
   } catch (const Error&) {
   }
   return 0;

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 
 import { converted, importWebDNN, model, PACKAGE, reference, verdict } from './support.mjs';
 import { runOnce } from './variants.mjs';
+import { FORMAT_VERSION } from '../../runtime/js/version.mjs';
 
 const WebDNN = await importWebDNN();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'webdnn-js-api-'));
@@ -47,7 +48,7 @@ test('a manifest of an unknown format version', async () => {
     fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), version: 99 }));
   });
   await assert.rejects(WebDNN.load(dir), {
-    message: `WebDNN.load('${dir}'): the model has format version 99, but this WebDNN reads version 1; ` +
+    message: `WebDNN.load('${dir}'): the model has format version 99, but this WebDNN reads version ${FORMAT_VERSION}; ` +
       'convert it again with a matching webdnn-convert',
   });
 });
@@ -60,7 +61,7 @@ test('a descriptor of an unknown format version', async (t) => {
   const warned = warnings(t);
   await assert.rejects(WebDNN.load(dir, { backendOrder: ['wasm'] }), {
     message: `WebDNN.load('${dir}'): no backend could run the model. wasm: descriptor '${dir}/graph-wasm.json' ` +
-      'has format version 99, but this WebDNN reads version 1; convert the model again with a matching webdnn-convert',
+      `has format version 99, but this WebDNN reads version ${FORMAT_VERSION}; convert the model again with a matching webdnn-convert`,
   });
   assert.equal(warned.callCount(), 1);
 });
@@ -90,7 +91,7 @@ test('a weights file of the wrong size', async (t) => {
   warnings(t);
   await assert.rejects(WebDNN.load(short, { backendOrder: ['wasm'] }), {
     message: `WebDNN.load('${short}'): no backend could run the model. wasm: weights file 'weights-wasm.bin.zst' ` +
-      `has ${size - 100} bytes; the descriptor expects ${size} (incomplete download?)`,
+      `has ${size - 100} bytes; the descriptor expects ${size} (an incomplete download, or the weights file of another model?)`,
   });
   await assert.rejects(WebDNN.load(long, { backendOrder: ['wasm'] }), {
     message: `WebDNN.load('${long}'): no backend could run the model. wasm: weights file 'weights-wasm.bin.zst' ` +
@@ -165,4 +166,26 @@ test('progressCallback reports the bytes loaded up to the total', async () => {
     assert.ok(loaded > (i ? calls[i - 1][0] : 0) && loaded <= total, `call ${i}: ${loaded} after ${calls[i - 1]?.[0]}`);
   });
   assert.deepEqual(calls.at(-1), [total, total]);
+});
+
+test('an AbortSignal aborts a load from disk: an AbortError saying what was under way; no next backend', async () => {
+  const controller = new AbortController();
+  const reason = new Error('not needed any more');
+  const load = WebDNN.load(conv, { backendOrder: ['wasm', 'fallback'], signal: controller.signal,
+    progressCallback: () => controller.abort(reason) });
+  await assert.rejects(load, (e) => {
+    assert.equal(e.name, 'AbortError');
+    assert.ok(e instanceof Error);
+    assert.equal(e.cause, reason);
+    const total = fs.statSync(path.join(conv, 'weights-wasm.bin.zst')).size;
+    assert.equal(e.message, `WebDNN.load('${conv}') was aborted while downloading weights-wasm.bin.zst (${total} of ${total} bytes)`);
+    return true;
+  });
+  await assert.rejects(WebDNN.load(conv, { signal: AbortSignal.abort() }),
+    { name: 'AbortError', message: `WebDNN.load('${conv}') was aborted before it started` });
+  await assert.rejects(WebDNN.load(conv, { signal: controller }),
+    { message: 'WebDNN.load: signal must be an AbortSignal (AbortController.signal)' });
+  // A signal that never aborts changes nothing.
+  const runner = await WebDNN.load(conv, { backendOrder: ['wasm'], signal: new AbortController().signal });
+  runner.dispose();
 });

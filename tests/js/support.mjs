@@ -136,6 +136,16 @@ export function converted(m, { gpu = false } = {}) {
   return dir;
 }
 
+// The model converted for wasm with its free dimensions kept (no --input-shape), into
+// CONVERTED/<name>.free, cached likewise.
+export function convertedFree(m) {
+  const onnx = onnxFile(m);
+  const dir = path.join(CONVERTED, `${m.name}.free`);
+  publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'wasm']));
+  return dir;
+}
+
 // The model converted for webgl into CONVERTED_WEBGL, cached likewise; per-op models for wasm
 // too (the webgl tests' fallbacks), the big nets not (a second backend doubles their conversion).
 export function convertedWebGl(m) {

@@ -104,8 +104,12 @@ TEST_F(ConvertFailure, EveryUnsupportedOpListedOnce) {
   EXPECT_EQ(r.output.find("Relu ("), std::string::npos) << r.output;
 }
 
-TEST_F(ConvertFailure, UnknownFreeDimension) {
-  expect_failure(relu_model({-1, 2}).save(), "input 'x' has free dimensions [N0,2]; give its shape with --input-shape x=1,2");
+TEST_F(ConvertFailure, FreeDimensionsOnABackendThatCannotRunThem) {
+  expect_failure(relu_model({-1, 2}).save() + " --backend wasm,webgpu",
+                 "the webgpu backend cannot run models with free dimensions yet (this one has N0); pin them with "
+                 "--input-shape, or convert for --backend wasm");
+  expect_failure(relu_model({-1, 2}).save() + " --dim rows=1..4",
+                 "--dim names 'rows', which is not a free dimension of the model's inputs (they are: N0)");
 }
 
 TEST_F(ConvertFailure, InputShapeThatContradictsTheModel) {
@@ -131,12 +135,18 @@ TEST(Convert, UsageErrorsExitWithTwo) {
   r = run_command(std::string(WEBDNN_CONVERT) + " m.onnx -o out --input-shape x=1,a");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("'a' is not a positive integer"), std::string::npos);
+  r = run_command(std::string(WEBDNN_CONVERT) + " m.onnx -o out --dim N0=4..1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--dim N0=4..1: the minimum is larger than the maximum"), std::string::npos) << r.output;
+  r = run_command(std::string(WEBDNN_CONVERT) + " m.onnx -o out --dim N0=4");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--dim wants NAME=MIN..MAX"), std::string::npos) << r.output;
 }
 
 TEST(Convert, HelpAndVersion) {
   auto r = run_command(std::string(WEBDNN_CONVERT) + " --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* option : {"--backend", "--input-shape", "--dump-ir", "-o, --output", "--version"})
+  for (const char* option : {"--backend", "--input-shape", "--dim", "--dump-ir", "-o, --output", "--version"})
     EXPECT_NE(r.output.find(option), std::string::npos) << option;
   // The help names every backend the converter has.
   const size_t available = r.output.find("available:");

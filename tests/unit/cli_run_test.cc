@@ -7,6 +7,7 @@
 #include "src/cli/npy.h"
 #include "tests/unit/support/onnx_builder.h"
 #include "tests/unit/support/process.h"
+#include "webdnn/version.h"
 
 namespace webdnn {
 namespace {
@@ -15,10 +16,11 @@ namespace fs = std::filesystem;
 using testing::OnnxBuilder;
 using testing::run_command;
 
-// y = x * 2 + b, with x [2,3] and b a constant [3]; the output name needs sanitizing.
-std::string converted_model() {
+// y = x * 2 + b, with x [2,3] (or [N0,3], free) and b a constant [3]; the output name needs
+// sanitizing.
+std::string converted_model(int64_t rows = 2) {
   OnnxBuilder b;
-  b.input("in:x", {2, 3}).output("out/y");
+  b.input("in:x", {rows, 3}).output("out/y");
   b.initializer("two", Tensor::from_floats({}, {2.0f}));
   b.initializer("b", Tensor::from_floats({3}, {1, 2, 3}));
   b.node("Mul", {"in:x", "two"}, {"t"});
@@ -30,6 +32,25 @@ std::string converted_model() {
 }
 
 std::string run(const std::string& args) { return std::string(WEBDNN_RUN) + " " + args; }
+
+TEST(Run, AModelWithAFreeDimensionRunsAtTheShapeOfItsInput) {
+  std::string model = converted_model(-1), dir = testing::temp_dir();
+  for (int64_t rows : {1, 4}) {
+    std::vector<float> x;
+    for (int64_t i = 0; i < rows * 3; i++) x.push_back(static_cast<float>(i) - 2);
+    cli::write_npy(dir + "/x.npy", Tensor::from_floats({rows, 3}, x));
+    auto r = run_command(run(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir + "/res"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    Tensor y = cli::read_npy(dir + "/res/out_y.npy");
+    ASSERT_EQ(y.shape, (Shape{rows, 3}));
+    for (int64_t i = 0; i < rows * 3; i++) EXPECT_EQ(y.data<float>()[i], x[i] * 2 + static_cast<float>(i % 3 + 1));
+  }
+  cli::write_npy(dir + "/bad.npy", Tensor::from_floats({2, 4}, std::vector<float>(8, 0.0f)));
+  auto r = run_command(run(model + " --input in:x=" + dir + "/bad.npy --output-dir " + dir + "/res"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("input 'in:x' has shape [2,4]: axis 1 is 4 where the model takes 3 ([N0,3])"), std::string::npos)
+      << r.output;
+}
 
 TEST(Run, ComputesFromNpyInputAndSanitizesOutputNames) {
   std::string model = converted_model(), dir = testing::temp_dir();
@@ -74,7 +95,7 @@ TEST_F(RunFailure, NpyOfTheWrongDtype) {
 TEST_F(RunFailure, NpyOfTheWrongShape) {
   cli::write_npy(dir + "/x.npy", Tensor::from_floats({3, 2}, {0, 1, 2, 3, 4, 5}));
   expect_failure(model + " --input in:x=" + dir + "/x.npy --output-dir " + dir,
-                 "has shape [3,2] but input 'in:x' is [2,3]");
+                 "input 'in:x' has shape [3,2]: axis 0 is 3 where the model takes 2 ([2,3])");
 }
 
 TEST_F(RunFailure, TruncatedNpy) {
@@ -108,9 +129,10 @@ TEST_F(RunFailure, DescriptorOfAnotherVersion) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   in.close();
-  text.replace(text.find("\"version\": 1"), 12, "\"version\": 99");
+  std::string version = "\"version\": " + std::to_string(kFormatVersion);
+  text.replace(text.find(version), version.size(), "\"version\": 99");
   std::ofstream(path) << text;
-  expect_failure(model + " --output-dir " + dir, "format version 99 but this runtime reads version 1");
+  expect_failure(model + " --output-dir " + dir, "format version 99 but this runtime reads version " + std::to_string(kFormatVersion));
 }
 
 TEST_F(RunFailure, UnknownBackend) { expect_failure(model + " --backend webgpu --output-dir " + dir, "has no 'webgpu' descriptor"); }

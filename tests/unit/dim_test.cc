@@ -21,6 +21,10 @@ TEST(Dim, CanonicalFormsMakeEqualExpressionsTheSame) {
   EXPECT_TRUE(floor_div(s * 4 + 9, Dim(4)).same(s + 2));   // the remainder's division folds
   EXPECT_EQ(floor_div(s * 4 + 2 * b, Dim(4)).to_string(), "div(2*batch,4)+sequence");
   EXPECT_TRUE(floor_div(s, s).same(Dim(1)));
+  // A one-term divisor of every term divides exactly (a Reshape's -1 over symbolic sizes).
+  EXPECT_TRUE(floor_div(b * s * 128, b * s * 64).same(Dim(2)));
+  EXPECT_TRUE(floor_div(b * s * 6 + b * 4, b * 2).same(s * 3 + 2));
+  EXPECT_EQ(floor_div(b * s * 6 + 1, b * 2).to_string(), "div(6*batch*sequence+1,2*batch)");
   EXPECT_TRUE((s - s).same(Dim(0)));
   EXPECT_EQ((s - s).constant(), 0);
   EXPECT_EQ(ceil_div(s - 3, Dim(2)).to_string(), "div(sequence,2)-1");

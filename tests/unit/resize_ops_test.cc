@@ -154,7 +154,7 @@ TEST(ResizeOps, SizesResolveToShapeAndPerAxisScales) {
   ASSERT_EQ(op->type, "Resize");
   // Scales are output / input: 3 / 2 and 5 / 2.
   params::Resize p = params::Resize::parse(op->params);
-  EXPECT_EQ(p.shape, (Shape{1, 1, 3, 5}));
+  EXPECT_EQ(params::numbers_of(p.shape, "shape"), (Shape{1, 1, 3, 5}));
   EXPECT_EQ(p.scales, (std::vector<double>{1, 1, 1.5, 2.5}));
   EXPECT_EQ(ops::traits_of(*op).tensorwise, (std::vector<int>{0, 1}));
 }

@@ -109,6 +109,16 @@ TEST(UntrustedInputShape, HugeOrMalformedDimensionsAreUsageErrors) {
   EXPECT_EQ(shape, Shape({3, 4}));
 }
 
+TEST(UntrustedInputShape, DimRangesAreSizesInOrder) {
+  EXPECT_ERROR(cli::parse_dim_range("n=1..99999999999999999999"), "'99999999999999999999' is not a size");
+  EXPECT_ERROR(cli::parse_dim_range("n= 1..4"), "' 1' is not a size");
+  EXPECT_ERROR(cli::parse_dim_range("n=4..1"), "the minimum is larger than the maximum");
+  EXPECT_ERROR(cli::parse_dim_range("n=4"), "--dim wants NAME=MIN..MAX");
+  auto [name, range] = cli::parse_dim_range("seq=0..1099511627776");
+  EXPECT_EQ(name, "seq");
+  EXPECT_EQ(range, std::make_pair(int64_t{0}, int64_t{1} << 40));
+}
+
 // A model whose initializer `w` is `t` with `edit` applied to its proto.
 template <class Edit>
 std::string model_with_initializer(Edit edit) {

@@ -26,9 +26,22 @@ optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   return r;
 }
 
+// Which outputs may take over an input's memory, for a runtime that plans the arena again at each
+// binding of the free dimensions (the same handovers as optimizer::plan_memory's).
+void add_inplace(const ir::Operator& op, emit::VariableTable& table, Json& kernel) {
+  Json pairs = Json::array();
+  for (auto [in_index, out_index] : ops::traits_of(op).inplace) {
+    const ir::Variable *in = op.inputs[in_index], *out = op.outputs[out_index];
+    if (!in || in->is_constant() || !identical(in->dim_strides(), out->dim_strides())) continue;
+    pairs.push_back({table.index(in), table.index(out)});
+  }
+  if (!pairs.empty()) kernel["inplace"] = pairs;
+}
+
 class WasmBackend : public Backend {
  public:
   std::string name() const override { return "wasm"; }
+  bool runs_free_dimensions() const override { return true; }
 
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;
@@ -44,7 +57,10 @@ class WasmBackend : public Backend {
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule);
     emit::VariableTable table(plan, weights);
     Json kernels = Json::array();
-    for (const ir::Operator* op : schedule) kernels.push_back(wasm_backend::lower(*op, table));
+    for (const ir::Operator* op : schedule) {
+      kernels.push_back(wasm_backend::lower(*op, table));
+      if (!graph.symbols.empty()) add_inplace(*op, table, kernels.back());
+    }
     report["kernels"] = kernels.size();
     report["arena_bytes"] = plan.arena_bytes;
     report["naive_bytes"] = plan.naive_bytes;

@@ -45,7 +45,10 @@ Json conv(const ir::Operator& op, emit::VariableTable& table) {
 }
 
 bool fits_conv(const ir::Operator& op) {
-  if (op.type != "Conv" || !op.inputs[1]->is_constant()) return false;
+  // Weights are packed for the channel counts: those must be numbers.
+  if (op.type != "Conv" || !op.inputs[1]->is_constant() || !op.inputs[0]->dims[1].is_constant() ||
+      !op.outputs[0]->dims[1].is_constant())
+    return false;
   for (const ir::Variable* v : op.inputs)
     if (!float32(v)) return false;
   return channels_last(op.inputs[0]) && channels_last(op.outputs[0]);
@@ -78,6 +81,7 @@ bool fits_gemm(const ir::Operator& op) {
   if (op.type != "Gemm" && op.type != "MatMul") return false;
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
   if (a->rank() != 2 || b->rank() != 2 || !b->is_constant() || !a->has_default_order() || !y->has_default_order()) return false;
+  if (!a->dims[1].is_constant() || !y->dims[1].is_constant()) return false;  // K and N are packed in
   if (op.type == "Gemm" && params::Gemm::parse(op.params).trans_a) return false;
   if (op.type == "Gemm" && op.inputs.size() > 2) {
     const ir::Variable* c = op.inputs[2];
@@ -132,7 +136,7 @@ bool fits_innermost_kept(const ir::Operator& op) {
     if (!float32(v) || (v->size() > 0 && innermost(v) != inner) || v->order != y->order) return false;
   if (op.type == "Concat") return true;
   const ir::Variable* x = op.inputs[0];
-  if (x->shape[inner] != y->shape[inner]) return false;
+  if (!identical(x->dims[inner], y->dims[inner])) return false;
   if (op.type == "Pad") return true;
   return true;  // nearest and linear, every mode of params::Resize
 }

@@ -49,20 +49,20 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
     Shape s = broadcast_strides(inputs[i].shape, inputs[i].strides, output.shape);
     for (int a : axes) in_strides[i].push_back(s[a]);
   }
-  // Merge neighbouring dims that every operand walks as one (and drop size-1 dims).
+  // Merge neighbouring dims that every operand walks as one, and drop size-1 dims: their strides
+  // say nothing (a broadcast input's stride there need not be 0) and must not replace the
+  // stride of the dim they would merge into.
   for (size_t d = 0; d < dims.size(); d++) {
+    if (dims[d] == 1) continue;
     if (dims_.empty()) {
       dims_.push_back(dims[d]);
       for (size_t i = 0; i < inputs.size(); i++) strides_.push_back({in_strides[i][d]});
       continue;
     }
-    bool merge = dims[d] == 1;
-    if (!merge) {
-      merge = true;
-      for (size_t i = 0; i < inputs.size(); i++) {
-        int64_t outer = strides_[i].back(), inner = in_strides[i][d];
-        merge &= outer == inner * dims[d];
-      }
+    bool merge = true;
+    for (size_t i = 0; i < inputs.size(); i++) {
+      int64_t outer = strides_[i].back(), inner = in_strides[i][d];
+      merge &= outer == inner * dims[d];
     }
     if (merge) {
       dims_.back() *= dims[d];

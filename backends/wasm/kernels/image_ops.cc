@@ -114,8 +114,9 @@ class Resize : public runtime::Kernel {
     require_same_layout(in_, out_, "wasm.Resize");
     empty_ = num_elements(out_.shape) == 0;
     if (empty_) return;  // and its other axes may be huge: no per-axis tables
+    std::vector<double> scales = p.scales_for(in_.shape, out_.shape);
     for (size_t a = 0; a < in_.shape.size(); a++) {
-      maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(p.scales[a])));
+      maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(scales[a])));
       if (!maps_.back().trivial) blended_.push_back(static_cast<int>(a));
     }
     inner_ = memory_axes(out_).back();

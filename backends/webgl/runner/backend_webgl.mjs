@@ -10,6 +10,7 @@
 // same fallback); one lost after load makes run() throw.
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
+import { oneAtATime } from '../../../runtime/js/serial.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { validateWebGlDescriptor } from './validate.mjs';
 import { ImageInput, texelAxes } from './webgl_image_input.mjs';
@@ -92,6 +93,7 @@ class WebGlRunner {
     Object.assign(this, state);
     this.backendName = 'webgl';
     this.numThreads = 1;
+    this.run = oneAtATime(() => this.runOnce());
     // An input set from an image (setImage) is drawn from it at each run (webgl_image_input.mjs).
     const port = (entry, role) => {
       const v = this.descriptor.variables[entry.variable];
@@ -218,12 +220,14 @@ class WebGlRunner {
     }
   }
 
-  async run() {
+  // run() queues these (see serial.mjs).
+  async runOnce() {
     const gl = this.live();
     for (const p of this.inputPorts) this.upload(p);
     for (const step of this.steps) this.draw(step);
     const pending = this.outputPorts.map((p) => this.startDownload(p));
     await this.idle();
+    if (!this.gl) throw new Error('this runner was disposed during the run');
     if (this.lost || gl.isContextLost()) throw lostError('during the run');
     this.outputPorts.forEach((p, k) => this.finishDownload(p, pending[k]));
     const error = gl.getError();
@@ -385,6 +389,7 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
       });
     });
     check();
+    files.throwIfAborted();
     const programs = finishCompile();
     check();
 

@@ -8,6 +8,7 @@
 // false}) leaves the outputs there; options.webgpuDevice runs on the page's device.
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
+import { oneAtATime } from '../../../runtime/js/serial.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines } from './webgpu_pipelines.mjs';
@@ -55,6 +56,9 @@ class WebGpuRunner {
     this.buffers = buffers;
     this.lost = lost;  // {info} once the device is lost
     this.disposed = false;
+    // Runs and profiles share the buffers: one at a time (see serial.mjs).
+    this.serial = oneAtATime((step) => step());
+    this.run = (options) => this.serial(() => this.runOnce(options));
     this.steps = dispatches.map((d) => ({
       op: d.op,
       type: d.type,
@@ -140,7 +144,7 @@ class WebGpuRunner {
   }
 
   // `download: false` leaves the outputs in their gpuBuffers only (resolving once the GPU is done).
-  async run({ download = true } = {}) {
+  async runOnce({ download = true } = {}) {
     this.check();
     const { device } = this;
     try {
@@ -157,19 +161,24 @@ class WebGpuRunner {
         else host.values.set(values);
       }));
     } catch (e) {
+      // dispose() during the run destroys the buffers it maps, and the device if its own.
+      if (this.disposed) throw new Error('this runner was disposed during the run');
       // A device lost mid-run fails the mapping; say so rather than the mapping's own words.
       await Promise.race([this.lost.promise, new Promise((r) => setTimeout(r, 100))]);
       if (this.lost.info) throw new Error(lostMessage(this.lost.info));
       throw e;
     }
+    if (this.disposed) throw new Error('this runner was disposed during the run');
     if (this.lost.info) throw new Error(lostMessage(this.lost.info));
   }
 
   // Development aid: the time of each dispatch, slowest first; on the GPU's own clock where the
   // device has 'timestamp-query' (see webgpu_profile.mjs).
   async profile(options) {
-    this.check();
-    return profileDispatches(this, options);
+    return this.serial(async () => {
+      this.check();
+      return profileDispatches(this, options);
+    });
   }
 
   dispose() {
@@ -247,6 +256,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files }) {
     if (loaded.status === 'rejected') throw loaded.reason;
     const { adapter, device, lost } = gpu;
     const pipelines = await gpu.pipelines.done;
+    files.throwIfAborted();
     const runner = new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for

@@ -78,7 +78,7 @@ void resize(const params::Resize& p, const std::vector<Tensor>& in, std::vector<
   const Tensor& x = in[0];
   Tensor& y = out[0];
   if (y.bytes.empty()) return;  // and its other axes may be huge: no per-axis tables
-  const std::vector<double>& scales = p.scales;
+  const std::vector<double> scales = p.scales_for(x.shape, y.shape);
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   std::vector<AxisMap> maps;
   std::vector<int> blended;  // axes that interpolate between two inputs

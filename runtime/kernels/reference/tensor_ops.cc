@@ -74,7 +74,8 @@ void copy_elements(const Tensor& x, Tensor& y, Source&& source) {
 }
 
 void slice(const params::Slice& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const std::vector<int64_t>&starts = p.starts, &steps = p.steps;
+  const Shape starts = params::numbers_of(p.starts, "parameter 'starts'");
+  const std::vector<int64_t>& steps = p.steps;
   Shape strides = contiguous_strides(in[0].shape);
   copy_elements(in[0], out[0], [&](const std::vector<int64_t>& index) {
     int64_t off = 0;

@@ -1,6 +1,7 @@
 #include "src/frontend/onnx/importer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -55,42 +56,90 @@ void check_supported(const onnx::GraphProto& graph, const std::string& path) {
   throw Error(s.str());
 }
 
-Shape input_shape(const onnx::ValueInfoProto& info, const ImportOptions& options) {
+// A symbol's name as the dims' grammar takes it (letters, digits, '_'; not a function's name).
+std::string symbol_name(const std::string& given) {
+  std::string n;
+  for (char c : given) n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (n.empty() || !std::isalpha(static_cast<unsigned char>(n[0]))) n = "d_" + n;
+  if (n == "div" || n == "max" || n == "min") n += "_";
+  return n.substr(0, 64);
+}
+
+// The model's free dimensions, made as the inputs declare them: one symbol per dim_param (two
+// inputs naming the same one share it), one per unnamed free dimension.
+class Symbols {
+ public:
+  Symbols(ir::Graph& graph, const ImportOptions& options) : graph_(graph), options_(options) {}
+
+  Dim get(const std::string& name) {
+    auto it = dims_.find(name);
+    if (it != dims_.end()) return it->second;
+    SymbolRange r;
+    if (auto given = options_.dim_ranges.find(name); given != options_.dim_ranges.end()) {
+      r.min = given->second.first;
+      r.max = given->second.second;
+      // A range of one value pins it: the model is converted for that size (an export that
+      // declares a free batch but reshapes to batch 1 runs with --dim batch=1..1).
+      if (r.min == r.max) return dims_[name] = Dim(r.min);
+    }
+    // The sample the converter decides by (webdnn/dim.h): large enough that no size derived from
+    // it collapses to 1 and looks broadcastable, small enough for position tables, and different
+    // for each symbol so that two of them are never taken for one.
+    r.hint = std::clamp<int64_t>(kSample + 2 * static_cast<int64_t>(dims_.size()), r.min, r.max);
+    graph_.symbols[name] = r;
+    return dims_[name] = Dim::symbol(name, r.hint, r.min, r.max);
+  }
+  // --dim names that no input declares.
+  void check_used() const {
+    for (auto& [name, range] : options_.dim_ranges)
+      if (!dims_.count(name)) {
+        std::string known;
+        for (auto& [n, d] : dims_) known += (known.empty() ? "" : ", ") + n;
+        fail("--dim names '", name, "', which is not a free dimension of the model's inputs (",
+             known.empty() ? "it has none" : "they are: " + known, ")");
+      }
+  }
+
+ private:
+  static constexpr int64_t kSample = 37;
+  ir::Graph& graph_;
+  const ImportOptions& options_;
+  std::map<std::string, Dim> dims_;
+};
+
+DimShape input_dims(const onnx::ValueInfoProto& info, const ImportOptions& options, Symbols& symbols) {
   const auto& type = info.type().tensor_type();
   auto given = options.input_shapes.find(info.name());
-  std::vector<std::string> dims;
-  bool free = !type.has_shape();
-  Shape shape;
-  for (const auto& d : type.shape().dim()) {
+  std::vector<std::string> declared_dims;
+  DimShape dims;
+  for (int i = 0; i < type.shape().dim_size(); i++) {
+    const auto& d = type.shape().dim(i);
     if (d.has_dim_value() && d.dim_value() > 0) {
-      dims.push_back(std::to_string(d.dim_value()));
-      shape.push_back(d.dim_value());
+      declared_dims.push_back(std::to_string(d.dim_value()));
+      dims.push_back(d.dim_value());
     } else {
-      dims.push_back(d.has_dim_param() && !d.dim_param().empty() ? d.dim_param() : "?");
-      shape.push_back(-1);
-      free = true;
+      std::string name = symbol_name(d.has_dim_param() && !d.dim_param().empty() ? d.dim_param()
+                                                                              : info.name() + "_" + std::to_string(i));
+      declared_dims.push_back(d.has_dim_param() && !d.dim_param().empty() ? d.dim_param() : "?");
+      dims.push_back(given == options.input_shapes.end() ? symbols.get(name) : Dim(-1));
     }
   }
   std::string declared = "[";
-  for (size_t i = 0; i < dims.size(); i++) declared += (i ? "," : "") + dims[i];
+  for (size_t i = 0; i < declared_dims.size(); i++) declared += (i ? "," : "") + declared_dims[i];
   declared += "]";
   if (given != options.input_shapes.end()) {
     const Shape& s = given->second;
-    WEBDNN_CHECK(!type.has_shape() || s.size() == shape.size(), "--input-shape ", info.name(), " gives rank ",
+    WEBDNN_CHECK(!type.has_shape() || s.size() == dims.size(), "--input-shape ", info.name(), " gives rank ",
                  s.size(), " but the model declares ", declared);
-    for (size_t i = 0; i < shape.size(); i++)
-      WEBDNN_CHECK(shape[i] < 0 || shape[i] == s[i], "--input-shape ", info.name(), "=", shape_to_string(s),
+    for (size_t i = 0; i < dims.size(); i++)
+      WEBDNN_CHECK(dims[i].hint() < 0 || dims[i].hint() == s[i], "--input-shape ", info.name(), "=", shape_to_string(s),
                    " disagrees with the model's ", declared, " at axis ", i);
     for (int64_t d : s) WEBDNN_CHECK(d > 0, "--input-shape ", info.name(), " has a non-positive dimension");
-    return s;
+    return DimShape(s.begin(), s.end());
   }
-  if (free) {
-    std::string example;
-    for (size_t i = 0; i < shape.size(); i++) example += (i ? "," : "") + std::to_string(shape[i] > 0 ? shape[i] : 1);
-    fail("input '", info.name(), "' has free dimensions ", declared, "; give its shape with --input-shape ",
-         info.name(), "=", example.empty() ? "..." : example);
-  }
-  return shape;
+  WEBDNN_CHECK(type.has_shape(), "input '", info.name(), "' declares no shape, not even its rank; give it with --input-shape ",
+               info.name(), "=D1,D2,...");
+  return dims;
 }
 
 // Names end up in JSON descriptors, which hold UTF-8 only (as ONNX's strings must be).
@@ -137,6 +186,7 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
   auto graph = std::make_unique<ir::Graph>();
   std::map<std::string, ir::Variable*> values;
   std::set<std::string> initializer_names;
+  Symbols symbols(*graph, options);
   const std::string reading = "reading " + std::to_string(g.initializer_size()) + " initializers";
   progress(reading, 0);
   for (int i = 0; i < g.initializer_size(); i++) {
@@ -150,10 +200,12 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     std::string what = "input '" + info.name() + "'";
     WEBDNN_CHECK(info.type().has_tensor_type(), what, " is not a tensor");
     DType dtype = import_dtype(info.type().tensor_type().elem_type(), what);
-    ir::Variable* v = graph->add_variable(info.name(), dtype, input_shape(info, options));
+    ir::Variable* v = graph->add_variable(info.name(), dtype, {});
+    v->set_dims(input_dims(info, options, symbols));
     graph->inputs.push_back(v);
     values[info.name()] = v;
   }
+  symbols.check_used();
   for (auto& [name, shape] : options.input_shapes) {
     bool found = false;
     for (ir::Variable* v : graph->inputs) found |= v->name == name;
@@ -164,12 +216,14 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     }
   }
 
+  ir::DimScope dims(*graph);
   const std::string importing = "importing " + std::to_string(g.node_size()) + " nodes";
   progress(importing, 0);
   for (int i = 0; i < g.node_size(); i++) {
     const auto& node = g.node(i);
     std::string label = node_label(node, i);
     NodeContext ctx(node, opset, *graph, values, model_dir, label);
+    GuardScope::set_where("node '" + label + "' (" + node.op_type() + ")");
     try {
       find_handler(node.domain(), node.op_type())(ctx);
     } catch (const Error& e) {

@@ -15,6 +15,9 @@ namespace webdnn::onnx_frontend {
 struct ImportOptions {
   // Shapes for inputs with free dimensions, by input name.
   std::map<std::string, Shape> input_shapes;
+  // Bounds of free dimensions by their name (--dim NAME=MIN..MAX); a model's free dimensions
+  // stay symbols (webdnn/dim.h) unless input_shapes pins them.
+  std::map<std::string, std::pair<int64_t, int64_t>> dim_ranges;
   // Told how reading the initializers and importing the nodes go (webdnn/progress.h).
   Progress progress;
 };

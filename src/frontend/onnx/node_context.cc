@@ -1,8 +1,10 @@
 #include "src/frontend/onnx/node_context.h"
 
+#include "src/frontend/onnx/dim_eval.h"
 #include "src/frontend/onnx/tensor_proto.h"
 #include "src/ops/evaluate.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
@@ -68,6 +70,42 @@ ir::Variable* NodeContext::required_input(size_t i) const {
 bool NodeContext::is_constant(size_t i) const {
   ir::Variable* v = input(i);
   return v && v->is_constant();
+}
+
+namespace {
+
+// The values of a small integer variable known as dims: a constant's, or a DimValues' parameters.
+std::optional<DimTensor> dim_tensor(const ir::Variable* v) {
+  if (!v || v->rank() > 1 || !v->is_static() || v->size() > 64) return std::nullopt;
+  if (v->is_constant()) {
+    if (v->dtype != DType::Int64 && v->dtype != DType::Int32 && v->dtype != DType::Bool) return std::nullopt;
+    std::vector<int64_t> ints = v->logical_data().to_ints();
+    return DimTensor{v->dtype, v->shape, DimShape(ints.begin(), ints.end())};
+  }
+  if (v->producer && v->producer->type == "DimValues")
+    return DimTensor{v->dtype, v->shape, params::DimValues::parse(v->producer->params).values};
+  return std::nullopt;
+}
+
+}  // namespace
+
+DimShape NodeContext::dims_input(size_t i, const char* what) const {
+  ir::Variable* v = required_input(i);
+  auto t = dim_tensor(v);
+  WEBDNN_CHECK(t, "input ", i, " (", what, ", '", v->name,
+               "') must follow from the model's input shapes, but it depends on the values of its inputs, which "
+               "webdnn cannot take here");
+  return t->values;
+}
+
+ir::Variable* NodeContext::add_dims(const DimShape& values, bool scalar, DType dtype) {
+  std::vector<int64_t> numbers;
+  for (const Dim& d : values)
+    if (auto c = d.constant()) numbers.push_back(*c);
+  Shape shape = scalar ? Shape{} : Shape{static_cast<int64_t>(values.size())};
+  if (numbers.size() == values.size()) return add_constant(Tensor::from_ints(shape, numbers, dtype));
+  params::DimValues p{dtype, values, scalar};
+  return add_multi("DimValues", p.to_json(), {}, 1)[0];
 }
 
 Tensor NodeContext::constant_input(size_t i, const char* what) const {
@@ -149,6 +187,9 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   }
   bool constant = true;
   for (ir::Variable* v : inputs) constant &= v->is_constant();
+  if (!inputs.empty() && !constant) fold_dims(op);
+  // Outputs whose shape follows the model's free dimensions are computed at run time.
+  for (ir::Variable* v : outs) constant &= v->is_static();
   if (!constant || inputs.empty()) return outs;
   // Fold: evaluate now and turn the outputs into constants.
   std::vector<Tensor> data;
@@ -159,6 +200,36 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   graph_.remove_operator(op);
   for (size_t i = 0; i < outs.size(); i++) outs[i]->data = std::move(results[i]);
   return outs;
+}
+
+// A shape computation on dims: done now (dim_eval.h), the op replaced by what it computes.
+void NodeContext::fold_dims(ir::Operator* op) {
+  std::vector<DimTensor> args;
+  for (ir::Variable* v : op->inputs) {
+    auto t = dim_tensor(v);
+    if (!t) return;
+    args.push_back(std::move(*t));
+  }
+  auto results = evaluate_dims(*op, args);
+  if (!results) return;
+  for (const DimTensor& r : *results)
+    for (const Dim& d : r.values)
+      if (!d.is_constant() && r.dtype != DType::Int64 && r.dtype != DType::Int32) return;
+  std::vector<ir::Variable*> outs = op->outputs;
+  std::string name = op->name;
+  graph_.remove_operator(op);
+  for (size_t i = 0; i < outs.size(); i++) {
+    const DimTensor& r = (*results)[i];
+    std::vector<int64_t> numbers;
+    for (const Dim& d : r.values)
+      if (auto c = d.constant()) numbers.push_back(*c);
+    if (numbers.size() == r.values.size()) {
+      outs[i]->data = Tensor::from_ints(r.shape, numbers, r.dtype);
+    } else {
+      params::DimValues p{r.dtype, r.values, r.shape.empty()};
+      graph_.add_operator("DimValues", name, p.to_json(), {}, {outs[i]});
+    }
+  }
 }
 
 ir::Variable* NodeContext::add_constant(Tensor data) {

@@ -33,6 +33,11 @@ class NodeContext {
   std::vector<int64_t> constant_ints(size_t i, const char* what) const { return constant_input(i, what).to_ints(); }
   std::vector<float> constant_floats(size_t i, const char* what) const { return constant_input(i, what).to_floats(); }
   bool is_constant(size_t i) const;
+  // Inputs that must be known from the model's input shapes (a target shape, a length): numbers,
+  // or dims of the model's free dimensions; an error naming the node when they depend on data.
+  DimShape dims_input(size_t i, const char* what) const;
+  // A variable holding these integers: a constant when they are numbers, else a DimValues.
+  ir::Variable* add_dims(const DimShape& values, bool scalar, DType dtype = DType::Int64);
 
   bool has(const std::string& attr) const;
   int64_t attr_int(const std::string& attr, int64_t fallback) const;
@@ -53,6 +58,7 @@ class NodeContext {
 
  private:
   const onnx::AttributeProto* attr(const std::string& name) const;
+  void fold_dims(ir::Operator* op);
 
   const onnx::NodeProto& node_;
   int64_t opset_;

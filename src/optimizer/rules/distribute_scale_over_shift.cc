@@ -21,7 +21,7 @@ class DistributeScaleOverShift : public Rule {
     if (x->is_constant()) std::swap(x, b);
     if (x->is_constant() || !b->is_constant()) return false;
     ir::Variable* out = op->outputs[0];
-    if (out->dtype != DType::Float32 || broadcast_shapes(x->shape, a->shape) != out->shape) return false;
+    if (out->dtype != DType::Float32 || !identical(broadcast(x->dims, a->dims), out->dims)) return false;
     Tensor at = a->logical_data(), bt = b->logical_data();
     Expr mul;
     mul.binary(ExprOp::Mul, mul.input(0), mul.input(1));

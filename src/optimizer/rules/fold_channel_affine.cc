@@ -43,7 +43,8 @@ class FoldChannelAffine : public Rule {
     if (!c->is_constant() || !producer || !single_use(graph, y) || producer->params.contains("epilogue")) return false;
     ops::Traits::ChannelAffine ca = ops::traits_of(*producer).channel_affine;
     if (ca.weight_input < 0 || !producer->inputs[ca.weight_input]->is_constant()) return false;
-    if (op->outputs[0]->shape != y->shape || y->dtype != DType::Float32) return false;
+    if (!identical(op->outputs[0]->dims, y->dims) || y->dtype != DType::Float32) return false;
+    if (!y->dims[ca.output_axis].is_constant()) return false;  // per-channel constants need a number of channels
     int64_t channels = y->shape[ca.output_axis];
     auto values = per_channel(*c, *y, ca.output_axis, channels);
     if (!values) return false;

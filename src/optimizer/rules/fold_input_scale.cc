@@ -21,7 +21,8 @@ class FoldInputScale : public Rule {
     if (!w->is_constant() || !mul || binary_form(*mul) != ExprOp::Mul || !single_use(graph, scaled)) return false;
     ir::Variable *x = mul->inputs[0], *s = mul->inputs[1];
     if (x->is_constant()) std::swap(x, s);
-    if (x->is_constant() || !s->is_constant() || x->shape != scaled->shape) return false;
+    if (x->is_constant() || !s->is_constant() || !identical(x->dims, scaled->dims)) return false;
+    if (!x->dims[is.input_axis].is_constant()) return false;  // the scale folds per channel
     int64_t channels = x->shape[is.input_axis];
     int offset = x->rank() - s->rank();
     for (int a = 0; a < s->rank(); a++)

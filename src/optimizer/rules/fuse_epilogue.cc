@@ -19,7 +19,7 @@ class FuseEpilogue : public Rule {
     ir::Variable* out = op->outputs[0];
     for (ir::Variable* y : op->inputs) {
       ir::Operator* producer = y->producer;
-      if (!producer || !single_use(graph, y) || y->shape != out->shape || y->dtype != DType::Float32) continue;
+      if (!producer || !single_use(graph, y) || !identical(y->dims, out->dims) || y->dtype != DType::Float32) continue;
       ops::Traits t = ops::traits_of(*producer);
       if (t.epilogue_inputs < 0) continue;
       size_t core = ops::core_inputs(*producer, t.epilogue_inputs);
@@ -54,6 +54,7 @@ class FuseEpilogue : public Rule {
                                    std::vector<ir::Variable*>& inputs) {
     while (static_cast<int>(inputs.size()) < t.epilogue_inputs) {
       if (static_cast<int>(inputs.size()) != t.channel_affine.bias_input) return false;
+      if (!producer.outputs[0]->dims[t.channel_affine.output_axis].is_constant()) return false;
       int64_t channels = producer.outputs[0]->shape[t.channel_affine.output_axis];
       inputs.push_back(add_constant(graph, producer.name + ":bias", Tensor(DType::Float32, {channels})));
     }

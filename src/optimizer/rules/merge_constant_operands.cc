@@ -29,7 +29,8 @@ class MergeConstantOperands : public Rule {
     if (!split_operands(*inner, x, c1)) return false;
     Shape merged = broadcast_shapes(c1->shape, c2->shape);
     ir::Variable* out = op->outputs[0];
-    if (broadcast_shapes(x->shape, merged) != out->shape || x->dtype != out->dtype) return false;
+    DimShape merged_dims(merged.begin(), merged.end());  // constants: numbers
+    if (!identical(broadcast(x->dims, merged_dims), out->dims) || x->dtype != out->dtype) return false;
     Tensor a = c1->logical_data(), b = c2->logical_data();
     Expr e;
     e.binary(*form, e.input(0), e.input(1));

@@ -17,7 +17,7 @@ class MergeElementwise : public Rule {
     if (!fusible_elementwise(*op)) return false;
     for (ir::Variable* in : op->inputs) {
       ir::Operator* producer = in->producer;
-      if (!producer || !fusible_elementwise(*producer) || !single_use(graph, in) || in->shape != op->outputs[0]->shape)
+      if (!producer || !fusible_elementwise(*producer) || !single_use(graph, in) || !identical(in->dims, op->outputs[0]->dims))
         continue;
       // The producer's inputs join the consumer's; the producer's result feeds the expression.
       Fusion f;
@@ -27,7 +27,7 @@ class MergeElementwise : public Rule {
       if (f.num_inputs() > kMaxFusedInputs) continue;
       // The shape is kept explicitly: constants written into the expression no longer broadcast.
       Json params = {{"expr", f.expr.to_json()}, {"to", dtype_name(op->outputs[0]->dtype)},
-                     {"shape", op->outputs[0]->shape}};
+                     {"shape", params::dims_json(op->outputs[0]->dims)}};
       recreate(graph, op, "FusedElementwise", params, f.inputs);
       return true;
     }

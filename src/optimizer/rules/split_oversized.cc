@@ -28,7 +28,7 @@ Json slice_params(const ir::Variable& v, int axis, int64_t lo, int64_t hi) {
   std::vector<int64_t> starts(v.rank(), 0), ends(v.shape.begin(), v.shape.end()), steps(v.rank(), 1);
   starts[axis] = lo;
   ends[axis] = hi;
-  return params::Slice{starts, ends, steps}.to_json();
+  return params::Slice{DimShape(starts.begin(), starts.end()), DimShape(ends.begin(), ends.end()), steps}.to_json();
 }
 
 class SplitOversized : public Rule {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "runtime/core/kernel.h"
 #include "src/ops/evaluate.h"
 #include "tests/unit/support/backend_runner.h"
 #include "tests/unit/support/graph_builder.h"
@@ -87,6 +88,26 @@ TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
   v = b.op("Sigmoid", {v});
   b.output(b.op("Sub", {v, b.constant("half", {1}, {0.5})}));
   expect_matches_reference(b, "wasm.Elementwise");
+}
+
+// A size-1 axis whose stride is not 0 on a broadcast input (as a descriptor of free dimensions
+// writes strides: [seq*128, 128, 1] at seq = 1) must not pass its stride to the axis it merges
+// into: y[b][0][k] = x[b][0][k] + p[0][0][k].
+TEST(WasmElementwise, SizeOneAxesDoNotBreakBroadcasting) {
+  runtime::KernelSpec spec;
+  Expr e;
+  e.binary(ExprOp::Add, e.input(0), e.input(1));
+  spec.params = {{"expr", e.to_json()}, {"to", "float32"}};
+  spec.inputs = {{DType::Float32, {3, 1, 8}, {8, 8, 1}}, {DType::Float32, {1, 1, 8}, {8, 8, 1}}};
+  spec.outputs = {{DType::Float32, {3, 1, 8}, {8, 8, 1}}};
+  auto kernel = runtime::find_kernel("wasm.Elementwise")(spec);
+  std::vector<float> x(24), p(8), y(24, -1.0f);
+  for (size_t i = 0; i < x.size(); i++) x[i] = static_cast<float>(i);
+  for (size_t i = 0; i < p.size(); i++) p[i] = 100.0f * static_cast<float>(i + 1);
+  void* in[] = {x.data(), p.data()};
+  void* out[] = {y.data()};
+  kernel->run(in, out);
+  for (size_t i = 0; i < y.size(); i++) EXPECT_EQ(y[i], x[i] + p[i % 8]) << i;
 }
 
 }  // namespace

@@ -41,8 +41,10 @@ void expect_within(const Json& d, int64_t size) {
 }
 
 TEST(WebGlGenerator, EveryOperatorHasAKernel) {
+  // DimValues and Range (without inputs) appear only in graphs with free dimensions, which the GPU
+  // backends do not take yet (webdnn-convert refuses them there).
   for (const std::string& type : ops::schema_types())
-    EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
+    if (type != "DimValues" && type != "Range") EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
 }
 
 TEST(WebGlGenerator, ConvolutionNetOneVariant) {

@@ -55,8 +55,10 @@ void expect_bindable(const Json& d, int64_t limit) {
 }
 
 TEST(WebGpuGenerator, EveryOperatorHasAKernel) {
+  // DimValues and Range (without inputs) appear only in graphs with free dimensions, which the GPU
+  // backends do not take yet (webdnn-convert refuses them there).
   for (const std::string& type : ops::schema_types())
-    EXPECT_TRUE(backends::webgpu::find_generator(type)) << "no webgpu kernel for " << type;
+    if (type != "DimValues" && type != "Range") EXPECT_TRUE(backends::webgpu::find_generator(type)) << "no webgpu kernel for " << type;
 }
 
 TEST(WebGpuGenerator, ConvolutionFusesItsEpilogue) {

@@ -117,7 +117,7 @@ void split(const ir::Operator& op, Program& p) {
 void slice(const ir::Operator& op, Program& p) {
   if (op.outputs[0]->size() == 0) return;
   params::Slice s = params::Slice::parse(op.params);
-  strided_copy(op, p, p.var(op.inputs[0]), p.var(op.outputs[0]), s.starts, s.steps);
+  strided_copy(op, p, p.var(op.inputs[0]), p.var(op.outputs[0]), params::numbers_of(s.starts, "parameter 'starts'"), s.steps);
 }
 
 // Pad: per axis the source index (the reference's pad_source), -1 for the constant fill.
@@ -252,7 +252,7 @@ void resize(const ir::Operator& op, Program& p) {
   int x = p.var(xv), y = p.var(yv);
   int rank = xv->rank(), packed = p.at(y).layout.packed;
   params::Resize rp = params::Resize::parse(op.params);
-  const std::vector<double>& scales = rp.scales;
+  const std::vector<double> scales = rp.scales_for(xv->shape, yv->shape);
   struct Axis {
     int table = -1;   // lookup texture [out, 4]: lo, hi, w
     bool blended = false;

@@ -31,7 +31,8 @@ void transpose(const ir::Operator& op, Program& program) {
 void slice(const ir::Operator& op, Program& program) {
   Operand x = program.input("x", op.inputs[0]), y = program.output("y", op.outputs[0]);
   params::Slice p = params::Slice::parse(op.params);
-  const std::vector<int64_t>&starts = p.starts, &steps = p.steps;
+  const Shape starts = params::numbers_of(p.starts, "parameter 'starts'");
+  const std::vector<int64_t>& steps = p.steps;
   Shape xs = strides_of(x.shape());
   int64_t base = 0;
   std::string index;

@@ -13,7 +13,7 @@ namespace {
 void resize(const ir::Operator& op, Program& program) {
   const Shape &in = op.inputs[0]->shape, &out_shape = op.outputs[0]->shape;
   params::Resize p = params::Resize::parse(op.params);
-  const std::vector<double>& scales = p.scales;
+  const std::vector<double> scales = p.scales_for(in, out_shape);
   size_t rank = in.size();
   Shape strides = strides_of(in);
   // Table: per axis, lo (out entries), hi - lo (out entries) and the weight (out entries).

@@ -4,6 +4,7 @@
 #include "src/frontend/onnx/node_context.h"
 #include "src/frontend/onnx/tensor_proto.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
@@ -113,7 +114,8 @@ WEBDNN_ONNX_HANDLER(Dropout) {
 }
 
 WEBDNN_ONNX_HANDLER(Expand) {
-  ctx.set_output(0, ctx.add("Expand", {{"shape", ctx.constant_ints(1, "shape")}}, {ctx.required_input(0)}));
+  DimShape shape = ctx.dims_input(1, "shape");
+  ctx.set_output(0, ctx.add("Expand", {{"shape", params::dims_json(shape)}}, {ctx.required_input(0)}));
 }
 
 }  // namespace webdnn::onnx_frontend

@@ -67,12 +67,12 @@ params::Window window_params(Window w) {
 // [N,C,L] -> [N,C,1,L] (and a weight [M,C,k] -> [M,C,1,k]); 4-D tensors pass through.
 ir::Variable* lift(NodeContext& ctx, ir::Variable* v) {
   if (v->rank() != 3) return v;
-  return ctx.add("Reshape", {{"shape", Shape{v->shape[0], v->shape[1], 1, v->shape[2]}}}, {v});
+  return ctx.add("Reshape", {{"shape", params::dims_json({v->dims[0], v->dims[1], 1, v->dims[2]})}}, {v});
 }
 
 // Binds the node's output, undoing lift() when the input was 1-D.
 void set_windowed_output(NodeContext& ctx, const ir::Variable* x, ir::Variable* y) {
-  if (x->rank() == 3) y = ctx.add("Reshape", {{"shape", Shape{y->shape[0], y->shape[1], y->shape[3]}}}, {y});
+  if (x->rank() == 3) y = ctx.add("Reshape", {{"shape", params::dims_json({y->dims[0], y->dims[1], y->dims[3]})}}, {y});
   ctx.set_output(0, y);
 }
 

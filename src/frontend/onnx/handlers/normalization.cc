@@ -2,6 +2,7 @@
 // LayerNormalization, LRN, Softmax and LogSoftmax.
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
@@ -34,16 +35,16 @@ void softmax(NodeContext& ctx, const char* type) {
   // each row normalized. When no axis follows `axis` (all sizes 1) that is the one-axis meaning;
   // otherwise the IR's one-axis operator runs on that matrix, reshaped to and fro.
   int axis = normalize_axis(ctx.attr_int("axis", 1), x->rank());
-  int64_t rows = 1, trailing = 1;
-  for (int a = 0; a < axis; a++) rows *= x->shape[a];
-  for (int a = axis + 1; a < x->rank(); a++) trailing *= x->shape[a];
-  if (trailing == 1) {
+  Dim rows(1), trailing(1);
+  for (int a = 0; a < axis; a++) rows *= x->dims[a];
+  for (int a = axis + 1; a < x->rank(); a++) trailing *= x->dims[a];
+  if (trailing.constant() == 1) {
     ctx.set_output(0, ctx.add(type, {{"axis", axis}}, {x}));
     return;
   }
-  ir::Variable* matrix = ctx.add("Reshape", {{"shape", Shape{rows, x->shape[axis] * trailing}}}, {x});
+  ir::Variable* matrix = ctx.add("Reshape", {{"shape", params::dims_json({rows, x->dims[axis] * trailing})}}, {x});
   ir::Variable* y = ctx.add(type, {{"axis", 1}}, {matrix});
-  ctx.set_output(0, ctx.add("Reshape", {{"shape", x->shape}}, {y}));
+  ctx.set_output(0, ctx.add("Reshape", {{"shape", params::dims_json(x->dims)}}, {y}));
 }
 
 }  // namespace

@@ -4,12 +4,13 @@
 
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
 
 struct Target {
-  Shape shape;
+  DimShape shape;
   std::vector<double> scales;
 };
 
@@ -21,25 +22,37 @@ Target from_scales(const ir::Variable* x, const std::vector<float>& scales) {
   Target t;
   for (int a = 0; a < x->rank(); a++) {
     WEBDNN_CHECK(scales[a] > 0, "scale ", scales[a], " of axis ", a, " is not positive");
-    float extent = std::floor(static_cast<float>(x->shape[a]) * scales[a]);
-    // Checked before the conversion, which is undefined past int64 (2^40: params::kMaxExtent).
-    WEBDNN_CHECK(extent <= 1099511627776.0f, "scale ", scales[a], " of axis ", a, " makes it ", extent,
-                 " long, more than any backend holds");
-    t.shape.push_back(static_cast<int64_t>(extent));
+    const Dim& in = x->dims[a];
+    // Each extent checked before its conversion, which is undefined past int64 (2^40:
+    // params::kMaxExtent).
+    if (in.is_constant()) {
+      float extent = std::floor(static_cast<float>(*in.constant()) * scales[a]);
+      WEBDNN_CHECK(extent <= 1099511627776.0f, "scale ", scales[a], " of axis ", a, " makes it ", extent,
+                   " long, more than any backend holds");
+      t.shape.push_back(static_cast<int64_t>(extent));
+    } else if (scales[a] == std::floor(scales[a])) {
+      WEBDNN_CHECK(scales[a] <= 1099511627776.0f, "scale ", scales[a], " of axis ", a, " is more than any backend holds");
+      t.shape.push_back(in * Dim(static_cast<int64_t>(scales[a])));
+    } else {
+      fail("scale ", scales[a], " of axis ", a, " resizes the free dimension ", in, "; give its size instead, or --input-shape");
+    }
     t.scales.push_back(scales[a]);
   }
   return t;
 }
 
-// With sizes, the coordinate transformation uses output / input as the scale.
-Target from_sizes(const ir::Variable* x, const std::vector<int64_t>& sizes) {
+// With sizes, the coordinate transformation uses output / input as the scale; where either
+// follows the model's free dimensions the runtime works it out (scale 0, params::Resize).
+Target from_sizes(const ir::Variable* x, const DimShape& sizes) {
   WEBDNN_CHECK(static_cast<int>(sizes.size()) == x->rank(), sizes.size(), " sizes for the rank-", x->rank(), " input ",
-               shape_to_string(x->shape));
+               shape_to_string(x->dims));
   Target t;
   for (int a = 0; a < x->rank(); a++) {
-    WEBDNN_CHECK(sizes[a] > 0, "sizes ", shape_to_string(sizes), " must be positive");
+    WEBDNN_CHECK(sizes[a].hint() > 0, "sizes ", shape_to_string(sizes), " must be positive");
     t.shape.push_back(sizes[a]);
-    t.scales.push_back(static_cast<float>(sizes[a]) / static_cast<float>(x->shape[a]));
+    auto out = sizes[a].constant(), in = x->dims[a].constant();
+    if (out && in) t.scales.push_back(static_cast<float>(*out) / static_cast<float>(*in));
+    else t.scales.push_back(identical(sizes[a], x->dims[a]) ? 1.0 : 0.0);
   }
   return t;
 }
@@ -51,13 +64,14 @@ void add_resize(NodeContext& ctx, ir::Variable* x, const std::string& mode, cons
             {"coordinate_transformation_mode", ctm},
             {"nearest_mode", nearest},
             {"scales", t.scales},
-            {"shape", t.shape}};
+            {"shape", params::dims_json(t.shape)}};
   ctx.set_output(0, ctx.add("Resize", p, {x}));
 }
 
-// A constant input that may be given as an empty tensor to mean "absent" (Resize's scales).
-bool given(NodeContext& ctx, size_t i, const char* what) {
-  return ctx.input(i) && ctx.constant_input(i, what).size() > 0;
+// An input that may be given as an empty tensor to mean "absent" (Resize's scales).
+bool given(NodeContext& ctx, size_t i) {
+  ir::Variable* v = ctx.input(i);
+  return v && v->is_static() && v->size() > 0;
 }
 
 // scales / sizes given for `axes` only (opset 18) spread over all axes; the others keep 1 / their size.
@@ -84,7 +98,7 @@ WEBDNN_ONNX_HANDLER(Resize) {
   WEBDNN_CHECK(ctm != "tf_crop_and_resize", "coordinate_transformation_mode 'tf_crop_and_resize' is not supported");
   WEBDNN_CHECK(ctx.attr_int("antialias", 0) == 0, "antialias=1 is not supported");
   std::vector<int64_t> axes = ctx.attr_ints("axes");
-  bool has_scales = given(ctx, 2, "scales"), has_sizes = given(ctx, 3, "sizes");
+  bool has_scales = given(ctx, 2), has_sizes = given(ctx, 3);
   WEBDNN_CHECK(has_scales != has_sizes, has_scales ? "both scales and sizes are given; exactly one must be"
                                                    : "neither scales nor sizes is given; exactly one must be");
   Target t;
@@ -94,7 +108,7 @@ WEBDNN_ONNX_HANDLER(Resize) {
   } else {
     std::string policy = ctx.attr_string("keep_aspect_ratio_policy", "stretch");
     WEBDNN_CHECK(policy == "stretch", "keep_aspect_ratio_policy '", policy, "' is not supported (only 'stretch')");
-    t = from_sizes(x, spread(ctx.constant_ints(3, "sizes"), axes, x->shape, "sizes"));
+    t = from_sizes(x, spread(ctx.dims_input(3, "sizes"), axes, x->dims, "sizes"));
   }
   add_resize(ctx, x, mode, ctm, ctx.attr_string("nearest_mode", "round_prefer_floor"), t);
 }

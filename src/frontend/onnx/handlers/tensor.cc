@@ -6,24 +6,31 @@
 
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
 
-// ONNX Slice's clamping of one axis (starts/ends count from the end when negative).
-void clamp_slice(int64_t dim, int64_t step, int64_t& start, int64_t& end) {
-  if (dim == 0) {
-    start = end = 0;
+// ONNX Slice's clamping of one axis (starts/ends count from the end when negative). A free
+// dimension compared with a bound makes a guard (webdnn/dim.h).
+void clamp_slice(const Dim& dim, int64_t step, Dim& start, Dim& end) {
+  if (dim.constant() == 0) {
+    start = end = Dim(0);
     return;
   }
-  if (start < 0) start += dim;
-  if (end < 0) end += dim;
+  for (Dim* v : {&start, &end})
+    if (auto c = v->constant(); c && *c < 0) *v = std::max<int64_t>(*c, -params::kMaxExtent) + dim;
+    else if (c && *c > params::kMaxExtent) *v = Dim(params::kMaxExtent);
+  auto clamp = [](Dim& v, const Dim& lo, const Dim& hi) {
+    if (v < lo) v = lo;
+    else if (v > hi) v = hi;
+  };
   if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, dim);
-    end = std::clamp<int64_t>(end, 0, dim);
+    clamp(start, 0, dim);
+    clamp(end, 0, dim);
   } else {
-    start = std::clamp<int64_t>(start, 0, dim - 1);
-    end = std::clamp<int64_t>(end, -1, dim - 1);
+    clamp(start, 0, dim - 1);
+    clamp(end, -1, dim - 1);
   }
 }
 
@@ -85,14 +92,15 @@ WEBDNN_ONNX_HANDLER(Split) {
 
 WEBDNN_ONNX_HANDLER(Slice) {
   ir::Variable* x = ctx.required_input(0);
-  std::vector<int64_t> starts, ends, axes, steps;
+  DimShape starts, ends;
+  std::vector<int64_t> axes, steps;
   if (ctx.opset() < 10) {
-    starts = ctx.attr_ints("starts");
-    ends = ctx.attr_ints("ends");
+    for (int64_t v : ctx.attr_ints("starts")) starts.push_back(v);
+    for (int64_t v : ctx.attr_ints("ends")) ends.push_back(v);
     axes = ctx.attr_ints("axes");
   } else {
-    starts = ctx.constant_ints(1, "starts");
-    ends = ctx.constant_ints(2, "ends");
+    starts = ctx.dims_input(1, "starts");
+    ends = ctx.dims_input(2, "ends");
     if (ctx.input(3)) axes = ctx.constant_ints(3, "axes");
     if (ctx.input(4)) steps = ctx.constant_ints(4, "steps");
   }
@@ -103,7 +111,8 @@ WEBDNN_ONNX_HANDLER(Slice) {
                "starts ", shape_to_string(starts), ", ends ", shape_to_string(ends), ", axes ", shape_to_string(axes),
                " and steps ", shape_to_string(steps), " must have the same length");
   int rank = x->rank();
-  std::vector<int64_t> s(rank, 0), e(x->shape), k(rank, 1);
+  DimShape s(rank, Dim(0)), e(x->dims);
+  std::vector<int64_t> k(rank, 1);
   std::set<int> seen;
   for (size_t i = 0; i < axes.size(); i++) {
     int a = normalize_axis(axes[i], rank);
@@ -112,9 +121,10 @@ WEBDNN_ONNX_HANDLER(Slice) {
     s[a] = starts[i];
     e[a] = ends[i];
     k[a] = steps[i];
-    clamp_slice(x->shape[a], k[a], s[a], e[a]);
+    clamp_slice(x->dims[a], k[a], s[a], e[a]);
   }
-  ctx.set_output(0, ctx.add("Slice", {{"starts", s}, {"ends", e}, {"steps", k}}, {x}));
+  Json p = {{"starts", params::dims_json(s)}, {"ends", params::dims_json(e)}, {"steps", k}};
+  ctx.set_output(0, ctx.add("Slice", p, {x}));
 }
 
 WEBDNN_ONNX_HANDLER(Gather) {
@@ -173,9 +183,21 @@ WEBDNN_ONNX_HANDLER(DepthToSpace) {
   ctx.set_output(0, ctx.add("DepthToSpace", p, {ctx.required_input(0)}));
 }
 
-// Range has a data-dependent length, so webdnn only takes it with constant inputs and computes
-// the result here.
+// Range over integers whose bounds follow from the input shapes (`Range(0, sequence, 1)`).
+static void dim_range(NodeContext& ctx) {
+  DimShape start = ctx.dims_input(0, "start"), limit = ctx.dims_input(1, "limit"), delta = ctx.dims_input(2, "delta");
+  WEBDNN_CHECK(start.size() == 1 && limit.size() == 1 && delta.size() == 1, "start, limit and delta must be scalars");
+  auto d = delta[0].constant();
+  WEBDNN_CHECK(d && *d != 0, "delta must be a non-zero number, not ", delta[0]);
+  Dim span = *d > 0 ? limit[0] - start[0] : start[0] - limit[0];
+  Dim count = span > Dim(0) ? ceil_div(span, Dim(*d > 0 ? *d : -*d)) : Dim(0);
+  params::Range p{ctx.required_input(0)->dtype, start[0], count, *d};
+  ctx.set_output(0, ctx.add("Range", p.to_json(), {}));
+}
+
+// Range with constant inputs is computed here; one whose bounds are dims runs as the IR's Range.
 WEBDNN_ONNX_HANDLER(Range) {
+  if (!ctx.is_constant(0) || !ctx.is_constant(1) || !ctx.is_constant(2)) return dim_range(ctx);
   Tensor start = ctx.constant_input(0, "start");
   Tensor limit = ctx.constant_input(1, "limit");
   Tensor delta = ctx.constant_input(2, "delta");
