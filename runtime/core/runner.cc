@@ -127,9 +127,9 @@ std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
 
   // Both are allocated at once (the weights as they arrive): a model larger than this runtime's
   // memory is refused before either is.
-  const int64_t limit = memory_limit();
-  WEBDNN_CHECK(arena_bytes_ <= limit && weights_bytes_ <= limit - arena_bytes_, "the model needs ", arena_bytes_,
-               " bytes for its intermediate values and ", weights_bytes_, " bytes of weights, ", gib(arena_bytes_ + weights_bytes_),
+  const int64_t limit = memory_limit(), arena = plan->arena_bytes;
+  WEBDNN_CHECK(arena <= limit && weights_bytes_ <= limit - arena, "the model needs ", arena,
+               " bytes for its intermediate values and ", weights_bytes_, " bytes of weights, ", gib(arena + weights_bytes_),
                " in all; this runtime can hold at most ", gib(limit),
                ". Convert the model for smaller inputs (webdnn-convert --input-shape), or use a GPU backend");
   const Json& variables = part(d, "variables", true);
