@@ -129,22 +129,6 @@ class GuardScope {
   std::vector<Guard> guards_;
   GuardScope* outer_;
   friend void record_guard(Guard guard);
-
-// The symbols that dims written as text (in parameters, in descriptors) refer to, while it lives
-// (one per thread; they nest, the innermost answers).
-class SymbolScope {
- public:
-  explicit SymbolScope(std::map<std::string, Dim> symbols);
-  ~SymbolScope();
-  SymbolScope(const SymbolScope&) = delete;
-  SymbolScope& operator=(const SymbolScope&) = delete;
-  // The innermost scope's symbols; empty outside every scope.
-  static const std::map<std::string, Dim>& current();
-
- private:
-  std::map<std::string, Dim> symbols_;
-  SymbolScope* outer_;
-};
 };
 void record_guard(Guard guard);
 

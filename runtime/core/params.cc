@@ -791,11 +791,19 @@ TypesOf<S> infer_pool(const Pool& p, const TypesOf<S>& in) {
   return {{DType::Float32, p.output(in[0].shape)}};
 }
 
+namespace {
+// DimValues' and Range's element type: the integers sizes are computed in.
+DType integer_dtype(const Reader& r) {
+  DType t = r.dtype("dtype");
+  WEBDNN_CHECK(t == DType::Int64 || t == DType::Int32, "parameter 'dtype' must be int64 or int32");
+  return t;
+}
+}  // namespace
+
 DimValues DimValues::parse(const Json& j) {
   Reader r(j);
   DimValues p;
-  p.dtype = r.dtype("dtype");
-  WEBDNN_CHECK(p.dtype == DType::Int64 || p.dtype == DType::Int32, "parameter 'dtype' must be int64 or int32");
+  p.dtype = integer_dtype(r);
   p.values = r.dims("values");
   p.scalar = r.flag("scalar");
   WEBDNN_CHECK(!p.scalar || p.values.size() == 1, "a scalar holds one value, not ", p.values.size());
@@ -807,8 +815,7 @@ Json DimValues::to_json() const { return {{"dtype", dtype_name(dtype)}, {"values
 Range Range::parse(const Json& j) {
   Reader r(j);
   Range p;
-  p.dtype = r.dtype("dtype");
-  WEBDNN_CHECK(p.dtype == DType::Int64 || p.dtype == DType::Int32, "parameter 'dtype' must be int64 or int32");
+  p.dtype = integer_dtype(r);
   p.start = r.dim("start");
   p.count = r.dim("count", 0, kMaxExtent);
   p.delta = r.integer("delta");
