@@ -24,6 +24,13 @@ class Backend {
   virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) = 0;
   // Whether its descriptors may hold dims of free dimensions (docs/descriptor.md).
   virtual bool runs_free_dimensions() const { return false; }
+  // Whether, for a model with free dimensions, it writes the symbolic graph instead, which the
+  // generator built into the JavaScript runtime specializes per input signature (GPU backends,
+  // whose kernels have every shape written in).
+  virtual bool generates_in_page() const { return false; }
+  // Options of that generation (docs/descriptor.md, "Symbolic graphs": "generate"); backends
+  // ignore what they do not know.
+  virtual void set_options(const Json& options) {}
 };
 
 std::unique_ptr<Backend> make_backend(const std::string& name);  // nullptr when unknown

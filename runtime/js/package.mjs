@@ -48,8 +48,7 @@ const byPath = new Map([...sources].map(([name, file]) => [file, name]));
 
 // The files made by the build (the runtime core); sources may name them as './NAME'.
 const built = [];
-for (const variant of ['wasm', 'wasm-threaded', 'fallback']) {
-  const base = `webdnn-runtime-${variant}`;
+for (const base of ['webdnn-runtime-wasm', 'webdnn-runtime-wasm-threaded', 'webdnn-runtime-fallback', 'webdnn-generator']) {
   for (const ext of ['.mjs', '.wasm', '.worker.js']) if (fs.existsSync(path.join(wasmDir, base + ext))) built.push(base + ext);
 }
 

@@ -142,6 +142,21 @@ export interface Runner {
   readonly maxTextureSize?: number;
   /** webgl: what the runner renders to (half floats where float render targets are missing). */
   readonly renderTarget?: 'float32' | 'float16';
+  /**
+   * webgpu and webgl on a model converted with free dimensions: each input signature whose
+   * descriptor the page generated (at load the converter's sample shapes, then each new one at its
+   * first run; the last 4 are kept), with how long generating and loading it took.
+   */
+  readonly generations?: readonly ShapeGeneration[];
+}
+
+export interface ShapeGeneration {
+  /** Every input's shape. */
+  shapes: number[][];
+  /** Milliseconds in the generator (webdnn-generator.wasm). */
+  generateMs: number;
+  /** Milliseconds loading the generated descriptor (pipelines or programs, weights upload). */
+  loadMs: number;
 }
 
 export interface ProfileEntry {

@@ -21,33 +21,6 @@ Json describe_ports(const std::vector<ir::Variable*>& vars) {
   return list;
 }
 
-Json group_report(const optimizer::GroupReport& r) {
-  return {{"group", r.group}, {"operators_before", r.operators_before}, {"operators_after", r.operators_after},
-          {"rewrites", r.applied}};
-}
-
-// A WebAssembly memory's 32-bit address space (the runtime's -sMAXIMUM_MEMORY).
-constexpr int64_t kWasmMemoryBytes = int64_t{4} << 30;
-
-// What a descriptor of a model with free dimensions adds to the common envelope
-// (docs/descriptor.md): the symbols and what the converted code assumes of them.
-void add_symbols(const ir::Graph& g, Json& descriptor) {
-  if (g.symbols.empty()) return;
-  Json symbols = Json::array(), guards = Json::array();
-  for (auto& [name, r] : g.symbols) symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
-  for (const Guard& guard : g.guards)
-    guards.push_back({{"lhs", params::dim_json(guard.lhs)}, {"equal", guard.equal}, {"where", guard.where}});
-  descriptor["symbols"] = symbols;
-  descriptor["guards"] = guards;
-}
-
-std::string mib(int64_t bytes) {
-  std::ostringstream s;
-  s.precision(1);
-  s << std::fixed << bytes / 1048576.0 << " MiB";
-  return s.str();
-}
-
 }  // namespace
 
 std::vector<std::string> rule_names() {
@@ -92,11 +65,11 @@ Json convert(const ConvertOptions& options) {
   std::unique_ptr<ir::Graph> graph = onnx_frontend::import_file(options.model, import_options);
   size_t imported = graph->num_operators();
   for (auto& backend : targets)
-    if (!graph->symbols.empty() && !backend->runs_free_dimensions()) {
+    if (!graph->symbols.empty() && !backend->runs_free_dimensions() && !backend->generates_in_page()) {
       std::string names;
       for (auto& [name, r] : graph->symbols) names += (names.empty() ? "" : ", ") + name;
-      fail("the ", backend->name(), " backend cannot run models with free dimensions yet (this one has ", names,
-           "); pin them with --input-shape, or convert for --backend wasm");
+      fail("the ", backend->name(), " backend cannot run models with free dimensions (this one has ", names,
+           "); pin them with --input-shape");
     }
   Json shared = optimize_shared(*graph, options.optimize, options.progress);
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
@@ -109,7 +82,9 @@ Json convert(const ConvertOptions& options) {
   std::vector<emit::BackendOutput> outputs;
   for (auto& backend : targets) {
     try {
-      outputs.push_back(generate(*graph, *backend, shared, imported, options.optimize, options.progress));
+      bool symbolic = !graph->symbols.empty() && backend->generates_in_page();
+      outputs.push_back(symbolic ? generate_symbolic(*graph, *backend, shared, imported, options.optimize, options.progress)
+                                 : generate(*graph, *backend, shared, imported, options.optimize, options.progress));
     } catch (const Error& e) {
       fail("cannot convert '", info.source, "' for the ", backend->name(), " backend: ", e.what());
     }
@@ -118,52 +93,6 @@ Json convert(const ConvertOptions& options) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress("wrote " + options.output_dir + " in " + std::to_string(seconds).substr(0, 4) + " s");
   return report;
-}
-
-Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress) {
-  const std::string optimizing = "optimizing " + std::to_string(graph.num_operators()) + " operators";
-  if (progress) progress(optimizing, 0);
-  Json shared = Json::array();
-  for (const optimizer::RuleGroup& group : {optimizer::general_group(), optimizer::fusion_group()}) {
-    shared.push_back(group_report(optimizer::run_group(graph, group, optimize)));
-    if (progress) progress(optimizing, shared.size() / 2.0);
-  }
-  return shared;
-}
-
-emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
-                             const optimizer::OptimizeOptions& optimize, const Progress& progress) {
-  // examples/common/prepare.mjs reads this step's name to tell which backend failed.
-  const std::string generating = "generating the " + backend.name() + " descriptor";
-  if (progress) progress(generating, 0);
-  std::unique_ptr<ir::Graph> g = graph.clone();
-  emit::BackendOutput out;
-  out.backend = backend.name();
-  out.report = {{"operators_imported", imported}, {"groups", shared}};
-  std::vector<optimizer::RuleGroup> groups = backend.rule_groups();
-  for (const optimizer::RuleGroup& group : groups) {
-    out.report["groups"].push_back(group_report(optimizer::run_group(*g, group, optimize)));
-    if (progress) progress(generating, (out.report["groups"].size() - shared.size()) / (groups.size() + 1.0));
-  }
-  emit::WeightsBuilder weights;
-  {
-    ir::DimScope dims(*g);
-    out.descriptor = backend.emit(*g, weights, out.report);
-  }
-  add_symbols(*g, out.descriptor);
-  out.weights = weights.take();
-  // Every backend's weights are decompressed in the WebAssembly runtime's memory at load, and the
-  // wasm backend keeps its arena there too: what does not fit there is refused now, not in a
-  // visitor's tab after the download.
-  int64_t arena = backend.name() == "wasm" ? out.report.value("arena_bytes", int64_t{0}) : 0;
-  int64_t held = static_cast<int64_t>(out.weights.size()) + arena;
-  WEBDNN_CHECK(held <= kWasmMemoryBytes, "the model needs ", mib(static_cast<int64_t>(out.weights.size())), " of weights",
-               arena ? " and " + mib(arena) + " for its intermediate values" : std::string(),
-               ", more than the 4096 MiB a WebAssembly runtime can hold",
-               arena ? "; convert it for smaller inputs (--input-shape, a smaller batch) or for a GPU backend"
-                     : "; the weights must be made smaller (quantized, or the model split)");
-  if (progress) progress(generating, 1);
-  return out;
 }
 
 std::string format_report(const Json& report) {

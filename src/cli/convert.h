@@ -39,6 +39,23 @@ Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimiz
 emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
                              const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
 
+// For a GPU backend on a model with free dimensions: the symbolic graph (after the shared groups)
+// and its weights, which the generator built into the JavaScript runtime turns into a descriptor
+// per input signature (docs/descriptor.md, "Symbolic graphs"). The sample shape's descriptor is
+// generated too, as a check that the backend runs the model.
+emit::BackendOutput generate_symbolic(const ir::Graph& graph, backends::Backend& backend, const Json& shared,
+                                      size_t imported, const optimizer::OptimizeOptions& optimize,
+                                      const Progress& progress = {});
+// What the page does at a new input signature: the descriptor and weights of a symbolic graph
+// (`weights`: its blob decompressed) for inputs of `shapes`, as the converter writes them for
+// those shapes; `options` adds to the graph's "generate" options (webgl: "max_texture_size").
+// Throws webdnn::Error, with the runtime's own message for shapes the model does not take.
+emit::BackendOutput specialize(const Json& descriptor, const uint8_t* weights, size_t size,
+                               const std::vector<Shape>& shapes, const Json& options);
+
+// "12.3 MiB"
+std::string mib(int64_t bytes);
+
 // Every rule and pass name, of the shared groups and of every backend.
 std::vector<std::string> rule_names();
 

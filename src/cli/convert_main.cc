@@ -23,7 +23,8 @@ options:
                              serves the JavaScript fallback)
   --input-shape NAME=D,D,... pin the shape of an input with free dimensions (repeatable);
                              without it a free dimension stays free: the model converts once
-                             and runs at any shape (wasm backend only, for now)
+                             and runs at any shape on every backend (webgpu and webgl: the
+                             page generates each new shape's kernels at its first run)
   --dim NAME=MIN..MAX        the range of the free dimension NAME (its ONNX dim_param, or
                              INPUT_AXIS for an unnamed one); the runtime refuses shapes outside
                              it (repeatable)

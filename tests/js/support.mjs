@@ -146,6 +146,17 @@ export function convertedFree(m) {
   return dir;
 }
 
+// The model converted for the GPU backends with its free dimensions kept (their symbolic graphs,
+// generated in the page per shape), into CONVERTED/<name>.free-gpu, cached likewise; `args`: more
+// options (--dim).
+export function convertedFreeGpu(m, args = []) {
+  const onnx = onnxFile(m);
+  const dir = path.join(CONVERTED, `${m.name}.free-gpu`);
+  publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'webgpu,webgl', ...args]));
+  return dir;
+}
+
 // The model converted for webgl into CONVERTED_WEBGL, cached likewise; per-op models for wasm
 // too (the webgl tests' fallbacks), the big nets not (a second backend doubles their conversion).
 export function convertedWebGl(m) {

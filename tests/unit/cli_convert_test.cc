@@ -104,10 +104,7 @@ TEST_F(ConvertFailure, EveryUnsupportedOpListedOnce) {
   EXPECT_EQ(r.output.find("Relu ("), std::string::npos) << r.output;
 }
 
-TEST_F(ConvertFailure, FreeDimensionsOnABackendThatCannotRunThem) {
-  expect_failure(relu_model({-1, 2}).save() + " --backend wasm,webgpu",
-                 "the webgpu backend cannot run models with free dimensions yet (this one has N0); pin them with "
-                 "--input-shape, or convert for --backend wasm");
+TEST_F(ConvertFailure, DimOptionNamingNoFreeDimension) {
   expect_failure(relu_model({-1, 2}).save() + " --dim rows=1..4",
                  "--dim names 'rows', which is not a free dimension of the model's inputs (they are: N0)");
 }

@@ -164,6 +164,19 @@ Json generate(const ir::Graph& graph, int64_t size, WeightStore& store) {
 class WebGlBackend : public Backend {
  public:
   std::string name() const override { return "webgl"; }
+  bool generates_in_page() const override { return true; }
+
+  // In the page (a symbolic graph specialized for one shape): one descriptor, for the texture
+  // size the context has, and the half-float verdict the converter probed at its sample shape.
+  void set_options(const Json& options) override {
+    if (options.contains("max_texture_size")) {
+      int64_t size = options.at("max_texture_size").get<int64_t>();
+      WEBDNN_CHECK(std::find(std::begin(kTextureSizes), std::end(kTextureSizes), size) != std::end(kTextureSizes),
+                   "max_texture_size ", size, " is not one of 2048, 4096, 16384");
+      sizes_ = {size};
+    }
+    if (options.contains("half_float")) half_float_ = options.at("half_float");
+  }
 
   std::vector<optimizer::RuleGroup> rule_groups() override {
     // Cut for the largest texture size here; emit() cuts copies further for the smaller ones.
@@ -188,7 +201,7 @@ class WebGlBackend : public Backend {
     // Largest first, so that whole weights are stored before the pieces cut from them.
     std::vector<std::pair<int64_t, Json>> programs;
     Json variant_reports = Json::array();
-    for (auto it = std::rbegin(kTextureSizes); it != std::rend(kTextureSizes); ++it) {
+    for (auto it = sizes_.rbegin(); it != sizes_.rend(); ++it) {
       int64_t size = *it;
       std::unique_ptr<ir::Graph> g = graph.clone();
       optimizer::RuleGroup split;
@@ -211,8 +224,11 @@ class WebGlBackend : public Backend {
       programs.insert(programs.begin(), {size, std::move(d)});
     }
     // The probe runs the model, so after every limit was checked.
-    double probe = probe_max_abs(graph);
-    Json half = {{"probe_max_abs", probe}, {"fits", probe * kHalfHeadroom <= 65504.0}};
+    Json half = half_float_;
+    if (half.is_null()) {
+      double probe = probe_max_abs(graph);
+      half = {{"probe_max_abs", probe}, {"fits", probe * kHalfHeadroom <= 65504.0}};
+    }
     for (auto& [size, d] : programs) d["half_float"] = half;
     // Smallest first; a variant equal to the next smaller one but for its size is dropped.
     auto same = [](Json a, Json b) {
@@ -239,6 +255,10 @@ class WebGlBackend : public Backend {
     report["half_float"] = half;
     return main;
   }
+
+ private:
+  std::vector<int64_t> sizes_{std::begin(kTextureSizes), std::end(kTextureSizes)};
+  Json half_float_;  // null: probe
 };
 
 BackendRegistration registration("webgl", [] { return std::unique_ptr<Backend>(new WebGlBackend()); });

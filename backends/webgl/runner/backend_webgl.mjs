@@ -10,7 +10,9 @@
 // same fallback); one lost after load makes run() throw.
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
+import { Generator } from '../../../runtime/js/generator.mjs';
 import { oneAtATime } from '../../../runtime/js/serial.mjs';
+import { sampleShapes, SymbolicRunner } from '../../../runtime/js/symbolic_runner.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { validateWebGlDescriptor } from './validate.mjs';
 import { ImageInput, texelAxes } from './webgl_image_input.mjs';
@@ -254,14 +256,14 @@ class WebGlRunner {
     this.gl = null;
     if (!gl.isContextLost()) {
       for (const t of this.textures) gl.deleteTexture(t);
-      for (const p of this.programs) gl.deleteProgram(p);
+      if (!this.shared) for (const p of this.programs) gl.deleteProgram(p);  // a shared context keeps them
       for (const f of this.framebuffers.values()) gl.deleteFramebuffer(f);
       gl.deleteFramebuffer(this.readFramebuffer);
       for (const p of this.outputPorts) if (p.pixels) gl.deleteBuffer(p.pixels);
       for (const p of this.inputPorts) p.image?.dispose();
     }
-    // Browsers keep only a few contexts alive: give this one back now.
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    // Browsers keep only a few contexts alive: give this one back now (a shared one, its owner).
+    if (!this.shared) gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
 }
 
@@ -277,11 +279,14 @@ function pickVariant(entry, limit) {
   return fitting.reduce((a, b) => (b.max_texture_size > a.max_texture_size ? b : a));
 }
 
-function compile(gl, programs, where) {
+// `cache` (source -> program): programs linked before on this context, kept for its other
+// descriptors (the shapes of a model with free dimensions share most of their programs).
+function compile(gl, programs, where, cache = null) {
   const vs = gl.createShader(gl.VERTEX_SHADER);
   gl.shaderSource(vs, VERTEX_SHADER);
   gl.compileShader(vs);
   const compiled = programs.map((source) => {
+    if (cache?.has(source)) return { p: cache.get(source) };
     const fs = gl.createShader(gl.FRAGMENT_SHADER);
     gl.shaderSource(fs, source);
     gl.compileShader(fs);
@@ -293,18 +298,23 @@ function compile(gl, programs, where) {
   });
   // Statuses are asked only now, so that drivers compiling in parallel can.
   return () => compiled.map(({ p, fs }, k) => {
+    if (!fs) return p;
     if (!gl.getProgramParameter(p, gl.LINK_STATUS)) {
       if (gl.isContextLost()) throw lostError('while loading');
       const log = gl.getShaderInfoLog(fs) || gl.getProgramInfoLog(p);
       throw new Error(`WebGL program ${k} of ${where} does not compile: ${log}`);
     }
     gl.deleteShader(fs);
+    cache?.set(programs[k], p);
     return p;
   });
 }
 
-export async function loadWebGlRunner({ dir, entry, options, files }) {
-  const { canvas, gl } = createContext();
+// `generated` ({descriptor, weights}, with `context`: {canvas, gl, programs}): a descriptor made in
+// the page for one shape of a model with free dimensions (loadSymbolic), on a context shared by
+// the model's shapes, whose programs are linked once for all of them.
+export async function loadWebGlRunner({ dir, entry, options, files, generated, context }) {
+  const { canvas, gl } = context ?? createContext();
   let lost = false;
   canvas.addEventListener?.('webglcontextlost', (e) => {
     e.preventDefault?.();
@@ -316,10 +326,13 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
   try {
     check();
     const maxSize = Math.min(gl.getParameter(gl.MAX_TEXTURE_SIZE), options.webglMaxTextureSize ?? Infinity);
-    const variant = pickVariant(entry, maxSize);
-    const where = `'${join(dir, variant.descriptor)}'`;
-    const descriptor = await files.json(variant.descriptor);
+    const variant = generated ? null : pickVariant(entry, maxSize);
+    const where = generated ? `generated for shapes ${JSON.stringify(generated.shapes)}` : `'${join(dir, variant.descriptor)}'`;
+    const descriptor = generated ? generated.descriptor : await files.json(variant.descriptor);
     checkDescriptor(descriptor, `descriptor ${where}`);
+    if (!generated && Array.isArray(descriptor.operators)) {
+      return await loadSymbolic({ dir, entry, options, files, descriptor, where, context: { canvas, gl, programs: new Map() }, maxSize });
+    }
     validateWebGlDescriptor(descriptor, `descriptor ${where}`);
     if (descriptor.max_texture_size > maxSize) {
       throw new Error(`descriptor ${where} is made for textures of ${descriptor.max_texture_size} texels a side; ` +
@@ -351,7 +364,7 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
       if (t.layers > maxLayers) throw new Error(`a texture needs ${t.layers} layers; this context has ${maxLayers}`);
     }
 
-    const finishCompile = compile(gl, descriptor.programs, where);
+    const finishCompile = compile(gl, descriptor.programs, where, context?.programs);
     const textures = descriptor.textures.map((t) => {
       const tex = gl.createTexture();
       gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
@@ -363,7 +376,8 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
       return tex;
     });
     const constantOutputs = new Map();
-    await withWeights({ files, descriptor, where, options }, (bytes) => {
+    const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
+    await useWeights((bytes) => {
       check();
       descriptor.textures.forEach((t, k) => {
         if (t.constant === undefined) return;
@@ -389,7 +403,7 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
       });
     });
     check();
-    files.throwIfAborted();
+    files?.throwIfAborted();
     const programs = finishCompile();
     check();
 
@@ -439,14 +453,45 @@ export async function loadWebGlRunner({ dir, entry, options, files }) {
     check();
     const error = gl.getError();
     if (error) throw new Error(`WebGL error 0x${error.toString(16)} while loading`);
-    const runner = new WebGlRunner({ gl, canvas, descriptor, textures, programs, framebuffers, readFramebuffer, steps,
+    const runner = new WebGlRunner({ gl, canvas, shared: !!context, descriptor, textures, programs, framebuffers, readFramebuffer, steps,
       maxTextureSize: descriptor.max_texture_size, renderTarget: internal === gl.RGBA16F ? 'float16' : 'float32' });
     runner.outputPorts.forEach((p, k) => { p.constant = constantOutputs.get(descriptor.outputs[k].variable); });
     canvas.addEventListener?.('webglcontextlost', () => { runner.lost = true; });
     runner.lost = lost;
     return runner;
   } catch (e) {
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    if (!context) gl.getExtension('WEBGL_lose_context')?.loseContext();
+    throw e;
+  }
+}
+
+// A model with free dimensions: its symbolic graph, specialized in the page at each new input
+// signature (runtime/js/symbolic_runner.mjs) for this context's texture size, every shape on this
+// one context. The sample shape's descriptor is made and loaded now, so that a backend that cannot
+// run the model here fails at load, as for a converted one.
+async function loadSymbolic({ dir, entry, options, files, descriptor, where, context, maxSize }) {
+  const size = [16384, 4096, 2048].find((s) => s <= maxSize);
+  if (!size) throw new Error(`textures here are at most ${maxSize} texels a side; the model needs 2048`);
+  let generator = null;
+  await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
+  const { gl } = context;
+  const symbolic = new SymbolicRunner({
+    backendName: 'webgl', descriptor, generator, generateOptions: { max_texture_size: size }, sampleShapes: sampleShapes(descriptor),
+    makeRunner: (d, weights) => loadWebGlRunner({ dir, entry, options, files, context,
+      generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) } }),
+    release: () => {
+      if (!gl.isContextLost()) for (const p of context.programs.values()) gl.deleteProgram(p);
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    },
+  });
+  try {
+    const first = await symbolic.runnerFor(symbolic.inputs.map((t) => t.shape));
+    symbolic.outputs.forEach((t, i) => t.resize(first.outputs[i].shape));
+    symbolic.maxTextureSize = first.maxTextureSize;
+    symbolic.renderTarget = first.renderTarget;
+    return symbolic;
+  } catch (e) {
+    symbolic.dispose();
     throw e;
   }
 }

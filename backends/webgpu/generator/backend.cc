@@ -14,6 +14,7 @@ namespace {
 class WebGpuBackend : public Backend {
  public:
   std::string name() const override { return "webgpu"; }
+  bool generates_in_page() const override { return true; }
 
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;

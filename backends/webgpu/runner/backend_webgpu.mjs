@@ -8,7 +8,9 @@
 // false}) leaves the outputs there; options.webgpuDevice runs on the page's device.
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
+import { Generator } from '../../../runtime/js/generator.mjs';
 import { oneAtATime } from '../../../runtime/js/serial.mjs';
+import { sampleShapes, SymbolicRunner } from '../../../runtime/js/symbolic_runner.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines } from './webgpu_pipelines.mjs';
@@ -208,20 +210,25 @@ async function openDevice(shared) {
 // device and its pipelines, which the driver compiles in the background; and, once both the
 // weights and the buffers are there, the upload. runner.loadTimes says how long each took
 // (milliseconds; download is counted from the start of load, so it includes the descriptor).
-export async function loadWebGpuRunner({ dir, entry, options, files }) {
+//
+// `generated` ({descriptor, weights}, with `opened`: {adapter, device}): a descriptor made in the
+// page for one shape of a model with free dimensions (loadSymbolic), on a device shared by the
+// model's shapes.
+export async function loadWebGpuRunner({ dir, entry, options, files, generated, opened }) {
   const t0 = performance.now();
   const since = (t) => performance.now() - t;
   const times = {};
-  const where = `'${join(dir, entry.descriptor)}'`;
-  const descriptor = await files.json(entry.descriptor);
+  const where = generated ? `generated for shapes ${JSON.stringify(generated.shapes)}` : `'${join(dir, entry.descriptor)}'`;
+  const descriptor = generated ? generated.descriptor : await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
+  if (!generated && Array.isArray(descriptor.operators)) return loadSymbolic({ dir, entry, options, files, descriptor, where });
   validateWebGpuDescriptor(descriptor, `descriptor ${where}`);
-  const shared = options.webgpuDevice;
+  const shared = options.webgpuDevice ?? opened?.device;
 
   let gpu = null;  // { device, lost, ... } once the device is open
   const setup = (async () => {
     const t = performance.now();
-    const { adapter, device } = await openDevice(shared);
+    const { adapter, device } = opened ?? await openDevice(shared);
     times.device = since(t);
     const lost = {};
     lost.promise = device.lost.then((info) => { lost.info = info; });
@@ -238,7 +245,8 @@ export async function loadWebGpuRunner({ dir, entry, options, files }) {
     gpu.pipelines.done.then(() => { times.pipelines = since(started); }, () => {});
     return gpu;
   })();
-  const weights = withWeights({ files, descriptor, where, options }, async (bytes) => {
+  const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
+  const weights = useWeights(async (bytes) => {
     times.download = since(t0);
     const { device, buffers } = await setup;
     const started = performance.now();
@@ -256,7 +264,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files }) {
     if (loaded.status === 'rejected') throw loaded.reason;
     const { adapter, device, lost } = gpu;
     const pipelines = await gpu.pipelines.done;
-    files.throwIfAborted();
+    files?.throwIfAborted();
     const runner = new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
@@ -278,6 +286,36 @@ export async function loadWebGpuRunner({ dir, entry, options, files }) {
     if (lost.info && !/device was lost/.test(e.message)) {
       throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message}): ${e.message}`);
     }
+    throw e;
+  }
+}
+
+// A model with free dimensions: its symbolic graph, specialized in the page at each new input
+// signature (runtime/js/symbolic_runner.mjs). One device serves every shape, and each shader text
+// is compiled into a pipeline once for all of them (webgpu_pipelines.mjs). The sample shape's
+// descriptor is made and loaded now, so that a backend that cannot run the model here fails at
+// load, as for a converted one.
+async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
+  let generator = null;
+  await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
+  const shared = options.webgpuDevice;
+  let opened = null;
+  try {
+    opened = await openDevice(shared);
+    const symbolic = new SymbolicRunner({
+      backendName: 'webgpu', descriptor, generator, generateOptions: {}, sampleShapes: sampleShapes(descriptor),
+      makeRunner: (d, weights) => loadWebGpuRunner({ dir, entry, options, files, generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) }, opened }),
+      release: () => { if (!shared) opened.device.destroy(); },
+    });
+    const first = await symbolic.runnerFor(symbolic.inputs.map((t) => t.shape));
+    symbolic.outputs.forEach((t, i) => t.resize(first.outputs[i].shape));
+    symbolic.kernels = first.kernels;
+    symbolic.device = opened.device;
+    symbolic.onCpu = first.onCpu;
+    return symbolic;
+  } catch (e) {
+    generator.dispose();
+    if (opened && !shared) opened.device.destroy();
     throw e;
   }
 }

@@ -9,7 +9,14 @@
 // Starts the pipelines of the shaders the dispatches use. Returns { count, done } where `done`
 // resolves to an array indexed by shader number (holes for shaders no dispatch uses), or rejects
 // with an error naming the shader, the operator that needs it and the compiler's messages.
+//
+// The pipelines made on a device are kept for the device's other descriptors too: the shapes of a
+// model with free dimensions, generated in the page one by one, share most of their shaders.
+const compiled = new WeakMap();  // device -> Map(shader text -> { module, pending })
+
 export function createPipelines(device, descriptor, dispatches) {
+  if (!compiled.has(device)) compiled.set(device, new Map());
+  const known = compiled.get(device);
   const byCode = new Map();  // shader text -> { first: shader number, module, pending }
   const shaderOf = new Map();  // shader number -> entry of byCode
   for (const d of dispatches) {
@@ -17,9 +24,16 @@ export function createPipelines(device, descriptor, dispatches) {
     const code = descriptor.shaders[d.shader].code;
     let entry = byCode.get(code);
     if (!entry) {
-      const module = device.createShaderModule({ code });
-      const pending = device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-      entry = { first: d.shader, module, pending };
+      let made = known.get(code);
+      if (!made) {
+        const module = device.createShaderModule({ code });
+        const pending = device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+        made = { module, pending };
+        known.set(code, made);
+        // A failed pipeline is not kept: the error belongs to this load.
+        pending.catch(() => { if (known.get(code) === made) known.delete(code); });
+      }
+      entry = { first: d.shader, module: made.module, pending: made.pending };
       byCode.set(code, entry);
     }
     shaderOf.set(d.shader, entry);

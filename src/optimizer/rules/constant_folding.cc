@@ -1,4 +1,5 @@
-// Matches: an operator whose inputs are all constants.
+// Matches: an operator whose inputs are all constants (DimValues and Range, which have none, once
+// the model's free dimensions are bound to numbers: a symbolic graph specialized for one shape).
 // Rewrites: its outputs become constants computed now with the reference kernels.
 // Left alone: operators that would turn small constants into a much bigger one (Expand, Tile,
 // ConstantOfShape-like growth), which are cheaper to ship unexpanded.
@@ -13,7 +14,6 @@ class ConstantFolding : public Rule {
   const char* name() const override { return "constant_folding"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
-    if (op->inputs.empty()) return false;
     int64_t in_bytes = 0, out_bytes = 0;
     for (const ir::Variable* v : op->inputs) {
       if (!v->is_constant()) return false;

@@ -1,0 +1,95 @@
+// Models converted once with their free dimensions kept, on a GPU backend in Chromium (SwiftShader;
+// WEBDNN_TEST_BACKEND webgpu or webgl): the page's generator makes each new shape's descriptor at
+// its first run. Each model runs at several shapes through inputs[i].set(values, shape), coming
+// back to the first one (whose runner must be the cached one: nothing generated again), against
+// onnxruntime-node at each shape within the GPU tolerance, outputs[i].shape checked; a shape the
+// model does not take gets the runtime's own error before anything runs.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { convertedFreeGpu, reference, SHARED, model, sharedMissing, verdict } from '../js/support.mjs';
+import { typedOutputs, usePage } from './site.mjs';
+import { WEBGL_TOLERANCE } from './webgl_support.mjs';
+import { WEBGPU_TOLERANCE } from './webgpu_support.mjs';
+
+const backend = process.env.WEBDNN_TEST_BACKEND ?? 'webgpu';
+const tolerance = backend === 'webgl' ? WEBGL_TOLERANCE : WEBGPU_TOLERANCE;
+const missing = sharedMissing();
+
+const models2 = (name, ranges = {}) => ({ name, source: path.join(SHARED, 'models2', `${name}.onnx`), shared: true, shapes: {}, ranges });
+// The shapes in order; the last is the first again.
+const CASES = [
+  { m: () => model('digits_cnn'), shapes: [{ image: [1, 1, 8, 8] }, { image: [3, 1, 8, 8] }, { image: [1, 1, 8, 8] }],
+    refused: { shapes: [[2, 1, 9, 9]], error: /input 'image' has shape \[2,1,9,9\]: axis 2 is 9 where the model takes 8/ } },
+  { m: () => models2('bert_tiny_dyn', { input_ids: [0, 30522], attention_mask: [1, 2] }),
+    shapes: [{ input_ids: [1, 5], attention_mask: [1, 5] }, { input_ids: [2, 3], attention_mask: [2, 3] },
+      { input_ids: [1, 1], attention_mask: [1, 1] }, { input_ids: [1, 5], attention_mask: [1, 5] }],
+    refused: { shapes: [[1, 5], [1, 6]], error: /attention_mask/ } },
+  { m: () => models2('deeplabv3_mobilenet_v3_dynhw'),
+    shapes: [{ input: [1, 3, 50, 38] }, { input: [1, 3, 33, 45] }, { input: [1, 3, 50, 38] }] },
+];
+
+let refs;
+const use = usePage({
+  async setup() {
+    if (missing) return;
+    refs = [];
+    for (const c of CASES) {
+      const m = c.m();
+      const dir = convertedFreeGpu(m);
+      const byShape = new Map();
+      for (const s of c.shapes) {
+        const key = JSON.stringify(s);
+        if (!byShape.has(key)) byShape.set(key, await reference({ ...m, shapes: s }));
+      }
+      refs.push({ url: `/models/${path.basename(dir)}`, refs: c.shapes.map((s) => byShape.get(JSON.stringify(s))) });
+    }
+  },
+});
+
+CASES.forEach((c, index) => {
+  const name = c.m().name;
+  test(`${name} on ${backend} at ${c.shapes.map((s) => JSON.stringify(Object.values(s)[0])).join(', ')}`, { skip: missing }, async (t) => {
+    const { url, refs: answers } = refs[index];
+    const runs = answers.map((r) => r.inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number), shape: i.shape })));
+    const r = await use.page.evaluate(async ({ url, backend, runs, refused }) => {
+      const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+      const runner = await WebDNN.load(url, { backendOrder: [backend] });
+      const results = [];
+      try {
+        for (const inputs of runs) {
+          for (const i of inputs) runner.inputs.find((x) => x.name === i.name).set(i.data, i.shape);
+          const started = performance.now();
+          await runner.run();
+          const ms = performance.now() - started;
+          results.push({ ms, outputs: Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])) });
+        }
+        let error = null;
+        if (refused) {
+          const generated = runner.generations.length;
+          runner.inputs.forEach((x, k) => x.set(new Array(refused.shapes[k].reduce((a, b) => a * b, 1)).fill(1), refused.shapes[k]));
+          error = await runner.run().then(() => 'ran', (e) => e.message);
+          if (runner.generations.length !== generated) error += ' (and something was generated)';
+        }
+        return { backendName: runner.backendName, results, error, generations: runner.generations };
+      } finally {
+        runner.dispose();
+      }
+    }, { url, backend, runs, refused: c.refused && { shapes: c.refused.shapes } });
+    assert.equal(r.backendName, backend);
+    const distinct = new Set(c.shapes.map((s) => JSON.stringify(s))).size;
+    // The sample shape at load, then each distinct shape once; the shape that comes back reuses its runner.
+    assert.equal(r.generations.length, distinct + 1, JSON.stringify(r.generations.map((g) => g.shapes)));
+    for (const g of r.generations) t.diagnostic(`generated ${JSON.stringify(g.shapes)}: ${g.generateMs.toFixed(0)} ms, loaded in ${g.loadMs.toFixed(0)} ms`);
+    r.results.forEach(({ ms, outputs }, k) => {
+      t.diagnostic(`run at ${JSON.stringify(c.shapes[k])}: ${ms.toFixed(0)} ms`);
+      const ref = answers[k];
+      for (const [n, o] of Object.entries(ref.outputs)) assert.deepEqual(outputs[n]?.shape, o.shape, `${n} at ${JSON.stringify(c.shapes[k])}`);
+      const { problems, lines } = verdict(typedOutputs(outputs), ref, tolerance);
+      for (const l of lines) t.diagnostic(`${JSON.stringify(c.shapes[k])}: ${l}`);
+      assert.deepEqual(problems, [], `${name} at ${JSON.stringify(c.shapes[k])}`);
+    });
+    if (c.refused) assert.match(r.error, c.refused.error);
+  });
+});
