@@ -71,7 +71,10 @@ Json convert(const ConvertOptions& options) {
       fail("the ", backend->name(), " backend cannot run models with free dimensions (this one has ", names,
            "); pin them with --input-shape");
     }
-  Json shared = optimize_shared(*graph, options.optimize, options.progress);
+  bool symbolic = false;
+  for (auto& backend : targets) symbolic |= !graph->symbols.empty() && backend->generates_in_page();
+  std::unique_ptr<ir::Graph> before_fusion;
+  Json shared = optimize_shared(*graph, options.optimize, options.progress, symbolic ? &before_fusion : nullptr);
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
   if (options.output_dir.empty()) return Json::object();
 
@@ -82,8 +85,8 @@ Json convert(const ConvertOptions& options) {
   std::vector<emit::BackendOutput> outputs;
   for (auto& backend : targets) {
     try {
-      bool symbolic = !graph->symbols.empty() && backend->generates_in_page();
-      outputs.push_back(symbolic ? generate_symbolic(*graph, *backend, shared, imported, options.optimize, options.progress)
+      bool in_page = !graph->symbols.empty() && backend->generates_in_page();
+      outputs.push_back(in_page ? generate_symbolic(*before_fusion, *backend, shared, imported, options.optimize, options.progress)
                                  : generate(*graph, *backend, shared, imported, options.optimize, options.progress));
     } catch (const Error& e) {
       fail("cannot convert '", info.source, "' for the ", backend->name(), " backend: ", e.what());

@@ -35,12 +35,15 @@ Json convert(const ConvertOptions& options);
 // The steps of convert() between reading the model and writing the files, in memory (the fuzzer
 // and tests call them). optimize_shared runs the shared rule groups and returns their reports;
 // generate runs one backend's groups on a copy of the graph and emits its descriptor and weights.
-Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
+// `after_general`, when given, receives a copy of the graph between the general and the fusion
+// groups (what generate_symbolic takes).
+Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress = {},
+                     std::unique_ptr<ir::Graph>* after_general = nullptr);
 emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
                              const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
 
-// For a GPU backend on a model with free dimensions: the symbolic graph (after the shared groups)
-// and its weights, which the generator built into the JavaScript runtime turns into a descriptor
+// For a GPU backend on a model with free dimensions: the symbolic graph (`graph`: after the
+// general group, before fusion; see optimize_shared) and its weights, which the generator built into the JavaScript runtime turns into a descriptor
 // per input signature (docs/descriptor.md, "Symbolic graphs"). The sample shape's descriptor is
 // generated too, as a check that the backend runs the model.
 emit::BackendOutput generate_symbolic(const ir::Graph& graph, backends::Backend& backend, const Json& shared,

@@ -46,12 +46,14 @@ std::string mib(int64_t bytes) {
 }
 
 
-Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress) {
+Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress,
+                     std::unique_ptr<ir::Graph>* after_general) {
   const std::string optimizing = "optimizing " + std::to_string(graph.num_operators()) + " operators";
   if (progress) progress(optimizing, 0);
   Json shared = Json::array();
   for (const optimizer::RuleGroup& group : {optimizer::general_group(), optimizer::fusion_group()}) {
     shared.push_back(group_report(optimizer::run_group(graph, group, optimize)));
+    if (after_general && shared.size() == 1) *after_general = graph.clone();
     if (progress) progress(optimizing, shared.size() / 2.0);
   }
   return shared;
@@ -171,7 +173,9 @@ emit::BackendOutput specialize(const Json& descriptor, const uint8_t* weights, s
   optimizer::OptimizeOptions optimize = optimize_from_json(generate_options.value("optimize", Json()));
   size_t imported = graph->num_operators();
   // The shared groups again: what the symbols kept apart (DimValues, Range, the shape arithmetic
-  // after them) is constant now and folds, as it does when the converter is given the shapes.
+  // after them) is constant now and folds, as it does when the converter is given the shapes;
+  // fusion comes after that, as there (the graph was written before it: which elementwise
+  // operators merge, and how, depends on which operands are constants).
   Json shared = optimize_shared(*graph, optimize);
   return generate(*graph, *backend, shared, imported, optimize);
 }

@@ -17,11 +17,12 @@ namespace {
 using testing::OnnxBuilder;
 
 // x [N0, N1, 4]: a MatMul with a weight, reshaped through its own Shape to [N0, N1, 2, 2] and
-// scaled, and positions = Range(0, N1) + 0.5 (a shape computation left to run time: DimValues and
-// Range, which fold once the symbols are numbers).
+// scaled, positions = Range(0, N1) + 0.5 (a shape computation left to run time: DimValues and
+// Range, which fold once the symbols are numbers), x + bias + positions as a column, and the
+// flat indices of an [N0, N1] grid.
 OnnxBuilder model() {
   OnnxBuilder b(17);
-  b.input("x", {-1, -1, 4}).output("y").output("positions");
+  b.input("x", {-1, -1, 4}).output("y").output("positions").output("shifted").output("flat");
   std::vector<float> w(16);
   for (size_t i = 0; i < w.size(); i++) w[i] = 0.25f * static_cast<float>(i) - 1.5f;
   b.initializer("w", Tensor::from_floats({4, 4}, w));
@@ -44,11 +45,23 @@ OnnxBuilder model() {
   b.node("Range", {"zero", "n1", "one"}, {"p"});
   testing::attr(b.node("Cast", {"p"}, {"pf"}), "to", int64_t{onnx::TensorProto::FLOAT});
   b.node("Add", {"pf", "half"}, {"positions"});
+  // x + bias + positions[:, None]: with the shapes given, the two constants merge before fusion.
+  b.initializer("bias", Tensor::from_floats({4}, {0.5f, -0.5f, 1.0f, 2.0f}));
+  b.initializer("axes1", Tensor::from_ints({1}, {1}));
+  b.node("Add", {"x", "bias"}, {"xb"});
+  b.node("Unsqueeze", {"pf", "axes1"}, {"pcol"});
+  b.node("Add", {"xb", "pcol"}, {"shifted"});
+  // flat = Range(0, N0)[:, None] * N1 + Range(0, N1): a DimValues (N1) in arithmetic, as BERT
+  // computes its attention mask's indices.
+  b.node("Range", {"zero", "n0", "one"}, {"r0"});
+  b.node("Unsqueeze", {"r0", "axes1"}, {"r0c"});
+  b.node("Mul", {"r0c", "n1"}, {"r0n"});
+  b.node("Add", {"r0n", "p"}, {"flat"});
   return b;
 }
 
 struct Converted {
-  std::unique_ptr<ir::Graph> graph;
+  std::unique_ptr<ir::Graph> graph, before_fusion;  // after the shared groups, and what the GPU backends write
   Json shared;
   size_t imported;
 };
@@ -59,7 +72,7 @@ Converted convert(const std::string& path, const std::map<std::string, Shape>& s
   Converted c;
   c.graph = onnx_frontend::import_file(path, options);
   c.imported = c.graph->num_operators();
-  c.shared = cli::optimize_shared(*c.graph, {});
+  c.shared = cli::optimize_shared(*c.graph, {}, {}, &c.before_fusion);
   return c;
 }
 
@@ -92,7 +105,7 @@ TEST(SymbolicGraph, SpecializedAtAShapeIsTheConversionAtThatShape) {
   Converted symbolic = convert(path);
   for (const char* name : {"webgpu", "webgl"}) {
     auto backend = backends::make_backend(name);
-    emit::BackendOutput written = cli::generate_symbolic(*symbolic.graph, *backend, symbolic.shared, symbolic.imported, {});
+    emit::BackendOutput written = cli::generate_symbolic(*symbolic.before_fusion, *backend, symbolic.shared, symbolic.imported, {});
     EXPECT_TRUE(written.descriptor.contains("operators")) << name;
     // The half-float probe at each shape here, as the converter runs it.
     Json d = written.descriptor;
@@ -113,7 +126,7 @@ TEST(SymbolicGraph, SpecializedAtAShapeIsTheConversionAtThatShape) {
 TEST(SymbolicGraph, AShapeTheModelDoesNotTakeGetsTheRuntimesError) {
   Converted symbolic = convert(model().save());
   auto backend = backends::make_backend("webgpu");
-  emit::BackendOutput written = cli::generate_symbolic(*symbolic.graph, *backend, symbolic.shared, symbolic.imported, {});
+  emit::BackendOutput written = cli::generate_symbolic(*symbolic.before_fusion, *backend, symbolic.shared, symbolic.imported, {});
   for (std::vector<Shape> shapes : {std::vector<Shape>{{2, 3}}, std::vector<Shape>{{2, 3, 5}}, std::vector<Shape>{}}) {
     std::string expected, got;
     try {

@@ -9,11 +9,26 @@
 namespace webdnn::optimizer::rules {
 namespace {
 
+// Whether parameters hold a dim of the model's free dimensions ({"dim": EXPR}): DimValues and
+// Range compute their values from such dims, so they are known only once the symbols are.
+bool mentions_symbols(const Json& params) {
+  if (params.is_object()) {
+    if (params.size() == 1 && params.contains("dim")) return true;
+    for (auto& [key, value] : params.items())
+      if (mentions_symbols(value)) return true;
+  } else if (params.is_array()) {
+    for (const Json& v : params)
+      if (mentions_symbols(v)) return true;
+  }
+  return false;
+}
+
 class ConstantFolding : public Rule {
  public:
   const char* name() const override { return "constant_folding"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
+    if (op->inputs.empty() && mentions_symbols(op->params)) return false;
     int64_t in_bytes = 0, out_bytes = 0;
     for (const ir::Variable* v : op->inputs) {
       if (!v->is_constant()) return false;
