@@ -25,6 +25,7 @@ export class SymbolicRunner {
     this.current = null;
     this.disposed = false;
     this.generations = [];  // {shapes, generateMs, loadMs} of every signature generated
+    this.prepared = null;  // the last generated descriptor not yet loaded
     this.serial = oneAtATime((step) => step());
     this.run = (options) => this.serial(() => this.runOnce(options));
     const variables = descriptor.variables;
@@ -57,6 +58,20 @@ export class SymbolicRunner {
     }));
   }
 
+  // Generates the descriptor for inputs of `shapes` (throwing before anything runs when the model
+  // does not take them: the runtime's own check), and sets the outputs' shapes from it. At load
+  // this is done for the converter's sample shapes, without loading them (compiling a shape's
+  // kernels is the costly part): the first run loads them if it is at those shapes.
+  prepare(shapes) {
+    const started = performance.now();
+    const { descriptor, weights } = this.generator.generate(shapes, this.generateOptions);
+    const generation = { shapes, generateMs: performance.now() - started, loadMs: null };
+    this.generations.push(generation);
+    this.prepared = { key: JSON.stringify(shapes), descriptor, weights, generation };
+    this.outputs.forEach((t, i) => t.resize(descriptor.variables[descriptor.outputs[i].variable].shape));
+    return this.prepared;
+  }
+
   // The runner for inputs of `shapes`, generated and loaded at the first run at them.
   async runnerFor(shapes) {
     const key = JSON.stringify(shapes);
@@ -66,12 +81,11 @@ export class SymbolicRunner {
       this.cache.set(key, cached);
       return cached;
     }
-    const t0 = performance.now();
-    // Throws before anything runs when the model does not take these shapes (the runtime's check).
-    const { descriptor, weights } = this.generator.generate(shapes, this.generateOptions);
+    const { descriptor, weights, generation } = this.prepared?.key === key ? this.prepared : this.prepare(shapes);
+    this.prepared = null;
     const t1 = performance.now();
     const runner = await this.makeRunner(descriptor, weights);
-    this.generations.push({ shapes, generateMs: t1 - t0, loadMs: performance.now() - t1 });
+    generation.loadMs = performance.now() - t1;
     if (this.disposed) {
       runner.dispose();
       throw new Error('this runner was disposed');

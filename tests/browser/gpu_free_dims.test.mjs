@@ -27,7 +27,7 @@ const CASES = [
       { input_ids: [1, 1], attention_mask: [1, 1] }, { input_ids: [1, 5], attention_mask: [1, 5] }],
     refused: { shapes: [[1, 5], [1, 6]], error: /attention_mask/ } },
   { m: () => models2('deeplabv3_mobilenet_v3_dynhw'),
-    shapes: [{ input: [1, 3, 50, 38] }, { input: [1, 3, 33, 45] }, { input: [1, 3, 50, 38] }] },
+    shapes: [{ x: [1, 3, 50, 38] }, { x: [1, 3, 33, 45] }, { x: [1, 3, 50, 38] }] },
 ];
 
 let refs;
@@ -79,9 +79,13 @@ CASES.forEach((c, index) => {
     }, { url, backend, runs, refused: c.refused && { shapes: c.refused.shapes } });
     assert.equal(r.backendName, backend);
     const distinct = new Set(c.shapes.map((s) => JSON.stringify(s))).size;
-    // The sample shape at load, then each distinct shape once; the shape that comes back reuses its runner.
+    // The sample shape at load (generated only), then each distinct shape once; the shape that
+    // comes back reuses its runner.
     assert.equal(r.generations.length, distinct + 1, JSON.stringify(r.generations.map((g) => g.shapes)));
-    for (const g of r.generations) t.diagnostic(`generated ${JSON.stringify(g.shapes)}: ${g.generateMs.toFixed(0)} ms, loaded in ${g.loadMs.toFixed(0)} ms`);
+    for (const g of r.generations) {
+      t.diagnostic(`generated ${JSON.stringify(g.shapes)}: ${g.generateMs.toFixed(0)} ms, ` +
+        (g.loadMs === null ? 'not loaded (the sample shape, at load)' : `loaded in ${g.loadMs.toFixed(0)} ms`));
+    }
     r.results.forEach(({ ms, outputs }, k) => {
       t.diagnostic(`run at ${JSON.stringify(c.shapes[k])}: ${ms.toFixed(0)} ms`);
       const ref = answers[k];

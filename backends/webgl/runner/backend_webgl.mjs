@@ -467,11 +467,19 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
 
 // A model with free dimensions: its symbolic graph, specialized in the page at each new input
 // signature (runtime/js/symbolic_runner.mjs) for this context's texture size, every shape on this
-// one context. The sample shape's descriptor is made and loaded now, so that a backend that cannot
-// run the model here fails at load, as for a converted one.
+// one context. The sample shape's descriptor is generated now (a generator that cannot start fails
+// the load); its programs are made at the first run at that shape.
 async function loadSymbolic({ dir, entry, options, files, descriptor, where, context, maxSize }) {
   const size = [16384, 4096, 2048].find((s) => s <= maxSize);
   if (!size) throw new Error(`textures here are at most ${maxSize} texels a side; the model needs 2048`);
+  // Declined now rather than at the first run, as a converted model is (see loadWebGlRunner).
+  const { gl: probe } = context;
+  const float32 = (options.webglRenderTarget ?? 'auto') === 'auto' && !!probe.getExtension('EXT_color_buffer_float');
+  const fit = descriptor.generate?.half_float ?? { fits: false };
+  if (!float32 && !fit.fits) {
+    throw new Error('only half-float render targets are available here, and the model\'s values do not fit half ' +
+      `floats (up to ${fit.probe_max_abs} on a probe input)`);
+  }
   let generator = null;
   await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
   const { gl } = context;
@@ -485,10 +493,8 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where, con
     },
   });
   try {
-    const first = await symbolic.runnerFor(symbolic.inputs.map((t) => t.shape));
-    symbolic.outputs.forEach((t, i) => t.resize(first.outputs[i].shape));
-    symbolic.maxTextureSize = first.maxTextureSize;
-    symbolic.renderTarget = first.renderTarget;
+    symbolic.prepare(symbolic.inputs.map((t) => t.shape));
+    symbolic.maxTextureSize = size;
     return symbolic;
   } catch (e) {
     symbolic.dispose();

@@ -292,9 +292,9 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
 
 // A model with free dimensions: its symbolic graph, specialized in the page at each new input
 // signature (runtime/js/symbolic_runner.mjs). One device serves every shape, and each shader text
-// is compiled into a pipeline once for all of them (webgpu_pipelines.mjs). The sample shape's
-// descriptor is made and loaded now, so that a backend that cannot run the model here fails at
-// load, as for a converted one.
+// is compiled into a pipeline once for all of them (webgpu_pipelines.mjs). The device is opened
+// and the sample shape's descriptor generated now (a backend that cannot run here fails at load);
+// its pipelines are made at the first run at that shape.
 async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
   let generator = null;
   await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
@@ -307,11 +307,10 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
       makeRunner: (d, weights) => loadWebGpuRunner({ dir, entry, options, files, generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) }, opened }),
       release: () => { if (!shared) opened.device.destroy(); },
     });
-    const first = await symbolic.runnerFor(symbolic.inputs.map((t) => t.shape));
-    symbolic.outputs.forEach((t, i) => t.resize(first.outputs[i].shape));
-    symbolic.kernels = first.kernels;
+    symbolic.prepare(symbolic.inputs.map((t) => t.shape));
+    symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
+    symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
-    symbolic.onCpu = first.onCpu;
     return symbolic;
   } catch (e) {
     generator.dispose();
