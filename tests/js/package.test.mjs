@@ -33,8 +33,8 @@ test('the sources resolve as they are in the repository', async () => {
     if (!fs.existsSync(path.join(REPO, dir))) continue;
     for (const f of fs.readdirSync(path.join(REPO, dir)).filter((n) => n.endsWith('.mjs') && n !== 'package.mjs')) {
       for (const spec of specifiers(fs.readFileSync(path.join(REPO, dir, f), 'utf8'))) {
-        // The runtime's Emscripten builds exist only in the package.
-        if (/^\.\/webdnn-runtime-/.test(spec)) continue;
+        // The runtime's and the generator's Emscripten builds exist only in the package.
+        if (/^\.\/webdnn-(runtime-|generator\.)/.test(spec)) continue;
         assert.ok(fs.existsSync(path.resolve(REPO, dir, spec)), `${dir}/${f} imports '${spec}', which is not there`);
       }
     }
