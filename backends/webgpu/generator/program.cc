@@ -83,12 +83,23 @@ Program::Place Program::place(const ir::Variable* v) {
   if (v->is_constant()) {
     // GPU kernels compute in f32: constants of every dtype are stored as f32, each at an offset
     // that a binding may start at.
-    std::vector<float> values = v->logical_data().to_floats();
-    int64_t bytes = std::max<int64_t>(static_cast<int64_t>(values.size() * 4), 4);
-    values.resize(static_cast<size_t>(bytes / 4), 0.0f);
+    // f32 data in its logical order is stored as it is: no copy of the largest weights (the page
+    // generates a descriptor per shape, with this code).
+    std::vector<float> values;
+    const uint8_t* data;
+    int64_t bytes;
+    if (v->dtype == DType::Float32 && v->has_default_order() && v->size() > 0) {
+      data = v->data->bytes.data();
+      bytes = static_cast<int64_t>(v->data->bytes.size());
+    } else {
+      values = v->logical_data().to_floats();
+      values.resize(std::max<size_t>(values.size(), 1), 0.0f);
+      data = reinterpret_cast<const uint8_t*>(values.data());
+      bytes = static_cast<int64_t>(values.size() * 4);
+    }
     WEBDNN_CHECK(bytes <= max_binding_, "constant '", v->name, "' (", bytes, " bytes) exceeds the WebGPU binding limit (",
                  max_binding_, ")");
-    int64_t offset = weights_.add(reinterpret_cast<const uint8_t*>(values.data()), values.size() * 4, kAlignment);
+    int64_t offset = weights_.add(data, static_cast<size_t>(bytes), kAlignment);
     WEBDNN_CHECK(offset % kAlignment == 0, "misaligned constant");
     Json& current = buffers_.back();
     int64_t start = current.value("weights_offset", int64_t{-1});
