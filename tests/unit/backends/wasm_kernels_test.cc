@@ -248,6 +248,16 @@ void expect_after_conv(const char* type, Json params, const std::string& kernel,
   expect_matches_reference(b, kernel);
 }
 
+TEST(WasmRelayout, TransposeOfAnyPermutation) {
+  // Attention's head split ([B,S,H,D] -> [B,H,S,D]) and merge, a full reversal, a scalar.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3, 4, 5});
+  b.output(b.op("Transpose", {x}, {{"perm", Shape{0, 2, 1, 3}}}));
+  b.output(b.op("Transpose", {x}, {{"perm", Shape{3, 2, 1, 0}}}));
+  b.output(b.op("Transpose", {b.input("s", {})}, {{"perm", Shape{}}}));
+  expect_matches_reference(b, "wasm.Transpose", 0);
+}
+
 TEST(WasmImageOps, PadEveryModeOnChannelsLastImages) {
   for (const char* mode : {"constant", "reflect", "edge", "wrap"})
     expect_after_conv("Pad", {{"mode", mode}, {"pads", Shape{0, 0, 2, 1, 0, 0, 1, 3}}, {"value", 0.5}}, "wasm.Pad");
