@@ -217,13 +217,15 @@ TEST(WasmRowNorm, LayerNormalizationOverTrailingAxes) {
   expect_matches_reference(b, "wasm.LayerNormalization");
 }
 
-TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongTheLastAxis) {
+TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {
   GraphBuilder b;
   ir::Variable* x = b.input("x", {3, 4, 19});
   // Scores far from zero: the maximum is subtracted first.
   ir::Variable* big = b.op("Mul", {x, b.constant("k", {1}, {60.0f})});
   b.output(b.op("Softmax", {big}, {{"axis", 2}}));
   b.output(b.op("LogSoftmax", {big}, {{"axis", 2}}));
+  b.output(b.op("Softmax", {big}, {{"axis", 1}}));
+  b.output(b.op("LogSoftmax", {big}, {{"axis", 0}}));
   expect_matches_reference(b, "wasm.Softmax");
 }
 
