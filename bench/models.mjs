@@ -23,6 +23,12 @@ export const MODELS = {
   whisper_tiny_encoder: { source: 'shared2', runs: 5, range: [-1, 1] },
   bert_tiny_dyn: { source: 'shared2', runs: 10, shapes: { input_ids: [1, 128], attention_mask: [1, 128] },
     ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
+  // The same model converted once with its free dimensions kept (`free`), run at the same shape
+  // as its `twin` (converted for that shape) to show what staying general costs, then at
+  // `newShapes` to show what the first run at a shape not seen before costs.
+  bert_tiny_free: { source: 'shared2', file: 'bert_tiny_dyn', free: true, twin: 'bert_tiny_dyn', runs: 10,
+    shapes: { input_ids: [1, 128], attention_mask: [1, 128] }, newShapes: { input_ids: [1, 64], attention_mask: [1, 64] },
+    ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The project's own nets (tools/make_models.py), with the input ranges it records.
   resnet50_own: { source: 'own', name: 'resnet50', runs: 10 },
   vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },
@@ -67,7 +73,8 @@ const describe = (i, range, spec = {}) => ({
   range: spec.ranges?.[i.name] ?? range, dtype: DTYPES[i.dtype] ?? 'float32',
 });
 
-// Returns { name, onnx, inputs: [{name, shape, free, range, dtype}], runs } with the filled model in the cache.
+// Returns { name, onnx, inputs: [{name, shape, free, range, dtype}], runs, free, twin, newShapes } with
+// the filled model in the cache.
 // python: the interpreter to fill weights with (default Debian's); fillWrapper: a script run
 // as `python fillWrapper fill_weights.py IN OUT` instead of `python fill_weights.py IN OUT`.
 export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, fillWrapper }) {
@@ -77,10 +84,11 @@ export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, f
   if (spec.source === 'shared' || spec.source === 'shared2') {
     // ../shared/models/NAME.torchscript.onnx or ../shared/models2/NAME.onnx, listed in the folder's models.json
     const folder = path.join(shared, spec.source === 'shared' ? 'models' : 'models2');
-    const file = spec.source === 'shared' ? `${name}.torchscript.onnx` : `${name}.onnx`;
+    const stem = spec.file ?? name;
+    const file = spec.source === 'shared' ? `${stem}.torchscript.onnx` : `${stem}.onnx`;
     const source = path.join(folder, file);
     const filler = path.join(shared, 'tools', 'fill_weights.py');
-    const onnx = path.join(dir, `${name}.onnx`);
+    const onnx = path.join(dir, `${stem}.onnx`);
     const key = `${hashFile(source)} ${hashFile(filler)}`;
     cached(`${onnx}.stamp`, key, [onnx], () => {
       log(`filling the weights of ${name}`);
@@ -89,7 +97,7 @@ export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, f
     });
     const index = JSON.parse(fs.readFileSync(path.join(folder, 'models.json'), 'utf8'))[file];
     const inputs = index.inputs.map((i) => describe(i, spec.range, spec));
-    return { name, onnx, inputs, runs: spec.runs };
+    return { name, onnx, inputs, runs: spec.runs, free: spec.free === true, twin: spec.twin, newShapes: spec.newShapes };
   }
   // make_models.py keeps its own freshness check, so it is cheap to call every time.
   const ownDir = path.join(cache, 'own');
@@ -105,7 +113,8 @@ export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, f
 export function convert(model, backend, { converter, cache, log, extra = [] }) {
   const tag = extra.length ? `-${crypto.createHash('sha1').update(extra.join(' ')).digest('hex').slice(0, 8)}` : '';
   const out = path.join(cache, 'converted', `${model.name}-${backend}${tag}`);
-  const shapes = model.inputs.filter((i) => i.free).flatMap((i) => ['--input-shape', `${i.name}=${i.shape.join(',')}`]);
+  const shapes = model.free ? []
+    : model.inputs.filter((i) => i.free).flatMap((i) => ['--input-shape', `${i.name}=${i.shape.join(',')}`]);
   const args = [model.onnx, '-o', out, '--backend', backend, ...shapes, ...extra];
   const key = `${statKey(model.onnx)} ${hashFile(converter)} ${args.slice(1).join(' ')}`;
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -85,6 +85,20 @@ export function columns(header, lines, numeric) {
   return [format(header), format(width.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');
 }
 
+// Rows of models with free dimensions: the median at the shape they loaded with, over that of
+// the same model converted for that shape (WebDNN only: onnxruntime-web converts nothing); then
+// the first run at new shapes, the median there, and their ratio (the first run pays for
+// planning memory for the new shapes, onnxruntime-web's for its own equivalent).
+export function freeTable(rows) {
+  const free = rows.filter((r) => r.status === 'ok' && r.newShape);
+  if (!free.length) return '';
+  const header = ['model', 'engine', 'backend', 'thr', 'median ms', 'vs pinned', 'new shapes', 'first ms', 'median ms', 'first/median'];
+  const lines = free.map((r) => [r.model, ENGINE_NAMES[r.engine], r.backend, String(r.threads), ms(r.median),
+    ratioText(r.freeCost), Object.values(r.newShape.shapes).map((s) => `[${s}]`).join(' '), ms(r.newShape.first),
+    ms(r.newShape.median), ratioText(r.newShape.first / r.newShape.median)]);
+  return columns(header, lines, new Set([3, 4, 5, 7, 8, 9]));
+}
+
 // Where the load time of WebDNN's webgpu rows goes (runner.loadTimes): the weights download, the
 // device, the pipelines (how many) and the weights upload. The parts overlap, so they do not add
 // up to the load; 'load' is the benchmark's own figure, the engine's JS included.

@@ -11,7 +11,7 @@ import { launch, openPage } from '../tests/browser/driver.mjs';
 import { serve } from '../tools/serve.mjs';
 import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
 import { CI_ROWS, compare, REMEASURE, rowKey, writeBaseline } from './regression.mjs';
-import { analyse, chart, ENGINE_NAMES, loadTable, median, ms, table } from './report.mjs';
+import { analyse, chart, ENGINE_NAMES, freeTable, loadTable, median, ms, table } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
@@ -150,7 +150,9 @@ function withTimeout(promise, seconds, what) {
 // loads and runs once, then the timed runs alternate between the pages, so that a machine that is
 // busy for a while slows both engines alike and leaves their ratio alone.
 // entries: [{ row, config }]; returns one result per entry, in order.
-async function measureGroup(browser, server, entries, runs, o) {
+// With `newShapes` (a model with free dimensions), the pages then move to inputs of those shapes:
+// the first run there is timed apart (result.newShape.first), then `runs` more, alternating again.
+async function measureGroup(browser, server, entries, runs, o, newShapes) {
   const call = (page, what, arg) => withTimeout(page.evaluate(async ([w, a]) => (await import('/page/measure.mjs'))[w](a), [what, arg]),
     o.timeout, what === 'open' ? 'loading' : 'a run');
   const failure = (row, page, { error, unavailable = false }) => ({ ...row, status: unavailable ? 'unavailable' : 'error', error, console: page.messages });
@@ -174,14 +176,20 @@ async function measureGroup(browser, server, entries, runs, o) {
         await page.close();
       }
     }
-    for (let i = 0; i < runs; i++) {
+    const alternate = async (times, what = 'runOnce', arg = undefined) => {
       for (const { page, result } of open.filter((x) => x.result.status === 'ok')) {
         try {
-          result.times.push(await call(page, 'runOnce'));
+          times(result).push(await call(page, what, arg));
         } catch (e) {
           Object.assign(result, failure(result, page, thrown(e)));
         }
       }
+    };
+    for (let i = 0; i < runs; i++) await alternate((r) => r.times);
+    if (newShapes) {
+      for (const { result } of open) result.newShape = { shapes: newShapes, first: [], times: [] };
+      await alternate((r) => r.newShape.first, 'atShapes', newShapes);
+      for (let i = 0; i < runs; i++) await alternate((r) => r.newShape.times);
     }
   } finally {
     for (const { page } of open) {
@@ -190,9 +198,21 @@ async function measureGroup(browser, server, entries, runs, o) {
     }
   }
   for (const r of results) {
-    if (r.status === 'ok') Object.assign(r, { median: median(r.times), min: Math.min(...r.times) });
+    if (r.status !== 'ok') continue;
+    Object.assign(r, { median: median(r.times), min: Math.min(...r.times) });
+    if (r.newShape) Object.assign(r.newShape, { first: r.newShape.first[0], median: median(r.newShape.times) });
   }
   return results;
+}
+
+// What keeping free dimensions costs: each WebDNN row of a model converted with them gets
+// freeCost, its median over that of the same model converted for the shape it ran at (`twin`).
+function twin(rows, model) {
+  for (const row of rows.filter((r) => r.model === model.name && r.engine === 'webdnn' && r.status === 'ok')) {
+    const pinned = rows.find((r) => r.model === model.twin && r.engine === 'webdnn' && r.status === 'ok' &&
+      r.backend === row.backend && r.threads === row.threads);
+    if (pinned) row.freeCost = row.median / pinned.median;
+  }
 }
 
 function gitVersion() {
@@ -256,7 +276,7 @@ async function main() {
             model: { onnx: url(o, model.onnx), webdnn: row.engine === 'webdnn' ? url(o, dir) : null, inputs: model.inputs } } });
         }
       }
-      const measured = await measureGroup(browser, server, entries, runsFor(model, o), o);
+      const measured = await measureGroup(browser, server, entries, runsFor(model, o), o, model.newShapes);
       const results = group.map((row) => settled.get(row) ?? measured.shift());
       for (const r of results) {
         const label = `${r.model} ${ENGINE_NAMES[r.engine]} ${r.backend} ${r.threads}T`;
@@ -267,6 +287,7 @@ async function main() {
     };
     for (const group of groups(plan(models, o))) rows.push(...await measure(group));
     analyse(rows);
+    for (const model of models.filter((m) => m.twin)) twin(rows, model);
 
     const info = { date: new Date().toISOString(), webdnn: gitVersion(), build: o.build, chromium: browser.version(),
       node: process.version, onnxruntimeWeb: JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version,
@@ -275,6 +296,8 @@ async function main() {
     const subtitle = `WebDNN ${info.webdnn}; load average ${startLoad.toFixed(1)} at start, ${info.loadAverage.end.toFixed(1)} at end`;
     console.log(`\n${title}\n${subtitle}\n`);
     console.log(table(rows));
+    const free = freeTable(rows);
+    if (free) console.log(`\nFree dimensions (see bench/README.md):\n${free}`);
     const loads = loadTable(rows);
     if (loads) console.log(`\nWebDNN load split, ms (the parts overlap; see bench/README.md):\n${loads}`);
 

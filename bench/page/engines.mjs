@@ -46,7 +46,12 @@ const webdnn = {
       profile: runner.profile && ((options) => runner.profile(options)),
       async run(inputs) {
         // awaited in case a GPU backend's views turn asynchronous; free for the wasm one
-        for (const input of inputs) await byName(runner.inputs, input.name, 'input').set(input.data);
+        for (const input of inputs) {
+          const view = byName(runner.inputs, input.name, 'input');
+          // A new shape only where it changed: a model of fixed shapes takes no other.
+          const same = view.shape.length === input.shape.length && view.shape.every((d, i) => d === input.shape[i]);
+          await view.set(input.data, same ? undefined : input.shape);
+        }
         await runner.run();
         const outputs = {};
         for (const o of runner.outputs) outputs[o.name] = { shape: o.shape, data: await o.toActual() };

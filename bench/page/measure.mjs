@@ -42,7 +42,7 @@ export async function capabilities() {
 }
 
 // config: { engine, backend, threads, seed, model: { onnx, webdnn, inputs: [{name, shape, range}] }, lib? }
-// Loads and runs once. Returns { result, runOnce, profile, close }: result has the load and
+// Loads and runs once. Returns { result, runOnce, atShapes, profile, close }: result has the load and
 // load-to-first-result times and the first outputs (or ok: false and the error); runOnce() times
 // one more run in milliseconds. Node.js (bench/gpu) holds several sessions at once; the page one.
 export async function openSession(config) {
@@ -52,7 +52,7 @@ export async function openSession(config) {
     session = null;
   };
   try {
-    const inputs = makeInputs(config.model.inputs, config.seed);
+    let inputs = makeInputs(config.model.inputs, config.seed);
     const engine = ENGINES[config.engine];
     if (!engine) throw new Error(`unknown engine '${config.engine}'`);
 
@@ -75,7 +75,13 @@ export async function openSession(config) {
       await session.run(inputs);
       return performance.now() - t;
     };
-    return { result, runOnce, profile: session.profile, close };
+    // Moves to inputs of other shapes ({name: shape}, for models with free dimensions) and
+    // times the first run at them; runOnce() then runs at those.
+    const atShapes = async (shapes) => {
+      inputs = makeInputs(config.model.inputs.map((i) => ({ ...i, shape: shapes[i.name] ?? i.shape })), config.seed);
+      return runOnce();
+    };
+    return { result, runOnce, atShapes, profile: session.profile, close };
   } catch (e) {
     await close().catch(() => {});
     return { result: { ok: false, unavailable: e?.unavailable === true, error: String(e?.message ?? e) }, close };
@@ -92,6 +98,10 @@ export async function open(config) {
 
 export async function runOnce() {
   return current.runOnce();
+}
+
+export async function atShapes(shapes) {
+  return current.atShapes(shapes);
 }
 
 export async function close() {

@@ -52,11 +52,24 @@ Traits conv_traits(const ir::Operator& op, int weight_channel_axis) {
   return t;
 }
 
-WEBDNN_REGISTER_OP(make_schema("Conv", 2, -1, infer_conv, [](const ir::Operator& op) { return conv_traits(op, 0); }));
-WEBDNN_REGISTER_OP(make_schema("ConvTranspose", 2, -1, infer_conv_transpose,
-                        [](const ir::Operator& op) { return conv_traits(op, 1); }));
-WEBDNN_REGISTER_OP(make_schema("MaxPool", 1, 1, infer_pool, pool_traits));
-WEBDNN_REGISTER_OP(make_schema("AveragePool", 1, 1, infer_pool, pool_traits));
+// A multiply-add per weight element of a group for each element of `x` (Conv: the output; ConvTranspose:
+// the input, each scattering into a window).
+double window_flops(const ir::Variable* x, const ir::Variable* w) {
+  return 2.0 * static_cast<double>(x->size()) * static_cast<double>(w->shape[1] * w->shape[2] * w->shape[3]);
+}
+
+double pool_flops(const ir::Operator& op) {
+  const auto& kernel = params::Pool::parse(op.params).window.kernel;
+  return static_cast<double>(op.outputs[0]->size()) * static_cast<double>(kernel[0] * kernel[1]);
+}
+
+WEBDNN_REGISTER_OP(with_flops(make_schema("Conv", 2, -1, infer_conv, [](const ir::Operator& op) { return conv_traits(op, 0); }),
+                              [](const ir::Operator& op) { return window_flops(op.outputs[0], op.inputs[1]); }));
+WEBDNN_REGISTER_OP(with_flops(make_schema("ConvTranspose", 2, -1, infer_conv_transpose,
+                                          [](const ir::Operator& op) { return conv_traits(op, 1); }),
+                              [](const ir::Operator& op) { return window_flops(op.inputs[0], op.inputs[1]); }));
+WEBDNN_REGISTER_OP(with_flops(make_schema("MaxPool", 1, 1, infer_pool, pool_traits), pool_flops));
+WEBDNN_REGISTER_OP(with_flops(make_schema("AveragePool", 1, 1, infer_pool, pool_traits), pool_flops));
 
 }  // namespace
 }  // namespace webdnn::ops

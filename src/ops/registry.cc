@@ -56,6 +56,19 @@ Json kernel_params_of(const ir::Operator& op) {
   return s.kernel_params ? s.kernel_params(op) : op.params;
 }
 
+double flops_of(const ir::Operator& op) {
+  const OpSchema& s = schema_of(op.type);
+  if (s.flops) return s.flops(op);
+  double n = 0;
+  for (const ir::Variable* v : op.outputs) n += static_cast<double>(v->size());
+  return n;
+}
+
+OpSchema with_flops(OpSchema schema, std::function<double(const ir::Operator&)> flops) {
+  schema.flops = std::move(flops);
+  return schema;
+}
+
 namespace {
 // The IR asks the schemas for its operators' outputs.
 const bool inference_registered = (ir::set_output_inference(infer), true);

@@ -55,6 +55,10 @@ struct OpSchema {
   std::function<Json(const ir::Operator&)> kernel_params;
   // Elementwise operators only: the expression computing one output element.
   std::function<Expr(const ir::Operator&)> expr;
+  // Floating-point operations of one run (a multiply-add counts two), for reports that weigh
+  // kernels (e.g. which share of a model runs on a reference kernel); unset: one per output
+  // element. Free dimensions count at their sample values.
+  std::function<double(const ir::Operator&)> flops;
 };
 
 void register_schema(OpSchema schema);
@@ -67,6 +71,9 @@ std::vector<std::string> schema_types();
 
 Traits traits_of(const ir::Operator& op);
 Json kernel_params_of(const ir::Operator& op);
+double flops_of(const ir::Operator& op);
+// `schema` with its flops() set.
+OpSchema with_flops(OpSchema schema, std::function<double(const ir::Operator&)> flops);
 // Runs the schema's inference on `op`, after checking its input count.
 void infer(ir::Operator& op);
 

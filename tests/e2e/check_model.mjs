@@ -27,6 +27,9 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
   --fill-to FILE.onnx     the model is weight-stripped: fill it into FILE first (cached by mtime)
   --filler PATH           fill_weights.py (default: MODEL_DIR/../tools/fill_weights.py)
   --shared                the model comes from ../shared: if absent, skip (exit 77), or fail under CI
+  --reference-share F      fail when an operator that runs on a reference kernel (not one of
+                          the wasm backend's own) does more than F of the model's
+                          floating-point operations (report.json's kernel_choices)
   --seed N                seed of the generated inputs (default 1)
   --keep                  keep the work directory`;
 
@@ -69,6 +72,10 @@ function parseArgs(argv) {
     else if (a === '--filler') o.filler = value();
     else if (a === '--shared') o.shared = true;
     else if (a === '--seed') o.seed = Number(value());
+    else if (a === '--reference-share') {
+      o.referenceShare = Number(value());
+      if (!(o.referenceShare >= 0 && o.referenceShare <= 1)) usage(`${a} wants a fraction in [0, 1]`);
+    }
     else if (a === '--keep') o.keep = true;
     else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
     else if (a.startsWith('-') || o.model) usage(`unexpected argument '${a}'`);
@@ -204,6 +211,7 @@ async function check(o, work) {
   times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs, ...o.dims]);
   const problems = [];
   const lines = [];
+  if (o.referenceShare !== undefined) problems.push(...checkKernels(out, o.referenceShare, lines));
   const runs = o.at.length ? o.at : [{}];
   for (let k = 0; k < runs.length; k++) {
     const at = runs[k];
@@ -245,6 +253,25 @@ async function check(o, work) {
   console.log(`${base}: ${timing}`);
   for (const l of lines) console.log(`  ${l}`);
   if (problems.length) throw new Failure(problems.join('\n'));
+}
+
+// The kernels the wasm backend chose, weighed by floating-point operations: lists the reference
+// kernels that run (kernels of the wasm backend are named "wasm.*") and returns a problem for each
+// one over `limit` of the model's total.
+function checkKernels(out, limit, lines) {
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+  const choices = report.backends.find((b) => b.backend === 'wasm')?.kernel_choices;
+  if (!choices) return ['report.json lists no kernel_choices for the wasm backend'];
+  const total = choices.reduce((sum, c) => sum + c.flops, 0) || 1;
+  const reference = new Map();  // operator type -> [count, flops]
+  for (const c of choices.filter((k) => !k.kernel.startsWith('wasm.'))) {
+    const [n, f] = reference.get(c.type) ?? [0, 0];
+    reference.set(c.type, [n + 1, f + c.flops]);
+  }
+  const share = (f) => `${(100 * f / total).toFixed(f / total < 0.001 ? 3 : 1)}%`;
+  lines.push(`reference kernels: ${[...reference].map(([t, [n, f]]) => `${t} x${n} ${share(f)}`).join(', ') || 'none'}`);
+  return choices.filter((c) => !c.kernel.startsWith('wasm.') && c.flops > limit * total)
+    .map((c) => `${c.type} '${c.op}' runs on the reference kernel '${c.kernel}' and does ${share(c.flops)} of the model's work (limit ${share(limit * total)})`);
 }
 
 // Our arg-max per row of the (first) classifier output against the known classes.

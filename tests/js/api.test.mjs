@@ -99,6 +99,29 @@ test('a weights file of the wrong size', async (t) => {
   });
 });
 
+test('a model larger than the runtime\'s memory is refused before its weights are read', async (t) => {
+  // The WebAssembly runtime grows to 4 GiB, the plain-JavaScript one to 2 GiB (runtime/wasm's
+  // MAXIMUM_MEMORY): an arena just under 4 GiB with 100 kB of weights fits neither. The weights
+  // file is gone, so the error about memory shows that nothing was downloaded first.
+  const arena = 2 ** 32 - 65536, weights = 100000;
+  const dir = broken('too-large', (d) => {
+    const file = path.join(d, 'graph-wasm.json');
+    const g = JSON.parse(fs.readFileSync(file, 'utf8'));
+    g.memory.arena_bytes = arena;
+    g.weights.bytes = weights;
+    fs.writeFileSync(file, JSON.stringify(g));
+    fs.rmSync(path.join(d, 'weights-wasm.bin.zst'));
+  });
+  warnings(t);
+  for (const [backend, limit] of [['wasm', '4.00'], ['fallback', '2.00']]) {
+    await assert.rejects(WebDNN.load(dir, { backendOrder: [backend] }), (e) => {
+      assert.match(e.message, new RegExp(`${backend}: .*the model needs ${arena} bytes for its intermediate values and ` +
+        `${weights} bytes of weights, 4.00 GiB in all; this runtime can hold at most ${limit} GiB`));
+      return true;
+    });
+  }
+});
+
 test('an input of the wrong length', async () => {
   const runner = await WebDNN.load(conv, { backendOrder: ['wasm'] });
   try {

@@ -286,6 +286,18 @@ TEST(UntrustedOnnx, HugePadsAreErrorsOnEveryBackend) {
     EXPECT_ERROR(testing::lower(*g, backend), "");
 }
 
+TEST(UntrustedOnnx, PaddingByRepeatingNothingIsRefused) {
+  // Cropping a whole axis away and then padding it in a repeating mode has nothing to repeat:
+  // wrap would take a remainder by zero and reflect would loop over an empty period.
+  for (const char* mode : {"reflect", "edge", "wrap"}) {
+    OnnxBuilder b(19);
+    b.input("x", {1, 4}).output("y");
+    b.initializer("pads", Tensor::from_ints({4}, {0, -4, 0, 3}));
+    testing::attr(b.node("Pad", {"x", "pads"}, {"y"}, "pad"), "mode", std::string(mode));
+    EXPECT_ERROR(onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"), "no element of it is left to repeat");
+  }
+}
+
 TEST(UntrustedOnnx, EmptyResizeWithAHugeAxisIsCheap) {
   // Scales [6.6e-24, 1, 2.1e9, 2] on [1,3,5,6] make an empty [0,3,10737418240,12]: the reference
   // kernel (the webgl probe, constant folding) built per-axis tables of 10^10 entries, minutes and

@@ -56,12 +56,16 @@ class WasmBackend : public Backend {
     std::vector<ir::Operator*> schedule = graph.topological_order();
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule);
     emit::VariableTable table(plan, weights);
-    Json kernels = Json::array();
+    Json kernels = Json::array(), chosen = Json::array();
     for (const ir::Operator* op : schedule) {
       kernels.push_back(wasm_backend::lower(*op, table));
       if (!graph.symbols.empty()) add_inplace(*op, table, kernels.back());
+      chosen.push_back({{"op", op->name}, {"type", op->type}, {"kernel", kernels.back()["kernel"]}, {"flops", ops::flops_of(*op)}});
     }
     report["kernels"] = kernels.size();
+    // Which kernel runs each operator and what it weighs: a reference kernel (named after its
+    // operator, without "wasm.") on a heavy operator is a missing fast kernel.
+    report["kernel_choices"] = chosen;
     report["arena_bytes"] = plan.arena_bytes;
     report["naive_bytes"] = plan.naive_bytes;
     report["lower_bound_bytes"] = plan.lower_bound_bytes;

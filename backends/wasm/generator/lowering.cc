@@ -75,13 +75,15 @@ bool fits_global_pool(const ir::Operator& op) {
          op.outputs[0]->size() == x->shape[0] * x->shape[1];
 }
 
-// Gemm, or MatMul of 2-D matrices, with a constant right-hand side: B packed with alpha folded in,
-// C folded into the bias when it is one row (or absent).
+// Gemm, or MatMul of A [..., K] by a constant 2-D B (the rows of every batch are rows of one
+// matrix): B packed with alpha folded in, C folded into the bias when it is one row (or absent).
 bool fits_gemm(const ir::Operator& op) {
   if (op.type != "Gemm" && op.type != "MatMul") return false;
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
-  if (a->rank() != 2 || b->rank() != 2 || !b->is_constant() || !a->has_default_order() || !y->has_default_order()) return false;
-  if (!a->dims[1].is_constant() || !y->dims[1].is_constant()) return false;  // K and N are packed in
+  if ((op.type == "Gemm" ? a->rank() != 2 : a->rank() < 2) || b->rank() != 2 || !b->is_constant() ||
+      !a->has_default_order() || !y->has_default_order())
+    return false;
+  if (!a->dims.back().is_constant() || !y->dims.back().is_constant()) return false;  // K and N are packed in
   if (op.type == "Gemm" && params::Gemm::parse(op.params).trans_a) return false;
   if (op.type == "Gemm" && op.inputs.size() > 2) {
     const ir::Variable* c = op.inputs[2];
@@ -96,7 +98,7 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
   bool gemm_op = op.type == "Gemm";
   params::Gemm p = gemm_op ? params::Gemm::parse(op.params) : params::Gemm{1, 1, false, false, params::MatMul::parse(op.params).epilogue};
-  int64_t K = a->shape[1], N = y->shape[1];
+  int64_t K = a->shape.back(), N = y->shape.back();
   Tensor bt = b->logical_data();
   float* bd = bt.data<float>();
   for (int64_t i = 0; i < bt.size(); i++) bd[i] *= static_cast<float>(p.alpha);
@@ -114,6 +116,44 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   Json kernel_params = {{"K", K}};
   p.epilogue.write(kernel_params);
   return call("wasm.Gemm", op, kernel_params, inputs, table);
+}
+
+bool row_major(const ir::Operator& op) {
+  for (const auto* list : {&op.inputs, &op.outputs})
+    for (const ir::Variable* v : *list)
+      if (v && !v->has_default_order()) return false;
+  return true;
+}
+
+// MatMul of two tensors of rank 2 or more, row-major, B not a constant (else fits_gemm).
+bool fits_matmul(const ir::Operator& op) {
+  if (op.type != "MatMul" || op.inputs[0]->rank() < 2 || op.inputs[1]->rank() < 2 || !row_major(op)) return false;
+  for (const ir::Variable* v : op.inputs)
+    if (!float32(v)) return false;
+  return true;
+}
+
+// LayerNormalization over the trailing axes of a row-major X whose scale and bias are one row
+// each (their axes, leading 1s aside, X's normalized axes), and Softmax / LogSoftmax along any
+// axis: rows of wasm/kernels/row_norm.cc.
+bool fits_row_norm(const ir::Operator& op) {
+  bool softmax = op.type == "Softmax" || op.type == "LogSoftmax";
+  if ((!softmax && op.type != "LayerNormalization") || !row_major(op) || !float32(op.inputs[0]) || !float32(op.outputs[0]))
+    return false;
+  if (softmax) return true;
+  const ir::Variable* x = op.inputs[0];
+  const int rank = x->rank();
+  const int64_t axis = params::LayerNormalization::parse(op.params).axis;
+  for (size_t i = 1; i < op.inputs.size(); i++) {
+    const ir::Variable* v = op.inputs[i];
+    if (!float32(v) || v->rank() > rank) return false;
+    for (int d = 0; d < v->rank(); d++) {
+      int xd = rank - v->rank() + d;
+      if (xd < axis ? !(v->dims[d].is_constant() && v->shape[d] == 1) : !identical(v->dims[d], x->dims[xd])) return false;
+    }
+    if (rank - v->rank() > axis) return false;  // fewer axes than are normalized: it broadcasts
+  }
+  return true;
 }
 
 // The logical axis innermost in memory (stride 1, the largest extent among such).
@@ -155,10 +195,14 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
   }
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
+  if (op.type == "Transpose" && float32(op.inputs[0])) return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);
   if (fits_innermost_kept(op)) return call(("wasm." + op.type).c_str(), op, ops::kernel_params_of(op), ins, table);
   if (op.type == "InstanceNormalization" && float32(op.inputs[0]) && op.inputs[0]->rank() >= 3 &&
       op.inputs[0]->strides()[1] == 1 && op.outputs[0]->strides() == op.inputs[0]->strides())
     return call("wasm.InstanceNormalization", op, ops::kernel_params_of(op), ins, table);
+  if (fits_matmul(op)) return call("wasm.MatMul", op, ops::kernel_params_of(op), ins, table);
+  if (op.type == "Gather" && row_major(op)) return call("wasm.Gather", op, ops::kernel_params_of(op), ins, table);
+  if (fits_row_norm(op)) return call(("wasm." + ops::schema_of(op.type).kernel).c_str(), op, ops::kernel_params_of(op), ins, table);
   if (fits_elementwise(op)) return call("wasm.Elementwise", op, ops::kernel_params_of(op), ins, table);
   return call(ops::schema_of(op.type).kernel.c_str(), op, ops::kernel_params_of(op), ins, table);
 }

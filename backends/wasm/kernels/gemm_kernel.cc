@@ -1,5 +1,8 @@
 // "wasm.Gemm": Y = A . B + bias with B packed offline (alpha folded in) and an epilogue; for Gemm
-// and 2-D MatMul with a constant B. Inputs: A [M,K] row-major, packed B, bias [N], extras.
+// and MatMul with a constant 2-D B. Inputs: A [..., K] row-major (the axes before K make M rows:
+// a transformer's [batch, sequence, K] activations times a weight), packed B, bias [N], extras.
+#include <algorithm>
+
 #include "backends/wasm/kernels/epilogue.h"
 #include "backends/wasm/kernels/gemm.h"
 #include "webdnn/error.h"
@@ -14,11 +17,11 @@ class GemmKernel : public runtime::Kernel {
     runtime::require_float32(spec, "wasm.Gemm");
     const runtime::TensorInfo &a = spec.inputs[0], &b = spec.inputs[1], &bias = spec.inputs[2], &y = spec.outputs[0];
     K_ = params::Reader(spec.params).integer("K", 1, params::kMaxExtent);
-    WEBDNN_CHECK(a.rank() == 2 && y.rank() == 2 && a.is_contiguous() && y.is_contiguous() && a.shape[1] == K_ &&
-                     y.shape[0] == a.shape[0],
-                 "wasm.Gemm needs A [M,K] with K = ", K_, " and Y [M,N], both row-major");
-    M_ = y.shape[0];
-    N_ = y.shape[1];
+    WEBDNN_CHECK(a.rank() >= 2 && y.rank() == a.rank() && a.is_contiguous() && y.is_contiguous() &&
+                     a.shape.back() == K_ && std::equal(a.shape.begin(), a.shape.end() - 1, y.shape.begin()),
+                 "wasm.Gemm needs A [...,K] with K = ", K_, " and Y [...,N] with the same leading axes, both row-major");
+    N_ = y.shape.back();
+    M_ = N_ ? y.size() / N_ : a.size() / std::max<int64_t>(K_, 1);
     WEBDNN_CHECK(b.size() == packed_b_size(K_, N_) && bias.size() == N_, "wasm.Gemm needs B packed for ", K_, "x", N_,
                  " and a bias of ", N_, " values");
     epilogue_ = Epilogue::from(spec, 3);
@@ -27,7 +30,7 @@ class GemmKernel : public runtime::Kernel {
   void run(void* const* in, void* const* out) override {
     float* y = static_cast<float*>(out[0]);
     gemm(M_, N_, K_, static_cast<const float*>(in[0]), K_, static_cast<const float*>(in[1]),
-         {y, N_, static_cast<const float*>(in[2]), epilogue_.lo, epilogue_.hi});
+         {y, N_, static_cast<const float*>(in[2]), epilogue_.lo, epilogue_.hi, epilogue_.residual_data(in)});
     epilogue_.finish(in, y, 0, M_ * N_);
   }
 
