@@ -101,3 +101,31 @@ CASES.forEach((c, index) => {
     if (c.refused) assert.match(r.error, c.refused.error);
   });
 });
+
+// The same runner in the WebDNN worker (load option worker: true): shapes travel with each run.
+test(`digits_cnn in a worker on ${backend} at [1,1,8,8], [3,1,8,8]`, { skip: missing }, async () => {
+  const { url, refs: answers } = refs[0];
+  const runs = answers.slice(0, 2).map((r) => ({ data: Array.from(r.inputs[0].data), shape: r.inputs[0].shape }));
+  const r = await use.page.evaluate(async ({ url, backend, runs }) => {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    const runner = await WebDNN.load(url, { backendOrder: [backend], worker: true });
+    try {
+      const results = [];
+      for (const { data, shape } of runs) {
+        runner.inputs[0].set(data, shape);
+        await runner.run();
+        const o = runner.outputs[0];
+        results.push({ [o.name]: { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) } });
+      }
+      return { worker: runner.worker, backendName: runner.backendName, results };
+    } finally {
+      runner.dispose();
+    }
+  }, { url, backend, runs });
+  assert.equal(r.worker, true);
+  assert.equal(r.backendName, backend);
+  r.results.forEach((outputs, k) => {
+    assert.deepEqual(outputs.logits.shape, answers[k].outputs.logits.shape);
+    assert.deepEqual(verdict(typedOutputs(outputs), answers[k], tolerance).problems, []);
+  });
+});
