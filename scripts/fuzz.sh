@@ -16,11 +16,29 @@
 #   FUZZ_TARGETS="npy args"  only these targets
 #   FUZZ_JOBS=N              N processes per target (libFuzzer -fork=N), going on past findings
 #                            (each still written to findings/): for long campaigns
+#
+#   scripts/fuzz.sh --replay [SECONDS]   (CI: the fuzz.* tests) the same targets from the plain
+#                            build (BUILD_DIR, default build), linked with tests/fuzz/replay_main.cc
+#                            instead of libFuzzer: no coverage feedback, no sanitizers, no clang;
+#                            each seed once, then random mutations of them for SECONDS (default 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+targets=${FUZZ_TARGETS:-onnx_convert descriptor_run npy args}
+if [ "${1:-}" = --replay ]; then
+  seconds=${2:-20}
+  build=${BUILD_DIR:-build}
+  seeds=$build/fuzz-seeds
+  scripts/fuzz_seeds.sh "$seeds" "$build/webdnn-convert"
+  mkdir -p "$build/fuzz-findings"
+  for t in $targets; do
+    echo "fuzz: $t for ${seconds}s (replay driver)"
+    "$build/tests/fuzz/fuzz_replay_$t" -max_total_time="$seconds" -timeout=25 \
+      -artifact_prefix="$build/fuzz-findings/$t-" "$seeds/$t"
+  done
+  exit 0
+fi
 seconds=${1:-60}
 build=build-fuzz
-targets=${FUZZ_TARGETS:-onnx_convert descriptor_run npy args}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing; run WEBDNN_FUZZ=1 scripts/setup.sh" >&2; exit 1; }
 
 cmake --preset fuzz >/dev/null
