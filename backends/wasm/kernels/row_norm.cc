@@ -112,6 +112,7 @@ class Softmax : public runtime::Kernel {
     const float* x = static_cast<const float*>(in[0]);
     float* y = static_cast<float*>(out[0]);
     const int64_t n = n_, inner = inner_;
+    if (n == 0) return;  // an empty axis: no rows to normalize
     if (inner == 1) {
       runtime::parallel_for(outer_, 8, [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; r++) row(x + r * n, y + r * n);
@@ -158,7 +159,7 @@ class Softmax : public runtime::Kernel {
     }
     if (log_) {
       const float shift = max + static_cast<float>(std::log(sum));
-      for (int64_t i = 0; i < n; i++) dst[i] = src[i] - shift;
+      for (i = 0; i < n; i++) dst[i] = src[i] - shift;
       return;
     }
     const float k = static_cast<float>(1.0 / sum);
