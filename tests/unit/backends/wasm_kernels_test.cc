@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "backends/wasm/kernels/simd.h"
 #include "runtime/core/kernel.h"
 #include "src/ops/evaluate.h"
 #include "tests/unit/support/backend_runner.h"
@@ -226,7 +227,25 @@ TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {
   b.output(b.op("LogSoftmax", {big}, {{"axis", 2}}));
   b.output(b.op("Softmax", {big}, {{"axis", 1}}));
   b.output(b.op("LogSoftmax", {big}, {{"axis", 0}}));
+  b.output(b.op("Softmax", {b.input("empty", {2, 0, 3})}, {{"axis", 1}}));  // nothing to read
   expect_matches_reference(b, "wasm.Softmax");
+}
+
+TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {
+  // Every 1/64 over the range softmax and GELU feed it, the ends of the clamped range, and NaN.
+  double worst = 0;
+  for (float x = -87.0f; x <= 88.0f; x += 1.0f / 64) {
+    float got[4];
+    wasm::store(got, wasm::exp(wasm::splat(x)));
+    double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(got[0] - want) / want);
+  }
+  EXPECT_LE(worst, 2.5e-7);  // 2 ulp of float is 2.4e-7 relative
+  float big[4], nan[4];
+  wasm::store(big, wasm::exp(wasm::splat(-1000.0f)));
+  EXPECT_LE(big[0], 1.2e-38f);
+  wasm::store(nan, wasm::exp(wasm::splat(std::nanf(""))));
+  EXPECT_TRUE(std::isnan(nan[0]));
 }
 
 TEST(WasmRelayout, ImageIntoAndOutOfChannelsLast) {
