@@ -47,9 +47,17 @@ int64_t texture_memory(const Json& descriptor) {
   return total;
 }
 
+// FNV-1a over 8-byte words (then the bytes left): only a key for finding equal constants, which
+// are compared in full; words keep it fast in the page's generator, which hashes every weight.
 uint64_t fnv1a(const uint8_t* p, size_t n) {
   uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 1099511628211ull;
+  }
+  for (; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
   return h;
 }
 
@@ -59,9 +67,10 @@ class WeightStore {
   explicit WeightStore(emit::WeightsBuilder& builder) : builder_(builder) {}
 
   int64_t add(const Tensor& t) {
-    std::vector<float> values = t.to_floats();
-    const uint8_t* p = reinterpret_cast<const uint8_t*>(values.data());
-    size_t n = values.size() * 4;
+    std::vector<float> values;  // other dtypes as float32; float32 data as it is
+    if (t.dtype != DType::Float32) values = t.to_floats();
+    const uint8_t* p = t.dtype == DType::Float32 ? t.bytes.data() : reinterpret_cast<const uint8_t*>(values.data());
+    size_t n = t.dtype == DType::Float32 ? t.bytes.size() : values.size() * 4;
     uint64_t h = fnv1a(p, n);
     for (auto [offset, size] : exact_[h])
       if (size == static_cast<int64_t>(n) && (n == 0 || std::memcmp(builder_.data_at(offset), p, n) == 0)) return offset;
