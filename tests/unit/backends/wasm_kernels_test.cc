@@ -177,9 +177,9 @@ TEST(WasmMatMul, BatchesThatBroadcastWithEpilogues) {
     Shape a, b;
   };
   // Attention's Q.K' per head; B's batch axes fewer and broadcast; A broadcast; both broadcast;
-  // plain 2-D activations (K = 0 would be an empty sum: not reached by exporters, left out).
+  // plain 2-D activations; K = 0, an empty sum (zeros, then the epilogue).
   for (const Case& c : {Case{{2, 3, 5, 7}, {2, 3, 7, 4}}, Case{{2, 3, 5, 7}, {3, 7, 4}}, Case{{5, 6}, {2, 6, 3}},
-                        Case{{2, 1, 4, 6}, {1, 3, 6, 17}}, Case{{9, 33}, {33, 18}}}) {
+                        Case{{2, 1, 4, 6}, {1, 3, 6, 17}}, Case{{9, 33}, {33, 18}}, Case{{2, 3, 0}, {0, 5}}}) {
     testing::GraphBuilder b;
     ir::Variable *x = b.input("a", c.a), *w = b.input("b", c.b);
     ir::Variable* y = b.op("MatMul", {x, w});
