@@ -129,3 +129,34 @@ test(`digits_cnn in a worker on ${backend} at [1,1,8,8], [3,1,8,8]`, { skip: mis
     assert.deepEqual(verdict(typedOutputs(outputs), answers[k], tolerance).problems, []);
   });
 });
+
+// The runners of the last 4 shapes are kept: batches 1..4, then 1 (kept), 5 (the least recently
+// used, 2, goes), then 2 (generated again), each answer checked.
+test(`digits_cnn on ${backend}: the last 4 shapes are kept`, { skip: missing }, async () => {
+  const BATCHES = [1, 2, 3, 4, 1, 5, 2];
+  const m = model('digits_cnn');
+  const answers = {};
+  for (const n of new Set(BATCHES)) answers[n] = await reference({ ...m, shapes: { image: [n, 1, 8, 8] } });
+  const runs = BATCHES.map((n) => ({ data: Array.from(answers[n].inputs[0].data), shape: answers[n].inputs[0].shape }));
+  const r = await use.page.evaluate(async ({ url, backend, runs }) => {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    const runner = await WebDNN.load(url, { backendOrder: [backend] });
+    try {
+      const results = [];
+      for (const { data, shape } of runs) {
+        runner.inputs[0].set(data, shape);
+        await runner.run();
+        const o = runner.outputs[0];
+        results.push({ generated: runner.generations.length, outputs: { [o.name]: { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) } } });
+      }
+      return results;
+    } finally {
+      runner.dispose();
+    }
+  }, { url: refs[0].url, backend, runs });
+  // The sample shape at load, then one generation per run but for the run at batch 1 again.
+  assert.deepEqual(r.map((x) => x.generated), [2, 3, 4, 5, 5, 6, 7]);
+  r.forEach(({ outputs }, k) => {
+    assert.deepEqual(verdict(typedOutputs(outputs), answers[BATCHES[k]], tolerance).problems, [], `batch ${BATCHES[k]}`);
+  });
+});
