@@ -7,6 +7,7 @@
 
 #include "src/ops/evaluate.h"
 #include "tests/unit/support/onnx_builder.h"
+#include "webdnn/dim.h"
 
 namespace webdnn {
 namespace {
@@ -130,6 +131,27 @@ TEST(TransformerOps, GroupNormalizationChecksItsScaleShapePerOpset) {
   attr(b.node("GroupNormalization", {"x", "scale", "bias"}, {"y"}), "num_groups", int64_t{3});
   std::string e = import_error(b);
   EXPECT_NE(e.find("num_groups (3) must divide the 4 channels"), std::string::npos) << e;
+}
+
+TEST(TransformerOps, NormalizationsKeepFreeDimensions) {
+  // A transformer block's [batch, sequence, hidden] and a detector's [N, C, H, W] with free sizes:
+  // the compositions carry the symbols through, assuming nothing about them.
+  OnnxBuilder b = with_ms_domain(21);
+  b.input("x", {-1, -1, 8}).input("skip", {-1, -1, 8}).input("image", {-1, 4, -1, -1});
+  b.output("y").output("sum").output("rms").output("groups");
+  b.initializer("gamma", Tensor::from_floats({8}, std::vector<float>(8, 1)));
+  b.initializer("scale", Tensor::from_floats({4}, std::vector<float>(4, 1)));
+  b.initializer("bias", Tensor::from_floats({4}, std::vector<float>(4, 0)));
+  ms_node(b, "SkipSimplifiedLayerNormalization", {"x", "skip", "gamma"}, {"y", "", "", "sum"});
+  b.node("SimplifiedLayerNormalization", {"sum", "gamma"}, {"rms"});
+  attr(b.node("GroupNormalization", {"image", "scale", "bias"}, {"groups"}), "num_groups", int64_t{2});
+  auto g = b.import();
+  ASSERT_EQ(g->outputs.size(), 4u);
+  EXPECT_EQ(shape_to_string(g->outputs[0]->dims), "[N0,N1,8]");
+  EXPECT_EQ(shape_to_string(g->outputs[1]->dims), "[N0,N1,8]");
+  EXPECT_EQ(shape_to_string(g->outputs[2]->dims), "[N0,N1,8]");
+  EXPECT_EQ(shape_to_string(g->outputs[3]->dims), "[N0,4,N2,N3]");
+  EXPECT_TRUE(g->guards.empty());
 }
 
 TEST(TransformerOps, TriluNeedsFixedMatrixAxes) {
