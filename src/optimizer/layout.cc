@@ -55,7 +55,7 @@ class LayoutSelection : public Pass {
         std::optional<Order> want = request.inputs[k];
         const ir::Variable* in = op->inputs[k];
         // Inputs shaped like the output follow it, so elementwise work runs on matching layouts.
-        if (!want && in->shape == op->outputs[0]->shape && !in->is_constant()) want = op->outputs[0]->order;
+        if (!want && identical(in->dims, op->outputs[0]->dims) && !in->is_constant()) want = op->outputs[0]->order;
         if (want && !same_order_in_memory(*in, *want)) graph.set_input(op, k, convert(graph, op->inputs[k], *want));
       }
     }
@@ -77,7 +77,7 @@ class LayoutSelection : public Pass {
     }
     for (const ir::Variable* in : op.inputs) {
       if (found || in->is_constant()) continue;
-      if (in->shape == out->shape) {
+      if (identical(in->dims, out->dims)) {  // the dims, not their sample sizes: free ones may differ
         order = in->order;
         found = true;
       } else if (!same_axes && in->axes == out->axes) {

@@ -286,6 +286,18 @@ TEST(UntrustedOnnx, HugePadsAreErrorsOnEveryBackend) {
     EXPECT_ERROR(testing::lower(*g, backend), "");
 }
 
+TEST(UntrustedOnnx, ShapeWithStartPastEndIsEmpty) {
+  // Shape(start=3, end=1) built a vector from a range running backwards (std::length_error, an
+  // abort), found by the fuzz.onnx_convert test in its first run. ONNX: no dims, an empty tensor.
+  OnnxBuilder b(19);
+  b.input("x", {2, 3, 4, 5}).output("s");
+  auto& n = b.node("Shape", {"x"}, {"s"}, "shape");
+  testing::attr(n, "start", int64_t{3});
+  testing::attr(n, "end", int64_t{1});
+  auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+  EXPECT_EQ(g->outputs[0]->shape, Shape({0}));
+}
+
 TEST(UntrustedOnnx, PaddingByRepeatingNothingIsRefused) {
   // Cropping a whole axis away and then padding it in a repeating mode has nothing to repeat:
   // wrap would take a remainder by zero and reflect would loop over an empty period.

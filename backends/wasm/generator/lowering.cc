@@ -134,15 +134,15 @@ bool fits_matmul(const ir::Operator& op) {
 }
 
 // LayerNormalization over the trailing axes of a row-major X whose scale and bias are one row
-// each (their axes, leading 1s aside, X's normalized axes), and Softmax / LogSoftmax along the
-// last axis: rows of wasm/kernels/row_norm.cc.
+// each (their axes, leading 1s aside, X's normalized axes), and Softmax / LogSoftmax along any
+// axis: rows of wasm/kernels/row_norm.cc.
 bool fits_row_norm(const ir::Operator& op) {
   bool softmax = op.type == "Softmax" || op.type == "LogSoftmax";
   if ((!softmax && op.type != "LayerNormalization") || !row_major(op) || !float32(op.inputs[0]) || !float32(op.outputs[0]))
     return false;
+  if (softmax) return true;
   const ir::Variable* x = op.inputs[0];
   const int rank = x->rank();
-  if (softmax) return params::Axis::parse(op.params).axis == rank - 1;
   const int64_t axis = params::LayerNormalization::parse(op.params).axis;
   for (size_t i = 1; i < op.inputs.size(); i++) {
     const ir::Variable* v = op.inputs[i];
@@ -195,6 +195,7 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
   }
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
+  if (op.type == "Transpose" && float32(op.inputs[0])) return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);
   if (fits_innermost_kept(op)) return call(("wasm." + op.type).c_str(), op, ops::kernel_params_of(op), ins, table);
   if (op.type == "InstanceNormalization" && float32(op.inputs[0]) && op.inputs[0]->rank() >= 3 &&
       op.inputs[0]->strides()[1] == 1 && op.outputs[0]->strides() == op.inputs[0]->strides())

@@ -1,28 +1,43 @@
-// "wasm.Relayout": a float32 tensor copied into another memory order (NCHW <-> NHWC at the
-// model's edges). The output is written in memory order; the input is read with its strides.
+// Float32 tensors copied with their axes moved:
+//   "wasm.Relayout"   the same logical tensor in another memory order (NCHW <-> NHWC at the
+//                     model's edges)
+//   "wasm.Transpose"  output axis a is input axis perm[a] (attention's head split and merge)
+// The output is written in memory order; the input is read with its strides.
 #include <algorithm>
 #include <numeric>
 
 #include "runtime/core/kernel.h"
 #include "runtime/core/parallel.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::wasm {
 namespace {
 
 class Relayout : public runtime::Kernel {
  public:
-  explicit Relayout(const runtime::KernelSpec& spec) {
-    runtime::require_counts(spec, "wasm.Relayout", 1, 1);
-    runtime::require_float32(spec, "wasm.Relayout");
+  Relayout(const runtime::KernelSpec& spec, bool transpose) {
+    const char* name = transpose ? "wasm.Transpose" : "wasm.Relayout";
+    runtime::require_counts(spec, name, 1, 1);
+    runtime::require_float32(spec, name);
     const auto &in = spec.inputs[0], &out = spec.outputs[0];
-    WEBDNN_CHECK(in.shape == out.shape && out.is_dense(), "wasm.Relayout copies a tensor into a dense one of its shape");
+    std::vector<int64_t> perm(out.shape.size());
+    std::iota(perm.begin(), perm.end(), 0);
+    if (transpose) {
+      params::Transpose p = params::Transpose::parse(spec.params);
+      runtime::check_outputs(spec, params::infer_transpose(p, runtime::types_of(spec.inputs)));
+      perm = p.perm;
+    }
+    WEBDNN_CHECK(out.is_dense() && in.rank() == out.rank(), name, " copies a tensor into a dense one");
+    for (size_t a = 0; a < perm.size(); a++)
+      WEBDNN_CHECK(out.shape[a] == in.shape[static_cast<size_t>(perm[a])], name, ": output ", shape_to_string(out.shape),
+                   " is not input ", shape_to_string(in.shape), " with its axes moved");
     std::vector<int> axes(out.shape.size());
     std::iota(axes.begin(), axes.end(), 0);
     std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return out.strides[a] > out.strides[b]; });
     for (int a : axes) {
       dims_.push_back(out.shape[a]);
-      strides_.push_back(in.strides[a]);
+      strides_.push_back(in.strides[static_cast<size_t>(perm[a])]);
     }
     size_ = out.size();
   }
@@ -30,6 +45,10 @@ class Relayout : public runtime::Kernel {
   void run(void* const* in, void* const* out) override {
     const float* x = static_cast<const float*>(in[0]);
     float* y = static_cast<float*>(out[0]);
+    if (dims_.empty()) {  // a scalar
+      *y = *x;
+      return;
+    }
     const int64_t inner = dims_.back(), stride = strides_.back(), rows = size_ / std::max<int64_t>(inner, 1);
     runtime::parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; r++) {
@@ -53,7 +72,10 @@ class Relayout : public runtime::Kernel {
 }  // namespace
 
 WEBDNN_REGISTER_KERNEL("wasm.Relayout", [](const runtime::KernelSpec& spec) -> std::unique_ptr<runtime::Kernel> {
-  return std::make_unique<Relayout>(spec);
+  return std::make_unique<Relayout>(spec, false);
+});
+WEBDNN_REGISTER_KERNEL("wasm.Transpose", [](const runtime::KernelSpec& spec) -> std::unique_ptr<runtime::Kernel> {
+  return std::make_unique<Relayout>(spec, true);
 });
 
 }  // namespace webdnn::wasm

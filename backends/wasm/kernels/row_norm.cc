@@ -2,10 +2,12 @@
 // hidden vector per token, an attention score row per query):
 //   "wasm.LayerNormalization"  (x - mean) / sqrt(var + epsilon) * scale + bias over axes axis..,
 //                              scale and bias one row each
-//   "wasm.Softmax"             exp(x - max) / sum along the last axis (params "log": LogSoftmax)
+//   "wasm.Softmax"             exp(x - max) / sum along one axis (params "log": LogSoftmax); the
+//                              elements along it are `inner` apart (1 for the last axis)
 // Rows are independent, so threads take whole rows; within a row, four lanes at a time.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "backends/wasm/kernels/simd.h"
 #include "runtime/core/parallel.h"
@@ -99,43 +101,60 @@ class Softmax : public runtime::Kernel {
     log_ = params::Reader(spec.params).flag("log");
     runtime::check_outputs(spec, params::infer_softmax(axis, runtime::types_of(spec.inputs)));
     const runtime::TensorInfo &x = spec.inputs[0], &y = spec.outputs[0];
-    WEBDNN_CHECK(axis.axis == x.rank() - 1 && x.is_contiguous() && y.is_contiguous(),
-                 "wasm.Softmax works along the last axis of row-major tensors");
-    rows_of(x, static_cast<size_t>(axis.axis), rows_, n_);
+    WEBDNN_CHECK(x.is_contiguous() && y.is_contiguous(), "wasm.Softmax needs row-major tensors");
+    const size_t a = static_cast<size_t>(axis.axis);
+    n_ = x.shape[a];
+    for (size_t d = 0; d < a; d++) outer_ *= x.shape[d];
+    for (size_t d = a + 1; d < x.shape.size(); d++) inner_ *= x.shape[d];
   }
 
   void run(void* const* in, void* const* out) override {
     const float* x = static_cast<const float*>(in[0]);
     float* y = static_cast<float*>(out[0]);
-    const int64_t n = n_;
-    runtime::parallel_for(rows_, 8, [&](int64_t r0, int64_t r1) {
+    const int64_t n = n_, inner = inner_;
+    if (inner == 1) {
+      runtime::parallel_for(outer_, 8, [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; r++) row(x + r * n, y + r * n);
+      });
+      return;
+    }
+    // Along an inner axis: one strided row per (outer, inner) position.
+    runtime::parallel_for(outer_ * inner, 8, [&](int64_t r0, int64_t r1) {
+      std::vector<float> gathered(static_cast<size_t>(n)), result(static_cast<size_t>(n));
       for (int64_t r = r0; r < r1; r++) {
-        const float* row = x + r * n;
-        float* dst = y + r * n;
-        // The maximum first keeps exp() from overflowing; the sum is kept in double, as the
-        // reference does, so rows of thousands of small terms lose nothing.
-        const float max = *std::max_element(row, row + n);
-        double sum = 0;
-        for (int64_t i = 0; i < n; i++) {
-          float e = std::exp(row[i] - max);
-          if (!log_) dst[i] = e;
-          sum += e;
-        }
-        if (log_) {
-          const float shift = max + static_cast<float>(std::log(sum));
-          for (int64_t i = 0; i < n; i++) dst[i] = row[i] - shift;
-        } else {
-          const f32x4 k = splat(static_cast<float>(1.0 / sum));
-          int64_t i = 0;
-          for (; i + 4 <= n; i += 4) store(dst + i, load(dst + i) * k);
-          for (; i < n; i++) dst[i] *= static_cast<float>(1.0 / sum);
-        }
+        const int64_t at = r / inner * n * inner + r % inner;
+        for (int64_t i = 0; i < n; i++) gathered[i] = x[at + i * inner];
+        row(gathered.data(), result.data());
+        for (int64_t i = 0; i < n; i++) y[at + i * inner] = result[i];
       }
     });
   }
 
  private:
-  int64_t rows_ = 0, n_ = 0;
+  // One row of n_ contiguous values (dst may be src).
+  void row(const float* src, float* dst) const {
+    const int64_t n = n_;
+    // The maximum first keeps exp() from overflowing; the sum is kept in double, as the
+    // reference does, so rows of thousands of small terms lose nothing.
+    const float max = *std::max_element(src, src + n);
+    double sum = 0;
+    for (int64_t i = 0; i < n; i++) {
+      float e = std::exp(src[i] - max);
+      if (!log_) dst[i] = e;
+      sum += e;
+    }
+    if (log_) {
+      const float shift = max + static_cast<float>(std::log(sum));
+      for (int64_t i = 0; i < n; i++) dst[i] = src[i] - shift;
+      return;
+    }
+    const float k = static_cast<float>(1.0 / sum);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) store(dst + i, load(dst + i) * splat(k));
+    for (; i < n; i++) dst[i] *= k;
+  }
+
+  int64_t outer_ = 1, n_ = 0, inner_ = 1;
   bool log_ = false;
 };
 

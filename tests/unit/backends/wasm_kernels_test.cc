@@ -217,13 +217,15 @@ TEST(WasmRowNorm, LayerNormalizationOverTrailingAxes) {
   expect_matches_reference(b, "wasm.LayerNormalization");
 }
 
-TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongTheLastAxis) {
+TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {
   GraphBuilder b;
   ir::Variable* x = b.input("x", {3, 4, 19});
   // Scores far from zero: the maximum is subtracted first.
   ir::Variable* big = b.op("Mul", {x, b.constant("k", {1}, {60.0f})});
   b.output(b.op("Softmax", {big}, {{"axis", 2}}));
   b.output(b.op("LogSoftmax", {big}, {{"axis", 2}}));
+  b.output(b.op("Softmax", {big}, {{"axis", 1}}));
+  b.output(b.op("LogSoftmax", {big}, {{"axis", 0}}));
   expect_matches_reference(b, "wasm.Softmax");
 }
 
@@ -246,6 +248,16 @@ void expect_after_conv(const char* type, Json params, const std::string& kernel,
   ir::Variable* c = b.op("Conv", {b.input("x", x), b.constant("w", {x[1], x[1], 1, 1})});
   b.output(b.op(type, {c}, std::move(params)));
   expect_matches_reference(b, kernel);
+}
+
+TEST(WasmRelayout, TransposeOfAnyPermutation) {
+  // Attention's head split ([B,S,H,D] -> [B,H,S,D]) and merge, a full reversal, a scalar.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 3, 4, 5});
+  b.output(b.op("Transpose", {x}, {{"perm", Shape{0, 2, 1, 3}}}));
+  b.output(b.op("Transpose", {x}, {{"perm", Shape{3, 2, 1, 0}}}));
+  b.output(b.op("Transpose", {b.input("s", {})}, {{"perm", Shape{}}}));
+  expect_matches_reference(b, "wasm.Transpose", 0);
 }
 
 TEST(WasmImageOps, PadEveryModeOnChannelsLastImages) {

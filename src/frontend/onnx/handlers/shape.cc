@@ -116,7 +116,7 @@ WEBDNN_ONNX_HANDLER(Shape) {
   int64_t rank = x->rank();
   auto clamp = [rank](int64_t v) { return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank); };
   int64_t start = clamp(ctx.attr_int("start", 0)), end = clamp(ctx.attr_int("end", rank));
-  DimShape dims(x->dims.begin() + start, x->dims.begin() + end);
+  DimShape dims(x->dims.begin() + start, x->dims.begin() + std::max(start, end));  // start past end: none
   ctx.set_output(0, ctx.add_dims(dims, false));
 }
 
