@@ -60,8 +60,7 @@ WEBDNN_ONNX_HANDLER(Shrink) {
   same(ctx, "Shrink", {{"lambd", ctx.attr_float("lambd", 0.5f)}, {"bias", ctx.attr_float("bias", 0.0f)}});
 }
 
-// Bitwise operators take integer tensors only (ONNX's type constraint); WebDNN's are int8, uint8,
-// int32 and int64.
+// Bitwise operators take integer tensors only (ONNX's type constraint).
 static ir::Variable* integer_input(NodeContext& ctx, size_t i) {
   ir::Variable* v = ctx.required_input(i);
   WEBDNN_CHECK(is_integer(v->dtype) && v->dtype != DType::Bool, "input ", i, " ('", v->name, "') is ",
@@ -87,7 +86,8 @@ WEBDNN_ONNX_HANDLER(BitwiseXor) { bitwise(ctx, "BitwiseXor"); }
 WEBDNN_ONNX_HANDLER(BitwiseNot) {
   ir::Variable* x = integer_input(ctx, 0);
   int type = ctx.onnx_elem_type(0);
-  WEBDNN_CHECK(type != onnx::TensorProto::UINT64, "BitwiseNot of uint64 is not supported (webdnn holds integers as int64)");
+  WEBDNN_CHECK(type != onnx::TensorProto::UINT64,
+               "BitwiseNot of uint64 is not supported (webdnn holds integers as int64)");
   int64_t ones = type == onnx::TensorProto::UINT8    ? 0xff
                  : type == onnx::TensorProto::UINT16 ? 0xffff
                  : type == onnx::TensorProto::UINT32 ? 0xffffffffLL
