@@ -82,7 +82,8 @@ void gemm_block(int64_t m0, int64_t m1, int64_t p0, int64_t p1, int64_t N, int64
   const f32x4 lo = splat(out.lo), hi = splat(out.hi);
   for (int64_t mc = m0; mc < m1; mc += kMC) {
     int64_t mend = std::min(mc + kMC, m1);
-    for (int64_t kc = 0; kc < K; kc += kKC) {
+    // K = 0 still takes one pass, of no products: C is then the bias (or 0), clamped.
+    for (int64_t kc = 0; kc < std::max<int64_t>(K, 1); kc += kKC) {
       int64_t kb = std::min(kKC, K - kc);
       bool first = kc == 0, last = kc + kb == K;
       for (int64_t p = p0; p < p1; p++) {

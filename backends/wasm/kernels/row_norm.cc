@@ -112,6 +112,7 @@ class Softmax : public runtime::Kernel {
     const float* x = static_cast<const float*>(in[0]);
     float* y = static_cast<float*>(out[0]);
     const int64_t n = n_, inner = inner_;
+    if (n == 0) return;  // an empty axis: no rows to normalize
     if (inner == 1) {
       runtime::parallel_for(outer_, 8, [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; r++) row(x + r * n, y + r * n);
@@ -134,22 +135,35 @@ class Softmax : public runtime::Kernel {
   // One row of n_ contiguous values (dst may be src).
   void row(const float* src, float* dst) const {
     const int64_t n = n_;
-    // The maximum first keeps exp() from overflowing; the sum is kept in double, as the
-    // reference does, so rows of thousands of small terms lose nothing.
+    // The maximum first keeps exp() from overflowing; the sum goes into double every 256
+    // terms, so rows of thousands of small terms lose nothing to float's rounding.
     const float max = *std::max_element(src, src + n);
+    const f32x4 m = splat(max);
     double sum = 0;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t i = 0;
+    while (i + 4 <= n) {
+      f32x4 part = splat(0.0f);
+      for (int64_t end = std::min(n - 3, i + 256); i < end; i += 4) {
+        f32x4 e = exp(load(src + i) - m);
+        if (!log_) store(dst + i, e);
+        part += e;
+      }
+      float lanes[4];
+      store(lanes, part);
+      sum += static_cast<double>(lanes[0]) + lanes[1] + lanes[2] + lanes[3];
+    }
+    for (; i < n; i++) {
       float e = std::exp(src[i] - max);
       if (!log_) dst[i] = e;
       sum += e;
     }
     if (log_) {
       const float shift = max + static_cast<float>(std::log(sum));
-      for (int64_t i = 0; i < n; i++) dst[i] = src[i] - shift;
+      for (i = 0; i < n; i++) dst[i] = src[i] - shift;
       return;
     }
     const float k = static_cast<float>(1.0 / sum);
-    int64_t i = 0;
+    i = 0;
     for (; i + 4 <= n; i += 4) store(dst + i, load(dst + i) * splat(k));
     for (; i < n; i++) dst[i] *= k;
   }

@@ -5,7 +5,9 @@
 
 #include <cmath>
 
+#include "backends/wasm/kernels/simd.h"
 #include "runtime/core/kernel.h"
+#include "runtime/core/parallel.h"
 #include "src/ops/evaluate.h"
 #include "tests/unit/support/backend_runner.h"
 #include "tests/unit/support/graph_builder.h"
@@ -176,9 +178,9 @@ TEST(WasmMatMul, BatchesThatBroadcastWithEpilogues) {
     Shape a, b;
   };
   // Attention's Q.K' per head; B's batch axes fewer and broadcast; A broadcast; both broadcast;
-  // plain 2-D activations (K = 0 would be an empty sum: not reached by exporters, left out).
+  // plain 2-D activations; K = 0, an empty sum (zeros, then the epilogue).
   for (const Case& c : {Case{{2, 3, 5, 7}, {2, 3, 7, 4}}, Case{{2, 3, 5, 7}, {3, 7, 4}}, Case{{5, 6}, {2, 6, 3}},
-                        Case{{2, 1, 4, 6}, {1, 3, 6, 17}}, Case{{9, 33}, {33, 18}}}) {
+                        Case{{2, 1, 4, 6}, {1, 3, 6, 17}}, Case{{9, 33}, {33, 18}}, Case{{2, 3, 0}, {0, 5}}}) {
     testing::GraphBuilder b;
     ir::Variable *x = b.input("a", c.a), *w = b.input("b", c.b);
     ir::Variable* y = b.op("MatMul", {x, w});
@@ -226,7 +228,44 @@ TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {
   b.output(b.op("LogSoftmax", {big}, {{"axis", 2}}));
   b.output(b.op("Softmax", {big}, {{"axis", 1}}));
   b.output(b.op("LogSoftmax", {big}, {{"axis", 0}}));
+  b.output(b.op("Softmax", {b.input("empty", {2, 0, 3})}, {{"axis", 1}}));  // nothing to read
   expect_matches_reference(b, "wasm.Softmax");
+}
+
+TEST(WasmThreads, KernelsSplitAcrossThreadsAgree) {
+  // The browser's threaded build splits rows, column panels and batches across workers; natively
+  // the pool has one thread unless asked. Three threads: MatMul with more batches than threads
+  // (each packs its own B) and fewer (threads share one product), a wide GEMM of few rows (threads
+  // take columns), row normalizations, a convolution.
+  runtime::set_num_threads(3);
+  GraphBuilder b;
+  ir::Variable *a = b.input("a", {2, 3, 9, 16}), *w = b.input("w", {2, 3, 16, 11});
+  b.output(b.op("MatMul", {a, w}));
+  b.output(b.op("MatMul", {b.input("a2", {1, 2, 40, 16}), b.input("w2", {1, 2, 16, 70})}));
+  b.output(b.op("MatMul", {b.input("x", {3, 200}), b.constant("m", {200, 300})}));
+  b.output(b.op("Softmax", {a}, {{"axis", 3}}));
+  b.output(b.op("LayerNormalization", {a, b.constant("g", {16})}, {{"axis", 3}, {"epsilon", 1e-5f}}));
+  Json p = {{"strides", Shape{1, 1}}, {"pads", Shape{1, 1, 1, 1}}, {"dilations", Shape{1, 1}}, {"group", 1}};
+  b.output(b.op("Conv", {b.input("img", {1, 8, 12, 12}), b.constant("k", {16, 8, 3, 3})}, p));
+  expect_matches_reference(b, "wasm.MatMul");
+  runtime::set_num_threads(1);
+}
+
+TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {
+  // Every 1/64 over the range softmax and GELU feed it, the ends of the clamped range, and NaN.
+  double worst = 0;
+  for (float x = -87.0f; x <= 88.0f; x += 1.0f / 64) {
+    float got[4];
+    wasm::store(got, wasm::exp(wasm::splat(x)));
+    double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(got[0] - want) / want);
+  }
+  EXPECT_LE(worst, 2.5e-7);  // 2 ulp of float is 2.4e-7 relative
+  float big[4], nan[4];
+  wasm::store(big, wasm::exp(wasm::splat(-1000.0f)));
+  EXPECT_LE(big[0], 1.2e-38f);
+  wasm::store(nan, wasm::exp(wasm::splat(std::nanf(""))));
+  EXPECT_TRUE(std::isnan(nan[0]));
 }
 
 TEST(WasmRelayout, ImageIntoAndOutOfChannelsLast) {
