@@ -67,6 +67,13 @@
     "vec4(notEqual($0, vec4(0.0))) * vec4(notEqual($1, vec4(0.0)))")                                                 \
   X(Or, "or", 2, a != 0 || b != 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, ($0 != 0.0) | ($1 != 0.0))",        \
     "max(vec4(notEqual($0, vec4(0.0))), vec4(notEqual($1, vec4(0.0))))")                                            \
+  /* integer bitwise ops (the operands hold integers; GPU backends take them as i32) */                              \
+  X(BitAnd, "bitand", 2, expr_math::bits(a, b, 0), lanes(x, y, z), "f32(i32($0) & i32($1))",                          \
+    "vec4(ivec4($0) & ivec4($1))")                                                                                   \
+  X(BitOr, "bitor", 2, expr_math::bits(a, b, 1), lanes(x, y, z), "f32(i32($0) | i32($1))",                            \
+    "vec4(ivec4($0) | ivec4($1))")                                                                                   \
+  X(BitXor, "bitxor", 2, expr_math::bits(a, b, 2), lanes(x, y, z), "f32(i32($0) ^ i32($1))",                          \
+    "vec4(ivec4($0) ^ ivec4($1))")                                                                                   \
   /* ternary */                                                                                                      \
   X(Select, "select", 3, a != 0 ? b : c, lanes(x, y, z), "select($2, $1, $0 != 0.0)",                                \
     "mix($2, $1, notEqual($0, vec4(0.0)))")
@@ -85,5 +92,12 @@ inline double mod(double a, double b) {
   return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 inline double idiv(double a, double b) { return b == 0 ? 0.0 : std::trunc(a / b); }
+// Two's complement and, or, xor (op 0, 1, 2) of two integers held as doubles.
+inline double bits(double a, double b, int op) {
+  // Integer tensors never hold NaN or values past int64; clamping keeps a stray one defined.
+  auto whole = [](double v) { return v == v && std::fabs(v) < 9.2e18 ? static_cast<long long>(v) : 0LL; };
+  long long x = whole(a), y = whole(b);
+  return static_cast<double>(op == 0 ? x & y : op == 1 ? x | y : x ^ y);
+}
 
 }  // namespace webdnn::expr_math

@@ -60,6 +60,13 @@ int clamp01(Expr& e, int v) {
   return e.binary(ExprOp::Max, e.binary(ExprOp::Min, v, e.constant(1)), e.constant(0));
 }
 
+// max(x, 0) + log(1 + exp(-|x|)): never overflows, unlike log(1 + exp(x)).
+int softplus(Expr& e, int x) {
+  int pos = e.binary(ExprOp::Max, x, e.constant(0));
+  int t = e.unary(ExprOp::Exp, e.unary(ExprOp::Neg, e.unary(ExprOp::Abs, x)));
+  return e.binary(ExprOp::Add, pos, e.unary(ExprOp::Log, e.binary(ExprOp::Add, e.constant(1), t)));
+}
+
 struct Def {
   const char* type;
   int min_inputs, max_inputs;
@@ -155,12 +162,8 @@ std::vector<Def> definitions() {
        }},
       {"Softplus", 1, 1, false, false, OutType::SameAsFirst,
        [](const ir::Operator&) {
-         // max(x, 0) + log(1 + exp(-|x|)): never overflows, unlike log(1 + exp(x)).
          Expr e;
-         int x = e.input(0);
-         int pos = e.binary(ExprOp::Max, x, e.constant(0));
-         int t = e.unary(ExprOp::Exp, e.unary(ExprOp::Neg, e.unary(ExprOp::Abs, x)));
-         e.binary(ExprOp::Add, pos, e.unary(ExprOp::Log, e.binary(ExprOp::Add, e.constant(1), t)));
+         softplus(e, e.input(0));
          return e;
        }},
       {"Gelu", 1, 1, false, false, OutType::SameAsFirst,
@@ -177,6 +180,41 @@ std::vector<Def> definitions() {
          }
          int half_x = e.binary(ExprOp::Mul, x, e.constant(0.5));
          e.binary(ExprOp::Mul, half_x, e.binary(ExprOp::Add, inner, e.constant(1)));
+         return e;
+       }},
+      {"Mish", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator&) {
+         Expr e;
+         int x = e.input(0);
+         e.binary(ExprOp::Mul, x, e.unary(ExprOp::Tanh, softplus(e, x)));
+         return e;
+       }},
+      {"Celu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+         Expr e;
+         double alpha = param(op, "alpha");
+         int x = e.input(0);
+         int neg = exp_minus_one(e, e.binary(ExprOp::Mul, x, e.constant(1.0 / alpha)), alpha);
+         e.binary(ExprOp::Add, e.binary(ExprOp::Max, x, e.constant(0)), e.binary(ExprOp::Min, neg, e.constant(0)));
+         return e;
+       }},
+      {"ThresholdedRelu", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         Expr e;
+         int x = e.input(0);
+         e.select(e.binary(ExprOp::Gt, x, e.constant(param(op, "alpha"))), x, e.constant(0));
+         return e;
+       }},
+      {"Shrink", 1, 1, false, false, OutType::SameAsFirst,
+       [](const ir::Operator& op) {
+         // x < -lambd: x + bias; x > lambd: x - bias; else 0.
+         Expr e;
+         double lambd = param(op, "lambd"), bias = param(op, "bias");
+         int x = e.input(0);
+         int high = e.select(e.binary(ExprOp::Gt, x, e.constant(lambd)), e.binary(ExprOp::Sub, x, e.constant(bias)),
+                             e.constant(0));
+         e.select(e.binary(ExprOp::Lt, x, e.constant(-lambd)), e.binary(ExprOp::Add, x, e.constant(bias)), high);
          return e;
        }},
       {"Clip", 1, 1, false, false, OutType::SameAsFirst,
@@ -206,6 +244,10 @@ std::vector<Def> definitions() {
        [](const ir::Operator& op) {
          return fold(params::Reader(op.params).flag("fmod") ? ExprOp::FMod : ExprOp::Mod)(op);
        }},
+      // Integer tensors only (the ONNX handlers check): two's complement bits.
+      {"BitwiseAnd", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::BitAnd)},
+      {"BitwiseOr", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::BitOr)},
+      {"BitwiseXor", 2, 2, true, true, OutType::SameAsFirst, fold(ExprOp::BitXor)},
       {"Equal", 2, 2, true, false, OutType::Bool, fold(ExprOp::Eq)},
       {"Less", 2, 2, false, false, OutType::Bool, fold(ExprOp::Lt)},
       {"Greater", 2, 2, false, false, OutType::Bool, fold(ExprOp::Gt)},

@@ -94,8 +94,8 @@ TEST(OnnxFrontend, ExternalDataNextToTheModel) {
   }
 }
 
-TEST(OnnxFrontend, OpsetsOutsideSevenToTwentyOneAreRefused) {
-  for (int64_t opset : {6, 22}) {
+TEST(OnnxFrontend, OpsetsOutsideSevenToTwentyThreeAreRefused) {
+  for (int64_t opset : {6, 24}) {
     OnnxBuilder b(opset);
     b.input("x", {1}).output("y");
     b.node("Relu", {"x"}, {"y"});
@@ -103,11 +103,11 @@ TEST(OnnxFrontend, OpsetsOutsideSevenToTwentyOneAreRefused) {
       b.import();
       FAIL() << "opset " << opset << " accepted";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("uses opset " + std::to_string(opset) + "; webdnn supports opsets 7 to 21"),
+      EXPECT_NE(std::string(e.what()).find("uses opset " + std::to_string(opset) + "; webdnn supports opsets 7 to 23"),
                 std::string::npos) << e.what();
     }
   }
-  for (int64_t opset : {7, 21}) {
+  for (int64_t opset : {7, 23}) {
     OnnxBuilder b(opset);
     b.input("x", {1}).output("y");
     b.node("Relu", {"x"}, {"y"});

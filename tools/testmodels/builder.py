@@ -4,6 +4,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 FLOAT, INT64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+INT32, INT8, UINT8 = TensorProto.INT32, TensorProto.INT8, TensorProto.UINT8
+MS = "com.microsoft"  # onnxruntime's contrib operators: Model.node(..., domain=MS)
 DTYPE_NAMES = {FLOAT: "float32", INT64: "int64", BOOL: "bool"}
 
 # name -> (function filling a Model, opset, purpose); filled by @model, in definition order.
@@ -70,7 +72,9 @@ class Model:
     def build(self):
         outputs = [helper.make_tensor_value_info(n, t, s) for n, t, s in self.outputs]
         graph = helper.make_graph(self.nodes, self.name, self.inputs, outputs, initializer=self.inits)
-        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)],
+        domains = sorted({n.domain for n in self.nodes if n.domain not in ("", "ai.onnx")})
+        opsets = [helper.make_opsetid("", self.opset)] + [helper.make_opsetid(d, 1) for d in domains]
+        m = helper.make_model(graph, opset_imports=opsets,
                               producer_name="webdnn tools/make_models.py")
         return infer_output_shapes(m)
 

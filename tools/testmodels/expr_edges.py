@@ -5,7 +5,8 @@ webdnn/expr_ops.h as the ONNX op that maps onto it, each reading the graph input
 usage: expr_edges.py OUT.onnx
 
 Inputs: a [N] (unary ops), x, y [M] (binary float ops), p, q [M] bool (logic, Where's condition),
-i, j [K] int32 (integer division, Python's mod). Outputs are named after the op (u_Exp, b_Pow, ...).
+i, j [K] int32 (integer division, Python's mod, bitwise ops, which need opset 18). Outputs are named
+after the op (u_Exp, b_Pow, ...).
 """
 import sys
 
@@ -37,11 +38,13 @@ def make():
     add("Where", ["p", "x", "y"], "l_Where", T.FLOAT)
     add("Div", ["i", "j"], "i_Div", T.INT32)
     add("Mod", ["i", "j"], "i_Mod", T.INT32, fmod=0)
+    for op in ["BitwiseAnd", "BitwiseOr", "BitwiseXor"]:
+        add(op, ["i", "j"], "i_" + op, T.INT32)
     inputs = [h.make_tensor_value_info(n, t, [d]) for n, t, d in
               [("a", T.FLOAT, "n"), ("x", T.FLOAT, "m"), ("y", T.FLOAT, "m"), ("p", T.BOOL, "m"), ("q", T.BOOL, "m"),
                ("i", T.INT32, "k"), ("j", T.INT32, "k")]]
     graph = h.make_graph(nodes, "expr_edges", inputs, outputs)
-    return h.make_model(graph, opset_imports=[h.make_opsetid("", 17)], producer_name="webdnn tests")
+    return h.make_model(graph, opset_imports=[h.make_opsetid("", 18)], producer_name="webdnn tests")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@
 namespace webdnn::onnx_frontend {
 namespace {
 
-constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+constexpr int64_t kMinOpset = 7, kMaxOpset = 23;
 
 std::string directory_of(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -216,6 +216,14 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     }
   }
 
+  // The ONNX element types known by name: the IR keeps every integer type as int64, but a few
+  // handlers need the width (BitwiseNot of uint8 is 255 - x).
+  std::map<std::string, int> elem_types;
+  for (const auto* infos : {&g.input(), &g.value_info(), &g.output()})
+    for (const auto& info : *infos)
+      if (info.type().has_tensor_type()) elem_types[info.name()] = info.type().tensor_type().elem_type();
+  for (const auto& init : g.initializer()) elem_types[init.name()] = init.data_type();
+
   ir::DimScope dims(*graph);
   const std::string importing = "importing " + std::to_string(g.node_size()) + " nodes";
   progress(importing, 0);
@@ -223,12 +231,15 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     const auto& node = g.node(i);
     std::string label = node_label(node, i);
     NodeContext ctx(node, opset, *graph, values, model_dir, label);
+    ctx.set_elem_types(&elem_types);
     GuardScope::set_where("node '" + label + "' (" + node.op_type() + ")");
     try {
       find_handler(node.domain(), node.op_type())(ctx);
     } catch (const Error& e) {
       fail("node '", label, "' (", node.op_type(), "): ", e.what());
     }
+    if (node.op_type() == "Cast" && (node.domain().empty() || node.domain() == "ai.onnx") && node.output_size() == 1)
+      elem_types[node.output(0)] = static_cast<int>(ctx.attr_int("to", 0));
     for (int k = 0; k < node.output_size(); k++)
       WEBDNN_CHECK(node.output(k).empty() || values.count(node.output(k)), "node '", label, "' (", node.op_type(),
                    ") did not produce its output '", node.output(k), "'");

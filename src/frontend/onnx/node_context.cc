@@ -17,8 +17,9 @@ std::map<std::string, Handler>& handlers() {
 void register_handler(const std::string& op_type, Handler handler) { handlers()[op_type] = handler; }
 
 Handler find_handler(const std::string& domain, const std::string& op_type) {
-  if (!domain.empty() && domain != "ai.onnx") return nullptr;
-  auto it = handlers().find(op_type);
+  // Other domains' handlers are registered under "domain.OpType" (com.microsoft's contrib ops).
+  std::string key = domain.empty() || domain == "ai.onnx" ? op_type : domain + "." + op_type;
+  auto it = handlers().find(key);
   return it == handlers().end() ? nullptr : it->second;
 }
 
@@ -120,6 +121,12 @@ const onnx::AttributeProto* NodeContext::attr(const std::string& name) const {
   for (const auto& a : node_.attribute())
     if (a.name() == name) return &a;
   return nullptr;
+}
+
+int NodeContext::onnx_elem_type(size_t i) const {
+  if (!elem_types_ || i >= num_inputs()) return 0;
+  auto it = elem_types_->find(node_.input(static_cast<int>(i)));
+  return it == elem_types_->end() ? 0 : it->second;
 }
 
 bool NodeContext::has(const std::string& name) const { return attr(name) != nullptr; }

@@ -39,6 +39,11 @@ class NodeContext {
   // A variable holding these integers: a constant when they are numbers, else a DimValues.
   ir::Variable* add_dims(const DimShape& values, bool scalar, DType dtype = DType::Int64);
 
+  // The ONNX element type of input `i` where the model says it (graph inputs, initializers,
+  // value_info, Cast outputs), else 0 (UNDEFINED). The IR holds every integer type as int64.
+  int onnx_elem_type(size_t i) const;
+  void set_elem_types(const std::map<std::string, int>* types) { elem_types_ = types; }
+
   bool has(const std::string& attr) const;
   int64_t attr_int(const std::string& attr, int64_t fallback) const;
   float attr_float(const std::string& attr, float fallback) const;
@@ -66,6 +71,7 @@ class NodeContext {
   std::map<std::string, ir::Variable*>& values_;
   ModelDir model_dir_;
   std::string name_;
+  const std::map<std::string, int>* elem_types_ = nullptr;
 };
 
 using Handler = void (*)(NodeContext&);
@@ -85,3 +91,10 @@ struct HandlerRegistration {
   static ::webdnn::onnx_frontend::HandlerRegistration handler_registration_##op_type(#op_type, \
                                                                                       handle_##op_type); \
   static void handle_##op_type(::webdnn::onnx_frontend::NodeContext& ctx)
+
+// Defines the handler of op type `op_type` of onnxruntime's contrib domain (com.microsoft).
+#define WEBDNN_ONNX_MS_HANDLER(op_type)                                                              \
+  static void handle_ms_##op_type(::webdnn::onnx_frontend::NodeContext& ctx);                        \
+  static ::webdnn::onnx_frontend::HandlerRegistration handler_registration_ms_##op_type("com.microsoft." #op_type, \
+                                                                                         handle_ms_##op_type); \
+  static void handle_ms_##op_type(::webdnn::onnx_frontend::NodeContext& ctx)

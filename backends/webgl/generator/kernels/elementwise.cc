@@ -90,7 +90,8 @@ void relayout(const ir::Operator& op, Program& p) {
 WEBDNN_GLSL_KERNEL(elementwise, nullptr, "Identity", "Cast", "Expand", "Abs", "Neg", "Exp", "Log", "Sqrt", "Sin", "Cos", "Tanh",
                    "Erf", "Floor", "Ceil", "Round", "Sign", "Sigmoid", "IsNaN", "Not", "Reciprocal", "Relu", "LeakyRelu",
                    "PRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "Clip", "Add", "Sub", "Mul", "Div",
-                   "Pow", "Sum", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or", "Where", "FusedElementwise");
+                   "Pow", "Sum", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or", "Where",
+                   "Mish", "Celu", "ThresholdedRelu", "Shrink", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "FusedElementwise");
 WEBDNN_GLSL_KERNEL(reshape, nullptr, "Reshape");
 WEBDNN_GLSL_KERNEL(relayout, nullptr, "Relayout");
 

@@ -40,6 +40,7 @@ WEBDNN_WGSL_KERNEL(elementwise, "Identity", "Cast", "Expand", "Abs", "Neg", "Exp
                    "Floor", "Ceil", "Round", "Sign", "Sigmoid", "IsNaN", "Not", "Reciprocal", "Relu", "LeakyRelu",
                    "PRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "Clip", "Add", "Sub", "Mul",
                    "Div", "Pow", "Sum", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or", "Where",
+                   "Mish", "Celu", "ThresholdedRelu", "Shrink", "BitwiseAnd", "BitwiseOr", "BitwiseXor",
                      "FusedElementwise");
 
 }  // namespace webdnn::backends::webgpu

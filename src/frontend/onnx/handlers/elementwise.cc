@@ -49,6 +49,52 @@ WEBDNN_ONNX_HANDLER(HardSigmoid) {
 }
 WEBDNN_ONNX_HANDLER(Gelu) { same(ctx, "Gelu", {{"approximate", ctx.attr_string("approximate", "none")}}); }
 WEBDNN_ONNX_HANDLER(PRelu) { same(ctx, "PRelu"); }
+WEBDNN_ONNX_HANDLER(Mish) { same(ctx, "Mish"); }
+WEBDNN_ONNX_HANDLER(Celu) {
+  float alpha = ctx.attr_float("alpha", 1.0f);
+  WEBDNN_CHECK(alpha != 0, "alpha must not be 0 (Celu divides by it)");
+  same(ctx, "Celu", {{"alpha", alpha}});
+}
+WEBDNN_ONNX_HANDLER(ThresholdedRelu) { same(ctx, "ThresholdedRelu", {{"alpha", ctx.attr_float("alpha", 1.0f)}}); }
+WEBDNN_ONNX_HANDLER(Shrink) {
+  same(ctx, "Shrink", {{"lambd", ctx.attr_float("lambd", 0.5f)}, {"bias", ctx.attr_float("bias", 0.0f)}});
+}
+
+// Bitwise operators take integer tensors only (ONNX's type constraint).
+static ir::Variable* integer_input(NodeContext& ctx, size_t i) {
+  ir::Variable* v = ctx.required_input(i);
+  WEBDNN_CHECK(is_integer(v->dtype) && v->dtype != DType::Bool, "input ", i, " ('", v->name, "') is ",
+               dtype_name(v->dtype), "; bitwise operators take integer tensors");
+  return v;
+}
+
+static void bitwise(NodeContext& ctx, const char* type) {
+  ir::Variable* a = integer_input(ctx, 0);
+  ir::Variable* b = integer_input(ctx, 1);
+  WEBDNN_CHECK(a->dtype == b->dtype, "inputs are ", dtype_name(a->dtype), " and ", dtype_name(b->dtype),
+               "; they must have one type");
+  ctx.set_output(0, ctx.add(type, {}, {a, b}));
+}
+
+WEBDNN_ONNX_HANDLER(BitwiseAnd) { bitwise(ctx, "BitwiseAnd"); }
+WEBDNN_ONNX_HANDLER(BitwiseOr) { bitwise(ctx, "BitwiseOr"); }
+WEBDNN_ONNX_HANDLER(BitwiseXor) { bitwise(ctx, "BitwiseXor"); }
+// ~x is -1 - x for signed types and 2^bits - 1 - x for unsigned ones: a subtraction, so no new
+// expression op. The IR holds integers as int64, so the width comes from the model's declared
+// types; where it declares none (an intermediate value without value_info), the input is taken as
+// signed, as the int64 and int32 tensors of real exports are.
+WEBDNN_ONNX_HANDLER(BitwiseNot) {
+  ir::Variable* x = integer_input(ctx, 0);
+  int type = ctx.onnx_elem_type(0);
+  WEBDNN_CHECK(type != onnx::TensorProto::UINT64,
+               "BitwiseNot of uint64 is not supported (webdnn holds integers as int64)");
+  int64_t ones = type == onnx::TensorProto::UINT8    ? 0xff
+                 : type == onnx::TensorProto::UINT16 ? 0xffff
+                 : type == onnx::TensorProto::UINT32 ? 0xffffffffLL
+                                                     : -1;
+  ir::Variable* all_ones = ctx.add_constant(Tensor::from_ints({}, {ones}, x->dtype));
+  ctx.set_output(0, ctx.add("Sub", {}, {all_ones, x}));
+}
 
 WEBDNN_ONNX_HANDLER(Add) { same(ctx, "Add"); }
 WEBDNN_ONNX_HANDLER(Sub) { same(ctx, "Sub"); }
