@@ -44,8 +44,8 @@ after(async () => {
 test('npm pack: the files a user needs, the version, exports for browsers and Node.js, types', () => {
   assert.equal(path.basename(tarball.file), `webdnn-${VERSION}.tgz`);
   const mjs = fs.readdirSync(PACKAGE).filter((f) => f.endsWith('.mjs')).sort();
-  assert.deepEqual(tarball.files, [...mjs, 'LICENSE', 'README.md', 'package.json', 'webdnn-runtime-wasm-threaded.wasm',
-    'webdnn-runtime-wasm-threaded.worker.js', 'webdnn-runtime-wasm.wasm', 'webdnn.d.ts'].sort());
+  assert.deepEqual(tarball.files, [...mjs, 'LICENSE', 'README.md', 'package.json', 'webdnn-generator.wasm',
+    'webdnn-runtime-wasm-threaded.wasm', 'webdnn-runtime-wasm-threaded.worker.js', 'webdnn-runtime-wasm.wasm', 'webdnn.d.ts'].sort());
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8'));
   assert.equal(pkg.version, VERSION);
   // No "type": the modules are .mjs, and Emscripten's thread worker (.worker.js) is a classic script.
