@@ -126,11 +126,13 @@ function lastError(m) {
   return m.UTF8ToString(m._webdnn_last_error());
 }
 
-function memory(m) {
+// The module's memory as it is now (it may have grown since a view was made).
+export function memory(m) {
   return (m.wasmMemory ?? m.asm?.memory)?.buffer ?? m.HEAPU8.buffer;
 }
 
-function withString(m, text, fn) {
+// fn(pointer) with `text` as a C string in the module's memory, freed after.
+export function withString(m, text, fn) {
   const size = m.lengthBytesUTF8(text) + 1;
   const ptr = m._malloc(size);
   try {

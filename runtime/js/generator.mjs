@@ -2,6 +2,7 @@
 // transpiler's rules and GPU backend generators built with Emscripten. A GPU backend given a
 // model with free dimensions (a symbolic graph descriptor) asks it for the descriptor and weights
 // of each input signature it meets, and runs those as it runs a converted model.
+import { memory, withString } from './backend_wasm.mjs';
 import { isNode, nodeModule } from './fetch.mjs';
 
 const FILES = () => ({
@@ -32,17 +33,6 @@ async function generatorModule() {
   }
 }
 
-function withString(m, text, fn) {
-  const size = m.lengthBytesUTF8(text) + 1;
-  const ptr = m._malloc(size);
-  try {
-    m.stringToUTF8(text, ptr, size);
-    return fn(ptr);
-  } finally {
-    m._free(ptr);
-  }
-}
-
 const lastError = (m) => m.UTF8ToString(m._webdnn_generator_last_error());
 
 // A symbolic graph descriptor and its decompressed weights, held in the generator until dispose().
@@ -51,8 +41,7 @@ export class Generator {
     const m = await generatorModule();
     const handle = withString(m, JSON.stringify(descriptor), (ptr) => m._webdnn_generator_create(ptr, weights.length));
     if (!handle) throw new Error(lastError(m));
-    new Uint8Array((m.wasmMemory ?? m.asm?.memory)?.buffer ?? m.HEAPU8.buffer, m._webdnn_generator_weights(handle), weights.length)
-      .set(weights);
+    new Uint8Array(memory(m), m._webdnn_generator_weights(handle), weights.length).set(weights);
     return new Generator(m, handle);
   }
 
@@ -72,8 +61,7 @@ export class Generator {
     try {
       const descriptor = JSON.parse(m.UTF8ToString(m._webdnn_result_descriptor(result)));
       const size = m._webdnn_result_weights_size(result);
-      const buffer = (m.wasmMemory ?? m.asm?.memory)?.buffer ?? m.HEAPU8.buffer;
-      const weights = new Uint8Array(buffer, m._webdnn_result_weights(result), size).slice();
+      const weights = new Uint8Array(memory(m), m._webdnn_result_weights(result), size).slice();
       return { descriptor, weights };
     } finally {
       m._webdnn_result_destroy(result);

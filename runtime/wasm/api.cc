@@ -9,25 +9,15 @@
 
 #include "runtime/core/parallel.h"
 #include "runtime/core/weights_loader.h"
+#include "runtime/wasm/guarded.h"
 #include "webdnn/error.h"
 
 using webdnn::runtime::Runner;
 using webdnn::runtime::WeightsLoader;
 
 namespace {
-std::string last_error;
-
-template <class F>
-auto guarded(F f, decltype(f()) on_error) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    last_error = e.what();
-  } catch (...) {
-    last_error = "unknown error";
-  }
-  return on_error;
-}
+using webdnn::wasm_api::guarded;
+using webdnn::wasm_api::last_error;
 
 struct Loader {
   std::unique_ptr<WeightsLoader> weights;
@@ -38,7 +28,7 @@ struct Loader {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE const char* webdnn_last_error() { return last_error.c_str(); }
+EMSCRIPTEN_KEEPALIVE const char* webdnn_last_error() { return last_error().c_str(); }
 
 EMSCRIPTEN_KEEPALIVE void webdnn_set_num_threads(int n) { webdnn::runtime::set_num_threads(n); }
 EMSCRIPTEN_KEEPALIVE int webdnn_num_threads() { return webdnn::runtime::num_threads(); }

@@ -12,23 +12,13 @@
 #include <vector>
 
 #include "src/cli/convert.h"
+#include "runtime/wasm/guarded.h"
 #include "webdnn/error.h"
 #include "webdnn/version.h"
 
 namespace {
-std::string last_error;
-
-template <class F>
-auto guarded(F f, decltype(f()) on_error) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    last_error = e.what();
-  } catch (...) {
-    last_error = "unknown error";
-  }
-  return on_error;
-}
+using webdnn::wasm_api::guarded;
+using webdnn::wasm_api::last_error;
 
 struct Generator {
   webdnn::Json descriptor;
@@ -49,7 +39,7 @@ webdnn::Json parse(const char* text, const char* what) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE const char* webdnn_generator_last_error() { return last_error.c_str(); }
+EMSCRIPTEN_KEEPALIVE const char* webdnn_generator_last_error() { return last_error().c_str(); }
 
 // `descriptor`: the JSON text of a symbolic graph descriptor; `weights_size`: its decompressed
 // weights' size, to be written at webdnn_generator_weights() before the first webdnn_generate.
