@@ -26,4 +26,23 @@ Json parse_json(const std::string& text, const std::string& what) {
   return j;
 }
 
+const Json& json_field(const Json& j, const char* key, const std::string& where) {
+  WEBDNN_CHECK(j.is_object(), where, " must be an object");
+  auto it = j.find(key);
+  WEBDNN_CHECK(it != j.end(), where, ": field '", key, "' is missing");
+  return *it;
+}
+
+const Json& json_list(const Json& j, const char* key, const std::string& where) {
+  const Json& v = json_field(j, key, where);
+  WEBDNN_CHECK(v.is_array(), where, ": field '", key, "' must be a list");
+  return v;
+}
+
+const Json& json_object(const Json& j, const char* key, const std::string& where) {
+  const Json& v = json_field(j, key, where);
+  WEBDNN_CHECK(v.is_object(), where, ": field '", key, "' must be an object");
+  return v;
+}
+
 }  // namespace webdnn

@@ -44,10 +44,7 @@ std::string string_field(const Json& j, const char* key) {
 
 // A part of the descriptor that must be there, as the kind of JSON value it must be.
 const Json& part(const Json& d, const char* key, bool list) {
-  auto it = d.find(key);
-  WEBDNN_CHECK(it != d.end() && (list ? it->is_array() : it->is_object()), "the descriptor's '", key, "' must be ",
-               list ? "a list" : "an object");
-  return *it;
+  return list ? json_list(d, key, "the descriptor") : json_object(d, key, "the descriptor");
 }
 
 // The variable's dtype, shape and strides, which must stay inside its bytes.

@@ -10,19 +10,6 @@
 namespace webdnn::runtime {
 namespace {
 
-const Json& field(const Json& o, const char* key, const std::string& where) {
-  WEBDNN_CHECK(o.is_object(), where, " must be an object");
-  auto it = o.find(key);
-  WEBDNN_CHECK(it != o.end(), where, ": field '", key, "' is missing");
-  return *it;
-}
-
-const Json& list_field(const Json& o, const char* key, const std::string& where) {
-  const Json& v = field(o, key, where);
-  WEBDNN_CHECK(v.is_array(), where, ": field '", key, "' must be a list");
-  return v;
-}
-
 // The variable index a port or a kernel names, checked against the variables.
 size_t variable_index(const Json& v, size_t count, const std::string& where) {
   WEBDNN_CHECK(v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() < static_cast<int64_t>(count), where,
@@ -53,11 +40,11 @@ std::string input_name(const Signature& s, size_t i) { return "input '" + s.inpu
 Signature read_signature(const Json& d) {
   Signature s;
   if (d.contains("symbols")) {
-    const Json& list = list_field(d, "symbols", "the descriptor");
+    const Json& list = json_list(d, "symbols", "the descriptor");
     WEBDNN_CHECK(list.size() <= 64, "the descriptor has ", list.size(), " symbols; at most 64 are allowed");
     for (size_t i = 0; i < list.size(); i++) {
       std::string where = "the descriptor's symbol " + std::to_string(i);
-      const Json& name = field(list[i], "name", where);
+      const Json& name = json_field(list[i], "name", where);
       WEBDNN_CHECK(name.is_string() && identifier(name.get<std::string>()), where,
                    ": field 'name' must be an identifier, not ", name.dump());
       params::Reader r(list[i], "field");
@@ -73,27 +60,27 @@ Signature read_signature(const Json& d) {
   }
   SymbolScope scope(s.symbols);
   if (d.contains("guards")) {
-    const Json& list = list_field(d, "guards", "the descriptor");
+    const Json& list = json_list(d, "guards", "the descriptor");
     WEBDNN_CHECK(list.size() <= 4096, "the descriptor has ", list.size(), " guards; at most 4096 are allowed");
     for (size_t i = 0; i < list.size(); i++) {
       std::string where = "the descriptor's guard " + std::to_string(i);
       Guard g;
-      g.lhs = params::dim_from_json(field(list[i], "lhs", where), where + ": field 'lhs'");
-      const Json& equal = field(list[i], "equal", where);
+      g.lhs = params::dim_from_json(json_field(list[i], "lhs", where), where + ": field 'lhs'");
+      const Json& equal = json_field(list[i], "equal", where);
       WEBDNN_CHECK(equal.is_boolean(), where, ": field 'equal' must be true or false");
       g.equal = equal.get<bool>();
-      const Json& at = field(list[i], "where", where);
+      const Json& at = json_field(list[i], "where", where);
       g.where = at.is_string() ? at.get<std::string>() : "";
       s.guards.push_back(std::move(g));
     }
   }
-  const Json& variables = list_field(d, "variables", "the descriptor");
-  const Json& inputs = list_field(d, "inputs", "the descriptor");
+  const Json& variables = json_list(d, "variables", "the descriptor");
+  const Json& inputs = json_list(d, "inputs", "the descriptor");
   for (size_t i = 0; i < inputs.size(); i++) {
     std::string where = "the descriptor's input " + std::to_string(i);
-    const Json& name = field(inputs[i], "name", where);
+    const Json& name = json_field(inputs[i], "name", where);
     WEBDNN_CHECK(name.is_string(), where, ": field 'name' must be a string");
-    size_t v = variable_index(field(inputs[i], "variable", where), variables.size(), where);
+    size_t v = variable_index(json_field(inputs[i], "variable", where), variables.size(), where);
     try {
       s.inputs.emplace_back(name.get<std::string>(), params::Reader(variables[v], "field").dims("shape", -1, 0, params::kMaxExtent));
     } catch (const Error& e) {
@@ -165,7 +152,7 @@ Json specialize(const Json& d, const Signature& s, const Bindings& b) {
   Json out = d;
   out.erase("symbols");
   out.erase("guards");
-  list_field(d, "variables", "the descriptor");
+  json_list(d, "variables", "the descriptor");
   Json& variables = out["variables"];
   for (size_t v = 0; v < variables.size(); v++) resolve(variables[v], b, "variable " + std::to_string(v));
   Json& kernels = out["kernels"];
@@ -190,8 +177,8 @@ Json specialize(const Json& d, const Signature& s, const Bindings& b) {
     return value[variable_index(index, variables.size(), where)];
   };
   for (const char* ports : {"inputs", "outputs"})
-    for (const Json& p : list_field(out, ports, "the descriptor")) {
-      int id = arena_value(field(p, "variable", ports), ports);
+    for (const Json& p : json_list(out, ports, "the descriptor")) {
+      int id = arena_value(json_field(p, "variable", ports), ports);
       if (id < 0) continue;
       if (std::string(ports) == "inputs") uses.inputs.push_back(id);
       uses.kept.push_back(id);
@@ -199,12 +186,12 @@ Json specialize(const Json& d, const Signature& s, const Bindings& b) {
   for (size_t k = 0; k < kernels.size(); k++) {
     std::string where = "kernel " + std::to_string(k);
     plan::Uses::Step step;
-    for (const Json& v : list_field(kernels[k], "inputs", where))
+    for (const Json& v : json_list(kernels[k], "inputs", where))
       if (int id = arena_value(v, where); id >= 0) step.reads.push_back(id);
-    for (const Json& v : list_field(kernels[k], "outputs", where))
+    for (const Json& v : json_list(kernels[k], "outputs", where))
       if (int id = arena_value(v, where); id >= 0) step.writes.push_back(id);
     if (kernels[k].contains("inplace"))
-      for (const Json& pair : list_field(kernels[k], "inplace", where)) {
+      for (const Json& pair : json_list(kernels[k], "inplace", where)) {
         WEBDNN_CHECK(pair.is_array() && pair.size() == 2, where, ": field 'inplace' must hold [input, output] pairs");
         int in = arena_value(pair[0], where), to = arena_value(pair[1], where);
         bool ok = in >= 0 && to >= 0 && std::count(step.reads.begin(), step.reads.end(), in) &&

@@ -9,17 +9,6 @@
 namespace webdnn::ir {
 namespace {
 
-const Json& field(const Json& j, const char* key, const std::string& where) {
-  WEBDNN_CHECK(j.is_object() && j.contains(key), where, ": field '", key, "' is missing");
-  return j.at(key);
-}
-
-const Json& list(const Json& j, const char* key, const std::string& where) {
-  const Json& l = field(j, key, where);
-  WEBDNN_CHECK(l.is_array(), where, ": field '", key, "' must be a list");
-  return l;
-}
-
 size_t index_of(const Json& v, size_t count, const std::string& what) {
   WEBDNN_CHECK(v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() < static_cast<int64_t>(count), what,
                " must be a variable number below ", count, ", not ", v.dump());
@@ -95,9 +84,9 @@ std::unique_ptr<Graph> graph_from_json(const Json& json, const uint8_t* weights,
   auto graph = std::make_unique<Graph>();
   const std::string top = "the symbolic graph";
   std::map<std::string, Dim> symbols;
-  for (const Json& s : list(json, "symbols", top)) {
+  for (const Json& s : json_list(json, "symbols", top)) {
     params::Reader r(s, "field");
-    const Json& name = field(s, "name", top + "'s symbol");
+    const Json& name = json_field(s, "name", top + "'s symbol");
     WEBDNN_CHECK(name.is_string(), top, ": a symbol's name must be a string");
     std::string n = name.get<std::string>();
     SymbolRange range;
@@ -116,23 +105,23 @@ std::unique_ptr<Graph> graph_from_json(const Json& json, const uint8_t* weights,
   SymbolScope scope(symbols);
   GuardScope guards;  // comparisons while inferring; the graph's own guards are read below
   if (!bindings) {
-    for (const Json& g : list(json, "guards", top)) {
+    for (const Json& g : json_list(json, "guards", top)) {
       Guard guard;
-      guard.lhs = params::dim_from_json(field(g, "lhs", top + "'s guard"), top + "'s guard");
-      guard.equal = field(g, "equal", top + "'s guard").get<bool>();
+      guard.lhs = params::dim_from_json(json_field(g, "lhs", top + "'s guard"), top + "'s guard");
+      guard.equal = json_field(g, "equal", top + "'s guard").get<bool>();
       guard.where = g.value("where", std::string());
       graph->guards.push_back(std::move(guard));
     }
   }
 
-  const Json& vars = list(json, "variables", top);
+  const Json& vars = json_list(json, "variables", top);
   std::vector<Variable*> variables;
   std::vector<DimShape> written;
   for (size_t i = 0; i < vars.size(); i++) {
     const Json& v = vars[i];
     std::string where = top + "'s variable " + std::to_string(i);
     params::Reader r(v, "field");
-    const Json& name = field(v, "name", where);
+    const Json& name = json_field(v, "name", where);
     WEBDNN_CHECK(name.is_string(), where, ": field 'name' must be a string");
     where += " ('" + name.get<std::string>() + "')";
     DType dtype;
@@ -154,8 +143,8 @@ std::unique_ptr<Graph> graph_from_json(const Json& json, const uint8_t* weights,
       if (bytes) std::memcpy(t.bytes.data(), weights + offset, static_cast<size_t>(bytes));
       var->data = std::move(t);
     }
-    std::vector<std::string> axes = field(v, "axes", where).get<std::vector<std::string>>();
-    std::vector<int> order = field(v, "order", where).get<std::vector<int>>();
+    std::vector<std::string> axes = json_field(v, "axes", where).get<std::vector<std::string>>();
+    std::vector<int> order = json_field(v, "order", where).get<std::vector<int>>();
     WEBDNN_CHECK(axes.size() == dims.size() && order.size() == dims.size(), where, ": 'axes' and 'order' must have one entry per axis");
     var->axes = axes;
     var->order = order;
@@ -164,19 +153,19 @@ std::unique_ptr<Graph> graph_from_json(const Json& json, const uint8_t* weights,
   }
   auto var_at = [&](const Json& j, const std::string& what) { return variables[index_of(j, variables.size(), what)]; };
 
-  const Json& ops = list(json, "operators", top);
+  const Json& ops = json_list(json, "operators", top);
   for (size_t i = 0; i < ops.size(); i++) {
     const Json& o = ops[i];
     std::string where = top + "'s operator " + std::to_string(i);
-    const Json& type = field(o, "type", where);
-    const Json& name = field(o, "name", where);
+    const Json& type = json_field(o, "type", where);
+    const Json& name = json_field(o, "name", where);
     WEBDNN_CHECK(type.is_string() && name.is_string(), where, ": 'type' and 'name' must be strings");
     where += " ('" + name.get<std::string>() + "')";
     std::vector<Variable*> ins, outs;
-    for (const Json& k : list(o, "inputs", where))
+    for (const Json& k : json_list(o, "inputs", where))
       ins.push_back(k.is_number_integer() && k.get<int64_t>() == -1 ? nullptr : var_at(k, where + " input"));
-    for (const Json& k : list(o, "outputs", where)) outs.push_back(var_at(k, where + " output"));
-    Json params = field(o, "params", where);
+    for (const Json& k : json_list(o, "outputs", where)) outs.push_back(var_at(k, where + " output"));
+    Json params = json_field(o, "params", where);
     if (bindings) params = bind_params(params, where);
     Operator* op;
     try {
@@ -196,8 +185,8 @@ std::unique_ptr<Graph> graph_from_json(const Json& json, const uint8_t* weights,
     }
     (void)op;
   }
-  for (const Json& k : list(json, "graph_inputs", top)) graph->inputs.push_back(var_at(k, top + "'s input"));
-  for (const Json& k : list(json, "graph_outputs", top)) graph->outputs.push_back(var_at(k, top + "'s output"));
+  for (const Json& k : json_list(json, "graph_inputs", top)) graph->inputs.push_back(var_at(k, top + "'s input"));
+  for (const Json& k : json_list(json, "graph_outputs", top)) graph->outputs.push_back(var_at(k, top + "'s output"));
   return graph;
 }
 
