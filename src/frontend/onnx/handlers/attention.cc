@@ -1,6 +1,7 @@
 // The compositions of attention.h.
 #include "src/frontend/onnx/handlers/attention.h"
 
+#include <cmath>
 #include <limits>
 
 #include "webdnn/error.h"
@@ -9,22 +10,8 @@
 namespace webdnn::onnx_frontend {
 namespace {
 
-ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims) {
-  return ctx.add("Reshape", {{"shape", params::dims_json(dims)}}, {x});
-}
-
 ir::Variable* transpose(NodeContext& ctx, ir::Variable* x, std::vector<int64_t> perm) {
   return ctx.add("Transpose", {{"perm", perm}}, {x});
-}
-
-// x[..., begin:end] along the last axis.
-ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end) {
-  DimShape starts(x->rank(), Dim(0)), ends = x->dims;
-  starts.back() = begin;
-  ends.back() = end;
-  Json p = {{"starts", params::dims_json(starts)}, {"ends", params::dims_json(ends)},
-            {"steps", std::vector<int64_t>(x->rank(), 1)}};
-  return ctx.add("Slice", p, {x});
 }
 
 ir::Variable* binary(NodeContext& ctx, const char* op, ir::Variable* a, ir::Variable* b) {
@@ -36,6 +23,40 @@ ir::Variable* concat_last(NodeContext& ctx, const std::vector<ir::Variable*>& pa
 }
 
 }  // namespace
+
+ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims) {
+  return ctx.add("Reshape", {{"shape", params::dims_json(dims)}}, {x});
+}
+
+ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end) {
+  DimShape starts(x->rank(), Dim(0)), ends = x->dims;
+  starts.back() = begin;
+  ends.back() = end;
+  Json p = {{"starts", params::dims_json(starts)}, {"ends", params::dims_json(ends)},
+            {"steps", std::vector<int64_t>(x->rank(), 1)}};
+  return ctx.add("Slice", p, {x});
+}
+
+void refuse_input(NodeContext& ctx, size_t i, const char* what) {
+  WEBDNN_CHECK(!ctx.input(i), "input ", i, " (", what, ") is not supported");
+}
+
+void refuse_attr(NodeContext& ctx, const char* attr, int64_t usual) {
+  int64_t v = ctx.attr_int(attr, usual);
+  WEBDNN_CHECK(v == usual, "attribute ", attr, "=", v, " is not supported (only ", usual, ")");
+}
+
+int64_t heads_attr(NodeContext& ctx, const char* attr) {
+  WEBDNN_CHECK(ctx.has(attr), "attribute '", attr, "' is required");
+  int64_t n = ctx.attr_int(attr, 0);
+  WEBDNN_CHECK(n > 0, "attribute '", attr, "' must be positive, not ", n);
+  return n;
+}
+
+double scale_for(NodeContext& ctx, int64_t head) {
+  float s = ctx.attr_float("scale", 0);
+  return s != 0 ? s : 1 / std::sqrt(static_cast<double>(head));
+}
 
 int64_t fixed_dim(const ir::Variable* x, int axis, const char* what) {
   auto n = x->dims[axis].constant();

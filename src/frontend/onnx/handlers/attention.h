@@ -10,6 +10,16 @@ namespace webdnn::onnx_frontend {
 
 // The size of axis `axis` of `x`, which must be a number (`what` says who needs it).
 int64_t fixed_dim(const ir::Variable* x, int axis, const char* what);
+ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims);
+// x[..., begin:end] along the last axis.
+ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end);
+
+// For onnxruntime's operators: refusals that name the input or attribute, the head counts (a
+// required positive attribute) and the scale (the attribute, else 1 / sqrt(head size)).
+void refuse_input(NodeContext& ctx, size_t i, const char* what);
+void refuse_attr(NodeContext& ctx, const char* attr, int64_t usual);
+int64_t heads_attr(NodeContext& ctx, const char* attr);
+double scale_for(NodeContext& ctx, int64_t head);
 
 // [B, S, heads*D] -> [B, heads, S, D], and back.
 ir::Variable* split_heads(NodeContext& ctx, ir::Variable* x, int64_t heads, const char* what);
