@@ -74,7 +74,7 @@ def check_structure(proto):
         for name in node.input:
             if name not in known:
                 raise ValueError(f"{g.name}: node {node.name} reads '{name}' before it is computed")
-        for name in node.output:
+        for name in filter(None, node.output):  # an empty name is an output left out
             if name in known:
                 raise ValueError(f"{g.name}: '{name}' is computed twice")
             known.add(name)

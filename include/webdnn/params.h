@@ -204,6 +204,50 @@ struct CumSum {
   Json to_json() const;
 };
 
+// ScatterND and ScatterElements (implemented in runtime/core/params_sampling.cc): how an update
+// combines with the element it lands on (none: replaces it); updates apply in index order.
+enum class ScatterReduction { None, Add, Mul, Max, Min };
+
+// ScatterND: data, indices [..., k] (each row of the last axis a coordinate tuple into data's
+// first k axes) and updates indices[:-1] + data[k:] -> data's shape.
+struct ScatterND {
+  ScatterReduction reduction = ScatterReduction::None;
+  static ScatterND parse(const Json& j);
+  Json to_json() const;
+};
+
+// ScatterElements along a non-negative axis: indices and updates of one shape, of data's rank.
+struct ScatterElements {
+  int64_t axis = 0;
+  ScatterReduction reduction = ScatterReduction::None;
+  static ScatterElements parse(const Json& j);
+  Json to_json() const;
+};
+
+// GridSample of X [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) -> [N, C, Ho, Wo].
+struct GridSample {
+  enum class Mode { Bilinear, Nearest, Bicubic };
+  enum class Padding { Zeros, Border, Reflection };
+  Mode mode = Mode::Bilinear;
+  Padding padding = Padding::Zeros;
+  bool align_corners = false;
+  static GridSample parse(const Json& j);
+  Json to_json() const;
+};
+
+// RoiAlign of X [N, C, H, W] over rois [R, 4] (x1, y1, x2, y2) of images batch_indices [R]
+// -> [R, C, output_height, output_width]. sampling_ratio 0: ceil(roi extent / output extent)
+// samples per bin; half_pixel: the rois' corners shift by -0.5 (opset 16's default).
+struct RoiAlign {
+  enum class Mode { Avg, Max };
+  Mode mode = Mode::Avg;
+  int64_t output_height = 1, output_width = 1, sampling_ratio = 0;
+  double spatial_scale = 1;
+  bool half_pixel = true;
+  static RoiAlign parse(const Json& j);
+  Json to_json() const;
+};
+
 // DimValues: a small integer tensor (a scalar, or a list) whose elements are dims: what a shape
 // computation of a model with free dimensions (Shape -> Gather -> Concat ...) comes to, evaluated
 // once the symbols have values. No inputs.
@@ -379,6 +423,14 @@ template <class S>
 TypesOf<S> infer_gather_elements(const Axis& p, const TypesOf<S>& in);
 template <class S>
 TypesOf<S> infer_gather_nd(const GatherND& p, const TypesOf<S>& in);  // data, indices
+template <class S>
+TypesOf<S> infer_scatter_nd(const ScatterND& p, const TypesOf<S>& in);  // data, indices, updates
+template <class S>
+TypesOf<S> infer_scatter_elements(const ScatterElements& p, const TypesOf<S>& in);  // data, indices, updates
+template <class S>
+TypesOf<S> infer_grid_sample(const GridSample& p, const TypesOf<S>& in);  // X, grid
+template <class S>
+TypesOf<S> infer_roi_align(const RoiAlign& p, const TypesOf<S>& in);  // X, rois, batch_indices
 template <class S>
 TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in);
 template <class S>

@@ -3,6 +3,8 @@
 // MatMul), of the same shape, that nothing else reads.
 // Rewrites: the producer computes the elementwise expression itself as its epilogue, writing
 // the consumer's output; the consumer's other inputs become the producer's extra inputs.
+#include <algorithm>
+
 #include "src/optimizer/fusion.h"
 #include "src/optimizer/rewrite.h"
 #include "src/optimizer/rules/rules.h"
@@ -35,7 +37,11 @@ class FuseEpilogue : public Rule {
         value = f.add(*epilogue.expr, vars, {});
       }
       f.add_operator(*op, {{y, value}});
-      if (f.num_inputs() > kMaxFusedInputs) continue;
+      // The epilogue kernels read their extra inputs as float32 (an attention mask's bool is not).
+      bool floats = std::all_of(f.inputs.begin(), f.inputs.end(), [](const ir::Variable* v) {
+        return v->dtype == DType::Float32;
+      });
+      if (f.num_inputs() > kMaxFusedInputs || !floats || out->dtype != DType::Float32) continue;
       Json merged = producer->params;
       params::Epilogue{f.expr}.write(merged);
       inputs.insert(inputs.end(), f.inputs.begin(), f.inputs.end());

@@ -80,5 +80,15 @@ TEST(FuseEpilogue, KeepsConvResultsOthersRead) {
   EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 0);
 }
 
+TEST(FuseEpilogue, KeepsMasksOfOtherTypesOut) {
+  // Attention scores masked with a bool: the epilogue kernels read extra inputs as float32.
+  GraphBuilder b;
+  ir::Variable* q = b.input("q", {2, 3});
+  ir::Variable* mask = b.input("mask", {2, 4}, DType::Bool);
+  ir::Variable* s = b.op("MatMul", {q, b.constant("k", {3, 4})});
+  b.output(b.op("Where", {mask, s, b.constant("lowest", {}, {-1e30f})}));
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 0);
+}
+
 }  // namespace
 }  // namespace webdnn

@@ -1,9 +1,11 @@
 // Handlers of onnxruntime's contrib operators (domain com.microsoft) that its transformer optimizer
-// and optimum's exports write. Each is exactly a composition of IR operators, so it is imported as
-// that composition: every backend runs it, elementwise fusion merges the activations back into one
-// kernel, and the normalizations reach LayerNormalization's fast kernels.
+// and optimum's exports write (the attention ones are in contrib_attention.cc and contrib_decoder.cc).
+// Each is exactly a composition of IR operators, so it is imported as that composition: every
+// backend runs it, elementwise fusion merges the activations back into one kernel, and the
+// normalizations (EmbedLayerNormalization's embeddings too) reach LayerNormalization's fast kernels.
 #include <cmath>
 
+#include "src/frontend/onnx/handlers/attention.h"
 #include "src/frontend/onnx/handlers/normalization.h"
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
@@ -82,5 +84,32 @@ WEBDNN_ONNX_MS_HANDLER(SkipSimplifiedLayerNormalization) { skip_norm(ctx, true);
 // onnxruntime registers SimplifiedLayerNormalization in the default domain (its fusions write it
 // there) and accepts it in com.microsoft too.
 WEBDNN_ONNX_MS_HANDLER(SimplifiedLayerNormalization) { simplified_layer_norm(ctx); }
+
+// LayerNormalization of word + position (+ segment) embeddings. Inputs: input_ids, segment_ids?,
+// word_embedding, position_embedding, segment_embedding?, gamma, beta, mask?, position_ids?.
+// Outputs: the normalized sum, mask_index (the ones of each mask row), the sum itself.
+WEBDNN_ONNX_MS_HANDLER(EmbedLayerNormalization) {
+  ir::Variable* ids = ctx.required_input(0);
+  WEBDNN_CHECK(ids->rank() == 2, "input_ids must be [batch, sequence], not ", shape_to_string(ids->dims));
+  auto gather = [&](size_t table, ir::Variable* at) {
+    return ctx.add("Gather", {{"axis", 0}}, {ctx.required_input(table), at});
+  };
+  ir::Variable* pos = ctx.input(8);
+  if (!pos) pos = positions(ctx, Dim(0), ids->dims[1], 1, 2);
+  ir::Variable* sum = ctx.add("Add", {}, {gather(2, ids), gather(3, pos)});
+  if (ir::Variable* segments = ctx.input(1)) {
+    WEBDNN_CHECK(ctx.input(4), "segment_ids are given without segment_embedding");
+    sum = ctx.add("Add", {}, {sum, gather(4, segments)});
+  }
+  std::vector<ir::Variable*> in = {sum, ctx.required_input(5), ctx.required_input(6)};
+  Json ln = {{"axis", 2}, {"epsilon", ctx.attr_float("epsilon", 1e-12f)}};
+  ctx.set_output(0, ctx.add("LayerNormalization", ln, in));
+  if (wants_output(ctx, 1)) {
+    ir::Variable* mask = ctx.input(7);
+    WEBDNN_CHECK(mask, "output mask_index needs the mask input");
+    ctx.set_output(1, ctx.add("ReduceSum", {{"axes", {1}}, {"keepdims", 0}}, {mask}));
+  }
+  ctx.set_output(2, sum);
+}
 
 }  // namespace webdnn::onnx_frontend

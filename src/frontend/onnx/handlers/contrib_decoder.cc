@@ -1,0 +1,125 @@
+// Handlers of onnxruntime's decoder operators (com.microsoft): GroupQueryAttention and
+// RotaryEmbedding, as the compositions of attention.h (semantics checked against onnxruntime 1.30's
+// CPU kernels). Options that exporters rarely write (quantized and windowed caches, sinks, per-head
+// norms) are refused with the attribute or input named.
+#include "src/frontend/onnx/handlers/attention.h"
+#include "webdnn/error.h"
+#include "webdnn/params.h"
+
+namespace webdnn::onnx_frontend {
+
+// Inputs: query, key?, value?, past_key?, past_value?, seqlens_k, total_sequence_length,
+// cos_cache?, sin_cache?, (the rest refused). query [B, S, N*H] (or packed [B, S, (N + 2 kv)*H]
+// without key and value); past [B, kv, P, H]. Causal over absolute positions: without a past the
+// prompt's query i sees keys j <= min(i, seqlens_k[b]) (right padding); with one, query i is at
+// seqlens_k[b] + 1 - S + i. The present is past and new keys concatenated, which is onnxruntime's
+// layout when every batch entry has seqlens_k = P + S - 1 (a batch of one sequence, or of equal
+// ones); ragged batches with a past are not supported.
+WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
+  for (size_t i : {9, 11, 12, 13, 14, 15})
+    refuse_input(ctx, i, i == 9 ? "position_ids" : i == 11 ? "head_sink" : i <= 13 ? "a quantized cache's scale"
+                                                                                    : "a per-head norm's weight");
+  refuse_attr(ctx, "smooth_softmax", 0);
+  refuse_attr(ctx, "qk_output", 0);
+  refuse_attr(ctx, "sliding_window_cache", 0);
+  for (const char* a : {"k_quant_type", "v_quant_type"})
+    WEBDNN_CHECK(ctx.attr_string(a, "NONE") == "NONE", "attribute ", a, " (a quantized cache) is not supported");
+  int64_t n = heads_attr(ctx, "num_heads"), kv = heads_attr(ctx, "kv_num_heads");
+  WEBDNN_CHECK(n % kv == 0, "num_heads ", n, " must be a multiple of kv_num_heads ", kv);
+  ir::Variable *query = ctx.required_input(0), *key = ctx.input(1), *value = ctx.input(2);
+  WEBDNN_CHECK(query->rank() == 3, "query must be [batch, sequence, hidden], not ", shape_to_string(query->dims));
+  WEBDNN_CHECK(!key == !value, "key and value must be given together (or neither, with packed query, key and value)");
+  if (!key) {
+    int64_t hidden = fixed_dim(query, 2, "the packed hidden size");
+    WEBDNN_CHECK(hidden % (n + 2 * kv) == 0, "the packed hidden size ", hidden, " is not a multiple of ", n + 2 * kv,
+                 " heads (num_heads + 2 * kv_num_heads)");
+    int64_t h = hidden / (n + 2 * kv);
+    key = last_axis(ctx, query, n * h, (n + kv) * h);
+    value = last_axis(ctx, query, (n + kv) * h, hidden);
+    query = last_axis(ctx, query, 0, n * h);
+  }
+  int64_t h = fixed_dim(query, 2, "the hidden size") / n;
+  Dim b = query->dims[0], s = query->dims[1];
+  ir::Variable* seqlens = reshape(ctx, ctx.required_input(5), {b, Dim(1), Dim(1), Dim(1)});
+  ir::Variable *past_k = ctx.input(3), *past_v = ctx.input(4);
+  WEBDNN_CHECK(!past_k == !past_v, "past_key and past_value must be given together");
+  bool prompt = !past_k || past_k->dims[2].constant() == 0;
+  // Each query's absolute position, [B or 1, 1, S, 1].
+  ir::Variable* i = positions(ctx, Dim(0), s, 2, 4);
+  ir::Variable* pos = prompt ? i : ctx.add("Add", {}, {seqlens, positions(ctx, Dim(1) - s, s, 2, 4)});
+
+  ir::Variable *q4 = reshape(ctx, query, {b, s, Dim(n), Dim(h)}), *k4 = reshape(ctx, key, {b, s, Dim(kv), Dim(h)});
+  if (ctx.attr_int("do_rotary", 0)) {
+    ir::Variable *cos = ctx.required_input(7), *sin = ctx.required_input(8);
+    WEBDNN_CHECK(cos->rank() == 2, "cos_cache must be [max_sequence, rotary_dim / 2], not ",
+                 shape_to_string(cos->dims));
+    // Angles at [B or 1, S, 1, rotary_dim / 2], against [B, S, heads, H].
+    ir::Variable* at = reshape(ctx, pos, {pos->dims[0], s});
+    DimShape c = {pos->dims[0], s, Dim(1), cos->dims[1]};
+    cos = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {cos, at}), c);
+    sin = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {sin, at}), c);
+    int64_t dim = 2 * fixed_dim(ctx.required_input(7), 1, "the rotary embedding size");
+    bool interleaved = ctx.attr_int("rotary_interleaved", 0) != 0;
+    q4 = rotate(ctx, q4, cos, sin, dim, interleaved);
+    k4 = rotate(ctx, k4, cos, sin, dim, interleaved);
+  }
+  Json to_heads = {{"perm", {0, 2, 1, 3}}};
+  ir::Variable *q = ctx.add("Transpose", to_heads, {q4}), *k = ctx.add("Transpose", to_heads, {k4});
+  ir::Variable* v = split_heads(ctx, value, kv, "the value size");
+  if (past_k) {
+    k = ctx.add("Concat", {{"axis", 2}}, {past_k, k});
+    v = ctx.add("Concat", {{"axis", 2}}, {past_v, v});
+  }
+  ctx.set_output(1, k);
+  ctx.set_output(2, v);
+
+  // Key j is seen from position p iff j <= p (and, in a prompt, j <= seqlens_k: right padding).
+  ir::Variable* j = positions(ctx, Dim(0), k->dims[2], 3, 4);
+  ir::Variable* last = prompt ? ctx.add("Min", {}, {pos, seqlens}) : pos;
+  ir::Variable* allowed = ctx.add("Not", {}, {ctx.add("Greater", {}, {j, last})});
+  int64_t window = ctx.attr_int("local_window_size", -1);
+  if (window > 0) {
+    ir::Variable* first = ctx.add("Sub", {}, {pos, ctx.add_constant(Tensor::from_ints({}, {window}))});
+    allowed = both(ctx, allowed, ctx.add("Greater", {}, {j, first}));
+  }
+  AttentionSpec spec;
+  spec.scale = scale_for(ctx, h);
+  spec.softcap = ctx.attr_float("softcap", 0);
+  spec.bias = ctx.input(10);
+  spec.allowed = allowed;
+  ir::Variable* y = attend(ctx, q, repeat_heads(ctx, k, n / kv), repeat_heads(ctx, v, n / kv), spec);
+  ctx.set_output(0, merge_heads(ctx, y));
+}
+
+// Inputs: input, position_ids, cos_cache, sin_cache. input [B, S, hidden] or [B, N, S, H];
+// position_ids [B, S], or [1] holding the first position of every row; caches
+// [max_position, rotary_dim / 2].
+WEBDNN_ONNX_MS_HANDLER(RotaryEmbedding) {
+  refuse_attr(ctx, "is_packed_batching", 0);
+  ir::Variable *x = ctx.required_input(0), *ids = ctx.required_input(1);
+  ir::Variable *cos = ctx.required_input(2), *sin = ctx.required_input(3);
+  WEBDNN_CHECK(x->rank() == 3 || x->rank() == 4, "input '", x->name, "' has rank ", x->rank(),
+               "; it must be [batch, sequence, hidden] or [batch, heads, sequence, head_size]");
+  WEBDNN_CHECK(cos->rank() == 2, "cos_cache must be [max_position, rotary_dim / 2], not ", shape_to_string(cos->dims));
+  Dim s = x->dims[x->rank() == 3 ? 1 : 2];
+  if (ids->rank() == 1) ids = ctx.add("Add", {}, {ids, positions(ctx, Dim(0), s, 1, 2)});  // [1, S]
+  WEBDNN_CHECK(ids->rank() == 2, "position_ids must be [batch, sequence] or [1], not ", shape_to_string(ids->dims));
+  int64_t dim = ctx.attr_int("rotary_embedding_dim", 0);
+  if (dim == 0) dim = 2 * fixed_dim(cos, 1, "the rotary embedding size");
+  ir::Variable* heads = x;
+  if (x->rank() == 3) {
+    int64_t hidden = fixed_dim(x, 2, "the hidden size"), n = ctx.attr_int("num_heads", 0);
+    int64_t head = n > 0 ? hidden / n : dim;
+    WEBDNN_CHECK(head > 0 && hidden % head == 0, "the hidden size ", hidden, " is not a multiple of the head size ",
+                 head);
+    heads = reshape(ctx, x, {x->dims[0], s, Dim(hidden / head), Dim(head)});
+  }
+  DimShape c = {ids->dims[0], ids->dims[1], cos->dims[1]};
+  c.insert(c.begin() + (x->rank() == 3 ? 2 : 1), Dim(1));
+  cos = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {cos, ids}), c);
+  sin = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {sin, ids}), c);
+  ir::Variable* y = rotate(ctx, heads, cos, sin, dim, ctx.attr_int("interleaved", 0) != 0);
+  ctx.set_output(0, x->rank() == 3 ? reshape(ctx, y, x->dims) : y);
+}
+
+}  // namespace webdnn::onnx_frontend
