@@ -49,6 +49,9 @@
   X(Not, "not", 1, a == 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 == 0.0)", "vec4(equal($0, vec4(0.0)))")  \
   X(Sigmoid, "sigmoid", 1, expr_math::sigmoid(a), lanes(x, y, z), "keep_nan($0, 1.0 / (1.0 + exp(-$0)))",           \
     "keep_nan($0, 1.0 / (1.0 + exp(-$0)))")                                                                          \
+  /* the value rounded to float32: where an expression must round as onnxruntime's float code does (the    */   \
+  /* quotient QuantizeLinear rounds to an integer); every backend but the reference computes in f32 anyway    */   \
+  X(F32, "f32", 1, static_cast<double>(static_cast<float>(a)), x, "$0", "$0")                                        \
   /* binary */                                                                                                       \
   X(Add, "add", 2, a + b, x + y, "$0 + $1", "$0 + $1")                                                               \
   X(Sub, "sub", 2, a - b, x - y, "$0 - $1", "$0 - $1")                                                               \

@@ -23,6 +23,7 @@ RuleGroup general_group() {
 RuleGroup fusion_group() {
   RuleGroup g;
   g.name = "fusion";
+  g.rules.push_back(rules::fuse_quantize_dequantize());
   g.rules.push_back(rules::fuse_epilogue());
   g.rules.push_back(rules::merge_elementwise());
   return g;

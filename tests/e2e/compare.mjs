@@ -22,8 +22,9 @@ export function argmaxRows(data, shape) {
 }
 
 // Returns { ok, line, problems[] }. `tolerance` ({rel, abs}) replaces REL_TOL and ABS_TOL (the GPU
-// backends compute in f32 with other summation orders: 1e-3 and 1e-4).
-export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL } = {}) {
+// backends compute in f32 with other summation orders: 1e-3 and 1e-4); `gap`: a classifier row
+// may pick another class whose reference score is within `gap` of the best (quantized scores tie).
+export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL, gap: allowedGap = 0 } = {}) {
   const problems = [];
   const head = `${name} ${ref.type} [${ref.shape.join(',')}]`;
   if (ours.shape.join(',') !== ref.shape.join(',')) {
@@ -59,10 +60,10 @@ export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL } 
   if (badNonFinite) problems.push(`${badNonFinite} of ${nonFinite} non-finite reference values differ in ours`);
   if (isClassifier(ref.shape) && floatish(ref.type)) {
     const oa = argmaxRows(a, ref.shape), ra = argmaxRows(b, ref.shape);
-    const diffRows = oa.map((c, r) => (c === ra[r] ? -1 : r)).filter((r) => r >= 0);
+    const k = ref.shape[1];
+    const diffRows = oa.map((c, r) => (c === ra[r] || b[r * k + ra[r]] - b[r * k + c] <= allowedGap ? -1 : r)).filter((r) => r >= 0);
     line += `  argmax ${oa.length === 1 ? `ours ${oa[0]} ref ${ra[0]}` : `${oa.length - diffRows.length}/${oa.length} rows agree`}`;
     for (const r of diffRows) {
-      const k = ref.shape[1];
       const gap = b[r * k + ra[r]] - b[r * k + oa[r]];
       problems.push(`argmax row ${r}: ours ${oa[r]}, onnxruntime ${ra[r]} (reference gap ${fmt(gap)})`);
     }

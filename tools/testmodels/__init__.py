@@ -1,3 +1,3 @@
 """Test models for WebDNN, built with onnx and numpy only (see tools/make_models.py)."""
-from . import nets, ops_elementwise, ops_indexing, ops_nn, ops_shape, ops_transformer  # noqa: F401  (each registers its models)
+from . import nets, ops_elementwise, ops_indexing, ops_nn, ops_quant, ops_shape, ops_transformer  # noqa: F401  (each registers its models)
 from .builder import REGISTRY  # noqa: F401
