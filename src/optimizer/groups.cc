@@ -17,6 +17,7 @@ RuleGroup general_group() {
   g.rules.push_back(rules::decompose_batch_normalization());
   g.rules.push_back(rules::fold_channel_affine());
   g.rules.push_back(rules::fold_input_scale());
+  g.rules.push_back(rules::narrow_dequantized_tables());
   return g;
 }
 

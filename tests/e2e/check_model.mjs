@@ -30,13 +30,13 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
   --reference-share F      fail when an operator that runs on a reference kernel (not one of
                           the wasm backend's own) does more than F of the model's
                           floating-point operations (report.json's kernel_choices)
-  --quantized-steps N|auto  outputs that a DequantizeLinear computes (with one scale) may be N
+  --quantized-steps N     outputs that a DequantizeLinear computes (with one scale) may be N
                           quantization steps off onnxruntime's instead of within the relative
-                          tolerance (tests/e2e/output_steps.py); auto: as many as onnxruntime's
-                          own integer kernels (graphOptimizationLevel 'all', which fuses QDQ into
-                          QLinearConv...) are off its float path ('basic') on the same input, at
-                          least 1. A value near a rounding tie lands on either side, and in a deep
-                          network such a difference grows from layer to layer.
+                          tolerance (tests/e2e/output_steps.py): a value near a rounding tie
+                          lands on either side, and in a deep network such a difference grows
+                          from layer to layer. The line printed says how far onnxruntime's own
+                          integer kernels (graphOptimizationLevel 'all', which fuses QDQ into
+                          QLinearConv...) are from its float path ('basic') on the same input.
   --tolerance REL         max|ours - ref| <= REL * max|ref| + 1e-5 instead of 1e-4 (a model
                           that quantizes its activations at run time: an input within float
                           rounding of a rounding tie lands one step away)
@@ -87,9 +87,8 @@ function parseArgs(argv) {
       if (!(o.referenceShare >= 0 && o.referenceShare <= 1)) usage(`${a} wants a fraction in [0, 1]`);
     }
     else if (a === '--quantized-steps') {
-      const v = value();
-      o.quantizedSteps = v === 'auto' ? v : Number(v);
-      if (v !== 'auto' && !(o.quantizedSteps >= 0)) usage(`${a} wants a number of steps or auto`);
+      o.quantizedSteps = Number(value());
+      if (!(o.quantizedSteps >= 0)) usage(`${a} wants a number of steps`);
     }
     else if (a === '--tolerance') {
       o.tolerance = Number(value());
@@ -221,7 +220,7 @@ async function check(o, work) {
   let session, integerSession;
   try {
     session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'basic', intraOpNumThreads: 1, interOpNumThreads: 1 });
-    if (o.quantizedSteps === 'auto') integerSession = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    if (o.quantizedSteps !== undefined) integerSession = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (e) {
     throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
   }
@@ -266,13 +265,8 @@ async function check(o, work) {
         continue;
       }
       // A quantized output: N steps, and a class within N steps of the best counts as a tie.
-      const step = steps[name];
-      let n = o.quantizedSteps, note = '';
-      if (step !== undefined && n === 'auto') {
-        const own = maxSteps(integer[name].data, ref[name].data, step);
-        n = Math.max(1, own);
-        note = `, onnxruntime's integer kernels are ${own} off its float path`;
-      }
+      const step = steps[name], n = o.quantizedSteps;
+      const note = step === undefined ? '' : `; onnxruntime's integer kernels: ${maxSteps(integer[name].data, ref[name].data, step)} off its float path`;
       // Values are whole steps apart (to float32 rounding): n steps and a half admits n.
       const tolerance = step !== undefined ? { rel: 0, abs: (n + 0.5) * step, gap: (n + 0.5) * step }
         : o.tolerance !== undefined ? { rel: o.tolerance } : {};

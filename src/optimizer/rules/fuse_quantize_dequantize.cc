@@ -34,15 +34,29 @@ class FuseQuantizeDequantize : public Rule {
         !same_values(q->inputs[2], op->inputs[2]))
       return false;
     params::Reader r(q->params);
+    const double lo = r.number("min"), hi = r.number("max");
     Expr e;
-    int scale = e.input(1), zero = e.input(2);
-    ops::dequantize(e, ops::quantize(e, e.input(0), scale, zero, r.number("min"), r.number("max")), scale, zero);
+    int x = e.input(0), scale = e.input(1);
+    ir::Variable* z = q->inputs[2];
+    if (z->is_constant() && z->size() == 1) {
+      // (round(clamp(x / s, lo - z, hi - z)) + z - z) * s: the zero point cancels exactly (small
+      // integers in float), and the clamp's bounds are numbers; 9 steps per element, not 19.
+      double zp = z->data->as_double(0);
+      int t = e.unary(ExprOp::F32, e.binary(ExprOp::Div, x, scale));
+      int low = e.constant(lo - zp), high = e.constant(hi - zp);
+      t = e.select(e.binary(ExprOp::Gt, t, low), t, low);
+      t = e.select(e.binary(ExprOp::Lt, t, high), t, high);
+      e.unary(ExprOp::F32, e.binary(ExprOp::Mul, e.unary(ExprOp::Round, t), scale));
+    } else {
+      int zero = e.input(2);
+      ops::dequantize(e, ops::quantize(e, x, scale, zero, lo, hi), scale, zero);
+    }
     // One-value scales and zero points go into the expression; a constant zero point per channel
     // becomes float32 (its integers are exact there), so that the operator reads floats only.
     std::vector<ir::Variable*> inputs = q->inputs;
-    ir::Variable*& z = inputs[2];
-    if (z->is_constant() && z->size() > 1 && z->dtype != DType::Float32)
-      z = add_constant(graph, z->name + ":float", z->logical_data().cast(DType::Float32));
+    ir::Variable*& per_channel = inputs[2];
+    if (per_channel->is_constant() && per_channel->size() > 1 && per_channel->dtype != DType::Float32)
+      per_channel = add_constant(graph, per_channel->name + ":float", per_channel->logical_data().cast(DType::Float32));
     Fusion f;
     f.add(e, inputs, {});
     Json params = {{"expr", f.expr.to_json()}, {"to", "float32"}, {"shape", params::dims_json(op->outputs[0]->dims)}};

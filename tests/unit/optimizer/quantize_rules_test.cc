@@ -62,3 +62,37 @@ TEST(IntegerProductsInFloat, MatMulIntegerAndMatMulNBitsBecomeFloatMatMuls) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+// A uint8 embedding table (int64 in the IR) gathered and dequantized; `wide` adds a value past 8 bits.
+OnnxBuilder gathered_table(bool wide) {
+  OnnxBuilder b(13);
+  b.input("ids", {4}, onnx::TensorProto::INT64).output("y");
+  std::vector<int64_t> values(15);
+  for (size_t i = 0; i < values.size(); i++) values[i] = static_cast<int64_t>(i * 17 % 256);
+  if (wide) values[3] = 300;
+  b.initializer("table", Tensor::from_ints({5, 3}, values));
+  b.initializer("s", Tensor::scalar(0.5f)).initializer("z", Tensor::from_ints({}, {7}, DType::UInt8));
+  b.node("Gather", {"table", "ids"}, {"rows"});
+  b.node("DequantizeLinear", {"rows", "s", "z"}, {"y"});
+  return b;
+}
+
+TEST(NarrowDequantizedTables, EmbeddingTableBecomesUint8) {
+  auto graph = gathered_table(false).import();
+  auto before = graph->clone();
+  EXPECT_EQ(apply_rule(*graph, rules::narrow_dequantized_tables()), 1);
+  const ir::Operator* gather = graph->topological_order()[0];
+  ASSERT_EQ(gather->type, "Gather");
+  EXPECT_EQ(gather->inputs[0]->dtype, DType::UInt8);
+  std::map<std::string, Tensor> in = {{"ids", Tensor::from_ints({4}, {4, 0, -1, 2})}};
+  EXPECT_EQ(ops::evaluate_graph(*before, in).at("y").bytes, ops::evaluate_graph(*graph, in).at("y").bytes);
+  // A value past 8 bits: left alone.
+  auto wide = gathered_table(true).import();
+  EXPECT_EQ(apply_rule(*wide, rules::narrow_dequantized_tables()), 0);
+}
+
+}  // namespace
+}  // namespace webdnn
