@@ -56,6 +56,18 @@ bool fits_conv(const ir::Operator& op) {
   return channels_last(op.inputs[0]) && channels_last(op.outputs[0]);
 }
 
+// ReduceMax / ReduceMin of a row-major float tensor over its trailing axes (DynamicQuantizeLinear
+// reduces all of them): rows of wasm/kernels/reduce_rows.cc.
+bool fits_reduce_rows(const ir::Operator& op) {
+  if ((op.type != "ReduceMax" && op.type != "ReduceMin") || !float32(op.inputs[0]) || !op.inputs[0]->has_default_order() ||
+      !op.outputs[0]->has_default_order())
+    return false;
+  std::vector<int64_t> axes = params::Reduce::parse(op.params).axes;
+  for (size_t i = 0; i < axes.size(); i++)
+    if (axes[i] != static_cast<int64_t>(op.inputs[0]->rank() - axes.size() + i)) return false;
+  return true;
+}
+
 // Float32 tensors, and the 8- and 32-bit integers of quantized models, converted on the way in
 // and out (int64 stays on the reference kernel, which computes in double: its values need not fit
 // a float). 8-bit values are exact in float arithmetic; an int32 input may only be converted to
@@ -252,6 +264,7 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
     pool["mode"] = op.type == "MaxPool" ? "max" : "average";
     return call("wasm.Pool", op, pool, ins, table);
   }
+  if (fits_reduce_rows(op)) return call("wasm.ReduceRows", op, ops::kernel_params_of(op), ins, table);
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
   if (op.type == "Transpose" && float32(op.inputs[0])) return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);

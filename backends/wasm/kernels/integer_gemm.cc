@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__) && !defined(__wasm_simd128__)
+#include <emmintrin.h>
+#endif
 
 #include "backends/wasm/kernels/scratch.h"
 #include "backends/wasm/kernels/simd.h"
@@ -14,8 +17,10 @@ typedef short i16x4 __attribute__((vector_size(8)));
 
 // Lane i: a[2i] * b[2i] + a[2i+1] * b[2i+1].
 inline i32x4 dot(i32x4 a, i32x4 b) {
-#ifdef __wasm_simd128__
+#if defined(__wasm_simd128__)
   return (i32x4)__builtin_wasm_dot_s_i32x4_i16x8((i16x8)a, (i16x8)b);
+#elif defined(__SSE2__)
+  return (i32x4)_mm_madd_epi16((__m128i)a, (__m128i)b);  // the native build's same instruction
 #else
   i16x8 x = (i16x8)a, y = (i16x8)b;
   i32x4 even = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 2, 4, 6), i32x4) *

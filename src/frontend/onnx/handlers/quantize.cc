@@ -119,8 +119,9 @@ ir::Variable* along_axis(NodeContext& ctx, ir::Variable* p, const ir::Variable* 
 // The scale and zero point of a (de)quantization, broadcast against x; the zero point 0 if absent.
 std::pair<ir::Variable*, ir::Variable*> scale_and_zero(NodeContext& ctx, ir::Variable* x) {
   ir::Variable* scale = ctx.required_input(1);
-  ir::Variable* zero = ctx.input(2);
-  if (!zero) zero = ctx.add_constant(Tensor::from_ints(scale->shape, std::vector<int64_t>(scale->size(), 0)));
+  // Zero points as 8-bit values where they fit, which the fast elementwise kernels read (int64 not).
+  ir::Variable* zero = narrow_constant(ctx, ctx.input(2));
+  if (!zero) zero = ctx.add_constant(Tensor::from_ints(scale->shape, std::vector<int64_t>(scale->size(), 0), DType::UInt8));
   WEBDNN_CHECK(scale->shape == zero->shape, "the scale ", shape_to_string(scale->shape), " and the zero point ",
                shape_to_string(zero->shape), " differ in shape");
   WEBDNN_CHECK(scale->dtype == DType::Float32, "the scale is ", dtype_name(scale->dtype), "; a float is expected");
