@@ -182,6 +182,17 @@ struct ArgReduce {
   S output(const S& x) const;
 };
 
+// TopK: the k largest (or smallest) elements along `axis`, in order, and their indices.
+struct TopK {
+  int64_t axis = 0;
+  Dim k = 0;  // a number, or a dim of the model's free dimensions
+  bool largest = true;
+  static TopK parse(const Json& j);
+  Json to_json() const;
+  template <class S>
+  S output(const S& x) const;
+};
+
 // One non-negative axis: Concat, Gather, GatherElements, Softmax, LogSoftmax.
 struct Axis {
   int64_t axis = 0;
@@ -301,7 +312,7 @@ struct Transpose {
 
 // Resize with a static output shape; scales map output coordinates back to input ones.
 struct Resize {
-  enum class Mode { Nearest, Linear };
+  enum class Mode { Nearest, Linear, Cubic };
   enum class Coordinates { HalfPixel, HalfPixelSymmetric, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn };
   enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
   DimShape shape;              // numbers, or dims of the model's symbols
@@ -309,6 +320,9 @@ struct Resize {
   Mode mode = Mode::Nearest;
   Coordinates coordinates = Coordinates::HalfPixel;
   Nearest nearest = Nearest::RoundPreferFloor;
+  double cubic_coeff_a = -0.75;  // the cubic filter's a (Keys' kernel)
+  bool exclude_outside = false;  // linear/cubic: taps outside the input get weight 0, the rest renormalized
+  bool antialias = false;        // linear/cubic: when shrinking, the filter widens by 1 / scale
   static Resize parse(const Json& j);
   Json to_json() const;
   template <class S>
@@ -385,6 +399,8 @@ template <class S>
 TypesOf<S> infer_reduce(const Reduce& p, const TypesOf<S>& in);
 template <class S>
 TypesOf<S> infer_arg_reduce(const ArgReduce& p, const TypesOf<S>& in);
+template <class S>
+TypesOf<S> infer_top_k(const TopK& p, const TypesOf<S>& in);  // values, int64 indices
 template <class S>
 TypesOf<S> infer_concat(const Axis& p, const TypesOf<S>& in);
 template <class S>

@@ -406,6 +406,27 @@ S ArgReduce::output(const S& x) const {
   return Reduce{{axis}, keepdims}.output(x);
 }
 
+// TopK
+
+TopK TopK::parse(const Json& j) {
+  Reader r(j);
+  return {r.integer("axis", 0, 63), r.dim("k", 0, kMaxExtent), r.flag("largest")};
+}
+
+Json TopK::to_json() const { return {{"axis", axis}, {"k", dim_json(k)}, {"largest", largest ? 1 : 0}}; }
+
+template <class S>
+S TopK::output(const S& x) const {
+  WEBDNN_CHECK(axis < static_cast<int64_t>(x.size()), "parameter 'axis' ", axis, " is out of range for input ",
+               shape_to_string(x));
+  S out = x;
+  if constexpr (std::is_same_v<S, Shape>) out[axis] = numbers_of({k}, "parameter 'k'")[0];
+  else out[axis] = k;
+  WEBDNN_CHECK(out[axis] <= x[axis], "k = ", out[axis], " is more than the ", x[axis], " elements along axis ", axis,
+               " of input ", shape_to_string(x));
+  return out;
+}
+
 // Axis
 
 Axis Axis::parse(const Json& j) { return {Reader(j).integer("axis", 0, 63)}; }
@@ -558,7 +579,7 @@ Json Pad::to_json() const {
 }
 
 // Resize's names, in the order of its enums.
-const std::initializer_list<const char*> kResizeModes = {"nearest", "linear"};
+const std::initializer_list<const char*> kResizeModes = {"nearest", "linear", "cubic"};
 const std::initializer_list<const char*> kCoordinateModes = {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel",
                                                              "align_corners", "asymmetric", "tf_half_pixel_for_nn"};
 const std::initializer_list<const char*> kNearestModes = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil",
@@ -654,6 +675,10 @@ Resize Resize::parse(const Json& j) {
   p.mode = static_cast<Mode>(r.pick("mode", kResizeModes));
   p.coordinates = static_cast<Coordinates>(r.pick("coordinate_transformation_mode", kCoordinateModes));
   p.nearest = static_cast<Nearest>(r.pick("nearest_mode", kNearestModes));
+  // Optional (absent: ONNX's defaults), so that descriptors written before cubic still read.
+  if (r.has("cubic_coeff_a")) p.cubic_coeff_a = r.number("cubic_coeff_a");
+  if (r.has("exclude_outside")) p.exclude_outside = r.flag("exclude_outside");
+  if (r.has("antialias")) p.antialias = r.flag("antialias");
   return p;
 }
 
@@ -662,7 +687,10 @@ Json Resize::to_json() const {
           {"scales", scales},
           {"mode", kResizeModes.begin()[static_cast<int>(mode)]},
           {"coordinate_transformation_mode", kCoordinateModes.begin()[static_cast<int>(coordinates)]},
-          {"nearest_mode", kNearestModes.begin()[static_cast<int>(nearest)]}};
+          {"nearest_mode", kNearestModes.begin()[static_cast<int>(nearest)]},
+          {"cubic_coeff_a", cubic_coeff_a},
+          {"exclude_outside", exclude_outside},
+          {"antialias", antialias}};
 }
 
 template <class S>
@@ -870,6 +898,14 @@ TypesOf<S> infer_arg_reduce(const ArgReduce& p, const TypesOf<S>& in) {
 }
 
 template <class S>
+TypesOf<S> infer_top_k(const TopK& p, const TypesOf<S>& in) {
+  require_inputs(in, 1, 1);
+  WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
+  S out = p.output(in[0].shape);
+  return {{in[0].dtype, out}, {DType::Int64, out}};
+}
+
+template <class S>
 TypesOf<S> infer_concat(const Axis& p, const TypesOf<S>& in) {
   require_inputs(in, 1, kAny);
   p.check(static_cast<int>(in[0].shape.size()));
@@ -1011,6 +1047,7 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template TypesOf<S> infer_matmul(const MatMul&, const TypesOf<S>&);                                        \
   template TypesOf<S> infer_reduce(const Reduce&, const TypesOf<S>&);                                        \
   template TypesOf<S> infer_arg_reduce(const ArgReduce&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_top_k(const TopK&, const TypesOf<S>&);                                           \
   template TypesOf<S> infer_concat(const Axis&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_gather(const Axis&, const TypesOf<S>&);                                          \
   template TypesOf<S> infer_gather_elements(const Axis&, const TypesOf<S>&);                                 \
@@ -1039,6 +1076,7 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template S MatMul::output(const S&, const S&) const;                                                       \
   template S Reduce::output(const S&) const;                                                                 \
   template S ArgReduce::output(const S&) const;                                                              \
+  template S TopK::output(const S&) const;                                                                   \
   template S Axis::gather(const S&, const S&) const;                                                         \
   template S Axis::gather_elements(const S&, const S&) const;                                                \
   template S GatherND::output(const S&, const S&) const;                                                     \

@@ -76,6 +76,17 @@ function prospect(name, manifest) {
   return { backend, entry, missing };
 }
 
+// A model exported in half precision declares float16 (bfloat16, float64) inputs and outputs in
+// its manifest; the backends compute them in float32, and the views convert at the edges.
+function declarePortTypes(runner, manifest) {
+  for (const [views, ports] of [[runner.inputs, manifest.inputs], [runner.outputs, manifest.outputs]]) {
+    for (const view of views) {
+      const type = ports?.find((p) => p?.name === view.name)?.dtype;
+      if (view.dtype === 'float32' && ['float16', 'bfloat16', 'float64'].includes(type)) view.declaredType = type;
+    }
+  }
+}
+
 // WebDNN.load without a worker of its own: tries the backends in order, or loads only `single`
 // (then its own error is thrown as it is; the WebDNN worker loads one backend this way).
 export async function loadInThisThread(dir, options, single, files = new ModelFiles(dir, options)) {
@@ -85,6 +96,7 @@ export async function loadInThisThread(dir, options, single, files = new ModelFi
     try {
       const runner = await backend.load({ dir, manifest, entry, options, files });
       await files.keep();
+      declarePortTypes(runner, manifest);
       return runner;
     } catch (e) {
       await files.drop();

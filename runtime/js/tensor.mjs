@@ -1,4 +1,5 @@
 // Typed views of a runner's inputs and outputs.
+import { fromDeclared, toDeclared } from './half.mjs';
 import { drawnPixels, imageLayout, resize, toArray } from './image.mjs';
 
 const ARRAYS = {
@@ -10,10 +11,14 @@ export class TensorView {
   // `write(typedArray)` stores new values. `role` is 'input' or 'output', for messages. A GPU
   // backend may take images (`writeImage(source, layout)`) and GPU buffers (`writeBuffer(buffer)`)
   // as they are.
-  constructor({ role, name, dtype, shape, view, write, writeImage, writeBuffer, setShape }) {
+  //
+  // A model exported in half precision declares float16 (or bfloat16, float64) inputs and outputs,
+  // which WebDNN computes in float32: `declaredType` is then the model's type, `dtype` float32.
+  constructor({ role, name, dtype, shape, view, write, writeImage, writeBuffer, setShape, declaredType }) {
     this.role = role;
     this.name = name;
     this.dtype = dtype;
+    this.declaredType = declaredType ?? dtype;
     this.resize(shape);
     this.setShape = setShape;
     this.view = view;
@@ -27,7 +32,8 @@ export class TensorView {
     this.size = shape.reduce((a, b) => a * b, 1);
   }
 
-  // Copies `array` (any array-like of numbers, or the same typed array) into the tensor; on the
+  // Copies `array` (any array-like of numbers, or the same typed array; for a float16 or bfloat16
+  // input also a Uint16Array of its bits, or a Float16Array) into the tensor; on the
   // webgpu backend also a GPUBuffer of f32 values in row-major order (read at each run()).
   // `shape`, when given, is the input's shape for the next runs: a model converted with free
   // dimensions takes any shape that fits them (every input is then set anew before run(), which
@@ -45,7 +51,8 @@ export class TensorView {
       throw new Error(`${this.role} '${this.name}' takes ${this.size} values (shape [${this.shape}]), but ${length} were given`);
     }
     const Type = ARRAYS[this.dtype];
-    const values = array instanceof Type ? array
+    const values = this.declaredType !== this.dtype ? fromDeclared(array, this.declaredType)
+      : array instanceof Type ? array
       : this.dtype === 'int64' ? BigInt64Array.from(array, (v) => BigInt(Math.trunc(Number(v))))
         : Type.from(array);
     this.write(values);
@@ -77,9 +84,12 @@ export class TensorView {
     this.write(toArray(image, layout));
   }
 
-  // A copy of the tensor's values, as the typed array of its dtype.
+  // A copy of the tensor's values, as the typed array of its dtype; for a float16 output a
+  // Float16Array where the platform has one, else a Uint16Array of float16 bits (as
+  // onnxruntime-web gives them), for bfloat16 its bits, for float64 a Float64Array.
   toActual() {
-    return this.view().slice();
+    const values = this.view().slice();
+    return this.declaredType !== this.dtype ? toDeclared(values, this.declaredType) : values;
   }
 }
 

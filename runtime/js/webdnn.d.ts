@@ -2,7 +2,7 @@
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'fallback';
 export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8';
-export type TypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+export type TypedArray = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Float64Array;
 
 // WebGPU's types where the project has them (@webgpu/types, or a TypeScript whose DOM types
 // include WebGPU), else `Else`: a project without WebGPU types still compiles (what it cannot
@@ -76,7 +76,13 @@ export type ImageInputSource =
 export interface TensorView {
   readonly role: 'input' | 'output';
   readonly name: string;
+  /** The type WebDNN computes the tensor in (float32 for a model exported in half precision). */
   readonly dtype: DType;
+  /**
+   * The type the model declares: 'float16', 'bfloat16' or 'float64' for a model exported so
+   * (computed in float32, converted by set() and toActual()); otherwise the same as dtype.
+   */
+  readonly declaredType: DType | 'float16' | 'bfloat16' | 'float64';
   /** The current shape: an input's as last set, an output's as of the last run(). */
   readonly shape: readonly number[];
   readonly size: number;
@@ -86,6 +92,8 @@ export interface TensorView {
    * `shape` sets a new shape first: a model converted with free dimensions (wasm, fallback) runs at
    * any shape they allow; run() checks all inputs' shapes together (a clear error names the input
    * and axis that do not fit), and an input whose shape changed must have been set with it.
+   * A float16 or bfloat16 input (declaredType) also takes a Uint16Array of its bits or a
+   * Float16Array; other numbers are rounded to the declared type.
    */
   set(array: ArrayLike<number> | TypedArray | WebGpuType<'GPUBuffer', never>, shape?: readonly number[]): void;
   /**
@@ -94,7 +102,11 @@ export interface TensorView {
    * frame never crosses to the CPU); elsewhere through a 2D canvas.
    */
   setImage(source: ImageInputSource, options?: ImageInputOptions): void;
-  /** A copy of the current values (webgpu: unless the last run left them on the GPU). */
+  /**
+   * A copy of the current values (webgpu: unless the last run left them on the GPU), as the
+   * declared type: a float16 output as a Float16Array where the platform has one, else a
+   * Uint16Array of its bits (as onnxruntime-web gives them); bfloat16 as bits too.
+   */
   toActual(): TypedArray;
   /** webgpu outputs: a GPUBuffer of the runner's device holding the output as f32 after each run. */
   readonly gpuBuffer?: WebGpuType<'GPUBuffer', unknown>;

@@ -11,7 +11,7 @@ let runner = null;
 
 // What the page's stand-in needs to look like the runner (see WorkerRunner).
 function describe(r) {
-  const port = (v) => ({ name: v.name, dtype: v.dtype, shape: v.shape, free: Boolean(v.setShape) });
+  const port = (v) => ({ name: v.name, dtype: v.dtype, declaredType: v.declaredType, shape: v.shape, free: Boolean(v.setShape) });
   return {
     backendName: r.backendName, numThreads: r.numThreads, inputs: r.inputs.map(port), outputs: r.outputs.map(port),
     properties: Object.fromEntries(['kernels', 'maxTextureSize', 'renderTarget'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
@@ -35,7 +35,8 @@ const METHODS = {
     const r = live();
     inputs.forEach((values, i) => r.inputs[i].set(values, shapes[i]));
     await r.run();
-    const outputs = r.outputs.map((o) => o.toActual());
+    // In the computed dtype: the page's stand-in converts to a declared float16 type itself.
+    const outputs = r.outputs.map((o) => o.view().slice());
     return { result: { outputs, shapes: r.outputs.map((o) => o.shape) }, transfer: outputs.map((o) => o.buffer) };
   },
   async profile({ options }) {

@@ -76,7 +76,7 @@ class WorkerRunner {
         view.resize(shape);
         host.values = new (arrayType(p.dtype))(view.size);
       } : undefined;
-      const view = new TensorView({ role, name: p.name, dtype: p.dtype, shape: p.shape, setShape,
+      const view = new TensorView({ role, name: p.name, dtype: p.dtype, declaredType: p.declaredType, shape: p.shape, setShape,
         view: () => host.values, write: (values) => host.values.set(values) });
       return { view, host };
     };

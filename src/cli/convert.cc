@@ -15,9 +15,15 @@
 namespace webdnn::cli {
 namespace {
 
-Json describe_ports(const std::vector<ir::Variable*>& vars) {
+// The model's inputs or outputs as its user sees them: a float16 port is computed in float32
+// but keeps its declared dtype here (docs/descriptor.md, "Manifest").
+Json describe_ports(const ir::Graph& graph, const std::vector<ir::Variable*>& vars) {
   Json list = Json::array();
-  for (const ir::Variable* v : vars) list.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", params::dims_json(v->dims)}});
+  for (const ir::Variable* v : vars) {
+    auto declared = graph.port_types.find(v->name);
+    std::string dtype = declared != graph.port_types.end() ? declared->second : dtype_name(v->dtype);
+    list.push_back({{"name", v->name}, {"dtype", dtype}, {"shape", params::dims_json(v->dims)}});
+  }
   return list;
 }
 
@@ -80,8 +86,8 @@ Json convert(const ConvertOptions& options) {
 
   emit::ModelInfo info;
   info.source = std::filesystem::path(options.model).filename().string();
-  info.inputs = describe_ports(graph->inputs);
-  info.outputs = describe_ports(graph->outputs);
+  info.inputs = describe_ports(*graph, graph->inputs);
+  info.outputs = describe_ports(*graph, graph->outputs);
   std::vector<emit::BackendOutput> outputs;
   for (auto& backend : targets) {
     try {

@@ -74,6 +74,22 @@ std::unique_ptr<runtime::Runner> load_runner(const OpenFile& open, const std::st
   return loader.finish();
 }
 
+std::map<std::string, std::string> declared_port_types(const std::string& dir) {
+  std::ifstream f(dir + "/manifest.json");
+  WEBDNN_CHECK(f, "'", dir, "' holds no manifest.json; is it the output directory of webdnn-convert?");
+  Json manifest = read_json(f, dir + "/manifest.json", "manifest");
+  std::map<std::string, std::string> types;
+  for (const char* list : {"inputs", "outputs"}) {
+    if (!manifest.is_object() || !manifest.contains(list) || !manifest.at(list).is_array()) continue;
+    for (const Json& port : manifest.at(list)) {
+      if (!port.is_object() || !port.contains("name") || !port.at("name").is_string() || !port.contains("dtype")) continue;
+      const Json& t = port.at("dtype");
+      if (t == "float16" || t == "bfloat16" || t == "float64") types[port.at("name").get<std::string>()] = t.get<std::string>();
+    }
+  }
+  return types;
+}
+
 Tensor default_input(const runtime::TensorInfo& info, size_t input_index) {
   Tensor t(info.dtype, info.shape);
   uint64_t state = 0x9E3779B97F4A7C15ull * (input_index + 1);

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "webdnn/error.h"
+#include "webdnn/half.h"
 
 namespace webdnn::cli {
 namespace {
@@ -22,6 +23,27 @@ const char* descr_of(DType t) {
     case DType::Int8: return "|i1";
   }
   return "?";
+}
+
+// A .npy file of `size` bytes of `data`, elements of the type `descr` names.
+void write_npy_bytes(const std::string& path, const char* descr, const Shape& dims, const void* data, size_t size) {
+  std::string shape = "(";
+  for (size_t i = 0; i < dims.size(); i++) shape += std::to_string(dims[i]) + (dims.size() == 1 || i + 1 < dims.size() ? "," : "");
+  shape += ")";
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::ofstream f(path, std::ios::binary);
+  if (!f) fail("cannot write '", path, "': ", std::strerror(errno));
+  f.write(kMagic, 6);
+  f.put(1);
+  f.put(0);
+  f.put(static_cast<char>(header.size() & 0xff));
+  f.put(static_cast<char>(header.size() >> 8));
+  f << header;
+  f.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  WEBDNN_CHECK(f, "cannot write '", path, "'");
 }
 
 // The header is a Python dict literal, {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), },
@@ -141,42 +163,61 @@ Tensor parse_npy(const std::string& bytes, const std::string& path) {
   Header(bytes.substr(header_start, header_len), path).parse(descr, fortran, shape);
   WEBDNN_CHECK(!fortran, "'", path, "' is in Fortran order; save it in C order (np.ascontiguousarray)");
   DType dtype;
-  if (descr == "<f4") dtype = DType::Float32;
+  size_t stored = 0;  // the bytes of an element in the file, where it is widened or narrowed to float32
+  if (descr == "<f2" || descr == "<f8") dtype = DType::Float32, stored = descr == "<f2" ? 2 : 8;
+  else if (descr == "<f4") dtype = DType::Float32;
   else if (descr == "<i8") dtype = DType::Int64;
   else if (descr == "<i4") dtype = DType::Int32;
   else if (descr == "|b1") dtype = DType::Bool;
   else if (descr == "|u1") dtype = DType::UInt8;
   else if (descr == "|i1") dtype = DType::Int8;
   else fail("'", path, "' holds dtype '", descr, "', which webdnn does not read (use float32, int64 or bool)");
+  if (!stored) stored = dtype_size(dtype);
   // Counted before anything is allocated: a header may claim any shape.
   int64_t elements = num_elements(shape);
   size_t data_start = header_start + header_len, held = bytes.size() - data_start;
-  WEBDNN_CHECK(elements <= static_cast<int64_t>(held / dtype_size(dtype)), "'", path, "' is truncated: shape ",
-               shape_to_string(shape), " needs ", elements, " elements of ", dtype_size(dtype), " bytes but the file holds ",
-               held, " bytes of data");
+  WEBDNN_CHECK(elements <= static_cast<int64_t>(held / stored), "'", path, "' is truncated: shape ",
+               shape_to_string(shape), " needs ", elements, " elements of ", stored, " bytes but the file holds ", held,
+               " bytes of data");
   Tensor t(dtype, shape);
-  if (!t.bytes.empty()) std::memcpy(t.bytes.data(), bytes.data() + data_start, t.bytes.size());
+  const char* data = bytes.data() + data_start;
+  if (stored == dtype_size(dtype)) {
+    if (!t.bytes.empty()) std::memcpy(t.bytes.data(), data, t.bytes.size());
+    return t;
+  }
+  float* out = t.data<float>();
+  for (int64_t i = 0; i < elements; i++) {
+    if (stored == 2) {
+      uint16_t h;
+      std::memcpy(&h, data + 2 * i, 2);
+      out[i] = half_to_float(h);
+    } else {
+      double d;
+      std::memcpy(&d, data + 8 * i, 8);
+      out[i] = static_cast<float>(d);
+    }
+  }
   return t;
 }
 
-void write_npy(const std::string& path, const Tensor& t) {
-  std::string shape = "(";
-  for (size_t i = 0; i < t.shape.size(); i++) shape += std::to_string(t.shape[i]) + (t.shape.size() == 1 || i + 1 < t.shape.size() ? "," : "");
-  shape += ")";
-  std::string header = std::string("{'descr': '") + descr_of(t.dtype) + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
-  std::ofstream f(path, std::ios::binary);
-  if (!f) fail("cannot write '", path, "': ", std::strerror(errno));
-  f.write(kMagic, 6);
-  f.put(1);
-  f.put(0);
-  f.put(static_cast<char>(header.size() & 0xff));
-  f.put(static_cast<char>(header.size() >> 8));
-  f << header;
-  f.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
-  WEBDNN_CHECK(f, "cannot write '", path, "'");
+void write_npy(const std::string& path, const Tensor& t, const std::string& as) {
+  if ((as == "float16" || as == "float64") && t.dtype == DType::Float32) {
+    bool half = as == "float16";
+    std::string bytes(t.size() * (half ? 2 : 8), '\0');
+    const float* v = t.data<float>();
+    for (int64_t i = 0; i < t.size(); i++) {
+      if (half) {
+        uint16_t h = float_to_half(v[i]);
+        std::memcpy(&bytes[2 * i], &h, 2);
+      } else {
+        double d = v[i];
+        std::memcpy(&bytes[8 * i], &d, 8);
+      }
+    }
+    write_npy_bytes(path, half ? "<f2" : "<f8", t.shape, bytes.data(), bytes.size());
+    return;
+  }
+  write_npy_bytes(path, descr_of(t.dtype), t.shape, t.bytes.data(), t.bytes.size());
 }
 
 }  // namespace webdnn::cli

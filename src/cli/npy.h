@@ -6,10 +6,12 @@
 
 namespace webdnn::cli {
 
-// Throws webdnn::Error naming the file for anything it cannot read exactly.
+// Throws webdnn::Error naming the file for anything it cannot read exactly. float16 and float64
+// files are read as float32 (what webdnn computes in).
 Tensor read_npy(const std::string& path);
 // The same for a file's bytes; `name` stands for the file in messages.
 Tensor parse_npy(const std::string& bytes, const std::string& name);
-void write_npy(const std::string& path, const Tensor& t);
+// `as` "float16" or "float64" writes a float32 tensor in that type (a model's declared output type).
+void write_npy(const std::string& path, const Tensor& t, const std::string& as = "");
 
 }  // namespace webdnn::cli

@@ -12,6 +12,7 @@
 #include "src/cli/npy.h"
 #include "src/cli/args.h"
 #include "webdnn/error.h"
+#include "webdnn/half.h"
 #include "webdnn/version.h"
 
 namespace {
@@ -27,7 +28,9 @@ options:
                            (a model with free dimensions runs at the shapes given); inputs
                            not given get a deterministic value (floats uniform in [0,1),
                            integers 0) of the shape the model declares, its free dimensions
-                           at the converter's sample values
+                           at the converter's sample values. A model exported in half
+                           precision (float16 inputs and outputs) reads .npy files of
+                           float16 or float32 (rounded to float16) and writes float16
   --save-inputs DIR        also write the inputs used to DIR/<input name>.npy
   --output-dir DIR         where to write the outputs (created if missing)
   --benchmark N            run N more times after the first and print the median and
@@ -85,6 +88,11 @@ int main(int argc, char** argv) {
   if (output_dir.empty()) usage_error("no --output-dir given");
   try {
     auto runner = cli::load_runner(dir, backend);
+    const std::map<std::string, std::string> declared = cli::declared_port_types(dir);
+    auto declared_type = [&](const std::string& port) {
+      auto it = declared.find(port);
+      return it == declared.end() ? std::string() : it->second;
+    };
     for (auto& [name, file] : input_files) {
       bool known = false;
       for (const auto& p : runner->inputs()) known |= p.name == name;
@@ -110,10 +118,16 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < runner->inputs().size(); i++) {
       const runtime::Port& port = runner->inputs()[i];
       Tensor t = given[i] ? std::move(*given[i]) : cli::default_input(port.info, i);
+      // A float16 or bfloat16 input holds only what its type can: values given otherwise round to it.
+      std::string type = declared_type(port.name);
+      if (type == "float16" || type == "bfloat16")
+        for (int64_t k = 0; k < t.size() && t.dtype == DType::Float32; k++)
+          t.data<float>()[k] = type == "float16" ? half_to_float(float_to_half(t.data<float>()[k]))
+                                                : bfloat16_to_float(float_to_bfloat16(t.data<float>()[k]));
       runtime::reference::scatter_contiguous(t, port.data, port.info);
       if (!save_inputs.empty()) {
         std::filesystem::create_directories(save_inputs);
-        cli::write_npy(save_inputs + "/" + cli::sanitize_name(port.name) + ".npy", t);
+        cli::write_npy(save_inputs + "/" + cli::sanitize_name(port.name) + ".npy", t, type);
       }
     }
     auto first = std::chrono::steady_clock::now();
@@ -136,7 +150,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(output_dir);
     for (const runtime::Port& port : runner->outputs())
       cli::write_npy(output_dir + "/" + cli::sanitize_name(port.name) + ".npy",
-                     runtime::reference::gather_contiguous(port.data, port.info));
+                     runtime::reference::gather_contiguous(port.data, port.info), declared_type(port.name));
   } catch (const std::exception& e) {
     std::cerr << "webdnn-run: error: " << e.what() << std::endl;
     return 1;

@@ -281,6 +281,7 @@ std::unique_ptr<Graph> Graph::clone() const {
   g->name_counter_ = name_counter_;
   g->symbols = symbols;
   g->guards = guards;
+  g->port_types = port_types;
   return g;
 }
 

@@ -83,6 +83,9 @@ class Graph {
   std::map<std::string, Dim> symbol_dims() const;
   // What the conversion assumed of them (webdnn/dim.h), for the runtime to check.
   std::vector<Guard> guards;
+  // Inputs and outputs, by name, that the model declares in a floating type other than float32
+  // ("float16", "bfloat16", "float64"): computed in float32, converted at the runtimes' edges.
+  std::map<std::string, std::string> port_types;
 
   Variable* add_variable(const std::string& name, DType dtype, const Shape& shape);
   Variable* add_constant(const std::string& name, Tensor data);

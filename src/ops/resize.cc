@@ -1,8 +1,9 @@
 // Resize (ONNX Resize and Upsample) with a static output shape. Parameters: params::Resize: shape
 // (the output shape), scales (one per axis: the factor that maps output coordinates back to input
-// ones; the given scale, or output/input size when sizes were given), mode,
-// coordinate_transformation_mode, nearest_mode (simple: ceil when the axis shrinks, floor
-// otherwise, what Upsample and Resize-10 do in common runtimes).
+// ones; the given scale, or output/input size when sizes were given), mode (nearest, linear,
+// cubic), coordinate_transformation_mode, nearest_mode (simple: ceil when the axis shrinks, floor
+// otherwise, what Upsample and Resize-10 do in common runtimes), cubic_coeff_a, exclude_outside
+// and antialias (absent: ONNX's defaults).
 #include <algorithm>
 
 #include "src/ops/schema.h"

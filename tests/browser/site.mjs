@@ -65,8 +65,9 @@ export function usePage({ noWasm = false, setup, handle } = {}) {
   return use;
 }
 
-// Typed arrays cross into the page as plain arrays of numbers (int64 too: TensorView.set takes them).
-const plainInputs = (inputs) => inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) }));
+// Typed arrays cross into the page as plain arrays of numbers (int64 too: TensorView.set takes
+// them; float16 as its bits, which the page makes a Uint16Array again).
+export const plainInputs = (inputs) => inputs.map((i) => ({ name: i.name, type: i.type, data: Array.from(i.data, Number) }));
 
 // Outputs as they come back from a page, typed again for compare.mjs.
 export function typedOutputs(outputs) {
@@ -85,11 +86,12 @@ export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
       for (const i of inputs) {
         const view = runner.inputs.find((v) => v.name === i.name);
         if (!view) throw new Error(`the runner has no input '${i.name}'`);
-        view.set(i.data);
+        view.set(i.type === 'float16' ? new Uint16Array(i.data) : i.data);
       }
       await runner.run();
+      // The computed values (float32 for a float16 output), which compare.mjs takes as they are.
       const outputs = {};
-      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
+      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.view(), Number) };
       runner.dispose();
       return { backendName: runner.backendName, numThreads: runner.numThreads, worker: !!runner.worker, outputs };
     } catch (e) {

@@ -1,7 +1,7 @@
 // What the WebGL tests share: the tolerance the issue sets for the GPU backends, and running a
 // model in a page with extra figures of the webgl runner (the descriptor variant it picked, its
 // render targets) and the page's warnings.
-import { typedOutputs } from './site.mjs';
+import { plainInputs, typedOutputs } from './site.mjs';
 
 // max |ours - ref| <= 1e-3 * max |ref| + 1e-4 (and the same arg-max class, which verdict checks).
 export const WEBGL_TOLERANCE = { rel: 1e-3, abs: 1e-4 };
@@ -43,7 +43,7 @@ export async function runWebGl(page, dir, options, inputs, { loseContext } = {})
         };
       }
       const runner = await WebDNN.load(dir, opts);
-      for (const i of inputs) runner.inputs.find((v) => v.name === i.name).set(i.data);
+      for (const i of inputs) runner.inputs.find((v) => v.name === i.name).set(i.type === 'float16' ? new Uint16Array(i.data) : i.data);
       if (loseContext === 'run') lose();
       let runError = null;
       try {
@@ -52,14 +52,14 @@ export async function runWebGl(page, dir, options, inputs, { loseContext } = {})
         runError = `${e?.constructor?.name}: ${e?.message ?? e}`;
       }
       const outputs = {};
-      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) };
+      for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.view(), Number) };
       runner.dispose();
       return { backendName: runner.backendName, maxTextureSize: runner.maxTextureSize, renderTarget: runner.renderTarget,
         outputs, runError };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
     }
-  }, { dir, options, inputs: inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) })), loseContext });
+  }, { dir, options, inputs: plainInputs(inputs), loseContext });
   const warnings = page.messages.slice(before).filter((m) => m.startsWith('[warning]'));
   if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${page.messages.slice(before).join('\n')}`);
   return { ...r, outputs: typedOutputs(r.outputs), warnings };

@@ -1,7 +1,7 @@
 // What the WebGPU tests share: the tolerance the issue sets for the GPU backends, and running a
 // model in a page with the webgpu runner's own figures (the kernel set it picked, its load
 // times), the page's warnings, and optionally the device destroyed before the run.
-import { typedOutputs } from './site.mjs';
+import { plainInputs, typedOutputs } from './site.mjs';
 
 // max |ours - ref| <= 1e-3 * max |ref| + 1e-4 (and the same arg-max class, which verdict checks).
 export const WEBGPU_TOLERANCE = { rel: 1e-3, abs: 1e-4 };
@@ -45,7 +45,7 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
       for (const i of inputs) {
         const view = runner.inputs.find((v) => v.name === i.name);
         if (!view) throw new Error(`the runner has no input '${i.name}'`);
-        view.set(i.data);
+        view.set(i.type === 'float16' ? new Uint16Array(i.data) : i.data);
       }
       if (loseDevice === 'run') runner.device.destroy();
       const attempt = async () => {
@@ -58,7 +58,8 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
       };
       const runError = await attempt();
       const secondRunError = runError ? await attempt() : null;
-      const read = () => Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }]));
+      // The computed values (float32 for a float16 output), which compare.mjs takes as they are.
+      const read = () => Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.view(), Number) }]));
       const outputs = read();
       const extra = {};
       if (profile) {
@@ -74,7 +75,7 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
     }
-  }, { dir, options, inputs: inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number) })), loseDevice, profile });
+  }, { dir, options, inputs: plainInputs(inputs), loseDevice, profile });
   const messages = page.messages.slice(before);
   if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${messages.join('\n')}`);
   if (r.outputsAfterProfile) r.outputsAfterProfile = typedOutputs(r.outputsAfterProfile);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { floatToHalf, halfToFloat } from '../../runtime/js/half.mjs';
 import { compareOutput, argmaxRows, isClassifier } from './compare.mjs';
 import { ARRAY_OF, readNpy, writeNpy } from './npy.mjs';
 
@@ -186,6 +187,7 @@ function makeInput(meta, shape, [lo, hi], key) {
     const u = lo + (hi - lo) * next();
     if (meta.type === 'int64') data[i] = BigInt(Math.floor(u));
     else if (meta.type === 'bool') data[i] = next() < 0.5 ? 1 : 0;
+    else if (meta.type === 'float16') data[i] = floatToHalf(u);  // bits, as onnxruntime-node takes them
     else data[i] = meta.type.startsWith('float') ? u : Math.floor(u);
   }
   return { type: meta.type, shape, data };
@@ -224,6 +226,19 @@ async function check(o, work) {
   } catch (e) {
     throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
   }
+  // A model exported in half precision: onnxruntime computes it in float16, WebDNN in float32.
+  // The same model widened to float32 (tools/upcast_half.py) is the oracle for WebDNN's numerics
+  // (1e-3); the half model stays the one for its meaning (compare.mjs's float16 tolerance).
+  const half = [...session.inputMetadata, ...session.outputMetadata].some((m) => m.type === 'float16');
+  let wide;
+  if (half) {
+    const upcast = `${model}.float32.onnx`;
+    if (!fs.existsSync(upcast) || fs.statSync(upcast).mtimeMs < fs.statSync(model).mtimeMs) {
+      mustRun('upcast_half.py', PYTHON, [path.join(REPO, 'tools/upcast_half.py'), model, `${upcast}.${process.pid}.tmp`]);
+      fs.renameSync(`${upcast}.${process.pid}.tmp`, upcast);
+    }
+    wide = await ort.InferenceSession.create(upcast, { graphOptimizationLevel: 'basic', intraOpNumThreads: 1, interOpNumThreads: 1 });
+  }
   const ranges = { ...inputRanges(o.model), ...o.inputRanges };
   const out = path.join(work, 'converted');
   const shapeArgs = Object.entries(o.inputShapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
@@ -257,6 +272,12 @@ async function check(o, work) {
     times.onnxruntime = (times.onnxruntime || 0) + (performance.now() - t0) / 1000;
     const integer = integerSession ? await integerSession.run(feeds) : undefined;
     times.run = (times.run || 0) + mustRun('webdnn-run', o.run, [out, '--output-dir', results, ...inputArgs]);
+    let wideRef;
+    if (wide) {
+      const wideFeeds = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, t.type !== 'float16' ? t
+        : new ort.Tensor('float32', Float32Array.from(t.data, halfToFloat), t.dims)]));
+      wideRef = await wide.run(wideFeeds);
+    }
 
     for (const name of session.outputNames) {
       const file = path.join(results, `${sanitize(name)}.npy`);
@@ -270,10 +291,17 @@ async function check(o, work) {
       // Values are whole steps apart (to float32 rounding): n steps and a half admits n.
       const tolerance = step !== undefined ? { rel: 0, abs: (n + 0.5) * step, gap: (n + 0.5) * step }
         : o.tolerance !== undefined ? { rel: o.tolerance } : {};
-      const r = compareOutput(name, readNpy(file), { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data }, tolerance);
+      const ours = readNpy(file);
+      const r = compareOutput(name, ours, { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data }, tolerance);
       if (step !== undefined) r.line += `  (quantized: ${n} step${n === 1 ? '' : 's'} of ${step.toExponential(3)} allowed${note})`;
       lines.push(label + r.line);
       problems.push(...r.problems.map((p) => `${label}output '${name}': ${p}`));
+      if (wideRef) {
+        const w = compareOutput(`${name} (float32 oracle)`, ours, { type: 'float32', shape: [...wideRef[name].dims], data: wideRef[name].data },
+          { rel: 1e-3, classes: false });
+        lines.push(label + w.line);
+        problems.push(...w.problems.map((p) => `${label}output '${name}' against the float32 model: ${p}`));
+      }
     }
     if (o.labels) problems.push(...checkLabels(o.labels, session.outputNames, results, lines));
   }

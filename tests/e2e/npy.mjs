@@ -4,6 +4,8 @@ import fs from 'node:fs';
 // npy descr <-> onnxruntime tensor type and typed array.
 const TYPES = {
   '<f4': ['float32', Float32Array],
+  '<f2': ['float16', Uint16Array],  // bits, as onnxruntime-node takes and gives float16
+  '<f8': ['float64', Float64Array],
   '<i8': ['int64', BigInt64Array],
   '<i4': ['int32', Int32Array],
   '|b1': ['bool', Uint8Array],

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { floatToHalf } from '../../runtime/js/half.mjs';
 import { compareOutput } from '../e2e/compare.mjs';
 import { ARRAY_OF } from '../e2e/npy.mjs';
 
@@ -190,6 +191,7 @@ function makeInput(meta, shape, [lo, hi], key) {
     const u = lo + (hi - lo) * next();
     if (meta.type === 'int64') data[i] = BigInt(Math.floor(u));
     else if (meta.type === 'bool') data[i] = next() < 0.5 ? 1 : 0;
+    else if (meta.type === 'float16') data[i] = floatToHalf(u);  // bits, as onnxruntime-node takes them
     else data[i] = meta.type === 'float32' ? u : Math.floor(u);
   }
   return { name: meta.name, type: meta.type, shape, data };

@@ -23,7 +23,7 @@ export async function runOnce(WebDNN, dir, options, inputs) {
       view.set(input.data);
     }
     await runner.run();
-    const outputs = Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: o.toActual() }]));
+    const outputs = Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.declaredType, shape: o.shape, data: o.toActual() }]));
     return { backendName: runner.backendName, numThreads: runner.numThreads, outputs };
   } finally {
     runner.dispose();

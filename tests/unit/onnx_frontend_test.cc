@@ -137,3 +137,47 @@ TEST(OnnxFrontend, OutputThatIsAnInputOrConstantGetsItsOwnVariable) {
 
 }  // namespace
 }  // namespace webdnn
+
+namespace webdnn {
+namespace {
+
+// If over `cond` whose branches compute x * 2 and x + 1 (the else branch through `else_op`).
+testing::OnnxBuilder if_model(const std::string& else_op = "Add") {
+  auto branch = [](const std::string& out, const std::string& op, float k) {
+    onnx::GraphProto g;
+    g.set_name(out);
+    onnx::TensorProto* c = g.add_initializer();
+    *c = testing::to_proto(out + "_k", Tensor::from_floats({}, {k}));
+    onnx::NodeProto* n = g.add_node();
+    n->set_op_type(op);
+    n->add_input("x");
+    n->add_input(out + "_k");
+    n->add_output(out);
+    g.add_output()->set_name(out);
+    return g;
+  };
+  testing::OnnxBuilder b(13);
+  b.input("x", {2, 3}).input("flag", {1}, onnx::TensorProto::BOOL).output("y");
+  onnx::NodeProto& n = b.node("If", {"flag"}, {"y"}, "choose");
+  for (auto [name, g] : {std::pair{"then_branch", branch("doubled", "Mul", 2)}, std::pair{"else_branch", branch("plus", else_op, 1)}}) {
+    onnx::AttributeProto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    *a->mutable_g() = g;
+  }
+  return b;
+}
+
+TEST(OnnxIf, AConditionKnownOnlyAtRunTimeIsRefusedWithWhy) {
+  EXPECT_NE(testing::import_error(if_model()).find("node 'choose' (If): its condition is computed from the input's values"),
+            std::string::npos)
+      << testing::import_error(if_model());
+}
+
+TEST(OnnxIf, UnsupportedOperatorsInsideABranchAreListed) {
+  std::string e = testing::import_error(if_model("Det"));
+  EXPECT_NE(e.find("Det (1 node)"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace webdnn

@@ -1,7 +1,8 @@
-// Reductions and ArgMax/ArgMin through the ONNX handlers, against values computed by hand.
+// Reductions, ArgMax/ArgMin and TopK through the ONNX handlers, against values computed by hand.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "src/ops/evaluate.h"
 #include "src/ops/schema.h"
@@ -178,6 +179,38 @@ TEST(ReduceOps, ArgMaxAndArgMinWithTies) {
   Tensor ties = Tensor::from_floats({2, 3}, {1, 5, 1, 7, 2, 2});
   EXPECT_EQ(run_arg("ArgMin", -1, 0, 0, ties).to_ints(), (std::vector<int64_t>{0, 1}));
   EXPECT_EQ(run_arg("ArgMin", -1, 0, 1, ties).to_ints(), (std::vector<int64_t>{2, 2}));
+}
+
+// TopK-11 of `x` [n] with k as an input.
+std::map<std::string, Tensor> top_k(const std::vector<float>& x, int64_t k, int64_t largest) {
+  OnnxBuilder b(11);
+  b.input("x", {static_cast<int64_t>(x.size())}).output("values").output("indices");
+  b.initializer("k", Tensor::from_ints({1}, {k}));
+  attr(b.node("TopK", {"x", "k"}, {"values", "indices"}, "topk"), "largest", largest);
+  return ops::evaluate_graph(*b.import(), {{"x", Tensor::from_floats({static_cast<int64_t>(x.size())}, x)}});
+}
+
+TEST(TopK, OrdersByValueThenIndexWithNaNLargest) {
+  auto r = top_k({3, 1, 3, 2}, 3, 1);  // the two 3s in index order, then 2
+  expect_values(r.at("values"), {3}, {3, 3, 2});
+  EXPECT_EQ(r.at("indices").to_ints(), (std::vector<int64_t>{0, 2, 3}));
+  r = top_k({3, 1, 3, 2}, 2, 0);
+  expect_values(r.at("values"), {2}, {1, 2});
+  EXPECT_EQ(r.at("indices").to_ints(), (std::vector<int64_t>{1, 3}));
+  r = top_k({1, std::nanf(""), 2}, 2, 1);  // NaN counts as the largest
+  EXPECT_TRUE(std::isnan(r.at("values").to_floats()[0]));
+  EXPECT_EQ(r.at("indices").to_ints(), (std::vector<int64_t>{1, 2}));
+  r = top_k({1, std::nanf(""), 2}, 3, 0);  // and so comes last among the smallest
+  EXPECT_EQ(r.at("indices").to_ints(), (std::vector<int64_t>{0, 2, 1}));
+}
+
+TEST(TopK, KBeyondTheAxisIsAnError) {
+  try {
+    top_k({1, 2}, 3, 1);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("k = 3 is more than the 2 elements along axis 0"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

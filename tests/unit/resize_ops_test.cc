@@ -206,20 +206,51 @@ TEST(ResizeOps, UpsampleScalesAttributeInOpset7AndInputInOpset9) {
   EXPECT_EQ(run(b, {1, 2}, {1, 3}).to_floats(), (Floats{1, 2, 3, 3}));
 }
 
+TEST(ResizeOps, CubicSpreadsAnImpulseByKeysKernel) {
+  Case c;
+  c.shape = {1, 5};
+  c.x = {0, 0, 1, 0, 0};
+  c.mode = "cubic";
+  c.scales = {1, 2};
+  // half_pixel: x_orig = (o + .5) / 2 - .5. The impulse at 2 weighs W(|2 - x_orig|) with Keys'
+  // kernel, a = -.75: W(.25) = 1.25 * .25^3 - 2.25 * .25^2 + 1 = .87890625, W(.75) = .26171875,
+  // W(1.25) = -.75 * 1.25^3 + 3.75 * 1.25^2 - 6 * 1.25 + 3 = -.10546875, W(1.75) = -.03515625;
+  // outputs 0 and 9 read only indices 0..1 and 3..4 (edges repeated).
+  EXPECT_EQ(resize(c), (Floats{0, -.03515625f, -.10546875f, .26171875f, .87890625f, .87890625f, .26171875f,
+                               -.10546875f, -.03515625f, 0}));
+}
+
+TEST(ResizeOps, AntialiasWidensTheLinearFilterWhenShrinking) {
+  Case c;
+  c.opset = 18;
+  c.shape = {1, 4};
+  c.x = {1, 2, 3, 4};
+  c.mode = "linear";
+  c.scales = {1, .5f};
+  OnnxBuilder b = resize_model(c);
+  attr(*b.model().mutable_graph()->mutable_node(0), "antialias", int64_t{1});
+  // half_pixel: x_orig = 0.5 and 2.5. The triangle stretched to half-width 2 weighs the taps at
+  // distances 1.5, .5, .5, 1.5 by .25, .75, .75, .25 (normalized: / 2); index -1 repeats 0 and 4
+  // repeats 3: (1 * .25 + 1 * .75 + 2 * .75 + 3 * .25) / 2 = 1.625 and (2, 3, 4, 4): 3.375.
+  EXPECT_EQ(run(b, c.shape, c.x).to_floats(), (Floats{1.625f, 3.375f}));
+  // exclude_outside drops index -1 instead: (2 * .75 + ... ) renormalized, 3 / 1.75.
+  attr(*b.model().mutable_graph()->mutable_node(0), "exclude_outside", int64_t{1});
+  Floats y = run(b, c.shape, c.x).to_floats();
+  EXPECT_FLOAT_EQ(y[0], 3 / 1.75f);
+  EXPECT_FLOAT_EQ(y[1], (2 * .25f + 3 * .75f + 4 * .75f) / 1.75f);
+}
+
 TEST(ResizeOps, UnsupportedFeaturesAreRejectedWithTheirName) {
   Case c;
   c.shape = {1, 2};
   c.scales = {1, 2};
-  c.mode = "cubic";
-  EXPECT_CONTAINS(import_error(resize_model(c)), "mode 'cubic' is not supported");
+  c.mode = "area";
+  EXPECT_CONTAINS(import_error(resize_model(c)), "mode 'area' is not supported");
   c.mode = "linear";
   c.ctm = "tf_crop_and_resize";
   EXPECT_CONTAINS(import_error(resize_model(c)),
                   "coordinate_transformation_mode 'tf_crop_and_resize' is not supported");
   c.ctm = "";
-  OnnxBuilder b = resize_model(c);
-  attr(*b.model().mutable_graph()->mutable_node(0), "antialias", int64_t{1});
-  EXPECT_CONTAINS(import_error(b), "antialias=1 is not supported");
   c.scales.clear();
   c.sizes = {1, 4};
   OnnxBuilder k = resize_model(c);

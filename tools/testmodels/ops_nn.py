@@ -1,7 +1,7 @@
 """Per-op models: convolutions, pools, normalizations, matrix products, softmax, reductions."""
 import numpy as np
 
-from .builder import INT64, model
+from .builder import FLOAT16, INT64, model
 
 
 def conv_weight(m, shape):
@@ -200,6 +200,43 @@ def argmax(m):
     x = m.input("x", [2, 6, 4, 5], -2, 2)
     m.output(m.node("ArgMax", [x], axis=1, keepdims=0), "axis1", INT64)
     m.output(m.node("ArgMax", [x], axis=-1), "last", INT64)
+
+
+@model("op_TopK_9", 9, "TopK-1 (opset 9): k=3 as an attribute, last axis")
+def topk1(m):
+    values, indices = m.node("TopK", [m.input("x", [2, 3, 7], -2, 2)], 2, k=3)
+    m.output(values, "values")
+    m.output(indices, "indices", INT64)
+
+
+@model("op_TopK_11_smallest_ties", 11, "TopK-11: the 4 smallest along axis 1 of values rounded to halves (ties: lower index first)")
+def topk11(m):
+    x = m.node("Div", [m.node("Floor", [m.node("Mul", [m.input("x", [2, 9, 3], -2, 2), m.const(np.float32(2))])]),
+                       m.const(np.float32(2))])
+    values, indices = m.node("TopK", [x, m.ints([4])], 2, axis=1, largest=0)
+    m.output(values, "values")
+    m.output(indices, "indices", INT64)
+
+
+@model("op_TopK_13_k_from_shape", 13, "TopK-13: k = min(5, the axis length) computed from Shape, axis 0")
+def topk13(m):
+    x = m.input("x", [12, 2], -2, 2)
+    n = m.node("Gather", [m.node("Shape", [x]), m.ints([0])], axis=0)
+    k = m.node("Min", [n, m.ints([5])])
+    values, indices = m.node("TopK", [x, k], 2, axis=0)
+    m.output(values, "values")
+    m.output(indices, "indices", INT64)
+
+
+@model("op_half_io", 13, "float16 input, weights and output (a model exported in half precision), and the input Cast to float")
+def half_io(m):
+    x = m.input("x", [2, 3, 4], -4, 4, dtype=FLOAT16)
+    y = m.node("Add", [m.node("Mul", [x, m.const(np.array([1.5, -2, 0.25, 3], np.float16))]),
+                       m.const(np.float16(0.1))])
+    m.output(y, "y16", FLOAT16)
+    # Computed in float32, y16 may differ from onnxruntime's float16 arithmetic by a rounding; the
+    # input itself is exact.
+    m.output(m.node("Cast", [x], to=1), "x32")
 
 
 RSHAPE = [2, 4, 5, 6]

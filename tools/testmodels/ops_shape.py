@@ -1,6 +1,6 @@
 """Per-op models: data movement, shape computation, padding, resizing, constants."""
 import numpy as np
-from onnx import numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
 from .builder import FLOAT, INT64, model
 
@@ -173,6 +173,17 @@ model("op_Resize_19_linear_axes", 19, "Resize-19 linear, half_pixel_symmetric, a
     resize(19, sizes=[9, 8], out_shape=[1, 3, 9, 8], mode="linear", axes=[2, 3],
            coordinate_transformation_mode="half_pixel_symmetric"))
 
+model("op_Resize_13_cubic", 13, "Resize-13 cubic (a=-0.75), half_pixel, scales [1,1,2,1.5] (PyTorch 'bicubic')")(
+    resize(13, scales=[1, 1, 2, 1.5], mode="cubic"))
+model("op_Resize_13_cubic_down_exclude", 13, "Resize-13 cubic a=-0.5, exclude_outside, align_corners, sizes [1,3,3,4]")(
+    resize(13, sizes=[1, 3, 3, 4], mode="cubic", cubic_coeff_a=-0.5, exclude_outside=1,
+           coordinate_transformation_mode="align_corners"))
+model("op_Resize_18_cubic_antialias", 18, "Resize-18 cubic antialias, scales [1,1,0.5,0.4] (PIL-like shrinking)")(
+    resize(18, scales=[1, 1, 0.5, 0.4], out_shape=[1, 3, 2, 2], mode="cubic", antialias=1))
+model("op_Resize_18_linear_antialias", 18, "Resize-18 linear antialias, pytorch_half_pixel, sizes [1,3,3,2]")(
+    resize(18, sizes=[1, 3, 3, 2], out_shape=[1, 3, 3, 2], mode="linear", antialias=1,
+           coordinate_transformation_mode="pytorch_half_pixel"))
+
 
 @model("op_Upsample_7", 7, "Upsample-7 nearest, scales attribute [1,1,2,3]")
 def upsample7(m):
@@ -235,3 +246,26 @@ def dropout13(m):
     y, mask = m.node("Dropout", [m.input("x", [4, 6, 10], -2, 2), m.const(np.float32(0.3))], 2)
     m.output(y, "y")
     m.output(m.node("Cast", [mask], to=FLOAT), "mask")
+
+
+def branch(name, op, operand):
+    """A subgraph of If: x (from the outer graph) op a constant, as its output `name`."""
+    c = helper.make_tensor(name + "_c", TensorProto.FLOAT, [], [operand])
+    nodes = [helper.make_node("Constant", [], [name + "_k"], value=c), helper.make_node(op, ["x", name + "_k"], [name])]
+    return helper.make_graph(nodes, name, [], [helper.make_tensor_value_info(name, TensorProto.FLOAT, None)])
+
+
+@model("op_If_on_shape", 13, "If on whether x has 2 rows (known from the shape): x * 2 in then, x + 1 in else")
+def if_on_shape(m):
+    x = m.input("x", [2, 3], -2, 2)
+    rows = m.node("Gather", [m.node("Shape", [x]), m.ints(0)], axis=0)
+    cond = m.node("Equal", [rows, m.ints(2)])
+    m.output(m.node("If", [cond], then_branch=branch("doubled", "Mul", 2.0), else_branch=branch("plus_one", "Add", 1.0)), "y")
+
+
+@model("op_If_constant_false", 11, "If on a constant false: the else branch (x + 1)")
+def if_constant_false(m):
+    x = m.input("x", [2, 3], -2, 2)
+    cond = m.const(np.array(False))
+    m.output(m.node("If", [cond], then_branch=branch("doubled", "Mul", 2.0), else_branch=branch("plus_one", "Add", 1.0)), "y")
+

@@ -247,7 +247,7 @@ bool fits_innermost_kept(const ir::Operator& op) {
   const ir::Variable* x = op.inputs[0];
   if (!identical(x->dims[inner], y->dims[inner])) return false;
   if (op.type == "Pad") return true;
-  return true;  // nearest and linear, every mode of params::Resize
+  return true;  // every mode of params::Resize
 }
 
 }  // namespace

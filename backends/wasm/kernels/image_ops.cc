@@ -105,7 +105,7 @@ class Pad : public runtime::Kernel {
   float value_ = 0;
 };
 
-// Resize whose innermost axis keeps its size (nearest or linear on the others).
+// Resize whose innermost axis keeps its size (any mode on the others).
 class Resize : public runtime::Kernel {
  public:
   explicit Resize(const runtime::KernelSpec& spec) : in_(checked_input(spec)), out_(spec.outputs[0]) {
@@ -115,12 +115,13 @@ class Resize : public runtime::Kernel {
     empty_ = num_elements(out_.shape) == 0;
     if (empty_) return;  // and its other axes may be huge: no per-axis tables
     std::vector<double> scales = p.scales_for(in_.shape, out_.shape);
+    copy_ = true;
     for (size_t a = 0; a < in_.shape.size(); a++) {
       maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(scales[a])));
-      if (!maps_.back().trivial) blended_.push_back(static_cast<int>(a));
+      copy_ &= maps_.back().trivial();
     }
     inner_ = memory_axes(out_).back();
-    WEBDNN_CHECK(in_.shape[inner_] == out_.shape[inner_] && maps_[inner_].trivial && in_.strides[inner_] == 1,
+    WEBDNN_CHECK(in_.shape[inner_] == out_.shape[inner_] && maps_[inner_].trivial() && in_.strides[inner_] == 1,
                  "wasm.Resize leaves the innermost axis as it is");
   }
 
@@ -130,14 +131,13 @@ class Resize : public runtime::Kernel {
     float* y = static_cast<float*>(out[0]);
     const int64_t n = out_.shape[inner_];
     for_each_row(out_, [&](int64_t at, const std::vector<int64_t>& index) {
-      int64_t base = 0;
-      for (size_t a = 0; a < maps_.size(); a++) base += maps_[a].lo[index[a]] * in_.strides[a];
-      if (blended_.empty()) {
-        std::memcpy(y + at, x + base, n * sizeof(float));
+      if (copy_) {
+        runtime::reference::for_each_tap(maps_, index, in_.strides,
+                                         [&](double, int64_t off) { std::memcpy(y + at, x + off, n * sizeof(float)); });
         return;
       }
       std::fill(y + at, y + at + n, 0.0f);
-      runtime::reference::for_each_corner(maps_, blended_, index, in_.strides, base, [&](double weight, int64_t off) {
+      runtime::reference::for_each_tap(maps_, index, in_.strides, [&](double weight, int64_t off) {
         const f32x4 wv = splat(static_cast<float>(weight));
         int64_t i = 0;
         for (; i + 4 <= n; i += 4) store(y + at + i, load(y + at + i) + wv * load(x + off + i));
@@ -150,7 +150,7 @@ class Resize : public runtime::Kernel {
   TensorInfo in_, out_;
   std::vector<runtime::reference::AxisMap> maps_;
   bool empty_ = false;
-  std::vector<int> blended_;
+  bool copy_ = true;  // every axis copies: rows are copied whole
   int inner_ = 0;
 };
 

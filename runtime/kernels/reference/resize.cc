@@ -1,6 +1,8 @@
-// Reference Resize: nearest (any dtype, copies bytes) and n-linear interpolation.
+// Reference Resize: nearest (any dtype, copies bytes), n-linear and n-cubic interpolation, with
+// ONNX's antialias and exclude_outside.
 // Each axis is mapped on its own: an output coordinate goes back to a real input coordinate by
-// the coordinate transformation, then to one index (nearest) or two with a weight (linear).
+// the coordinate transformation, then to one index (nearest) or a few with weights (the filter's
+// taps); an output element is the weighted sum over every combination of its axes' taps.
 // Coordinates are computed in float from the float32 scales, as ONNX gives them and common
 // runtimes compute, so that near-ties (x.5) round the same way in nearest mode.
 #include <algorithm>
@@ -9,6 +11,7 @@
 
 #include "runtime/kernels/reference/index_maps.h"
 #include "runtime/kernels/reference/reference.h"
+#include "webdnn/error.h"
 
 namespace webdnn::runtime::reference {
 namespace {
@@ -46,29 +49,79 @@ int64_t nearest_index(Nearest mode, float x, bool shrinking) {
   return static_cast<int64_t>(std::ceil(x - 0.5f));  // round_prefer_floor: x.5 goes down
 }
 
+// Keys' cubic kernel with parameter a, and the triangle of linear interpolation.
+double cubic_filter(double x, double a) {
+  x = std::fabs(x);
+  if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
+double linear_filter(double x) { return std::max(0.0, 1 - std::fabs(x)); }
+
+// The most taps an output coordinate may read: antialiasing at a tiny scale would read the
+// whole axis many times over.
+constexpr int kMaxTaps = 1024;
+
+// Linear or cubic taps as ONNX's reference computes them: around x = xi + r with r in (0, 1],
+// taps xi + start ... xi + 1 - start, the filter evaluated at scale * (t - r).
+void filter_taps(const params::Resize& p, AxisMap& m, float x, int64_t in, float scale) {
+  bool cubic = p.mode == params::Resize::Mode::Cubic;
+  double support = cubic ? 2 : 1, s = p.antialias ? std::min(static_cast<double>(scale), 1.0) : 1.0;
+  int start = static_cast<int>(std::floor(-support / s)) + 1;
+  m.taps = 2 - 2 * start;
+  WEBDNN_CHECK(m.taps <= kMaxTaps, "antialiasing at scale ", scale, " needs ", m.taps, " taps per output; at most ",
+               kMaxTaps, " are supported");
+  double xi = std::floor(x), r = x - xi;
+  if (r == 0) xi -= 1, r = 1;
+  double sum = 0;
+  size_t first = m.weight.size();
+  for (int t = start; t < start + m.taps; t++) {
+    double w = cubic ? cubic_filter(s * (t - r), p.cubic_coeff_a) : linear_filter(s * (t - r));
+    int64_t i = static_cast<int64_t>(xi) + t;
+    if (p.exclude_outside && (i < 0 || i >= in)) w = 0;
+    m.index.push_back(std::clamp<int64_t>(i, 0, in - 1));
+    m.weight.push_back(w);
+    sum += w;
+  }
+  // The weights sum to 1 in exact arithmetic unless antialiasing or exclude_outside cut them.
+  if ((p.antialias || p.exclude_outside) && sum != 0)
+    for (size_t k = first; k < m.weight.size(); k++) m.weight[k] /= sum;
+}
+
 }  // namespace
 
 AxisMap resize_axis_map(const params::Resize& p, int64_t in, int64_t out, float scale) {
-  Coordinates ctm = p.coordinates;
-  Nearest nearest = p.nearest;
-  bool linear = p.mode == params::Resize::Mode::Linear;
+  using Mode = params::Resize::Mode;
   AxisMap m;
-  for (int64_t o = 0; o < out; o++) {
-    float x = source_coordinate(ctm, o, scale, in, out);
-    if (linear) {
-      x = std::min(std::max(x, 0.0f), static_cast<float>(in - 1));
-      int64_t lo = static_cast<int64_t>(x);
-      m.lo.push_back(lo);
-      m.hi.push_back(std::min(lo + 1, in - 1));
-      m.w.push_back(x - static_cast<float>(lo));
-      m.trivial &= m.w.back() == 0;
-    } else {
-      int64_t i = std::clamp<int64_t>(nearest_index(nearest, x, scale < 1.0f), 0, in - 1);
-      m.lo.push_back(i);
-      m.hi.push_back(i);
-      m.w.push_back(0);
+  if (p.mode == Mode::Nearest) {
+    for (int64_t o = 0; o < out; o++) {
+      float x = source_coordinate(p.coordinates, o, scale, in, out);
+      m.index.push_back(std::clamp<int64_t>(nearest_index(p.nearest, x, scale < 1.0f), 0, in - 1));
+      m.weight.push_back(1);
     }
+    return m;
   }
+  if (p.mode == Mode::Linear && !p.antialias && !p.exclude_outside) {
+    // The common case kept as it always was: x clamped into the input, its two neighbours.
+    bool copies = true;
+    m.taps = 2;
+    for (int64_t o = 0; o < out; o++) {
+      float x = std::min(std::max(source_coordinate(p.coordinates, o, scale, in, out), 0.0f), static_cast<float>(in - 1));
+      int64_t lo = static_cast<int64_t>(x);
+      double w = x - static_cast<float>(lo);
+      m.index.insert(m.index.end(), {lo, std::min(lo + 1, in - 1)});
+      m.weight.insert(m.weight.end(), {1 - w, w});
+      copies &= w == 0;
+    }
+    if (copies) {  // every coordinate lands on an input one: a copy
+      m.taps = 1;
+      for (int64_t o = 0; o < out; o++) m.index[o] = m.index[2 * o], m.weight[o] = 1;
+      m.index.resize(out), m.weight.resize(out);
+    }
+    return m;
+  }
+  for (int64_t o = 0; o < out; o++) filter_taps(p, m, source_coordinate(p.coordinates, o, scale, in, out), in, scale);
   return m;
 }
 
@@ -81,22 +134,21 @@ void resize(const params::Resize& p, const std::vector<Tensor>& in, std::vector<
   const std::vector<double> scales = p.scales_for(x.shape, y.shape);
   size_t rank = x.shape.size(), elem = dtype_size(x.dtype);
   std::vector<AxisMap> maps;
-  std::vector<int> blended;  // axes that interpolate between two inputs
+  bool copy = true;
   for (size_t d = 0; d < rank; d++) {
     maps.push_back(resize_axis_map(p, x.shape[d], y.shape[d], static_cast<float>(scales[d])));
-    if (!maps.back().trivial) blended.push_back(static_cast<int>(d));
+    copy &= maps.back().trivial();
   }
   Shape strides = contiguous_strides(x.shape);
   int64_t i = 0;
   for_each_index(y.shape, [&](const std::vector<int64_t>& index) {
-    int64_t base = 0;
-    for (size_t d = 0; d < rank; d++) base += maps[d].lo[index[d]] * strides[d];
-    if (blended.empty()) {
-      std::memcpy(y.bytes.data() + i * elem, x.bytes.data() + base * elem, elem);
+    if (copy) {
+      for_each_tap(maps, index, strides, [&](double, int64_t off) {
+        std::memcpy(y.bytes.data() + i * elem, x.bytes.data() + off * elem, elem);
+      });
     } else {
       double acc = 0;
-      for_each_corner(maps, blended, index, strides, base,
-                      [&](double weight, int64_t off) { acc += weight * load(x.bytes.data(), x.dtype, off); });
+      for_each_tap(maps, index, strides, [&](double weight, int64_t off) { acc += weight * load(x.bytes.data(), x.dtype, off); });
       store(y.bytes.data(), y.dtype, i, acc);
     }
     i++;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -26,16 +27,23 @@ std::string node_label(const onnx::NodeProto& node, int index) {
   return node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
 }
 
-// Every op type without a handler, with the nodes using it, in one message.
-void check_supported(const onnx::GraphProto& graph, const std::string& path) {
-  std::map<std::string, std::vector<std::string>> missing;
+// The nodes without a handler, by operator type, in `graph` and its subgraphs (If's branches).
+void find_missing(const onnx::GraphProto& graph, std::map<std::string, std::vector<std::string>>& missing) {
   for (int i = 0; i < graph.node_size(); i++) {
     const auto& node = graph.node(i);
+    for (const auto& a : node.attribute())
+      if (a.has_g()) find_missing(a.g(), missing);
     if (find_handler(node.domain(), node.op_type())) continue;
     std::string type = node.domain().empty() || node.domain() == "ai.onnx" ? node.op_type()
                                                                            : node.domain() + "." + node.op_type();
     missing[type].push_back(node_label(node, i));
   }
+}
+
+// Every op type without a handler, with the nodes using it, in one message.
+void check_supported(const onnx::GraphProto& graph, const std::string& path) {
+  std::map<std::string, std::vector<std::string>> missing;
+  find_missing(graph, missing);
   if (missing.empty()) return;
   std::ostringstream s;
   s << "'" << path << "' uses " << missing.size() << " unsupported operator type"
@@ -171,6 +179,18 @@ void rename(ir::Graph& graph, ir::Variable* v, const std::string& name) {
   v->name = name;
 }
 
+// A float16, bfloat16 or float64 input or output is computed in float32 (as the model's weights
+// of those types are widened); the graph remembers the declared type for the runtimes' edges.
+void note_port_type(ir::Graph& graph, const onnx::ValueInfoProto& info) {
+  if (!info.type().has_tensor_type()) return;
+  switch (info.type().tensor_type().elem_type()) {
+    case onnx::TensorProto::FLOAT16: graph.port_types[info.name()] = "float16"; break;
+    case onnx::TensorProto::BFLOAT16: graph.port_types[info.name()] = "bfloat16"; break;
+    case onnx::TensorProto::DOUBLE: graph.port_types[info.name()] = "float64"; break;
+    default: break;
+  }
+}
+
 std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std::string& path, const ModelDir& model_dir,
                                         const ImportOptions& options) {
   auto progress = [&](const std::string& step, double done) {
@@ -200,6 +220,7 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     std::string what = "input '" + info.name() + "'";
     WEBDNN_CHECK(info.type().has_tensor_type(), what, " is not a tensor");
     DType dtype = import_dtype(info.type().tensor_type().elem_type(), what);
+    note_port_type(*graph, info);
     ir::Variable* v = graph->add_variable(info.name(), dtype, {});
     v->set_dims(input_dims(info, options, symbols));
     graph->inputs.push_back(v);
@@ -225,13 +246,18 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
   for (const auto& init : g.initializer()) elem_types[init.name()] = init.data_type();
 
   ir::DimScope dims(*graph);
-  const std::string importing = "importing " + std::to_string(g.node_size()) + " nodes";
-  progress(importing, 0);
-  for (int i = 0; i < g.node_size(); i++) {
-    const auto& node = g.node(i);
-    std::string label = node_label(node, i);
+  // One node through its handler; an If whose condition is known imports the nodes of its branch
+  // (initializers first) the same way, their outer names in scope as ONNX's subgraphs see them.
+  std::function<void(const onnx::NodeProto&, const std::string&)> import_node;
+  auto import_branch = [&](const onnx::GraphProto& branch) {
+    for (const auto& init : branch.initializer())
+      values[init.name()] = graph->add_constant(init.name(), tensor_from_proto(init, model_dir));
+    for (int i = 0; i < branch.node_size(); i++) import_node(branch.node(i), node_label(branch.node(i), i));
+  };
+  import_node = [&](const onnx::NodeProto& node, const std::string& label) {
     NodeContext ctx(node, opset, *graph, values, model_dir, label);
     ctx.set_elem_types(&elem_types);
+    ctx.set_branch_importer(import_branch);
     GuardScope::set_where("node '" + label + "' (" + node.op_type() + ")");
     try {
       find_handler(node.domain(), node.op_type())(ctx);
@@ -243,6 +269,11 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
     for (int k = 0; k < node.output_size(); k++)
       WEBDNN_CHECK(node.output(k).empty() || values.count(node.output(k)), "node '", label, "' (", node.op_type(),
                    ") did not produce its output '", node.output(k), "'");
+  };
+  const std::string importing = "importing " + std::to_string(g.node_size()) + " nodes";
+  progress(importing, 0);
+  for (int i = 0; i < g.node_size(); i++) {
+    import_node(g.node(i), node_label(g.node(i), i));
     progress(importing, (i + 1.0) / g.node_size());
   }
 
@@ -256,6 +287,7 @@ std::unique_ptr<ir::Graph> import_model(const onnx::ModelProto& model, const std
       v = graph->add_operator("Identity", "output:" + info.name(), Json::object(), {v}, 1)->output();
     }
     rename(*graph, v, info.name());
+    note_port_type(*graph, info);
     taken.insert(v);
     graph->outputs.push_back(v);
   }

@@ -165,6 +165,23 @@ Tensor NodeContext::attr_tensor(const std::string& name) const {
   return tensor_from_proto(a->t(), model_dir_);
 }
 
+const onnx::GraphProto& NodeContext::attr_graph(const std::string& name) const {
+  const auto* a = attr(name);
+  WEBDNN_CHECK(a && a->has_g(), "attribute '", name, "' (a graph) is missing");
+  return a->g();
+}
+
+void NodeContext::import_branch(const onnx::GraphProto& branch) const {
+  WEBDNN_CHECK(import_branch_, "subgraphs cannot be imported here");
+  import_branch_(branch);
+}
+
+ir::Variable* NodeContext::value(const std::string& name) const {
+  auto it = values_.find(name);
+  WEBDNN_CHECK(it != values_.end(), "'", name, "' is not computed by any node");
+  return it->second;
+}
+
 ir::Variable* NodeContext::add(const std::string& type, Json params, const std::vector<ir::Variable*>& inputs) {
   return add_multi(type, std::move(params), inputs, 1)[0];
 }

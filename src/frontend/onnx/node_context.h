@@ -1,5 +1,6 @@
 // What an ONNX op handler sees: the node, its attributes and inputs, and the means to add IR.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,6 +45,14 @@ class NodeContext {
   int onnx_elem_type(size_t i) const;
   void set_elem_types(const std::map<std::string, int>* types) { elem_types_ = types; }
 
+  // A graph attribute (If's branches), and importing its nodes into the graph where this node is.
+  const onnx::GraphProto& attr_graph(const std::string& attr) const;
+  using BranchImporter = std::function<void(const onnx::GraphProto&)>;
+  void set_branch_importer(BranchImporter importer) { import_branch_ = std::move(importer); }
+  void import_branch(const onnx::GraphProto& branch) const;
+  // The variable an ONNX name stands for (a branch's outputs, once imported).
+  ir::Variable* value(const std::string& name) const;
+
   bool has(const std::string& attr) const;
   int64_t attr_int(const std::string& attr, int64_t fallback) const;
   float attr_float(const std::string& attr, float fallback) const;
@@ -72,6 +81,7 @@ class NodeContext {
   ModelDir model_dir_;
   std::string name_;
   const std::map<std::string, int>* elem_types_ = nullptr;
+  BranchImporter import_branch_;
 };
 
 using Handler = void (*)(NodeContext&);

@@ -33,8 +33,10 @@ OnnxBuilder& OnnxBuilder::input(const std::string& name, const Shape& shape, int
   return *this;
 }
 
-OnnxBuilder& OnnxBuilder::output(const std::string& name) {
-  model_.mutable_graph()->add_output()->set_name(name);
+OnnxBuilder& OnnxBuilder::output(const std::string& name, int elem_type) {
+  auto* out = model_.mutable_graph()->add_output();
+  out->set_name(name);
+  if (elem_type) out->mutable_type()->mutable_tensor_type()->set_elem_type(elem_type);
   return *this;
 }
 

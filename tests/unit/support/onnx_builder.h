@@ -17,7 +17,8 @@ class OnnxBuilder {
 
   // A graph input; a negative dimension becomes a free dimension named "N<axis>".
   OnnxBuilder& input(const std::string& name, const Shape& shape, int elem_type = onnx::TensorProto::FLOAT);
-  OnnxBuilder& output(const std::string& name);
+  // elem_type 0 leaves the output's type undeclared.
+  OnnxBuilder& output(const std::string& name, int elem_type = 0);
   OnnxBuilder& initializer(const std::string& name, const Tensor& t);
   // Adds a node; attributes are added on the returned NodeProto with the attr() helpers.
   onnx::NodeProto& node(const std::string& op_type, const std::vector<std::string>& inputs,

@@ -244,8 +244,9 @@ void gather_elements(const ir::Operator& op, Program& p) {
   });
 }
 
-// Resize: the reference's per-axis maps (source index pairs and weights) computed here and
-// stored as small lookup textures, so that ties round exactly as they do there.
+// Resize: the reference's per-axis maps (each output coordinate's taps: input coordinates and
+// weights) computed here and stored as small lookup textures, a texel (index, weight) per tap, so
+// that ties round exactly as they do there.
 void resize(const ir::Operator& op, Program& p) {
   const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
   if (yv->size() == 0) return;
@@ -254,62 +255,57 @@ void resize(const ir::Operator& op, Program& p) {
   params::Resize rp = params::Resize::parse(op.params);
   const std::vector<double> scales = rp.scales_for(xv->shape, yv->shape);
   struct Axis {
-    int table = -1;   // lookup texture [out, 4]: lo, hi, w
-    bool blended = false;
+    int table = -1;  // lookup texture [out * taps, 4]: index, weight
+    int taps = 1;
   };
   std::vector<Axis> axes(rank);
   bool vector = true;
   for (int a = 0; a < rank; a++) {
     runtime::reference::AxisMap m =
         runtime::reference::resize_axis_map(rp, xv->shape[a], yv->shape[a], static_cast<float>(scales[a]));
-    bool identity = !m.trivial ? false : xv->shape[a] == yv->shape[a];
-    for (int64_t o = 0; identity && o < yv->shape[a]; o++) identity = m.lo[o] == o;
+    bool identity = m.trivial() && xv->shape[a] == yv->shape[a];
+    for (int64_t o = 0; identity && o < yv->shape[a]; o++) identity = m.index[o] == o;
     if (identity) continue;
     if (a == packed) vector = false;
     std::vector<float> table;
-    for (int64_t o = 0; o < yv->shape[a]; o++) {
-      table.push_back(static_cast<float>(m.lo[o]));
-      table.push_back(static_cast<float>(m.hi[o]));
-      table.push_back(static_cast<float>(m.w[o]));
-      table.push_back(0.0f);
-    }
-    axes[a].table = p.constant(op.name + ":axis" + std::to_string(a), Tensor::from_floats({yv->shape[a], 4}, table),
-                               flat_layout({yv->shape[a], 4}));
-    axes[a].blended = !m.trivial;
+    for (size_t k = 0; k < m.index.size(); k++)
+      table.insert(table.end(), {static_cast<float>(m.index[k]), static_cast<float>(m.weight[k]), 0.0f, 0.0f});
+    int64_t rows = static_cast<int64_t>(m.index.size());
+    axes[a].table = p.constant(op.name + ":axis" + std::to_string(a), Tensor::from_floats({rows, 4}, table),
+                               flat_layout({rows, 4}));
+    axes[a].taps = m.taps;
   }
   if (packed < 0) vector = true;
   auto body = [&](Kernel& k) {
     std::ostringstream s;
-    Coords base;
-    std::vector<int> blended;
+    Coords c;
+    std::string weight, close;
     for (int a = 0; a < rank; a++) {
       if (axes[a].table < 0) {
-        base.push_back(k.out_coord(a));
+        c.push_back(k.out_coord(a));
         continue;
       }
       std::string m = "m" + std::to_string(a);
-      s << "  vec4 " << m << " = " << k.texel(axes[a].table, k.out_coord(a)) << ";\n";
-      base.push_back("int(" + m + ".x)");
-      if (axes[a].blended) blended.push_back(a);
+      if (axes[a].taps == 1) {
+        s << "  vec4 " << m << " = " << k.texel(axes[a].table, k.out_coord(a)) << ";\n";
+      } else {
+        // A loop over this axis's taps, nested in the previous axes' loops.
+        std::string t = "t" + std::to_string(a), taps = std::to_string(axes[a].taps);
+        s << "  for (int " << t << " = 0; " << t << " < " << taps << "; " << t << "++) {\n";
+        s << "  vec4 " << m << " = " << k.texel(axes[a].table, "(" + k.out_coord(a) + ") * " + taps + " + " + t) << ";\n";
+        weight += " * " + m + ".y";
+        close += "  }\n";
+      }
+      c.push_back("int(" + m + ".x)");
     }
     std::string T = vector ? "vec4" : "float";
-    auto read = [&](const Coords& c) { return vector ? k.vec4_along(x, c, packed) : k.element(x, c); };
-    if (blended.empty()) {
-      s << "  " << T << " res = " << read(base) << ";\n";
+    std::string read = vector ? k.vec4_along(x, c, packed) : k.element(x, c);
+    if (weight.empty()) {
+      s << "  " << T << " res = " << read << ";\n";
     } else {
-      s << "  " << T << " res = " << T << "(0.0);\n";
-      for (size_t corner = 0; corner < (size_t{1} << blended.size()); corner++) {
-        Coords c = base;
-        std::string weight = "1.0";
-        for (size_t i = 0; i < blended.size(); i++) {
-          int a = blended[i];
-          std::string m = "m" + std::to_string(a);
-          bool upper = (corner >> i) & 1;
-          if (upper) c[a] = "int(" + m + ".y)";
-          weight += upper ? " * " + m + ".z" : " * (1.0 - " + m + ".z)";
-        }
-        s << "  res += " << weight << " * " << read(c) << ";\n";
-      }
+      std::string pre = s.str();
+      s.str("");
+      s << "  " << T << " res = " << T << "(0.0);\n" << pre << "  res += 1.0" << weight << " * " << read << ";\n" << close;
     }
     if (vector) s << "  vec4 r = " << glsl_store("res", yv->dtype) << ";\n";
     else s << "  v = " << glsl_store("vec4(res)", yv->dtype) << ".x;\n";

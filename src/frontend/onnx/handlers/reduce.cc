@@ -1,8 +1,9 @@
-// Handlers of ONNX reductions (Reduce*) and ArgMax/ArgMin.
+// Handlers of ONNX reductions (Reduce*), ArgMax/ArgMin and TopK.
 #include <algorithm>
 
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
@@ -51,6 +52,25 @@ WEBDNN_ONNX_HANDLER(ReduceL2) { reduce(ctx, "ReduceL2", 18); }
 WEBDNN_ONNX_HANDLER(ReduceSumSquare) { reduce(ctx, "ReduceSumSquare", 18); }
 WEBDNN_ONNX_HANDLER(ReduceLogSum) { reduce(ctx, "ReduceLogSum", 18); }
 WEBDNN_ONNX_HANDLER(ReduceLogSumExp) { reduce(ctx, "ReduceLogSumExp", 18); }
+// TopK-1 takes k as an attribute, 10 as an input (a number, or a dim of the model's free
+// dimensions), 11 adds largest and sorted. Unsorted results may come in any order: they come sorted.
+WEBDNN_ONNX_HANDLER(TopK) {
+  ir::Variable* x = ctx.required_input(0);
+  Dim k = ctx.attr_int("k", 0);
+  if (ctx.opset() >= 10) {
+    DimShape given = ctx.dims_input(1, "k");
+    WEBDNN_CHECK(given.size() == 1, "k holds ", given.size(), " values; it must hold one");
+    k = given[0];
+  }
+  params::TopK p;
+  p.axis = normalize_axis(ctx.attr_int("axis", -1), x->rank());
+  p.k = k;
+  p.largest = ctx.opset() < 11 || ctx.attr_int("largest", 1) != 0;
+  std::vector<ir::Variable*> out = ctx.add_multi("TopK", p.to_json(), {x}, 2);
+  ctx.set_output(0, out[0]);
+  ctx.set_output(1, out[1]);
+}
+
 WEBDNN_ONNX_HANDLER(ArgMax) { arg_reduce(ctx, "ArgMax"); }
 WEBDNN_ONNX_HANDLER(ArgMin) { arg_reduce(ctx, "ArgMin"); }
 

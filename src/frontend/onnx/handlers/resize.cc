@@ -1,5 +1,5 @@
 // Handlers of ONNX Resize (opsets 10, 11, 13, 18, 19) and Upsample (7, 9): both become the IR
-// Resize with a static output shape and one scale per axis.
+// Resize with a static output shape and one scale per axis (nearest, linear or cubic).
 #include <cmath>
 
 #include "src/frontend/onnx/node_context.h"
@@ -59,12 +59,19 @@ Target from_sizes(const ir::Variable* x, const DimShape& sizes) {
 
 void add_resize(NodeContext& ctx, ir::Variable* x, const std::string& mode, const std::string& ctm,
                 const std::string& nearest, const Target& t) {
-  WEBDNN_CHECK(mode == "nearest" || mode == "linear", "mode '", mode, "' is not supported (nearest and linear are)");
+  WEBDNN_CHECK(mode == "nearest" || mode == "linear" || mode == "cubic", "mode '", mode,
+               "' is not supported (nearest, linear and cubic are)");
   Json p = {{"mode", mode},
             {"coordinate_transformation_mode", ctm},
             {"nearest_mode", nearest},
             {"scales", t.scales},
             {"shape", params::dims_json(t.shape)}};
+  if (ctx.opset() >= 11) {
+    p["cubic_coeff_a"] = ctx.attr_float("cubic_coeff_a", -0.75f);
+    p["exclude_outside"] = ctx.attr_int("exclude_outside", 0) != 0;
+    // Antialiasing filters linear and cubic interpolation only (ONNX ignores it for nearest).
+    p["antialias"] = ctx.attr_int("antialias", 0) != 0 && mode != "nearest";
+  }
   ctx.set_output(0, ctx.add("Resize", p, {x}));
 }
 
@@ -96,7 +103,6 @@ WEBDNN_ONNX_HANDLER(Resize) {
   }
   std::string ctm = ctx.attr_string("coordinate_transformation_mode", "half_pixel");
   WEBDNN_CHECK(ctm != "tf_crop_and_resize", "coordinate_transformation_mode 'tf_crop_and_resize' is not supported");
-  WEBDNN_CHECK(ctx.attr_int("antialias", 0) == 0, "antialias=1 is not supported");
   std::vector<int64_t> axes = ctx.attr_ints("axes");
   bool has_scales = given(ctx, 2), has_sizes = given(ctx, 3);
   WEBDNN_CHECK(has_scales != has_sizes, has_scales ? "both scales and sizes are given; exactly one must be"
