@@ -29,6 +29,12 @@ export const MODELS = {
   bert_tiny_free: { source: 'shared2', file: 'bert_tiny_dyn', free: true, twin: 'bert_tiny_dyn', runs: 10,
     shapes: { input_ids: [1, 128], attention_mask: [1, 128] }, newShapes: { input_ids: [1, 64], attention_mask: [1, 64] },
     ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
+  // Quantized models of ../shared/models2: static int8 QDQ (onnxruntime-web fuses it into its
+  // integer kernels) and dynamic int8 (DynamicQuantizeLinear + MatMulInteger).
+  mobilenet_v3_small_qdq: { source: 'shared2', file: 'mobilenet_v3_small.qdq', runs: 20, range: [-2, 2] },
+  mobilenet_v3_small: { source: 'shared2', runs: 20, range: [-2, 2] },
+  bert_tiny_dynint8: { source: 'shared2', file: 'bert_tiny_dyn.dynint8', runs: 10,
+    shapes: { input_ids: [1, 128], attention_mask: [1, 128] }, ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The project's own nets (tools/make_models.py), with the input ranges it records.
   resnet50_own: { source: 'own', name: 'resnet50', runs: 10 },
   vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },

@@ -42,13 +42,16 @@
   X(Erf, "erf", 1, std::erf(a), lanes(x, y, z), "erf_f($0)", "erf_f($0)")                                            \
   X(Floor, "floor", 1, std::floor(a), lanes(x, y, z), "floor($0)", "floor($0)")                                      \
   X(Ceil, "ceil", 1, std::ceil(a), lanes(x, y, z), "ceil($0)", "ceil($0)")                                           \
-  X(Round, "round", 1, std::nearbyint(a), lanes(x, y, z), "round($0)", "roundEven($0)")                              \
+  X(Round, "round", 1, std::nearbyint(a), round_even(x), "round($0)", "roundEven($0)")                              \
   X(Sign, "sign", 1, expr_math::sign(a), lanes(x, y, z), "sign_f($0)", "sign_f($0)")                                 \
   X(IsNaN, "isnan", 1, std::isnan(a) ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, is_nan($0))",                    \
     "vec4(is_nan($0))")                                                                                              \
-  X(Not, "not", 1, a == 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 == 0.0)", "vec4(equal($0, vec4(0.0)))")  \
+  X(Not, "not", 1, a == 0 ? 1.0 : 0.0, truth(x == 0), "select(0.0, 1.0, $0 == 0.0)", "vec4(equal($0, vec4(0.0)))")  \
   X(Sigmoid, "sigmoid", 1, expr_math::sigmoid(a), lanes(x, y, z), "keep_nan($0, 1.0 / (1.0 + exp(-$0)))",           \
     "keep_nan($0, 1.0 / (1.0 + exp(-$0)))")                                                                          \
+  /* the value rounded to float32: where an expression must round as onnxruntime's float code does  */      \
+  /* (the quotient QuantizeLinear rounds); every backend but the reference computes in f32 anyway   */      \
+  X(F32, "f32", 1, static_cast<double>(static_cast<float>(a)), x, "$0", "$0")                                        \
   /* binary */                                                                                                       \
   X(Add, "add", 2, a + b, x + y, "$0 + $1", "$0 + $1")                                                               \
   X(Sub, "sub", 2, a - b, x - y, "$0 - $1", "$0 - $1")                                                               \
@@ -60,13 +63,13 @@
   X(Min, "min", 2, expr_math::min(a, b), min_nan(x, y), "min_n($0, $1)", "min_n($0, $1)")                            \
   X(Mod, "mod", 2, expr_math::mod(a, b), lanes(x, y, z), "mod_f($0, $1)", "mod_f($0, $1)")                           \
   X(FMod, "fmod", 2, std::fmod(a, b), lanes(x, y, z), "fmod_f($0, $1)", "fmod_f($0, $1)")                            \
-  X(Eq, "eq", 2, a == b ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 == $1)", "vec4(equal($0, $1))")           \
-  X(Lt, "lt", 2, a < b ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 < $1)", "vec4(lessThan($0, $1))")          \
-  X(Gt, "gt", 2, a > b ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, $0 > $1)", "vec4(greaterThan($0, $1))")       \
-  X(And, "and", 2, a != 0 && b != 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, ($0 != 0.0) & ($1 != 0.0))",      \
-    "vec4(notEqual($0, vec4(0.0))) * vec4(notEqual($1, vec4(0.0)))")                                                 \
-  X(Or, "or", 2, a != 0 || b != 0 ? 1.0 : 0.0, lanes(x, y, z), "select(0.0, 1.0, ($0 != 0.0) | ($1 != 0.0))",        \
-    "max(vec4(notEqual($0, vec4(0.0))), vec4(notEqual($1, vec4(0.0))))")                                            \
+  X(Eq, "eq", 2, a == b ? 1.0 : 0.0, truth(x == y), "select(0.0, 1.0, $0 == $1)", "vec4(equal($0, $1))")           \
+  X(Lt, "lt", 2, a < b ? 1.0 : 0.0, truth(x < y), "select(0.0, 1.0, $0 < $1)", "vec4(lessThan($0, $1))")          \
+  X(Gt, "gt", 2, a > b ? 1.0 : 0.0, truth(x > y), "select(0.0, 1.0, $0 > $1)", "vec4(greaterThan($0, $1))")       \
+  X(And, "and", 2, a != 0 && b != 0 ? 1.0 : 0.0, truth((x != 0) & (y != 0)),                                        \
+    "select(0.0, 1.0, ($0 != 0.0) & ($1 != 0.0))", "vec4(notEqual($0, vec4(0.0))) * vec4(notEqual($1, vec4(0.0)))")  \
+  X(Or, "or", 2, a != 0 || b != 0 ? 1.0 : 0.0, truth((x != 0) | (y != 0)),                                          \
+    "select(0.0, 1.0, ($0 != 0.0) | ($1 != 0.0))", "max(vec4(notEqual($0, vec4(0.0))), vec4(notEqual($1, vec4(0.0))))")  \
   /* integer bitwise ops (the operands hold integers; GPU backends take them as i32) */                              \
   X(BitAnd, "bitand", 2, expr_math::bits(a, b, 0), lanes(x, y, z), "f32(i32($0) & i32($1))",                          \
     "vec4(ivec4($0) & ivec4($1))")                                                                                   \
@@ -75,7 +78,7 @@
   X(BitXor, "bitxor", 2, expr_math::bits(a, b, 2), lanes(x, y, z), "f32(i32($0) ^ i32($1))",                          \
     "vec4(ivec4($0) ^ ivec4($1))")                                                                                   \
   /* ternary */                                                                                                      \
-  X(Select, "select", 3, a != 0 ? b : c, lanes(x, y, z), "select($2, $1, $0 != 0.0)",                                \
+  X(Select, "select", 3, a != 0 ? b : c, pick(x, y, z), "select($2, $1, $0 != 0.0)",                                \
     "mix($2, $1, notEqual($0, vec4(0.0)))")
 
 #include <cmath>

@@ -141,6 +141,27 @@ struct MatMul {
   S output(const S& a, const S& b) const;  // numpy matmul
 };
 
+// MatMulInteger: A [..., M, K] times B [..., K, N] (numpy batch axes) of integers (8-bit values,
+// in any integer dtype), each less its zero point (A's a scalar or one per row [M], B's a scalar
+// or one per column [N]), summed exactly into int32. It has no parameters.
+struct MatMulInteger {
+  static MatMulInteger parse(const Json& j);
+  Json to_json() const;
+};
+
+// MatMulNBits (onnxruntime's com.microsoft op): Y [..., N] = A [..., K] times W', W [N, K] held as
+// `bits`-bit unsigned integers in blocks of `block_size` along K, each block with its own scale
+// and zero point: W[n, k] = (q[n, k] - zero_point[n, b]) * scale[n, b], b = k / block_size.
+// Inputs: A (float32), B (uint8 [N, blocks, block_size * bits / 8], the values packed low bits
+// first), scales and zero points (float32 [N, blocks]), an optional bias (float32 [N]).
+struct MatMulNBits {
+  int64_t K = 0, bits = 4, block_size = 32;
+  static MatMulNBits parse(const Json& j);
+  Json to_json() const;
+  int64_t blocks() const { return (K + block_size - 1) / block_size; }
+  int64_t block_bytes() const { return block_size * bits / 8; }
+};
+
 // ReduceMax, ReduceSum, ...: axes sorted, distinct, non-negative (all axes spelled out).
 struct Reduce {
   std::vector<int64_t> axes;
@@ -409,6 +430,15 @@ template <class S>
 TypesOf<S> infer_gemm(const Gemm& p, const TypesOf<S>& in);  // A, B, C?, epilogue inputs
 template <class S>
 TypesOf<S> infer_matmul(const MatMul& p, const TypesOf<S>& in);  // A, B, epilogue inputs
+template <class S>
+TypesOf<S> infer_matmul_integer(const MatMulInteger& p, const TypesOf<S>& in);  // A, B, A's zero point, B's
+// ConvInteger: Conv's window and group (no epilogue) over integer X and W less their zero points
+// (X's one value, W's one or one per output channel [M]), padding contributing nothing, summed
+// exactly into int32.
+template <class S>
+TypesOf<S> infer_conv_integer(const Conv& p, const TypesOf<S>& in);  // X, W, X's zero point, W's
+template <class S>
+TypesOf<S> infer_matmul_nbits(const MatMulNBits& p, const TypesOf<S>& in);  // A, B, scales, zero points, bias?
 template <class S>
 TypesOf<S> infer_reduce(const Reduce& p, const TypesOf<S>& in);
 template <class S>

@@ -2,6 +2,7 @@
 // Shape inference (numpy broadcasting), traits and the reference kernel are shared by all of them.
 #include <cmath>
 
+#include "src/ops/quantize.h"
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -9,7 +10,7 @@ namespace webdnn::ops {
 namespace {
 
 using ExprFn = std::function<Expr(const ir::Operator&)>;
-enum class OutType { SameAsFirst, SameAsSecond, Bool, Param };
+enum class OutType { SameAsFirst, SameAsSecond, Bool, Float, Param };
 
 // The operators' own parameters (alpha, gamma, ...), all written by the frontend.
 double param(const ir::Operator& op, const char* key) { return params::Reader(op.params).number(key); }
@@ -66,6 +67,36 @@ int softplus(Expr& e, int x) {
   int t = e.unary(ExprOp::Exp, e.unary(ExprOp::Neg, e.unary(ExprOp::Abs, x)));
   return e.binary(ExprOp::Add, pos, e.unary(ExprOp::Log, e.binary(ExprOp::Add, e.constant(1), t)));
 }
+
+}  // namespace
+
+// onnxruntime's MLAS: the float32 value t clamped to [lo - zp, hi - zp] (NaN becomes lo - zp:
+// SSE's max returns its second operand), rounded half to even, the zero point added.
+int saturate(Expr& e, int t, int zero_point, double lo, double hi) {
+  int low = e.binary(ExprOp::Sub, e.constant(lo), zero_point);
+  int high = e.binary(ExprOp::Sub, e.constant(hi), zero_point);
+  t = e.select(e.binary(ExprOp::Gt, t, low), t, low);
+  t = e.select(e.binary(ExprOp::Lt, t, high), t, high);
+  return e.binary(ExprOp::Add, e.unary(ExprOp::Round, t), zero_point);
+}
+
+int quantize(Expr& e, int x, int scale, int zero_point, double lo, double hi) {
+  return saturate(e, e.unary(ExprOp::F32, e.binary(ExprOp::Div, x, scale)), zero_point, lo, hi);
+}
+
+int requantize(Expr& e, int acc, int multiplier, int zero_point, double lo, double hi) {
+  int product = e.binary(ExprOp::Mul, e.unary(ExprOp::F32, acc), multiplier);
+  return saturate(e, e.unary(ExprOp::F32, product), zero_point, lo, hi);
+}
+
+// (x - zero_point) * scale: the difference converted to float32 first, as onnxruntime does (it
+// matters for int32 values beyond 2^24).
+int dequantize(Expr& e, int x, int scale, int zero_point) {
+  int d = e.unary(ExprOp::F32, e.binary(ExprOp::Sub, x, zero_point));
+  return e.unary(ExprOp::F32, e.binary(ExprOp::Mul, d, scale));
+}
+
+namespace {
 
 struct Def {
   const char* type;
@@ -259,6 +290,20 @@ std::vector<Def> definitions() {
          e.select(e.input(0), e.input(1), e.input(2));
          return e;
        }},
+      // Linear quantization (ONNX QuantizeLinear / DequantizeLinear): x, scale, zero point, the
+      // scale and zero point broadcast along the quantized axis (the frontend reshapes them).
+      {"QuantizeLinear", 3, 3, false, false, OutType::Param,
+       [](const ir::Operator& op) {
+         Expr e;
+         quantize(e, e.input(0), e.input(1), e.input(2), param(op, "min"), param(op, "max"));
+         return e;
+       }},
+      {"DequantizeLinear", 3, 3, false, false, OutType::Float,
+       [](const ir::Operator&) {
+         Expr e;
+         dequantize(e, e.input(0), e.input(1), e.input(2));
+         return e;
+       }},
       // A chain of elementwise operators merged into one (see the kernel-merging rule).
       {"FusedElementwise", 1, -1, false, false, OutType::Param,
        [](const ir::Operator& op) { return params::Reader(op.params).expr("expr"); }},
@@ -271,6 +316,7 @@ DType output_dtype(const Def& def, const ir::Operator& op) {
     case OutType::SameAsFirst: return op.inputs[0]->dtype;
     case OutType::SameAsSecond: return op.inputs[1]->dtype;
     case OutType::Bool: return DType::Bool;
+    case OutType::Float: return DType::Float32;
     case OutType::Param: return params::Reader(op.params).dtype("to");
   }
   return DType::Float32;

@@ -17,12 +17,14 @@ RuleGroup general_group() {
   g.rules.push_back(rules::decompose_batch_normalization());
   g.rules.push_back(rules::fold_channel_affine());
   g.rules.push_back(rules::fold_input_scale());
+  g.rules.push_back(rules::narrow_dequantized_tables());
   return g;
 }
 
 RuleGroup fusion_group() {
   RuleGroup g;
   g.name = "fusion";
+  g.rules.push_back(rules::fuse_quantize_dequantize());
   g.rules.push_back(rules::fuse_epilogue());
   g.rules.push_back(rules::merge_elementwise());
   return g;

@@ -25,7 +25,7 @@ GroupReport run_group(ir::Graph& graph, const RuleGroup& group, const OptimizeOp
     for (ir::Operator* op : graph.topological_order()) {
       if (!graph.contains(op)) continue;  // removed by an earlier rewrite of this round
       for (const auto& rule : group.rules) {
-        if (!enabled(rule->name()) || !rule->rewrite(graph, op)) continue;
+        if (!(rule->required() || enabled(rule->name())) || !rule->rewrite(graph, op)) continue;
         report.applied[rule->name()]++;
         check(rule->name());
         changed = true;

@@ -21,6 +21,9 @@ class Rule {
   virtual const char* name() const = 0;
   // Rewrites the graph at `op` when the pattern matches there; `op` may be gone afterwards.
   virtual bool rewrite(ir::Graph& graph, ir::Operator* op) = 0;
+  // A lowering that a backend needs in order to run the graph at all (an operator it has no
+  // kernel for, rewritten into ones it has): applied even with --optimize 0.
+  virtual bool required() const { return false; }
 };
 
 // A whole-graph step (layout selection, for example), run once where a group runs.

@@ -31,6 +31,16 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
   --reference-share F      fail when an operator that runs on a reference kernel (not one of
                           the wasm backend's own) does more than F of the model's
                           floating-point operations (report.json's kernel_choices)
+  --quantized-steps N     outputs that a DequantizeLinear computes (with one scale) may be N
+                          quantization steps off onnxruntime's instead of within the relative
+                          tolerance (tests/e2e/output_steps.py): a value near a rounding tie
+                          lands on either side, and in a deep network such a difference grows
+                          from layer to layer. The line printed says how far onnxruntime's own
+                          integer kernels (graphOptimizationLevel 'all', which fuses QDQ into
+                          QLinearConv...) are from its float path ('basic') on the same input.
+  --tolerance REL         max|ours - ref| <= REL * max|ref| + 1e-5 instead of 1e-4 (a model
+                          that quantizes its activations at run time: an input within float
+                          rounding of a rounding tie lands one step away)
   --seed N                seed of the generated inputs (default 1)
   --keep                  keep the work directory`;
 
@@ -76,6 +86,14 @@ function parseArgs(argv) {
     else if (a === '--reference-share') {
       o.referenceShare = Number(value());
       if (!(o.referenceShare >= 0 && o.referenceShare <= 1)) usage(`${a} wants a fraction in [0, 1]`);
+    }
+    else if (a === '--quantized-steps') {
+      o.quantizedSteps = Number(value());
+      if (!(o.quantizedSteps >= 0)) usage(`${a} wants a number of steps`);
+    }
+    else if (a === '--tolerance') {
+      o.tolerance = Number(value());
+      if (!(o.tolerance > 0 && o.tolerance < 1)) usage(`${a} wants a fraction in (0, 1)`);
     }
     else if (a === '--keep') o.keep = true;
     else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
@@ -201,9 +219,10 @@ async function check(o, work) {
 
   // The reference first: it also tells the inputs' names, types and shapes.
   let t0 = performance.now();
-  let session;
+  let session, integerSession;
   try {
     session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'basic', intraOpNumThreads: 1, interOpNumThreads: 1 });
+    if (o.quantizedSteps !== undefined) integerSession = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (e) {
     throw new Failure(`onnxruntime cannot load ${model}: ${e.message}`);
   }
@@ -226,6 +245,7 @@ async function check(o, work) {
   times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs, ...o.dims]);
   const problems = [];
   const lines = [];
+  const steps = o.quantizedSteps === undefined ? {} : quantizationSteps(model);
   if (o.referenceShare !== undefined) problems.push(...checkKernels(out, o.referenceShare, lines));
   const runs = o.at.length ? o.at : [{}];
   for (let k = 0; k < runs.length; k++) {
@@ -250,6 +270,7 @@ async function check(o, work) {
       throw new Failure(`${label}onnxruntime failed to run ${model}: ${e.message}`);
     }
     times.onnxruntime = (times.onnxruntime || 0) + (performance.now() - t0) / 1000;
+    const integer = integerSession ? await integerSession.run(feeds) : undefined;
     times.run = (times.run || 0) + mustRun('webdnn-run', o.run, [out, '--output-dir', results, ...inputArgs]);
     let wideRef;
     if (wide) {
@@ -264,8 +285,15 @@ async function check(o, work) {
         problems.push(`${label}output '${name}': webdnn-run wrote no ${path.basename(file)}`);
         continue;
       }
+      // A quantized output: N steps, and a class within N steps of the best counts as a tie.
+      const step = steps[name], n = o.quantizedSteps;
+      const note = step === undefined ? '' : `; onnxruntime's integer kernels: ${maxSteps(integer[name].data, ref[name].data, step)} off its float path`;
+      // Values are whole steps apart (to float32 rounding): n steps and a half admits n.
+      const tolerance = step !== undefined ? { rel: 0, abs: (n + 0.5) * step, gap: (n + 0.5) * step }
+        : o.tolerance !== undefined ? { rel: o.tolerance } : {};
       const ours = readNpy(file);
-      const r = compareOutput(name, ours, { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data });
+      const r = compareOutput(name, ours, { type: ref[name].type, shape: [...ref[name].dims], data: ref[name].data }, tolerance);
+      if (step !== undefined) r.line += `  (quantized: ${n} step${n === 1 ? '' : 's'} of ${step.toExponential(3)} allowed${note})`;
       lines.push(label + r.line);
       problems.push(...r.problems.map((p) => `${label}output '${name}': ${p}`));
       if (wideRef) {
@@ -281,6 +309,22 @@ async function check(o, work) {
   console.log(`${base}: ${timing}`);
   for (const l of lines) console.log(`  ${l}`);
   if (problems.length) throw new Failure(problems.join('\n'));
+}
+
+// The most steps of `step` by which two arrays differ.
+function maxSteps(a, b, step) {
+  let most = 0;
+  for (let i = 0; i < a.length; i++) most = Math.max(most, Math.round(Math.abs(a[i] - b[i]) / step));
+  return most;
+}
+
+// The quantization step of each output a DequantizeLinear with one scale computes, by name.
+function quantizationSteps(model) {
+  const r = spawnSync(PYTHON, [path.join(REPO, 'tests/e2e/output_steps.py'), model], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Failure(`output_steps.py failed on ${model}:\n${r.stderr}`);
+  const steps = JSON.parse(r.stdout);
+  if (!Object.keys(steps).length) throw new Failure(`--quantized-steps: no output of ${model} is a DequantizeLinear with one scale`);
+  return steps;
 }
 
 // The kernels the wasm backend chose, weighed by floating-point operations: lists the reference

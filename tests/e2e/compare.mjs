@@ -28,8 +28,10 @@ export function argmaxRows(data, shape) {
 
 // Returns { ok, line, problems[] }. `tolerance` ({rel, abs}) replaces REL_TOL and ABS_TOL (the GPU
 // backends compute in f32 with other summation orders: 1e-3 and 1e-4); `classes: false` skips the
-// arg-max check (float16 outputs against a float32 oracle: class scores below float16's range).
-export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL, classes = true } = {}) {
+// arg-max check (float16 outputs against a float32 oracle: class scores below float16's range);
+// `gap`: a classifier row may pick another class whose reference score is within `gap` of the best
+// (quantized scores tie).
+export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL, classes = true, gap: allowedGap = 0 } = {}) {
   // A float16 output: onnxruntime computes in float16, rounding after every operator, WebDNN in
   // float32, rounding once at the end; a float16 step is 2^-10 of the value (9.8e-4), and the two
   // may end a step or two apart (BERT-tiny fp16: 1.3e-3 of its largest output).
@@ -69,10 +71,10 @@ export function compareOutput(name, ours, ref, { rel = REL_TOL, abs = ABS_TOL, c
   if (badNonFinite) problems.push(`${badNonFinite} of ${nonFinite} non-finite reference values differ in ours`);
   if (classes && isClassifier(ref.shape) && floatish(ref.type)) {
     const oa = argmaxRows(a, ref.shape), ra = argmaxRows(b, ref.shape);
-    const diffRows = oa.map((c, r) => (c === ra[r] ? -1 : r)).filter((r) => r >= 0);
+    const k = ref.shape[1];
+    const diffRows = oa.map((c, r) => (c === ra[r] || b[r * k + ra[r]] - b[r * k + c] <= allowedGap ? -1 : r)).filter((r) => r >= 0);
     line += `  argmax ${oa.length === 1 ? `ours ${oa[0]} ref ${ra[0]}` : `${oa.length - diffRows.length}/${oa.length} rows agree`}`;
     for (const r of diffRows) {
-      const k = ref.shape[1];
       const gap = b[r * k + ra[r]] - b[r * k + oa[r]];
       problems.push(`argmax row ${r}: ours ${oa[r]}, onnxruntime ${ra[r]} (reference gap ${fmt(gap)})`);
     }

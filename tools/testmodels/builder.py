@@ -6,7 +6,8 @@ from onnx import TensorProto, helper, numpy_helper
 FLOAT, INT64, BOOL, FLOAT16 = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL, TensorProto.FLOAT16
 INT32, INT8, UINT8 = TensorProto.INT32, TensorProto.INT8, TensorProto.UINT8
 MS = "com.microsoft"  # onnxruntime's contrib operators: Model.node(..., domain=MS)
-DTYPE_NAMES = {FLOAT: "float32", INT64: "int64", BOOL: "bool", FLOAT16: "float16"}
+DTYPE_NAMES = {FLOAT: "float32", INT64: "int64", BOOL: "bool", FLOAT16: "float16", INT32: "int32", INT8: "int8",
+               UINT8: "uint8"}
 
 # name -> (function filling a Model, opset, purpose); filled by @model, in definition order.
 REGISTRY = {}

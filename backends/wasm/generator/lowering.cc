@@ -1,7 +1,9 @@
 #include "backends/wasm/generator/lowering.h"
 
 #include "backends/wasm/kernels/conv_pack.h"
+#include "backends/wasm/kernels/elementwise.h"
 #include "backends/wasm/kernels/gemm.h"
+#include "backends/wasm/kernels/integer_gemm.h"
 #include "src/ops/schema.h"
 #include "webdnn/params.h"
 
@@ -54,10 +56,37 @@ bool fits_conv(const ir::Operator& op) {
   return channels_last(op.inputs[0]) && channels_last(op.outputs[0]);
 }
 
+// ReduceMax / ReduceMin of a row-major float tensor over its trailing axes (DynamicQuantizeLinear
+// reduces all of them): rows of wasm/kernels/reduce_rows.cc.
+bool fits_reduce_rows(const ir::Operator& op) {
+  if ((op.type != "ReduceMax" && op.type != "ReduceMin") || !float32(op.inputs[0]) || !op.inputs[0]->has_default_order() ||
+      !op.outputs[0]->has_default_order())
+    return false;
+  std::vector<int64_t> axes = params::Reduce::parse(op.params).axes;
+  for (size_t i = 0; i < axes.size(); i++)
+    if (axes[i] != static_cast<int64_t>(op.inputs[0]->rank() - axes.size() + i)) return false;
+  return true;
+}
+
+// Float32 tensors, and the 8- and 32-bit integers of quantized models, converted on the way in
+// and out (int64 stays on the reference kernel, which computes in double: its values need not fit
+// a float). 8-bit values are exact in float arithmetic; an int32 input may only be converted to
+// float (f32 of it, or a Cast), as a float computation past 2^24 would round where the reference
+// computes exactly.
 bool fits_elementwise(const ir::Operator& op) {
-  if (!ops::traits_of(op).elementwise || op.outputs.size() != 1 || !float32(op.outputs[0])) return false;
+  if (!ops::traits_of(op).elementwise || op.outputs.size() != 1) return false;
+  auto takes = [](const ir::Variable* v) { return wasm::ElementwiseProgram::takes_dtype(v->dtype); };
+  if (!takes(op.outputs[0])) return false;
   for (const ir::Variable* v : op.inputs)
-    if (!float32(v)) return false;
+    if (!takes(v)) return false;
+  Expr e = ops::schema_of(op.type).expr(op);
+  auto wide = [&](int node) {
+    const ExprNode& n = e.nodes[static_cast<size_t>(node)];
+    return n.op == ExprOp::Input && op.inputs[static_cast<size_t>(n.value)]->dtype == DType::Int32;
+  };
+  for (const ExprNode& n : e.nodes)
+    for (int a : n.args)
+      if (a >= 0 && wide(a) && n.op != ExprOp::F32) return false;
   return true;
 }
 
@@ -116,6 +145,46 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   Json kernel_params = {{"K", K}};
   p.epilogue.write(kernel_params);
   return call("wasm.Gemm", op, kernel_params, inputs, table);
+}
+
+// MatMulInteger of an 8-bit A [..., K] (one zero point) by a constant 2-D B: B packed less its
+// zero points into int16 pairs for i32x4.dot_i16x8_s.
+bool fits_matmul_integer(const ir::Operator& op) {
+  if (op.type != "MatMulInteger") return false;
+  const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
+  bool eight_bit = a->dtype == DType::UInt8 || a->dtype == DType::Int8;
+  return eight_bit && b->rank() == 2 && b->is_constant() && op.inputs[3]->is_constant() && op.inputs[2]->size() == 1 &&
+         a->has_default_order() && y->has_default_order() && a->dims.back().is_constant() && y->dims.back().is_constant();
+}
+
+Json matmul_integer(const ir::Operator& op, emit::VariableTable& table) {
+  const ir::Variable *a = op.inputs[0], *b = op.inputs[1];
+  int64_t K = b->shape[0], N = b->shape[1];
+  auto ints = [](const ir::Variable* v) {
+    std::vector<int64_t> x = v->logical_data().to_ints();
+    return std::vector<int32_t>(x.begin(), x.end());
+  };
+  std::vector<int32_t> packed = wasm::pack_int_b(ints(b), ints(op.inputs[3]), K, N);
+  Tensor t(DType::Int32, {static_cast<int64_t>(packed.size())});
+  std::copy(packed.begin(), packed.end(), t.data<int32_t>());
+  Json inputs = {table.index(a), table.add_data(b->name + ":packed", std::move(t)), table.index(op.inputs[2])};
+  return call("wasm.MatMulInteger", op, {{"K", K}, {"N", N}}, inputs, table);
+}
+
+// MatMulNBits with its weight, scales and zero points constant (as the frontend makes them): the
+// weight stays packed; a bias of zeros is added when there is none.
+bool fits_matmul_nbits(const ir::Operator& op) {
+  if (op.type != "MatMulNBits" || !op.inputs[0]->has_default_order() || !op.outputs[0]->has_default_order()) return false;
+  for (size_t i = 1; i < 4; i++)
+    if (!op.inputs[i]->is_constant()) return false;
+  return true;
+}
+
+Json matmul_nbits(const ir::Operator& op, emit::VariableTable& table) {
+  Json inputs = Json::array();
+  for (const ir::Variable* v : op.inputs) inputs.push_back(table.index(v));
+  if (op.inputs.size() < 5) inputs.push_back(table.add_data(op.name + ":bias", Tensor(DType::Float32, {op.inputs[1]->shape[0]})));
+  return call("wasm.MatMulNBits", op, op.params, inputs, table);
 }
 
 bool row_major(const ir::Operator& op) {
@@ -186,6 +255,8 @@ bool fits_innermost_kept(const ir::Operator& op) {
 Json lower(const ir::Operator& op, emit::VariableTable& table) {
   if (fits_conv(op)) return conv(op, table);
   if (fits_gemm(op)) return gemm(op, table);
+  if (fits_matmul_integer(op)) return matmul_integer(op, table);
+  if (fits_matmul_nbits(op)) return matmul_nbits(op, table);
   Json ins = Json::array();
   for (const ir::Variable* v : op.inputs) ins.push_back(table.index(v));
   if (fits_pool(op)) {
@@ -193,6 +264,7 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
     pool["mode"] = op.type == "MaxPool" ? "max" : "average";
     return call("wasm.Pool", op, pool, ins, table);
   }
+  if (fits_reduce_rows(op)) return call("wasm.ReduceRows", op, ops::kernel_params_of(op), ins, table);
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
   if (op.type == "Transpose" && float32(op.inputs[0])) return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "backends/wasm/kernels/simd.h"
 #include "runtime/core/parallel.h"
@@ -30,12 +31,49 @@ void vector_step(int vecs, const float* a, const float* b, const float* c, float
   for (int v = 0; v < vecs; v++) store(r + 4 * v, f(load(a + 4 * v), load(b + 4 * v), load(c + 4 * v)));
 }
 
+// n values of `dtype` from p[from...] (from < 0: p[0] repeated) as floats into r.
+void read(const uint8_t* p, DType dtype, int64_t from, int n, float* r) {
+  auto convert = [&](auto* typed) {
+    if (from < 0) std::fill(r, r + n, static_cast<float>(typed[0]));
+    else
+      for (int k = 0; k < n; k++) r[k] = static_cast<float>(typed[from + k]);
+  };
+  switch (dtype) {
+    case DType::UInt8: convert(reinterpret_cast<const uint8_t*>(p)); break;
+    case DType::Int8: convert(reinterpret_cast<const int8_t*>(p)); break;
+    case DType::Int32: convert(reinterpret_cast<const int32_t*>(p)); break;
+    default: convert(reinterpret_cast<const float*>(p)); break;
+  }
+}
+
+// n floats from r into out[at...] as `dtype`: integers as the reference kernel stores them.
+void write(const float* r, int n, DType dtype, void* out, int64_t at) {
+  auto convert = [&](auto* typed, float lo, float hi) {
+    using T = std::remove_pointer_t<decltype(typed)>;
+    for (int k = 0; k < n; k++) {
+      float v = r[k];
+      typed[at + k] = v != v ? T(0) : static_cast<T>(std::min(std::max(v, lo), hi));
+    }
+  };
+  switch (dtype) {
+    case DType::UInt8: convert(static_cast<uint8_t*>(out), 0.0f, 255.0f); break;
+    case DType::Int8: convert(static_cast<int8_t*>(out), -128.0f, 127.0f); break;
+    // 2147483520: the largest float below 2^31 (2^31 itself would not convert).
+    case DType::Int32: convert(static_cast<int32_t*>(out), -2147483648.0f, 2147483520.0f); break;
+    default: std::copy(r, r + n, static_cast<float*>(out) + at); break;
+  }
+}
+
 }  // namespace
 
 ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs,
                                        const runtime::TensorInfo& output) {
-  for (const auto& t : inputs) WEBDNN_CHECK(t.dtype == DType::Float32, "fast elementwise inputs must be float32");
-  WEBDNN_CHECK(output.dtype == DType::Float32, "the fast elementwise output must be float32");
+  for (const auto& t : inputs) {
+    WEBDNN_CHECK(takes_dtype(t.dtype), "fast elementwise inputs are float32, uint8, int8 or int32");
+    in_dtypes_.push_back(t.dtype);
+  }
+  WEBDNN_CHECK(takes_dtype(output.dtype), "the fast elementwise output is float32, uint8, int8 or int32");
+  out_dtype_ = output.dtype;
   size_ = output.size();
   // Walk the output in memory order; inputs follow with their strides (0 where broadcast).
   std::vector<int> axes = memory_axes(output);
@@ -91,11 +129,11 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
   result_ = static_cast<int>(steps_.size()) - 1;
 }
 
-void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t begin, int64_t end) const {
+void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t begin, int64_t end) const {
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
   std::vector<float> regs(steps_.size() * kChunk);
-  std::vector<const float*> row_base(strides_.size());
+  std::vector<const uint8_t*> row_base(strides_.size());
   std::vector<int64_t> index(rank);
   // Position of `begin` as a multi-index.
   int64_t rest = begin;
@@ -109,7 +147,7 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
     for (size_t i = 0; i < strides_.size(); i++) {
       int64_t off = 0;
       for (size_t d = 0; d < rank; d++) off += index[d] * strides_[i][d];
-      row_base[i] = inputs[i] + off;
+      row_base[i] = static_cast<const uint8_t*>(inputs[i]) + off * static_cast<int64_t>(dtype_size(in_dtypes_[i]));
     }
     for (int64_t done = 0; done < n_row; done += kChunk) {
       int n = static_cast<int>(std::min<int64_t>(kChunk, n_row - done));
@@ -129,8 +167,7 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
         switch (st.op) {
           case ExprOp::Input: {
             int i = input_of_step_[s];
-            if (strides_[i].back() == 0) std::fill(r, r + n, *row_base[i]);
-            else std::copy(row_base[i] + done, row_base[i] + done + n, r);
+            read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r);
             break;
           }
           case ExprOp::Const: std::fill(r, r + kChunk, st.value); break;
@@ -142,7 +179,7 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
 #undef WEBDNN_EXPR_SIMD
         }
       }
-      std::copy(regs.data() + result_ * kChunk, regs.data() + result_ * kChunk + n, output + at + done);
+      write(regs.data() + result_ * kChunk, n, out_dtype_, output, at + done);
     }
     at += n_row;
     // Advance the multi-index by n_row along the last dim.
@@ -154,7 +191,7 @@ void ElementwiseProgram::run(const float* const* inputs, float* output, int64_t 
   }
 }
 
-void ElementwiseProgram::run_all(const float* const* inputs, float* output) const {
+void ElementwiseProgram::run_all(const void* const* inputs, void* output) const {
   runtime::parallel_for(size_, 16384, [&](int64_t b, int64_t e) { run(inputs, output, b, e); });
 }
 

@@ -11,14 +11,18 @@ namespace webdnn::wasm {
 
 class ElementwiseProgram {
  public:
-  // `inputs` and `output` as the kernel sees them (float32; any strides, inputs broadcast to the
-  // output's shape).
+  // `inputs` and `output` as the kernel sees them (any strides, inputs broadcast to the output's
+  // shape): float32, or integers that a float holds (takes_dtype) converted as they are read and
+  // written (as the reference kernel stores them: NaN 0, saturated, truncated toward zero).
   ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs, const runtime::TensorInfo& output);
+  // float32, and the integers the quantized operators read and write: uint8, int8 and int32
+  // (int32 values beyond 2^24 round to float32, as a Cast to float does).
+  static bool takes_dtype(DType t) { return t == DType::Float32 || t == DType::UInt8 || t == DType::Int8 || t == DType::Int32; }
 
   // Computes output elements [begin, end) in the output's memory order.
-  void run(const float* const* inputs, float* output, int64_t begin, int64_t end) const;
+  void run(const void* const* inputs, void* output, int64_t begin, int64_t end) const;
   // All of it, split across threads.
-  void run_all(const float* const* inputs, float* output) const;
+  void run_all(const void* const* inputs, void* output) const;
   int64_t size() const { return size_; }
 
  private:
@@ -34,6 +38,8 @@ class ElementwiseProgram {
   std::vector<int64_t> dims_;
   std::vector<std::vector<int64_t>> strides_;
   std::vector<int> input_of_step_;  // step index -> input index, -1 for non-inputs
+  std::vector<DType> in_dtypes_;
+  DType out_dtype_ = DType::Float32;
   int64_t size_ = 0;
 };
 

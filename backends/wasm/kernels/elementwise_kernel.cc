@@ -1,4 +1,5 @@
-// "wasm.Elementwise": a (fused) elementwise operator on float32 tensors, vectorized.
+// "wasm.Elementwise": a (fused) elementwise operator, vectorized over float32 (integer tensors of up
+// to 32 bits converted as they are read and written).
 #include "backends/wasm/kernels/elementwise.h"
 #include "runtime/kernels/reference/reference.h"
 
@@ -8,7 +9,10 @@ namespace {
 // The expression, once the call is checked against it (the reference kernel's parameters).
 Expr checked(const runtime::KernelSpec& spec) {
   runtime::require_counts(spec, "wasm.Elementwise", 1, 1, true);
-  runtime::require_float32(spec, "wasm.Elementwise");
+  for (const auto* list : {&spec.inputs, &spec.outputs})
+    for (const runtime::TensorInfo& t : *list)
+      WEBDNN_CHECK(ElementwiseProgram::takes_dtype(t.dtype), "wasm.Elementwise takes float32, uint8, int8 and int32 tensors, not ",
+                   dtype_name(t.dtype));
   auto p = runtime::reference::ElementwiseKernel::parse(spec.params);
   runtime::check_outputs(spec, runtime::reference::elementwise_signature(p, runtime::types_of(spec.inputs)));
   return p.expr;
@@ -19,7 +23,7 @@ class ElementwiseKernel : public runtime::Kernel {
   explicit ElementwiseKernel(const runtime::KernelSpec& spec) : program_(checked(spec), spec.inputs, spec.outputs[0]) {}
 
   void run(void* const* in, void* const* out) override {
-    program_.run_all(reinterpret_cast<const float* const*>(in), static_cast<float*>(out[0]));
+    program_.run_all(in, out[0]);
   }
 
  private:

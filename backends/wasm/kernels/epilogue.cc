@@ -78,8 +78,8 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
 
 void Epilogue::finish(void* const* inputs, float* output, int64_t begin, int64_t end) const {
   if (!program) return;
-  std::vector<const float*> args = {output};
-  for (size_t i = 0; i < extras; i++) args.push_back(static_cast<const float*>(inputs[first_extra + i]));
+  std::vector<const void*> args = {output};
+  for (size_t i = 0; i < extras; i++) args.push_back(inputs[first_extra + i]);
   program->run(args.data(), output, begin, end);
 }
 

@@ -191,6 +191,7 @@ class WebGlBackend : public Backend {
     // Cut for the largest texture size here; emit() cuts copies further for the smaller ones.
     optimizer::RuleGroup g;
     g.name = "webgl";
+    g.rules.push_back(optimizer::rules::integer_products_in_float());
     g.rules.push_back(optimizer::rules::split_oversized(texture_bytes(std::end(kTextureSizes)[-1])));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

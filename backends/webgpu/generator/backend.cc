@@ -19,6 +19,7 @@ class WebGpuBackend : public Backend {
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;
     g.name = "webgpu";
+    g.rules.push_back(optimizer::rules::integer_products_in_float());
     g.rules.push_back(optimizer::rules::split_oversized(max_binding()));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

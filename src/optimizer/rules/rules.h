@@ -16,8 +16,12 @@ std::unique_ptr<Rule> distribute_scale_over_shift();
 std::unique_ptr<Rule> decompose_batch_normalization();
 std::unique_ptr<Rule> fold_channel_affine();
 std::unique_ptr<Rule> fold_input_scale();
+std::unique_ptr<Rule> narrow_dequantized_tables();
 std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
+std::unique_ptr<Rule> fuse_quantize_dequantize();
+// For backends that compute in float32 only: integer and N-bit products as float ones.
+std::unique_ptr<Rule> integer_products_in_float();
 // For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).
 std::unique_ptr<Rule> split_oversized(int64_t max_bytes);
 

@@ -91,7 +91,8 @@ WEBDNN_GLSL_KERNEL(elementwise, nullptr, "Identity", "Cast", "Expand", "Abs", "N
                    "Erf", "Floor", "Ceil", "Round", "Sign", "Sigmoid", "IsNaN", "Not", "Reciprocal", "Relu", "LeakyRelu",
                    "PRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "Clip", "Add", "Sub", "Mul", "Div",
                    "Pow", "Sum", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or", "Where",
-                   "Mish", "Celu", "ThresholdedRelu", "Shrink", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "FusedElementwise");
+                   "Mish", "Celu", "ThresholdedRelu", "Shrink", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "QuantizeLinear",
+                   "DequantizeLinear", "FusedElementwise");
 WEBDNN_GLSL_KERNEL(reshape, nullptr, "Reshape");
 WEBDNN_GLSL_KERNEL(relayout, nullptr, "Relayout");
 

@@ -41,6 +41,6 @@ WEBDNN_WGSL_KERNEL(elementwise, "Identity", "Cast", "Expand", "Abs", "Neg", "Exp
                    "PRelu", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Gelu", "Clip", "Add", "Sub", "Mul",
                    "Div", "Pow", "Sum", "Max", "Min", "Mod", "Equal", "Less", "Greater", "And", "Or", "Where",
                    "Mish", "Celu", "ThresholdedRelu", "Shrink", "BitwiseAnd", "BitwiseOr", "BitwiseXor",
-                     "FusedElementwise");
+                   "QuantizeLinear", "DequantizeLinear", "FusedElementwise");
 
 }  // namespace webdnn::backends::webgpu

@@ -1,22 +1,18 @@
 // Handlers of ONNX convolution, pooling and matrix-product operators.
-#include "src/frontend/onnx/node_context.h"
+#include "src/frontend/onnx/handlers/window.h"
 #include "webdnn/error.h"
 #include "webdnn/params.h"
 
 namespace webdnn::onnx_frontend {
 namespace {
 
-// A 1-D or 2-D window: kernel_shape, strides, dilations, and explicit pads (begins, then ends)
-// with auto_pad resolved against the input's spatial size.
-struct Window {
-  std::vector<int64_t> kernel, strides, dilations, pads;
-};
-
 int spatial_rank(const ir::Variable* x) {
   WEBDNN_CHECK(x->rank() == 3 || x->rank() == 4, "input '", x->name, "' is ", shape_to_string(x->shape),
                "; only 1-D and 2-D windows over NCL / NCHW tensors are supported");
   return x->rank() - 2;
 }
+
+}  // namespace
 
 Window read_window(NodeContext& ctx, const ir::Variable* x, std::vector<int64_t> kernel) {
   size_t n = static_cast<size_t>(spatial_rank(x));
@@ -75,6 +71,8 @@ void set_windowed_output(NodeContext& ctx, const ir::Variable* x, ir::Variable* 
   if (x->rank() == 3) y = ctx.add("Reshape", {{"shape", params::dims_json({y->dims[0], y->dims[1], y->dims[3]})}}, {y});
   ctx.set_output(0, y);
 }
+
+namespace {
 
 void pool(NodeContext& ctx, const char* type) {
   ir::Variable* x = ctx.required_input(0);

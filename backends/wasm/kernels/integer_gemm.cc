@@ -1,0 +1,102 @@
+#include "backends/wasm/kernels/integer_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#if defined(__SSE2__) && !defined(__wasm_simd128__)
+#include <emmintrin.h>
+#endif
+
+#include "backends/wasm/kernels/scratch.h"
+#include "backends/wasm/kernels/simd.h"
+
+namespace webdnn::wasm {
+namespace {
+
+typedef short i16x8 __attribute__((vector_size(16)));
+typedef short i16x4 __attribute__((vector_size(8)));
+
+// Lane i: a[2i] * b[2i] + a[2i+1] * b[2i+1].
+inline i32x4 dot(i32x4 a, i32x4 b) {
+#if defined(__wasm_simd128__)
+  return (i32x4)__builtin_wasm_dot_s_i32x4_i16x8((i16x8)a, (i16x8)b);
+#elif defined(__SSE2__)
+  return (i32x4)_mm_madd_epi16((__m128i)a, (__m128i)b);  // the native build's same instruction
+#else
+  i16x8 x = (i16x8)a, y = (i16x8)b;
+  i32x4 even = __builtin_convertvector(__builtin_shufflevector(x, x, 0, 2, 4, 6), i32x4) *
+               __builtin_convertvector(__builtin_shufflevector(y, y, 0, 2, 4, 6), i32x4);
+  i32x4 odd = __builtin_convertvector(__builtin_shufflevector(x, x, 1, 3, 5, 7), i32x4) *
+              __builtin_convertvector(__builtin_shufflevector(y, y, 1, 3, 5, 7), i32x4);
+  return even + odd;
+#endif
+}
+
+inline i32x4 load_i32(const int32_t* p) {
+  i32x4 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+inline int32_t pair(int32_t lo, int32_t hi) {
+  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xffffu) | (static_cast<uint32_t>(hi) << 16));
+}
+
+// Row r of A less its zero point, as K/2 pairs (the last padded with 0).
+void row_pairs(const void* a, bool a_signed, int64_t K, int32_t a_zero, int32_t* out) {
+  auto value = [&](int64_t k) -> int32_t {
+    if (k >= K) return 0;
+    return (a_signed ? static_cast<const int8_t*>(a)[k] : static_cast<const uint8_t*>(a)[k]) - a_zero;
+  };
+  for (int64_t p = 0; p < int_pairs(K); p++) out[p] = pair(value(2 * p), value(2 * p + 1));
+}
+
+// C[0..rows) x [0..cols) of one tile; `a` holds kIntMR rows of pairs (rows past `rows` repeat).
+void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, int32_t* c, int64_t ldc,
+          int rows, int cols) {
+  i32x4 acc[kIntMR][4] = {};
+  for (int64_t p = 0; p < P; p++) {
+    const int32_t* b = panel + p * kIntNR;
+    i32x4 b0 = load_i32(b), b1 = load_i32(b + 4), b2 = load_i32(b + 8), b3 = load_i32(b + 12);
+    i32x4 x = i32x4{a0[p], a0[p], a0[p], a0[p]}, y = i32x4{a1[p], a1[p], a1[p], a1[p]};
+    acc[0][0] += dot(x, b0), acc[0][1] += dot(x, b1), acc[0][2] += dot(x, b2), acc[0][3] += dot(x, b3);
+    acc[1][0] += dot(y, b0), acc[1][1] += dot(y, b1), acc[1][2] += dot(y, b2), acc[1][3] += dot(y, b3);
+  }
+  for (int r = 0; r < rows; r++) {
+    int32_t out[kIntNR];
+    std::memcpy(out, acc[r], sizeof(out));
+    std::memcpy(c + r * ldc, out, sizeof(int32_t) * cols);
+  }
+}
+
+}  // namespace
+
+std::vector<int32_t> pack_int_b(const std::vector<int32_t>& b, const std::vector<int32_t>& b_zero, int64_t K, int64_t N) {
+  const int64_t P = int_pairs(K);
+  std::vector<int32_t> out(static_cast<size_t>(packed_int_b_size(K, N)), 0);
+  auto value = [&](int64_t k, int64_t n) -> int32_t {
+    if (k >= K || n >= N) return 0;
+    return b[k * N + n] - b_zero[b_zero.size() == 1 ? 0 : n];
+  };
+  for (int64_t n0 = 0; n0 < N; n0 += kIntNR)
+    for (int64_t p = 0; p < P; p++)
+      for (int j = 0; j < kIntNR; j++) out[(n0 * P) + p * kIntNR + j] = pair(value(2 * p, n0 + j), value(2 * p + 1, n0 + j));
+  return out;
+}
+
+void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, bool a_signed, int64_t lda,
+                   int32_t a_zero, const int32_t* bp, int32_t* c, int64_t ldc) {
+  const int64_t P = int_pairs(K);
+  int32_t* pairs = reinterpret_cast<int32_t*>(scratch(static_cast<size_t>(kIntMR * P), 1));
+  const size_t element = 1;  // uint8 and int8
+  for (int64_t m = m0; m < m1; m += kIntMR) {
+    int rows = static_cast<int>(std::min<int64_t>(kIntMR, m1 - m));
+    for (int r = 0; r < kIntMR; r++) {
+      int64_t row = m + std::min(r, rows - 1);
+      row_pairs(static_cast<const uint8_t*>(a) + row * lda * element, a_signed, K, a_zero, pairs + r * P);
+    }
+    for (int64_t n = 0; n < N; n += kIntNR)
+      tile(pairs, pairs + P, P, bp + n * P, c + m * ldc + n, ldc, rows, static_cast<int>(std::min<int64_t>(kIntNR, N - n)));
+  }
+}
+
+}  // namespace webdnn::wasm
