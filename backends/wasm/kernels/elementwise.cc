@@ -146,6 +146,9 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
   std::vector<float> regs(steps_.size() * kChunk);
+  // Constants are the same in every chunk: filled once.
+  for (size_t s = 0; s < steps_.size(); s++)
+    if (steps_[s].op == ExprOp::Const) std::fill(regs.data() + s * kChunk, regs.data() + (s + 1) * kChunk, steps_[s].value);
   std::vector<const uint8_t*> row_base(strides_.size());
   std::vector<int64_t> index(rank);
   // Position of `begin` as a multi-index.
@@ -183,7 +186,7 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
             read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r);
             break;
           }
-          case ExprOp::Const: std::fill(r, r + kChunk, st.value); break;
+          case ExprOp::Const: break;  // filled above
 #define WEBDNN_EXPR_SIMD(Name, name, arity, reference, simd, ...)                  \
   case ExprOp::Name:                                                              \
     vector_step(vecs, a, b, c, r, [&](f32x4 x, f32x4 y, f32x4 z) { return simd; }); \
