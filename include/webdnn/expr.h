@@ -43,6 +43,8 @@ class Expr {
   int unary(ExprOp op, int a);
   int binary(ExprOp op, int a, int b);
   int select(int cond, int a, int b);
+  int clamp(int x, int lo, int hi);  // x into [lo, hi], NaN to lo
+  int ternary(ExprOp op, int a, int b, int c);
   // Appends `other`, with its inputs replaced by the given nodes of this expression; returns the
   // node holding other's result.
   int splice(const Expr& other, const std::vector<int>& input_nodes);

@@ -79,7 +79,9 @@
     "vec4(ivec4($0) ^ ivec4($1))")                                                                                   \
   /* ternary */                                                                                                      \
   X(Select, "select", 3, a != 0 ? b : c, pick(x, y, z), "select($2, $1, $0 != 0.0)",                                \
-    "mix($2, $1, notEqual($0, vec4(0.0)))")
+    "mix($2, $1, notEqual($0, vec4(0.0)))")                                                                          \
+  /* a into [b, c], NaN to b: onnxruntime's quantization clamps so (SSE's max returns its second operand) */        \
+  X(Clamp, "clamp", 3, expr_math::clamp(a, b, c), min(max(y, x), z), "clamp_f($0, $1, $2)", "clamp_f($0, $1, $2)")
 
 #include <cmath>
 
@@ -94,6 +96,7 @@ inline double mod(double a, double b) {
   double r = std::fmod(a, b);
   return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
+inline double clamp(double a, double lo, double hi) { return a != a ? lo : a < lo ? lo : a > hi ? hi : a; }
 inline double idiv(double a, double b) { return b == 0 ? 0.0 : std::trunc(a / b); }
 // Two's complement and, or, xor (op 0, 1, 2) of two integers held as doubles.
 inline double bits(double a, double b, int op) {

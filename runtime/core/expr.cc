@@ -81,12 +81,16 @@ int Expr::binary(ExprOp op, int a, int b) {
   return result();
 }
 
-int Expr::select(int cond, int a, int b) {
+int Expr::select(int cond, int a, int b) { return ternary(ExprOp::Select, cond, a, b); }
+
+int Expr::clamp(int x, int lo, int hi) { return ternary(ExprOp::Clamp, x, lo, hi); }
+
+int Expr::ternary(ExprOp op, int a, int b, int c) {
   ExprNode n;
-  n.op = ExprOp::Select;
-  n.args[0] = cond;
-  n.args[1] = a;
-  n.args[2] = b;
+  n.op = op;
+  n.args[0] = a;
+  n.args[1] = b;
+  n.args[2] = c;
   nodes.push_back(n);
   return result();
 }

@@ -75,9 +75,7 @@ int softplus(Expr& e, int x) {
 int saturate(Expr& e, int t, int zero_point, double lo, double hi) {
   int low = e.binary(ExprOp::Sub, e.constant(lo), zero_point);
   int high = e.binary(ExprOp::Sub, e.constant(hi), zero_point);
-  t = e.select(e.binary(ExprOp::Gt, t, low), t, low);
-  t = e.select(e.binary(ExprOp::Lt, t, high), t, high);
-  return e.binary(ExprOp::Add, e.unary(ExprOp::Round, t), zero_point);
+  return e.binary(ExprOp::Add, e.unary(ExprOp::Round, e.clamp(t, low, high)), zero_point);
 }
 
 int quantize(Expr& e, int x, int scale, int zero_point, double lo, double hi) {

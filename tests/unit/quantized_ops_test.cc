@@ -35,6 +35,26 @@ TEST(QuantizedOps, QuantizeLinearRoundsHalfToEvenAndSaturates) {
   EXPECT_EQ(out.at("y").to_ints(), (std::vector<int64_t>{8, 10, 12, 12, 10, 255, 0, 255, 0}));
 }
 
+TEST(QuantizedOps, WasmQuantizeAndFakeQuantizeMatchTheReference) {
+  // QuantizeLinear to int8 (NaN goes to the low end, -128, not to 0) and a QuantizeLinear ->
+  // DequantizeLinear pair (fused into one float expression), on the wasm kernels.
+  OnnxBuilder b(13);
+  b.input("x", {12}).output("q").output("fake");
+  b.initializer("s", Tensor::scalar(0.5f)).initializer("z", i8({}, {10}));
+  b.node("QuantizeLinear", {"x", "s", "z"}, {"q"});
+  b.node("QuantizeLinear", {"x", "s", "z"}, {"q2"});
+  b.node("DequantizeLinear", {"q2", "s", "z"}, {"fake"});
+  auto graph = b.import();
+  Tensor x = Tensor::from_floats({12}, {-1, 0.25f, 0.75f, 1.25f, -0.25f, 127.3f, -100, INFINITY, -INFINITY, NAN, 3.75f, -69.25f});
+  auto ref = ops::evaluate_graph(*graph, {{"x", x}});
+  EXPECT_EQ(ref.at("q").to_ints(), (std::vector<int64_t>{8, 10, 12, 12, 10, 127, -128, 127, -128, -128, 18, -128}));
+  auto run = testing::run_backend(*graph, "wasm", {{"x", x}});
+  EXPECT_EQ(run.outputs.at("q").to_ints(), ref.at("q").to_ints());
+  EXPECT_EQ(run.outputs.at("fake").to_floats(), ref.at("fake").to_floats());
+  auto names = testing::kernel_names(run.descriptor);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.Elementwise"), 2) << ::testing::PrintToString(names);
+}
+
 TEST(QuantizedOps, QuantizeLinearPerAxisToInt8) {
   OnnxBuilder b(13);
   b.input("x", {2, 3}).output("y");

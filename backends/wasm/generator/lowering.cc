@@ -68,9 +68,9 @@ bool fits_reduce_rows(const ir::Operator& op) {
   return true;
 }
 
-// Float32 tensors, and the 8- and 32-bit integers of quantized models, converted on the way in
-// and out (int64 stays on the reference kernel, which computes in double: its values need not fit
-// a float). 8-bit values are exact in float arithmetic; an int32 input may only be converted to
+// Float32 tensors, bool masks and the 8- and 32-bit integers of quantized models, converted on
+// the way in and out (int64 stays on the reference kernel, which computes in double: its values
+// need not fit a float). 8-bit values are exact in float arithmetic; an int32 input may only be converted to
 // float (f32 of it, or a Cast), as a float computation past 2^24 would round where the reference
 // computes exactly.
 bool fits_elementwise(const ir::Operator& op) {

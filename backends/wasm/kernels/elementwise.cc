@@ -39,7 +39,7 @@ void read(const uint8_t* p, DType dtype, int64_t from, int n, float* r) {
       for (int k = 0; k < n; k++) r[k] = static_cast<float>(typed[from + k]);
   };
   switch (dtype) {
-    case DType::UInt8: convert(reinterpret_cast<const uint8_t*>(p)); break;
+    case DType::UInt8: case DType::Bool: convert(reinterpret_cast<const uint8_t*>(p)); break;
     case DType::Int8: convert(reinterpret_cast<const int8_t*>(p)); break;
     case DType::Int32: convert(reinterpret_cast<const int32_t*>(p)); break;
     default: convert(reinterpret_cast<const float*>(p)); break;
@@ -56,6 +56,9 @@ void write(const float* r, int n, DType dtype, void* out, int64_t at) {
     }
   };
   switch (dtype) {
+    case DType::Bool:  // non-zero (NaN too) is true
+      for (int k = 0; k < n; k++) static_cast<uint8_t*>(out)[at + k] = r[k] != 0;
+      break;
     case DType::UInt8: convert(static_cast<uint8_t*>(out), 0.0f, 255.0f); break;
     case DType::Int8: convert(static_cast<int8_t*>(out), -128.0f, 127.0f); break;
     // 2147483520: the largest float below 2^31 (2^31 itself would not convert).
@@ -69,10 +72,10 @@ void write(const float* r, int n, DType dtype, void* out, int64_t at) {
 ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs,
                                        const runtime::TensorInfo& output) {
   for (const auto& t : inputs) {
-    WEBDNN_CHECK(takes_dtype(t.dtype), "fast elementwise inputs are float32, uint8, int8 or int32");
+    WEBDNN_CHECK(takes_dtype(t.dtype), "fast elementwise inputs are float32, bool, uint8, int8 or int32");
     in_dtypes_.push_back(t.dtype);
   }
-  WEBDNN_CHECK(takes_dtype(output.dtype), "the fast elementwise output is float32, uint8, int8 or int32");
+  WEBDNN_CHECK(takes_dtype(output.dtype), "the fast elementwise output is float32, bool, uint8, int8 or int32");
   out_dtype_ = output.dtype;
   size_ = output.size();
   // Walk the output in memory order; inputs follow with their strides (0 where broadcast).
@@ -121,18 +124,31 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
     int64_t inner = strides_[i].back();
     WEBDNN_CHECK(inner == 0 || inner == 1, "elementwise input ", i, " is not contiguous along the output's rows");
   }
-  for (const ExprNode& n : expr.nodes) {
-    Step s{n.op, {n.args[0], n.args[1], n.args[2]}, static_cast<float>(n.value)};
+  // Every step computes in float32 already: an f32 node is its argument (no step, no copy).
+  std::vector<int> step_of(expr.nodes.size());
+  for (size_t i = 0; i < expr.nodes.size(); i++) {
+    const ExprNode& n = expr.nodes[i];
+    if (n.op == ExprOp::F32) {
+      step_of[i] = step_of[static_cast<size_t>(n.args[0])];
+      continue;
+    }
+    Step s{n.op, {-1, -1, -1}, static_cast<float>(n.value)};
+    for (int a = 0; a < 3; a++)
+      if (n.args[a] >= 0) s.args[a] = step_of[static_cast<size_t>(n.args[a])];
     input_of_step_.push_back(n.op == ExprOp::Input ? static_cast<int>(n.value) : -1);
+    step_of[i] = static_cast<int>(steps_.size());
     steps_.push_back(s);
   }
-  result_ = static_cast<int>(steps_.size()) - 1;
+  result_ = expr.nodes.empty() ? 0 : step_of.back();
 }
 
 void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t begin, int64_t end) const {
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
   std::vector<float> regs(steps_.size() * kChunk);
+  // Constants are the same in every chunk: filled once.
+  for (size_t s = 0; s < steps_.size(); s++)
+    if (steps_[s].op == ExprOp::Const) std::fill(regs.data() + s * kChunk, regs.data() + (s + 1) * kChunk, steps_[s].value);
   std::vector<const uint8_t*> row_base(strides_.size());
   std::vector<int64_t> index(rank);
   // Position of `begin` as a multi-index.
@@ -170,7 +186,7 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
             read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r);
             break;
           }
-          case ExprOp::Const: std::fill(r, r + kChunk, st.value); break;
+          case ExprOp::Const: break;  // filled above
 #define WEBDNN_EXPR_SIMD(Name, name, arity, reference, simd, ...)                  \
   case ExprOp::Name:                                                              \
     vector_step(vecs, a, b, c, r, [&](f32x4 x, f32x4 y, f32x4 z) { return simd; }); \

@@ -15,9 +15,11 @@ class ElementwiseProgram {
   // shape): float32, or integers that a float holds (takes_dtype) converted as they are read and
   // written (as the reference kernel stores them: NaN 0, saturated, truncated toward zero).
   ElementwiseProgram(const Expr& expr, const std::vector<runtime::TensorInfo>& inputs, const runtime::TensorInfo& output);
-  // float32, and the integers the quantized operators read and write: uint8, int8 and int32
-  // (int32 values beyond 2^24 round to float32, as a Cast to float does).
-  static bool takes_dtype(DType t) { return t == DType::Float32 || t == DType::UInt8 || t == DType::Int8 || t == DType::Int32; }
+  // float32, bool (masks), and the integers the quantized operators read and write: uint8, int8
+  // and int32 (int32 values beyond 2^24 round to float32, as a Cast to float does).
+  static bool takes_dtype(DType t) {
+    return t == DType::Float32 || t == DType::Bool || t == DType::UInt8 || t == DType::Int8 || t == DType::Int32;
+  }
 
   // Computes output elements [begin, end) in the output's memory order.
   void run(const void* const* inputs, void* output, int64_t begin, int64_t end) const;

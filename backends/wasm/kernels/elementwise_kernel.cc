@@ -1,5 +1,5 @@
-// "wasm.Elementwise": a (fused) elementwise operator, vectorized over float32 (integer tensors of up
-// to 32 bits converted as they are read and written).
+// "wasm.Elementwise": a (fused) elementwise operator, vectorized over float32 (bool and integer
+// tensors of up to 32 bits converted as they are read and written).
 #include "backends/wasm/kernels/elementwise.h"
 #include "runtime/kernels/reference/reference.h"
 
@@ -11,7 +11,7 @@ Expr checked(const runtime::KernelSpec& spec) {
   runtime::require_counts(spec, "wasm.Elementwise", 1, 1, true);
   for (const auto* list : {&spec.inputs, &spec.outputs})
     for (const runtime::TensorInfo& t : *list)
-      WEBDNN_CHECK(ElementwiseProgram::takes_dtype(t.dtype), "wasm.Elementwise takes float32, uint8, int8 and int32 tensors, not ",
+      WEBDNN_CHECK(ElementwiseProgram::takes_dtype(t.dtype), "wasm.Elementwise takes float32, bool, uint8, int8 and int32 tensors, not ",
                    dtype_name(t.dtype));
   auto p = runtime::reference::ElementwiseKernel::parse(spec.params);
   runtime::check_outputs(spec, runtime::reference::elementwise_signature(p, runtime::types_of(spec.inputs)));

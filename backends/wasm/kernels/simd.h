@@ -28,11 +28,16 @@ inline f32x4 abs(f32x4 a) { return (f32x4)((i32x4)a & 0x7fffffff); }
 inline f32x4 truth(i32x4 mask) { return (f32x4)(mask & (i32x4)splat(1.0f)); }
 // c != 0 ? a : b lane by lane (NaN counts as true, as in the reference).
 inline f32x4 pick(f32x4 c, f32x4 a, f32x4 b) { return c != 0 ? a : b; }
-// Round half to even: adding and taking away 1.5 * 2^23 leaves the nearest integer (ties to even,
-// the default rounding) where |x| < 2^22; beyond, x is an integer already (and NaN stays).
+// Round half to even: WebAssembly's f32x4.nearest; elsewhere adding and taking away 1.5 * 2^23
+// leaves the nearest integer (ties to even, the default rounding) where |x| < 2^22; beyond, x is
+// an integer already (and NaN stays).
 inline f32x4 round_even(f32x4 x) {
+#ifdef __wasm_simd128__
+  return __builtin_wasm_nearest_f32x4(x);  // f32x4.nearest: one instruction
+#else
   const f32x4 r = (x + 12582912.0f) - 12582912.0f;
   return abs(x) < 4194304.0f ? r : x;
+#endif
 }
 
 // e^x, within 2 ulp of the float result: e^x = 2^n e^r with n the integer nearest x / ln 2 and

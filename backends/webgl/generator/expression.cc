@@ -37,6 +37,7 @@ float max_n(float a, float b) { return max_n(vec4(a), vec4(b)).x; }
     {"min_n", R"(vec4 min_n(vec4 a, vec4 b) { return mix(min(a, b), a + b, or4(is_nan(a), is_nan(b))); }
 float min_n(float a, float b) { return min_n(vec4(a), vec4(b)).x; }
 )"},
+    {"clamp_f", "vec4 clamp_f(vec4 x, vec4 lo, vec4 hi) { return mix(min(max(x, lo), hi), lo, is_nan(x)); }\n"},
     // The float quotient rounded toward zero, moved by one where rounding the division crossed
     // a whole number.
     {"idiv_f", R"(vec4 idiv_f(vec4 a, vec4 b) {

@@ -28,6 +28,7 @@ const std::vector<ExprHelper> kHelpers = {
     {"sign_f", "fn sign_f(x: f32) -> f32 { return select(sign(x), x, is_nan(x)); }\n"},
     {"max_n", "fn max_n(a: f32, b: f32) -> f32 { return select(max(a, b), a + b, is_nan(a) | is_nan(b)); }\n"},
     {"min_n", "fn min_n(a: f32, b: f32) -> f32 { return select(min(a, b), a + b, is_nan(a) | is_nan(b)); }\n"},
+    {"clamp_f", "fn clamp_f(x: f32, lo: f32, hi: f32) -> f32 { return select(min(max(x, lo), hi), lo, is_nan(x)); }\n"},
     // The float quotient rounded toward zero, moved by one where rounding the division crossed
     // a whole number.
     {"idiv_f", R"(fn idiv_f(a: f32, b: f32) -> f32 {
