@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <sstream>
 
 #include "webdnn/error.h"
@@ -220,7 +221,10 @@ Json Expr::to_json() const {
     if (n.op == ExprOp::Input) {
       j.push_back(static_cast<int>(n.value));
     } else if (n.op == ExprOp::Const) {
-      j.push_back(n.value);
+      // JSON has no NaN or infinity (nlohmann writes null): those are named as JavaScript does.
+      if (std::isnan(n.value)) j.push_back("NaN");
+      else if (std::isinf(n.value)) j.push_back(n.value > 0 ? "Infinity" : "-Infinity");
+      else j.push_back(n.value);
     } else {
       for (int k = 0; k < expr_arity(n.op); k++) j.push_back(n.args[k]);
     }
@@ -238,8 +242,19 @@ Expr Expr::from_json(const Json& j) {
     ExprNode n;
     n.op = expr_op_from_name(item[0].get<std::string>());
     if (n.op == ExprOp::Input || n.op == ExprOp::Const) {
-      WEBDNN_CHECK(item.size() == 2 && item[1].is_number(), "expression node ", item.dump(), " needs one number");
-      n.value = item[1].get<double>();
+      WEBDNN_CHECK(item.size() == 2, "expression node ", item.dump(), " needs one number");
+      const Json& v = item[1];
+      if (n.op == ExprOp::Const && v.is_string()) {
+        const std::string& name = v.get_ref<const std::string&>();
+        WEBDNN_CHECK(name == "NaN" || name == "Infinity" || name == "-Infinity", "expression constant ", v.dump(),
+                     " is not a number, \"NaN\", \"Infinity\" or \"-Infinity\"");
+        n.value = name == "NaN" ? std::numeric_limits<double>::quiet_NaN()
+                  : name[0] == '-' ? -std::numeric_limits<double>::infinity()
+                                   : std::numeric_limits<double>::infinity();
+      } else {
+        WEBDNN_CHECK(v.is_number(), "expression node ", item.dump(), " needs one number");
+        n.value = v.get<double>();
+      }
       // An input index is a small whole number: evaluators index their inputs with it.
       WEBDNN_CHECK(n.op == ExprOp::Const || (n.value >= 0 && n.value < 1024 && n.value == static_cast<int>(n.value)),
                    "expression input ", item[1].dump(), " is not an input index");

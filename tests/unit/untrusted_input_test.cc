@@ -4,6 +4,7 @@
 // naming what is wrong, quickly, without allocating what the input merely claims.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <fstream>
@@ -14,10 +15,13 @@
 #include "src/cli/load.h"
 #include "src/cli/npy.h"
 #include "src/frontend/onnx/importer.h"
+#include "src/ops/evaluate.h"
 #include "tests/unit/support/backend_runner.h"
 #include "tests/unit/support/graph_builder.h"
 #include "tests/unit/support/onnx_builder.h"
 #include "webdnn/error.h"
+#include "webdnn/expr.h"
+#include "webdnn/version.h"
 
 namespace webdnn {
 namespace {
@@ -373,6 +377,98 @@ TEST(UntrustedManifest, FileNamesThatLeadElsewhereAreRefused) {
   for (const char* name : {"../graph-wasm.json", "/etc/passwd", "a/b.json", "..", ""}) {
     f.files["manifest.json"] = Json{{"backends", {{{"name", "wasm"}, {"descriptor", name}}}}}.dump();
     EXPECT_ERROR(cli::load_runner(f.open(), "dir", "wasm"), "which is not a file name in the model's directory");
+  }
+}
+
+TEST(UntrustedOnnx, OneHotOfAHugeDepthIsRefused) {
+  // depth 1e18 (and 1e30, beyond int64: casting it was undefined) asked for a positions table of
+  // that many elements (std::bad_alloc, an abort), found by fuzz.onnx_convert in CI.
+  for (float depth : {1e18f, 1e30f}) {
+    OnnxBuilder b(13);
+    b.input("i", {2, 3}, onnx::TensorProto::INT64).output("y");
+    b.initializer("depth", Tensor::from_floats({1}, {depth}));
+    b.initializer("values", Tensor::from_floats({2}, {0.0f, 1.0f}));
+    b.node("OneHot", {"i", "depth", "values"}, {"y"}, "onehot");
+    EXPECT_ERROR(onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"), "depth must be in [1, ");
+  }
+}
+
+TEST(UntrustedOnnx, TriluOfAHugeMatrixIsRefused) {
+  OnnxBuilder b(14);
+  b.input("x", {1, 1 << 20, 1 << 20}).output("y");
+  b.node("Trilu", {"x"}, {"y"}, "trilu");
+  EXPECT_ERROR(onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"), "Trilu's mask would need");
+}
+
+TEST(UntrustedOnnx, HugeResizeIsRefusedQuicklyOnWebgl) {
+  // Scales [1, 1, 1.8, 2.8e6] on [1,3,5,6]: a 1.8 GB output; the webgl kernel built its table of
+  // taps per output coordinate (16.7 million) before the budget was checked, past
+  // fuzz.onnx_convert's timeout. Now refused before any kernel is generated.
+  OnnxBuilder b(19);
+  b.input("x", {1, 3, 5, 6}).output("y");
+  b.initializer("scales", Tensor::from_floats({4}, {1.0f, 1.0f, 1.8f, 22369622.0f}));
+  b.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+  auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+  EXPECT_ERROR(testing::lower(*g, "webgl"), "MiB WebGL budget");
+}
+
+TEST(UntrustedOnnx, NonFiniteConstantsSurviveTheDescriptorText) {
+  // x * NaN fused into an expression wrote ["const", null] (JSON has no NaN), which the runtime
+  // then refused, found by fuzz.onnx_convert. They are written "NaN", "Infinity", "-Infinity".
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  Expr e;
+  e.binary(ExprOp::Max, e.binary(ExprOp::Min, e.binary(ExprOp::Add, e.input(0), e.constant(nan)), e.constant(inf)),
+           e.constant(-inf));
+  Expr z;
+  z.binary(ExprOp::Max, z.binary(ExprOp::Min, z.input(0), z.constant(inf)), z.constant(-inf));
+  testing::GraphBuilder gb;
+  ir::Variable* in = gb.input("x", {2, 3});
+  gb.output(gb.op("FusedElementwise", {in}, {{"expr", e.to_json()}, {"to", "float32"}, {"shape", {2, 3}}}));
+  gb.output(gb.op("FusedElementwise", {in}, {{"expr", z.to_json()}, {"to", "float32"}, {"shape", {2, 3}}}));
+  auto g = gb.copy();
+  testing::Lowered l = testing::lower(*g, "wasm");
+  std::string text = l.descriptor.dump();
+  EXPECT_NE(text.find(R"(["const","NaN"])"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(["const","-Infinity"])"), std::string::npos) << text;
+  Json d = Json::parse(text);
+  d["format"] = "webdnn-graph-descriptor";
+  d["version"] = kFormatVersion;
+  d["backend"] = "wasm";
+  d["weights"] = {{"bytes", l.weights.size()}};
+  runtime::Runner runner(d, std::move(l.weights));
+  std::vector<float> x = {1, 2, 3, -1, -2, -3};
+  std::memcpy(runner.inputs()[0].data, x.data(), 24);
+  runner.run();
+  for (int i = 0; i < 6; i++) {
+    EXPECT_TRUE(std::isnan(static_cast<const float*>(runner.outputs()[0].data)[i]));
+    EXPECT_EQ(static_cast<const float*>(runner.outputs()[1].data)[i], x[i]);
+  }
+}
+
+TEST(UntrustedOnnx, ResizeKeepingTheInnermostSizeMatchesTheReferenceOnWasm) {
+  // An innermost axis of equal size was taken for a copy by the wasm lowering; antialiased linear
+  // taps of scale 1 (found by fuzz.onnx_convert: the runtime refused the descriptor) and
+  // tf_half_pixel_for_nn's shift with round_prefer_ceil (which reads the next element) are not.
+  struct Mode { const char *mode, *ctm, *nearest; int64_t antialias; };
+  for (Mode m : {Mode{"linear", "pytorch_half_pixel", "round_prefer_floor", 1},
+                 Mode{"cubic", "half_pixel", "round_prefer_floor", 0},
+                 Mode{"nearest", "tf_half_pixel_for_nn", "round_prefer_ceil", 0}}) {
+    OnnxBuilder b(19);
+    b.input("x", {1, 3, 5, 2}).output("y");
+    b.initializer("scales", Tensor::from_floats({4}, {1.0f, 1.0f, 0.6f, 1.0f}));
+    auto& n = b.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+    testing::attr(n, "mode", std::string(m.mode));
+    testing::attr(n, "coordinate_transformation_mode", std::string(m.ctm));
+    testing::attr(n, "nearest_mode", std::string(m.nearest));
+    testing::attr(n, "antialias", m.antialias);
+    auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+    std::vector<float> x(30);
+    for (size_t i = 0; i < x.size(); i++) x[i] = static_cast<float>(i * i % 17);
+    Tensor in = Tensor::from_floats({1, 3, 5, 2}, x);
+    std::vector<float> want = ops::evaluate_graph(*g, {{"x", in}}).at("y").to_floats();
+    std::vector<float> got = testing::run_backend(*g, "wasm", {{"x", in}}).outputs.at("y").to_floats();
+    ASSERT_EQ(got.size(), want.size()) << m.mode;
+    for (size_t i = 0; i < got.size(); i++) EXPECT_NEAR(got[i], want[i], 1e-5) << m.mode << " at " << i;
   }
 }
 

@@ -4,6 +4,7 @@
 #include "backends/wasm/kernels/elementwise.h"
 #include "backends/wasm/kernels/gemm.h"
 #include "backends/wasm/kernels/integer_gemm.h"
+#include "runtime/kernels/reference/index_maps.h"
 #include "src/ops/schema.h"
 #include "webdnn/params.h"
 
@@ -247,7 +248,16 @@ bool fits_innermost_kept(const ir::Operator& op) {
   const ir::Variable* x = op.inputs[0];
   if (!identical(x->dims[inner], y->dims[inner])) return false;
   if (op.type == "Pad") return true;
-  return true;  // every mode of params::Resize
+  // Equal sizes are not enough: a scale that is not 1 (2 * 1.4 floors to 2 as well) or
+  // tf_half_pixel_for_nn's half-pixel shift reads other coordinates. Checked on the size the
+  // axis has (its hint, where free) and on 2, for a hint of 1; with a scale of exactly 1 only the
+  // mode decides, not the size.
+  params::Resize p = params::Resize::parse(op.params);
+  double scale = inner < static_cast<int>(p.scales.size()) && p.scales[inner] != 0 ? p.scales[inner] : 1.0;
+  if (!y->dims[inner].constant() && scale != 1.0) return false;
+  for (int64_t n : {y->shape[inner], int64_t{2}})
+    if (!runtime::reference::resize_axis_map(p, n, n, static_cast<float>(scale)).identity()) return false;
+  return true;
 }
 
 }  // namespace

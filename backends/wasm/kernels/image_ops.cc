@@ -121,7 +121,7 @@ class Resize : public runtime::Kernel {
       copy_ &= maps_.back().trivial();
     }
     inner_ = memory_axes(out_).back();
-    WEBDNN_CHECK(in_.shape[inner_] == out_.shape[inner_] && maps_[inner_].trivial() && in_.strides[inner_] == 1,
+    WEBDNN_CHECK(in_.shape[inner_] == out_.shape[inner_] && maps_[inner_].identity() && in_.strides[inner_] == 1,
                  "wasm.Resize leaves the innermost axis as it is");
   }
 

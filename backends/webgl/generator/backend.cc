@@ -22,6 +22,7 @@
 #include "src/ops/schema.h"
 #include "src/optimizer/rules/rules.h"
 #include "webdnn/error.h"
+#include "webdnn/tensor.h"
 
 namespace webdnn::backends::webgl {
 namespace {
@@ -207,6 +208,14 @@ class WebGlBackend : public Backend {
       for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
       fail("the webgl backend has no kernel for: ", list);
     }
+    // One value over the whole budget (or over what one tensor may take: the probe runs the model)
+    // fits no texture layout: said before any table of its kernel (a Resize's taps per output
+    // coordinate) is built for nothing.
+    const int64_t most = std::min(kTextureBudget, max_tensor_bytes());
+    for (const ir::Variable* v : graph.variables())
+      WEBDNN_CHECK(!v->is_static() || v->bytes() <= most, "'", v->name, "' ", shape_to_string(v->shape), " takes ",
+                   v->bytes() >> 20, " MiB, more than the ", most >> 20, " MiB WebGL budget; convert the model for smaller inputs (--input-shape, a smaller batch), or for the "
+                   "wasm or webgpu backend");
     WeightStore store(weights);
     // Largest first, so that whole weights are stored before the pieces cut from them.
     std::vector<std::pair<int64_t, Json>> programs;

@@ -20,6 +20,12 @@ struct AxisMap {
   std::vector<int64_t> index;
   std::vector<double> weight;
   bool trivial() const { return taps == 1; }  // each output coordinate copies one input coordinate
+  bool identity() const {                      // ... the one of its own index
+    if (taps != 1) return false;
+    for (size_t o = 0; o < index.size(); o++)
+      if (index[o] != static_cast<int64_t>(o)) return false;
+    return true;
+  }
 };
 AxisMap resize_axis_map(const params::Resize& params, int64_t in, int64_t out, float scale);
 

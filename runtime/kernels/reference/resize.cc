@@ -89,6 +89,27 @@ void filter_taps(const params::Resize& p, AxisMap& m, float x, int64_t in, float
     for (size_t k = first; k < m.weight.size(); k++) m.weight[k] /= sum;
 }
 
+// When every output coordinate has one tap of weight 1 (the others 0), as an axis whose size and
+// scale are 1:1 in most modes, it is a copy: one tap each, so that kernels that copy rows (wasm's
+// Resize keeping the innermost axis) and for_each_tap's fast path apply.
+void copy_if_exact(AxisMap& m) {
+  if (m.taps == 1) return;
+  const size_t out = m.index.size() / static_cast<size_t>(m.taps);
+  std::vector<int64_t> index(out);
+  for (size_t o = 0; o < out; o++) {
+    int ones = 0;
+    for (int t = 0; t < m.taps; t++) {
+      double w = m.weight[o * m.taps + t];
+      if (w == 1) ones++, index[o] = m.index[o * m.taps + t];
+      else if (w != 0) return;
+    }
+    if (ones != 1) return;
+  }
+  m.taps = 1;
+  m.index = std::move(index);
+  m.weight.assign(out, 1.0);
+}
+
 }  // namespace
 
 AxisMap resize_axis_map(const params::Resize& p, int64_t in, int64_t out, float scale) {
@@ -104,7 +125,6 @@ AxisMap resize_axis_map(const params::Resize& p, int64_t in, int64_t out, float 
   }
   if (p.mode == Mode::Linear && !p.antialias && !p.exclude_outside) {
     // The common case kept as it always was: x clamped into the input, its two neighbours.
-    bool copies = true;
     m.taps = 2;
     for (int64_t o = 0; o < out; o++) {
       float x = std::min(std::max(source_coordinate(p.coordinates, o, scale, in, out), 0.0f), static_cast<float>(in - 1));
@@ -112,16 +132,11 @@ AxisMap resize_axis_map(const params::Resize& p, int64_t in, int64_t out, float 
       double w = x - static_cast<float>(lo);
       m.index.insert(m.index.end(), {lo, std::min(lo + 1, in - 1)});
       m.weight.insert(m.weight.end(), {1 - w, w});
-      copies &= w == 0;
     }
-    if (copies) {  // every coordinate lands on an input one: a copy
-      m.taps = 1;
-      for (int64_t o = 0; o < out; o++) m.index[o] = m.index[2 * o], m.weight[o] = 1;
-      m.index.resize(out), m.weight.resize(out);
-    }
-    return m;
+  } else {
+    for (int64_t o = 0; o < out; o++) filter_taps(p, m, source_coordinate(p.coordinates, o, scale, in, out), in, scale);
   }
-  for (int64_t o = 0; o < out; o++) filter_taps(p, m, source_coordinate(p.coordinates, o, scale, in, out), in, scale);
+  copy_if_exact(m);
   return m;
 }
 

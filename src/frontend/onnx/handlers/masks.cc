@@ -14,9 +14,20 @@ Tensor scalar_of(DType dtype, double v) {
   return Tensor::from_ints({}, {static_cast<int64_t>(v)}, dtype);
 }
 
+// The tables below are built at convert time and shipped as weights: a bound far above what any
+// real model needs (a vocabulary, a sequence) keeps a corrupt depth or shape from asking for
+// terabytes.
+constexpr int64_t kMaxTableElements = int64_t{1} << 26;
+
+void check_table(int64_t elements, const char* what) {
+  WEBDNN_CHECK(elements <= kMaxTableElements, what, " would need a constant table of ", elements,
+               " elements; WebDNN builds at most ", kMaxTableElements);
+}
+
 // The int64 constant 0, 1, ..., size-1 laid along axis `axis` of a tensor of rank `rank` (every
 // other axis 1), to compare with indices that broadcast against it.
 Tensor positions(int64_t size, int axis, int rank) {
+  check_table(size, "the positions");
   Shape shape(rank, 1);
   shape[axis] = size;
   std::vector<int64_t> v(size);
@@ -45,6 +56,7 @@ WEBDNN_ONNX_HANDLER(Trilu) {
   }
   bool upper = ctx.attr_int("upper", 1) != 0;
   int64_t rows = fixed(x, x->rank() - 2, "Trilu"), cols = fixed(x, x->rank() - 1, "Trilu");
+  check_table(checked_size_mul(rows, cols), "Trilu's mask");
   Tensor mask(DType::Bool, {rows, cols});
   for (int64_t i = 0; i < rows; i++)
     for (int64_t j = 0; j < cols; j++) mask.bytes[i * cols + j] = upper ? j - i >= k : j - i <= k;
@@ -58,8 +70,10 @@ WEBDNN_ONNX_HANDLER(OneHot) {
   ir::Variable* indices = ctx.required_input(0);
   std::vector<float> depth_value = ctx.constant_floats(1, "depth");
   WEBDNN_CHECK(depth_value.size() == 1, "depth must hold one value, not ", depth_value.size());
+  // Checked as a float first: casting one beyond int64's range is undefined.
+  WEBDNN_CHECK(depth_value[0] >= 1 && depth_value[0] <= kMaxTableElements, "depth must be in [1, ",
+               kMaxTableElements, "], not ", depth_value[0]);
   auto depth = static_cast<int64_t>(depth_value[0]);
-  WEBDNN_CHECK(depth >= 1, "depth must be at least 1, not ", depth_value[0]);
   Tensor values = ctx.constant_input(2, "values");
   WEBDNN_CHECK(values.shape == Shape{2}, "values must be [off_value, on_value], not of shape ",
                shape_to_string(values.shape));
