@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include "runtime/core/checksum.h"
+#include "runtime/core/weights_codec.h"
 #include "webdnn/params.h"
 #include "webdnn/error.h"
 
@@ -31,7 +32,12 @@ WeightsLoader::WeightsLoader(Json descriptor) : descriptor_(std::move(descriptor
   // (A wasm descriptor's Runner checked its weights and arena together already.)
   WEBDNN_CHECK(bytes <= memory_limit(), "the model's weights take ", bytes, " bytes, more than this runtime can hold (",
                memory_limit(), " bytes); use another backend");
+  // Weights coded compactly (--weights) decompress into the end of the buffer and expand there.
+  if (w.contains("encoded")) coded_ = read_coded_weights(w.at("encoded"), bytes);
+  else coded_.file_bytes = bytes;
   weights_.resize(static_cast<size_t>(bytes));
+  start_ = static_cast<size_t>(bytes - coded_.file_bytes);
+  produced_ = start_;
   ZSTD_initDStream(stream_->z);
 }
 
@@ -69,8 +75,9 @@ std::vector<uint8_t> WeightsLoader::finish_weights() {
   WEBDNN_CHECK(crc == crc32_, "weights file '", file, "' fails its checksum (crc32 ", crc, ", expected ", crc32_,
                "): it is corrupted, or it is the weights file of another model");
   WEBDNN_CHECK(decode_error_.empty(), "weights file '", file, "' cannot be decompressed: ", decode_error_);
-  WEBDNN_CHECK(produced_ == weights_.size(), "weights file '", file, "' decompresses to ", produced_,
-               " bytes; the descriptor expects ", weights_.size());
+  WEBDNN_CHECK(produced_ == weights_.size(), "weights file '", file, "' decompresses to ", produced_ - start_,
+               " bytes; the descriptor expects ", weights_.size() - start_);
+  if (!coded_.segments.empty()) expand_weights(weights_.data(), static_cast<int64_t>(weights_.size()), coded_);
   return std::move(weights_);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/core/runner.h"
+#include "runtime/core/weights_codec.h"
 #include "webdnn/json.h"
 
 namespace webdnn::runtime {
@@ -34,6 +35,8 @@ class WeightsLoader {
   size_t compressed_bytes_ = 0;
   std::string crc32_;
   std::vector<uint8_t> weights_;
+  CodedWeights coded_;
+  size_t start_ = 0;  // where the decompressed file begins in weights_ (see weights_codec.h)
   size_t received_ = 0, produced_ = 0;
   uint32_t crc_ = 0;
   std::string decode_error_;

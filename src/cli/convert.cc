@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "backends/backend.h"
+#include "src/cli/weights_cost.h"
+#include "src/emit/compress_weights.h"
 #include "src/emit/output_dir.h"
 #include "src/frontend/onnx/importer.h"
 #include "src/optimizer/groups.h"
@@ -41,6 +43,54 @@ std::vector<std::string> rule_names() {
     for (const auto& g : backends::make_backend(b)->rule_groups()) add(g);
   return {names.begin(), names.end()};
 }
+
+namespace {
+
+// --weights: codes every backend's weights and measures the cost on the wasm descriptor (made for
+// the measurement alone when wasm is not a target); both go into each backend's report.
+void code_weights(const ir::Graph& graph, const Json& shared, size_t imported, const ConvertOptions& options,
+                  std::vector<emit::BackendOutput>& outputs) {
+  const runtime::WeightCoding coding = *options.weights;
+  const std::string name = runtime::weight_coding_name(coding);
+  if (options.progress) options.progress("coding the weights as " + name, kStepStarts);
+  Json cost;
+  auto measure = [&](emit::BackendOutput& wasm) {
+    std::vector<uint8_t> float32 = wasm.weights;
+    std::vector<uint8_t> coded = emit::code_weights(wasm, coding);
+    if (options.progress) options.progress("measuring what " + name + " weights cost", kStepStarts);
+    cost = measure_weights_cost(wasm.descriptor, float32, coded);
+  };
+  auto wasm = std::find_if(outputs.begin(), outputs.end(), [](const emit::BackendOutput& o) { return o.backend == "wasm"; });
+  if (wasm == outputs.end()) {
+    try {
+      emit::BackendOutput probe = generate(graph, *backends::make_backend("wasm"), shared, imported, options.optimize, {});
+      measure(probe);
+    } catch (const Error& e) {
+      cost = {{"not_measured", std::string("the wasm descriptor it is measured on cannot be made: ") + e.what()}};
+    }
+  }
+  for (emit::BackendOutput& out : outputs) {
+    if (out.backend == "wasm") measure(out);
+    else emit::code_weights(out, coding);
+  }
+  std::ostringstream line;
+  line << "weights coded as " << name << ":";
+  for (const emit::BackendOutput& out : outputs)
+    line << " " << out.backend << " " << mib(out.expanded_bytes) << " -> " << mib(static_cast<int64_t>(out.weights.size()));
+  if (cost.contains("max_rel_error")) {
+    line << "; outputs off by at most " << cost["max_rel_error"].get<double>() << " of their largest value";
+    if (cost.contains("top1_agreement")) line << ", top-1 agreement " << 100 * cost["top1_agreement"].get<double>() << "%";
+    if (cost.contains("top5_overlap")) line << ", top-5 overlap " << 100 * cost["top5_overlap"].get<double>() << "%";
+    line << " (" << cost["measured_on"].get<std::string>() << ")";
+  } else {
+    line << "; not measured: " << cost["not_measured"].get<std::string>();
+  }
+  cost["coding"] = name;
+  for (emit::BackendOutput& out : outputs) out.report["weights_coding"] = cost;
+  if (options.progress) options.progress(line.str(), kStepStarts);
+}
+
+}  // namespace
 
 Json convert(const ConvertOptions& options) {
   auto progress = [&](const std::string& step, double done = kStepStarts) {
@@ -98,6 +148,9 @@ Json convert(const ConvertOptions& options) {
       fail("cannot convert '", info.source, "' for the ", backend->name(), " backend: ", e.what());
     }
   }
+  if (options.weights) code_weights(*graph, shared, imported, options, outputs);
+  else
+    for (emit::BackendOutput& out : outputs) emit::code_weights(out, std::nullopt);  // derived weights
   Json report = emit::write_output_directory(options.output_dir, info, std::move(outputs), options.progress);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress("wrote " + options.output_dir + " in " + std::to_string(seconds).substr(0, 4) + " s");
@@ -123,8 +176,10 @@ std::string format_report(const Json& report) {
     s << "  arena: " << mib(arena) << " planned, " << mib(b.value("naive_bytes", int64_t{0})) << " for every intermediate apart, "
       << mib(bound) << " alive at once at most";
     if (bound > 0) s << " (planned / lower bound = " << std::to_string(static_cast<double>(arena) / bound).substr(0, 4) << ")";
-    s << "\n  weights: " << mib(b.at("weight_bytes").get<int64_t>()) << " raw, "
-      << mib(b.at("compressed_weight_bytes").get<int64_t>()) << " compressed\n";
+    s << "\n  weights: " << mib(b.at("weight_bytes").get<int64_t>()) << " raw, ";
+    if (b.contains("coded_weight_bytes")) s << mib(b.at("coded_weight_bytes").get<int64_t>()) << " coded, ";
+    s << mib(b.at("compressed_weight_bytes").get<int64_t>()) << " compressed\n";
+    if (b.contains("weights_coding")) s << "  weights coding: " << b.at("weights_coding").dump() << "\n";
   }
   return s.str();
 }

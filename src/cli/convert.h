@@ -2,10 +2,12 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "backends/backend.h"
+#include "runtime/core/weights_codec.h"
 #include "src/emit/output_dir.h"
 #include "src/ir/graph.h"
 #include "src/optimizer/rule.h"
@@ -22,6 +24,9 @@ struct ConvertOptions {
   std::map<std::string, Shape> input_shapes;
   std::map<std::string, std::pair<int64_t, int64_t>> dim_ranges;  // --dim NAME=MIN..MAX
   optimizer::OptimizeOptions optimize;
+  // --weights: the model's float32 weights coded compactly in every weights file (none: as
+  // they are); what it costs is measured and reported (src/cli/weights_cost.h).
+  std::optional<runtime::WeightCoding> weights;
   bool dump_ir = false;
   Progress progress;
   std::function<void(const std::string&)> print;  // where --dump-ir goes

@@ -80,6 +80,8 @@ emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend,
   }
   add_symbols(*g, out.descriptor);
   out.weights = weights.take();
+  out.float_ranges = weights.float_ranges();
+  out.derived = weights.derived_ranges();
   // Every backend's weights are decompressed in the WebAssembly runtime's memory at load, and the
   // wasm backend keeps its arena there too: what does not fit there is refused now, not in a
   // visitor's tab after the download.
@@ -117,6 +119,7 @@ emit::BackendOutput generate_symbolic(const ir::Graph& graph, backends::Backend&
   emit::WeightsBuilder builder;
   Json d = ir::graph_to_json(graph, [&](const Tensor& t) { return builder.add(t); });
   std::vector<uint8_t> weights = builder.take();
+  const std::vector<std::pair<int64_t, int64_t>> float_ranges = builder.float_ranges();
   auto ports = [&](const std::vector<ir::Variable*>& vars, const Json& indices) {
     Json list = Json::array();
     for (size_t i = 0; i < vars.size(); i++) list.push_back({{"name", vars[i]->name}, {"variable", indices[i]}});
@@ -147,6 +150,7 @@ emit::BackendOutput generate_symbolic(const ir::Graph& graph, backends::Backend&
   out.backend = backend.name();
   out.descriptor = std::move(d);
   out.weights = std::move(weights);
+  out.float_ranges = float_ranges;
   out.report = trial.report;
   out.report["operators_imported"] = imported;
   out.report["groups"] = shared;

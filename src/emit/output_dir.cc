@@ -113,9 +113,10 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
                          {"weights",
                           {{"file", weights_file},
                            {"encoding", "zstd"},
-                           {"bytes", b.weights.size()},
+                           {"bytes", b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size())},
                            {"compressed_bytes", packed.size},
                            {"crc32", index[weights_file]["crc32"]}}}};
+      if (!b.encoded.is_null()) descriptor["weights"]["encoded"] = b.encoded;
       Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
       b.descriptor.erase("variants");
       Json envelope = descriptor;
@@ -146,7 +147,8 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
       }
       manifest["backends"].push_back(entry);
       b.report["backend"] = b.backend;
-      b.report["weight_bytes"] = b.weights.size();
+      b.report["weight_bytes"] = b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size());
+      if (b.expanded_bytes >= 0) b.report["coded_weight_bytes"] = b.weights.size();
       b.report["compressed_weight_bytes"] = packed.size;
       report["backends"].push_back(b.report);
     }

@@ -4,8 +4,10 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "src/emit/weights.h"
 #include "webdnn/json.h"
 #include "webdnn/progress.h"
 
@@ -20,8 +22,14 @@ namespace webdnn::emit {
 struct BackendOutput {
   std::string backend;
   Json descriptor;               // the backend's descriptor, without the weights entry
-  std::vector<uint8_t> weights;  // uncompressed blob
+  std::vector<uint8_t> weights;  // uncompressed blob (with coded segments: the file's bytes)
   Json report;                   // what the conversion did for this backend; weight sizes are added
+  std::vector<std::pair<int64_t, int64_t>> float_ranges;  // the model's float32 values in `weights`
+  std::vector<DerivedRange> derived;  // values in `weights` that a transform makes at load
+  // Set by code_weights (compress_weights.h): the expanded size and the descriptor's
+  // weights.encoded; otherwise -1 and null (the file holds the weights as they are).
+  int64_t expanded_bytes = -1;
+  Json encoded;
 };
 
 struct ModelInfo {

@@ -30,11 +30,24 @@ int VariableTable::index(const ir::Variable* v) {
   return i;
 }
 
+namespace {
+
+Json weights_entry(const std::string& name, DType dtype, const Shape& shape, int64_t offset) {
+  return {{"name", name},     {"dtype", dtype_name(dtype)}, {"shape", shape}, {"strides", contiguous_strides(shape)},
+          {"location", "weights"}, {"offset", offset},    {"bytes", num_elements(shape) * static_cast<int64_t>(dtype_size(dtype))}};
+}
+
+}  // namespace
+
 int VariableTable::add_data(const std::string& name, const Tensor& data) {
-  Json e = {{"name", name},           {"dtype", dtype_name(data.dtype)},  {"shape", data.shape},
-            {"strides", contiguous_strides(data.shape)}, {"location", "weights"}, {"offset", weights_.add(data)},
-            {"bytes", data.bytes.size()}};
-  entries_.push_back(e);
+  entries_.push_back(weights_entry(name, data.dtype, data.shape, weights_.add(data)));
+  return static_cast<int>(entries_.size()) - 1;
+}
+
+int VariableTable::add_derived(const std::string& name, const std::vector<float>& values, std::vector<float> source,
+                               Json transform) {
+  int64_t offset = weights_.add_derived(values, std::move(source), std::move(transform));
+  entries_.push_back(weights_entry(name, DType::Float32, {static_cast<int64_t>(values.size())}, offset));
   return static_cast<int>(entries_.size()) - 1;
 }
 

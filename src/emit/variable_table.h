@@ -18,6 +18,8 @@ class VariableTable {
   int index(const ir::Variable* v);
   // A constant made by the backend (packed weights, say) that is not a variable of the graph.
   int add_data(const std::string& name, const Tensor& data);
+  // The same for float32 values a weight transform makes of `source` at load (WeightsBuilder).
+  int add_derived(const std::string& name, const std::vector<float>& values, std::vector<float> source, Json transform);
   Json to_json() const { return entries_; }
 
  private:

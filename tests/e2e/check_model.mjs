@@ -21,6 +21,8 @@ const USAGE = `usage: check_model.mjs MODEL.onnx [options]
                           inputs' free dimensions (their ONNX dim_params) at these sizes;
                           repeatable: each --at is one more run, each compared
   --dim NAME=MIN..MAX     passed to webdnn-convert
+  --weights CODING        passed to webdnn-convert (fp16, int8, int4: compare with --tolerance,
+                          or --labels for what matters)
   --input NAME=FILE.npy   use this value for an input instead of a generated one
   --input-range NAME=LO,HI  draw a generated input from [LO, HI) (integers: floor of it;
                           default: the range in models.json next to the model, else [0, 1))
@@ -50,7 +52,7 @@ const PYTHON = process.env.WEBDNN_PYTHON || '/usr/bin/python3';
 const sanitize = (name) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 function parseArgs(argv) {
-  const o = { inputShapes: {}, inputs: {}, inputRanges: {}, at: [], dims: [], seed: 1, keep: false, shared: false,
+  const o = { inputShapes: {}, inputs: {}, inputRanges: {}, at: [], convertArgs: [], seed: 1, keep: false, shared: false,
     convert: process.env.WEBDNN_CONVERT || `${REPO}/build/webdnn-convert`,
     run: process.env.WEBDNN_RUN || `${REPO}/build/webdnn-run` };
   const pair = (s, what) => {
@@ -71,7 +73,7 @@ function parseArgs(argv) {
         if (!/^[0-9]+$/.test(v)) usage(`${a} wants DIM=N,..., got '${s}'`);
         return [n, Number(v)];
       })));
-    } else if (a === '--dim') o.dims.push('--dim', value());
+    } else if (a === '--dim' || a === '--weights') o.convertArgs.push(a, value());
     else if (a === '--input-range') {
       const [n, v] = pair(value(), a);
       const range = v.split(',').map(Number);
@@ -242,7 +244,7 @@ async function check(o, work) {
   const ranges = { ...inputRanges(o.model), ...o.inputRanges };
   const out = path.join(work, 'converted');
   const shapeArgs = Object.entries(o.inputShapes).flatMap(([n, s]) => ['--input-shape', `${n}=${s.join(',')}`]);
-  times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs, ...o.dims]);
+  times.convert = mustRun('webdnn-convert', o.convert, [model, '-o', out, ...shapeArgs, ...o.convertArgs]);
   const problems = [];
   const lines = [];
   const steps = o.quantizedSteps === undefined ? {} : quantizationSteps(model);

@@ -35,12 +35,13 @@ Json conv(const ir::Operator& op, emit::VariableTable& table) {
   params::Conv p = params::Conv::parse(op.params);
   wasm::ConvShape s{x->shape[1], y->shape[1], w->shape[2], w->shape[3], p.group};
   wasm::ConvAlgorithm algorithm = wasm::conv_algorithm(s, p.window);
-  Tensor weights = w->logical_data();
-  std::vector<float> packed = wasm::pack_conv_weights(algorithm, s, weights.data<float>());
+  std::vector<float> weights = w->logical_data().to_floats();
+  std::vector<float> packed = wasm::pack_conv_weights(algorithm, s, weights.data());
   Json kernel_params = p.to_json();
   kernel_params["algorithm"] = wasm::conv_algorithm_name(algorithm);
   std::string name = w->name + ":" + wasm::conv_algorithm_name(algorithm);
-  Json inputs = {table.index(x), table.add_data(name, Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed))};
+  // Packed at load from the ONNX layout, which the weights file holds (Winograd's is 16/9 of it).
+  Json inputs = {table.index(x), table.add_derived(name, packed, std::move(weights), wasm::conv_pack_transform(algorithm, s))};
   if (op.inputs.size() > 2) inputs.push_back(table.index(op.inputs[2]));
   else inputs.push_back(table.add_data(op.name + ":bias", Tensor(DType::Float32, {s.M})));
   for (size_t i = 3; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));

@@ -2,6 +2,8 @@
 
 #include "backends/wasm/kernels/gemm.h"
 #include "backends/wasm/kernels/winograd.h"
+#include "runtime/core/weights_codec.h"
+#include "webdnn/error.h"
 
 namespace webdnn::wasm {
 
@@ -75,5 +77,44 @@ std::vector<float> pack_conv_weights(ConvAlgorithm algorithm, const ConvShape& s
   }
   return out;
 }
+
+Json conv_pack_transform(ConvAlgorithm algorithm, const ConvShape& s) {
+  return {{"kind", "wasm.conv_pack"}, {"algorithm", conv_algorithm_name(algorithm)}, {"C", s.C}, {"M", s.M},
+          {"kh", s.kh}, {"kw", s.kw}, {"group", s.group}};
+}
+
+namespace {
+
+// Bounds far above any convolution, so that sizes computed from them cannot overflow.
+constexpr int64_t kMaxChannels = 1 << 16, kMaxKernel = 64;
+
+std::pair<ConvAlgorithm, ConvShape> read_transform(const Json& j) {
+  params::Reader r(j, "wasm.conv_pack field");
+  ConvShape s{r.integer("C", 1, kMaxChannels), r.integer("M", 1, kMaxChannels), r.integer("kh", 1, kMaxKernel),
+              r.integer("kw", 1, kMaxKernel), r.integer("group", 1, kMaxChannels)};
+  ConvAlgorithm a = parse_conv_algorithm(r);
+  WEBDNN_CHECK(s.C % s.group == 0 && s.M % s.group == 0, "wasm.conv_pack: ", s.group, " groups do not divide C ", s.C,
+               " and M ", s.M);
+  WEBDNN_CHECK(a == ConvAlgorithm::Gemm || (a == ConvAlgorithm::Depthwise ? depthwise(s) : s.kh == 3 && s.kw == 3 && s.group == 1),
+               "wasm.conv_pack: the ", conv_algorithm_name(a), " algorithm does not fit this convolution");
+  return {a, s};
+}
+
+int64_t conv_pack_size(const Json& params, int64_t source) {
+  auto [a, s] = read_transform(params);
+  WEBDNN_CHECK(source == s.M * (s.C / s.group) * s.kh * s.kw, "wasm.conv_pack: ", source, " values are not a weight [",
+               s.M, "][", s.C / s.group, "][", s.kh, "][", s.kw, "]");
+  return packed_conv_size(a, s);
+}
+
+void conv_pack_apply(const Json& params, const float* source, int64_t count, float* out) {
+  auto [a, s] = read_transform(params);
+  std::vector<float> packed = pack_conv_weights(a, s, source);
+  std::copy(packed.begin(), packed.begin() + count, out);
+}
+
+WEBDNN_REGISTER_WEIGHT_TRANSFORM("wasm.conv_pack", conv_pack_size, conv_pack_apply);
+
+}  // namespace
 
 }  // namespace webdnn::wasm

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "webdnn/json.h"
 #include "webdnn/params.h"
 
 namespace webdnn::wasm {
@@ -33,5 +34,9 @@ int64_t packed_conv_size(ConvAlgorithm algorithm, const ConvShape& s);
 
 // `w` is the ONNX weight [M][C/group][kh][kw], row-major.
 std::vector<float> pack_conv_weights(ConvAlgorithm algorithm, const ConvShape& s, const float* w);
+
+// The same done at load: the weight transform "wasm.conv_pack" (runtime/core/weights_codec.h)
+// with these parameters.
+Json conv_pack_transform(ConvAlgorithm algorithm, const ConvShape& s);
 
 }  // namespace webdnn::wasm

@@ -67,7 +67,8 @@ class WeightStore {
  public:
   explicit WeightStore(emit::WeightsBuilder& builder) : builder_(builder) {}
 
-  int64_t add(const Tensor& t) {
+  // `weights`: the model's own values (which --weights may code compactly), not a kernel's table.
+  int64_t add(const Tensor& t, bool weights) {
     std::vector<float> values;  // other dtypes as float32; float32 data as it is
     if (t.dtype != DType::Float32) values = t.to_floats();
     const uint8_t* p = t.dtype == DType::Float32 ? t.bytes.data() : reinterpret_cast<const uint8_t*>(values.data());
@@ -82,7 +83,7 @@ class WeightStore {
       for (auto [offset, end] : rows_[fnv1a(p, prefix) ^ static_cast<uint64_t>(row)])
         if (offset + static_cast<int64_t>(n) <= end && std::memcmp(builder_.data_at(offset), p, n) == 0) return offset;
     }
-    int64_t offset = builder_.add(p, n);
+    int64_t offset = builder_.add(p, n, 0, weights && t.dtype == DType::Float32);
     exact_[h].push_back({offset, static_cast<int64_t>(n)});
     if (row > 0 && n >= kBig) {
       size_t prefix = std::min<size_t>(kPrefix, static_cast<size_t>(row));
@@ -162,7 +163,7 @@ Json generate(const ir::Graph& graph, int64_t size, WeightStore& store) {
     }
   }
   Json d = program.to_json(graph, [&](const Var& v) {
-    return store.add(v.data ? *v.data : v.ir->logical_data());
+    return v.data ? store.add(*v.data, false) : store.add(v.ir->logical_data(), true);
   });
   int layers = 1;
   for (const Json& t : d["textures"])

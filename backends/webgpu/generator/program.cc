@@ -99,7 +99,7 @@ Program::Place Program::place(const ir::Variable* v) {
     }
     WEBDNN_CHECK(bytes <= max_binding_, "constant '", v->name, "' (", bytes, " bytes) exceeds the WebGPU binding limit (",
                  max_binding_, ")");
-    int64_t offset = weights_.add(data, static_cast<size_t>(bytes), kAlignment);
+    int64_t offset = weights_.add(data, static_cast<size_t>(bytes), kAlignment, v->dtype == DType::Float32);
     WEBDNN_CHECK(offset % kAlignment == 0, "misaligned constant");
     Json& current = buffers_.back();
     int64_t start = current.value("weights_offset", int64_t{-1});

@@ -1,0 +1,23 @@
+// The weights file of a backend in its compact form (runtime/core/weights_codec.h), expanded back
+// by the loader: values a weight transform makes at load are stored as its source (the wasm
+// Conv's packed and Winograd weights as the ONNX weight), and with `webdnn-convert --weights
+// float16|int8|int4` the model's float32 values are coded. Weight-only: ranges of fewer than
+// kMinCodedValues values (biases, norms) stay float32, and so do ranges with a value the coding
+// cannot hold (infinities of a mask; float16: beyond 65504), so that only precision is lost.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "runtime/core/weights_codec.h"
+#include "src/emit/output_dir.h"
+
+namespace webdnn::emit {
+
+constexpr int64_t kMinCodedValues = 1024;
+
+// Rewrites `out.weights` as the file's bytes (setting expanded_bytes and encoded) when anything
+// is to be coded or derived; returns the weights as the runtime will expand them.
+std::vector<uint8_t> code_weights(BackendOutput& out, std::optional<runtime::WeightCoding> coding);
+
+}  // namespace webdnn::emit

@@ -1,0 +1,157 @@
+// Compact weights (runtime/core/weights_codec.h, src/emit/compress_weights.h): the codings against
+// hand-computed values, the in-place expansion against a plain one, the wasm Conv's load-time
+// packing against the converter's, and the loader's checks of what a stranger's descriptor says.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "backends/wasm/kernels/conv_pack.h"
+#include "runtime/core/weights_codec.h"
+#include "src/emit/compress_weights.h"
+#include "webdnn/error.h"
+
+namespace webdnn {
+namespace {
+
+using runtime::WeightCoding;
+
+std::vector<float> round_trip(WeightCoding c, const std::vector<float>& x) {
+  std::vector<uint8_t> coded(static_cast<size_t>(runtime::coded_bytes(c, static_cast<int64_t>(x.size()))));
+  runtime::encode_weights(c, x.data(), static_cast<int64_t>(x.size()), coded.data());
+  std::vector<float> y(x.size());
+  runtime::decode_weights(c, coded.data(), static_cast<int64_t>(x.size()), y.data());
+  return y;
+}
+
+TEST(WeightsCodec, SizesAreWholeBlocks) {
+  EXPECT_EQ(runtime::coded_bytes(WeightCoding::Float16, 10), 20);
+  EXPECT_EQ(runtime::coded_bytes(WeightCoding::Int8, 128), 2 * (4 + 64));
+  EXPECT_EQ(runtime::coded_bytes(WeightCoding::Int4, 64), 2 * (2 + 16));
+  std::vector<float> x(65);
+  std::vector<uint8_t> out(200);
+  EXPECT_THROW(runtime::encode_weights(WeightCoding::Int8, x.data(), 65, out.data()), Error);
+}
+
+TEST(WeightsCodec, Int8BlockScalesItsLargestValueTo127) {
+  // Block 0: 0, 0.5, ..., 31.5: scale 31.5 / 127; 10.0 is q = round(10 * 127 / 31.5) = 40, so it
+  // decodes to 40 * 31.5 / 127 = 9.92126. Block 1: all -2: q = -127 each, exact.
+  std::vector<float> x(128, -2.0f);
+  for (int i = 0; i < 64; i++) x[i] = 0.5f * i;
+  std::vector<float> y = round_trip(WeightCoding::Int8, x);
+  EXPECT_FLOAT_EQ(y[20], 40 * (31.5f / 127));
+  EXPECT_FLOAT_EQ(y[63], 31.5f);
+  EXPECT_FLOAT_EQ(y[0], 0.0f);
+  for (int i = 64; i < 128; i++) EXPECT_FLOAT_EQ(y[i], -2.0f);
+  for (int i = 0; i < 64; i++) EXPECT_LE(std::fabs(y[i] - x[i]), 0.5f * 31.5f / 127 + 1e-6f);
+}
+
+TEST(WeightsCodec, Int4BlockHoldsSevenStepsEachSideInAFloat16Scale) {
+  // -7/7 .. 7/7 of 3.5: scale 0.5 (exact in float16), q = -7 .. 7, each exact.
+  std::vector<float> x(32);
+  for (int i = 0; i < 32; i++) x[i] = 0.5f * static_cast<float>(i % 15 - 7);
+  std::vector<float> y = round_trip(WeightCoding::Int4, x);
+  for (int i = 0; i < 32; i++) EXPECT_FLOAT_EQ(y[i], x[i]) << i;
+  // 1.3 of max 3.5: q = round(1.3 / 0.5) = 3 -> 1.5; -0.2: q = 0 -> 0.
+  x[0] = 1.3f;
+  x[1] = -0.2f;
+  y = round_trip(WeightCoding::Int4, x);
+  EXPECT_FLOAT_EQ(y[0], 1.5f);
+  EXPECT_FLOAT_EQ(y[1], 0.0f);
+}
+
+TEST(WeightsCodec, Float16IsExactForHalfValues) {
+  std::vector<float> x = {0.0f, -1.5f, 65504.0f, 0.000061035156f, 1.0009765625f};
+  EXPECT_EQ(round_trip(WeightCoding::Float16, x), x);
+}
+
+// The file `code_weights` writes, expanded in a buffer of its own, gives what it returns.
+std::vector<uint8_t> expand_file(const emit::BackendOutput& out) {
+  runtime::CodedWeights coded = runtime::read_coded_weights(out.encoded, out.expanded_bytes);
+  std::vector<uint8_t> buf(static_cast<size_t>(out.expanded_bytes));
+  std::memcpy(buf.data() + (buf.size() - out.weights.size()), out.weights.data(), out.weights.size());
+  runtime::expand_weights(buf.data(), out.expanded_bytes, coded);
+  return buf;
+}
+
+TEST(CompressWeights, ConvWeightsShipAsTheOnnxWeightAndPackExactlyAtLoad) {
+  // A 3x3 convolution of 16 -> 16 channels (Winograd) and a pointwise one (gemm), as the wasm
+  // lowering adds them; and a bias too small to code. Float32: the expansion is bit-exact.
+  emit::WeightsBuilder b;
+  emit::BackendOutput out;
+  std::vector<int64_t> offsets;
+  for (auto [algorithm, kh] : {std::pair{wasm::ConvAlgorithm::Winograd, 3}, std::pair{wasm::ConvAlgorithm::Gemm, 1}}) {
+    wasm::ConvShape s{16, 16, kh, kh, 1};
+    std::vector<float> w(static_cast<size_t>(16 * 16 * kh * kh));
+    for (size_t i = 0; i < w.size(); i++) w[i] = std::sin(static_cast<float>(i));
+    std::vector<float> packed = wasm::pack_conv_weights(algorithm, s, w.data());
+    offsets.push_back(b.add_derived(packed, w, wasm::conv_pack_transform(algorithm, s)));
+  }
+  b.add(Tensor::from_floats({16}, std::vector<float>(16, 0.25f)));
+  out.derived = b.derived_ranges();
+  out.float_ranges = b.float_ranges();
+  out.weights = b.take();
+  const std::vector<uint8_t> raw = out.weights;
+  std::vector<uint8_t> expanded = emit::code_weights(out, std::nullopt);
+  EXPECT_EQ(expanded, raw);
+  EXPECT_EQ(expand_file(out), raw);
+  // The Winograd weight ships as its 16*16*9 values, not the 16*16*16 packed ones.
+  EXPECT_LT(out.weights.size(), raw.size() - 4 * 16 * 16 * 6);
+  EXPECT_EQ(out.encoded["segments"].size(), 2u);
+}
+
+TEST(CompressWeights, CodedRangesExpandToTheDecodedValuesAndSmallOnesStay) {
+  emit::WeightsBuilder b;
+  std::vector<float> big(4096), with_inf(2048, 1.0f), small(100, 0.3f);
+  for (size_t i = 0; i < big.size(); i++) big[i] = std::cos(0.37f * static_cast<float>(i));
+  with_inf[5] = -INFINITY;  // a mask: left as it is
+  b.add(Tensor::from_floats({4096}, big));
+  b.add(Tensor::from_floats({2048}, with_inf));
+  b.add(Tensor::from_floats({100}, small));
+  b.add(Tensor::from_ints({3}, {1, 2, 3}));  // not float32
+  for (WeightCoding c : {WeightCoding::Float16, WeightCoding::Int8, WeightCoding::Int4}) {
+    emit::BackendOutput out;
+    out.float_ranges = b.float_ranges();
+    emit::WeightsBuilder copy = b;
+    out.weights = copy.take();
+    const std::vector<uint8_t> raw = out.weights;
+    std::vector<uint8_t> expanded = emit::code_weights(out, c);
+    EXPECT_EQ(expand_file(out), expanded) << runtime::weight_coding_name(c);
+    ASSERT_EQ(out.encoded["segments"].size(), 1u) << out.encoded.dump();
+    std::vector<float> want = round_trip(c, big), got(4096);
+    std::memcpy(got.data(), expanded.data(), 4096 * 4);
+    EXPECT_EQ(got, want);
+    // Everything after the coded range is as it was.
+    EXPECT_TRUE(std::equal(expanded.begin() + 4096 * 4, expanded.end(), raw.begin() + 4096 * 4));
+  }
+}
+
+TEST(CompressWeights, LoaderRefusesSegmentsThatDoNotAddUp) {
+  auto refuse = [](const char* encoded, int64_t bytes, const char* why) {
+    try {
+      runtime::read_coded_weights(Json::parse(encoded), bytes);
+      ADD_FAILURE() << "accepted " << encoded;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  // 64 int8 values at 0 save 256 - 68 bytes.
+  EXPECT_EQ(runtime::read_coded_weights(Json::parse(R"({"bytes": 812, "segments": [[0, 64, "int8"]]})"), 1000).file_bytes, 812);
+  refuse(R"({"bytes": 800, "segments": [[0, 64, "int8"]]})", 1000, "is not 812");
+  refuse(R"({"bytes": 1000, "segments": [[0, 60, "int8"]]})", 1000, "whole blocks");
+  refuse(R"({"bytes": 1000, "segments": [[2, 64, "float16"]]})", 1000, "misaligned");
+  refuse(R"({"bytes": 1000, "segments": [[512, 64, "int8"], [256, 64, "int8"]]})", 1000, "overlaps");
+  refuse(R"({"bytes": 1000, "segments": [[900, 64, "int8"]]})", 1000, "ends past");
+  refuse(R"({"bytes": 1000, "segments": [[0, 64, "int9"]]})", 1000, "is not float32");
+  refuse(R"({"bytes": 1000, "segments": [[0, 64, "float32"]]})", 1000, "codes nothing");
+  refuse(R"({"bytes": 1000, "segments": [[0, 64, "float32", {"kind": "nope", "source": 9}]]})", 1000, "no weight transform");
+  refuse(R"({"bytes": 10000, "segments": [[0, 2304, "float32", {"kind": "wasm.conv_pack", "source": 9,
+           "algorithm": "winograd", "C": 16, "M": 16, "kh": 3, "kw": 3, "group": 1}]]})", 10000, "are not a weight");
+  refuse(R"({"bytes": 1000, "segments": [[0, 16, "float32", {"kind": "wasm.conv_pack", "source": 16,
+           "algorithm": "winograd", "C": 4, "M": 4, "kh": 1, "kw": 1, "group": 1}]]})", 1000, "does not fit");
+  refuse(R"({"bytes": 1000, "segments": [[0, 16, "float32", {"kind": "wasm.conv_pack", "source": 16,
+           "algorithm": "gemm", "C": 4000000000, "M": 4, "kh": 1, "kw": 1, "group": 1}]]})", 1000, "");
+}
+
+}  // namespace
+}  // namespace webdnn
