@@ -58,7 +58,11 @@ void code_weights(const ir::Graph& graph, const Json& shared, size_t imported, c
     std::vector<uint8_t> float32 = wasm.weights;
     std::vector<uint8_t> coded = emit::code_weights(wasm, coding);
     if (options.progress) options.progress("measuring what " + name + " weights cost", kStepStarts);
-    cost = measure_weights_cost(wasm.descriptor, float32, coded);
+    try {
+      cost = measure_weights_cost(wasm.descriptor, float32, coded);
+    } catch (const Error& e) {  // a model the native runtime cannot run here (its memory limit)
+      cost = {{"not_measured", std::string("the wasm descriptor it is measured on does not run: ") + e.what()}};
+    }
   };
   auto wasm = std::find_if(outputs.begin(), outputs.end(), [](const emit::BackendOutput& o) { return o.backend == "wasm"; });
   if (wasm == outputs.end()) {

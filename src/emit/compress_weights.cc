@@ -11,7 +11,8 @@ namespace {
 using runtime::WeightCoding;
 
 bool codable(const std::vector<float>& x, WeightCoding coding) {
-  const float most = coding == WeightCoding::Float16 ? 65504.0f : FLT_MAX;  // finite, for a scale
+  // Finite, and for the float16 scale of int4 blocks (largest / 7) finite in float16 too.
+  const float most = coding == WeightCoding::Float16 ? 65504.0f : coding == WeightCoding::Int4 ? 65504.0f * 7 : FLT_MAX;
   for (float v : x)
     if (!(std::fabs(v) <= most)) return false;  // NaN too
   return true;

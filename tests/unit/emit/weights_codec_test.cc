@@ -126,6 +126,23 @@ TEST(CompressWeights, CodedRangesExpandToTheDecodedValuesAndSmallOnesStay) {
   }
 }
 
+TEST(CompressWeights, ValuesBeyondACodingsScaleStayFloat32) {
+  // int4's float16 scale (largest / 7) would be infinite for 1e6; float16 holds at most 65504.
+  for (WeightCoding c : {WeightCoding::Float16, WeightCoding::Int4}) {
+    emit::WeightsBuilder b;
+    std::vector<float> x(2048, 1.0f);
+    x[7] = 1e6f;
+    b.add(Tensor::from_floats({2048}, x));
+    emit::BackendOutput out;
+    out.float_ranges = b.float_ranges();
+    out.weights = b.take();
+    const std::vector<uint8_t> raw = out.weights;
+    EXPECT_EQ(emit::code_weights(out, c), raw);
+    EXPECT_EQ(out.weights, raw);
+    EXPECT_TRUE(out.encoded.is_null());
+  }
+}
+
 TEST(CompressWeights, LoaderRefusesSegmentsThatDoNotAddUp) {
   auto refuse = [](const char* encoded, int64_t bytes, const char* why) {
     try {
