@@ -265,6 +265,9 @@ struct RoiAlign {
   int64_t output_height = 1, output_width = 1, sampling_ratio = 0;
   double spatial_scale = 1;
   bool half_pixel = true;
+  // sampling_ratio 0 takes at most this many samples per bin along an axis: a bin that wide is
+  // no real model's, and an absurd region (1e31 wide) would otherwise loop for ever.
+  static constexpr int64_t kMaxAdaptiveSamples = 1024;
   static RoiAlign parse(const Json& j);
   Json to_json() const;
 };

@@ -472,5 +472,64 @@ TEST(UntrustedOnnx, ResizeKeepingTheInnermostSizeMatchesTheReferenceOnWasm) {
   }
 }
 
+TEST(UntrustedOnnx, MalformedAttributesAndInputsOfFuzzFindingsAreErrors) {
+  // Each crashed the importer (found by fuzz.onnx_convert): a Clip bound holding no value (read
+  // past its end); a Conv with stride 0 and auto_pad SAME (a division by zero); Attention and
+  // com.microsoft MultiHeadAttention with a past_key of rank 2 (its axis 2 read past the end).
+  auto import = [](OnnxBuilder& b) { return onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx"); };
+  {
+    OnnxBuilder b(13);
+    b.input("x", {2, 3}).output("y");
+    b.initializer("lo", Tensor::from_floats({0}, {}));
+    b.node("Clip", {"x", "lo"}, {"y"}, "clip");
+    EXPECT_ERROR(import(b), "must hold one value");
+  }
+  {
+    OnnxBuilder b(13);
+    b.input("x", {1, 2, 5, 5}).output("y");
+    b.initializer("w", Tensor::from_floats({2, 2, 3, 3}, std::vector<float>(36, 0.5f)));
+    auto& n = b.node("Conv", {"x", "w"}, {"y"}, "conv");
+    testing::attr(n, "strides", std::vector<int64_t>{0, 1});
+    testing::attr(n, "auto_pad", std::string("SAME_UPPER"));
+    EXPECT_ERROR(import(b), "must be in [1, ");
+  }
+  {
+    OnnxBuilder b(23);
+    b.input("q", {1, 2, 3, 4}).input("k", {1, 2, 3, 4}).input("v", {1, 2, 3, 4}).input("pk", {3, 4}).input("pv", {3, 4});
+    b.output("y");
+    b.node("Attention", {"q", "k", "v", "", "pk", "pv"}, {"y"}, "attention");
+    EXPECT_ERROR(import(b), "past_key and past_value must be [batch, heads");
+  }
+  {
+    OnnxBuilder b(17);
+    auto* o = b.model().add_opset_import();
+    o->set_domain("com.microsoft");
+    o->set_version(1);
+    b.input("q", {1, 3, 8}).input("k", {1, 3, 8}).input("v", {1, 3, 8}).input("pk", {3, 4}).input("pv", {3, 4});
+    b.output("y");
+    auto& n = b.node("MultiHeadAttention", {"q", "k", "v", "", "", "", "pk", "pv"}, {"y"}, "mha");
+    n.set_domain("com.microsoft");
+    testing::attr(n, "num_heads", int64_t{2});
+    EXPECT_ERROR(import(b), "past_key and past_value must be [batch, heads");
+  }
+}
+
+TEST(UntrustedOnnx, RoiAlignOfAHugeRegionIsBounded) {
+  // An adaptive sampling grid (sampling_ratio 0) over a region 7.5e31 wide looped for ever (the
+  // webgl probe, found by fuzz.onnx_convert; ceil of it into int64 was undefined too): at most
+  // kMaxAdaptiveSamples per bin and axis now.
+  OnnxBuilder b(16);
+  b.input("x", {1, 1, 8, 10}).output("y");
+  b.initializer("rois", Tensor::from_floats({1, 4}, {0.0f, 0.0f, 7.5e31f, 9.0f}));
+  b.initializer("batch", Tensor::from_ints({1}, {0}));
+  auto& n = b.node("RoiAlign", {"x", "rois", "batch"}, {"y"}, "roi");
+  testing::attr(n, "output_height", int64_t{2});
+  testing::attr(n, "output_width", int64_t{2});
+  auto g = onnx_frontend::import_bytes(b.model().SerializeAsString(), "m.onnx");
+  std::vector<float> x(80, 1.0f);
+  Tensor y = ops::evaluate_graph(*g, {{"x", Tensor::from_floats({1, 1, 8, 10}, x)}}).at("y");
+  EXPECT_EQ(y.shape, Shape({1, 1, 2, 2}));
+}
+
 }  // namespace
 }  // namespace webdnn

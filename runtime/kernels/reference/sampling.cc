@@ -134,8 +134,11 @@ void roi_align(const params::RoiAlign& p, const std::vector<Tensor>& in, std::ve
     float rw = r[2] * scale - half - x1, rh = r[3] * scale - half - y1;
     if (!p.half_pixel) rw = std::max(rw, 1.0f), rh = std::max(rh, 1.0f);
     float bh = rh / static_cast<float>(oh), bw = rw / static_cast<float>(ow);
-    auto gh = p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bh));
-    auto gw = p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bw));
+    auto adaptive = [](float bin) {  // NaN and negative bins: no samples
+      return bin > 0 ? static_cast<int64_t>(std::min<double>(std::ceil(bin), params::RoiAlign::kMaxAdaptiveSamples)) : 0;
+    };
+    auto gh = p.sampling_ratio > 0 ? p.sampling_ratio : adaptive(bh);
+    auto gw = p.sampling_ratio > 0 ? p.sampling_ratio : adaptive(bw);
     double count = static_cast<double>(std::max<int64_t>(gh * gw, 1));
     for (int64_t ch = 0; ch < c; ch++) {
       const float* img = x.data<float>() + (b * c + ch) * h * w;

@@ -84,14 +84,15 @@ void roi_align(const ir::Operator& op, Program& p) {
     };
     auto pixel = [&](const char* row, const char* col) { return k.element(x, {"b", "c1", row, col}); };
     std::string grid = ra.sampling_ratio > 0 ? glsl_int(ra.sampling_ratio) : "";
+    const std::string most = glsl_float(static_cast<double>(params::RoiAlign::kMaxAdaptiveSamples));
     std::string s = "  int b = clamp(int(" + k.element(batch, {"c0"}) + "), 0, " + glsl_int(n - 1) + ");\n" +
                     "  float x1 = " + corner(0) + ", y1 = " + corner(1) + ";\n" +
                     "  float rw = " + corner(2) + " - x1, rh = " + corner(3) + " - y1;\n" +
                     (ra.half_pixel ? "" : "  rw = max(rw, 1.0);\n  rh = max(rh, 1.0);\n") +
                     "  float bh = rh / " + glsl_float(static_cast<double>(ra.output_height)) + ", bw = rw / " +
                     glsl_float(static_cast<double>(ra.output_width)) + ";\n" +
-                    "  int gh = " + (grid.empty() ? "int(max(ceil(bh), 0.0))" : grid) + ";\n" +
-                    "  int gw = " + (grid.empty() ? "int(max(ceil(bw), 0.0))" : grid) + ";\n" +
+                    "  int gh = " + (grid.empty() ? "int(min(max(ceil(bh), 0.0), " + most + "))" : grid) + ";\n" +
+                    "  int gw = " + (grid.empty() ? "int(min(max(ceil(bw), 0.0), " + most + "))" : grid) + ";\n" +
                     "  bool first = true;\n" +
                     "  for (int sy = 0; sy < gh; sy++) {\n    for (int sx = 0; sx < gw; sx++) {\n" +
                     "      float py = y1 + float(c2) * bh + (float(sy) + 0.5) * bh / float(gh);\n" +

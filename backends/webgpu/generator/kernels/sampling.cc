@@ -100,6 +100,7 @@ void roi_align(const ir::Operator& op, Program& program) {
   const Shape& s = y.shape();
   int64_t n = x.shape()[0], h = x.shape()[2], w = x.shape()[3];
   std::string fixed_grid = u32(p.sampling_ratio);
+  const std::string most = f32(static_cast<double>(params::RoiAlign::kMaxAdaptiveSamples));
   std::string body = coordinates(s, "i", "c") + fill(R"(let b = u32(clamp(i32(${batch}), 0i, ${last_image}));
 let plane = (b * ${channels} + c1) * ${plane};
 let x1 = ${rx1} * ${scale} - ${shift};
@@ -142,8 +143,8 @@ ${store}
      {"ry2", rois.get("c0 * 4u + 3u")}, {"scale", f32(p.spatial_scale)}, {"shift", p.half_pixel ? "0.5" : "0.0"},
      {"clamp_size", p.half_pixel ? "" : "rw = max(rw, 1.0);\nrh = max(rh, 1.0);"},
      {"oh", f32(static_cast<double>(p.output_height))}, {"ow", f32(static_cast<double>(p.output_width))},
-     {"gh", p.sampling_ratio > 0 ? fixed_grid : "u32(max(ceil(bh), 0.0))"},
-     {"gw", p.sampling_ratio > 0 ? fixed_grid : "u32(max(ceil(bw), 0.0))"},
+     {"gh", p.sampling_ratio > 0 ? fixed_grid : "u32(min(max(ceil(bh), 0.0), " + most + "))"},
+     {"gw", p.sampling_ratio > 0 ? fixed_grid : "u32(min(max(ceil(bw), 0.0), " + most + "))"},
      {"h", f32(static_cast<double>(h))}, {"w", f32(static_cast<double>(w))}, {"h_last", u32(h - 1)},
      {"w_last", u32(w - 1)}, {"p00", x.get("plane + y0 * " + u32(w) + " + x0")},
      {"p01", x.get("plane + y0 * " + u32(w) + " + x1_")}, {"p10", x.get("plane + y1_ * " + u32(w) + " + x0")},

@@ -1,6 +1,8 @@
 // Handlers of ONNX elementwise operators: each maps onto the IR operator of the same meaning.
 #include <limits>
 
+#include <cmath>
+
 #include "src/frontend/onnx/node_context.h"
 #include "src/frontend/onnx/tensor_proto.h"
 #include "webdnn/error.h"
@@ -135,8 +137,13 @@ WEBDNN_ONNX_HANDLER(Clip) {
     ir::Variable* bound = ctx.input(i);
     if (!bound) continue;
     const char* key = i == 1 ? "min" : "max";
-    if (bound->is_constant()) params[key] = bound->logical_data().as_double(0);
-    else v = ctx.add(i == 1 ? "Max" : "Min", {}, {v, bound});
+    WEBDNN_CHECK(bound->size() == 1, "'", bound->name, "' (Clip's ", key, ") must hold one value, not ",
+                 shape_to_string(bound->shape));
+    // A finite constant is a parameter; an infinite or NaN one (JSON has no such number) an operator.
+    if (bound->is_constant() && std::isfinite(bound->logical_data().as_double(0)))
+      params[key] = bound->logical_data().as_double(0);
+    else
+      v = ctx.add(i == 1 ? "Max" : "Min", {}, {v, bound});
   }
   ctx.set_output(0, ctx.add("Clip", params, {v}));
 }

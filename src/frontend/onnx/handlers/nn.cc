@@ -23,6 +23,17 @@ Window read_window(NodeContext& ctx, const ir::Variable* x, std::vector<int64_t>
   w.strides = ctx.attr_ints("strides", std::vector<int64_t>(n, 1));
   w.dilations = ctx.attr_ints("dilations", std::vector<int64_t>(n, 1));
   w.pads = ctx.attr_ints("pads", std::vector<int64_t>(2 * n, 0));
+  WEBDNN_CHECK(w.strides.size() == n && w.dilations.size() == n && w.pads.size() == 2 * n, "strides ",
+               shape_to_string(w.strides), ", dilations ", shape_to_string(w.dilations), " and pads ",
+               shape_to_string(w.pads), " do not match a ", n, "-D window");
+  // Bounded, so that the window arithmetic below and in shape inference cannot divide by zero or
+  // overflow.
+  constexpr int64_t kMost = int64_t{1} << 20;
+  for (size_t d = 0; d < n; d++)
+    WEBDNN_CHECK(w.kernel[d] >= 1 && w.kernel[d] <= kMost && w.strides[d] >= 1 && w.strides[d] <= kMost &&
+                     w.dilations[d] >= 1 && w.dilations[d] <= kMost,
+                 "kernel_shape ", shape_to_string(w.kernel), ", strides ", shape_to_string(w.strides), " and dilations ",
+                 shape_to_string(w.dilations), " must be in [1, ", kMost, "]");
   std::string auto_pad = ctx.attr_string("auto_pad", "NOTSET");
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     for (size_t d = 0; d < n; d++) {
