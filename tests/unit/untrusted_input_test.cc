@@ -494,6 +494,14 @@ TEST(UntrustedOnnx, MalformedAttributesAndInputsOfFuzzFindingsAreErrors) {
     EXPECT_ERROR(import(b), "must be in [1, ");
   }
   {
+    // ConvInteger on 1-D tensors: the kernel's extent was taken from a weight of rank 1.
+    OnnxBuilder b(13);
+    b.input("x", {6}, onnx::TensorProto::UINT8).output("y");
+    b.initializer("w", Tensor::from_ints({3}, {1, 2, 3}, DType::UInt8));
+    b.node("ConvInteger", {"x", "w"}, {"y"}, "conv");
+    EXPECT_ERROR(import(b), "both must be 3-D or 4-D alike");
+  }
+  {
     OnnxBuilder b(23);
     b.input("q", {1, 2, 3, 4}).input("k", {1, 2, 3, 4}).input("v", {1, 2, 3, 4}).input("pk", {3, 4}).input("pv", {3, 4});
     b.output("y");

@@ -51,8 +51,8 @@ ir::Variable* requantize(NodeContext& ctx, ir::Variable* acc, ir::Variable* m, s
 }
 
 ir::Variable* conv_integer(NodeContext& ctx, ir::Variable* x, ir::Variable* w, ir::Variable* x_zero, ir::Variable* w_zero) {
-  WEBDNN_CHECK(w->rank() == x->rank(), "weight '", w->name, "' is ", shape_to_string(w->shape), " for input ",
-               shape_to_string(x->shape));
+  WEBDNN_CHECK(w->rank() == x->rank() && (x->rank() == 3 || x->rank() == 4), "weight '", w->name, "' is ",
+               shape_to_string(w->shape), " for input ", shape_to_string(x->shape), "; both must be 3-D or 4-D alike");
   params::Conv p;
   p.window = window_params(read_window(ctx, x, std::vector<int64_t>(w->shape.begin() + 2, w->shape.end())));
   p.group = ctx.attr_int("group", 1);
@@ -79,6 +79,7 @@ WEBDNN_ONNX_HANDLER(ConvInteger) {
 WEBDNN_ONNX_HANDLER(QLinearConv) {
   ir::Variable* x = ctx.required_input(0);
   ir::Variable* w = ctx.required_input(3);
+  WEBDNN_CHECK(w->rank() >= 3, "weight '", w->name, "' is ", shape_to_string(w->shape), "; it must be [M, C/group, k...]");
   const Dim channels = w->dims[0];
   const DimShape column = {channels, Dim(1), Dim(1)};
   ir::Variable* w_zero = per_channel(ctx, 5, channels, {channels}, "w_zero_point");
