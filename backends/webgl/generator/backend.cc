@@ -215,8 +215,8 @@ class WebGlBackend : public Backend {
     const int64_t most = std::min(kTextureBudget, max_tensor_bytes());
     for (const ir::Variable* v : graph.variables())
       WEBDNN_CHECK(!v->is_static() || v->bytes() <= most, "'", v->name, "' ", shape_to_string(v->shape), " takes ",
-                   v->bytes() >> 20, " MiB, more than the ", most >> 20, " MiB WebGL budget; convert the model for smaller inputs (--input-shape, a smaller batch), or for the "
-                   "wasm or webgpu backend");
+                   v->bytes() >> 20, " MiB, more than the ", most >> 20, " MiB WebGL budget; convert the model for "
+                   "smaller inputs (--input-shape, a smaller batch), or for the wasm or webgpu backend");
     WeightStore store(weights);
     // Largest first, so that whole weights are stored before the pieces cut from them.
     std::vector<std::pair<int64_t, Json>> programs;
