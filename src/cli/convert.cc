@@ -56,10 +56,10 @@ void code_weights(const ir::Graph& graph, const Json& shared, size_t imported, c
   Json cost;
   auto measure = [&](emit::BackendOutput& wasm) {
     std::vector<uint8_t> float32 = wasm.weights;
-    std::vector<uint8_t> coded = emit::code_weights(wasm, coding);
+    emit::code_weights(wasm, coding);
     if (options.progress) options.progress("measuring what " + name + " weights cost", kStepStarts);
     try {
-      cost = measure_weights_cost(wasm.descriptor, float32, coded);
+      cost = measure_weights_cost(wasm.descriptor, float32, emit::expanded_weights(wasm));
     } catch (const Error& e) {  // a model the native runtime cannot run here (its memory limit)
       cost = {{"not_measured", std::string("the wasm descriptor it is measured on does not run: ") + e.what()}};
     }

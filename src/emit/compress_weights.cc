@@ -34,7 +34,7 @@ std::vector<float> floats_at(const std::vector<uint8_t>& raw, int64_t offset, in
 
 }  // namespace
 
-std::vector<uint8_t> code_weights(BackendOutput& out, std::optional<WeightCoding> coding) {
+void code_weights(BackendOutput& out, std::optional<WeightCoding> coding) {
   // Every range that may be coded, in order: derived ones, and plain float32 ones (a tail short of
   // a block stays as it is).
   struct Range {
@@ -76,21 +76,23 @@ std::vector<uint8_t> code_weights(BackendOutput& out, std::optional<WeightCoding
     end = r.offset + 4 * r.count;
     coded.segments.push_back(std::move(seg));
   }
-  if (coded.segments.empty()) return raw;
+  if (coded.segments.empty()) return;
   file.insert(file.end(), raw.begin() + end, raw.end());
-  coded.file_bytes = static_cast<int64_t>(file.size());
-
-  // What the loader will make of it (the same code, in place as there).
-  std::vector<uint8_t> expanded(static_cast<size_t>(bytes));
-  std::memcpy(expanded.data() + (bytes - coded.file_bytes), file.data(), file.size());
-  runtime::expand_weights(expanded.data(), bytes, coded);
-
   Json segments = Json::array();
   for (const runtime::CodedSegment& s : coded.segments) segments.push_back(runtime::segment_json(s));
   out.expanded_bytes = bytes;
-  out.encoded = {{"bytes", coded.file_bytes}, {"segments", std::move(segments)}};
+  out.encoded = {{"bytes", static_cast<int64_t>(file.size())}, {"segments", std::move(segments)}};
   out.weights = std::move(file);
-  return expanded;
+}
+
+std::vector<uint8_t> expanded_weights(const BackendOutput& out) {
+  if (out.encoded.is_null()) return out.weights;
+  // The loader's own steps: its check of the segments, then the expansion in place.
+  runtime::CodedWeights coded = runtime::read_coded_weights(out.encoded, out.expanded_bytes);
+  std::vector<uint8_t> buf(static_cast<size_t>(out.expanded_bytes));
+  std::memcpy(buf.data() + (buf.size() - out.weights.size()), out.weights.data(), out.weights.size());
+  runtime::expand_weights(buf.data(), out.expanded_bytes, coded);
+  return buf;
 }
 
 }  // namespace webdnn::emit

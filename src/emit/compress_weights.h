@@ -17,7 +17,9 @@ namespace webdnn::emit {
 constexpr int64_t kMinCodedValues = 1024;
 
 // Rewrites `out.weights` as the file's bytes (setting expanded_bytes and encoded) when anything
-// is to be coded or derived; returns the weights as the runtime will expand them.
-std::vector<uint8_t> code_weights(BackendOutput& out, std::optional<runtime::WeightCoding> coding);
+// is to be coded or derived.
+void code_weights(BackendOutput& out, std::optional<runtime::WeightCoding> coding);
+// The weights as the runtime will expand the file's bytes (those bytes when nothing is coded).
+std::vector<uint8_t> expanded_weights(const BackendOutput& out);
 
 }  // namespace webdnn::emit

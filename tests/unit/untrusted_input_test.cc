@@ -21,7 +21,6 @@
 #include "tests/unit/support/onnx_builder.h"
 #include "webdnn/error.h"
 #include "webdnn/expr.h"
-#include "webdnn/version.h"
 
 namespace webdnn {
 namespace {
@@ -430,12 +429,7 @@ TEST(UntrustedOnnx, NonFiniteConstantsSurviveTheDescriptorText) {
   std::string text = l.descriptor.dump();
   EXPECT_NE(text.find(R"(["const","NaN"])"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(["const","-Infinity"])"), std::string::npos) << text;
-  Json d = Json::parse(text);
-  d["format"] = "webdnn-graph-descriptor";
-  d["version"] = kFormatVersion;
-  d["backend"] = "wasm";
-  d["weights"] = {{"bytes", l.weights.size()}};
-  runtime::Runner runner(d, std::move(l.weights));
+  runtime::Runner runner(Json::parse(text), std::move(l.weights));  // the descriptor as read from its file
   std::vector<float> x = {1, 2, 3, -1, -2, -3};
   std::memcpy(runner.inputs()[0].data, x.data(), 24);
   runner.run();
