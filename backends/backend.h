@@ -24,6 +24,9 @@ class Backend {
   virtual Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) = 0;
   // Whether its descriptors may hold dims of free dimensions (docs/descriptor.md).
   virtual bool runs_free_dimensions() const { return false; }
+  // Whether it runs operators whose output size the input values decide (NonZero,
+  // NonMaxSuppression: webdnn/params.h, "data symbols"), the runtime splitting the model there.
+  virtual bool runs_data_sizes() const { return false; }
   // Whether, for a model with free dimensions, it writes the symbolic graph instead, which the
   // generator built into the JavaScript runtime specializes per input signature (GPU backends,
   // whose kernels have every shape written in).

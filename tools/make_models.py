@@ -98,6 +98,7 @@ def describe(name, proto, m, purpose, checked):
         "outputs": [{"name": o.name, "dtype": DTYPE_NAMES[o.type.tensor_type.elem_type], "shape": dims(o)}
                     for o in g.output],
         "ops": sorted({n.op_type for n in g.node}),
+        **({"at": m.at} if m.at else {}),
         "checked": checked,
     }
 

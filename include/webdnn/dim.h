@@ -30,6 +30,7 @@ using Bindings = std::map<std::string, int64_t>;
 // What a symbol may be: its range, and its value at the sample binding the converter works with.
 struct SymbolRange {
   int64_t min = 1, max = int64_t{1} << 31, hint = 1;
+  bool data = false;  // a size that the input values decide (webdnn/params.h, "data symbols")
 };
 
 class Dim {
@@ -142,6 +143,8 @@ class SymbolScope {
   SymbolScope& operator=(const SymbolScope&) = delete;
   // The innermost scope's symbols; empty outside every scope.
   static const std::map<std::string, Dim>& current();
+  // Adds a symbol to the innermost scope (one made while it lives: a data symbol); none: no-op.
+  static void declare(const Dim& symbol);
 
  private:
   std::map<std::string, Dim> symbols_;

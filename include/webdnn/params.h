@@ -272,6 +272,38 @@ struct RoiAlign {
   Json to_json() const;
 };
 
+// Operators whose output size depends on the input values (NonZero, NonMaxSuppression). The
+// converter gives that size a symbol of its own, a *data symbol* (docs/descriptor.md, "Sizes known
+// only at run time"), and the output is declared with `count` rows. A runtime runs the kernel with
+// `count` at its capacity (the most rows the inputs allow); the kernel writes the rows it finds
+// compactly at the front, as if the output held that many, and their number into its second
+// output, an int64 [1]; the runner binds the symbol to that number for the operators after it.
+struct NonZero {
+  Dim count;
+  static NonZero parse(const Json& j);
+  Json to_json() const;
+};
+template <class S>
+typename S::value_type non_zero_capacity(const S& x);  // every element non-zero
+
+// NonMaxSuppression of boxes [B, N, 4] with scores [B, C, N] -> selected [count, 3] (batch,
+// class, box): for each batch and class, boxes in decreasing score above the score threshold (when
+// there is one), each kept unless its IoU with one kept before exceeds iou_threshold, at most
+// max_output_boxes_per_class of them. center_point_box: boxes are [x_center, y_center, width,
+// height], else two opposite corners [y1, x1, y2, x2].
+struct NonMaxSuppression {
+  bool center_point_box = false;
+  int64_t max_output_boxes_per_class = 0;
+  double iou_threshold = 0;
+  bool has_score_threshold = false;
+  double score_threshold = 0;
+  Dim count;
+  static NonMaxSuppression parse(const Json& j);
+  Json to_json() const;
+  template <class S>
+  typename S::value_type capacity(const S& boxes, const S& scores) const;
+};
+
 // DimValues: a small integer tensor (a scalar, or a list) whose elements are dims: what a shape
 // computation of a model with free dimensions (Shape -> Gather -> Concat ...) comes to, evaluated
 // once the symbols have values. No inputs.
@@ -464,6 +496,10 @@ template <class S>
 TypesOf<S> infer_grid_sample(const GridSample& p, const TypesOf<S>& in);  // X, grid
 template <class S>
 TypesOf<S> infer_roi_align(const RoiAlign& p, const TypesOf<S>& in);  // X, rois, batch_indices
+template <class S>
+TypesOf<S> infer_non_zero(const NonZero& p, const TypesOf<S>& in);  // int64 [rank, count], int64 [1]
+template <class S>
+TypesOf<S> infer_non_max_suppression(const NonMaxSuppression& p, const TypesOf<S>& in);  // boxes, scores
 template <class S>
 TypesOf<S> infer_cum_sum(const CumSum& p, const TypesOf<S>& in);
 template <class S>

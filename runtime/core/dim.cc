@@ -482,6 +482,9 @@ SymbolScope::SymbolScope(std::map<std::string, Dim> symbols) : symbols_(std::mov
   current_symbols = this;
 }
 SymbolScope::~SymbolScope() { current_symbols = outer_; }
+void SymbolScope::declare(const Dim& symbol) {
+  if (current_symbols) current_symbols->symbols_.emplace(symbol.to_string(), symbol);
+}
 const std::map<std::string, Dim>& SymbolScope::current() {
   static const std::map<std::string, Dim> none;
   return current_symbols ? current_symbols->symbols_ : none;

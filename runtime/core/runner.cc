@@ -9,6 +9,7 @@
 #include <emscripten/heap.h>
 #endif
 
+#include "runtime/core/stages.h"
 #include "webdnn/error.h"
 #include "webdnn/params.h"
 
@@ -101,17 +102,25 @@ Runner::Runner(const Json& d) {
   check_descriptor(d);
   weights_bytes_ = d.at("weights").at("bytes").get<int64_t>();
   signature_ = read_signature(d);
-  std::unique_ptr<Plan> plan;
-  if (signature_.symbolic()) {
-    descriptor_ = d;
-    Bindings sample = sample_binding(signature_);
-    plan = prepare(specialize(d, signature_, sample));
-    plan->key = binding_text(sample);
-  } else {
-    plan = prepare(d);
+  if (!signature_.symbolic()) {
+    StagePlans& only = stages_.emplace_back();
+    only.plans.push_back(prepare(d));
+    only.plan = only.plans.back().get();
+    return;
   }
-  plan_ = plan.get();
-  plans_.push_back(std::move(plan));
+  if (signature_.data.empty()) {
+    stages_.push_back({d, {}, {}, nullptr});
+  } else {
+    for (Stage& s : split_stages(d, signature_)) stages_.push_back({std::move(s.descriptor), std::move(s.finds), {}, nullptr});
+  }
+  // Every stage checked and prepared at the converter's sample binding.
+  Bindings sample = sample_binding(signature_);
+  for (auto& [name, data] : signature_.data) sample.erase(name);
+  binding_ = sample;
+  for (StagePlans& stage : stages_) {
+    use_plan(stage, sample);
+    for (auto& [name, port] : stage.finds) sample[name] = signature_.ranges.at(name).hint;
+  }
 }
 
 std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
@@ -229,7 +238,7 @@ void Runner::load(std::vector<uint8_t> weights) {
                " bytes; the descriptor expects ", weights_bytes_);
   weights_ = std::move(weights);
   loaded_ = true;
-  attach(*plan_);
+  for (StagePlans& stage : stages_) attach(*stage.plan);
 }
 
 void Runner::attach(Plan& plan) const {
@@ -251,33 +260,77 @@ void Runner::attach(Plan& plan) const {
 void Runner::set_input_shapes(const std::vector<Shape>& shapes) {
   Bindings b = bind_inputs(signature_, shapes);
   if (!signature_.symbolic()) return;  // bind_inputs() checked that they are the model's own
+  use_plan(stages_.front(), b);
+  binding_ = std::move(b);
+}
+
+void Runner::use_plan(StagePlans& stage, const Bindings& given) {
+  Bindings b = given;
+  for (auto& [name, port] : stage.finds) {
+    int64_t capacity = signature_.data.at(name).capacity.evaluate(given);
+    WEBDNN_CHECK(capacity >= 0 && capacity <= params::kMaxExtent, "the capacity of '", name, "' is ", capacity,
+                 " at ", binding_text(given));
+    b[name] = capacity;
+  }
   std::string key = binding_text(b);
-  auto it = std::find_if(plans_.begin(), plans_.end(), [&](const auto& p) { return p->key == key; });
-  if (it == plans_.end()) {
-    std::unique_ptr<Plan> plan = prepare(specialize(descriptor_, signature_, b));
+  auto& plans = stage.plans;
+  auto it = std::find_if(plans.begin(), plans.end(), [&](const auto& p) { return p->key == key; });
+  if (it == plans.end()) {
+    std::unique_ptr<Plan> plan = prepare(specialize(stage.descriptor, signature_, b));
     plan->key = key;
     if (loaded_) attach(*plan);
-    if (plans_.size() >= kCachedPlans) plans_.pop_back();
-    plans_.insert(plans_.begin(), std::move(plan));
+    if (plans.size() >= kCachedPlans) plans.pop_back();
+    plans.insert(plans.begin(), std::move(plan));
   } else {
-    std::rotate(plans_.begin(), it, it + 1);
+    std::rotate(plans.begin(), it, it + 1);
   }
-  plan_ = plans_.front().get();
+  stage.plan = plans.front().get();
 }
 
-void Runner::run() {
+void Runner::run_stages(std::vector<std::pair<double, const Step*>>* times) {
   WEBDNN_CHECK(loaded_, "the runner has no weights yet");
-  for (Step& s : plan_->steps) s.kernel->run(s.inputs.data(), s.outputs.data());
+  Bindings b = binding_;
+  for (size_t i = 0; i < stages_.size(); i++) {
+    StagePlans& stage = stages_[i];
+    if (i > 0) {
+      // What the stage before computed, taken over at the shapes of this binding: a value sized
+      // by what was just found lies at the front of the one written at capacity.
+      use_plan(stage, b);
+      const std::vector<Port>& from = stages_[i - 1].plan->outputs;
+      for (size_t p = 0; p < stage.plan->inputs.size(); p++) {
+        const Port &to = stage.plan->inputs[p], &source = from.at(p);
+        int64_t bytes = to.info.size() * static_cast<int64_t>(dtype_size(to.info.dtype));
+        bool fits = to.info.dtype == source.info.dtype && to.info.size() <= source.info.size();
+        WEBDNN_CHECK(fits, "stage ", i, " takes ", to.name, " as ", dtype_name(to.info.dtype), shape_to_string(to.info.shape),
+                     " from ", dtype_name(source.info.dtype), shape_to_string(source.info.shape));
+        std::memcpy(to.data, source.data, static_cast<size_t>(bytes));
+      }
+    }
+    for (Step& s : stage.plan->steps) {
+      if (!times) {
+        s.kernel->run(s.inputs.data(), s.outputs.data());
+        continue;
+      }
+      auto t0 = std::chrono::steady_clock::now();
+      s.kernel->run(s.inputs.data(), s.outputs.data());
+      times->emplace_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), &s);
+    }
+    for (auto& [name, port] : stage.finds) {
+      int64_t found = *static_cast<const int64_t*>(stage.plan->outputs.at(port).data);
+      const SymbolRange& range = signature_.ranges.at(name);
+      WEBDNN_CHECK(found >= range.min && found <= range.max, "the model found '", name, "' = ", found,
+                   ", outside the ", range.min, "..", range.max, " it was converted for");
+      b[name] = found;
+      check_guards(signature_, b, name);
+    }
+  }
 }
+
+void Runner::run() { run_stages(nullptr); }
 
 Json Runner::profile() {
-  WEBDNN_CHECK(loaded_, "the runner has no weights yet");
   std::vector<std::pair<double, const Step*>> times;
-  for (Step& s : plan_->steps) {
-    auto t0 = std::chrono::steady_clock::now();
-    s.kernel->run(s.inputs.data(), s.outputs.data());
-    times.emplace_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), &s);
-  }
+  run_stages(&times);
   std::stable_sort(times.begin(), times.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   Json out = Json::array();
   for (auto& [ms, s] : times) out.push_back({{"op", s->op}, {"kernel", s->kernel_name}, {"ms", ms}});

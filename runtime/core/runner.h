@@ -61,9 +61,10 @@ class Runner {
   void set_input_shapes(const std::vector<Shape>& shapes);
   const Signature& signature() const { return signature_; }
 
-  // The current plan's inputs and outputs (their shapes, and where their data lives).
-  const std::vector<Port>& inputs() const { return plan_->inputs; }
-  const std::vector<Port>& outputs() const { return plan_->outputs; }
+  // The current plan's inputs and outputs (their shapes, and where their data lives). A model with
+  // sizes that the input values decide (NonZero...) knows its outputs' shapes only after run().
+  const std::vector<Port>& inputs() const { return stages_.front().plan->inputs; }
+  const std::vector<Port>& outputs() const { return stages_.back().plan->outputs; }
   void run();
   // Runs once, timing each kernel: [{"op", "kernel", "ms"}], slowest first. For tuning.
   Json profile();
@@ -93,20 +94,33 @@ class Runner {
     std::vector<Port> inputs, outputs;
     ~Plan();
   };
+  // The kernels up to a size found at run time, or after the last one (all of them in most
+  // models: runtime/core/stages.h), with the plans made of them for the bindings met.
+  struct StagePlans {
+    Json descriptor;  // kept only when it has symbols, to specialize again
+    std::vector<std::pair<std::string, int>> finds;  // data symbols, and the output port of each
+    std::vector<std::unique_ptr<Plan>> plans;        // most recently used first
+    Plan* plan = nullptr;
+  };
   // Checks a descriptor without symbols and prepares its kernels.
   std::unique_ptr<Plan> prepare(const Json& d) const;
   // Allocates the plan's arena and points its steps at their data.
   void attach(Plan& plan) const;
   template <class Variable>
   static void read_ports(const Json& d, const char* key, Plan& plan, Variable variable);
+  // Makes the stage's plan for binding `b` current: made at the first use of that binding (the
+  // symbols the stage finds bound to their capacity), then kept while it is among the last few.
+  void use_plan(StagePlans& stage, const Bindings& b);
+  // Runs the stages in order, binding each size found before the next; `times`, when given,
+  // receives the time of every kernel.
+  void run_stages(std::vector<std::pair<double, const Step*>>* times);
 
-  Json descriptor_;  // kept only when it has symbols, to specialize again
   Signature signature_;
+  Bindings binding_;  // of the inputs' symbols
   int64_t weights_bytes_ = 0;
   std::vector<uint8_t> weights_;
   bool loaded_ = false;
-  std::vector<std::unique_ptr<Plan>> plans_;  // most recently used first
-  Plan* plan_ = nullptr;
+  std::vector<StagePlans> stages_;
 };
 
 }  // namespace webdnn::runtime

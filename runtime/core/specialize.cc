@@ -59,6 +59,18 @@ Signature read_signature(const Json& d) {
     }
   }
   SymbolScope scope(s.symbols);
+  const Json& variables = json_list(d, "variables", "the descriptor");
+  if (d.contains("symbols"))
+    for (const Json& e : d.at("symbols")) {
+      if (!e.contains("data")) continue;
+      std::string name = e.at("name").get<std::string>(), where = "the descriptor's symbol '" + name + "': field 'data'";
+      DataSymbol data;
+      data.variable = static_cast<int>(variable_index(json_field(e.at("data"), "variable", where), variables.size(), where));
+      data.capacity = params::dim_from_json(json_field(e.at("data"), "capacity", where), where + ": field 'capacity'");
+      std::vector<std::string> depends = data.capacity.symbols();
+      WEBDNN_CHECK(std::find(depends.begin(), depends.end(), name) == depends.end(), where, ": its capacity depends on itself");
+      s.data[name] = data;
+    }
   if (d.contains("guards")) {
     const Json& list = json_list(d, "guards", "the descriptor");
     WEBDNN_CHECK(list.size() <= 4096, "the descriptor has ", list.size(), " guards; at most 4096 are allowed");
@@ -74,7 +86,6 @@ Signature read_signature(const Json& d) {
       s.guards.push_back(std::move(g));
     }
   }
-  const Json& variables = json_list(d, "variables", "the descriptor");
   const Json& inputs = json_list(d, "inputs", "the descriptor");
   for (size_t i = 0; i < inputs.size(); i++) {
     std::string where = "the descriptor's input " + std::to_string(i);
@@ -133,18 +144,27 @@ Bindings bind_inputs(const Signature& s, const std::vector<Shape>& shapes) {
     }
   }
   for (auto& [name, sym] : s.ranges)
-    WEBDNN_CHECK(b.count(name), "no input gives the dimension '", name, "' a value");
+    WEBDNN_CHECK(b.count(name) || s.data.count(name), "no input gives the dimension '", name, "' a value");
   for (size_t i = 0; i < shapes.size(); i++)
     for (size_t a = 0; a < shapes[i].size(); a++) {
       int64_t want = s.inputs[i].second[a].evaluate(b);
       WEBDNN_CHECK(want == shapes[i][a], input_name(s, i), " axis ", a, " is ", shapes[i][a], " where the model takes ",
                    s.inputs[i].second[a].to_string(), " = ", want);
     }
-  for (const Guard& g : s.guards)
+  check_guards(s, b);
+  return b;
+}
+
+void check_guards(const Signature& s, const Bindings& b, const std::string& symbol) {
+  for (const Guard& g : s.guards) {
+    std::vector<std::string> names = g.lhs.symbols();
+    bool mentioned = symbol.empty() || std::find(names.begin(), names.end(), symbol) != names.end();
+    bool bound = std::all_of(names.begin(), names.end(), [&](const std::string& n) { return b.count(n) > 0; });
+    if (!mentioned || !bound) continue;  // a guard on a data symbol is checked once it has its value
     WEBDNN_CHECK(g.holds(b), "the model was converted assuming ", g.to_string(),
                  g.where.empty() ? std::string() : " (at " + g.where + ")", ", which ", binding_text(b),
                  " breaks; convert it again with --dim bounds or --input-shape covering these shapes");
-  return b;
+  }
 }
 
 Json specialize(const Json& d, const Signature& s, const Bindings& b) {

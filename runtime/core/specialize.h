@@ -16,10 +16,18 @@
 
 namespace webdnn::runtime {
 
+// A size that the input values decide (docs/descriptor.md, "Sizes known only at run time"): the
+// kernel that writes `variable` (an int64 [1]) finds it, run with its output at `capacity`.
+struct DataSymbol {
+  int variable = -1;
+  Dim capacity;
+};
+
 // What a descriptor's inputs may be.
 struct Signature {
   std::map<std::string, Dim> symbols;  // none for a model of fixed shapes
   std::map<std::string, SymbolRange> ranges;
+  std::map<std::string, DataSymbol> data;  // the symbols that no input gives a value
   std::vector<Guard> guards;
   std::vector<std::pair<std::string, DimShape>> inputs;  // name and dims, in the descriptor's order
   bool symbolic() const { return !symbols.empty(); }
@@ -33,6 +41,9 @@ Signature read_signature(const Json& descriptor);
 // rank, a fixed dimension differs, two inputs disagree on a symbol, a symbol leaves its bounds,
 // or a guard does not hold.
 Bindings bind_inputs(const Signature& signature, const std::vector<Shape>& shapes);
+// Throws webdnn::Error unless every guard that mentions `symbol` (every guard, when empty) and
+// whose symbols all have values holds.
+void check_guards(const Signature& signature, const Bindings& bindings, const std::string& symbol = "");
 // The binding the converter worked with (every symbol at its hint).
 Bindings sample_binding(const Signature& signature);
 // A short text of a binding, for messages and as the key of a plan cache: "batch=2,sequence=7".

@@ -180,6 +180,8 @@ class WasmRunner {
       return tensor;
     };
     this.symbolic = Array.isArray(descriptor.symbols) && descriptor.symbols.length > 0;
+    // Sizes that the input values decide (NonZero...): the outputs' shapes are known after run().
+    this.findsSizes = this.symbolic && descriptor.symbols.some((s) => s?.data);
     this.pending = null;  // input index -> values, while new shapes wait for the next run()
     // After dispose() the runner's memory may already belong to another runner of the same
     // module: its views must refuse, not read or write there.
@@ -226,6 +228,10 @@ class WasmRunner {
   async run() {
     if (this.pending) this.applyShapes();
     if (this.module._webdnn_run(this.live()) < 0) throw new Error(`run failed: ${lastError(this.module)}`);
+    if (this.findsSizes) {
+      const now = this.portShapes();
+      this.outputs.forEach((t, i) => t.resize(now.outputs[i]));
+    }
   }
 
   // Runs once, timing each kernel: [{op, kernel, ms}], slowest first.

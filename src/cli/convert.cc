@@ -10,6 +10,7 @@
 #include "src/emit/compress_weights.h"
 #include "src/emit/output_dir.h"
 #include "src/frontend/onnx/importer.h"
+#include "src/ops/schema.h"
 #include "src/optimizer/groups.h"
 #include "webdnn/error.h"
 #include "webdnn/params.h"
@@ -131,6 +132,13 @@ Json convert(const ConvertOptions& options) {
       fail("the ", backend->name(), " backend cannot run models with free dimensions (this one has ", names,
            "); pin them with --input-shape");
     }
+  std::string selecting;  // operators whose output size the input values decide
+  for (const ir::Operator* op : graph->topological_order())
+    if (ops::schema_of(op->type).capacity) selecting += (selecting.empty() ? "" : ", ") + op->type + " '" + op->name + "'";
+  for (auto& backend : targets)
+    WEBDNN_CHECK(selecting.empty() || backend->runs_data_sizes(), "the ", backend->name(), " backend cannot run yet what ",
+                 selecting, " computes: an output whose size the input values decide; convert the model for the wasm "
+                 "backend (--backend wasm), which also runs in browsers without WebAssembly (the fallback)");
   bool symbolic = false;
   for (auto& backend : targets) symbolic |= !graph->symbols.empty() && backend->generates_in_page();
   std::unique_ptr<ir::Graph> before_fusion;

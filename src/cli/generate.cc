@@ -9,6 +9,7 @@
 #include "runtime/core/specialize.h"
 #include "src/cli/convert.h"
 #include "src/ir/serialize.h"
+#include "src/ops/schema.h"
 #include "src/optimizer/groups.h"
 #include "webdnn/error.h"
 #include "webdnn/params.h"
@@ -26,10 +27,27 @@ constexpr int64_t kWasmMemoryBytes = int64_t{4} << 30;
 
 // What a descriptor of a model with free dimensions adds to the common envelope
 // (docs/descriptor.md): the symbols and what the converted code assumes of them.
+// A data symbol also says which variable its operator writes the size into, and the capacity to
+// run that operator with (docs/descriptor.md, "Sizes known only at run time").
 void add_symbols(const ir::Graph& g, Json& descriptor) {
   if (g.symbols.empty()) return;
+  SymbolScope scope(g.symbol_dims());
+  std::map<std::string, Json> data;
+  const Json& variables = descriptor.at("variables");
+  for (const ir::Operator* op : g.topological_order()) {
+    const ops::OpSchema& schema = ops::schema_of(op->type);
+    if (!schema.capacity) continue;
+    size_t v = 0;
+    while (v < variables.size() && variables[v].value("name", "") != op->outputs[1]->name) v++;
+    WEBDNN_CHECK(v < variables.size(), "internal: the size of ", op->type, " '", op->name, "' has no variable");
+    data[params::Reader(op->params).dim("count", 0, params::kMaxExtent).to_string()] = {{"variable", v}, {"capacity", params::dim_json(schema.capacity(*op))}};
+  }
   Json symbols = Json::array(), guards = Json::array();
-  for (auto& [name, r] : g.symbols) symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
+  for (auto& [name, r] : g.symbols) {
+    if (r.data && !data.count(name)) continue;  // its operator was optimized away
+    symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
+    if (r.data) symbols.back()["data"] = data.at(name);
+  }
   for (const Guard& guard : g.guards)
     guards.push_back({{"lhs", params::dim_json(guard.lhs)}, {"equal", guard.equal}, {"where", guard.where}});
   descriptor["symbols"] = symbols;

@@ -1,6 +1,7 @@
 #include "src/ir/graph.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -238,6 +239,17 @@ std::string Graph::unique_name(const std::string& base) {
     std::string name = base + "_" + std::to_string(++name_counter_);
     if (!find_variable(name)) return name;
   }
+}
+
+Dim Graph::add_data_symbol(const std::string& base, int64_t hint, int64_t max) {
+  std::string stem = "count_";  // never one of the expression grammar's words (div, max, min)
+  for (char c : base.substr(0, 48)) stem += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  std::string name = stem;
+  for (int i = 1; symbols.count(name); i++) name = stem + "_" + std::to_string(i);
+  symbols[name] = SymbolRange{0, max, hint, true};
+  Dim d = Dim::symbol(name, hint, 0, max);
+  SymbolScope::declare(d);
+  return d;
 }
 
 std::map<std::string, Dim> Graph::symbol_dims() const {

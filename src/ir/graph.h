@@ -87,6 +87,10 @@ class Graph {
   // ("float16", "bfloat16", "float64"): computed in float32, converted at the runtimes' edges.
   std::map<std::string, std::string> port_types;
 
+  // A new symbol for a size that only the input values decide (webdnn/params.h, "data symbols"):
+  // named after `base`, in [0, max], with `hint` as its sample value; declared in the current
+  // DimScope too.
+  Dim add_data_symbol(const std::string& base, int64_t hint, int64_t max);
   Variable* add_variable(const std::string& name, DType dtype, const Shape& shape);
   Variable* add_constant(const std::string& name, Tensor data);
   // Adds an operator, links it to its variables and infers its outputs' dtype and shape.

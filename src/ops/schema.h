@@ -59,6 +59,10 @@ struct OpSchema {
   // kernels (e.g. which share of a model runs on a reference kernel); unset: one per output
   // element. Free dimensions count at their sample values.
   std::function<double(const ir::Operator&)> flops;
+  // Set for an operator whose output 0 has a size known only from the input values (NonZero,
+  // NonMaxSuppression): the most rows it can have. Its parameter "count" names the data symbol
+  // of that size and output 1 receives the size (webdnn/params.h); it is never constant-folded.
+  std::function<Dim(const ir::Operator&)> capacity;
 };
 
 void register_schema(OpSchema schema);

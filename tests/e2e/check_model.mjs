@@ -155,15 +155,19 @@ function filled(model, out, filler) {
   return seconds;
 }
 
-// Ranges written by tools/make_models.py into the models.json next to the model, if any.
-function inputRanges(model) {
+// What tools/make_models.py wrote about the model into the models.json next to it, if anything.
+function indexEntry(model) {
   try {
     const index = JSON.parse(fs.readFileSync(path.join(path.dirname(model), 'models.json'), 'utf8'));
-    const entry = index[path.basename(model, '.onnx')] || index[path.basename(model)] || {};
-    return Object.fromEntries((entry.inputs || []).filter((i) => i.range).map((i) => [i.name, i.range]));
+    return index[path.basename(model, '.onnx')] || index[path.basename(model)] || {};
   } catch {
     return {};
   }
+}
+
+// The input ranges it gives, if any.
+function inputRanges(model) {
+  return Object.fromEntries((indexEntry(model).inputs || []).filter((i) => i.range).map((i) => [i.name, i.range]));
 }
 
 // Deterministic per (seed, model, input): mulberry32 seeded by an FNV-1a hash of the key.
@@ -249,7 +253,9 @@ async function check(o, work) {
   const lines = [];
   const steps = o.quantizedSteps === undefined ? {} : quantizationSteps(model);
   if (o.referenceShare !== undefined) problems.push(...checkKernels(out, o.referenceShare, lines));
-  const runs = o.at.length ? o.at : [{}];
+  // A model with free dimensions made by make_models.py runs at the sizes it gives by default.
+  const defaultAt = !o.at.length && !shapeArgs.length && indexEntry(o.model).at;
+  const runs = o.at.length ? o.at : defaultAt ? [defaultAt] : [{}];
   for (let k = 0; k < runs.length; k++) {
     const at = runs[k];
     const label = o.at.length ? `at ${Object.entries(at).map(([n, s]) => `${n}=${s}`).join(',')}: ` : '';

@@ -95,6 +95,12 @@ export function ownNames(group) {
   return Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'models.json'), 'utf8'))).sort();
 }
 
+// The ONNX operator types of one of our per-op models.
+export function opTypes(name) {
+  ownNames('ops');
+  return JSON.parse(fs.readFileSync(path.join(OWN, 'ops', 'models.json'), 'utf8'))[name].ops;
+}
+
 // The two big nets (ours and the shared exports), kept off the slow plain-JavaScript fallback.
 export const isBig = (name) => /^(resnet50|vgg16)\b/.test(name);
 // digits_cnn has a free batch dimension.
@@ -105,14 +111,18 @@ export function model(name) {
   const shared = sharedNames().includes(name);
   const group = name.startsWith('op_') ? 'ops' : 'nets';
   const source = shared ? path.join(SHARED, 'models', `${name}.onnx`) : path.join(OWN, group, `${name}.onnx`);
-  let ranges = {};
+  let ranges = {}, shapes = INPUT_SHAPES[name] ?? {};
   if (!shared) {
     ownNames(group);
     const index = JSON.parse(fs.readFileSync(path.join(OWN, group, 'models.json'), 'utf8'));
     if (!index[name]) throw new Error(`no model '${name}' in ${OWN}/${group}/models.json nor in ${SHARED}/models`);
-    ranges = Object.fromEntries((index[name].inputs || []).filter((i) => i.range).map((i) => [i.name, i.range]));
+    const inputs = index[name].inputs || [];
+    ranges = Object.fromEntries(inputs.filter((i) => i.range).map((i) => [i.name, i.range]));
+    // Free dimensions at the sizes make_models.py gives to test at (the conversion specializes them).
+    const at = index[name].at;
+    if (at) shapes = Object.fromEntries(inputs.map((i) => [i.name, i.shape.map((d) => (typeof d === 'number' ? d : at[d]))]));
   }
-  return { name, source, shared, shapes: INPUT_SHAPES[name] ?? {}, ranges };
+  return { name, source, shared, shapes, ranges };
 }
 
 // The runnable ONNX file: shared models are weight-stripped and refilled once into FILLED.

@@ -66,11 +66,13 @@ export function selected(all, wanted = wantedNames(), groups = {}) {
   return names;
 }
 
-// The models to run: WEBDNN_TEST_MODELS, or every ../shared model and our own nets; and the skip
-// message when ../shared is wanted but missing (an exception under CI instead).
+// The models to run: WEBDNN_TEST_MODELS (which may also name our per-op models), or every
+// ../shared model and our own nets; and the skip message when ../shared is wanted but missing (an
+// exception under CI instead).
 export function sharedAndOwn() {
-  const own = ownNames('nets');
   const wanted = wantedNames();
+  const ops = wanted?.some((n) => n.startsWith('op_')) ? ownNames('ops') : [];
+  const own = [...ownNames('nets'), ...ops];
   const missing = !wanted || wanted.some((n) => !own.includes(n)) ? sharedMissing() : undefined;
   const names = missing ? selected(own, wanted?.filter((n) => own.includes(n))) : selected([...sharedNames(), ...own], wanted);
   return { names, missing };

@@ -85,20 +85,33 @@ TEST_F(ConvertFailure, UnknownBackend) {
   expect_failure(relu_model().save() + " --backend wasm,cuda", "unknown backend 'cuda'; available backends: ");
 }
 
+// Sizes that the input values decide run on wasm only (in stages): a GPU backend is refused with
+// the nodes named, and nothing is written.
+TEST_F(ConvertFailure, DataSizedOutputOnAGpuBackendIsRefused) {
+  OnnxBuilder b;
+  b.input("x", {2, 3}).output("y");
+  b.node("NonZero", {"x"}, {"y"}, "nz");
+  std::string out = existing_output_dir();
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " --backend wasm,webgpu -o " + out);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("the webgpu backend cannot run yet what NonZero 'nz' computes"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--backend wasm"), std::string::npos) << r.output;
+}
+
 TEST_F(ConvertFailure, EveryUnsupportedOpListedOnce) {
   OnnxBuilder b;
   b.input("x", {1, 4}).output("y");
   b.node("Relu", {"x"}, {"a"}, "relu");
   b.node("Det", {"a"}, {"b"}, "det_1");
-  b.node("NonMaxSuppression", {"b"}, {"c"}, "nms_1");
-  b.node("NonMaxSuppression", {"c"}, {"y"}, "nms_2");
+  b.node("Unique", {"b"}, {"c"}, "unique_1");
+  b.node("Unique", {"c"}, {"y"}, "unique_2");
   auto& custom = b.node("FancyOp", {"x"}, {"z"}, "fancy");
   custom.set_domain("com.example");
   std::string out = existing_output_dir();
   auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " -o " + out);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("uses 3 unsupported operator types"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("NonMaxSuppression (2 nodes): nms_1, nms_2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Unique (2 nodes): unique_1, unique_2"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Det (1 node): det_1"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("com.example.FancyOp (1 node): fancy"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("Relu ("), std::string::npos) << r.output;

@@ -29,6 +29,7 @@ class Model:
         self.rng = np.random.default_rng(seed)
         self.nodes, self.inputs, self.outputs, self.inits = [], [], [], []
         self.ranges = {}
+        self.at = None  # sizes of the free dimensions to test at, when the inputs have any
         self.count = 0
 
     def input(self, name, shape, lo=0.0, hi=1.0, dtype=FLOAT):

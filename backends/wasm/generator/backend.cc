@@ -42,6 +42,7 @@ class WasmBackend : public Backend {
  public:
   std::string name() const override { return "wasm"; }
   bool runs_free_dimensions() const override { return true; }
+  bool runs_data_sizes() const override { return true; }
 
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;

@@ -186,6 +186,11 @@ ir::Variable* NodeContext::add(const std::string& type, Json params, const std::
   return add_multi(type, std::move(params), inputs, 1)[0];
 }
 
+Dim NodeContext::data_symbol(const Dim& capacity) {
+  std::optional<int64_t> fixed = capacity.constant();
+  return graph_.add_data_symbol(name_, capacity.hint(), fixed ? *fixed : params::kMaxExtent);
+}
+
 std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json params,
                                                   const std::vector<ir::Variable*>& inputs, int num_outputs) {
   std::string base = num_outputs == 1 && num_outputs <= node_.output_size() && !node_.output(0).empty()

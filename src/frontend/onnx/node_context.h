@@ -67,6 +67,9 @@ class NodeContext {
   std::vector<ir::Variable*> add_multi(const std::string& type, Json params, const std::vector<ir::Variable*>& inputs,
                                        int num_outputs);
   ir::Variable* add_constant(Tensor data);
+  // The data symbol of this node's output size, which holds at most `capacity` rows
+  // (webdnn/params.h, "data symbols").
+  Dim data_symbol(const Dim& capacity);
   // Binds ONNX output `i` of this node to a variable.
   void set_output(size_t i, ir::Variable* v);
 
