@@ -25,6 +25,9 @@ struct TensorInfo {
   bool is_dense() const;
   // An N C H W tensor laid out N H W C, densely.
   bool is_channels_last() const;
+  // Its logical axes from outermost to innermost in memory (by decreasing stride; ties in
+  // logical order).
+  std::vector<int> memory_axes() const;
 };
 
 struct KernelSpec {
@@ -72,6 +75,6 @@ struct KernelRegistration {
 #define WEBDNN_CONCAT_INNER(a, b) a##b
 #define WEBDNN_CONCAT(a, b) WEBDNN_CONCAT_INNER(a, b)
 #define WEBDNN_REGISTER_KERNEL(name, factory) \
-  static ::webdnn::runtime::KernelRegistration WEBDNN_CONCAT(kernel_registration_, __LINE__)(name, factory)
+  static ::webdnn::runtime::KernelRegistration WEBDNN_CONCAT(kernel_registration_, __COUNTER__)(name, factory)
 
 }  // namespace webdnn::runtime

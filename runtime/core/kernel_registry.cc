@@ -60,6 +60,13 @@ bool TensorInfo::is_dense() const {
   return true;
 }
 
+std::vector<int> TensorInfo::memory_axes() const {
+  std::vector<int> axes(shape.size());
+  for (size_t i = 0; i < axes.size(); i++) axes[i] = static_cast<int>(i);
+  std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return strides[a] > strides[b]; });
+  return axes;
+}
+
 bool TensorInfo::is_channels_last() const {
   if (rank() != 4) return false;
   const Shape& s = shape;

@@ -11,7 +11,7 @@ void infer_cum_sum(ir::Operator& op) {
 
 // Lines along the axis are independent; no output element may overwrite an input element a later
 // one still reads, so no in-place handover.
-Traits traits(const ir::Operator& op) {
+Traits cum_sum_traits(const ir::Operator& op) {
   Traits t;
   int axis = static_cast<int>(params::CumSum::parse(op.params).axis);
   for (int a = 0; a < op.outputs[0]->rank(); a++)
@@ -22,7 +22,7 @@ Traits traits(const ir::Operator& op) {
   return t;
 }
 
-WEBDNN_REGISTER_OP(make_schema("CumSum", 1, 1, infer_cum_sum, traits));
+WEBDNN_REGISTER_OP(make_schema("CumSum", 1, 1, infer_cum_sum, cum_sum_traits));
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -16,10 +16,8 @@ void infer_range(ir::Operator& op) {
   set_outputs(op, params::infer_range(params::Range::parse(op.params), input_types(op)));
 }
 
-Traits no_traits(const ir::Operator&) { return {}; }
-
-WEBDNN_REGISTER_OP(make_schema("DimValues", 0, 0, infer_dim_values, no_traits));
-WEBDNN_REGISTER_OP(make_schema("Range", 0, 0, infer_range, no_traits));
+WEBDNN_REGISTER_OP(make_schema("DimValues", 0, 0, infer_dim_values, nullptr));
+WEBDNN_REGISTER_OP(make_schema("Range", 0, 0, infer_range, nullptr));
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -367,7 +367,7 @@ Traits elementwise_traits(const Def& def, const ir::Operator& op) {
   return t;
 }
 
-void register_all() {
+void register_elementwise() {
   for (const Def& def : definitions()) {
     OpSchema s;
     s.type = def.type;
@@ -398,7 +398,7 @@ void register_all() {
   }
 }
 
-const bool registered = (register_all(), true);
+const bool elementwise_registered = (register_elementwise(), true);
 
 }  // namespace
 }  // namespace webdnn::ops

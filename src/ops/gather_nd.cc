@@ -28,7 +28,7 @@ void infer_gather_nd(ir::Operator& op) {
 
 // Output axes before the tuple axis come from the indices (the batch ones from data too); the
 // rest are data's trailing axes. Each piece needs only its own rows of whichever it cuts.
-Traits traits(const ir::Operator& op) {
+Traits gather_nd_traits(const ir::Operator& op) {
   Traits t;
   int64_t b = params::GatherND::parse(op.params).batch_dims;
   int q = op.inputs[1]->rank(), last = static_cast<int>(op.inputs[1]->shape.back());
@@ -41,7 +41,7 @@ Traits traits(const ir::Operator& op) {
   return t;
 }
 
-WEBDNN_REGISTER_OP(make_schema("GatherND", 2, 2, infer_gather_nd, traits));
+WEBDNN_REGISTER_OP(make_schema("GatherND", 2, 2, infer_gather_nd, gather_nd_traits));
 
 }  // namespace
 }  // namespace webdnn::ops

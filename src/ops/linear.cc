@@ -50,8 +50,6 @@ Traits gemm_traits(const ir::Operator& op) {
   return t;
 }
 
-// Every output element sums K products.
-double product_flops(const ir::Operator& op, int64_t K) { return 2.0 * static_cast<double>(op.outputs[0]->size()) * K; }
 
 WEBDNN_REGISTER_OP(with_flops(make_schema("MatMul", 2, -1, infer_matmul, matmul_traits),
                               [](const ir::Operator& op) { return product_flops(op, op.inputs[0]->shape.back()); }));

@@ -27,13 +27,10 @@ Traits rows_traits(const ir::Operator& op) {
   return t;
 }
 
-Traits no_traits(const ir::Operator&) { return {}; }
 
-double product_flops(const ir::Operator& op, int64_t K) { return 2.0 * static_cast<double>(op.outputs[0]->size()) * K; }
-
-WEBDNN_REGISTER_OP(with_flops(make_schema("MatMulInteger", 4, 4, infer_matmul_integer, no_traits),
+WEBDNN_REGISTER_OP(with_flops(make_schema("MatMulInteger", 4, 4, infer_matmul_integer, nullptr),
                               [](const ir::Operator& op) { return product_flops(op, op.inputs[0]->shape.back()); }));
-WEBDNN_REGISTER_OP(with_flops(make_schema("ConvInteger", 4, 4, infer_conv_integer, no_traits), [](const ir::Operator& op) {
+WEBDNN_REGISTER_OP(with_flops(make_schema("ConvInteger", 4, 4, infer_conv_integer, nullptr), [](const ir::Operator& op) {
   const ir::Variable* w = op.inputs[1];
   return product_flops(op, w->shape[1] * w->shape[2] * w->shape[3]);
 }));

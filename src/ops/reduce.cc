@@ -96,14 +96,14 @@ OpSchema arg_reduction(const char* type, const char* name) {
   return s;
 }
 
-bool register_all() {
+bool register_reductions() {
   for (const Reduction& r : kReductions) register_schema(reduction(r));
   register_schema(arg_reduction("ArgMax", "max"));
   register_schema(arg_reduction("ArgMin", "min"));
   return true;
 }
 
-const bool registered = register_all();
+const bool reductions_registered = register_reductions();
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -46,6 +46,8 @@ std::vector<std::string> schema_types() {
   return types;
 }
 
+double product_flops(const ir::Operator& op, int64_t K) { return 2.0 * static_cast<double>(op.outputs[0]->size()) * K; }
+
 Traits traits_of(const ir::Operator& op) {
   const OpSchema& s = schema_of(op.type);
   return s.traits ? s.traits(op) : Traits{};

@@ -37,10 +37,8 @@ void infer_scatter_elements(ir::Operator& op) {
   check_indices(op, [&p](int64_t) { return static_cast<int>(p.axis); });
 }
 
-Traits no_traits(const ir::Operator&) { return {}; }
-
-WEBDNN_REGISTER_OP(make_schema("ScatterND", 3, 3, infer_scatter_nd, no_traits));
-WEBDNN_REGISTER_OP(make_schema("ScatterElements", 3, 3, infer_scatter_elements, no_traits));
+WEBDNN_REGISTER_OP(make_schema("ScatterND", 3, 3, infer_scatter_nd, nullptr));
+WEBDNN_REGISTER_OP(make_schema("ScatterElements", 3, 3, infer_scatter_elements, nullptr));
 
 }  // namespace
 }  // namespace webdnn::ops

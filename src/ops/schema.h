@@ -76,6 +76,8 @@ std::vector<std::string> schema_types();
 Traits traits_of(const ir::Operator& op);
 Json kernel_params_of(const ir::Operator& op);
 double flops_of(const ir::Operator& op);
+// The flops of an operator whose every output element sums K products.
+double product_flops(const ir::Operator& op, int64_t K);
 // `schema` with its flops() set.
 OpSchema with_flops(OpSchema schema, std::function<double(const ir::Operator&)> flops);
 // Runs the schema's inference on `op`, after checking its input count.
@@ -86,7 +88,7 @@ struct SchemaRegistration {
 };
 
 #define WEBDNN_REGISTER_OP(schema) \
-  static ::webdnn::ops::SchemaRegistration WEBDNN_OP_CONCAT(op_registration_, __LINE__)(schema)
+  static ::webdnn::ops::SchemaRegistration WEBDNN_OP_CONCAT(op_registration_, __COUNTER__)(schema)
 #define WEBDNN_OP_CONCAT_INNER(a, b) a##b
 #define WEBDNN_OP_CONCAT(a, b) WEBDNN_OP_CONCAT_INNER(a, b)
 

@@ -13,14 +13,6 @@ namespace {
 
 constexpr int kChunk = 256;  // floats per step of the interpreter: big enough to hide its dispatch
 
-// Output memory order: logical axes from outermost to innermost by decreasing output stride.
-std::vector<int> memory_axes(const runtime::TensorInfo& t) {
-  std::vector<int> axes(t.shape.size());
-  for (size_t i = 0; i < axes.size(); i++) axes[i] = static_cast<int>(i);
-  std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return t.strides[a] > t.strides[b]; });
-  return axes;
-}
-
 // One step of the program over `vecs` groups of four floats: r = f(a, b, c), arguments that the
 // op does not take read as zeros.
 template <class F>
@@ -79,7 +71,7 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
   out_dtype_ = output.dtype;
   size_ = output.size();
   // Walk the output in memory order; inputs follow with their strides (0 where broadcast).
-  std::vector<int> axes = memory_axes(output);
+  std::vector<int> axes = output.memory_axes();
   std::vector<int64_t> dims, out_strides;
   std::vector<std::vector<int64_t>> in_strides(inputs.size());
   for (int a : axes) {

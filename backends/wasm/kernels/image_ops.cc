@@ -16,19 +16,11 @@ namespace {
 
 using runtime::TensorInfo;
 
-// Logical axes from outermost to innermost in memory.
-std::vector<int> memory_axes(const TensorInfo& t) {
-  std::vector<int> axes(t.shape.size());
-  std::iota(axes.begin(), axes.end(), 0);
-  std::stable_sort(axes.begin(), axes.end(), [&](int a, int b) { return t.strides[a] > t.strides[b]; });
-  return axes;
-}
-
 // For every row of the output (all its axes but the innermost in memory), calls
 // row(output_offset, index) with the row's logical multi-index; rows split across threads.
 template <class F>
 void for_each_row(const TensorInfo& out, F&& row) {
-  std::vector<int> axes = memory_axes(out);
+  std::vector<int> axes = out.memory_axes();
   const int inner = axes.back();
   const int64_t rows = out.size() / std::max<int64_t>(out.shape[inner], 1);
   runtime::parallel_for(rows, 16, [&](int64_t r0, int64_t r1) {
@@ -47,7 +39,7 @@ void for_each_row(const TensorInfo& out, F&& row) {
 }
 
 void require_same_layout(const TensorInfo& a, const TensorInfo& b, const char* what) {
-  WEBDNN_CHECK(memory_axes(a).back() == memory_axes(b).back(), what, " needs input and output laid out alike");
+  WEBDNN_CHECK(a.memory_axes().back() == b.memory_axes().back(), what, " needs input and output laid out alike");
 }
 
 // The one float32 input of Pad and Resize, whose rows they write whole (their parameters are
@@ -75,7 +67,7 @@ class Pad : public runtime::Kernel {
         m[o] = runtime::reference::pad_source(o, pads[a], pads[a + rank], in_.shape[a], mode);
       maps_.push_back(std::move(m));
     }
-    inner_ = memory_axes(out_).back();
+    inner_ = out_.memory_axes().back();
   }
 
   void run(void* const* in, void* const* out) override {
@@ -120,7 +112,7 @@ class Resize : public runtime::Kernel {
       maps_.push_back(runtime::reference::resize_axis_map(p, in_.shape[a], out_.shape[a], static_cast<float>(scales[a])));
       copy_ &= maps_.back().trivial();
     }
-    inner_ = memory_axes(out_).back();
+    inner_ = out_.memory_axes().back();
     WEBDNN_CHECK(in_.shape[inner_] == out_.shape[inner_] && maps_[inner_].identity() && in_.strides[inner_] == 1,
                  "wasm.Resize leaves the innermost axis as it is");
   }
@@ -164,12 +156,12 @@ class Concat : public runtime::Kernel {
     const TensorInfo& out = spec.outputs[0];
     WEBDNN_CHECK(out.is_dense(), "wasm.Concat needs a dense output");
     int axis = static_cast<int>(p.axis);
-    std::vector<int> axes = memory_axes(out);
+    std::vector<int> axes = out.memory_axes();
     size_t q = std::find(axes.begin(), axes.end(), axis) - axes.begin();
     outer_ = 1;
     for (size_t k = 0; k < q; k++) outer_ *= out.shape[axes[k]];
     for (const TensorInfo& t : spec.inputs) {
-      WEBDNN_CHECK(memory_axes(t) == axes || t.size() == 0, "wasm.Concat needs its inputs laid out like its output");
+      WEBDNN_CHECK(t.memory_axes() == axes || t.size() == 0, "wasm.Concat needs its inputs laid out like its output");
       blocks_.push_back(t.size() / std::max<int64_t>(outer_, 1));
     }
     total_ = std::accumulate(blocks_.begin(), blocks_.end(), int64_t{0});

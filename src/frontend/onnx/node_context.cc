@@ -186,6 +186,11 @@ ir::Variable* NodeContext::add(const std::string& type, Json params, const std::
   return add_multi(type, std::move(params), inputs, 1)[0];
 }
 
+ir::Variable* NodeContext::reshape(ir::Variable* x, const DimShape& dims) {
+  if (identical(x->dims, dims)) return x;
+  return add("Reshape", {{"shape", params::dims_json(dims)}}, {x});
+}
+
 Dim NodeContext::data_symbol(const Dim& capacity) {
   std::optional<int64_t> fixed = capacity.constant();
   return graph_.add_data_symbol(name_, capacity.hint(), fixed ? *fixed : params::kMaxExtent);

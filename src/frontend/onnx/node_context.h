@@ -67,6 +67,8 @@ class NodeContext {
   std::vector<ir::Variable*> add_multi(const std::string& type, Json params, const std::vector<ir::Variable*>& inputs,
                                        int num_outputs);
   ir::Variable* add_constant(Tensor data);
+  // `x` reshaped to `dims` (x itself when it has them already).
+  ir::Variable* reshape(ir::Variable* x, const DimShape& dims);
   // The data symbol of this node's output size, which holds at most `capacity` rows
   // (webdnn/params.h, "data symbols").
   Dim data_symbol(const Dim& capacity);

@@ -31,7 +31,7 @@ struct KernelRegistration {
 #define WEBDNN_GLSL_CONCAT(a, b) WEBDNN_GLSL_CONCAT_INNER(a, b)
 // WEBDNN_GLSL_KERNEL(generator, layout_hook_or_nullptr, "Type1", "Type2", ...)
 #define WEBDNN_GLSL_KERNEL(fn, hook, ...)                                                             \
-  static ::webdnn::backends::webgl::KernelRegistration WEBDNN_GLSL_CONCAT(glsl_registration_, __LINE__)( \
+  static ::webdnn::backends::webgl::KernelRegistration WEBDNN_GLSL_CONCAT(glsl_registration_, __COUNTER__)( \
       ::webdnn::backends::webgl::KernelEntry{fn, hook}, {__VA_ARGS__})
 
 // Layouts of every variable of `schedule`: hooks first, then the default rules (an elementwise

@@ -31,7 +31,7 @@ struct GeneratorRegistration {
 #define WEBDNN_WGSL_CONCAT(a, b) WEBDNN_WGSL_CONCAT_INNER(a, b)
 // WEBDNN_WGSL_KERNEL(generator, "Type1", "Type2", ...)
 #define WEBDNN_WGSL_KERNEL(fn, ...) \
-  static ::webdnn::backends::webgpu::GeneratorRegistration WEBDNN_WGSL_CONCAT(wgsl_registration_, __LINE__)(fn, {__VA_ARGS__})
+  static ::webdnn::backends::webgpu::GeneratorRegistration WEBDNN_WGSL_CONCAT(wgsl_registration_, __COUNTER__)(fn, {__VA_ARGS__})
 
 // Statements computing `e` on the WGSL f32 expressions `inputs`; returns the name of the result.
 // (expression.cc; the helper functions it calls are added by Program.)

@@ -24,10 +24,6 @@ ir::Variable* concat_last(NodeContext& ctx, const std::vector<ir::Variable*>& pa
 
 }  // namespace
 
-ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims) {
-  return ctx.add("Reshape", {{"shape", params::dims_json(dims)}}, {x});
-}
-
 ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end) {
   DimShape starts(x->rank(), Dim(0)), ends = x->dims;
   starts.back() = begin;
@@ -70,21 +66,21 @@ ir::Variable* split_heads(NodeContext& ctx, ir::Variable* x, int64_t heads, cons
   int64_t hidden = fixed_dim(x, 2, what);
   WEBDNN_CHECK(heads > 0 && hidden % heads == 0, "the hidden size ", hidden, " of input '", x->name,
                "' is not a multiple of the ", heads, " heads");
-  ir::Variable* y = reshape(ctx, x, {x->dims[0], x->dims[1], Dim(heads), Dim(hidden / heads)});
+  ir::Variable* y = ctx.reshape(x, {x->dims[0], x->dims[1], Dim(heads), Dim(hidden / heads)});
   return transpose(ctx, y, {0, 2, 1, 3});
 }
 
 ir::Variable* merge_heads(NodeContext& ctx, ir::Variable* x) {
   ir::Variable* y = transpose(ctx, x, {0, 2, 1, 3});
-  return reshape(ctx, y, {x->dims[0], x->dims[2], x->dims[1] * x->dims[3]});
+  return ctx.reshape(y, {x->dims[0], x->dims[2], x->dims[1] * x->dims[3]});
 }
 
 ir::Variable* repeat_heads(NodeContext& ctx, ir::Variable* x, int64_t reps) {
   if (reps == 1) return x;
   const DimShape& d = x->dims;
-  ir::Variable* y = reshape(ctx, x, {d[0], d[1], Dim(1), d[2], d[3]});
+  ir::Variable* y = ctx.reshape(x, {d[0], d[1], Dim(1), d[2], d[3]});
   y = ctx.add("Expand", {{"shape", params::dims_json({d[0], d[1], Dim(reps), d[2], d[3]})}}, {y});
-  return reshape(ctx, y, {d[0], d[1] * Dim(reps), d[2], d[3]});
+  return ctx.reshape(y, {d[0], d[1] * Dim(reps), d[2], d[3]});
 }
 
 ir::Variable* positions(NodeContext& ctx, const Dim& start, const Dim& n, int axis, int rank) {
@@ -98,7 +94,7 @@ ir::Variable* positions(NodeContext& ctx, const Dim& start, const Dim& n, int ax
   } else {
     v = ctx.add("Range", params::Range{DType::Int64, start, n, 1}.to_json(), {});
   }
-  return rank == 1 ? v : reshape(ctx, v, shape);
+  return rank == 1 ? v : ctx.reshape(v, shape);
 }
 
 ir::Variable* causal(NodeContext& ctx, const Dim& s, const Dim& t, const Dim& offset) {
@@ -147,14 +143,14 @@ ir::Variable* rotate(NodeContext& ctx, ir::Variable* x, ir::Variable* cos, ir::V
     DimShape pairs(rot->dims.begin(), rot->dims.end() - 1);
     pairs.push_back(Dim(half));
     pairs.push_back(Dim(2));
-    rot = reshape(ctx, rot, pairs);
+    rot = ctx.reshape(rot, pairs);
     x1 = last_axis(ctx, rot, 0, 1);
     x2 = last_axis(ctx, rot, 1, 2);
     DimShape c = cos->dims, s = sin->dims;
     c.push_back(Dim(1));
     s.push_back(Dim(1));
-    cos = reshape(ctx, cos, c);
-    sin = reshape(ctx, sin, s);
+    cos = ctx.reshape(cos, c);
+    sin = ctx.reshape(sin, s);
   } else {
     x1 = last_axis(ctx, rot, 0, half);
     x2 = last_axis(ctx, rot, half, rotary_dim);
@@ -165,7 +161,7 @@ ir::Variable* rotate(NodeContext& ctx, ir::Variable* x, ir::Variable* cos, ir::V
   if (interleaved) {
     DimShape flat(x->dims.begin(), x->dims.end() - 1);
     flat.push_back(Dim(rotary_dim));
-    y = reshape(ctx, y, flat);
+    y = ctx.reshape(y, flat);
   }
   if (rotary_dim < head) y = concat_last(ctx, {y, last_axis(ctx, x, rotary_dim, head)});
   return y;

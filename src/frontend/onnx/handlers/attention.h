@@ -10,7 +10,6 @@ namespace webdnn::onnx_frontend {
 
 // The size of axis `axis` of `x`, which must be a number (`what` says who needs it).
 int64_t fixed_dim(const ir::Variable* x, int axis, const char* what);
-ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims);
 // x[..., begin:end] along the last axis.
 ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end);
 

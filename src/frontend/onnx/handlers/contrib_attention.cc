@@ -19,7 +19,7 @@ ir::Variable* key_mask(NodeContext& ctx, ir::Variable* mask, const Dim& batch, c
     WEBDNN_CHECK(identical(mask->dims[0], batch) || (m && b && *m == *b), "a mask index of shape ",
                  shape_to_string(mask->dims), " (start and end positions) is not supported; the masks supported are ",
                  formats);
-    ir::Variable* len = reshape(ctx, mask, {batch, Dim(1), Dim(1), Dim(1)});
+    ir::Variable* len = ctx.reshape(mask, {batch, Dim(1), Dim(1), Dim(1)});
     return ctx.add("Less", {}, {positions(ctx, Dim(0), t, 3, 4), len});
   }
   WEBDNN_CHECK(mask->rank() == 2 || mask->rank() == 3, "a mask of rank ", mask->rank(),
@@ -27,7 +27,7 @@ ir::Variable* key_mask(NodeContext& ctx, ir::Variable* mask, const Dim& batch, c
   DimShape d = mask->dims;
   d.insert(d.begin() + 1, mask->rank() == 2 ? 2 : 1, Dim(1));
   ir::Variable* zero = ctx.add_constant(Tensor::from_ints({}, {0}));
-  return ctx.add("Greater", {}, {reshape(ctx, mask, d), zero});
+  return ctx.add("Greater", {}, {ctx.reshape(mask, d), zero});
 }
 
 // onnxruntime's key masks add mask_filter_value (not -inf) where a key is left out (so a query whose
@@ -137,7 +137,7 @@ WEBDNN_ONNX_MS_HANDLER(Attention) {
       Json s = {{"starts", params::dims_json({Dim(i), 0, 0, 0, 0})},
                 {"ends", params::dims_json({Dim(i + 1), p->dims[1], p->dims[2], p->dims[3], p->dims[4]})},
                 {"steps", std::vector<int64_t>(5, 1)}};
-      return reshape(ctx, ctx.add("Slice", s, {p}), one);
+      return ctx.reshape(ctx.add("Slice", s, {p}), one);
     };
     k = ctx.add("Concat", {{"axis", 2}}, {half(0), k});
     v = ctx.add("Concat", {{"axis", 2}}, {half(1), v});
@@ -146,7 +146,7 @@ WEBDNN_ONNX_MS_HANDLER(Attention) {
     WEBDNN_CHECK(sizes[1] == sizes[2], "the present output needs keys and values of one size, not ", sizes[1],
                  " and ", sizes[2]);
     DimShape d = {Dim(1), k->dims[0], k->dims[1], k->dims[2], k->dims[3]};
-    ctx.set_output(1, ctx.add("Concat", {{"axis", 0}}, {reshape(ctx, k, d), reshape(ctx, v, d)}));
+    ctx.set_output(1, ctx.add("Concat", {{"axis", 0}}, {ctx.reshape(k, d), ctx.reshape(v, d)}));
   }
   ctx.set_output(0, multi_head(ctx, proj[0], k, v, ctx.input(3), ctx.input(5), past));
 }

@@ -40,7 +40,7 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   }
   int64_t h = fixed_dim(query, 2, "the hidden size") / n;
   Dim b = query->dims[0], s = query->dims[1];
-  ir::Variable* seqlens = reshape(ctx, ctx.required_input(5), {b, Dim(1), Dim(1), Dim(1)});
+  ir::Variable* seqlens = ctx.reshape(ctx.required_input(5), {b, Dim(1), Dim(1), Dim(1)});
   ir::Variable *past_k = ctx.input(3), *past_v = ctx.input(4);
   WEBDNN_CHECK(!past_k == !past_v, "past_key and past_value must be given together");
   WEBDNN_CHECK(!past_k || (past_k->rank() == 4 && past_v->rank() == 4), "past_key and past_value must be [batch, "
@@ -51,16 +51,16 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   ir::Variable* i = positions(ctx, Dim(0), s, 2, 4);
   ir::Variable* pos = prompt ? i : ctx.add("Add", {}, {seqlens, positions(ctx, Dim(1) - s, s, 2, 4)});
 
-  ir::Variable *q4 = reshape(ctx, query, {b, s, Dim(n), Dim(h)}), *k4 = reshape(ctx, key, {b, s, Dim(kv), Dim(h)});
+  ir::Variable *q4 = ctx.reshape(query, {b, s, Dim(n), Dim(h)}), *k4 = ctx.reshape(key, {b, s, Dim(kv), Dim(h)});
   if (ctx.attr_int("do_rotary", 0)) {
     ir::Variable *cos = ctx.required_input(7), *sin = ctx.required_input(8);
     WEBDNN_CHECK(cos->rank() == 2, "cos_cache must be [max_sequence, rotary_dim / 2], not ",
                  shape_to_string(cos->dims));
     // Angles at [B or 1, S, 1, rotary_dim / 2], against [B, S, heads, H].
-    ir::Variable* at = reshape(ctx, pos, {pos->dims[0], s});
+    ir::Variable* at = ctx.reshape(pos, {pos->dims[0], s});
     DimShape c = {pos->dims[0], s, Dim(1), cos->dims[1]};
-    cos = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {cos, at}), c);
-    sin = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {sin, at}), c);
+    cos = ctx.reshape(ctx.add("Gather", {{"axis", 0}}, {cos, at}), c);
+    sin = ctx.reshape(ctx.add("Gather", {{"axis", 0}}, {sin, at}), c);
     int64_t dim = 2 * fixed_dim(ctx.required_input(7), 1, "the rotary embedding size");
     bool interleaved = ctx.attr_int("rotary_interleaved", 0) != 0;
     q4 = rotate(ctx, q4, cos, sin, dim, interleaved);
@@ -115,14 +115,14 @@ WEBDNN_ONNX_MS_HANDLER(RotaryEmbedding) {
     int64_t head = n > 0 ? hidden / n : dim;
     WEBDNN_CHECK(head > 0 && hidden % head == 0, "the hidden size ", hidden, " is not a multiple of the head size ",
                  head);
-    heads = reshape(ctx, x, {x->dims[0], s, Dim(hidden / head), Dim(head)});
+    heads = ctx.reshape(x, {x->dims[0], s, Dim(hidden / head), Dim(head)});
   }
   DimShape c = {ids->dims[0], ids->dims[1], cos->dims[1]};
   c.insert(c.begin() + (x->rank() == 3 ? 2 : 1), Dim(1));
-  cos = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {cos, ids}), c);
-  sin = reshape(ctx, ctx.add("Gather", {{"axis", 0}}, {sin, ids}), c);
+  cos = ctx.reshape(ctx.add("Gather", {{"axis", 0}}, {cos, ids}), c);
+  sin = ctx.reshape(ctx.add("Gather", {{"axis", 0}}, {sin, ids}), c);
   ir::Variable* y = rotate(ctx, heads, cos, sin, dim, ctx.attr_int("interleaved", 0) != 0);
-  ctx.set_output(0, x->rank() == 3 ? reshape(ctx, y, x->dims) : y);
+  ctx.set_output(0, x->rank() == 3 ? ctx.reshape(y, x->dims) : y);
 }
 
 }  // namespace webdnn::onnx_frontend

@@ -61,11 +61,6 @@ Dim size_of(const Term& t, int label) {
   return t.x->dims[std::find(t.labels.begin(), t.labels.end(), label) - t.labels.begin()];
 }
 
-ir::Variable* reshape(NodeContext& ctx, ir::Variable* x, const DimShape& dims) {
-  if (identical(x->dims, dims)) return x;
-  return ctx.add("Reshape", {{"shape", params::dims_json(dims)}}, {x});
-}
-
 // Sums out the axes of `t` whose labels are not in `keep`.
 void sum_out(NodeContext& ctx, Term& t, const std::set<int>& keep) {
   std::vector<int64_t> axes;
@@ -88,7 +83,7 @@ void drop_broadcast(NodeContext& ctx, Term& t, const std::map<int, Dim>& sizes) 
     dims.push_back(d);
     rest.push_back(t.labels[a]);
   }
-  t.x = reshape(ctx, t.x, dims);
+  t.x = ctx.reshape(t.x, dims);
   t.labels = rest;
 }
 
@@ -127,8 +122,8 @@ Term combine(NodeContext& ctx, Term a, Term b, const std::set<int>& later) {
   db.push_back(product(b, right));
   for (int l : left) out.push_back(size_of(a, l));
   for (int l : right) out.push_back(size_of(b, l));
-  ir::Variable* y = ctx.add("MatMul", params::MatMul{}.to_json(), {reshape(ctx, a.x, da), reshape(ctx, b.x, db)});
-  return {reshape(ctx, y, out), cat(batch, left, right)};
+  ir::Variable* y = ctx.add("MatMul", params::MatMul{}.to_json(), {ctx.reshape(a.x, da), ctx.reshape(b.x, db)});
+  return {ctx.reshape(y, out), cat(batch, left, right)};
 }
 
 }  // namespace
@@ -195,7 +190,7 @@ WEBDNN_ONNX_HANDLER(Einsum) {
   permute(ctx, acc, out);
   DimShape dims;
   for (int l : out) dims.push_back(sizes.at(l));
-  ctx.set_output(0, reshape(ctx, acc.x, dims));  // a label of size 1 everywhere may have been dropped
+  ctx.set_output(0, ctx.reshape(acc.x, dims));  // a label of size 1 everywhere may have been dropped
 }
 
 }  // namespace webdnn::onnx_frontend

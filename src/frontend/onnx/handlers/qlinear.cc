@@ -11,24 +11,20 @@
 namespace webdnn::onnx_frontend {
 namespace {
 
-ir::Variable* reshape(NodeContext& ctx, ir::Variable* v, const DimShape& dims) {
-  return ctx.add("Reshape", {{"shape", params::dims_json(dims)}}, {v});
-}
-
 // One value (a scalar, or [1]) as a scalar; `what` names it in errors.
 ir::Variable* scalar(NodeContext& ctx, size_t i, const char* what) {
   ir::Variable* v = ctx.required_input(i);
   WEBDNN_CHECK(v->size() == 1, what, " '", v->name, "' is ", shape_to_string(v->shape), "; one value is expected");
-  return v->rank() == 0 ? v : reshape(ctx, v, {});
+  return v->rank() == 0 ? v : ctx.reshape(v, {});
 }
 
 // One value, or one per output channel: [C] made to broadcast as `dims` (a scalar stays).
 ir::Variable* per_channel(NodeContext& ctx, size_t i, const Dim& channels, const DimShape& dims, const char* what) {
   ir::Variable* v = ctx.required_input(i);
-  if (v->size() == 1) return v->rank() == 0 ? v : reshape(ctx, v, {});
+  if (v->size() == 1) return v->rank() == 0 ? v : ctx.reshape(v, {});
   WEBDNN_CHECK(v->rank() == 1 && identical(v->dims[0], channels), what, " '", v->name, "' is ",
                shape_to_string(v->shape), "; one value or one per output channel ([", channels, "]) is expected");
-  return reshape(ctx, v, dims);
+  return ctx.reshape(v, dims);
 }
 
 // x_scale * w_scale / y_scale in float32, in onnxruntime's order.
