@@ -3,6 +3,8 @@
 // the symbolic graph that the generator built into the JavaScript runtime specializes per shape
 // (specialize(), the same code in the page as here). No ONNX in here: this file and what it calls
 // also build with Emscripten (runtime/wasm, webdnn-generator).
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "backends/backend.h"
@@ -40,16 +42,24 @@ void add_symbols(const ir::Graph& g, Json& descriptor) {
     size_t v = 0;
     while (v < variables.size() && variables[v].value("name", "") != op->outputs[1]->name) v++;
     WEBDNN_CHECK(v < variables.size(), "internal: the size of ", op->type, " '", op->name, "' has no variable");
-    data[params::Reader(op->params).dim("count", 0, params::kMaxExtent).to_string()] = {{"variable", v}, {"capacity", params::dim_json(schema.capacity(*op))}};
+    std::string name = params::Reader(op->params).dim("count", 0, params::kMaxExtent).to_string();
+    data[name] = {{"variable", v}, {"capacity", params::dim_json(schema.capacity(*op))}};
   }
   Json symbols = Json::array(), guards = Json::array();
+  std::set<std::string> gone;  // data symbols whose operator was optimized away
   for (auto& [name, r] : g.symbols) {
-    if (r.data && !data.count(name)) continue;  // its operator was optimized away
+    if (r.data && !data.count(name)) {
+      gone.insert(name);
+      continue;
+    }
     symbols.push_back({{"name", name}, {"min", r.min}, {"max", r.max}, {"hint", r.hint}});
     if (r.data) symbols.back()["data"] = data.at(name);
   }
-  for (const Guard& guard : g.guards)
+  for (const Guard& guard : g.guards) {
+    std::vector<std::string> names = guard.lhs.symbols();
+    if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return gone.count(n) > 0; })) continue;
     guards.push_back({{"lhs", params::dim_json(guard.lhs)}, {"equal", guard.equal}, {"where", guard.where}});
+  }
   descriptor["symbols"] = symbols;
   descriptor["guards"] = guards;
 }
