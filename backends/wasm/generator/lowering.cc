@@ -130,18 +130,24 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   bool gemm_op = op.type == "Gemm";
   params::Gemm p = gemm_op ? params::Gemm::parse(op.params) : params::Gemm{1, 1, false, false, params::MatMul::parse(op.params).epilogue};
   int64_t K = a->shape.back(), N = y->shape.back();
-  Tensor bt = b->logical_data();
-  float* bd = bt.data<float>();
-  for (int64_t i = 0; i < bt.size(); i++) bd[i] *= static_cast<float>(p.alpha);
-  std::vector<float> packed(static_cast<size_t>(wasm::packed_b_size(K, N)));
-  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data());
+  // B is read where it is stored unless alpha scales it: VGG16's first Gemm weight is 400 MB, and
+  // each copy of it costs the converter a fraction of a second.
+  Tensor scaled;
+  const float* bd = b->has_default_order() ? b->data->data<float>() : nullptr;
+  if (!bd || p.alpha != 1) {
+    scaled = b->logical_data();
+    for (int64_t i = 0; i < scaled.size(); i++) scaled.data<float>()[i] *= static_cast<float>(p.alpha);
+    bd = scaled.data<float>();
+  }
+  Tensor packed(DType::Float32, {wasm::packed_b_size(K, N)});
+  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data<float>());
   std::vector<float> bias(static_cast<size_t>(N), 0.0f);
   size_t extras = gemm_op ? 3 : 2;
   if (gemm_op && op.inputs.size() > 2) {
     std::vector<float> c = op.inputs[2]->logical_data().to_floats();
     for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
   }
-  Json inputs = {table.index(a), table.add_data(b->name + ":packed", Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed)),
+  Json inputs = {table.index(a), table.add_data(b->name + ":packed", packed),
                  table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
   for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
   Json kernel_params = {{"K", K}};
