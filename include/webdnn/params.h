@@ -283,8 +283,6 @@ struct NonZero {
   static NonZero parse(const Json& j);
   Json to_json() const;
 };
-template <class S>
-typename S::value_type non_zero_capacity(const S& x);  // every element non-zero
 
 // NonMaxSuppression of boxes [B, N, 4] with scores [B, C, N] -> selected [count, 3] (batch,
 // class, box): for each batch and class, boxes in decreasing score above the score threshold (when

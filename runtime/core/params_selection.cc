@@ -29,13 +29,6 @@ NonZero NonZero::parse(const Json& j) { return {Reader(j).dim("count", 0, kMaxEx
 Json NonZero::to_json() const { return {{"count", dim_json(count)}}; }
 
 template <class S>
-typename S::value_type non_zero_capacity(const S& x) {
-  typename S::value_type n = 1;
-  for (const auto& d : x) n = n * d;
-  return n;
-}
-
-template <class S>
 TypesOf<S> infer_non_zero(const NonZero& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   using D = typename S::value_type;
@@ -88,7 +81,6 @@ TypesOf<S> infer_non_max_suppression(const NonMaxSuppression& p, const TypesOf<S
 }
 
 #define WEBDNN_SELECTION_SIGNATURES(S)                                                                    \
-  template S::value_type non_zero_capacity(const S&);                                                    \
   template TypesOf<S> infer_non_zero(const NonZero&, const TypesOf<S>&);                                 \
   template S::value_type NonMaxSuppression::capacity(const S&, const S&) const;                          \
   template TypesOf<S> infer_non_max_suppression(const NonMaxSuppression&, const TypesOf<S>&);

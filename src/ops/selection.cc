@@ -15,7 +15,7 @@ OpSchema selection(const char* type, int max_inputs, std::function<void(ir::Oper
 WEBDNN_REGISTER_OP(selection(
     "NonZero", 1,
     [](ir::Operator& op) { set_outputs(op, params::infer_non_zero(params::NonZero::parse(op.params), input_types(op))); },
-    [](const ir::Operator& op) { return params::non_zero_capacity(op.inputs[0]->dims); }));
+    [](const ir::Operator& op) { return num_elements(op.inputs[0]->dims); }));
 
 WEBDNN_REGISTER_OP(selection(
     "NonMaxSuppression", 2,

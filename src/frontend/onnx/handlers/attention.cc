@@ -54,6 +54,13 @@ double scale_for(NodeContext& ctx, int64_t head) {
   return s != 0 ? s : 1 / std::sqrt(static_cast<double>(head));
 }
 
+void check_past(const ir::Variable* past_k, const ir::Variable* past_v, const char* heads) {
+  if (!past_k) return;
+  WEBDNN_CHECK(past_k->rank() == 4 && past_v->rank() == 4, "past_key and past_value must be [batch, ", heads,
+               ", past_sequence, head_size], not of shapes ", shape_to_string(past_k->dims), " and ",
+               shape_to_string(past_v->dims));
+}
+
 int64_t fixed_dim(const ir::Variable* x, int axis, const char* what) {
   auto n = x->dims[axis].constant();
   WEBDNN_CHECK(n, "axis ", axis, " of input '", x->name, "' is the free dimension ", x->dims[axis].to_string(), "; ",

@@ -10,6 +10,8 @@ namespace webdnn::onnx_frontend {
 
 // The size of axis `axis` of `x`, which must be a number (`what` says who needs it).
 int64_t fixed_dim(const ir::Variable* x, int axis, const char* what);
+// Throws unless past_key and past_value, when given, are [batch, `heads`, past_sequence, head_size].
+void check_past(const ir::Variable* past_k, const ir::Variable* past_v, const char* heads);
 // x[..., begin:end] along the last axis.
 ir::Variable* last_axis(NodeContext& ctx, ir::Variable* x, int64_t begin, int64_t end);
 

@@ -42,9 +42,7 @@ WEBDNN_ONNX_HANDLER(Attention) {
   WEBDNN_CHECK(!past_k == !past_v, "past_key and past_value must be given together");
   Dim past(0);
   if (past_k) {
-    WEBDNN_CHECK(past_k->rank() == 4 && past_v->rank() == 4, "past_key and past_value must be [batch, heads, "
-                 "past_sequence, head_size], not of shapes ", shape_to_string(past_k->dims), " and ",
-                 shape_to_string(past_v->dims));
+    check_past(past_k, past_v, "heads");
     past = past_k->dims[2];
     k = ctx.add("Concat", {{"axis", 2}}, {past_k, k});
     v = ctx.add("Concat", {{"axis", 2}}, {past_v, v});

@@ -91,9 +91,7 @@ WEBDNN_ONNX_MS_HANDLER(MultiHeadAttention) {
   if (past_k) {
     WEBDNN_CHECK(key->rank() == 3, "past_key with key and value of [batch, heads, kv_sequence, head_size] is not "
                  "supported");
-    WEBDNN_CHECK(past_k->rank() == 4 && past_v->rank() == 4, "past_key and past_value must be [batch, heads, "
-                 "past_sequence, head_size], not of shapes ", shape_to_string(past_k->dims), " and ",
-                 shape_to_string(past_v->dims));
+    check_past(past_k, past_v, "heads");
     past = past_k->dims[2];
     k = ctx.add("Concat", {{"axis", 2}}, {past_k, k});
     v = ctx.add("Concat", {{"axis", 2}}, {past_v, v});

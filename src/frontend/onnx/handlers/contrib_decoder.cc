@@ -43,9 +43,7 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   ir::Variable* seqlens = ctx.reshape(ctx.required_input(5), {b, Dim(1), Dim(1), Dim(1)});
   ir::Variable *past_k = ctx.input(3), *past_v = ctx.input(4);
   WEBDNN_CHECK(!past_k == !past_v, "past_key and past_value must be given together");
-  WEBDNN_CHECK(!past_k || (past_k->rank() == 4 && past_v->rank() == 4), "past_key and past_value must be [batch, "
-               "kv_heads, past_sequence, head_size], not of shapes ", shape_to_string(past_k->dims), " and ",
-               shape_to_string(past_v->dims));
+  check_past(past_k, past_v, "kv_heads");
   bool prompt = !past_k || past_k->dims[2].constant() == 0;
   // Each query's absolute position, [B or 1, 1, S, 1].
   ir::Variable* i = positions(ctx, Dim(0), s, 2, 4);

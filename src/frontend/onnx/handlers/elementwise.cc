@@ -140,8 +140,9 @@ WEBDNN_ONNX_HANDLER(Clip) {
     WEBDNN_CHECK(bound->size() == 1, "'", bound->name, "' (Clip's ", key, ") must hold one value, not ",
                  shape_to_string(bound->shape));
     // A finite constant is a parameter; an infinite or NaN one (JSON has no such number) an operator.
-    if (bound->is_constant() && std::isfinite(bound->logical_data().as_double(0)))
-      params[key] = bound->logical_data().as_double(0);
+    double value = bound->is_constant() ? bound->logical_data().as_double(0) : NAN;
+    if (std::isfinite(value))
+      params[key] = value;
     else
       v = ctx.add(i == 1 ? "Max" : "Min", {}, {v, bound});
   }

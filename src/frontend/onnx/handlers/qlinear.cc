@@ -15,13 +15,13 @@ namespace {
 ir::Variable* scalar(NodeContext& ctx, size_t i, const char* what) {
   ir::Variable* v = ctx.required_input(i);
   WEBDNN_CHECK(v->size() == 1, what, " '", v->name, "' is ", shape_to_string(v->shape), "; one value is expected");
-  return v->rank() == 0 ? v : ctx.reshape(v, {});
+  return ctx.reshape(v, {});
 }
 
 // One value, or one per output channel: [C] made to broadcast as `dims` (a scalar stays).
 ir::Variable* per_channel(NodeContext& ctx, size_t i, const Dim& channels, const DimShape& dims, const char* what) {
   ir::Variable* v = ctx.required_input(i);
-  if (v->size() == 1) return v->rank() == 0 ? v : ctx.reshape(v, {});
+  if (v->size() == 1) return ctx.reshape(v, {});
   WEBDNN_CHECK(v->rank() == 1 && identical(v->dims[0], channels), what, " '", v->name, "' is ",
                shape_to_string(v->shape), "; one value or one per output channel ([", channels, "]) is expected");
   return ctx.reshape(v, dims);

@@ -23,7 +23,7 @@ double scalar_input(NodeContext& ctx, size_t i, const char* what, double fallbac
 WEBDNN_ONNX_HANDLER(NonZero) {
   ir::Variable* x = ctx.required_input(0);
   params::NonZero p;
-  p.count = ctx.data_symbol(params::non_zero_capacity(x->dims));
+  p.count = ctx.data_symbol(num_elements(x->dims));
   ctx.set_output(0, ctx.add_multi("NonZero", p.to_json(), {x}, 2)[0]);
 }
 
