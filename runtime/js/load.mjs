@@ -5,6 +5,7 @@ import { loadWebGlRunner, webglAvailable } from '../../backends/webgl/runner/bac
 import { loadWebGpuRunner, webgpuAvailable } from '../../backends/webgpu/runner/backend_webgpu.mjs';
 import { isNode } from './fetch.mjs';
 import { ModelFiles } from './files.mjs';
+import { loadWithTail } from './tail.mjs';
 import { FORMAT_VERSION } from './version.mjs';
 import { canUseWorker, loadInWorker } from './worker_client.mjs';
 
@@ -92,9 +93,10 @@ function declarePortTypes(runner, manifest) {
 export async function loadInThisThread(dir, options, single, files = new ModelFiles(dir, options)) {
   const manifest = await readManifest(dir, files);
   // What a failed attempt cached (perhaps a corrupted download) goes with it.
-  const attempt = async (backend, entry) => {
+  const attempt = async (name, backend, entry) => {
     try {
-      const runner = await backend.load({ dir, manifest, entry, options, files });
+      const ctx = { dir, manifest, entry, options, files };
+      const runner = entry.tail ? await loadWithTail(ctx, backend.load, name) : await backend.load(ctx);
       await files.keep();
       declarePortTypes(runner, manifest);
       return runner;
@@ -106,7 +108,7 @@ export async function loadInThisThread(dir, options, single, files = new ModelFi
   if (single) {
     const { backend, entry, missing } = prospect(single, manifest);
     if (missing) throw new Error(missing);
-    return attempt(backend, entry);
+    return attempt(single, backend, entry);
   }
   // A misspelt name is an error wherever it stands, not only once the backends before it fail.
   const given = options.backendOrder;
@@ -126,7 +128,7 @@ export async function loadInThisThread(dir, options, single, files = new ModelFi
       continue;
     }
     try {
-      return await attempt(backend, entry);
+      return await attempt(name, backend, entry);
     } catch (e) {
       if (options.signal?.aborted) throw e;  // no next backend: the caller gave up
       failures.push(`${name}: ${e.message}`);

@@ -7,4 +7,4 @@ export const VERSION = '0.1.0';
 
 // The output format (docs/descriptor.md): written into every manifest and descriptor; a runtime
 // reads only its own. Raise it whenever a reader of the previous version would misread new files.
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;

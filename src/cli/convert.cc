@@ -10,6 +10,7 @@
 #include "src/emit/compress_weights.h"
 #include "src/emit/output_dir.h"
 #include "src/frontend/onnx/importer.h"
+#include "src/ir/split.h"
 #include "src/ops/schema.h"
 #include "src/optimizer/groups.h"
 #include "webdnn/error.h"
@@ -77,11 +78,14 @@ void code_weights(const ir::Graph& graph, const Json& shared, size_t imported, c
   for (emit::BackendOutput& out : outputs) {
     if (out.backend == "wasm") measure(out);
     else emit::code_weights(out, coding);
+    if (out.tail) emit::code_weights(*out.tail, coding);
   }
   std::ostringstream line;
   line << "weights coded as " << name << ":";
-  for (const emit::BackendOutput& out : outputs)
+  for (const emit::BackendOutput& out : outputs) {
     line << " " << out.backend << " " << mib(out.expanded_bytes) << " -> " << mib(static_cast<int64_t>(out.weights.size()));
+    if (out.tail) line << " (and its wasm tail " << mib(out.tail->expanded_bytes) << " -> " << mib(static_cast<int64_t>(out.tail->weights.size())) << ")";
+  }
   if (cost.contains("max_rel_error")) {
     line << "; outputs off by at most " << cost["max_rel_error"].get<double>() << " of their largest value";
     if (cost.contains("top1_agreement")) line << ", top-1 agreement " << 100 * cost["top1_agreement"].get<double>() << "%";
@@ -93,6 +97,52 @@ void code_weights(const ir::Graph& graph, const Json& shared, size_t imported, c
   cost["coding"] = name;
   for (emit::BackendOutput& out : outputs) out.report["weights_coding"] = cost;
   if (options.progress) options.progress(line.str(), kStepStarts);
+}
+
+// A model with operators whose output size the input values decide, for a backend that cannot run
+// them (the GPU backends): the backend runs the model up to them (the head), the wasm runtime in
+// the page runs them and everything after (the tail; docs/descriptor.md, "A wasm tail"). The cut
+// is made after the general group, so that each half is fused on its own and the values between
+// them keep their names.
+struct Halves {
+  std::unique_ptr<ir::Graph> head_general;  // null when nothing comes before the tail
+  std::unique_ptr<ir::Graph> head, tail;    // after the fusion group
+  Json head_shared, tail_shared;            // the shared groups' reports
+  std::vector<std::string> carried;
+};
+
+Halves cut_at_found_sizes(const ir::Graph& general, const Json& shared, const optimizer::OptimizeOptions& optimize) {
+  ir::Split split = ir::split_graph(general, [](const ir::Operator& op) { return ops::schema_of(op.type).capacity != nullptr; });
+  Halves h;
+  h.carried = split.carried;
+  auto fused = [&](const ir::Graph& g, Json& report) {
+    std::unique_ptr<ir::Graph> copy = g.clone();
+    report = Json::array({shared.at(0), fuse(*copy, optimize)});
+    return copy;
+  };
+  if (split.head) {
+    h.head = fused(*split.head, h.head_shared);
+    h.head_general = std::move(split.head);
+  }
+  h.tail = fused(*split.tail, h.tail_shared);
+  return h;
+}
+
+emit::BackendOutput generate_with_tail(const Halves& h, backends::Backend& backend, size_t imported, const ConvertOptions& options) {
+  emit::BackendOutput out;
+  if (!h.head) {
+    out.backend = backend.name();
+    out.report = {{"operators_imported", imported}, {"groups", Json::array()}, {"kernels", 0}};
+  } else if (!h.head->symbols.empty() && backend.generates_in_page()) {
+    out = generate_symbolic(*h.head_general, backend, h.head_shared, imported, options.optimize, options.progress);
+  } else {
+    out = generate(*h.head, backend, h.head_shared, imported, options.optimize, options.progress);
+  }
+  auto wasm = backends::make_backend("wasm");
+  out.tail = std::make_shared<emit::BackendOutput>(generate(*h.tail, *wasm, h.tail_shared, imported, options.optimize));
+  out.tail->carried = h.carried;
+  out.tail->report["carried"] = h.carried;
+  return out;
 }
 
 }  // namespace
@@ -135,16 +185,26 @@ Json convert(const ConvertOptions& options) {
   std::string selecting;  // operators whose output size the input values decide
   for (const ir::Operator* op : graph->topological_order())
     if (ops::schema_of(op->type).capacity) selecting += (selecting.empty() ? "" : ", ") + op->type + " '" + op->name + "'";
-  for (auto& backend : targets)
-    WEBDNN_CHECK(selecting.empty() || backend->runs_data_sizes(), "the ", backend->name(), " backend cannot run yet what ",
-                 selecting, " computes: an output whose size the input values decide; convert the model for the wasm "
-                 "backend (--backend wasm), which also runs in browsers without WebAssembly (the fallback)");
-  bool symbolic = false;
-  for (auto& backend : targets) symbolic |= !graph->symbols.empty() && backend->generates_in_page();
+  bool symbolic = false, cut = false;
+  for (auto& backend : targets) {
+    symbolic |= !graph->symbols.empty() && backend->generates_in_page();
+    cut |= !selecting.empty() && !backend->runs_data_sizes();
+  }
   std::unique_ptr<ir::Graph> before_fusion;
-  Json shared = optimize_shared(*graph, options.optimize, options.progress, symbolic ? &before_fusion : nullptr);
+  Json shared = optimize_shared(*graph, options.optimize, options.progress, symbolic || cut ? &before_fusion : nullptr);
   if (options.dump_ir && options.print) options.print(ir::dump(*graph));
   if (options.output_dir.empty()) return Json::object();
+  std::optional<Halves> halves;
+  if (cut) {
+    progress("cutting the model before " + selecting + " (its output size is found at run time): the GPU backends run "
+             "what comes before, the wasm runtime in the page the rest");
+    try {
+      halves = cut_at_found_sizes(*before_fusion, shared, options.optimize);
+    } catch (const Error& e) {
+      fail("cannot cut '", options.model, "' before ", selecting, " for the GPU backends: ", e.what(),
+           "; convert it for the wasm backend alone (--backend wasm)");
+    }
+  }
 
   emit::ModelInfo info;
   info.source = std::filesystem::path(options.model).filename().string();
@@ -154,7 +214,8 @@ Json convert(const ConvertOptions& options) {
   for (auto& backend : targets) {
     try {
       bool in_page = !graph->symbols.empty() && backend->generates_in_page();
-      outputs.push_back(in_page ? generate_symbolic(*before_fusion, *backend, shared, imported, options.optimize, options.progress)
+      if (halves && !backend->runs_data_sizes()) outputs.push_back(generate_with_tail(*halves, *backend, imported, options));
+      else outputs.push_back(in_page ? generate_symbolic(*before_fusion, *backend, shared, imported, options.optimize, options.progress)
                                  : generate(*graph, *backend, shared, imported, options.optimize, options.progress));
     } catch (const Error& e) {
       fail("cannot convert '", info.source, "' for the ", backend->name(), " backend: ", e.what());
@@ -162,7 +223,10 @@ Json convert(const ConvertOptions& options) {
   }
   if (options.weights) code_weights(*graph, shared, imported, options, outputs);
   else
-    for (emit::BackendOutput& out : outputs) emit::code_weights(out, std::nullopt);  // derived weights
+    for (emit::BackendOutput& out : outputs) {  // derived weights
+      emit::code_weights(out, std::nullopt);
+      if (out.tail) emit::code_weights(*out.tail, std::nullopt);
+    }
   Json report = emit::write_output_directory(options.output_dir, info, std::move(outputs), options.progress);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress("wrote " + options.output_dir + " in " + std::to_string(seconds).substr(0, 4) + " s");
@@ -192,6 +256,12 @@ std::string format_report(const Json& report) {
     if (b.contains("coded_weight_bytes")) s << mib(b.at("coded_weight_bytes").get<int64_t>()) << " coded, ";
     s << mib(b.at("compressed_weight_bytes").get<int64_t>()) << " compressed\n";
     if (b.contains("weights_coding")) s << "  weights coding: " << b.at("weights_coding").dump() << "\n";
+    if (b.contains("tail")) {
+      const Json& t = b.at("tail");
+      s << "  wasm tail (what follows a size found at run time, on the wasm runtime in the page): " << t.value("kernels", 0)
+        << " kernels, taking " << t.value("carried", Json::array()).dump() << " from the GPU; weights "
+        << mib(t.value("weight_bytes", int64_t{0})) << "\n";
+    }
   }
   return s.str();
 }

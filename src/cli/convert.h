@@ -44,6 +44,8 @@ Json convert(const ConvertOptions& options);
 // groups (what generate_symbolic takes).
 Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimize, const Progress& progress = {},
                      std::unique_ptr<ir::Graph>* after_general = nullptr);
+// The fusion group alone, on a graph that had the general group (see convert.cc's cut); its report.
+Json fuse(ir::Graph& graph, const optimizer::OptimizeOptions& optimize);
 emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
                              const optimizer::OptimizeOptions& optimize, const Progress& progress = {});
 

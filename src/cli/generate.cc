@@ -87,6 +87,10 @@ Json optimize_shared(ir::Graph& graph, const optimizer::OptimizeOptions& optimiz
   return shared;
 }
 
+Json fuse(ir::Graph& graph, const optimizer::OptimizeOptions& optimize) {
+  return group_report(optimizer::run_group(graph, optimizer::fusion_group(), optimize));
+}
+
 emit::BackendOutput generate(const ir::Graph& graph, backends::Backend& backend, const Json& shared, size_t imported,
                              const optimizer::OptimizeOptions& optimize, const Progress& progress) {
   // examples/common/prepare.mjs reads this step's name to tell which backend failed.

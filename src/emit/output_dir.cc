@@ -70,6 +70,65 @@ void write_json(const fs::path& path, const Json& j, Json& index) {
   write_file(path, text.data(), text.size(), index);
 }
 
+// Writes backend output `b` as graph-<stem>.json and weights-<stem>.bin.zst, with the variants
+// it has, into `entry` (the manifest's entry: "descriptor", "weights", "variants"); adds the
+// weight sizes to its report.
+void write_descriptor(const fs::path& tmp, const std::string& stem, BackendOutput& b, Json& entry, Json& index,
+                      std::vector<std::string>& files, const Progress& progress) {
+  std::string weights_file = "weights-" + stem + ".bin.zst";
+  std::string descriptor_file = "graph-" + stem + ".json";
+  const size_t n = b.weights.size();
+  const std::string size = n >= (1 << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n) + " bytes";
+  const std::string compressing = "compressing " + size + " of " + stem + " weights";
+  if (progress) progress(compressing, 0);
+  Compressed packed = compress(b.weights, [&](double done) {
+    if (progress) progress(compressing, done);
+  });
+  write_file(tmp / weights_file, packed.data.get(), packed.size, index);
+  Json descriptor = {{"format", "webdnn-graph-descriptor"},
+                     {"version", kFormatVersion},
+                     {"backend", b.backend},
+                     {"weights",
+                      {{"file", weights_file},
+                       {"encoding", "zstd"},
+                       {"bytes", b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size())},
+                       {"compressed_bytes", packed.size},
+                       {"crc32", index[weights_file]["crc32"]}}}};
+  if (!b.encoded.is_null()) descriptor["weights"]["encoded"] = b.encoded;
+  Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
+  b.descriptor.erase("variants");
+  Json envelope = descriptor;
+  for (auto& [key, value] : b.descriptor.items()) descriptor[key] = value;
+  write_json(tmp / descriptor_file, descriptor, index);
+  entry["descriptor"] = descriptor_file;
+  entry["weights"].push_back(weights_file);
+  files.push_back(weights_file);
+  files.push_back(descriptor_file);
+  if (variants.is_array()) {
+    entry["variants"] = Json::array();
+    for (const Json& v : variants) {
+      std::string name = v.value("name", std::string());
+      Json listed = v.value("manifest", Json::object());
+      if (name.empty()) {
+        listed["descriptor"] = descriptor_file;
+      } else {
+        WEBDNN_CHECK(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos,
+                     "variant name '", name, "' of backend ", b.backend, " is not [a-z0-9_]+");
+        std::string file = "graph-" + stem + "-" + name + ".json";
+        Json d = envelope;
+        for (auto& [key, value] : v.at("descriptor").items()) d[key] = value;
+        write_json(tmp / file, d, index);
+        files.push_back(file);
+        listed["descriptor"] = file;
+      }
+      entry["variants"].push_back(listed);
+    }
+  }
+  b.report["weight_bytes"] = b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size());
+  if (b.expanded_bytes >= 0) b.report["coded_weight_bytes"] = b.weights.size();
+  b.report["compressed_weight_bytes"] = packed.size;
+}
+
 }  // namespace
 
 Json write_output_directory(const std::string& dir, const ModelInfo& model, std::vector<BackendOutput> backends,
@@ -97,59 +156,19 @@ Json write_output_directory(const std::string& dir, const ModelInfo& model, std:
                      {"backends", Json::array()}};
     Json report = {{"model", model.source}, {"backends", Json::array()}};
     for (BackendOutput& b : backends) {
-      std::string weights_file = "weights-" + b.backend + ".bin.zst";
-      std::string descriptor_file = "graph-" + b.backend + ".json";
-      const size_t n = b.weights.size();
-      const std::string size = n >= (1 << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n) + " bytes";
-      const std::string compressing = "compressing " + size + " of " + b.backend + " weights";
-      if (progress) progress(compressing, 0);
-      Compressed packed = compress(b.weights, [&](double done) {
-        if (progress) progress(compressing, done);
-      });
-      write_file(tmp / weights_file, packed.data.get(), packed.size, index);
-      Json descriptor = {{"format", "webdnn-graph-descriptor"},
-                         {"version", kFormatVersion},
-                         {"backend", b.backend},
-                         {"weights",
-                          {{"file", weights_file},
-                           {"encoding", "zstd"},
-                           {"bytes", b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size())},
-                           {"compressed_bytes", packed.size},
-                           {"crc32", index[weights_file]["crc32"]}}}};
-      if (!b.encoded.is_null()) descriptor["weights"]["encoded"] = b.encoded;
-      Json variants = b.descriptor.contains("variants") ? b.descriptor.at("variants") : Json();
-      b.descriptor.erase("variants");
-      Json envelope = descriptor;
-      for (auto& [key, value] : b.descriptor.items()) descriptor[key] = value;
-      write_json(tmp / descriptor_file, descriptor, index);
-      Json entry = {{"name", b.backend}, {"descriptor", descriptor_file}, {"weights", {weights_file}}};
-      files.push_back(weights_file);
-      files.push_back(descriptor_file);
-      if (variants.is_array()) {
-        entry["variants"] = Json::array();
-        for (const Json& v : variants) {
-          std::string name = v.value("name", std::string());
-          Json listed = v.value("manifest", Json::object());
-          if (name.empty()) {
-            listed["descriptor"] = descriptor_file;
-          } else {
-            WEBDNN_CHECK(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos,
-                         "variant name '", name, "' of backend ", b.backend, " is not [a-z0-9_]+");
-            std::string file = "graph-" + b.backend + "-" + name + ".json";
-            Json d = envelope;
-            for (auto& [key, value] : v.at("descriptor").items()) d[key] = value;
-            write_json(tmp / file, d, index);
-            files.push_back(file);
-            listed["descriptor"] = file;
-          }
-          entry["variants"].push_back(listed);
-        }
+      Json entry = {{"name", b.backend}, {"weights", Json::array()}};
+      // A backend that runs a model's tail on the wasm runtime (output_dir.h) may run nothing before it.
+      if (!b.descriptor.is_null()) write_descriptor(tmp, b.backend, b, entry, index, files, progress);
+      else b.report.update({{"weight_bytes", 0}, {"compressed_weight_bytes", 0}});
+      if (b.tail) {
+        Json tail = {{"weights", Json::array()}};
+        write_descriptor(tmp, b.backend + "-tail", *b.tail, tail, index, files, progress);
+        entry["tail"] = {{"descriptor", tail["descriptor"]}, {"carried", b.tail->carried}};
+        for (const Json& w : tail["weights"]) entry["weights"].push_back(w);
+        b.report["tail"] = b.tail->report;
       }
       manifest["backends"].push_back(entry);
       b.report["backend"] = b.backend;
-      b.report["weight_bytes"] = b.expanded_bytes >= 0 ? b.expanded_bytes : static_cast<int64_t>(b.weights.size());
-      if (b.expanded_bytes >= 0) b.report["coded_weight_bytes"] = b.weights.size();
-      b.report["compressed_weight_bytes"] = packed.size;
       report["backends"].push_back(b.report);
     }
     Json unlisted = Json::object();  // report.json and the manifest itself

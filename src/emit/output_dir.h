@@ -3,6 +3,7 @@
 // moved into place only when complete, so a failure leaves the target as it was.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,12 @@ namespace webdnn::emit {
 // every other one is written as graph-<backend>-<name>.json with the same weights entry. The
 // manifest's backend entry lists them all under "variants", each as {"descriptor": file} plus its
 // "manifest" fields (what a runner needs to pick one without reading them all).
+//
+// A backend that cannot run every operator of a model (a GPU backend and an output whose size the
+// input values decide) runs the model up to there, and the wasm runtime in the page runs the rest:
+// its `tail`, written as graph-<backend>-tail.json with weights of its own and listed in the
+// manifest's entry as "tail": {"descriptor", "carried"}. The backend's descriptor is null when
+// no operator comes before the tail (docs/descriptor.md, "A wasm tail").
 struct BackendOutput {
   std::string backend;
   Json descriptor;               // the backend's descriptor, without the weights entry
@@ -30,6 +37,8 @@ struct BackendOutput {
   // weights.encoded; otherwise -1 and null (the file holds the weights as they are).
   int64_t expanded_bytes = -1;
   Json encoded;
+  std::shared_ptr<BackendOutput> tail;
+  std::vector<std::string> carried;  // of a tail: the head's outputs it takes as inputs, by name
 };
 
 struct ModelInfo {

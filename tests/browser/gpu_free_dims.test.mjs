@@ -1,4 +1,4 @@
-// Models converted once with their free dimensions kept (digits, BERT, GPT-2, DeepLab), on a GPU backend in Chromium (SwiftShader;
+// Models converted once with their free dimensions kept (digits, BERT, GPT-2, DeepLab, an NMS), on a GPU backend in Chromium (SwiftShader;
 // WEBDNN_TEST_BACKEND webgpu or webgl): the page's generator makes each new shape's descriptor at
 // its first run. Each model runs at several shapes through inputs[i].set(values, shape), coming
 // back to the first one (whose runner must be the cached one: nothing generated again), against
@@ -30,6 +30,10 @@ const CASES = [
   { m: () => models2('gpt2_tiny_dyn', { input_ids: [0, 50257] }), args: ['--dim', 's33=1..1'],
     shapes: [{ input_ids: [1, 1] }, { input_ids: [1, 9] }, { input_ids: [1, 1] }],
     refused: { shapes: [[2, 4]], error: /input 'input_ids' has shape \[2,4\]/ } },
+  // A size found at run time after a free dimension: the GPU part generated per number of boxes,
+  // its wasm tail planned per number kept (tail.mjs).
+  { m: () => model('op_NonMaxSuppression_free_boxes'),
+    shapes: [{ boxes: [1, 7, 4], scores: [1, 2, 7] }, { boxes: [1, 30, 4], scores: [1, 2, 30] }, { boxes: [1, 7, 4], scores: [1, 2, 7] }] },
   { m: () => models2('deeplabv3_mobilenet_v3_dynhw'),
     shapes: [{ x: [1, 3, 50, 38] }, { x: [1, 3, 33, 45] }, { x: [1, 3, 50, 38] }] },
 ];

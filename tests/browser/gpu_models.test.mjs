@@ -36,13 +36,13 @@ const names = selected(known, wanted?.filter((n) => !missing || n === 'ops' || k
 
 const use = usePage();
 
-// Sizes that the input values decide (NonZero, NonMaxSuppression) run on wasm only for now:
-// webdnn-convert refuses the GPU backends for them (tests/unit/cli_convert_test.cc).
-const WASM_ONLY = new Set(['NonZero', 'NonMaxSuppression']);
-const wasmOnly = (name) => ops.includes(name) && opTypes(name).some((t) => WASM_ONLY.has(t));
+// Sizes that the input values decide (NonZero, NonMaxSuppression): the GPU runs the model up to
+// that operator, a wasm tail the rest (docs/descriptor.md, "A wasm tail").
+const FINDS_SIZES = new Set(['NonZero', 'NonMaxSuppression']);
+const findsSizes = (name) => opTypes(name).some((t) => FINDS_SIZES.has(t));
 
 function check(name) {
-  test(name, { skip: wasmOnly(name) && 'the GPU backends do not run sizes found at run time yet' }, async (t) => {
+  test(name, async (t) => {
     const m = model(name);
     convert(m);
     const ref = await reference(m);
@@ -50,7 +50,9 @@ function check(name) {
     const ours = await run(use.page, `${url}/${name}`, options, ref.inputs);
     assert.equal(ours.backendName, backend);
     assert.equal(ours.runError, null);
-    if (kernels) assert.equal(ours.kernels, kernels);
+    if (ops.includes(name)) assert.equal(Boolean(ours.tail), findsSizes(name), 'a wasm tail runs where (and only where) a size is found at run time');
+    if (ours.tail) t.diagnostic(`wasm tail after ${ours.tail.head ? `the GPU, taking ${ours.tail.carried.join(', ')}` : 'nothing: the whole model'}`);
+    if (kernels && (!ours.tail || ours.tail.head)) assert.equal(ours.kernels, kernels);
     if (backend === 'webgpu') t.diagnostic(`kernels: ${ours.kernels}; load ms: ${JSON.stringify(ours.loadTimes)}`);
     const { problems, lines } = verdict(ours.outputs, ref, tolerance);
     for (const l of lines) t.diagnostic(l);

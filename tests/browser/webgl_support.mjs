@@ -55,6 +55,7 @@ export async function runWebGl(page, dir, options, inputs, { loseContext } = {})
       for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.view(), Number) };
       runner.dispose();
       return { backendName: runner.backendName, maxTextureSize: runner.maxTextureSize, renderTarget: runner.renderTarget,
+        tail: runner.tail ? { head: Boolean(runner.head), carried: runner.carried.map((c) => c.to.name) } : null,
         outputs, runError };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };

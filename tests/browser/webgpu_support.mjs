@@ -23,8 +23,8 @@ export async function captureDevices(page) {
 
 // WebDNN.load(dir, options) in `page`, inputs set, one run. `loseDevice`: 'load' destroys the
 // device while the weights arrive (from the progress callback; needs captureDevices), 'run' just
-// before the run. Returns { backendName, kernels, loadTimes, pipelineCount, outputs, runError,
-// secondRunError, warnings } (secondRunError: a second run after a failed one); a failing load
+// before the run. Returns { backendName, kernels, loadTimes, pipelineCount, tail, outputs, runError,
+// secondRunError, warnings } (tail: {head, carried} where a wasm tail runs after the GPU) (secondRunError: a second run after a failed one); a failing load
 // throws with the page's console. `profile`: runner.profile() after the run, then a second run;
 // adds { profile, timestampQuery (whether the device has it), outputsAfterProfile }.
 export async function runWebGpu(page, dir, options, inputs, { loseDevice, profile } = {}) {
@@ -71,6 +71,7 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
       }
       runner.dispose();
       return { backendName: runner.backendName, kernels: runner.kernels, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount,
+        tail: runner.tail ? { head: Boolean(runner.head), carried: runner.carried.map((c) => c.to.name) } : null,
         outputs, runError, secondRunError, ...extra };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };

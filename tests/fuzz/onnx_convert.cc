@@ -2,7 +2,8 @@
 // Any webdnn::Error is a proper answer to a bad model; anything else (another exception, a crash,
 // a sanitizer report, a timeout) is a finding. What the converter emits for the wasm backend must
 // then pass the runtime's own check of a descriptor and run: the converter may refuse a model,
-// never write one that the runtime refuses.
+// never write one that the runtime refuses. Where the model has operators that find sizes at run
+// time, the cut the GPU backends get there (src/ir/split.h) must leave two valid graphs.
 #include <cstdint>
 #include <cstring>
 
@@ -13,6 +14,8 @@
 #include "src/cli/load.h"
 #include "src/frontend/onnx/importer.h"
 #include "src/frontend/onnx/model_file.h"
+#include "src/ir/split.h"
+#include "src/ops/schema.h"
 #include "webdnn/error.h"
 #include "webdnn/version.h"
 
@@ -59,11 +62,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   optimizer::OptimizeOptions optimize;
   optimize.validate = true;  // every rewrite leaves a valid graph
   Json shared;
+  std::unique_ptr<ir::Graph> general;
   try {
     graph = onnx_frontend::import_bytes(bytes, "fuzz.onnx", import);
-    shared = cli::optimize_shared(*graph, optimize);
+    shared = cli::optimize_shared(*graph, optimize, {}, &general);
   } catch (const Error&) {
     return 0;
+  }
+  ir::Split split;
+  try {
+    split = ir::split_graph(*general, [](const ir::Operator& op) { return ops::schema_of(op.type).capacity != nullptr; });
+  } catch (const Error&) {  // a tail symbol that no model input binds
+  }
+  for (ir::Graph* half : {split.head.get(), split.tail.get()}) {
+    if (!half) continue;
+    ir::DimScope scope(*half);
+    ir::validate(*half);
   }
   for (const std::string& name : backends::backend_names()) {
     emit::BackendOutput out;

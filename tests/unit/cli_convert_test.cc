@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "backends/backend.h"
+#include "webdnn/json.h"
 #include "tests/unit/support/onnx_builder.h"
 #include "tests/unit/support/process.h"
 
@@ -83,19 +84,6 @@ TEST_F(ConvertFailure, TruncatedFile) {
 
 TEST_F(ConvertFailure, UnknownBackend) {
   expect_failure(relu_model().save() + " --backend wasm,cuda", "unknown backend 'cuda'; available backends: ");
-}
-
-// Sizes that the input values decide run on wasm only (in stages): a GPU backend is refused with
-// the nodes named, and nothing is written.
-TEST_F(ConvertFailure, DataSizedOutputOnAGpuBackendIsRefused) {
-  OnnxBuilder b;
-  b.input("x", {2, 3}).output("y");
-  b.node("NonZero", {"x"}, {"y"}, "nz");
-  std::string out = existing_output_dir();
-  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " --backend wasm,webgpu -o " + out);
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("the webgpu backend cannot run yet what NonZero 'nz' computes"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("--backend wasm"), std::string::npos) << r.output;
 }
 
 TEST_F(ConvertFailure, EveryUnsupportedOpListedOnce) {
@@ -177,6 +165,59 @@ TEST(Convert, SuccessReplacesOnlyItsOwnFiles) {
   EXPECT_NE(files.at("manifest.json").find("webdnn-manifest"), std::string::npos);
   EXPECT_TRUE(files.count("graph-wasm.json"));
   EXPECT_TRUE(files.count("weights-wasm.bin.zst"));
+}
+
+// Sizes that the input values decide: each GPU backend runs the model up to the operator that
+// finds one, and a wasm tail of its own the rest (docs/descriptor.md, "A wasm tail"); the wasm
+// backend runs all of it.
+TEST(Convert, GpuBackendsGetAWasmTailAtAFoundSize) {
+  OnnxBuilder b;
+  b.input("x", {2, 3}).output("y").output("i");
+  b.node("Relu", {"x"}, {"a"}, "relu");
+  b.node("Neg", {"a"}, {"y"}, "neg");
+  b.node("NonZero", {"a"}, {"i"}, "nz");
+  std::string out = testing::temp_dir() + "/out";
+  auto r = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " --backend wasm,webgpu,webgl --report -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("cutting the model before NonZero 'nz'"), std::string::npos) << r.output;
+  Json manifest = Json::parse(snapshot(out).at("manifest.json"));
+  auto files = snapshot(out);
+  for (const Json& entry : manifest.at("backends")) {
+    std::string name = entry.at("name");
+    if (name == "wasm") {
+      EXPECT_FALSE(entry.contains("tail"));
+      continue;
+    }
+    ASSERT_TRUE(entry.contains("tail")) << entry.dump();
+    EXPECT_EQ(entry.at("tail").at("carried"), Json::array({"a"}));
+    std::string tail_file = entry.at("tail").at("descriptor");
+    EXPECT_EQ(tail_file, "graph-" + name + "-tail.json");
+    Json head = Json::parse(files.at(entry.at("descriptor").get<std::string>()));
+    Json tail = Json::parse(files.at(tail_file));
+    EXPECT_EQ(tail.at("backend"), "wasm");
+    EXPECT_TRUE(files.count(tail.at("weights").at("file").get<std::string>()));
+    EXPECT_EQ(entry.at("weights").size(), 2u);
+    auto port_names = [](const Json& ports) {
+      std::vector<std::string> n;
+      for (const Json& p : ports) n.push_back(p.at("name"));
+      return n;
+    };
+    EXPECT_EQ(port_names(head.at("outputs")), (std::vector<std::string>{"y", "a"})) << name;
+    EXPECT_EQ(port_names(tail.at("inputs")), (std::vector<std::string>{"a"})) << name;
+    EXPECT_EQ(port_names(tail.at("outputs")), (std::vector<std::string>{"i"})) << name;
+    EXPECT_TRUE(tail.at("symbols").at(0).contains("data")) << name;
+  }
+  // Nothing before the NonZero: no GPU descriptor, the tail is the whole model.
+  OnnxBuilder first;
+  first.input("x", {2, 3}).output("i");
+  first.node("NonZero", {"x"}, {"i"}, "nz");
+  r = run_command(std::string(WEBDNN_CONVERT) + " " + first.save() + " --backend webgpu -o " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  manifest = Json::parse(snapshot(out).at("manifest.json"));
+  const Json& entry = manifest.at("backends").at(0);
+  EXPECT_FALSE(entry.contains("descriptor")) << entry.dump();
+  EXPECT_EQ(entry.at("tail").at("carried"), Json::array());
+  EXPECT_EQ(entry.at("weights"), Json::array({"weights-webgpu-tail.bin.zst"}));
 }
 
 TEST(Convert, DumpIrShowsOperatorsAndShapes) {

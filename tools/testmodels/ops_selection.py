@@ -24,6 +24,13 @@ def non_zero_9(m):
     m.output(m.node("Cast", [m.node("NonZero", [x])], to=1), "indices")
 
 
+@model("op_NonZero_input", 13, "NonZero of an int64 model input (a third of it zero), transposed: nothing comes "
+       "before it, so the GPU backends' wasm tail is the whole model")
+def non_zero_input(m):
+    indices = m.node("NonZero", [m.input("x", [5, 6], -1.5, 1.5, dtype=INT64)])
+    m.output(m.node("Transpose", [indices], perm=[1, 0]), "positions", INT64)
+
+
 def squeeze(m, x, axis):
     return m.node("Squeeze", [x], axes=[axis])  # opsets before 13: axes as an attribute
 
