@@ -23,6 +23,12 @@ std::vector<int> identity_order(size_t rank) {
 
 bool Variable::has_default_order() const { return order == identity_order(shape.size()); }
 
+bool can_share_memory(const Variable& a, const Variable& b) {
+  if (identical(a.dim_strides(), b.dim_strides())) return true;
+  return a.has_default_order() && b.has_default_order() && dtype_size(a.dtype) == dtype_size(b.dtype) &&
+         identical(num_elements(a.dims), num_elements(b.dims));
+}
+
 void Variable::set_shape(const Shape& s) {
   // Every size later computed from a shape (bytes, strides, texels) is then bounded.
   num_elements(s);

@@ -54,6 +54,11 @@ class Variable {
   Tensor logical_data() const;
 };
 
+// Whether the element at each row-major position of `a` and of `b` lies at the same place: the same
+// strides, or both laid out row-major with as many elements of one size (what Reshape reads and
+// writes). An operator's output may then take over its input's memory (Traits::inplace).
+bool can_share_memory(const Variable& a, const Variable& b);
+
 class Operator {
  public:
   std::string type;

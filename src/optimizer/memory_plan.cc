@@ -34,7 +34,7 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
       for (size_t o = 0; o < op->outputs.size(); o++)
         for (auto [in_index, out_index] : inplace) {
           const ir::Variable *in = op->inputs[in_index], *out = op->outputs[o];
-          if (out_index != static_cast<int>(o) || !in || in->is_constant() || in->strides() != out->strides()) continue;
+          if (out_index != static_cast<int>(o) || !in || in->is_constant() || !ir::can_share_memory(*in, *out)) continue;
           step.handovers.emplace_back(id(in), id(out));
         }
     }

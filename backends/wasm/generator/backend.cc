@@ -32,7 +32,7 @@ void add_inplace(const ir::Operator& op, emit::VariableTable& table, Json& kerne
   Json pairs = Json::array();
   for (auto [in_index, out_index] : ops::traits_of(op).inplace) {
     const ir::Variable *in = op.inputs[in_index], *out = op.outputs[out_index];
-    if (!in || in->is_constant() || !identical(in->dim_strides(), out->dim_strides())) continue;
+    if (!in || in->is_constant() || !ir::can_share_memory(*in, *out)) continue;
     pairs.push_back({table.index(in), table.index(out)});
   }
   if (!pairs.empty()) kernel["inplace"] = pairs;

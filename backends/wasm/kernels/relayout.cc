@@ -3,7 +3,10 @@
 //                     model's edges)
 //   "wasm.Transpose"  output axis a is input axis perm[a] (attention's head split and merge)
 // The output is written in memory order; the input is read with its strides.
+// And "wasm.Reshape": row-major bytes of any dtype under a new shape, nothing to do where the
+// memory plan gave the output the input's memory (it dies there), one memmove where it lives on.
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "runtime/core/kernel.h"
@@ -69,8 +72,29 @@ class Relayout : public runtime::Kernel {
   int64_t size_ = 0;
 };
 
+class Reshape : public runtime::Kernel {
+ public:
+  explicit Reshape(const runtime::KernelSpec& spec) {
+    runtime::require_counts(spec, "wasm.Reshape", 1, 1);
+    runtime::check_outputs(spec, params::infer_reshape(params::Reshape::parse(spec.params), runtime::types_of(spec.inputs)));
+    const auto &in = spec.inputs[0], &out = spec.outputs[0];
+    WEBDNN_CHECK(in.is_contiguous() && out.is_contiguous(), "wasm.Reshape needs row-major tensors");
+    bytes_ = static_cast<size_t>(out.size()) * dtype_size(out.dtype);
+  }
+
+  void run(void* const* in, void* const* out) override {
+    if (in[0] != out[0]) std::memmove(out[0], in[0], bytes_);
+  }
+
+ private:
+  size_t bytes_ = 0;
+};
+
 }  // namespace
 
+WEBDNN_REGISTER_KERNEL("wasm.Reshape", [](const runtime::KernelSpec& spec) -> std::unique_ptr<runtime::Kernel> {
+  return std::make_unique<Reshape>(spec);
+});
 WEBDNN_REGISTER_KERNEL("wasm.Relayout", [](const runtime::KernelSpec& spec) -> std::unique_ptr<runtime::Kernel> {
   return std::make_unique<Relayout>(spec, false);
 });

@@ -6,6 +6,7 @@
 //                              elements along it are `inner` apart (1 for the last axis)
 // Rows are independent, so threads take whole rows; within a row, four lanes at a time.
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <vector>
 
@@ -137,10 +138,14 @@ class Softmax : public runtime::Kernel {
     const int64_t n = n_;
     // The maximum first keeps exp() from overflowing; the sum goes into double every 256
     // terms, so rows of thousands of small terms lose nothing to float's rounding.
-    const float max = *std::max_element(src, src + n);
+    int64_t i = 0;
+    f32x4 lanes_max = splat(-std::numeric_limits<float>::infinity());
+    for (; i + 4 <= n; i += 4) lanes_max = wasm::max(lanes_max, load(src + i));
+    float max = std::max(std::max(lanes_max[0], lanes_max[1]), std::max(lanes_max[2], lanes_max[3]));
+    for (; i < n; i++) max = std::max(max, src[i]);
     const f32x4 m = splat(max);
     double sum = 0;
-    int64_t i = 0;
+    i = 0;
     while (i + 4 <= n) {
       f32x4 part = splat(0.0f);
       for (int64_t end = std::min(n - 3, i + 256); i < end; i += 4) {
