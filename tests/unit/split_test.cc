@@ -102,6 +102,21 @@ TEST(Split, NoHeadWhenTheFirstOperatorFindsASize) {
   EXPECT_EQ(names(s.tail->inputs), (std::vector<std::string>{"x"}));
 }
 
+// NonZero of a constant is computed at import: no size to find, nothing to cut.
+TEST(Split, NothingToCutAfterANonZeroOfAConstant) {
+  OnnxBuilder b;
+  b.input("x", {2, 3}).output("y");
+  b.initializer("mask", Tensor::from_floats({2, 3}, {0, 1, 0, 2, 0, 3}));
+  b.node("NonZero", {"mask"}, {"i"});
+  testing::attr(b.node("Cast", {"i"}, {"f"}), "to", int64_t{onnx::TensorProto::FLOAT});
+  b.node("Mul", {"f", "x"}, {"y"});
+  std::unique_ptr<ir::Graph> g = general(b);
+  EXPECT_EQ(data_symbols(*g), 0);
+  ir::Split s = cut(*g);
+  EXPECT_FALSE(s.head);
+  EXPECT_FALSE(s.tail);
+}
+
 TEST(Split, NothingToCut) {
   OnnxBuilder b;
   b.input("x", {2, 3}).output("y");

@@ -31,6 +31,14 @@ def non_zero_input(m):
     m.output(m.node("Transpose", [indices], perm=[1, 0]), "positions", INT64)
 
 
+@model("op_NonZero_constant", 13, "NonZero of a constant mask (5 of 12 set), cast and scaled by the input: the "
+       "converter computes it, so no size is left to find at run time")
+def non_zero_constant(m):
+    mask = np.array([[0, 1, 0, 0], [2, 0, 0, 3], [0, 0, 4, 5]], dtype=np.float32)
+    indices = m.node("Cast", [m.node("NonZero", [m.const(mask)])], to=1)
+    m.output(m.node("Mul", [indices, m.input("x", [2, 5], -1, 1)]), "scaled")
+
+
 def squeeze(m, x, axis):
     return m.node("Squeeze", [x], axes=[axis])  # opsets before 13: axes as an attribute
 

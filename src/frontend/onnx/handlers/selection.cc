@@ -1,5 +1,6 @@
 // Handlers of NonZero (opsets 9, 13) and NonMaxSuppression (10, 11): operators whose output size
-// only the input values decide. Each gets a data symbol for that size (webdnn/params.h).
+// only the input values decide. Each gets a data symbol for that size (webdnn/params.h); a NonZero
+// of a constant is computed here instead.
 #include <algorithm>
 #include <cmath>
 
@@ -18,10 +19,27 @@ double scalar_input(NodeContext& ctx, size_t i, const char* what, double fallbac
   return v[0];
 }
 
+// The columns of NonZero of a constant, known now: [rank, count] row-major multi-indices.
+Tensor non_zero_of(const Tensor& x) {
+  std::vector<int64_t> flat;
+  for (int64_t i = 0; i < x.size(); i++)
+    if (x.as_double(i) != 0) flat.push_back(i);  // NaN counts, as in onnxruntime
+  const int64_t rank = static_cast<int64_t>(x.shape.size()), count = static_cast<int64_t>(flat.size());
+  const Shape strides = contiguous_strides(x.shape);
+  std::vector<int64_t> indices(static_cast<size_t>(rank * count));
+  for (int64_t c = 0; c < count; c++)
+    for (int64_t a = 0; a < rank; a++) indices[a * count + c] = flat[c] / strides[a] % x.shape[a];
+  return Tensor::from_ints({rank, count}, indices);
+}
+
 }  // namespace
 
 WEBDNN_ONNX_HANDLER(NonZero) {
   ir::Variable* x = ctx.required_input(0);
+  if (x->is_constant()) {  // no size left to find at run time (a mask of the model's own)
+    ctx.set_output(0, ctx.add_constant(non_zero_of(x->logical_data())));
+    return;
+  }
   params::NonZero p;
   p.count = ctx.data_symbol(num_elements(x->dims));
   ctx.set_output(0, ctx.add_multi("NonZero", p.to_json(), {x}, 2)[0]);
