@@ -230,7 +230,7 @@ Runner::Runner(const Json& descriptor, std::vector<uint8_t> weights) : Runner(de
 
 Runner::~Runner() = default;
 
-Runner::Plan::~Plan() { std::free(arena); }
+Runner::Arena::~Arena() { std::free(data); }
 
 void Runner::load(std::vector<uint8_t> weights) {
   WEBDNN_CHECK(!loaded_, "the runner has its weights already");
@@ -238,21 +238,32 @@ void Runner::load(std::vector<uint8_t> weights) {
                " bytes; the descriptor expects ", weights_bytes_);
   weights_ = std::move(weights);
   loaded_ = true;
-  for (StagePlans& stage : stages_) attach(*stage.plan);
+  for (StagePlans& stage : stages_) attach(*stage.plan, stage.arena);
 }
 
-void Runner::attach(Plan& plan) const {
-  size_t bytes = static_cast<size_t>((plan.arena_bytes + 63) / 64 * 64 + 64);
-  plan.arena = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
-  WEBDNN_CHECK(plan.arena, "cannot allocate an arena of ", plan.arena_bytes, " bytes");
-  std::memset(plan.arena, 0, static_cast<size_t>(plan.arena_bytes));
+void Runner::attach(Plan& plan, Arena& arena) const {
+  if (plan.arena_bytes > arena.bytes || !arena.data) {
+    size_t bytes = static_cast<size_t>((plan.arena_bytes + 63) / 64 * 64 + 64);
+    auto* grown = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
+    WEBDNN_CHECK(grown, "cannot allocate an arena of ", plan.arena_bytes, " bytes");
+    std::memset(grown, 0, static_cast<size_t>(plan.arena_bytes));
+    std::free(arena.data);
+    arena.data = grown;
+    arena.bytes = plan.arena_bytes;
+  }
+  if (plan.arena == arena.data) return;
+  plan.arena = arena.data;
   auto data = [&](int v) -> void* {
     return (plan.places[v].in_weights ? const_cast<uint8_t*>(weights_.data()) : plan.arena) + plan.places[v].offset;
   };
   for (Step& s : plan.steps) {
+    s.inputs.clear();
+    s.outputs.clear();
     for (int v : s.input_vars) s.inputs.push_back(data(v));
     for (int v : s.output_vars) s.outputs.push_back(data(v));
   }
+  plan.inputs.clear();
+  plan.outputs.clear();
   for (auto& [name, v] : plan.input_vars) plan.inputs.push_back({name, plan.infos[v], data(v)});
   for (auto& [name, v] : plan.output_vars) plan.outputs.push_back({name, plan.infos[v], data(v)});
 }
@@ -278,13 +289,13 @@ void Runner::use_plan(StagePlans& stage, const Bindings& given) {
   if (it == plans.end()) {
     std::unique_ptr<Plan> plan = prepare(specialize(stage.descriptor, signature_, b));
     plan->key = key;
-    if (loaded_) attach(*plan);
     if (plans.size() >= kCachedPlans) plans.pop_back();
     plans.insert(plans.begin(), std::move(plan));
   } else {
     std::rotate(plans.begin(), it, it + 1);
   }
   stage.plan = plans.front().get();
+  if (loaded_) attach(*stage.plan, stage.arena);
 }
 
 void Runner::run_stages(std::vector<std::pair<double, const Step*>>* times) {

@@ -82,17 +82,28 @@ class Runner {
     std::vector<int> input_vars, output_vars;
     std::vector<void*> inputs, outputs;
   };
-  // One specialization of the descriptor: its kernels prepared, its own arena.
+  // One specialization of the descriptor: its kernels prepared, pointed at its stage's arena.
   struct Plan {
     std::string key;
     int64_t arena_bytes = 0;
-    uint8_t* arena = nullptr;
+    uint8_t* arena = nullptr;  // the arena its steps and ports point into (its stage's, when current)
     std::vector<TensorInfo> infos;
     std::vector<Place> places;
     std::vector<Step> steps;
     std::vector<std::pair<std::string, int>> input_vars, output_vars;
     std::vector<Port> inputs, outputs;
-    ~Plan();
+  };
+  // One run at a time uses a stage's plans, one plan at a time: they share one arena, as large as
+  // the largest of them so far. A plan made for new shapes then finds its memory allocated and
+  // warm (only growth allocates and clears), and the cached plans hold one arena, not one each.
+  struct Arena {
+    uint8_t* data = nullptr;
+    int64_t bytes = 0;
+    Arena() = default;
+    Arena(const Arena&) = delete;
+    Arena& operator=(const Arena&) = delete;
+    Arena(Arena&& other) noexcept : data(other.data), bytes(other.bytes) { other.data = nullptr; }
+    ~Arena();
   };
   // The kernels up to a size found at run time, or after the last one (all of them in most
   // models: runtime/core/stages.h), with the plans made of them for the bindings met.
@@ -101,11 +112,13 @@ class Runner {
     std::vector<std::pair<std::string, int>> finds;  // data symbols, and the output port of each
     std::vector<std::unique_ptr<Plan>> plans;        // most recently used first
     Plan* plan = nullptr;
+    Arena arena;
   };
   // Checks a descriptor without symbols and prepares its kernels.
   std::unique_ptr<Plan> prepare(const Json& d) const;
-  // Allocates the plan's arena and points its steps at their data.
-  void attach(Plan& plan) const;
+  // Points the plan's steps and ports at their data in `arena`, which it grows first if the plan
+  // needs more (other plans of the stage then point into it again at their next use).
+  void attach(Plan& plan, Arena& arena) const;
   template <class Variable>
   static void read_ports(const Json& d, const char* key, Plan& plan, Variable variable);
   // Makes the stage's plan for binding `b` current: made at the first use of that binding (the

@@ -77,18 +77,28 @@ TEST(Specialize, RunsAtEveryShapeWithinTheSymbolsRange) {
   }
 }
 
-TEST(Specialize, PlansAreKeptPerShape) {
+// The lower of the input's and the output's places: the arena's start (they are its two blocks;
+// see TheArenaIsPlannedForTheShape).
+const uint8_t* arena_of(const runtime::Runner& r) {
+  return std::min(static_cast<const uint8_t*>(r.inputs()[0].data), static_cast<const uint8_t*>(r.outputs()[0].data));
+}
+
+TEST(Specialize, PlansAreKeptPerShapeInOneArena) {
   runtime::Runner r(relu_reshape(), {});
-  run_at(r, 2);
-  void* at2 = r.inputs()[0].data;
   run_at(r, 7);
-  void* at7 = r.inputs()[0].data;
-  EXPECT_NE(at2, at7);  // each shape has its own arena
+  const std::vector<runtime::Port>* plan7 = &r.inputs();
+  const uint8_t* arena = arena_of(r);
   run_at(r, 2);
-  EXPECT_EQ(r.inputs()[0].data, at2);  // and coming back to a shape reuses its plan
+  EXPECT_NE(&r.inputs(), plan7);  // each shape has its own plan...
+  EXPECT_EQ(arena_of(r), arena);  // ...in the one arena, which batch 7 made large enough
+  run_at(r, 7);
+  EXPECT_EQ(&r.inputs(), plan7);  // and coming back to a shape reuses its plan
   // Beyond kCachedPlans shapes the least recently used plan goes.
   for (int64_t b = 3; b < 3 + static_cast<int64_t>(runtime::Runner::kCachedPlans); b++) run_at(r, b);
   run_at(r, 2);
+  EXPECT_EQ(run_at(r, 2).size(), 8u);
+  // A larger shape grows the arena; the smaller shapes' plans follow it.
+  run_at(r, 8);
   EXPECT_EQ(run_at(r, 2).size(), 8u);
 }
 
