@@ -1,4 +1,5 @@
-"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights.
+"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights, and a 4-bit MLP
+stack as language models are shipped quantized to the web (MatMulNBits).
 
 Both are run once in numpy while being built: ResNet50's BatchNormalization statistics are taken
 from that pass (so every BN really normalizes and activations stay near unit scale however deep),
@@ -7,7 +8,8 @@ and both check that the logits come out finite and not constant.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .builder import model
+from .builder import MS, model
+from .ops_quant import nbits_weight
 
 EPS = 1e-5
 
@@ -133,3 +135,18 @@ def vgg16(m):
             h, y = m.node("Dropout", [m.node("Relu", [h])]), relu(y)
     m.output("logits", "logits")
     check_logits("vgg16", y)
+
+
+@model("mlp_nbits", 17, "a transformer's MLP blocks in 4 bits as onnxruntime's quantizer writes them: 4 x "
+       "(x + down(Relu(up(x)))) over [1, 128, 768], up/down com.microsoft MatMulNBits 768 <-> 3072, blocks of 32 "
+       "with zero points, activations scaled by 1/sqrt(K)")
+def mlp_nbits(m):
+    d, hidden = 768, 3072
+    x = m.input("x", [1, 128, d], -1, 1)
+    for layer in range(4):
+        def linear(h, K, N):
+            w, scales, zp = nbits_weight(m, N, K, 32, True)
+            y = m.node("MatMulNBits", [h, w, scales, zp], domain=MS, K=K, N=N, bits=4, block_size=32)
+            return m.node("Mul", [y, m.const(np.float32(1 / np.sqrt(K)))])
+        x = m.node("Add", [x, linear(m.node("Relu", [linear(x, d, hidden)]), hidden, d)])
+    m.output(x, "y", shape=[1, 128, d])

@@ -56,6 +56,15 @@ class MatMulNBitsKernel : public runtime::Kernel {
         const uint8_t* block = q + (n * blocks + b) * bytes;
         const float s = scales[n * blocks + b], z = zero[n * blocks + b];
         const int64_t k0 = b * p_.block_size, k1 = std::min(K, k0 + p_.block_size);
+        if (bits == 4) {  // two weights a byte, low nibble first: no division per weight
+          float* at = panel + k0 * kNR + j;
+          for (int64_t i = 0; i < k1 - k0; i += 2, at += 2 * kNR) {
+            const unsigned byte = block[i / 2];
+            at[0] = (static_cast<float>(byte & 15u) - z) * s;
+            if (i + 1 < k1 - k0) at[kNR] = (static_cast<float>(byte >> 4) - z) * s;
+          }
+          continue;
+        }
         for (int64_t k = k0; k < k1; k++) {
           int64_t i = k - k0;
           float value = static_cast<float>((block[i / per_byte] >> (bits * (i % per_byte))) & mask);
