@@ -106,6 +106,28 @@ CASES.forEach((c, index) => {
   });
 });
 
+// Shaders shared by the shapes live while a kept shape's runner uses them: through 8 batches, of
+// which the last 4 are kept, the page holds what 4 shapes need, not what 8 did (ref_cache.mjs);
+// disposing the runner gives back the rest.
+test(`digits_cnn on ${backend}: shaders of shapes no longer kept are given back`, { skip: missing }, async (t) => {
+  const r = await use.page.evaluate(async ({ url, backend }) => {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    const runner = await WebDNN.load(url, { backendOrder: [backend] });
+    const kept = [];
+    for (let batch = 1; batch <= 8; batch++) {
+      runner.inputs[0].set(new Float32Array(batch * 64), [batch, 1, 8, 8]);
+      await runner.run();
+      kept.push(runner.keptShaders());
+    }
+    runner.dispose();
+    return { kept, after: runner.keptShaders() };
+  }, { url: refs[0].url, backend });
+  t.diagnostic(`shaders kept after batches 1..8: ${r.kept.join(', ')}`);
+  assert.ok(r.kept[3] > r.kept[0], `new shapes add shaders: ${r.kept}`);
+  assert.ok(Math.max(...r.kept.slice(4)) <= r.kept[3], `no more than 4 shapes' worth: ${r.kept}`);
+  assert.equal(r.after, 0);
+});
+
 // The same runner in the WebDNN worker (load option worker: true): shapes travel with each run.
 test(`digits_cnn in a worker on ${backend} at [1,1,8,8], [3,1,8,8]`, { skip: missing }, async () => {
   const { url, refs: answers } = refs[0];

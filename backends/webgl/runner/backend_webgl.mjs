@@ -11,6 +11,7 @@
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
 import { Generator } from '../../../runtime/js/generator.mjs';
+import { RefCache } from '../../../runtime/js/ref_cache.mjs';
 import { oneAtATime } from '../../../runtime/js/serial.mjs';
 import { sampleShapes, SymbolicRunner } from '../../../runtime/js/symbolic_runner.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
@@ -256,12 +257,13 @@ class WebGlRunner {
     this.gl = null;
     if (!gl.isContextLost()) {
       for (const t of this.textures) gl.deleteTexture(t);
-      if (!this.shared) for (const p of this.programs) gl.deleteProgram(p);  // a shared context keeps them
+      if (!this.shared) for (const p of this.programs) gl.deleteProgram(p);
       for (const f of this.framebuffers.values()) gl.deleteFramebuffer(f);
       gl.deleteFramebuffer(this.readFramebuffer);
       for (const p of this.outputPorts) if (p.pixels) gl.deleteBuffer(p.pixels);
       for (const p of this.inputPorts) p.image?.dispose();
     }
+    this.releasePrograms?.();  // a shared context's cache deletes those no other shape uses
     // Browsers keep only a few contexts alive: give this one back now (a shared one, its owner).
     if (!this.shared) gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
@@ -279,14 +281,23 @@ function pickVariant(entry, limit) {
   return fitting.reduce((a, b) => (b.max_texture_size > a.max_texture_size ? b : a));
 }
 
-// `cache` (source -> program): programs linked before on this context, kept for its other
-// descriptors (the shapes of a model with free dimensions share most of their programs).
+// `cache` (a RefCache, source -> program): programs linked before on this context, kept for its
+// other descriptors (the shapes of a model with free dimensions share most of their programs).
+// Returns { finish, release }: finish() waits for the links and gives the programs; release()
+// gives back to the cache what this descriptor took from it (at its runner's dispose).
 function compile(gl, programs, where, cache = null) {
   const vs = gl.createShader(gl.VERTEX_SHADER);
   gl.shaderSource(vs, VERTEX_SHADER);
   gl.compileShader(vs);
+  const taken = [];  // [source, program] held in the cache
+  const take = (source, p) => {
+    const kept = cache.take(source, () => p);
+    taken.push([source, kept]);
+    return kept;
+  };
   const compiled = programs.map((source) => {
-    if (cache?.has(source)) return { p: cache.get(source) };
+    const kept = cache?.get(source);
+    if (kept) return { p: take(source, kept) };
     const fs = gl.createShader(gl.FRAGMENT_SHADER);
     gl.shaderSource(fs, source);
     gl.compileShader(fs);
@@ -297,7 +308,7 @@ function compile(gl, programs, where, cache = null) {
     return { p, fs };
   });
   // Statuses are asked only now, so that drivers compiling in parallel can.
-  return () => compiled.map(({ p, fs }, k) => {
+  const finish = () => compiled.map(({ p, fs }, k) => {
     if (!fs) return p;
     if (!gl.getProgramParameter(p, gl.LINK_STATUS)) {
       if (gl.isContextLost()) throw lostError('while loading');
@@ -305,9 +316,15 @@ function compile(gl, programs, where, cache = null) {
       throw new Error(`WebGL program ${k} of ${where} does not compile: ${log}`);
     }
     gl.deleteShader(fs);
-    cache?.set(programs[k], p);
-    return p;
+    if (!cache) return p;
+    const kept = take(programs[k], p);
+    if (kept !== p) gl.deleteProgram(p);  // the same source twice: one program serves both
+    return kept;
   });
+  const release = () => {
+    for (const [source, p] of taken.splice(0)) cache.release(source, p);
+  };
+  return { finish, release };
 }
 
 // `generated` ({descriptor, weights}, with `context`: {canvas, gl, programs}): a descriptor made in
@@ -323,6 +340,7 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
   const check = () => {
     if (lost || gl.isContextLost()) throw lostError('while loading');
   };
+  let compiling = null;
   try {
     check();
     const maxSize = Math.min(gl.getParameter(gl.MAX_TEXTURE_SIZE), options.webglMaxTextureSize ?? Infinity);
@@ -331,7 +349,8 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     const descriptor = generated ? generated.descriptor : await files.json(variant.descriptor);
     checkDescriptor(descriptor, `descriptor ${where}`);
     if (!generated && Array.isArray(descriptor.operators)) {
-      return await loadSymbolic({ dir, entry, options, files, descriptor, where, context: { canvas, gl, programs: new Map() }, maxSize });
+      const programs = new RefCache((p) => { if (!gl.isContextLost()) gl.deleteProgram(p); });
+      return await loadSymbolic({ dir, entry, options, files, descriptor, where, context: { canvas, gl, programs }, maxSize });
     }
     validateWebGlDescriptor(descriptor, `descriptor ${where}`);
     if (descriptor.max_texture_size > maxSize) {
@@ -364,7 +383,7 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
       if (t.layers > maxLayers) throw new Error(`a texture needs ${t.layers} layers; this context has ${maxLayers}`);
     }
 
-    const finishCompile = compile(gl, descriptor.programs, where, context?.programs);
+    compiling = compile(gl, descriptor.programs, where, context?.programs);
     const textures = descriptor.textures.map((t) => {
       const tex = gl.createTexture();
       gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
@@ -404,7 +423,7 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     });
     check();
     files?.throwIfAborted();
-    const programs = finishCompile();
+    const programs = compiling.finish();
     check();
 
     // One framebuffer per output texture, its layers the draw buffers.
@@ -456,10 +475,12 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     const runner = new WebGlRunner({ gl, canvas, shared: !!context, descriptor, textures, programs, framebuffers, readFramebuffer, steps,
       maxTextureSize: descriptor.max_texture_size, renderTarget: internal === gl.RGBA16F ? 'float16' : 'float32' });
     runner.outputPorts.forEach((p, k) => { p.constant = constantOutputs.get(descriptor.outputs[k].variable); });
+    runner.releasePrograms = compiling.release;
     canvas.addEventListener?.('webglcontextlost', () => { runner.lost = true; });
     runner.lost = lost;
     return runner;
   } catch (e) {
+    compiling?.release();
     if (!context) gl.getExtension('WEBGL_lose_context')?.loseContext();
     throw e;
   }
@@ -488,13 +509,14 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where, con
     makeRunner: (d, weights) => loadWebGlRunner({ dir, entry, options, files, context,
       generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) } }),
     release: () => {
-      if (!gl.isContextLost()) for (const p of context.programs.values()) gl.deleteProgram(p);
+      context.programs.clear();
       gl.getExtension('WEBGL_lose_context')?.loseContext();
     },
   });
   try {
     symbolic.prepare(symbolic.inputs.map((t) => t.shape));
     symbolic.maxTextureSize = size;
+    symbolic.keptShaders = () => context.programs.size;  // development aid: what the shapes kept share
     return symbolic;
   } catch (e) {
     symbolic.dispose();

@@ -13,7 +13,7 @@ import { oneAtATime } from '../../../runtime/js/serial.mjs';
 import { sampleShapes, SymbolicRunner } from '../../../runtime/js/symbolic_runner.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
-import { createPipelines } from './webgpu_pipelines.mjs';
+import { createPipelines, keptPipelines } from './webgpu_pipelines.mjs';
 import { profileDispatches } from './webgpu_profile.mjs';
 import { validateWebGpuDescriptor } from './validate.mjs';
 
@@ -189,6 +189,7 @@ class WebGpuRunner {
     for (const b of [...this.buffers, ...this.staging]) b.destroy();
     for (const p of this.outputPorts) p.gpuBuffer.destroy();
     for (const p of this.inputPorts) p.image?.destroy();
+    this.releasePipelines?.();
     if (this.ownDevice) this.device.destroy();
   }
 }
@@ -266,6 +267,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const pipelines = await gpu.pipelines.done;
     files?.throwIfAborted();
     const runner = new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
+    runner.releasePipelines = gpu.pipelines.release;
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     runner.pipelineCount = gpu.pipelines.count;
@@ -281,6 +283,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     return runner;
   } catch (e) {
     if (!gpu) throw e;
+    gpu.pipelines?.release();
     const { device, lost } = gpu;
     if (!lost.info && !shared) device.destroy();
     if (lost.info && !/device was lost/.test(e.message)) {
@@ -311,6 +314,7 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
     symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
     symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
+    symbolic.keptShaders = () => keptPipelines(opened.device);  // development aid: what the shapes kept share
     return symbolic;
   } catch (e) {
     generator.dispose();

@@ -5,17 +5,25 @@
 // webdnn-convert already writes identical shaders once, but the runner does not rely on it: a
 // descriptor is data (from another converter version, or edited), and keying by the text costs
 // nothing. The layout is 'auto', derived from the text alone, so equal text means equal layout.
+import { RefCache } from '../../../runtime/js/ref_cache.mjs';
 
-// Starts the pipelines of the shaders the dispatches use. Returns { count, done } where `done`
-// resolves to an array indexed by shader number (holes for shaders no dispatch uses), or rejects
-// with an error naming the shader, the operator that needs it and the compiler's messages.
+// Starts the pipelines of the shaders the dispatches use. Returns { count, done, release } where
+// `done` resolves to an array indexed by shader number (holes for shaders no dispatch uses), or
+// rejects with an error naming the shader, the operator that needs it and the compiler's messages.
 //
 // The pipelines made on a device are kept for the device's other descriptors too: the shapes of a
-// model with free dimensions, generated in the page one by one, share most of their shaders.
-const compiled = new WeakMap();  // device -> Map(shader text -> { module, pending })
+// model with free dimensions, generated in the page one by one, share most of their shaders. Each
+// descriptor's runner holds its pipelines until `release()` (at its dispose): a pipeline no runner
+// holds is forgotten (ref_cache.mjs).
+const compiled = new WeakMap();  // device -> RefCache(shader text -> { module, pending })
+
+// The number of pipelines kept on `device` (for tests).
+export function keptPipelines(device) {
+  return compiled.get(device)?.size ?? 0;
+}
 
 export function createPipelines(device, descriptor, dispatches) {
-  if (!compiled.has(device)) compiled.set(device, new Map());
+  if (!compiled.has(device)) compiled.set(device, new RefCache());
   const known = compiled.get(device);
   const byCode = new Map();  // shader text -> { first: shader number, module, pending }
   const shaderOf = new Map();  // shader number -> entry of byCode
@@ -24,16 +32,15 @@ export function createPipelines(device, descriptor, dispatches) {
     const code = descriptor.shaders[d.shader].code;
     let entry = byCode.get(code);
     if (!entry) {
-      let made = known.get(code);
-      if (!made) {
+      const made = known.take(code, () => {
         const module = device.createShaderModule({ code });
         const pending = device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-        made = { module, pending };
-        known.set(code, made);
+        const fresh = { module, pending };
         // A failed pipeline is not kept: the error belongs to this load.
-        pending.catch(() => { if (known.get(code) === made) known.delete(code); });
-      }
-      entry = { first: d.shader, module: made.module, pending: made.pending };
+        pending.catch(() => known.drop(code, fresh));
+        return fresh;
+      });
+      entry = { first: d.shader, module: made.module, pending: made.pending, made };
       byCode.set(code, entry);
     }
     shaderOf.set(d.shader, entry);
@@ -47,7 +54,13 @@ export function createPipelines(device, descriptor, dispatches) {
     for (const [shader, e] of shaderOf) pipelines[shader] = e.pipeline;
     return pipelines;
   });
-  return { count: entries.length, done };
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    for (const [code, e] of byCode) known.release(code, e.made);
+  };
+  return { count: entries.length, done, release };
 }
 
 // Which shader failed, for which operator, and why, in the compiler's own words where it has any.
