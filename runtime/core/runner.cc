@@ -109,9 +109,13 @@ Runner::Runner(const Json& d) {
     return;
   }
   if (signature_.data.empty()) {
-    stages_.push_back({d, {}, {}, nullptr});
+    stages_.emplace_back().specializer = std::make_unique<Specializer>(d, signature_);
   } else {
-    for (Stage& s : split_stages(d, signature_)) stages_.push_back({std::move(s.descriptor), std::move(s.finds), {}, nullptr});
+    for (Stage& s : split_stages(d, signature_)) {
+      StagePlans& stage = stages_.emplace_back();
+      stage.specializer = std::make_unique<Specializer>(s.descriptor, signature_);
+      stage.finds = std::move(s.finds);
+    }
   }
   // Every stage checked and prepared at the converter's sample binding.
   Bindings sample = sample_binding(signature_);
@@ -287,7 +291,7 @@ void Runner::use_plan(StagePlans& stage, const Bindings& given) {
   auto& plans = stage.plans;
   auto it = std::find_if(plans.begin(), plans.end(), [&](const auto& p) { return p->key == key; });
   if (it == plans.end()) {
-    std::unique_ptr<Plan> plan = prepare(specialize(stage.descriptor, signature_, b));
+    std::unique_ptr<Plan> plan = prepare(stage.specializer->at(b));
     plan->key = key;
     if (plans.size() >= kCachedPlans) plans.pop_back();
     plans.insert(plans.begin(), std::move(plan));

@@ -108,7 +108,7 @@ class Runner {
   // The kernels up to a size found at run time, or after the last one (all of them in most
   // models: runtime/core/stages.h), with the plans made of them for the bindings met.
   struct StagePlans {
-    Json descriptor;  // kept only when it has symbols, to specialize again
+    std::unique_ptr<Specializer> specializer;  // of a descriptor with symbols, to specialize again
     std::vector<std::pair<std::string, int>> finds;  // data symbols, and the output port of each
     std::vector<std::unique_ptr<Plan>> plans;        // most recently used first
     Plan* plan = nullptr;

@@ -24,12 +24,12 @@ bool identifier(const std::string& s) {
   return s != "div" && s != "max" && s != "min";
 }
 
-// Every {"dim": ...} inside `j` replaced by its value.
-void resolve(Json& j, const Bindings& b, const std::string& where) {
+// Every {"dim": ...} inside `j`, parsed, and where it is.
+void find_dims(Json& j, const std::string& where, std::vector<std::pair<Json*, Dim>>& sites) {
   if (j.is_object() && j.size() == 1 && j.contains("dim")) {
-    j = params::dim_from_json(j, where).evaluate(b);
+    sites.emplace_back(&j, params::dim_from_json(j, where));
   } else if (j.is_array() || j.is_object()) {
-    for (auto& e : j) resolve(e, b, where);
+    for (auto& e : j) find_dims(e, where, sites);
   }
 }
 
@@ -167,17 +167,31 @@ void check_guards(const Signature& s, const Bindings& b, const std::string& symb
   }
 }
 
-Json specialize(const Json& d, const Signature& s, const Bindings& b) {
+Specializer::Specializer(const Json& d, const Signature& s) : work_(d) {
   SymbolScope scope(s.symbols);
-  Json out = d;
-  out.erase("symbols");
-  out.erase("guards");
+  work_.erase("symbols");
+  work_.erase("guards");
   json_list(d, "variables", "the descriptor");
+  WEBDNN_CHECK(work_["kernels"].is_array(), "the descriptor's 'kernels' must be a list");
+  Json& memory = work_["memory"];
+  WEBDNN_CHECK(memory.is_object(), "the descriptor's 'memory' must be an object");
+  // What at() writes exists before the sites are taken: an insertion could move them.
+  memory["arena_bytes"] = 0;
+  Json& variables = work_["variables"];
+  for (size_t v = 0; v < variables.size(); v++) {
+    WEBDNN_CHECK(variables[v].is_object(), "variable ", v, " must be an object");
+    if (variables[v].value("location", "") == "arena" && !variables[v].contains("offset")) variables[v]["offset"] = 0;
+    find_dims(variables[v], "variable " + std::to_string(v), sites_);
+  }
+  Json& kernels = work_["kernels"];
+  for (size_t k = 0; k < kernels.size(); k++) find_dims(kernels[k], "kernel " + std::to_string(k), sites_);
+}
+
+const Json& Specializer::at(const Bindings& b) {
+  for (auto& [site, dim] : sites_) *site = dim.evaluate(b);
+  Json& out = work_;
   Json& variables = out["variables"];
-  for (size_t v = 0; v < variables.size(); v++) resolve(variables[v], b, "variable " + std::to_string(v));
   Json& kernels = out["kernels"];
-  WEBDNN_CHECK(kernels.is_array(), "the descriptor's 'kernels' must be a list");
-  for (size_t k = 0; k < kernels.size(); k++) resolve(kernels[k], b, "kernel " + std::to_string(k));
 
   // The arena again, for these sizes: the same planner as the converter's, over the kernels.
   Json& memory = out["memory"];
@@ -232,5 +246,7 @@ Json specialize(const Json& d, const Signature& s, const Bindings& b) {
   memory["arena_bytes"] = arena;
   return out;
 }
+
+Json specialize(const Json& d, const Signature& s, const Bindings& b) { return Specializer(d, s).at(b); }
 
 }  // namespace webdnn::runtime

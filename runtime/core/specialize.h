@@ -53,4 +53,20 @@ std::string binding_text(const Bindings& bindings);
 // for the resulting sizes; "symbols" and "guards" removed.
 Json specialize(const Json& descriptor, const Signature& signature, const Bindings& bindings);
 
+// The same for one descriptor at binding after binding, as a runner meets new input shapes: the
+// descriptor is copied and its expressions parsed once, and each binding writes its values and
+// its arena's plan into that copy in place (no copy, no parse per binding).
+class Specializer {
+ public:
+  Specializer(const Json& descriptor, const Signature& signature);
+  Specializer(const Specializer&) = delete;  // it points into its own copy
+  Specializer& operator=(const Specializer&) = delete;
+  // specialize(descriptor, signature, bindings), valid until the next call.
+  const Json& at(const Bindings& bindings);
+
+ private:
+  Json work_;
+  std::vector<std::pair<Json*, Dim>> sites_;  // each {"dim": ...} of work_, and its expression
+};
+
 }  // namespace webdnn::runtime

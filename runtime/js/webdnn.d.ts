@@ -160,6 +160,11 @@ export interface Runner {
    * first run; the last 4 are kept), with how long generating and loading it took.
    */
   readonly generations?: readonly ShapeGeneration[];
+  /**
+   * webgpu and webgl on a model converted with free dimensions: how many pipelines (programs) the
+   * kept shapes' runners hold between them; a shape's runner that goes gives back what only it used.
+   */
+  keptShaders?(): number;
 }
 
 export interface ShapeGeneration {
@@ -176,6 +181,8 @@ export interface ProfileEntry {
   op: string;
   kernel: string;
   ms: number;
+  /** webgpu and webgl: a kernel of the wasm tail, after an output whose size the values decide. */
+  tail?: 'wasm';
 }
 
 export interface ProfileOptions {
