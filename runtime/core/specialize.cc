@@ -247,6 +247,4 @@ const Json& Specializer::at(const Bindings& b) {
   return out;
 }
 
-Json specialize(const Json& d, const Signature& s, const Bindings& b) { return Specializer(d, s).at(b); }
-
 }  // namespace webdnn::runtime

@@ -49,11 +49,7 @@ Bindings sample_binding(const Signature& signature);
 // A short text of a binding, for messages and as the key of a plan cache: "batch=2,sequence=7".
 std::string binding_text(const Bindings& bindings);
 
-// The descriptor with every dimension expression evaluated for `bindings` and its arena planned
-// for the resulting sizes; "symbols" and "guards" removed.
-Json specialize(const Json& descriptor, const Signature& signature, const Bindings& bindings);
-
-// The same for one descriptor at binding after binding, as a runner meets new input shapes: the
+// One descriptor specialized at binding after binding, as a runner meets new input shapes: the
 // descriptor is copied and its expressions parsed once, and each binding writes its values and
 // its arena's plan into that copy in place (no copy, no parse per binding).
 class Specializer {
@@ -61,7 +57,8 @@ class Specializer {
   Specializer(const Json& descriptor, const Signature& signature);
   Specializer(const Specializer&) = delete;  // it points into its own copy
   Specializer& operator=(const Specializer&) = delete;
-  // specialize(descriptor, signature, bindings), valid until the next call.
+  // The descriptor with every dimension expression evaluated for `bindings` and its arena planned
+  // for the resulting sizes; "symbols" and "guards" removed. Valid until the next call.
   const Json& at(const Bindings& bindings);
 
  private:

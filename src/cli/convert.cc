@@ -112,7 +112,7 @@ struct Halves {
 };
 
 Halves cut_at_found_sizes(const ir::Graph& general, const Json& shared, const optimizer::OptimizeOptions& optimize) {
-  ir::Split split = ir::split_graph(general, [](const ir::Operator& op) { return ops::schema_of(op.type).capacity != nullptr; });
+  ir::Split split = ir::split_graph(general, ops::finds_size);
   Halves h;
   h.carried = split.carried;
   auto fused = [&](const ir::Graph& g, Json& report) {
@@ -184,7 +184,7 @@ Json convert(const ConvertOptions& options) {
     }
   std::string selecting;  // operators whose output size the input values decide
   for (const ir::Operator* op : graph->topological_order())
-    if (ops::schema_of(op->type).capacity) selecting += (selecting.empty() ? "" : ", ") + op->type + " '" + op->name + "'";
+    if (ops::finds_size(*op)) selecting += (selecting.empty() ? "" : ", ") + op->type + " '" + op->name + "'";
   bool symbolic = false, cut = false;
   for (auto& backend : targets) {
     symbolic |= !graph->symbols.empty() && backend->generates_in_page();

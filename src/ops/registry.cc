@@ -66,6 +66,8 @@ double flops_of(const ir::Operator& op) {
   return n;
 }
 
+bool finds_size(const ir::Operator& op) { return schema_of(op.type).capacity != nullptr; }
+
 OpSchema with_flops(OpSchema schema, std::function<double(const ir::Operator&)> flops) {
   schema.flops = std::move(flops);
   return schema;

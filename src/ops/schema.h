@@ -76,6 +76,8 @@ std::vector<std::string> schema_types();
 Traits traits_of(const ir::Operator& op);
 Json kernel_params_of(const ir::Operator& op);
 double flops_of(const ir::Operator& op);
+// Whether the operator's output size is found only at run time (its schema has a capacity).
+bool finds_size(const ir::Operator& op);
 // The flops of an operator whose every output element sums K products.
 double product_flops(const ir::Operator& op, int64_t K);
 // `schema` with its flops() set.

@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   ir::Split split;
   try {
-    split = ir::split_graph(*general, [](const ir::Operator& op) { return ops::schema_of(op.type).capacity != nullptr; });
+    split = ir::split_graph(*general, ops::finds_size);
   } catch (const Error&) {  // a tail symbol that no model input binds
   }
   for (ir::Graph* half : {split.head.get(), split.tail.get()}) {

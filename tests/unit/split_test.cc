@@ -26,7 +26,7 @@ std::unique_ptr<ir::Graph> general(OnnxBuilder& b) {
 }
 
 ir::Split cut(const ir::Graph& g) {
-  ir::Split s = ir::split_graph(g, [](const ir::Operator& op) { return ops::schema_of(op.type).capacity != nullptr; });
+  ir::Split s = ir::split_graph(g, ops::finds_size);
   for (ir::Graph* half : {s.head.get(), s.tail.get()}) {
     if (!half) continue;
     ir::DimScope scope(*half);  // dims in parameters read as text
