@@ -141,6 +141,17 @@ struct MatMul {
   S output(const S& a, const S& b) const;  // numpy matmul
 };
 
+// FusedAttention, which the wasm backend's fuse_attention rule makes of MatMul -> Softmax ->
+// MatMul: Y = softmax(epilogue(Q . K')) . V, the softmax along the scores' last axis. Q [..., S, D]
+// and K' [..., D, T] are the first MatMul's operands (K already transposed), V [..., T, Dv], batch
+// axes broadcasting as MatMul's; the epilogue is the first MatMul's, over the scores [..., S, T],
+// its extra inputs after V.
+struct FusedAttention {
+  Epilogue epilogue;
+  static FusedAttention parse(const Json& j);
+  Json to_json() const;
+};
+
 // MatMulInteger: A [..., M, K] times B [..., K, N] (numpy batch axes) of integers (8-bit values,
 // in any integer dtype), each less its zero point (A's a scalar or one per row [M], B's a scalar
 // or one per column [N]), summed exactly into int32. It has no parameters.
@@ -463,6 +474,8 @@ template <class S>
 TypesOf<S> infer_gemm(const Gemm& p, const TypesOf<S>& in);  // A, B, C?, epilogue inputs
 template <class S>
 TypesOf<S> infer_matmul(const MatMul& p, const TypesOf<S>& in);  // A, B, epilogue inputs
+template <class S>
+TypesOf<S> infer_fused_attention(const FusedAttention& p, const TypesOf<S>& in);  // Q, K', V, extras
 template <class S>
 TypesOf<S> infer_matmul_integer(const MatMulInteger& p, const TypesOf<S>& in);  // A, B, A's zero point, B's
 // ConvInteger: Conv's window and group (no epilogue) over integer X and W less their zero points

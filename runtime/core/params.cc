@@ -350,6 +350,17 @@ Json MatMul::to_json() const {
   return j;
 }
 
+FusedAttention FusedAttention::parse(const Json& j) {
+  Reader r(j);
+  return {Epilogue::parse(r)};
+}
+
+Json FusedAttention::to_json() const {
+  Json j = Json::object();
+  epilogue.write(j);
+  return j;
+}
+
 template <class S>
 S MatMul::output(const S& a, const S& b) const {
   WEBDNN_CHECK(!a.empty() && !b.empty(), "MatMul needs inputs of rank 1 or more");
@@ -884,6 +895,18 @@ TypesOf<S> infer_matmul(const MatMul& p, const TypesOf<S>& in) {
 }
 
 template <class S>
+TypesOf<S> infer_fused_attention(const FusedAttention& p, const TypesOf<S>& in) {
+  require_inputs(in, 3, kAny);
+  require_floats(in);
+  for (size_t i = 0; i < 3; i++)
+    WEBDNN_CHECK(in[i].shape.size() >= 2, "FusedAttention needs Q, K' and V of rank 2 or more");
+  const MatMul product;
+  S scores = product.output(in[0].shape, in[1].shape);
+  p.epilogue.check(shapes_from(in, 3), scores);
+  return {{DType::Float32, product.output(scores, in[2].shape)}};
+}
+
+template <class S>
 TypesOf<S> infer_reduce(const Reduce& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
@@ -1045,6 +1068,7 @@ S infer_elementwise(const Expr& e, const TypesOf<S>& in, const S& shape) {
   template TypesOf<S> infer_pool(const Pool&, const TypesOf<S>&);                                            \
   template TypesOf<S> infer_gemm(const Gemm&, const TypesOf<S>&);                                            \
   template TypesOf<S> infer_matmul(const MatMul&, const TypesOf<S>&);                                        \
+  template TypesOf<S> infer_fused_attention(const FusedAttention&, const TypesOf<S>&);                      \
   template TypesOf<S> infer_reduce(const Reduce&, const TypesOf<S>&);                                        \
   template TypesOf<S> infer_arg_reduce(const ArgReduce&, const TypesOf<S>&);                                 \
   template TypesOf<S> infer_top_k(const TopK&, const TypesOf<S>&);                                           \

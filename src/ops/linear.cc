@@ -9,6 +9,18 @@ namespace {
 
 void infer_matmul(ir::Operator& op) { set_outputs(op, params::infer_matmul(params::MatMul::parse(op.params), input_types(op))); }
 
+void infer_fused_attention(ir::Operator& op) {
+  set_outputs(op, params::infer_fused_attention(params::FusedAttention::parse(op.params), input_types(op)));
+}
+
+// Q . K' (S x T sums of D products) and P . V (S x Dv sums of T).
+double fused_attention_flops(const ir::Operator& op) {
+  const Shape &q = op.inputs[0]->shape, &k = op.inputs[1]->shape, &y = op.outputs[0]->shape;
+  double rows = 1;
+  for (size_t d = 0; d + 1 < y.size(); d++) rows *= static_cast<double>(y[d]);
+  return 2 * rows * static_cast<double>(k.back()) * static_cast<double>(q.back() + y.back());
+}
+
 void infer_gemm(ir::Operator& op) {
   set_outputs(op, params::infer_gemm(params::Gemm::parse(op.params), input_types(op)));
   op.outputs[0]->axes = {"N", "C"};
@@ -56,6 +68,11 @@ WEBDNN_REGISTER_OP(with_flops(make_schema("MatMul", 2, -1, infer_matmul, matmul_
 WEBDNN_REGISTER_OP(with_flops(make_schema("Gemm", 2, -1, infer_gemm, gemm_traits), [](const ir::Operator& op) {
   return product_flops(op, op.inputs[0]->shape[params::Gemm::parse(op.params).trans_a ? 0 : 1]);
 }));
+
+// Made by a backend's rule, never imported: no trait lets other rules rewrite it further.
+WEBDNN_REGISTER_OP(with_flops(make_schema("FusedAttention", 3, -1, infer_fused_attention,
+                                          [](const ir::Operator&) { return Traits{}; }),
+                              fused_attention_flops));
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -6,6 +6,7 @@
 #include "src/ops/schema.h"
 #include "src/optimizer/layout.h"
 #include "src/optimizer/memory_plan.h"
+#include "src/optimizer/rules/rules.h"
 
 namespace webdnn::backends {
 namespace {
@@ -47,6 +48,7 @@ class WasmBackend : public Backend {
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;
     g.name = "wasm";
+    g.rules.push_back(optimizer::rules::fuse_attention());
     g.passes.push_back(optimizer::layout_selection(wasm_layouts));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

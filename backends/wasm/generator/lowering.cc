@@ -292,6 +292,7 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
       op.inputs[0]->strides()[1] == 1 && op.outputs[0]->strides() == op.inputs[0]->strides())
     return call("wasm.InstanceNormalization", op, ops::kernel_params_of(op), ins, table);
   if (fits_matmul(op)) return call("wasm.MatMul", op, ops::kernel_params_of(op), ins, table);
+  if (op.type == "FusedAttention" && row_major(op)) return call("wasm.Attention", op, ops::kernel_params_of(op), ins, table);
   if (op.type == "Gather" && row_major(op) && (op.inputs[1]->dtype == DType::Int64 || op.inputs[1]->dtype == DType::Int32))
     return call("wasm.Gather", op, ops::kernel_params_of(op), ins, table);
   if (fits_row_norm(op)) return call(("wasm." + ops::schema_of(op.type).kernel).c_str(), op, ops::kernel_params_of(op), ins, table);

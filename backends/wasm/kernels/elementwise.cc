@@ -134,7 +134,7 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
   result_ = expr.nodes.empty() ? 0 : step_of.back();
 }
 
-void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t begin, int64_t end) const {
+void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t begin, int64_t end, int64_t origin) const {
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
   std::vector<float> regs(steps_.size() * kChunk);
@@ -155,6 +155,7 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
     for (size_t i = 0; i < strides_.size(); i++) {
       int64_t off = 0;
       for (size_t d = 0; d < rank; d++) off += index[d] * strides_[i][d];
+      if (i == 0) off -= origin;
       row_base[i] = static_cast<const uint8_t*>(inputs[i]) + off * static_cast<int64_t>(dtype_size(in_dtypes_[i]));
     }
     for (int64_t done = 0; done < n_row; done += kChunk) {
@@ -187,7 +188,7 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
 #undef WEBDNN_EXPR_SIMD
         }
       }
-      write(regs.data() + result_ * kChunk, n, out_dtype_, output, at + done);
+      write(regs.data() + result_ * kChunk, n, out_dtype_, output, at + done - origin);
     }
     at += n_row;
     // Advance the multi-index by n_row along the last dim.

@@ -21,8 +21,10 @@ class ElementwiseProgram {
     return t == DType::Float32 || t == DType::Bool || t == DType::UInt8 || t == DType::Int8 || t == DType::Int32;
   }
 
-  // Computes output elements [begin, end) in the output's memory order.
-  void run(const void* const* inputs, void* output, int64_t begin, int64_t end) const;
+  // Computes output elements [begin, end) in the output's memory order. With an `origin`, the
+  // output and input 0 (laid out like it) hold only the elements from `origin` on: a block of a
+  // larger tensor that a fused kernel keeps in its cache (wasm.Attention's scores).
+  void run(const void* const* inputs, void* output, int64_t begin, int64_t end, int64_t origin = 0) const;
   // All of it, split across threads.
   void run_all(const void* const* inputs, void* output) const;
   int64_t size() const { return size_; }

@@ -114,4 +114,19 @@ void gemm(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const fl
   });
 }
 
+std::vector<int64_t> batch_offsets(const runtime::TensorInfo& t, const Shape& batch) {
+  const size_t pad = batch.size() - static_cast<size_t>(t.rank() - 2);
+  std::vector<int64_t> at(static_cast<size_t>(num_elements(batch)), 0);
+  for (size_t i = 0; i < at.size(); i++) {
+    int64_t rest = static_cast<int64_t>(i), offset = 0;
+    for (size_t d = batch.size(); d-- > 0;) {
+      int64_t coord = rest % batch[d];
+      rest /= batch[d];
+      if (d >= pad && t.shape[d - pad] != 1) offset += coord * t.strides[d - pad];
+    }
+    at[i] = offset;
+  }
+  return at;
+}
+
 }  // namespace webdnn::wasm

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "runtime/core/kernel.h"
+
 namespace webdnn::wasm {
 
 // A tile of 2 rows x 16 columns (8 vector accumulators) measured fastest in Chromium's
@@ -34,6 +36,10 @@ void gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const float* a, int
 // Rows [m0, m1) and column panels [p0, p1) only.
 void gemm_block(int64_t m0, int64_t m1, int64_t p0, int64_t p1, int64_t N, int64_t K, const float* a, int64_t lda,
                 const float* bp, const GemmOutput& out);
+
+// Where each matrix of a batch of shape `batch` starts in `t` (its last two axes a matrix, the
+// axes before broadcasting to `batch` as numpy's): a batched product's operands.
+std::vector<int64_t> batch_offsets(const runtime::TensorInfo& t, const Shape& batch);
 
 // Whole C, split across threads by rows.
 void gemm(int64_t M, int64_t N, int64_t K, const float* a, int64_t lda, const float* bp, const GemmOutput& out);

@@ -28,25 +28,9 @@ class MatMulKernel : public runtime::Kernel {
                  "wasm.MatMul: A ", shape_to_string(a.shape), " and B ", shape_to_string(b.shape), " do not make Y ",
                  shape_to_string(y.shape));
     // Each batch of Y and where its A and B start: a batch axis of extent 1 repeats.
-    size_t axes = static_cast<size_t>(y.rank() - 2);
-    int64_t batches = 1;
-    for (size_t d = 0; d < axes; d++) batches *= y.shape[d];
-    a_at_.assign(static_cast<size_t>(batches), 0);
-    b_at_.assign(static_cast<size_t>(batches), 0);
-    auto offsets = [&](const runtime::TensorInfo& t, std::vector<int64_t>& at) {
-      size_t pad = axes - static_cast<size_t>(t.rank() - 2);
-      for (int64_t i = 0; i < batches; i++) {
-        int64_t rest = i, offset = 0;
-        for (size_t d = axes; d-- > 0;) {
-          int64_t coord = rest % y.shape[d];
-          rest /= y.shape[d];
-          if (d >= pad && t.shape[d - pad] != 1) offset += coord * t.strides[d - pad];
-        }
-        at[static_cast<size_t>(i)] = offset;
-      }
-    };
-    offsets(a, a_at_);
-    offsets(b, b_at_);
+    const Shape batch(y.shape.begin(), y.shape.end() - 2);
+    a_at_ = batch_offsets(a, batch);
+    b_at_ = batch_offsets(b, batch);
     epilogue_ = Epilogue::from(spec, 2);
   }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends/wasm/kernels/simd.h"
+#include "backends/wasm/kernels/softmax_row.h"
 #include "runtime/core/parallel.h"
 #include "runtime/kernels/reference/reference.h"
 
@@ -133,44 +134,17 @@ class Softmax : public runtime::Kernel {
   }
 
  private:
-  // One row of n_ contiguous values (dst may be src).
+  // One row of n_ contiguous values (dst may be src). The maximum first keeps exp() from overflowing.
   void row(const float* src, float* dst) const {
     const int64_t n = n_;
-    // The maximum first keeps exp() from overflowing; the sum goes into double every 256
-    // terms, so rows of thousands of small terms lose nothing to float's rounding.
-    int64_t i = 0;
-    f32x4 lanes_max = splat(-std::numeric_limits<float>::infinity());
-    for (; i + 4 <= n; i += 4) lanes_max = wasm::max(lanes_max, load(src + i));
-    float max = std::max(std::max(lanes_max[0], lanes_max[1]), std::max(lanes_max[2], lanes_max[3]));
-    for (; i < n; i++) max = std::max(max, src[i]);
-    const f32x4 m = splat(max);
-    double sum = 0;
-    i = 0;
-    while (i + 4 <= n) {
-      f32x4 part = splat(0.0f);
-      for (int64_t end = std::min(n - 3, i + 256); i < end; i += 4) {
-        f32x4 e = exp(load(src + i) - m);
-        if (!log_) store(dst + i, e);
-        part += e;
-      }
-      float lanes[4];
-      store(lanes, part);
-      sum += static_cast<double>(lanes[0]) + lanes[1] + lanes[2] + lanes[3];
-    }
-    for (; i < n; i++) {
-      float e = std::exp(src[i] - max);
-      if (!log_) dst[i] = e;
-      sum += e;
-    }
+    const float max = row_max(src, n);
+    const double sum = exp_sum(src, log_ ? nullptr : dst, n, max);
     if (log_) {
       const float shift = max + static_cast<float>(std::log(sum));
-      for (i = 0; i < n; i++) dst[i] = src[i] - shift;
+      for (int64_t i = 0; i < n; i++) dst[i] = src[i] - shift;
       return;
     }
-    const float k = static_cast<float>(1.0 / sum);
-    i = 0;
-    for (; i + 4 <= n; i += 4) store(dst + i, load(dst + i) * splat(k));
-    for (; i < n; i++) dst[i] *= k;
+    scale_row(dst, n, static_cast<float>(1.0 / sum));
   }
 
   int64_t outer_ = 1, n_ = 0, inner_ = 1;

@@ -39,6 +39,17 @@ void matmul(const params::MatMul& p, const std::vector<Tensor>& in, std::vector<
   apply_epilogue(p.epilogue, in, 2, out[0]);
 }
 
+// By definition the composition it replaces: MatMul with the epilogue, Softmax, MatMul.
+void fused_attention(const params::FusedAttention& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  std::vector<Tensor> first = {in[0], in[1]};
+  first.insert(first.end(), in.begin() + 3, in.end());
+  std::vector<Tensor> scores = {Tensor(DType::Float32, params::MatMul{}.output(in[0].shape, in[1].shape))};
+  matmul(params::MatMul{p.epilogue}, first, scores);
+  Tensor probs(DType::Float32, scores[0].shape);
+  softmax_along(scores[0], scores[0].shape.size() - 1, false, probs);
+  matmul(params::MatMul{}, {probs, in[2]}, out);
+}
+
 void gemm(const params::Gemm& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   bool ta = p.trans_a, tb = p.trans_b;
   float alpha = static_cast<float>(p.alpha), beta = static_cast<float>(p.beta);
@@ -61,5 +72,6 @@ void gemm(const params::Gemm& p, const std::vector<Tensor>& in, std::vector<Tens
 
 WEBDNN_REFERENCE_KERNEL("MatMul", params::infer_matmul, matmul);
 WEBDNN_REFERENCE_KERNEL("Gemm", params::infer_gemm, gemm);
+WEBDNN_REFERENCE_KERNEL("FusedAttention", params::infer_fused_attention, fused_attention);
 
 }  // namespace webdnn::runtime::reference

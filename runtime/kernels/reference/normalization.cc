@@ -131,16 +131,19 @@ struct SoftmaxKernel {
 
 params::Types softmax_signature(const SoftmaxKernel& p, const params::Types& in) { return params::infer_softmax(p.axis, in); }
 
-// Subtracting the maximum first keeps exp() from overflowing.
 void softmax(const SoftmaxKernel& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
-  const Tensor& x = in[0];
-  size_t axis = static_cast<size_t>(p.axis.axis);
-  bool log = p.log;
+  softmax_along(in[0], static_cast<size_t>(p.axis.axis), p.log, out[0]);
+}
+
+}  // namespace
+
+// Subtracting the maximum first keeps exp() from overflowing.
+void softmax_along(const Tensor& x, size_t axis, bool log, Tensor& y) {
   int64_t outer = outer_size(x.shape, axis), n = x.shape[axis], inner = inner_size(x.shape, axis);
   for (int64_t o = 0; o < outer; o++)
     for (int64_t i = 0; i < inner; i++) {
       const float* xp = x.data<float>() + o * n * inner + i;
-      float* yp = out[0].data<float>() + o * n * inner + i;
+      float* yp = y.data<float>() + o * n * inner + i;
       double max = -std::numeric_limits<double>::infinity();
       for (int64_t k = 0; k < n; k++) max = std::max<double>(max, xp[k * inner]);
       double sum = 0;
@@ -151,8 +154,6 @@ void softmax(const SoftmaxKernel& p, const std::vector<Tensor>& in, std::vector<
       }
     }
 }
-
-}  // namespace
 
 WEBDNN_REFERENCE_KERNEL("BatchNormalization", params::infer_batch_norm, batch_norm);
 WEBDNN_REFERENCE_KERNEL("InstanceNormalization", params::infer_instance_norm, instance_norm);

@@ -68,6 +68,8 @@ params::Types elementwise_signature(const ElementwiseKernel& p, const params::Ty
 
 // out[i] = expr(in[0][i], in[1][i], ...), the inputs broadcast to out's shape.
 void evaluate_expression(const Expr& expr, const std::vector<const Tensor*>& in, Tensor& out);
+// y = the softmax (log: log-softmax) of x along `axis`, for kernels defined as a composition.
+void softmax_along(const Tensor& x, size_t axis, bool log, Tensor& y);
 // Applies the epilogue, if any, to y: x0 is y's element, x1... are in[first_extra...].
 void apply_epilogue(const params::Epilogue& epilogue, const std::vector<Tensor>& in, size_t first_extra, Tensor& y);
 

@@ -20,6 +20,8 @@ std::unique_ptr<Rule> narrow_dequantized_tables();
 std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
 std::unique_ptr<Rule> fuse_quantize_dequantize();
+// For backends with a fused attention kernel: MatMul -> Softmax -> MatMul as one operator.
+std::unique_ptr<Rule> fuse_attention();
 // For backends that compute in float32 only: integer and N-bit products as float ones.
 std::unique_ptr<Rule> integer_products_in_float();
 // For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).

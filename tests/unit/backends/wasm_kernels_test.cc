@@ -236,7 +236,7 @@ TEST(WasmThreads, KernelsSplitAcrossThreadsAgree) {
   // The browser's threaded build splits rows, column panels and batches across workers; natively
   // the pool has one thread unless asked. Three threads: MatMul with more batches than threads
   // (each packs its own B) and fewer (threads share one product), a wide GEMM of few rows (threads
-  // take columns), row normalizations, a convolution.
+  // take columns), row normalizations, attention (blocks of rows of 6 heads), a convolution.
   runtime::set_num_threads(3);
   GraphBuilder b;
   ir::Variable *a = b.input("a", {2, 3, 9, 16}), *w = b.input("w", {2, 3, 16, 11});
@@ -244,11 +244,39 @@ TEST(WasmThreads, KernelsSplitAcrossThreadsAgree) {
   b.output(b.op("MatMul", {b.input("a2", {1, 2, 40, 16}), b.input("w2", {1, 2, 16, 70})}));
   b.output(b.op("MatMul", {b.input("x", {3, 200}), b.constant("m", {200, 300})}));
   b.output(b.op("Softmax", {a}, {{"axis", 3}}));
+  b.output(b.op("MatMul", {b.op("Softmax", {b.op("MatMul", {a, w})}, {{"axis", 3}}), b.input("v", {2, 3, 11, 5})}));
   b.output(b.op("LayerNormalization", {a, b.constant("g", {16})}, {{"axis", 3}, {"epsilon", 1e-5f}}));
   Json p = {{"strides", Shape{1, 1}}, {"pads", Shape{1, 1, 1, 1}}, {"dilations", Shape{1, 1}}, {"group", 1}};
   b.output(b.op("Conv", {b.input("img", {1, 8, 12, 12}), b.constant("k", {16, 8, 3, 3})}, p));
   expect_matches_reference(b, "wasm.MatMul");
   runtime::set_num_threads(1);
+}
+
+TEST(WasmAttention, BlocksOfQueryRowsMatchTheUnfusedGraph) {
+  struct Case {
+    Shape q, k, v, mask;
+  };
+  // Whisper-like heads (T = 37: a partial GEMM panel, rows not a multiple of the block); blocks of
+  // 54 rows for T = 300 cut S = 70 in two; V broadcast over the heads; rank 3 without a mask; no
+  // keys at all (an empty softmax: zeros, as the reference's empty sums).
+  for (const Case& c : {Case{{1, 2, 9, 16}, {1, 2, 37, 16}, {1, 2, 37, 12}, {1, 1, 1, 37}},
+                        Case{{2, 1, 70, 8}, {2, 1, 300, 8}, {2, 1, 300, 8}, {2, 1, 70, 300}},
+                        Case{{1, 3, 6, 8}, {1, 3, 11, 8}, {1, 1, 11, 8}, {11}}, Case{{4, 5, 8}, {4, 6, 8}, {4, 6, 3}, {}},
+                        Case{{1, 2, 3, 4}, {1, 2, 0, 4}, {1, 2, 0, 5}, {}}}) {
+    GraphBuilder b;
+    const int r = static_cast<int>(c.q.size());
+    Shape perm(static_cast<size_t>(r));
+    for (int d = 0; d < r; d++) perm[static_cast<size_t>(d)] = d;
+    std::swap(perm[static_cast<size_t>(r - 1)], perm[static_cast<size_t>(r - 2)]);
+    ir::Variable* kt = b.op("Transpose", {b.input("k", c.k)}, {{"perm", perm}});
+    ir::Variable* s = b.op("MatMul", {b.input("q", c.q), kt});
+    // Scores far from zero: the row maximum is taken first.
+    s = b.op("Mul", {s, b.constant("scale", {1}, {8.0f})});
+    if (!c.mask.empty()) s = b.op("Add", {s, b.input("mask", c.mask)});
+    b.output(b.op("MatMul", {b.op("Softmax", {s}, {{"axis", r - 1}}), b.input("v", c.v)}));
+    SCOPED_TRACE(shape_to_string(c.q) + " " + shape_to_string(c.k));
+    expect_matches_reference(b, "wasm.Attention");
+  }
 }
 
 TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {

@@ -47,8 +47,9 @@ TEST(WebGlGenerator, EveryOperatorHasAKernel) {
   // backends do not take yet (webdnn-convert refuses them there). The integer products are
   // rewritten into float ones (integer_products_in_float, in the backend's rule group) first.
   // NonZero and NonMaxSuppression (sizes that the values decide) are refused at convert time.
-  const std::set<std::string> rewritten = {"DimValues",   "Range",   "MatMulInteger",    "ConvInteger",
-                                           "MatMulNBits", "NonZero", "NonMaxSuppression"};
+  // FusedAttention is made only by the wasm backend's rules.
+  const std::set<std::string> rewritten = {"DimValues", "Range",   "MatMulInteger",     "ConvInteger",
+                                           "MatMulNBits", "NonZero", "NonMaxSuppression", "FusedAttention"};
   for (const std::string& type : ops::schema_types())
     if (!rewritten.count(type)) EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
 }

@@ -1,4 +1,4 @@
-// merge_elementwise and fuse_epilogue.
+// merge_elementwise, fuse_epilogue and fuse_attention.
 #include <gtest/gtest.h>
 
 #include "src/optimizer/rules/rules.h"
@@ -88,6 +88,60 @@ TEST(FuseEpilogue, KeepsMasksOfOtherTypesOut) {
   ir::Variable* s = b.op("MatMul", {q, b.constant("k", {3, 4})});
   b.output(b.op("Where", {mask, s, b.constant("lowest", {}, {-1e30f})}));
   EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 0);
+}
+
+// Attention as exporters write it: Q [1, 2, S, 8] . K' (K [1, 2, T, 8] transposed), scaled, a
+// mask [1, 1, 1, T] added, Softmax along the keys, times V [1, 2, T, 8].
+ir::Variable* attention(GraphBuilder& b, int64_t s, int64_t t, ir::Variable** scores_out = nullptr) {
+  ir::Variable* q = b.input("q", {1, 2, s, 8});
+  ir::Variable* k = b.op("Transpose", {b.input("k", {1, 2, t, 8})}, {{"perm", Shape{0, 1, 3, 2}}});
+  ir::Variable* scores = b.op("MatMul", {q, k});
+  scores = b.op("Mul", {scores, b.constant("scale", {1}, {0.35f})});
+  scores = b.op("Add", {scores, b.input("mask", {1, 1, 1, t})});
+  if (scores_out) *scores_out = scores;
+  return b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 3}}), b.input("v", {1, 2, t, 8})});
+}
+
+TEST(FuseAttention, ProductSoftmaxProductBecomeOneOperatorWithTheScoresEpilogue) {
+  GraphBuilder b;
+  b.output(attention(b, 5, 7));
+  auto before = b.copy();
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_epilogue()), 2);  // the scale and the mask
+  EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention()), 1);
+  ASSERT_EQ(op_types(b.graph), (std::vector<std::string>{"Transpose", "FusedAttention"}));
+  const ir::Operator* f = b.graph.topological_order()[1];
+  EXPECT_TRUE(f->params.contains("epilogue"));
+  ASSERT_EQ(f->inputs.size(), 4u);  // Q, K', V, the mask
+  EXPECT_EQ(f->inputs[3]->name, "mask");
+  expect_same_outputs(*before, b.graph);
+}
+
+TEST(FuseAttention, KeepsScoresOrProbabilitiesReadElsewhereAndOtherAxes) {
+  {
+    GraphBuilder b;  // the scores are an output too
+    ir::Variable* scores = nullptr;
+    b.output(attention(b, 5, 7, &scores));
+    b.output(scores);
+    EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention()), 0);
+  }
+  {
+    GraphBuilder b;  // a softmax along the queries
+    ir::Variable* s = b.op("MatMul", {b.input("q", {2, 5, 8}), b.input("k", {2, 8, 5})});
+    b.output(b.op("MatMul", {b.op("Softmax", {s}, {{"axis", 1}}), b.input("v", {2, 5, 8})}));
+    EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention()), 0);
+  }
+  {
+    GraphBuilder b;  // probabilities on the right: V . P
+    ir::Variable* s = b.op("MatMul", {b.input("q", {2, 5, 8}), b.input("k", {2, 8, 5})});
+    b.output(b.op("MatMul", {b.input("v", {2, 5, 5}), b.op("Softmax", {s}, {{"axis", 2}})}));
+    EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention()), 0);
+  }
+  {
+    GraphBuilder b;  // V's batch broadcasts the scores: several results per score matrix
+    ir::Variable* s = b.op("MatMul", {b.input("q", {5, 8}), b.input("k", {8, 5})});
+    b.output(b.op("MatMul", {b.op("Softmax", {s}, {{"axis", 1}}), b.input("v", {3, 5, 8})}));
+    EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention()), 0);
+  }
 }
 
 }  // namespace
