@@ -40,6 +40,8 @@ export const MODELS = {
   // 4-bit weights (com.microsoft MatMulNBits), as small language models are shipped.
   mlp_nbits: { source: 'own', name: 'mlp_nbits', runs: 10 },
   vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },
+  // A vision transformer at full size (made only for the benchmark: 344 MB).
+  vit_b16: { source: 'own', name: 'vit_b16', runs: 5 },
 };
 export const DEFAULT_MODELS = ['resnet50', 'vgg16', 'mobilenet_v2', 'squeezenet1_1', 'style_transfer'];
 

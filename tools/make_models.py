@@ -4,7 +4,9 @@
 usage: make_models.py --out DIR [--only NAME,...] [--force]
        make_models.py --list
 
---only takes model names and the groups 'nets' (resnet50, vgg16) and 'ops' (every op_* model).
+--only takes model names and the groups 'nets' (resnet50, vgg16, ...) and 'ops' (every op_* model).
+--list and the groups leave out the models made only for the benchmark (vit_b16: 344 MB), which
+--only makes when named.
 A model is rebuilt only when its file is older than the code that makes it (or with --force). DIR/models.json
 describes every model written: inputs with the value range to draw them from, outputs, purpose,
 and how it was validated. Needs Debian's python3-onnx and python3-numpy (/usr/bin/python3).
@@ -19,7 +21,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testmodels import REGISTRY  # noqa: E402
-from testmodels.builder import DTYPE_NAMES, Model  # noqa: E402
+from testmodels.builder import BENCH_ONLY, DTYPE_NAMES, Model  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KNOWN_OPSET = onnx.defs.onnx_opset_version()
@@ -32,14 +34,15 @@ def sources_mtime(fn):
 
 
 def select(only):
+    tested = [n for n in REGISTRY if n not in BENCH_ONLY]
     if not only:
-        return list(REGISTRY)
+        return tested
     names = []
     for item in only.split(","):
         if item == "ops":
-            names += [n for n in REGISTRY if n.startswith("op_")]
+            names += [n for n in tested if n.startswith("op_")]
         elif item == "nets":
-            names += [n for n in REGISTRY if not n.startswith("op_")]
+            names += [n for n in tested if not n.startswith("op_")]
         elif item in REGISTRY:
             names.append(item)
         else:
@@ -108,10 +111,10 @@ def main():
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--only", help="comma-separated model names or groups (nets, ops)")
     ap.add_argument("--force", action="store_true", help="rebuild even if up to date")
-    ap.add_argument("--list", action="store_true", help="print the model names and exit")
+    ap.add_argument("--list", action="store_true", help="print the names of the test suite's models and exit")
     args = ap.parse_args()
     if args.list:
-        print("\n".join(REGISTRY))
+        print("\n".join(select(None)))
         return
     if not args.out:
         ap.error("--out is required")

@@ -11,12 +11,16 @@ DTYPE_NAMES = {FLOAT: "float32", INT64: "int64", BOOL: "bool", FLOAT16: "float16
 
 # name -> (function filling a Model, opset, purpose); filled by @model, in definition order.
 REGISTRY = {}
+# Models too big for the test suite, made only when named (the benchmark's): not in --list or a group.
+BENCH_ONLY = set()
 
 
-def model(name, opset, purpose):
+def model(name, opset, purpose, bench_only=False):
     def register(fn):
         assert name not in REGISTRY, f"model '{name}' defined twice"
         REGISTRY[name] = (fn, opset, purpose)
+        if bench_only:
+            BENCH_ONLY.add(name)
         return fn
     return register
 

@@ -1,9 +1,9 @@
-"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights, and a 4-bit MLP
-stack as language models are shipped quantized to the web (MatMulNBits).
+"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights, a 4-bit MLP stack as
+language models are shipped quantized to the web (MatMulNBits), and ViTs as Hugging Face exports them.
 
-Both are run once in numpy while being built: ResNet50's BatchNormalization statistics are taken
-from that pass (so every BN really normalizes and activations stay near unit scale however deep),
-and both check that the logits come out finite and not constant.
+The CNNs and ViTs are run once in numpy while being built: ResNet50's BatchNormalization statistics
+are taken from that pass (so every BN really normalizes and activations stay near unit scale however
+deep), and each checks that the logits come out finite and not constant.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -150,3 +150,85 @@ def mlp_nbits(m):
             return m.node("Mul", [y, m.const(np.float32(1 / np.sqrt(K)))])
         x = m.node("Add", [x, linear(m.node("Relu", [linear(x, d, hidden)]), hidden, d)])
     m.output(x, "y", shape=[1, 128, d])
+
+
+def erf(x):
+    """Abramowitz-Stegun 7.1.26 (|error| < 1.5e-7): enough for the sample pass's sanity check."""
+    t = 1 / (1 + 0.3275911 * np.abs(x))
+    y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * np.exp(-x * x)
+    return np.sign(x) * y
+
+
+def vit(m, depth, d, heads, classes):
+    """A ViT with 16x16 patches of a 224x224 image (197 tokens with the class token), as Hugging Face's
+    ViT exports: pre-LayerNorm blocks, separate q/k/v projections, scores divided by sqrt(head size), an
+    exact (Erf) GELU MLP of 4d; the class token's LayerNorm-ed features classified. Returns nothing: it
+    checks its logits on a random image in numpy."""
+    x = m.input("pixel_values", [1, 3, 224, 224], -1, 1)
+    sample = m.rng.uniform(-1, 1, size=(3, 224, 224)).astype(np.float32)
+    head = d // heads
+
+    def linear(h_onnx, h, n_in, n_out, gain=1.0):
+        w = he(m, [n_out, n_in], gain).T.copy()
+        b = m.rng.normal(0, 0.02, size=n_out).astype(np.float32)
+        return m.node("Add", [m.node("MatMul", [h_onnx, m.const(w)]), m.const(b)]), h @ w + b
+
+    def layer_norm(h_onnx, h):
+        g = m.rng.uniform(0.8, 1.2, size=d).astype(np.float32)
+        b = m.rng.normal(0, 0.02, size=d).astype(np.float32)
+        mu, var = h.mean(-1, keepdims=True), h.var(-1, keepdims=True)
+        return (m.node("LayerNormalization", [h_onnx, m.const(g), m.const(b)], axis=-1, epsilon=1e-12),
+                (h - mu) / np.sqrt(var + 1e-12) * g + b)
+
+    w_patch = he(m, [d, 3, 16, 16], 1.0)
+    b_patch = m.rng.normal(0, 0.02, size=d).astype(np.float32)
+    p = m.node("Conv", [x, m.const(w_patch), m.const(b_patch)], kernel_shape=[16, 16], strides=[16, 16])
+    p = m.node("Transpose", [m.node("Reshape", [p, m.ints([1, d, 196])])], perm=[0, 2, 1])
+    cls = m.rng.normal(0, 0.02, size=(1, 1, d)).astype(np.float32)
+    pos = m.rng.normal(0, 0.02, size=(1, 197, d)).astype(np.float32)
+    h_onnx = m.node("Add", [m.node("Concat", [m.const(cls), p], axis=1), m.const(pos)])
+    h = np.concatenate([cls[0], conv2d(sample, w_patch, b_patch, 16).reshape(d, 196).T]) + pos[0]
+
+    def split_heads(t_onnx, t, perm):
+        t_onnx = m.node("Transpose", [m.node("Reshape", [t_onnx, m.ints([1, 197, heads, head])])], perm=perm)
+        return t_onnx, t.reshape(197, heads, head).transpose(1, 0, 2)
+
+    for _ in range(depth):
+        n_onnx, n = layer_norm(h_onnx, h)
+        (q_onnx, q), (k_onnx, k), (v_onnx, v) = [linear(n_onnx, n, d, d) for _ in range(3)]
+        q_onnx, q = split_heads(q_onnx, q, [0, 2, 1, 3])
+        k_onnx, k = split_heads(k_onnx, k, [0, 2, 3, 1])
+        v_onnx, v = split_heads(v_onnx, v, [0, 2, 1, 3])
+        s_onnx = m.node("Div", [m.node("MatMul", [q_onnx, k_onnx]), m.const(np.float32(np.sqrt(head)))])
+        s = q @ k.transpose(0, 2, 1) / np.float32(np.sqrt(head))
+        a_onnx = m.node("MatMul", [m.node("Softmax", [s_onnx], axis=-1), v_onnx])
+        e = np.exp(s - s.max(-1, keepdims=True))
+        a = (e / e.sum(-1, keepdims=True)) @ v
+        a_onnx = m.node("Reshape", [m.node("Transpose", [a_onnx], perm=[0, 2, 1, 3]), m.ints([1, 197, d])])
+        o_onnx, o = linear(a_onnx, a.transpose(1, 0, 2).reshape(197, d), d, d)
+        h_onnx, h = m.node("Add", [h_onnx, o_onnx]), h + o
+        n_onnx, n = layer_norm(h_onnx, h)
+        u_onnx, u = linear(n_onnx, n, d, 4 * d, 2.0)
+        g_onnx = m.node("Mul", [u_onnx, m.node("Add", [m.node("Erf", [m.node("Div", [u_onnx, m.const(np.float32(np.sqrt(2)))])]),
+                                                       m.const(np.float32(1))])])
+        g_onnx = m.node("Mul", [g_onnx, m.const(np.float32(0.5))])
+        g = u * (erf(u / np.sqrt(2)) + 1) * 0.5
+        o_onnx, o = linear(g_onnx, g, 4 * d, d)
+        h_onnx, h = m.node("Add", [h_onnx, o_onnx]), h + o
+    n_onnx, n = layer_norm(h_onnx, h)
+    first = m.node("Gather", [n_onnx, m.const(np.int64(0))], axis=1)
+    logits_onnx, logits = linear(first, n[0], d, classes)
+    check_logits(m.name, logits)
+    m.output(logits_onnx, "logits", shape=[1, classes])
+
+
+@model("vit_b16", 17, "ViT-B/16 (12 blocks of 768 features, 12 heads, 86M weights) on a 224x224 image, for the "
+       "benchmark's transformer row", bench_only=True)
+def vit_b16(m):
+    vit(m, 12, 768, 12, 1000)
+
+
+@model("vit_tiny", 17, "ViT-B/16's graph at 2 blocks of 192 features, 3 heads: the same operators and 197 tokens "
+       "for the tests")
+def vit_tiny(m):
+    vit(m, 2, 192, 3, 10)
