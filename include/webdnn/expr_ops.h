@@ -39,7 +39,7 @@
   X(Sin, "sin", 1, std::sin(a), lanes(x, y, z), "keep_nan($0, sin($0))", "keep_nan($0, sin($0))")                    \
   X(Cos, "cos", 1, std::cos(a), lanes(x, y, z), "keep_nan($0, cos($0))", "keep_nan($0, cos($0))")                    \
   X(Tanh, "tanh", 1, std::tanh(a), lanes(x, y, z), "tanh_f($0)", "tanh_f($0)")                                       \
-  X(Erf, "erf", 1, std::erf(a), lanes(x, y, z), "erf_f($0)", "erf_f($0)")                                            \
+  X(Erf, "erf", 1, std::erf(a), erf(x), "erf_f($0)", "erf_f($0)")                                                    \
   X(Floor, "floor", 1, std::floor(a), lanes(x, y, z), "floor($0)", "floor($0)")                                      \
   X(Ceil, "ceil", 1, std::ceil(a), lanes(x, y, z), "ceil($0)", "ceil($0)")                                           \
   X(Round, "round", 1, std::nearbyint(a), round_even(x), "round($0)", "roundEven($0)")                              \

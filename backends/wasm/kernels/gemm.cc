@@ -22,6 +22,9 @@ void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc,
   if (mb == kMR && nb == kNR && (accumulate || bias)) {  // the common, whole tile: straight loads
     for (int r = 0; r < kMR; r++)
       for (int v = 0; v < kNV; v++) acc[r][v] = accumulate ? load(c + r * ldc + 4 * v) : load(bias + 4 * v);
+  } else if (!accumulate && !bias) {  // products of activations (attention): from zero
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] = splat(0.0f);
   } else {
     float init[kMR][kNR] = {};
     for (int r = 0; r < kMR; r++)

@@ -296,6 +296,29 @@ TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {
   EXPECT_TRUE(std::isnan(nan[0]));
 }
 
+TEST(WasmSimd, ErfIsWithinHalfAMillionthOfTheResult) {
+  // Every 1/1024 where erf is not yet 1 in float, both branches' ends, and the edge values of
+  // tests/js/expr_edges.mjs (whose CPU tolerance is 1e-6 relative).
+  auto erf_of = [](float x) {
+    float got[4];
+    wasm::store(got, wasm::erf(wasm::splat(x)));
+    return got[0];
+  };
+  double worst = 0;
+  for (float x = -6.0f; x <= 6.0f; x += 1.0f / 1024) {
+    double want = std::erf(static_cast<double>(x));
+    if (want != 0) worst = std::max(worst, std::fabs(erf_of(x) - want) / std::fabs(want));
+  }
+  for (float x : {0.49999997f, 0.5f, 1e-7f, -0.3f, 1.1754944e-38f, 2.5f, 7.0f, -100.0f, 1e10f, 3e38f})
+    worst = std::max(worst, std::fabs(erf_of(x) - std::erf(static_cast<double>(x))) / std::fabs(std::erf(static_cast<double>(x))));
+  EXPECT_LE(worst, 5e-7);
+  EXPECT_EQ(erf_of(INFINITY), 1.0f);
+  EXPECT_EQ(erf_of(-INFINITY), -1.0f);
+  EXPECT_TRUE(std::signbit(erf_of(-0.0f)));
+  EXPECT_LE(std::fabs(erf_of(1e-40f) - 1.1283791e-40f), 1.2e-38f);
+  EXPECT_TRUE(std::isnan(erf_of(std::nanf(""))));
+}
+
 TEST(WasmRelayout, ImageIntoAndOutOfChannelsLast) {
   testing::GraphBuilder b;
   ir::Variable* x = b.input("x", {1, 3, 5, 6});
