@@ -5,8 +5,8 @@ usage: make_models.py --out DIR [--only NAME,...] [--force]
        make_models.py --list
 
 --only takes model names and the groups 'nets' (resnet50, vgg16, ...) and 'ops' (every op_* model).
---list and the groups leave out the models made only for the benchmark (vit_b16: 344 MB), which
---only makes when named.
+--list, the groups and a run without --only leave out the models made only for the benchmark
+(vit_b16: 344 MB), which --only makes when named.
 A model is rebuilt only when its file is older than the code that makes it (or with --force). DIR/models.json
 describes every model written: inputs with the value range to draw them from, outputs, purpose,
 and how it was validated. Needs Debian's python3-onnx and python3-numpy (/usr/bin/python3).

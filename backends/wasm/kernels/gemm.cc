@@ -19,16 +19,16 @@ constexpr int kNV = kNR / 4;
 void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc, int mb, int nb,
           const float* bias, bool accumulate, const float* residual, bool clamp, f32x4 lo, f32x4 hi) {
   f32x4 acc[kMR][kNV];
-  if (mb == kMR && nb == kNR && (accumulate || bias)) {  // the common, whole tile: straight loads
-    for (int r = 0; r < kMR; r++)
-      for (int v = 0; v < kNV; v++) acc[r][v] = accumulate ? load(c + r * ldc + 4 * v) : load(bias + 4 * v);
-  } else if (!accumulate && !bias) {  // products of activations (attention): from zero
+  if (!accumulate && !bias) {  // products of activations (attention): from zero
     for (int r = 0; r < kMR; r++)
       for (int v = 0; v < kNV; v++) acc[r][v] = splat(0.0f);
+  } else if (mb == kMR && nb == kNR) {  // the common, whole tile: straight loads
+    for (int r = 0; r < kMR; r++)
+      for (int v = 0; v < kNV; v++) acc[r][v] = accumulate ? load(c + r * ldc + 4 * v) : load(bias + 4 * v);
   } else {
     float init[kMR][kNR] = {};
     for (int r = 0; r < kMR; r++)
-      for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias ? bias[j] : 0.0f;
+      for (int j = 0; j < nb; j++) init[r][j] = accumulate ? (r < mb ? c[r * ldc + j] : 0.0f) : bias[j];
     for (int r = 0; r < kMR; r++)
       for (int v = 0; v < kNV; v++) acc[r][v] = load(init[r] + 4 * v);
   }

@@ -6,7 +6,6 @@
 //                              elements along it are `inner` apart (1 for the last axis)
 // Rows are independent, so threads take whole rows; within a row, four lanes at a time.
 #include <algorithm>
-#include <limits>
 #include <cmath>
 #include <vector>
 
