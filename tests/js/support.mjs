@@ -70,12 +70,18 @@ export function publish(target, fresh, make) {
   fs.rmSync(tmp, { recursive: true, force: true });
   make(tmp);
   if (!fresh()) {
-    fs.rmSync(target, { recursive: true, force: true });
+    // Renames, not a removal in place: another test process reading the old copy (ctest -j) must
+    // never see it half deleted (a manifest without its weights once).
+    const old = `${target}.${process.pid}.old`;
+    try {
+      fs.renameSync(target, old);
+    } catch {}  // absent
     try {
       fs.renameSync(tmp, target);
     } catch (e) {
       if (!fresh()) throw e;
     }
+    fs.rmSync(old, { recursive: true, force: true });
   }
   fs.rmSync(tmp, { recursive: true, force: true });
 }

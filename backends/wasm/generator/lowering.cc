@@ -285,8 +285,8 @@ Json lower(const ir::Operator& op, emit::VariableTable& table) {
   if (fits_global_pool(op)) return call("wasm.GlobalPool", op, {{"mode", op.type == "ReduceMax" ? "max" : "mean"}}, ins, table);
   if (op.type == "Reshape" && op.inputs[0]->has_default_order() && op.outputs[0]->has_default_order())
     return call("wasm.Reshape", op, ops::kernel_params_of(op), ins, table);
-  if (op.type == "Relayout" && float32(op.inputs[0])) return call("wasm.Relayout", op, Json::object(), ins, table);
-  if (op.type == "Transpose" && float32(op.inputs[0])) return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);
+  if (op.type == "Relayout") return call("wasm.Relayout", op, Json::object(), ins, table);
+  if (op.type == "Transpose") return call("wasm.Transpose", op, ops::kernel_params_of(op), ins, table);
   if (fits_innermost_kept(op)) return call(("wasm." + op.type).c_str(), op, ops::kernel_params_of(op), ins, table);
   if (op.type == "InstanceNormalization" && float32(op.inputs[0]) && op.inputs[0]->rank() >= 3 &&
       op.inputs[0]->strides()[1] == 1 && op.outputs[0]->strides() == op.inputs[0]->strides())

@@ -41,6 +41,17 @@ class ElementwiseProgram {
   // walks alike; per input its stride along each dim (0 = broadcast).
   std::vector<int64_t> dims_;
   std::vector<std::vector<int64_t>> strides_;
+  // How each input follows a flat walk of the output, when all of them do (flat_): read in step,
+  // one value for all, or one row repeated (a per-channel constant of a channels-last image). The
+  // interpreter then takes chunks across rows: with rows of a few channels, each row alone would
+  // pay the dispatch of every step.
+  enum class Walk { Dense, Scalar, Row };
+  std::vector<Walk> walks_;
+  bool flat_ = false;
+  void run_flat(const void* const* inputs, void* output, int64_t begin, int64_t end, int64_t origin) const;
+  template <class Read>
+  void run_steps(std::vector<float>& regs, int vecs, Read read_input) const;
+  std::vector<float> registers() const;  // one chunk per step, constants filled
   std::vector<int> input_of_step_;  // step index -> input index, -1 for non-inputs
   std::vector<DType> in_dtypes_;
   DType out_dtype_ = DType::Float32;

@@ -2,7 +2,7 @@
 //   "wasm.Relayout"   the same logical tensor in another memory order (NCHW <-> NHWC at the
 //                     model's edges)
 //   "wasm.Transpose"  output axis a is input axis perm[a] (attention's head split and merge)
-// The output is written in memory order; the input is read with its strides.
+// The output is written in memory order; the input is read with its strides. Any dtype.
 // And "wasm.Reshape": row-major bytes of any dtype under a new shape, nothing to do where the
 // memory plan gave the output the input's memory (it dies there), one memmove where it lives on.
 #include <algorithm>
@@ -22,8 +22,9 @@ class Relayout : public runtime::Kernel {
   Relayout(const runtime::KernelSpec& spec, bool transpose) {
     const char* name = transpose ? "wasm.Transpose" : "wasm.Relayout";
     runtime::require_counts(spec, name, 1, 1);
-    runtime::require_float32(spec, name);
     const auto &in = spec.inputs[0], &out = spec.outputs[0];
+    WEBDNN_CHECK(in.dtype == out.dtype, name, " keeps the dtype");
+    element_ = dtype_size(in.dtype);
     std::vector<int64_t> perm(out.shape.size());
     std::iota(perm.begin(), perm.end(), 0);
     if (transpose) {
@@ -45,9 +46,19 @@ class Relayout : public runtime::Kernel {
     size_ = out.size();
   }
 
+  // Values are moved as their bits: 8-bit images (a quantized model's input) as well as floats.
   void run(void* const* in, void* const* out) override {
-    const float* x = static_cast<const float*>(in[0]);
-    float* y = static_cast<float*>(out[0]);
+    switch (element_) {
+      case 1: copy(static_cast<const uint8_t*>(in[0]), static_cast<uint8_t*>(out[0])); break;
+      case 2: copy(static_cast<const uint16_t*>(in[0]), static_cast<uint16_t*>(out[0])); break;
+      case 8: copy(static_cast<const uint64_t*>(in[0]), static_cast<uint64_t*>(out[0])); break;
+      default: copy(static_cast<const uint32_t*>(in[0]), static_cast<uint32_t*>(out[0])); break;
+    }
+  }
+
+ private:
+  template <class T>
+  void copy(const T* x, T* y) const {
     if (dims_.empty()) {  // a scalar
       *y = *x;
       return;
@@ -60,16 +71,16 @@ class Relayout : public runtime::Kernel {
           offset += rest % dims_[d] * strides_[d];
           rest /= dims_[d];
         }
-        const float* src = x + offset;
-        float* dst = y + r * inner;
+        const T* src = x + offset;
+        T* dst = y + r * inner;
         for (int64_t i = 0; i < inner; i++) dst[i] = src[i * stride];
       }
     });
   }
 
- private:
   std::vector<int64_t> dims_, strides_;
   int64_t size_ = 0;
+  size_t element_ = 4;
 };
 
 class Reshape : public runtime::Kernel {

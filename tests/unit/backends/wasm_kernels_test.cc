@@ -3,6 +3,7 @@
 // multiple of 4 or of the GEMM panel width, groups, strides, epilogues.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "backends/wasm/kernels/simd.h"
@@ -98,6 +99,32 @@ TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
 // A size-1 axis whose stride is not 0 on a broadcast input (as a descriptor of free dimensions
 // writes strides: [seq*128, 128, 1] at seq = 1) must not pass its stride to the axis it merges
 // into: y[b][0][k] = x[b][0][k] + p[0][0][k].
+TEST(WasmElementwise, PerChannelValuesOfAChannelsLastImageInChunksAcrossRows) {
+  // x [1, 5, 9, 13] laid out NHWC (rows of 5 channels), plus a per-channel [5, 1, 1] and a
+  // scalar, requantized into uint8: the interpreter's chunks span many rows and end mid-row.
+  runtime::KernelSpec spec;
+  Expr e;
+  int sum = e.binary(ExprOp::Add, e.binary(ExprOp::Mul, e.input(0), e.input(2)), e.input(1));
+  e.unary(ExprOp::Round, e.clamp(sum, e.constant(0), e.constant(255)));
+  spec.params = {{"expr", e.to_json()}, {"to", "uint8"}};
+  const Shape nhwc = {585, 1, 65, 5};
+  spec.inputs = {{DType::Int32, {1, 5, 9, 13}, nhwc}, {DType::Float32, {5, 1, 1}, {1, 1, 1}}, {DType::Float32, {}, {}}};
+  spec.outputs = {{DType::UInt8, {1, 5, 9, 13}, nhwc}};
+  auto kernel = runtime::find_kernel("wasm.Elementwise")(spec);
+  std::vector<int32_t> x(585);
+  for (size_t i = 0; i < x.size(); i++) x[i] = static_cast<int32_t>(i * 37 % 601) - 200;
+  std::vector<float> shift = {0.5f, -20, 3, 100, 7.25f};
+  float scale = 0.75f;
+  std::vector<uint8_t> y(585, 1);
+  void* in[] = {x.data(), shift.data(), &scale};
+  void* out[] = {y.data()};
+  kernel->run(in, out);
+  for (size_t i = 0; i < y.size(); i++) {
+    double v = std::nearbyint(std::clamp(static_cast<double>(static_cast<float>(x[i] * 0.75f) + shift[i % 5]), 0.0, 255.0));
+    EXPECT_EQ(y[i], static_cast<uint8_t>(v)) << i;
+  }
+}
+
 TEST(WasmElementwise, SizeOneAxesDoNotBreakBroadcasting) {
   runtime::KernelSpec spec;
   Expr e;
@@ -341,12 +368,15 @@ void expect_after_conv(const char* type, Json params, const std::string& kernel,
 }
 
 TEST(WasmRelayout, TransposeOfAnyPermutation) {
-  // Attention's head split ([B,S,H,D] -> [B,H,S,D]) and merge, a full reversal, a scalar.
+  // Attention's head split ([B,S,H,D] -> [B,H,S,D]) and merge, a full reversal, a scalar; values
+  // of 1 and 8 bytes (a quantized image, indices) move as their bits.
   GraphBuilder b;
   ir::Variable* x = b.input("x", {2, 3, 4, 5});
   b.output(b.op("Transpose", {x}, {{"perm", Shape{0, 2, 1, 3}}}));
   b.output(b.op("Transpose", {x}, {{"perm", Shape{3, 2, 1, 0}}}));
   b.output(b.op("Transpose", {b.input("s", {})}, {{"perm", Shape{}}}));
+  b.output(b.op("Transpose", {b.input("q", {1, 3, 4, 5}, DType::UInt8)}, {{"perm", Shape{0, 2, 3, 1}}}));
+  b.output(b.op("Transpose", {b.input("i", {3, 7}, DType::Int64)}, {{"perm", Shape{1, 0}}}));
   expect_matches_reference(b, "wasm.Transpose", 0);
 }
 
