@@ -4,9 +4,9 @@
 usage: make_models.py --out DIR [--only NAME,...] [--force]
        make_models.py --list
 
---only takes model names and the groups 'nets' (resnet50, vgg16, ...) and 'ops' (every op_* model).
+--only takes model names and the groups 'nets' (resnet50, vit_tiny, ...) and 'ops' (every op_* model).
 --list, the groups and a run without --only leave out the models made only for the benchmark
-(vit_b16: 344 MB), which --only makes when named.
+(vit_b16 344 MB, vgg16 553 MB, resnet50_qdq), which --only makes when named.
 A model is rebuilt only when its file is older than the code that makes it (or with --force). DIR/models.json
 describes every model written: inputs with the value range to draw them from, outputs, purpose,
 and how it was validated. Needs Debian's python3-onnx and python3-numpy (/usr/bin/python3).

@@ -1,5 +1,6 @@
-"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights, a 4-bit MLP stack as
-language models are shipped quantized to the web (MatMulNBits), and ViTs as Hugging Face exports them.
+"""ResNet50 v1 and VGG16 in torchvision's layout, with seeded random weights, a fully connected layer too
+wide for one WebGL texture, a 4-bit MLP stack as language models are shipped quantized to the web
+(MatMulNBits), and ViTs as Hugging Face exports them.
 
 The CNNs and ViTs are run once in numpy while being built: ResNet50's BatchNormalization statistics
 are taken from that pass (so every BN really normalizes and activations stay near unit scale however
@@ -110,7 +111,8 @@ def resnet50(m):
 VGG16 = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
 
 
-@model("vgg16", 13, "VGG16 (torchvision layout), Conv+bias+ReLU, Dropout in the classifier, random weights")
+@model("vgg16", 13, "VGG16 (torchvision layout), Conv+bias+ReLU, Dropout in the classifier, random weights",
+       bench_only=True)
 def vgg16(m):
     y = m.rng.uniform(0, 1, size=(3, 224, 224)).astype(np.float32)
     h, cin, n = m.input("input", [1, 3, 224, 224]), 3, 0
@@ -135,6 +137,17 @@ def vgg16(m):
             h, y = m.node("Dropout", [m.node("Relu", [h])]), relu(y)
     m.output("logits", "logits")
     check_logits("vgg16", y)
+
+
+@model("wide_fc", 13, "one fully connected layer whose weight (4100 x 4200 floats, 69 MB) is more than a WebGL "
+       "texture of 2048 texels a side holds (64 MiB) but fits one of 4096: the WebGL texture-limit test")
+def wide_fc(m):
+    x = m.rng.uniform(0, 1, size=4200).astype(np.float32)
+    w = he(m, [4100, 4200], gain=1.0)
+    b = m.rng.normal(0, 0.01, size=4100).astype(np.float32)
+    m.node("Gemm", [m.input("x", [1, 4200]), m.const(w, "fc.weight"), m.const(b, "fc.bias")], ["y"], transB=1)
+    m.output("y", "y")
+    check_logits("wide_fc", w @ x + b)
 
 
 @model("mlp_nbits", 17, "a transformer's MLP blocks in 4 bits as onnxruntime's quantizer writes them: 4 x "
