@@ -208,7 +208,7 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
 // The program's steps over one chunk of `vecs` groups of four; read_input(i, r) fills register r
 // with the chunk's values of input i.
 template <class Read>
-void ElementwiseProgram::run_steps(std::vector<float>& regs, int vecs, Read read_input) const {
+void ElementwiseProgram::run_steps(float* regs, int vecs, Read read_input) const {
   for (size_t s = 0; s < steps_.size(); s++) {
     const Step& st = steps_[s];
     // The reference semantics lane by lane, for the ops without a vector form.
@@ -217,10 +217,10 @@ void ElementwiseProgram::run_steps(std::vector<float>& regs, int vecs, Read read
       for (int l = 0; l < 4; l++) out[l] = static_cast<float>(expr_apply(st.op, x[l], y[l], z[l]));
       return load(out);
     };
-    float* r = regs.data() + s * kChunk;
-    const float* a = st.args[0] >= 0 ? regs.data() + st.args[0] * kChunk : nullptr;
-    const float* b = st.args[1] >= 0 ? regs.data() + st.args[1] * kChunk : nullptr;
-    const float* c = st.args[2] >= 0 ? regs.data() + st.args[2] * kChunk : nullptr;
+    float* r = regs + s * kChunk;
+    const float* a = st.args[0] >= 0 ? regs + st.args[0] * kChunk : nullptr;
+    const float* b = st.args[1] >= 0 ? regs + st.args[1] * kChunk : nullptr;
+    const float* c = st.args[2] >= 0 ? regs + st.args[2] * kChunk : nullptr;
     switch (st.op) {
       case ExprOp::Input: read_input(input_of_step_[s], r); break;
       case ExprOp::Const: break;  // filled once
@@ -234,17 +234,19 @@ void ElementwiseProgram::run_steps(std::vector<float>& regs, int vecs, Read read
   }
 }
 
-std::vector<float> ElementwiseProgram::registers() const {
-  std::vector<float> regs(steps_.size() * kChunk);
-  // Constants are the same in every chunk: filled once.
+std::unique_ptr<float[]> ElementwiseProgram::registers(int64_t n) const {
+  // Uninitialized: every step writes its register before it is read. An epilogue calls this per
+  // block of rows, so constants are filled as far as the block reaches, once for all its chunks.
+  std::unique_ptr<float[]> regs(new float[steps_.size() * kChunk]);
+  const int64_t used = std::min<int64_t>(kChunk, (n + 3) / 4 * 4);
   for (size_t s = 0; s < steps_.size(); s++)
-    if (steps_[s].op == ExprOp::Const) std::fill(regs.data() + s * kChunk, regs.data() + (s + 1) * kChunk, steps_[s].value);
+    if (steps_[s].op == ExprOp::Const) std::fill(regs.get() + s * kChunk, regs.get() + s * kChunk + used, steps_[s].value);
   return regs;
 }
 
 void ElementwiseProgram::run_flat(const void* const* inputs, void* output, int64_t begin, int64_t end,
                                   int64_t origin) const {
-  std::vector<float> regs = registers();
+  std::unique_ptr<float[]> regs = registers(end - begin);
   const int64_t row = dims_.back();
   for (int64_t at = begin; at < end; at += kChunk) {
     const int n = static_cast<int>(std::min<int64_t>(kChunk, end - at));
@@ -265,8 +267,8 @@ void ElementwiseProgram::run_flat(const void* const* inputs, void* output, int64
           break;
       }
     };
-    run_steps(regs, vecs, read_input);
-    write(regs.data() + result_ * kChunk, n, out_dtype_, output, at - origin);
+    run_steps(regs.get(), vecs, read_input);
+    write(regs.get() + result_ * kChunk, n, out_dtype_, output, at - origin);
   }
 }
 
@@ -277,7 +279,7 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
   }
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
-  std::vector<float> regs = registers();
+  std::unique_ptr<float[]> regs = registers(end - begin);
   std::vector<const uint8_t*> row_base(strides_.size());
   std::vector<int64_t> index(rank);
   // Position of `begin` as a multi-index.
@@ -298,8 +300,8 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
     for (int64_t done = 0; done < n_row; done += kChunk) {
       int n = static_cast<int>(std::min<int64_t>(kChunk, n_row - done));
       int vecs = (n + 3) / 4;
-      run_steps(regs, vecs, [&](int i, float* r) { read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r); });
-      write(regs.data() + result_ * kChunk, n, out_dtype_, output, at + done - origin);
+      run_steps(regs.get(), vecs, [&](int i, float* r) { read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r); });
+      write(regs.get() + result_ * kChunk, n, out_dtype_, output, at + done - origin);
     }
     at += n_row;
     // Advance the multi-index by n_row along the last dim.

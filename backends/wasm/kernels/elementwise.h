@@ -2,6 +2,7 @@
 // epilogues of convolutions and matrix products. The expression is compiled once into a list of
 // vector steps; inputs are read contiguously along rows of the output's memory, or broadcast.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "runtime/core/kernel.h"
@@ -50,8 +51,8 @@ class ElementwiseProgram {
   bool flat_ = false;
   void run_flat(const void* const* inputs, void* output, int64_t begin, int64_t end, int64_t origin) const;
   template <class Read>
-  void run_steps(std::vector<float>& regs, int vecs, Read read_input) const;
-  std::vector<float> registers() const;  // one chunk per step, constants filled
+  void run_steps(float* regs, int vecs, Read read_input) const;
+  std::unique_ptr<float[]> registers(int64_t n) const;  // a chunk per step, for n values
   std::vector<int> input_of_step_;  // step index -> input index, -1 for non-inputs
   std::vector<DType> in_dtypes_;
   DType out_dtype_ = DType::Float32;

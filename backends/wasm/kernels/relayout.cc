@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <vector>
 
 #include "runtime/core/kernel.h"
 #include "runtime/core/parallel.h"
@@ -64,16 +65,27 @@ class Relayout : public runtime::Kernel {
       return;
     }
     const int64_t inner = dims_.back(), stride = strides_.back(), rows = size_ / std::max<int64_t>(inner, 1);
+    const size_t outer = dims_.size() - 1;
     runtime::parallel_for(rows, 64, [&](int64_t r0, int64_t r1) {
+      // The first row's place by division, the others by counting: an image going channels-last
+      // has rows of 3 values, where dividing per row cost more than the copy.
+      std::vector<int64_t> index(outer);
+      int64_t rest = r0, offset = 0;
+      for (size_t d = outer; d-- > 0;) {
+        index[d] = rest % dims_[d];
+        offset += index[d] * strides_[d];
+        rest /= dims_[d];
+      }
       for (int64_t r = r0; r < r1; r++) {
-        int64_t rest = r, offset = 0;
-        for (size_t d = dims_.size() - 1; d-- > 0;) {
-          offset += rest % dims_[d] * strides_[d];
-          rest /= dims_[d];
-        }
         const T* src = x + offset;
         T* dst = y + r * inner;
         for (int64_t i = 0; i < inner; i++) dst[i] = src[i * stride];
+        for (size_t d = outer; d-- > 0;) {
+          offset += strides_[d];
+          if (++index[d] < dims_[d]) break;
+          offset -= index[d] * strides_[d];
+          index[d] = 0;
+        }
       }
     });
   }
