@@ -32,6 +32,16 @@ class GemmConv : public runtime::Kernel {
   }
 
  private:
+  // A few channels (an RGB image: 9 floats a row of taps) are copied inline: memcpy is a call in
+  // WebAssembly, which costs more than such a copy.
+  static void copy(float* to, const float* from, int64_t n) {
+    if (n > 32) {
+      std::memcpy(to, from, static_cast<size_t>(n) * sizeof(float));
+      return;
+    }
+    for (int64_t i = 0; i < n; i++) to[i] = from[i];
+  }
+
   // Rows are output pixels (n, oh, ow); each holds the receptive field, taps outer, channels inner.
   void im2col(const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch) const {
     for (int64_t r = 0; r < rows; r++) {
@@ -43,14 +53,14 @@ class GemmConv : public runtime::Kernel {
       for (int64_t i = 0; i < g_.kh; i++) {
         int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
         if (whole_rows && ih >= 0 && ih < g_.H) {
-          std::memcpy(row, x + ((n * g_.H + ih) * g_.W + iw0) * g_.C, g_.kw * g_.C * sizeof(float));
+          copy(row, x + ((n * g_.H + ih) * g_.W + iw0) * g_.C, g_.kw * g_.C);
           row += g_.kw * cg;
           continue;
         }
         for (int64_t j = 0; j < g_.kw; j++, row += cg) {
           int64_t iw = ow * g_.sw - g_.pl + j * g_.dw;
           if (ih < 0 || ih >= g_.H || iw < 0 || iw >= g_.W) std::fill(row, row + cg, 0.0f);
-          else std::memcpy(row, x + ((n * g_.H + ih) * g_.W + iw) * g_.C + c0, cg * sizeof(float));
+          else copy(row, x + ((n * g_.H + ih) * g_.W + iw) * g_.C + c0, cg);
         }
       }
     }
