@@ -59,9 +59,19 @@ class ConvBN:
         self.gamma = m.rng.uniform(*gamma_range, size=cout).astype(np.float32)
         self.beta = m.rng.normal(0, 0.1, size=cout).astype(np.float32)
 
-    def __call__(self, onnx_in, x):
+    def statistics(self, x):
+        """The convolution of the sample and its per-channel mean and variance."""
         y = conv2d(x, self.w, stride=self.stride, pad=self.pad)
-        mean, var = y.mean(axis=(1, 2)), y.var(axis=(1, 2))
+        return y, y.mean(axis=(1, 2)), y.var(axis=(1, 2))
+
+    def folded(self, x):
+        """The weight and bias with the BatchNormalization folded in (as quantizers' pre-passes do)."""
+        _, mean, var = self.statistics(x)
+        factor = self.gamma / np.sqrt(var + EPS)
+        return (self.w * factor[:, None, None, None]).astype(np.float32), (self.beta - mean * factor).astype(np.float32)
+
+    def __call__(self, onnx_in, x):
+        y, mean, var = self.statistics(x)
         m, n = self.m, self.name
         c = m.node("Conv", [onnx_in, m.const(self.w, n + ".weight")], kernel_shape=list(self.w.shape[2:]),
                    strides=[self.stride] * 2, pads=[self.pad] * 4)

@@ -10,7 +10,7 @@ calibration pass sees them).
 import numpy as np
 
 from .builder import model
-from .nets import EPS, check_logits, conv2d, he, maxpool, relu
+from .nets import ConvBN, check_logits, conv2d, he, maxpool, relu
 
 
 class Quantized:
@@ -46,14 +46,7 @@ class Quantized:
 def conv_bn(q, name, onnx_in, in_scale, x, cin, cout, k, stride, gamma_range, relu_after):
     """Conv + BatchNormalization folded, the BN statistics measured on the sample, then its QDQ pair."""
     m = q.m
-    w = he(m, [cout, cin, k, k])
-    gamma = m.rng.uniform(*gamma_range, size=cout).astype(np.float32)
-    beta = m.rng.normal(0, 0.1, size=cout).astype(np.float32)
-    y = conv2d(x, w, stride=stride, pad=k // 2)
-    mean, var = y.mean(axis=(1, 2)), y.var(axis=(1, 2))
-    factor = gamma / np.sqrt(var + EPS)
-    w = (w * factor[:, None, None, None]).astype(np.float32)
-    b = (beta - mean * factor).astype(np.float32)
+    w, b = ConvBN(m, name, cin, cout, k, stride, gamma_range).folded(x)
     y = conv2d(x, w, b, stride=stride, pad=k // 2)
     if relu_after:
         y = relu(y)

@@ -96,9 +96,6 @@ TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
   expect_matches_reference(b, "wasm.Elementwise");
 }
 
-// A size-1 axis whose stride is not 0 on a broadcast input (as a descriptor of free dimensions
-// writes strides: [seq*128, 128, 1] at seq = 1) must not pass its stride to the axis it merges
-// into: y[b][0][k] = x[b][0][k] + p[0][0][k].
 TEST(WasmElementwise, PerChannelValuesOfAChannelsLastImageInChunksAcrossRows) {
   // x [1, 5, 9, 13] laid out NHWC (rows of 5 channels), plus a per-channel [5, 1, 1] and a
   // scalar, requantized into uint8: the interpreter's chunks span many rows and end mid-row.
@@ -120,11 +117,14 @@ TEST(WasmElementwise, PerChannelValuesOfAChannelsLastImageInChunksAcrossRows) {
   void* out[] = {y.data()};
   kernel->run(in, out);
   for (size_t i = 0; i < y.size(); i++) {
-    double v = std::nearbyint(std::clamp(static_cast<double>(static_cast<float>(x[i] * 0.75f) + shift[i % 5]), 0.0, 255.0));
+    double v = std::nearbyint(std::clamp(static_cast<double>(static_cast<float>(x[i] * scale) + shift[i % 5]), 0.0, 255.0));
     EXPECT_EQ(y[i], static_cast<uint8_t>(v)) << i;
   }
 }
 
+// A size-1 axis whose stride is not 0 on a broadcast input (as a descriptor of free dimensions
+// writes strides: [seq*128, 128, 1] at seq = 1) must not pass its stride to the axis it merges
+// into: y[b][0][k] = x[b][0][k] + p[0][0][k].
 TEST(WasmElementwise, SizeOneAxesDoNotBreakBroadcasting) {
   runtime::KernelSpec spec;
   Expr e;
