@@ -59,7 +59,7 @@ int weight_block(WeightCoding c) { return block_of(c); }
 
 int64_t coded_bytes(WeightCoding c, int64_t count) { return count / block_of(c) * block_bytes(c); }
 
-void encode_weights(WeightCoding c, const float* x, int64_t count, uint8_t* out) {
+void encode_weights(WeightCoding c, const float* x, int64_t count, uint8_t* out, const float* int8_scales) {
   WEBDNN_CHECK(count % block_of(c) == 0, weight_coding_name(c), " codes whole blocks of ", block_of(c), " values");
   if (c == WeightCoding::Float32) {
     std::memcpy(out, x, static_cast<size_t>(count) * 4);
@@ -74,9 +74,10 @@ void encode_weights(WeightCoding c, const float* x, int64_t count, uint8_t* out)
   }
   for (int64_t b = 0; b < count / block_of(c); b++, x += block_of(c), out += block_bytes(c)) {
     if (c == WeightCoding::Int8) {
-      float scale = block_scale(x, kInt8Block, 127);
+      float scale = int8_scales ? int8_scales[b] : block_scale(x, kInt8Block, 127);
+      const int lo = int8_scales ? -128 : -127;
       std::memcpy(out, &scale, 4);
-      for (int i = 0; i < kInt8Block; i++) out[4 + i] = static_cast<uint8_t>(static_cast<int8_t>(quantize(x[i], scale, -127, 127)));
+      for (int i = 0; i < kInt8Block; i++) out[4 + i] = static_cast<uint8_t>(static_cast<int8_t>(quantize(x[i], scale, lo, 127)));
     } else {
       // The scale is stored in float16 and quantized with as stored, so that the values decode
       // to what was rounded; clamping keeps a scale that rounded down within [-8, 7].

@@ -23,7 +23,9 @@ int weight_block(WeightCoding c);
 
 // Bytes that `count` float32 values take in `c`.
 int64_t coded_bytes(WeightCoding c, int64_t count);
-void encode_weights(WeightCoding c, const float* x, int64_t count, uint8_t* out);
+// `int8_scales` (int8 only): each block's scale, given rather than found from its largest value,
+// for blocks that hold q * scale exactly (q from -128 to 127; see emit::exact_int8_scales).
+void encode_weights(WeightCoding c, const float* x, int64_t count, uint8_t* out, const float* int8_scales = nullptr);
 void decode_weights(WeightCoding c, const uint8_t* in, int64_t count, float* out);
 
 // A transform that makes a kernel's layout of a weight from its compact canonical form at load

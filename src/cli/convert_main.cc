@@ -34,7 +34,9 @@ options:
                              expanded to float32 at load; biases and other small tensors stay
                              float32. Prints (and writes into report.json) what it costs: the
                              largest output difference and top-1/top-5 agreement against the
-                             float32 weights on a deterministic input
+                             float32 weights on a deterministic input. Whatever the coding,
+                             weights that are int8 times a scale exactly (a quantized model's)
+                             ship as int8, losslessly (int4 excepted)
   --optimize LEVEL           1 (default): run the optimizer's rules; 0: none of them
   --disable-rule NAME[,...]  switch off single rules or passes (repeatable; see --list-rules)
   --list-rules               print the names of every rule and pass, then exit

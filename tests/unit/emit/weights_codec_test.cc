@@ -134,6 +134,36 @@ TEST(CompressWeights, ValuesBeyondACodingsScaleStayFloat32) {
   }
 }
 
+TEST(CompressWeights, WeightsThatArriveQuantizedShipAsInt8Losslessly) {
+  // 8 output channels of 576 int8 values times a scale each (DequantizeLinear folded at convert
+  // time), -128 and 127 among them; then float weights that no int8 block holds.
+  std::vector<float> quantized(8 * 576), plain(2048);
+  for (size_t i = 0; i < quantized.size(); i++) {
+    const int q = i % 577 == 5 ? -128 : static_cast<int>((i * 37) % 255) - 127;
+    quantized[i] = static_cast<float>(q) * (0.0123f * static_cast<float>(i / 576 + 1));
+  }
+  for (size_t i = 0; i < plain.size(); i++) plain[i] = std::cos(0.37f * static_cast<float>(i));
+  ASSERT_TRUE(emit::exact_int8_scales(quantized));
+  EXPECT_FALSE(emit::exact_int8_scales(plain));
+  for (std::optional<WeightCoding> c : {std::optional<WeightCoding>(), std::optional(WeightCoding::Float16)}) {
+    emit::WeightsBuilder b;
+    b.add(Tensor::from_floats({8, 576}, quantized));
+    b.add(Tensor::from_floats({2048}, plain));
+    emit::BackendOutput out;
+    out.float_ranges = b.float_ranges();
+    out.weights = b.take();
+    const std::vector<uint8_t> raw = out.weights;
+    emit::code_weights(out, c);
+    const std::vector<uint8_t> expanded = emit::expanded_weights(out);
+    // Bit for bit where they were quantized; float16 (when asked for) on the rest.
+    EXPECT_TRUE(std::equal(expanded.begin(), expanded.begin() + 4 * 8 * 576, raw.begin()));
+    const Json& segments = out.encoded["segments"];
+    ASSERT_EQ(segments.size(), c ? 2u : 1u) << out.encoded.dump();
+    EXPECT_EQ(segments[0][2], "int8");
+    EXPECT_EQ(out.weights.size(), 8 * 9 * (4 + 64) + 2048 * (c ? 2 : 4));
+  }
+}
+
 TEST(CompressWeights, LoaderRefusesSegmentsThatDoNotAddUp) {
   auto refuse = [](const char* encoded, int64_t bytes, const char* why) {
     try {
