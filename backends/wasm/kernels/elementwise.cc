@@ -4,6 +4,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "backends/wasm/kernels/scratch.h"
 #include "backends/wasm/kernels/simd.h"
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -24,6 +25,34 @@ void vector_step(int vecs, const float* a, const float* b, const float* c, float
   if (!b) b = zeros;
   if (!c) c = zeros;
   for (int v = 0; v < vecs; v++) store(r + 4 * v, f(load(a + 4 * v), load(b + 4 * v), load(c + 4 * v)));
+}
+
+// r = f(x, k0, k1, k2, k3) over `vecs` groups of four, the k from registers `k` (null: zeros).
+// Where every k is a constant, its register holds one value throughout: taken once.
+template <class F>
+void fused_step(int vecs, const float* x, const float* const* k, bool constant_k, float* r, F f) {
+  static const float zeros[kChunk] = {};
+  const float* p[4];
+  for (int i = 0; i < 4; i++) p[i] = k[i] ? k[i] : zeros;
+  if (constant_k) {
+    const f32x4 k0 = splat(p[0][0]), k1 = splat(p[1][0]), k2 = splat(p[2][0]), k3 = splat(p[3][0]);
+    for (int v = 0; v < vecs; v++) store(r + 4 * v, f(load(x + 4 * v), k0, k1, k2, k3));
+    return;
+  }
+  for (int v = 0; v < vecs; v++)
+    store(r + 4 * v, f(load(x + 4 * v), load(p[0] + 4 * v), load(p[1] + 4 * v), load(p[2] + 4 * v), load(p[3] + 4 * v)));
+}
+
+// HardGate, or HardSwish (kTimesX): max(min(x * a + b, hi), lo), times x. With bounds that are
+// numbers, plain min and max pass a NaN on as the NaN-propagating forms do, in fewer instructions.
+template <bool kTimesX, bool kNumberBounds>
+void hard_gate(int vecs, const float* x, const float* const* k, bool constant_k, float* r) {
+  fused_step(vecs, x, k, constant_k, r, [](f32x4 x, f32x4 a, f32x4 b, f32x4 hi, f32x4 lo) {
+    f32x4 t = x * a;  // separate statements: never contracted into a fused multiply-add
+    t = t + b;
+    t = kNumberBounds ? max(min(t, hi), lo) : max_nan(min_nan(t, hi), lo);
+    return kTimesX ? x * t : t;
+  });
 }
 
 #ifdef __wasm_simd128__
@@ -195,7 +224,17 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
       step_of[i] = step_of[static_cast<size_t>(n.args[0])];
       continue;
     }
-    Step s{n.op, {-1, -1, -1}, static_cast<float>(n.value)};
+    // An input read twice (an epilogue's x0 is both the value and a HardSwish's x) is read once.
+    if (n.op == ExprOp::Input) {
+      auto same = std::find(input_of_step_.begin(), input_of_step_.end(), static_cast<int>(n.value));
+      if (same != input_of_step_.end()) {
+        step_of[i] = static_cast<int>(same - input_of_step_.begin());
+        continue;
+      }
+    }
+    Step s;
+    s.op = n.op;
+    s.value = static_cast<float>(n.value);
     for (int a = 0; a < 3; a++)
       if (n.args[a] >= 0) s.args[a] = step_of[static_cast<size_t>(n.args[a])];
     input_of_step_.push_back(n.op == ExprOp::Input ? static_cast<int>(n.value) : -1);
@@ -203,30 +242,139 @@ ElementwiseProgram::ElementwiseProgram(const Expr& expr, const std::vector<runti
     steps_.push_back(s);
   }
   result_ = expr.nodes.empty() ? 0 : step_of.back();
+  fuse_steps();
 }
 
-// The program's steps over one chunk of `vecs` groups of four; read_input(i, r) fills register r
-// with the chunk's values of input i.
+void ElementwiseProgram::fuse_steps() {
+  // How many steps (and the final write) read each step: a run is fused only where nothing
+  // else reads the values inside it.
+  std::vector<int> uses(steps_.size());
+  for (const Step& s : steps_)
+    for (int a : s.args)
+      if (a >= 0) uses[static_cast<size_t>(a)]++;
+  if (!steps_.empty()) uses[static_cast<size_t>(result_)]++;
+  // The step `s` if it is an `op` read by nothing else (and not folded already), else null.
+  auto inner = [&](int s, ExprOp op) -> Step* {
+    Step& st = steps_[static_cast<size_t>(s)];
+    return st.op == op && st.fused == Fused::No && uses[static_cast<size_t>(s)] == 1 ? &st : nullptr;
+  };
+  auto same = [&](int a, int b) {
+    const Step &x = steps_[static_cast<size_t>(a)], &y = steps_[static_cast<size_t>(b)];
+    return a == b || (x.op == ExprOp::Const && y.op == ExprOp::Const && x.value == y.value);
+  };
+  auto fold = [&](Step& into, Fused kind, std::initializer_list<int> args, std::initializer_list<Step*> dead) {
+    for (Step* d : dead) d->fused = Fused::Dead;
+    into.fused = kind;
+    std::fill(std::begin(into.args), std::end(into.args), -1);
+    std::copy(args.begin(), args.end(), into.args);
+  };
+  for (Step& st : steps_) {
+    if (st.op == ExprOp::Mul && st.fused == Fused::No) {
+      // round(clamp(x / s, lo, hi)) * s, either factor first.
+      for (int side = 0; side < 2; side++) {
+        Step* round = inner(st.args[side], ExprOp::Round);
+        Step* clamp = round ? inner(round->args[0], ExprOp::Clamp) : nullptr;
+        Step* div = clamp ? inner(clamp->args[0], ExprOp::Div) : nullptr;
+        if (!div || !same(div->args[1], st.args[1 - side])) continue;
+        fold(st, Fused::FakeQuant, {div->args[0], div->args[1], clamp->args[1], clamp->args[2]}, {round, clamp, div});
+        break;
+      }
+    }
+    if (st.op == ExprOp::Max && st.fused == Fused::No) {
+      // max(min(x * a + b, hi), lo) as HardSigmoid writes it: the value first in min and max.
+      Step* min = inner(st.args[0], ExprOp::Min);
+      Step* add = min ? inner(min->args[0], ExprOp::Add) : nullptr;
+      if (!add) continue;
+      for (int side = 0; side < 2; side++) {
+        Step* mul = inner(add->args[side], ExprOp::Mul);
+        if (!mul) continue;
+        fold(st, Fused::HardGate, {mul->args[0], mul->args[1], add->args[1 - side], min->args[1], st.args[1]}, {min, add, mul});
+        break;
+      }
+    }
+    if (st.op == ExprOp::Mul && st.fused == Fused::No) {
+      // x * HardGate(x): HardSwish. The gate's product is taken with x first.
+      for (int side = 0; side < 2; side++) {
+        const int g = st.args[side], x = st.args[1 - side];
+        Step& gate = steps_[static_cast<size_t>(g)];
+        if (gate.fused != Fused::HardGate || uses[static_cast<size_t>(g)] != 1) continue;
+        if (gate.args[1] == x) std::swap(gate.args[0], gate.args[1]);
+        if (gate.args[0] != x) continue;
+        Step g_copy = gate;
+        gate.fused = Fused::Dead;
+        st.fused = Fused::HardSwish;
+        std::copy(std::begin(g_copy.args), std::end(g_copy.args), st.args);
+        break;
+      }
+    }
+  }
+  auto is_const = [&](int a) { return steps_[static_cast<size_t>(a)].op == ExprOp::Const; };
+  for (Step& st : steps_) {
+    if (st.fused == Fused::Dead) continue;
+    if (st.fused == Fused::No) {
+      for (int a : st.args)
+        if (a >= 0 && is_const(a)) steps_[static_cast<size_t>(a)].wide = true;
+      continue;
+    }
+    st.constant_k = true;
+    for (int k = 1; k < 5; k++) st.constant_k &= st.args[k] < 0 || is_const(st.args[k]);
+    if (!st.constant_k)
+      for (int k = 1; k < 5; k++)
+        if (st.args[k] >= 0 && is_const(st.args[k])) steps_[static_cast<size_t>(st.args[k])].wide = true;
+    if (st.fused == Fused::HardGate || st.fused == Fused::HardSwish) {
+      const float hi = steps_[static_cast<size_t>(st.args[3])].value, lo = steps_[static_cast<size_t>(st.args[4])].value;
+      st.number_bounds = st.constant_k && hi == hi && lo == lo;
+    }
+  }
+  if (!steps_.empty() && steps_[static_cast<size_t>(result_)].op == ExprOp::Const) steps_[static_cast<size_t>(result_)].wide = true;
+  // What each chunk runs: a chunk costs every step's dispatch, and an epilogue's chunks are few.
+  for (size_t s = 0; s < steps_.size(); s++)
+    if (steps_[s].fused != Fused::Dead && steps_[s].op != ExprOp::Const) active_.push_back(s);
+}
+
+// The program's steps over one chunk of `vecs` groups of four. view[s] is where step s's values
+// are: its register, or for an input read_input(i, register) says (the input's own memory where
+// it can be read as it is). `out`, when not null, takes the result step's values in place of its
+// register (a float32 output of whole groups of four: no copy out).
 template <class Read>
-void ElementwiseProgram::run_steps(float* regs, int vecs, Read read_input) const {
-  for (size_t s = 0; s < steps_.size(); s++) {
+void ElementwiseProgram::run_steps(float* regs, const float** view, float* out, int vecs, Read read_input) const {
+  for (size_t s : active_) {
     const Step& st = steps_[s];
+    float* r = out && static_cast<int>(s) == result_ ? out : regs + s * kChunk;
+    view[s] = r;
+    const float* p[5];
+    for (int k = 0; k < 5; k++) p[k] = st.args[k] >= 0 ? view[st.args[k]] : nullptr;
+    if (st.fused != Fused::No) {
+      // Each as the steps it replaces compute it (the clamp as ExprOp::Clamp's vector form).
+      const bool hs = st.fused == Fused::HardSwish, nb = st.number_bounds;
+      switch (st.fused) {
+        case Fused::FakeQuant:
+          fused_step(vecs, p[0], p + 1, st.constant_k, r, [](f32x4 x, f32x4 scale, f32x4 lo, f32x4 hi, f32x4) {
+            const f32x4 q = round_even(min(max(lo, x / scale), hi));
+            return q * scale;
+          });
+          break;
+        case Fused::HardGate:
+        case Fused::HardSwish:
+          (hs ? (nb ? hard_gate<true, true> : hard_gate<true, false>) : (nb ? hard_gate<false, true> : hard_gate<false, false>))(
+              vecs, p[0], p + 1, st.constant_k, r);
+          break;
+        default: break;  // Dead
+      }
+      continue;
+    }
     // The reference semantics lane by lane, for the ops without a vector form.
     auto lanes = [&](f32x4 x, f32x4 y, f32x4 z) {
-      float out[4];
-      for (int l = 0; l < 4; l++) out[l] = static_cast<float>(expr_apply(st.op, x[l], y[l], z[l]));
-      return load(out);
+      float o[4];
+      for (int l = 0; l < 4; l++) o[l] = static_cast<float>(expr_apply(st.op, x[l], y[l], z[l]));
+      return load(o);
     };
-    float* r = regs + s * kChunk;
-    const float* a = st.args[0] >= 0 ? regs + st.args[0] * kChunk : nullptr;
-    const float* b = st.args[1] >= 0 ? regs + st.args[1] * kChunk : nullptr;
-    const float* c = st.args[2] >= 0 ? regs + st.args[2] * kChunk : nullptr;
     switch (st.op) {
-      case ExprOp::Input: read_input(input_of_step_[s], r); break;
-      case ExprOp::Const: break;  // filled once
-#define WEBDNN_EXPR_SIMD(Name, name, arity, reference, simd, ...)                  \
-  case ExprOp::Name:                                                              \
-    vector_step(vecs, a, b, c, r, [&](f32x4 x, f32x4 y, f32x4 z) { return simd; }); \
+      case ExprOp::Input: view[s] = read_input(input_of_step_[s], r); break;
+      case ExprOp::Const: break;  // not active: filled once
+#define WEBDNN_EXPR_SIMD(Name, name, arity, reference, simd, ...)                        \
+  case ExprOp::Name:                                                                    \
+    vector_step(vecs, p[0], p[1], p[2], r, [&](f32x4 x, f32x4 y, f32x4 z) { return simd; }); \
     break;
       WEBDNN_EXPR_OPS(WEBDNN_EXPR_SIMD)
 #undef WEBDNN_EXPR_SIMD
@@ -234,28 +382,55 @@ void ElementwiseProgram::run_steps(float* regs, int vecs, Read read_input) const
   }
 }
 
-std::unique_ptr<float[]> ElementwiseProgram::registers(int64_t n) const {
-  // Uninitialized: every step writes its register before it is read. An epilogue calls this per
-  // block of rows, so constants are filled as far as the block reaches, once for all its chunks.
-  std::unique_ptr<float[]> regs(new float[steps_.size() * kChunk]);
+float* ElementwiseProgram::registers(int64_t n, const float**& view) const {
+  // Uninitialized but for constants: every step writes its register before it is read. An
+  // epilogue calls this per block of rows, so constants are filled as far as the block reaches,
+  // once for all its chunks, and only where a step reads more than their one value.
+  thread_local std::vector<const float*> views;
+  if (views.size() < steps_.size()) views.resize(steps_.size());
+  view = views.data();
+  float* regs = scratch(steps_.size() * kChunk, 4);
   const int64_t used = std::min<int64_t>(kChunk, (n + 3) / 4 * 4);
-  for (size_t s = 0; s < steps_.size(); s++)
-    if (steps_[s].op == ExprOp::Const) std::fill(regs.get() + s * kChunk, regs.get() + s * kChunk + used, steps_[s].value);
+  for (size_t s = 0; s < steps_.size(); s++) {
+    if (steps_[s].op != ExprOp::Const) continue;
+    std::fill(regs + s * kChunk, regs + s * kChunk + (steps_[s].wide ? used : 1), steps_[s].value);
+    view[s] = regs + s * kChunk;
+  }
   return regs;
+}
+
+// Where the result of n values goes: straight into a float32 output of whole groups of four, if
+// the result is the last step's own (not an input's or constant's register). The output may be
+// input 0 (an epilogue's): the last step reads each group before it writes it, and no step after
+// it reads the input.
+float* ElementwiseProgram::direct_out(void* output, int64_t at, int n) const {
+  if (steps_.empty() || static_cast<size_t>(result_) + 1 != steps_.size()) return nullptr;
+  const ExprOp op = steps_.back().op;
+  if (out_dtype_ != DType::Float32 || n % 4 != 0 || op == ExprOp::Input || op == ExprOp::Const) return nullptr;
+  return static_cast<float*>(output) + at;
+}
+
+// n values of input i read in step from p (already at the chunk's first one) into r, or p itself
+// where it holds float32 and whole groups of four (the steps read it as it is).
+const float* ElementwiseProgram::dense(int i, const uint8_t* p, int n, float* r) const {
+  if (in_dtypes_[static_cast<size_t>(i)] == DType::Float32 && n % 4 == 0) return reinterpret_cast<const float*>(p);
+  read(p, in_dtypes_[static_cast<size_t>(i)], 0, n, r);
+  return r;
 }
 
 void ElementwiseProgram::run_flat(const void* const* inputs, void* output, int64_t begin, int64_t end,
                                   int64_t origin) const {
-  std::unique_ptr<float[]> regs = registers(end - begin);
+  const float** view = nullptr;
+  float* regs = registers(end - begin, view);
   const int64_t row = dims_.back();
   for (int64_t at = begin; at < end; at += kChunk) {
     const int n = static_cast<int>(std::min<int64_t>(kChunk, end - at));
     const int vecs = (n + 3) / 4;
-    auto read_input = [&](int i, float* r) {
+    auto read_input = [&](int i, float* r) -> const float* {
       const auto* base = static_cast<const uint8_t*>(inputs[i]);
       const int64_t size = static_cast<int64_t>(dtype_size(in_dtypes_[i]));
       switch (walks_[i]) {
-        case Walk::Dense: read(base + (at - (i == 0 ? origin : 0)) * size, in_dtypes_[i], 0, n, r); break;
+        case Walk::Dense: return dense(i, base + (at - (i == 0 ? origin : 0)) * size, n, r);
         case Walk::Scalar: read(base, in_dtypes_[i], -1, n, r); break;
         case Walk::Row:  // the row from the chunk's place in it, repeated
           for (int done = 0; done < n;) {
@@ -266,9 +441,11 @@ void ElementwiseProgram::run_flat(const void* const* inputs, void* output, int64
           }
           break;
       }
+      return r;
     };
-    run_steps(regs.get(), vecs, read_input);
-    write(regs.get() + result_ * kChunk, n, out_dtype_, output, at - origin);
+    float* out = direct_out(output, at - origin, n);
+    run_steps(regs, view, out, vecs, read_input);
+    if (!out) write(view[static_cast<size_t>(result_)], n, out_dtype_, output, at - origin);
   }
 }
 
@@ -279,7 +456,8 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
   }
   const size_t rank = dims_.size();
   const int64_t row = dims_.back();
-  std::unique_ptr<float[]> regs = registers(end - begin);
+  const float** view = nullptr;
+  float* regs = registers(end - begin, view);
   std::vector<const uint8_t*> row_base(strides_.size());
   std::vector<int64_t> index(rank);
   // Position of `begin` as a multi-index.
@@ -300,8 +478,14 @@ void ElementwiseProgram::run(const void* const* inputs, void* output, int64_t be
     for (int64_t done = 0; done < n_row; done += kChunk) {
       int n = static_cast<int>(std::min<int64_t>(kChunk, n_row - done));
       int vecs = (n + 3) / 4;
-      run_steps(regs.get(), vecs, [&](int i, float* r) { read(row_base[i], in_dtypes_[i], strides_[i].back() ? done : -1, n, r); });
-      write(regs.get() + result_ * kChunk, n, out_dtype_, output, at + done - origin);
+      auto read_input = [&](int i, float* r) -> const float* {
+        if (strides_[i].back()) return dense(i, row_base[i] + done * static_cast<int64_t>(dtype_size(in_dtypes_[i])), n, r);
+        read(row_base[i], in_dtypes_[i], -1, n, r);
+        return r;
+      };
+      float* out = direct_out(output, at + done - origin, n);
+      run_steps(regs, view, out, vecs, read_input);
+      if (!out) write(view[static_cast<size_t>(result_)], n, out_dtype_, output, at + done - origin);
     }
     at += n_row;
     // Advance the multi-index by n_row along the last dim.

@@ -29,14 +29,34 @@ class ElementwiseProgram {
   // All of it, split across threads.
   void run_all(const void* const* inputs, void* output) const;
   int64_t size() const { return size_; }
+  // How many steps a chunk runs (inputs read and ops, fused runs counting one): for tests.
+  size_t steps_per_chunk() const { return active_.size(); }
 
  private:
+  // Runs of steps that quantized models repeat in every epilogue, done as one step each (one
+  // pass over the chunk, the values between them kept in vector registers): results bit for bit
+  // those of the steps they replace. Dead: a step folded into a later one.
+  enum class Fused : uint8_t {
+    No,
+    Dead,
+    FakeQuant,   // round(clamp(x / s, lo, hi)) * s: args x, s, lo, hi (QuantizeLinear -> DequantizeLinear)
+    HardGate,    // max(min(x * a + b, hi), lo): args x, a, b, hi, lo (HardSigmoid)
+    HardSwish,   // x * HardGate
+  };
   struct Step {
     ExprOp op;
-    int args[3];
-    float value;  // constants
+    Fused fused = Fused::No;
+    int args[5] = {-1, -1, -1, -1, -1};
+    float value = 0;  // constants
+    // Fused: every argument after x is a constant (taken once per chunk); those of a HardGate's
+    // bounds are numbers, not NaN (plain min and max then do what the NaN-passing forms do).
+    bool constant_k = false, number_bounds = false;
+    // Const: some step reads it as a whole register rather than its one value.
+    bool wide = false;
   };
   std::vector<Step> steps_;
+  std::vector<size_t> active_;  // the steps a chunk runs: not constants, not folded
+  void fuse_steps();
   int result_ = 0;
   // The output's memory as `dims` (outermost first) after merging dimensions every operand
   // walks alike; per input its stride along each dim (0 = broadcast).
@@ -50,9 +70,13 @@ class ElementwiseProgram {
   std::vector<Walk> walks_;
   bool flat_ = false;
   void run_flat(const void* const* inputs, void* output, int64_t begin, int64_t end, int64_t origin) const;
+  // Runs the steps over one chunk; see the definition.
   template <class Read>
-  void run_steps(float* regs, int vecs, Read read_input) const;
-  std::unique_ptr<float[]> registers(int64_t n) const;  // a chunk per step, for n values
+  void run_steps(float* regs, const float** view, float* out, int vecs, Read read_input) const;
+  // The calling thread's registers (a chunk per step) and view table, constants filled for n values.
+  float* registers(int64_t n, const float**& view) const;
+  float* direct_out(void* output, int64_t at, int n) const;
+  const float* dense(int i, const uint8_t* p, int n, float* r) const;
   std::vector<int> input_of_step_;  // step index -> input index, -1 for non-inputs
   std::vector<DType> in_dtypes_;
   DType out_dtype_ = DType::Float32;

@@ -78,9 +78,13 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
 
 void Epilogue::finish(void* const* inputs, float* output, int64_t begin, int64_t end) const {
   if (!program) return;
-  std::vector<const void*> args = {output};
-  for (size_t i = 0; i < extras; i++) args.push_back(inputs[first_extra + i]);
-  program->run(args.data(), output, begin, end);
+  // Called per block of rows: no allocation for the usual few extra inputs.
+  const void* few[8];
+  std::vector<const void*> many(extras + 1 > 8 ? extras + 1 : 0);
+  const void** args = many.empty() ? few : many.data();
+  args[0] = output;
+  for (size_t i = 0; i < extras; i++) args[i + 1] = inputs[first_extra + i];
+  program->run(args, output, begin, end);
 }
 
 }  // namespace webdnn::wasm

@@ -15,7 +15,8 @@ constexpr int64_t kMC = 64;
 constexpr int kNV = kNR / 4;
 
 // One kMR x kNR tile: acc = (accumulate ? C : bias) + A[rows, k0:k0+kb] . Bp, then clamped.
-// Rows past `mb` read a valid row again and are not written; columns past `nb` are not written.
+// Rows past `mb` are not written (with two, the second reads a valid row again: cheaper than a
+// branch per step); columns past `nb` are not written.
 void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc, int mb, int nb,
           const float* bias, bool accumulate, const float* residual, bool clamp, f32x4 lo, f32x4 hi) {
   f32x4 acc[kMR][kNV];
@@ -35,7 +36,14 @@ void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc,
   // Pointers that advance and a 32-bit count: 64-bit index arithmetic costs extra instructions
   // per step in WebAssembly, whose pointers are 32-bit.
   const float *a0 = a[0], *a1 = a[1];
-  for (int k = kb; k > 0; k--, bp += kNR) {
+  if (mb == 1) {  // one row (a fully-connected layer on one image): no second row's products
+    for (int k = kb; k > 0; k--, bp += kNR) {
+      f32x4 b0 = load(bp), b1 = load(bp + 4), b2 = load(bp + 8), b3 = load(bp + 12);
+      f32x4 x0 = splat(*a0++);
+      acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;
+    }
+  }
+  for (int k = mb == 1 ? 0 : kb; k > 0; k--, bp += kNR) {
     f32x4 b0 = load(bp), b1 = load(bp + 4), b2 = load(bp + 8), b3 = load(bp + 12);
     f32x4 x0 = splat(*a0++), x1 = splat(*a1++);
     acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;

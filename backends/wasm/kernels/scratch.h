@@ -7,13 +7,14 @@
 namespace webdnn::wasm {
 
 // At least `n` floats, uninitialized, owned by the calling thread; `slot` tells apart buffers
-// one kernel needs at the same time.
+// one kernel needs at the same time. Slot 4 is the elementwise programs' (an epilogue runs inside
+// kernels that hold the others).
 inline float* scratch(size_t n, int slot = 0) {
   struct Buffer {
     std::unique_ptr<float[]> data;
     size_t size = 0;
   };
-  thread_local Buffer buffers[4];
+  thread_local Buffer buffers[5];
   Buffer& b = buffers[slot];
   if (b.size < n) {
     b.data.reset(new float[n]);

@@ -72,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(Shapes, WasmConv, ::testing::Values(
     ConvCase{"im2col_dilated", {1, 8, 10, 10}, 12, 3, 1, 2, 2, 1},
     ConvCase{"grouped", {1, 12, 6, 6}, 18, 3, 1, 1, 1, 3},
     ConvCase{"depthwise_s2", {1, 13, 9, 8}, 13, 3, 2, 1, 1, 13},
-    ConvCase{"depthwise_5x5", {2, 8, 7, 7}, 8, 5, 1, 2, 1, 8}),
+    ConvCase{"depthwise_5x5", {2, 8, 7, 7}, 8, 5, 1, 2, 1, 8},
+    // 16 channels at a time, then 4, then 1 (37 = 2 * 16 + 4 + 1); taps cut by the border.
+    ConvCase{"depthwise_wide", {1, 37, 6, 5}, 37, 5, 2, 2, 1, 37}),
     [](const auto& info) { return std::string(info.param.what); });
 
 TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {
@@ -84,6 +86,16 @@ TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {
     b.output(b.op("Relu", {b.op("Add", {y, x})}));
     expect_matches_reference(b, "wasm.Conv");
   }
+}
+
+TEST(WasmConvEpilogue, DepthwiseRowsEachFinishedByTheProgram) {
+  // HardSwish and a residual sum: a program, run over each finished row of output pixels.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 20, 5, 6});
+  Json p = {{"pads", Shape{1, 1, 1, 1}}, {"group", 20}};
+  ir::Variable* y = b.op("Conv", {x, b.constant("w", {20, 1, 3, 3}), b.constant("bias", {20})}, p);
+  b.output(b.op("Add", {b.op("HardSwish", {y}), x}));
+  expect_matches_reference(b, "wasm.Conv");
 }
 
 TEST(WasmElementwise, BroadcastsAndScalarsInOneKernel) {
@@ -183,8 +195,8 @@ TEST(WasmGemm, GemmAndMatMulWithPackedWeights) {
 TEST(WasmGemm, MatMulOfBatchedRowsByAWeight) {
   // A transformer's linear layer: [batch, sequence, K] . [K, N] + bias, the rows of all batches
   // one matrix; N = 19 leaves a partial panel, 2*3 rows an odd tile count of kMR = 2... and one
-  // row left over with 5.
-  for (Shape x_shape : {Shape{2, 3, 37}, Shape{5, 37}, Shape{1, 1, 5, 37}}) {
+  // row left over with 5; a single row (a classifier on one image) takes the one-row tile only.
+  for (Shape x_shape : {Shape{2, 3, 37}, Shape{5, 37}, Shape{1, 1, 5, 37}, Shape{1, 37}}) {
     testing::GraphBuilder b;
     ir::Variable* x = b.input("x", x_shape);
     ir::Variable* w = b.constant("w", {37, 19});
