@@ -99,15 +99,15 @@ void code_weights(BackendOutput& out, std::optional<WeightCoding> coding) {
   for (const Range& r : ranges) {
     if (r.offset < end || r.offset % 4 != 0 || r.count <= 0) continue;  // inside one already coded (pieces shared)
     runtime::CodedSegment seg{r.offset, r.count, WeightCoding::Float32, 0, Json()};
-    std::vector<float> values;
+    std::vector<float> own;  // a float range's values (a derived one's source is read where it is)
     if (r.derived) {
-      values = r.derived->source;
-      seg.source = static_cast<int64_t>(values.size());
+      seg.source = static_cast<int64_t>(r.derived->source.size());
       seg.transform = r.derived->transform;
       seg.transform["source"] = seg.source;
     } else {
-      values = floats_at(raw, r.offset, r.count);
+      own = floats_at(raw, r.offset, r.count);
     }
+    const std::vector<float>& values = r.derived ? r.derived->source : own;
     seg.coding = choose(values, coding);
     // Weights that arrived quantized (a DequantizeLinear of int8 folded at convert time) are int8
     // and a scale per block exactly: smaller than float32 or float16, and lossless (in place of
@@ -117,8 +117,10 @@ void code_weights(BackendOutput& out, std::optional<WeightCoding> coding) {
       if (static_cast<int64_t>(values.size()) >= kMinCodedValues) scales = exact_int8_scales(values);
       if (scales) seg.coding = WeightCoding::Int8;
     }
-    if (seg.transform.is_null() && seg.coding == WeightCoding::Float32) continue;  // nothing gained
-    if (seg.file_bytes() > 4 * seg.count) continue;                              // a transform that shrinks
+    // Nothing gained (float32 as it is, or a transform whose source is no smaller: left as made,
+    // no work at load); a transform that shrinks.
+    if (seg.coding == WeightCoding::Float32 && seg.file_bytes() >= 4 * seg.count) continue;
+    if (seg.file_bytes() > 4 * seg.count) continue;
     file.insert(file.end(), raw.begin() + end, raw.begin() + r.offset);
     size_t at = file.size();
     file.resize(at + static_cast<size_t>(seg.file_bytes()));

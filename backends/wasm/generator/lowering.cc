@@ -5,6 +5,7 @@
 #include "backends/wasm/kernels/gemm.h"
 #include "backends/wasm/kernels/integer_gemm.h"
 #include "runtime/kernels/reference/index_maps.h"
+#include "src/emit/compress_weights.h"
 #include "src/ops/schema.h"
 #include "webdnn/params.h"
 
@@ -139,15 +140,29 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
     for (int64_t i = 0; i < scaled.size(); i++) scaled.data<float>()[i] *= static_cast<float>(p.alpha);
     bd = scaled.data<float>();
   }
-  Tensor packed(DType::Float32, {wasm::packed_b_size(K, N)});
-  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data<float>());
+  std::vector<float> packed(static_cast<size_t>(wasm::packed_b_size(K, N)));
+  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data());
+  // The file may hold B as [N][K] instead (wasm.gemm_pack packs it at load) where that is smaller:
+  // panels padded by more than 1%, or a weight quantized per output channel (then int8 with one
+  // scale per row, emit::code_weights) -- its first 64 values tell. A float weight whose panels
+  // fit stays packed: no copy of it here (VGG16's first weight is 400 MB), no work at load.
+  auto column = [&](int64_t n, int64_t k) { return bd[p.trans_b ? n * K + k : k * N + n]; };
+  std::vector<float> head;
+  for (int64_t i = 0; i < std::min<int64_t>(K * N, 64) && K > 0; i++) head.push_back(column(i / K, i % K));
+  const bool derive = K > 0 && N > 0 && (static_cast<int64_t>(packed.size()) > K * N + K * N / 100 ||
+                                          (K * N >= 64 && emit::exact_int8_scales(head)));
+  std::vector<float> columns(derive ? static_cast<size_t>(K * N) : 0);
+  for (int64_t n = 0; derive && n < N; n++)
+    for (int64_t k = 0; k < K; k++) columns[n * K + k] = column(n, k);
   std::vector<float> bias(static_cast<size_t>(N), 0.0f);
   size_t extras = gemm_op ? 3 : 2;
   if (gemm_op && op.inputs.size() > 2) {
     std::vector<float> c = op.inputs[2]->logical_data().to_floats();
     for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
   }
-  Json inputs = {table.index(a), table.add_data(b->name + ":packed", packed),
+  const int packed_b = derive ? table.add_derived(b->name + ":packed", packed, std::move(columns), wasm::gemm_pack_transform(K, N))
+                                      : table.add_data(b->name + ":packed", Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed));
+  Json inputs = {table.index(a), packed_b,
                  table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
   for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
   Json kernel_params = {{"K", K}};

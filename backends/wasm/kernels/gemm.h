@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/core/kernel.h"
+#include "webdnn/json.h"
 
 namespace webdnn::wasm {
 
@@ -19,6 +20,10 @@ inline int64_t packed_b_size(int64_t K, int64_t N) { return (N + kNR - 1) / kNR 
 // Packs B, whose element (k, n) is b[k * stride_k + n * stride_n], as panels [N/kNR][K][kNR],
 // the last zero-padded.
 void pack_b(const float* b, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n, float* out);
+// The same done at load: the weight transform "wasm.gemm_pack" (runtime/core/weights_codec.h) of
+// B held as [N][K] (a column of B after another), so that the file holds B's K * N values, not
+// panels padded to kNR columns, and a weight quantized per output channel holds one scale per row.
+Json gemm_pack_transform(int64_t K, int64_t N);
 
 struct GemmOutput {
   float* c;

@@ -5,6 +5,7 @@
 
 #include "backends/wasm/kernels/epilogue.h"
 #include "backends/wasm/kernels/gemm.h"
+#include "runtime/core/weights_codec.h"
 #include "webdnn/error.h"
 
 namespace webdnn::wasm {
@@ -39,7 +40,31 @@ class GemmKernel : public runtime::Kernel {
   Epilogue epilogue_;
 };
 
+// Bounds far above any weight, so that sizes computed from them cannot overflow.
+constexpr int64_t kMaxSide = int64_t{1} << 24;
+
+std::pair<int64_t, int64_t> read_gemm_pack(const Json& j) {
+  params::Reader r(j, "wasm.gemm_pack field");
+  return {r.integer("K", 1, kMaxSide), r.integer("N", 1, kMaxSide)};
+}
+
+int64_t gemm_pack_size(const Json& params, int64_t source) {
+  auto [K, N] = read_gemm_pack(params);
+  WEBDNN_CHECK(source == K * N, "wasm.gemm_pack: ", source, " values are not a weight [", N, "][", K, "]");
+  return packed_b_size(K, N);
+}
+
+void gemm_pack_apply(const Json& params, const float* source, int64_t count, float* out) {
+  auto [K, N] = read_gemm_pack(params);
+  WEBDNN_CHECK(count == packed_b_size(K, N), "wasm.gemm_pack: ", count, " values are not B packed for ", K, "x", N);
+  pack_b(source, K, N, 1, K, out);
+}
+
+WEBDNN_REGISTER_WEIGHT_TRANSFORM("wasm.gemm_pack", gemm_pack_size, gemm_pack_apply);
+
 }  // namespace
+
+Json gemm_pack_transform(int64_t K, int64_t N) { return {{"kind", "wasm.gemm_pack"}, {"K", K}, {"N", N}}; }
 
 WEBDNN_REGISTER_KERNEL("wasm.Gemm", [](const runtime::KernelSpec& spec) -> std::unique_ptr<runtime::Kernel> {
   return std::make_unique<GemmKernel>(spec);

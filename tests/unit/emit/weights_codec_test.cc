@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "backends/wasm/kernels/conv_pack.h"
+#include "backends/wasm/kernels/gemm.h"
 #include "runtime/core/weights_codec.h"
 #include "src/emit/compress_weights.h"
 #include "webdnn/error.h"
@@ -85,9 +86,42 @@ TEST(CompressWeights, ConvWeightsShipAsTheOnnxWeightAndPackExactlyAtLoad) {
   const std::vector<uint8_t> raw = out.weights;
   emit::code_weights(out, std::nullopt);
   EXPECT_EQ(emit::expanded_weights(out), raw);
-  // The Winograd weight ships as its 16*16*9 values, not the 16*16*16 packed ones.
+  // The Winograd weight ships as its 16*16*9 values, not the 16*16*16 packed ones; the pointwise
+  // one's panels are no larger than its weight: left packed, no work at load.
   EXPECT_LT(out.weights.size(), raw.size() - 4 * 16 * 16 * 6);
-  EXPECT_EQ(out.encoded["segments"].size(), 2u);
+  ASSERT_EQ(out.encoded["segments"].size(), 1u);
+  EXPECT_EQ(out.encoded["segments"][0][3]["algorithm"], "winograd");
+}
+
+TEST(CompressWeights, GemmWeightsShipAsColumnsAndPackAtLoad) {
+  // B of 128 x 20 (panels of 16 columns: 32 wide, 60% padding) held as [N][K]: float values, and
+  // values quantized per output column (int8 times a scale per row of the file), each expanding
+  // to exactly the panels the converter packed.
+  const int64_t K = 128, N = 20;
+  for (bool quantized : {false, true}) {
+    std::vector<float> columns(K * N), b(K * N);
+    for (int64_t n = 0; n < N; n++)
+      for (int64_t k = 0; k < K; k++) {
+        float v = quantized ? static_cast<float>((n * 31 + k * 7) % 255 - 127) * (0.01f * static_cast<float>(n + 1))
+                            : std::sin(static_cast<float>(n * K + k));
+        columns[n * K + k] = v;
+        b[k * N + n] = v;
+      }
+    std::vector<float> packed(wasm::packed_b_size(K, N));
+    wasm::pack_b(b.data(), K, N, N, 1, packed.data());
+    emit::WeightsBuilder builder;
+    emit::BackendOutput out;
+    builder.add_derived(packed, columns, wasm::gemm_pack_transform(K, N));
+    out.derived = builder.derived_ranges();
+    out.float_ranges = builder.float_ranges();
+    out.weights = builder.take();
+    const std::vector<uint8_t> raw = out.weights;
+    emit::code_weights(out, std::nullopt);
+    EXPECT_EQ(emit::expanded_weights(out), raw) << quantized;
+    ASSERT_EQ(out.encoded["segments"].size(), 1u);
+    EXPECT_EQ(out.encoded["segments"][0][2], quantized ? "int8" : "float32");
+    EXPECT_EQ(out.weights.size(), quantized ? K * N / 64 * (4 + 64) : 4 * K * N);
+  }
 }
 
 TEST(CompressWeights, CodedRangesExpandToTheDecodedValuesAndSmallOnesStay) {
