@@ -140,8 +140,8 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
     for (int64_t i = 0; i < scaled.size(); i++) scaled.data<float>()[i] *= static_cast<float>(p.alpha);
     bd = scaled.data<float>();
   }
-  std::vector<float> packed(static_cast<size_t>(wasm::packed_b_size(K, N)));
-  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data());
+  Tensor packed(DType::Float32, {wasm::packed_b_size(K, N)});
+  wasm::pack_b(bd, K, N, p.trans_b ? 1 : N, p.trans_b ? K : 1, packed.data<float>());
   // The file may hold B as [N][K] instead (wasm.gemm_pack packs it at load) where that is smaller:
   // panels padded by more than 1%, or a weight quantized per output channel (then int8 with one
   // scale per row, emit::code_weights) -- its first 64 values tell. A float weight whose panels
@@ -149,7 +149,7 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   auto column = [&](int64_t n, int64_t k) { return bd[p.trans_b ? n * K + k : k * N + n]; };
   std::vector<float> head;
   for (int64_t i = 0; i < std::min<int64_t>(K * N, 64) && K > 0; i++) head.push_back(column(i / K, i % K));
-  const bool derive = K > 0 && N > 0 && (static_cast<int64_t>(packed.size()) > K * N + K * N / 100 ||
+  const bool derive = K > 0 && N > 0 && (packed.size() > K * N + K * N / 100 ||
                                           (K * N >= 64 && emit::exact_int8_scales(head)));
   std::vector<float> columns(derive ? static_cast<size_t>(K * N) : 0);
   for (int64_t n = 0; derive && n < N; n++)
@@ -160,8 +160,10 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
     std::vector<float> c = op.inputs[2]->logical_data().to_floats();
     for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
   }
-  const int packed_b = derive ? table.add_derived(b->name + ":packed", packed, std::move(columns), wasm::gemm_pack_transform(K, N))
-                                      : table.add_data(b->name + ":packed", Tensor::from_floats({static_cast<int64_t>(packed.size())}, packed));
+  // Copied only when derived (a quantized or padded weight): a float one goes in as it is.
+  const int packed_b =
+      derive ? table.add_derived(b->name + ":packed", packed.to_floats(), std::move(columns), wasm::gemm_pack_transform(K, N))
+             : table.add_data(b->name + ":packed", packed);
   Json inputs = {table.index(a), packed_b,
                  table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
   for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));

@@ -25,6 +25,15 @@ std::vector<float> round_trip(WeightCoding c, const std::vector<float>& x) {
   return y;
 }
 
+// What a backend hands code_weights: the builder's bytes and its ranges.
+emit::BackendOutput output_of(emit::WeightsBuilder b) {
+  emit::BackendOutput out;
+  out.derived = b.derived_ranges();
+  out.float_ranges = b.float_ranges();
+  out.weights = b.take();
+  return out;
+}
+
 TEST(WeightsCodec, SizesAreWholeBlocks) {
   EXPECT_EQ(runtime::coded_bytes(WeightCoding::Float16, 10), 20);
   EXPECT_EQ(runtime::coded_bytes(WeightCoding::Int8, 128), 2 * (4 + 64));
@@ -70,7 +79,6 @@ TEST(CompressWeights, ConvWeightsShipAsTheOnnxWeightAndPackExactlyAtLoad) {
   // A 3x3 convolution of 16 -> 16 channels (Winograd) and a pointwise one (gemm), as the wasm
   // lowering adds them; and a bias too small to code. Float32: the expansion is bit-exact.
   emit::WeightsBuilder b;
-  emit::BackendOutput out;
   std::vector<int64_t> offsets;
   for (auto [algorithm, kh] : {std::pair{wasm::ConvAlgorithm::Winograd, 3}, std::pair{wasm::ConvAlgorithm::Gemm, 1}}) {
     wasm::ConvShape s{16, 16, kh, kh, 1};
@@ -80,9 +88,7 @@ TEST(CompressWeights, ConvWeightsShipAsTheOnnxWeightAndPackExactlyAtLoad) {
     offsets.push_back(b.add_derived(packed, w, wasm::conv_pack_transform(algorithm, s)));
   }
   b.add(Tensor::from_floats({16}, std::vector<float>(16, 0.25f)));
-  out.derived = b.derived_ranges();
-  out.float_ranges = b.float_ranges();
-  out.weights = b.take();
+  emit::BackendOutput out = output_of(std::move(b));
   const std::vector<uint8_t> raw = out.weights;
   emit::code_weights(out, std::nullopt);
   EXPECT_EQ(emit::expanded_weights(out), raw);
@@ -110,11 +116,8 @@ TEST(CompressWeights, GemmWeightsShipAsColumnsAndPackAtLoad) {
     std::vector<float> packed(wasm::packed_b_size(K, N));
     wasm::pack_b(b.data(), K, N, N, 1, packed.data());
     emit::WeightsBuilder builder;
-    emit::BackendOutput out;
     builder.add_derived(packed, columns, wasm::gemm_pack_transform(K, N));
-    out.derived = builder.derived_ranges();
-    out.float_ranges = builder.float_ranges();
-    out.weights = builder.take();
+    emit::BackendOutput out = output_of(std::move(builder));
     const std::vector<uint8_t> raw = out.weights;
     emit::code_weights(out, std::nullopt);
     EXPECT_EQ(emit::expanded_weights(out), raw) << quantized;
@@ -134,10 +137,7 @@ TEST(CompressWeights, CodedRangesExpandToTheDecodedValuesAndSmallOnesStay) {
   b.add(Tensor::from_floats({100}, small));
   b.add(Tensor::from_ints({3}, {1, 2, 3}));  // not float32
   for (WeightCoding c : {WeightCoding::Float16, WeightCoding::Int8, WeightCoding::Int4}) {
-    emit::BackendOutput out;
-    out.float_ranges = b.float_ranges();
-    emit::WeightsBuilder copy = b;
-    out.weights = copy.take();
+    emit::BackendOutput out = output_of(b);
     const std::vector<uint8_t> raw = out.weights;
     emit::code_weights(out, c);
     std::vector<uint8_t> expanded = emit::expanded_weights(out);
@@ -157,9 +157,7 @@ TEST(CompressWeights, ValuesBeyondACodingsScaleStayFloat32) {
     std::vector<float> x(2048, 1.0f);
     x[7] = 1e6f;
     b.add(Tensor::from_floats({2048}, x));
-    emit::BackendOutput out;
-    out.float_ranges = b.float_ranges();
-    out.weights = b.take();
+    emit::BackendOutput out = output_of(std::move(b));
     const std::vector<uint8_t> raw = out.weights;
     emit::code_weights(out, c);
     EXPECT_EQ(out.weights, raw);
@@ -183,9 +181,7 @@ TEST(CompressWeights, WeightsThatArriveQuantizedShipAsInt8Losslessly) {
     emit::WeightsBuilder b;
     b.add(Tensor::from_floats({8, 576}, quantized));
     b.add(Tensor::from_floats({2048}, plain));
-    emit::BackendOutput out;
-    out.float_ranges = b.float_ranges();
-    out.weights = b.take();
+    emit::BackendOutput out = output_of(std::move(b));
     const std::vector<uint8_t> raw = out.weights;
     emit::code_weights(out, c);
     const std::vector<uint8_t> expanded = emit::expanded_weights(out);
