@@ -4,6 +4,7 @@
 # runs bench/gpu/run.mjs (which fills and converts the models there first).
 #
 # usage: bash PACK/device.sh [bench/gpu/run.mjs options, e.g. --models resnet50 --runs 50]
+#        bash PACK/device.sh --sweep [bench/gpu/sweep.mjs options]   (results: sweep.txt, sweep.json)
 # Results go to $OUT when it is set (the device tool's folder that comes back), else PACK/results:
 # gpu.json (every figure), gpu.txt (what was printed) and env.txt (GPU, driver, Node, Python).
 # WORK (default /tmp/webdnn-gpu) is where it unpacks; NO_DEB=1 never installs the .debs into /.
@@ -44,8 +45,14 @@ PY=$(command -v python3)
 } > "$RESULTS/env.txt" 2>&1
 cat "$RESULTS/env.txt"
 
-say "node bench/gpu/run.mjs $*"
-"$W/node" "$W/repo/bench/gpu/run.mjs" --python "$PY" --out "$RESULTS" "$@" 2>&1 | tee "$RESULTS/gpu.txt"
+if [ "${1:-}" = --sweep ]; then  # the tile sweep (bench/gpu/sweep.mjs) instead of the benchmark
+  shift
+  say "node bench/gpu/sweep.mjs $*"
+  "$W/node" "$W/repo/bench/gpu/sweep.mjs" --python "$PY" --out "$RESULTS" --work "$W/sweep" "$@" 2>&1 | tee "$RESULTS/sweep.txt"
+else
+  say "node bench/gpu/run.mjs $*"
+  "$W/node" "$W/repo/bench/gpu/run.mjs" --python "$PY" --out "$RESULTS" "$@" 2>&1 | tee "$RESULTS/gpu.txt"
+fi
 status=${PIPESTATUS[0]}
 say "done (exit status $status)"
 exit "$status"

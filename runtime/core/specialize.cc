@@ -180,7 +180,9 @@ Specializer::Specializer(const Json& d, const Signature& s) : work_(d) {
   Json& variables = work_["variables"];
   for (size_t v = 0; v < variables.size(); v++) {
     WEBDNN_CHECK(variables[v].is_object(), "variable ", v, " must be an object");
-    if (variables[v].value("location", "") == "arena" && !variables[v].contains("offset")) variables[v]["offset"] = 0;
+    // Compared as JSON: a location that is not a string is refused by at(), not here by a throw.
+    if (variables[v].contains("location") && variables[v]["location"] == "arena" && !variables[v].contains("offset"))
+      variables[v]["offset"] = 0;
     find_dims(variables[v], "variable " + std::to_string(v), sites_);
   }
   Json& kernels = work_["kernels"];

@@ -162,5 +162,19 @@ TEST(Specialize, ADimWithoutItsSymbolIsRefused) {
   }
 }
 
+// Found by fuzz.descriptor_run: a location that is not a string came out as a JSON type error
+// instead of the runtime's own.
+TEST(Specialize, ALocationThatIsNoStringIsRefusedByName) {
+  Json d = relu_reshape();
+  d["variables"][2]["location"] = {{"dim", "4*batch"}};
+  try {
+    runtime::Runner r(d, {});
+    r.set_input_shapes({{2, 4}});
+    FAIL() << "a location that is an object ran";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("location"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace webdnn

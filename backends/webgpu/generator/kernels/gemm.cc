@@ -11,20 +11,47 @@
 #include "webdnn/params.h"
 #include "webdnn/error.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
 namespace webdnn::backends::webgpu {
 namespace {
 
 // A workgroup of wm x wn invocations, each with a tm x tn register block; GPU kernels stage
-// bk-deep slices in workgroup memory.
+// bk-deep slices in workgroup memory. With `vec` (tm and tn multiples of 4) an invocation's rows
+// and columns come in fours, read from workgroup memory as vec4s: a quarter of the loads.
 struct Tiles {
   int wm, wn, tm, tn, bk;
+  bool vec = false;
 };
+
+// WEBDNN_WEBGPU_TILES="wm,wn,tm,tn,bk[,vec]" replaces the tiles of the products that are not thin, for
+// measuring other tiles on a GPU (bench/gpu/sweep.mjs) without rebuilding; read at conversion.
+std::optional<Tiles> tiles_from_env() {
+  static const std::optional<Tiles> tiles = []() -> std::optional<Tiles> {
+    const char* env = std::getenv("WEBDNN_WEBGPU_TILES");
+    if (!env || !*env) return std::nullopt;
+    Tiles t{};
+    int vec = 0;
+    char end = 0;
+    int n = std::sscanf(env, "%d,%d,%d,%d,%d,%d%c", &t.wm, &t.wn, &t.tm, &t.tn, &t.bk, &vec, &end);
+    t.vec = vec != 0;
+    WEBDNN_CHECK((n == 5 || n == 6) && t.wm > 0 && t.wn > 0 && t.tm > 0 && t.tn > 0 && t.bk > 0 && t.wm * t.wn <= 256 &&
+                     (!t.vec || (t.tm % 4 == 0 && t.tn % 4 == 0)),
+                 "WEBDNN_WEBGPU_TILES takes wm,wn,tm,tn,bk[,vec] (whole numbers, wm * wn <= 256; with vec 1, tm and tn "
+                 "multiples of 4), not '" + std::string(env) + "'");
+    return t;
+  }();
+  return tiles;
+}
 
 // GPU: 64 invocations with 4x4 blocks, in a block as square as the output allows; fewer rows or
 // columns where the output is thin.
 Tiles gpu_tiles(int64_t M, int64_t N, int64_t K) {
   Tiles t{8, 8, 4, 4, 16};
-  if (N <= 16) t = {16, 4, 4, 4, 16};
+  if (M > 16 && N > 32 && tiles_from_env()) t = *tiles_from_env();
+  else if (N <= 16) t = {16, 4, 4, 4, 16};
   else if (M <= 16) t = {4, 16, 4, 4, 16};
   else if (N <= 32) t = {16, 8, 4, 4, 16};
   if (K < 16) t.bk = static_cast<int>(round_up(K, 4));
@@ -76,9 +103,10 @@ std::string accumulators(const Tiles& t) {
 }
 
 
-// The statements that store a block's outputs, skipping those past the edges. Rows are
-// row + r (r < tm), columns col + q * wn (q < tn).
-std::string store_block(const GemmSpec& s, const Tiles& t, const std::string& row, const std::string& col) {
+// The statements that store a block's outputs, skipping those past the edges: row(r) for r < tm,
+// col(q) for q < tn.
+template <class Row, class Col>
+std::string store_block(const GemmSpec& s, const Tiles& t, Row row, Col col) {
   const bool edge_m = s.M % (t.wm * t.tm) != 0, edge_n = s.N % (t.wn * t.tn) != 0;
   std::string cond;
   if (edge_m) cond = "(m < " + u32(s.M) + ")";
@@ -90,16 +118,16 @@ std::string store_block(const GemmSpec& s, const Tiles& t, const std::string& ro
       std::string store = s.store("bt", "m", "n", acc(r, q));
       if (!cond.empty()) store = "if (" + cond + ") {\n  " + store + "\n}";
       cols += fill(R"({
-  let n = ${col} + ${q};
+  let n = ${col};
   ${store}
 }
-)", {{"col", col}, {"q", u32(q * t.wn)}, {"store", store}});
+)", {{"col", col(q)}, {"store", store}});
     }
     out += fill(R"({
-  let m = ${row} + ${r};
+  let m = ${row};
   ${cols}
 }
-)", {{"row", row}, {"r", u32(r)}, {"cols", cols}});
+)", {{"row", row(r)}, {"cols", cols}});
   }
   return out;
 }
@@ -149,7 +177,8 @@ Program::Variant direct(const GemmSpec& s) {
   std::string code = fill(kDirect, {{"extra", (s.cpu_loop ? "" : s.operand_functions) + s.extra}, {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)},
                                     {"WN", u32(t.wn)}, {"TM", u32(t.tm)}, {"rows", rows}, {"cols", cols},
                                     {"accumulators", accumulators(t)}, {"accumulate", accumulate},
-                                    {"store", store_block(s, t, "m0", "n0")}});
+                                    {"store", store_block(s, t, [](int r) { return "m0 + " + u32(r); },
+                                                          [&](int q) { return "n0 + " + u32(q * t.wn); })}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
@@ -193,8 +222,8 @@ Program::Variant gemv(const GemmSpec& s) {
 // GPU: a BM x BN block per workgroup, staged BK deep through workgroup memory (As[kk * BM + mm],
 // Bs[kk * BN + nn]), a TM x TN register block per invocation.
 const char* kTiled = R"(${extra}
-var<workgroup> As: array<f32, ${as_size}>;
-var<workgroup> Bs: array<f32, ${bs_size}>;
+var<workgroup> As: array<${elem}, ${as_size}>;
+var<workgroup> Bs: array<${elem}, ${bs_size}>;
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let bt = wid.z;
@@ -237,6 +266,11 @@ Program::Variant tiled(const GemmSpec& s) {
     const bool edge_r = is_a ? edge_m : edge_n;
     const int64_t extent = is_a ? s.M : s.N;
     const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
+    // Element (kk, rr) of the slice; with vec4s, component rr % 4 of vec4 rr / 4 of row kk.
+    auto at = [&](const std::string& kk, const std::string& rr) {
+      return t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
+                   : kk + " * " + u32(rows) + " + " + rr;
+    };
     std::string code;
     for (int j = 0; j * T < total; j++) {
       std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
@@ -258,24 +292,44 @@ Program::Variant tiled(const GemmSpec& s) {
       if (!cond.empty()) v = "select(0.0, " + v + ", " + cond + ")";
       std::string body = fill(R"(${split}
 ${clamp}
-${array}[${kk} * ${rows} + ${rr}] = ${value};
-)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"kk", kk}, {"rows", u32(rows)}, {"rr", rr}, {"value", v}});
+${array}[${at}] = ${value};
+)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at(kk, rr)}, {"value", v}});
       if ((j + 1) * T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
       code += fill(kStage, {{"e", e}, {"first", u32(j * T)}, {"body", body}});
     }
     return code;
   };
+  // Register row r and column q of an invocation, from the block's corner. Scalars: rows ty * tm + r,
+  // columns tx + q * wn. vec4s: fours of rows and columns strided by the workgroup, so that
+  // neighbouring invocations read neighbouring vec4s.
+  auto row = [&](int r) { return t.vec ? u32((r / 4) * t.wm * 4 + r % 4) + " + ty * 4u" : "ty * " + u32(t.tm) + " + " + u32(r); };
+  auto col = [&](int q) { return t.vec ? u32((q / 4) * t.wn * 4 + q % 4) + " + tx * 4u" : "tx + " + u32(q * t.wn); };
   std::string load_a, load_b;
-  for (int r = 0; r < t.tm; r++)
-    load_a += "let a" + std::to_string(r) + " = As[kk * " + u32(BM) + " + ty * " + u32(t.tm) + " + " + u32(r) + "];\n";
-  for (int q = 0; q < t.tn; q++)
-    load_b += "let b" + std::to_string(q) + " = Bs[kk * " + u32(BN) + " + tx + " + u32(q * t.wn) + "];\n";
-  std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"as_size", std::to_string(BK * BM)}, {"bs_size", std::to_string(BK * BN)},
+  if (t.vec) {
+    const char* xyzw[] = {"x", "y", "z", "w"};
+    for (int r = 0; r < t.tm; r += 4) {
+      std::string v = "av" + std::to_string(r / 4);
+      load_a += "let " + v + " = As[kk * " + u32(BM / 4) + " + ty + " + u32(r / 4 * t.wm) + "];\n";
+      for (int c = 0; c < 4; c++) load_a += "let a" + std::to_string(r + c) + " = " + v + "." + xyzw[c] + ";\n";
+    }
+    for (int q = 0; q < t.tn; q += 4) {
+      std::string v = "bv" + std::to_string(q / 4);
+      load_b += "let " + v + " = Bs[kk * " + u32(BN / 4) + " + tx + " + u32(q / 4 * t.wn) + "];\n";
+      for (int c = 0; c < 4; c++) load_b += "let b" + std::to_string(q + c) + " = " + v + "." + xyzw[c] + ";\n";
+    }
+  } else {
+    for (int r = 0; r < t.tm; r++) load_a += "let a" + std::to_string(r) + " = As[kk * " + u32(BM) + " + " + row(r) + "];\n";
+    for (int q = 0; q < t.tn; q++) load_b += "let b" + std::to_string(q) + " = Bs[kk * " + u32(BN) + " + " + col(q) + "];\n";
+  }
+  const int per = t.vec ? 4 : 1;
+  std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"elem", t.vec ? "vec4<f32>" : "f32"},
+                                   {"as_size", std::to_string(BK * BM / per)}, {"bs_size", std::to_string(BK * BN / per)},
                                    {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)}, {"BK", u32(BK)},
                                    {"WN", u32(t.wn)}, {"K", u32(s.K)}, {"accumulators", accumulators(t)},
                                    {"stage_a", stage(true)}, {"stage_b", stage(false)}, {"load_a", load_a},
                                    {"load_b", load_b}, {"multiply_add", multiply_add(t.tm, t.tn)},
-                                   {"store", store_block(s, t, "m0 + ty * " + u32(t.tm), "n0 + tx")}});
+                                   {"store", store_block(s, t, [&](int r) { return "m0 + " + row(r); },
+                                                         [&](int q) { return "n0 + " + col(q); })}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
