@@ -16,11 +16,11 @@ class Models:
         self.rng = np.random.default_rng(seed)
         self.index = {}
 
-    def save(self, name, nodes, inputs, outputs, inits=(), **meta):
+    def save(self, name, nodes, inputs, outputs, inits=(), opset=13, **meta):
         graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
                                   [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
                                   [numpy_helper.from_array(v, k) for k, v in inits])
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)])
         model.ir_version = 8
         onnx.save(model, os.path.join(self.out, name + '.onnx'))
         self.index[name] = {'inputs': [{'name': n, 'shape': s} for n, s in inputs], **meta}

@@ -29,6 +29,8 @@ MATMULS = {
     'matmul_batch_both': ([4, 33, 20], [4, 20, 65]),
     'matmul_thin_n3': ([70, 24], [24, 3]),
     'matmul_wide_m2': ([2, 64], [64, 130]),
+    # Deep, with few 32 x 32 blocks: 16 x 16 blocks on GPUs, every edge partial.
+    'matmul_deep_small_blocks': ([37, 520], [520, 45]),
 }
 for name, (a, b) in MATMULS.items():
     save(name, [helper.make_node('MatMul', ['a', 'b'], ['y'])], [('a', a), ('b', b)], ['y'])
@@ -59,6 +61,17 @@ CONVS = {
 }
 models.conv_relu(CONVS)
 
+# Products of 100 or more 64 x 64 blocks (vec4 operands in workgroup memory), both edges partial:
+# 11 x 11 blocks of a MatMul, 2 x 88 of a convolution. Each is then multiplied by a thin random
+# matrix, so that a wrong element shows in a small output (a page returns 300K values slowly).
+save('matmul_big_blocks_edges', [helper.make_node('MatMul', ['a', 'b'], ['p']), helper.make_node('MatMul', ['p', 'c'], ['y'])],
+     [('a', [650, 8]), ('b', [8, 700])], ['y'], [('c', weights(700, 3))])
+save('conv_big_blocks_edges', [
+    helper.make_node('Conv', ['x', 'w', 'bias'], ['conv'], kernel_shape=[3, 3], pads=[1] * 4),
+    helper.make_node('Reshape', ['conv', 'rows'], ['flat']), helper.make_node('MatMul', ['flat', 'c'], ['y'])],
+    [('x', [1, 9, 75, 75])], ['y'], [('w', weights(70, 9, 3, 3)), ('bias', weights(70)),
+                                     ('rows', np.array([70, 5625], np.int64)), ('c', weights(5625, 3))])
+
 # A residual block: the second convolution adds the skip connection and the ReLU as it stores.
 models.conv_residual()
 
@@ -84,6 +97,10 @@ save('argmax_inner_axis', [helper.make_node('ArgMax', ['x'], ['i'], axis=1, keep
 # Rows long enough for a workgroup each, and rows along an inner axis.
 save('softmax_long_rows', [helper.make_node('Softmax', ['x'], ['y'], axis=1)], [('x', [3, 1000])], ['y'])
 save('logsoftmax_inner_axis', [helper.make_node('LogSoftmax', ['x'], ['y'], axis=1)], [('x', [2, 300, 3])], ['y'])
+# Rows of 128 or more get a workgroup each on GPUs however many they are, not on SwiftShader.
+save('softmax_rows_of_130', [helper.make_node('Softmax', ['x'], ['y'], axis=1)], [('x', [40, 130])], ['y'])
+save('layer_norm_rows_of_160', [helper.make_node('LayerNormalization', ['x', 's', 'b'], ['y'], axis=-1)], [('x', [60, 160])], ['y'],
+     [('s', weights(160)), ('b', weights(160))], opset=17)
 save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x', 's', 'b'], ['y'])], [('x', [1, 4, 32, 32])], ['y'],
      [('s', weights(4)), ('b', weights(4))])
 

@@ -154,6 +154,11 @@ void Program::dispatch(const ir::Operator& op, const std::string& body, int64_t 
     operands_.clear();
     return;
   }
+  Variant v = over_threads(body, threads, workgroup, extra);
+  dispatch_raw(op, v.code, v.workgroups);
+}
+
+Program::Variant Program::over_threads(const std::string& body, int64_t threads, int workgroup, const std::string& extra) {
   int64_t groups = std::max<int64_t>((threads + workgroup - 1) / workgroup, 1);
   int64_t x = std::min<int64_t>(groups, 65535), y = (groups + x - 1) / x;
   std::string code = extra + fill(R"(@compute @workgroup_size(${workgroup})
@@ -163,7 +168,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ${body}
 }
 )", {{"workgroup", std::to_string(workgroup)}, {"x", u32(x)}, {"threads", u32(threads)}, {"body", body}});
-  dispatch_raw(op, code, {x, y, 1});
+  return {code, {x, y, 1}};
 }
 
 void Program::dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups) {

@@ -96,6 +96,9 @@ class Program {
     std::vector<int64_t> workgroups;
   };
   void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu);
+  // The shader and workgroups that dispatch() makes of `body` (threads > 0).
+  static Variant over_threads(const std::string& body, int64_t threads, int workgroup = kWorkgroup,
+                              const std::string& extra = "");
 
   Json to_json(const ir::Graph& graph) const;
   size_t num_dispatches() const { return dispatches_.size(); }

@@ -47,13 +47,24 @@ std::optional<Tiles> tiles_from_env() {
 }
 
 // GPU: 64 invocations with 4x4 blocks, in a block as square as the output allows; fewer rows or
-// columns where the output is thin.
+// columns where the output is thin; larger blocks for large products and smaller for deep ones
+// with few blocks, as measured on an H100 (bench/gpu/sweep.mjs, numbers in the notes of 3640a92's
+// successor).
 Tiles gpu_tiles(int64_t M, int64_t N, int64_t K) {
   Tiles t{8, 8, 4, 4, 16};
   if (M > 16 && N > 32 && tiles_from_env()) t = *tiles_from_env();
+  // Products large enough to keep a GPU busy with 64 x 64 blocks: 256 invocations reading vec4s
+  // from workgroup memory. On an H100 (bench/gpu/sweep.mjs) they beat 32 x 32 blocks by 10-30%
+  // from about 100 such blocks (VGG16's convolutions but the last three, Whisper's and ViT's MLP
+  // expansion); with fewer, too few workgroups run at once (ResNet50's last stages: 2-3x slower).
+  else if (M >= 64 && N >= 64 && ceil_div(M, 64) * ceil_div(N, 64) >= 100) t = {16, 16, 4, 4, 16, true};
   else if (N <= 16) t = {16, 4, 4, 4, 16};
   else if (M <= 16) t = {4, 16, 4, 4, 16};
   else if (N <= 32) t = {16, 8, 4, 4, 16};
+  // Deep products with few blocks (ResNet50's last two stages, VGG16's last convolutions, ViT's
+  // MLP reduction): 16 x 16 blocks make four times as many workgroups to share the GPU, and
+  // their longer loops over K pay for the smaller register block (H100: 1.2-1.7x faster).
+  else if (K >= 512 && ceil_div(M, 32) * ceil_div(N, 32) < 200) t = {8, 8, 2, 2, 16};
   if (K < 16) t.bk = static_cast<int>(round_up(K, 4));
   return t;
 }
@@ -183,15 +194,18 @@ Program::Variant direct(const GemmSpec& s) {
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
 
-// GPU, a single row: a workgroup per 4 columns whose invocations split the depth and add up
-// their parts in workgroup memory.
+// GPU, a single row: a workgroup of 256 per few columns whose invocations (lanes) split the
+// depth and add up their parts in workgroup memory. Neighbouring invocations read neighbouring
+// elements of B: 64 lanes along a column where B's depth is contiguous (a Gemm's transposed
+// weight), else 32 columns of 8 lanes. A row is all memory traffic (VGG16's 411 MB classifier
+// weight): 64 invocations per 4 columns, 16 lanes each, read it at 150 GB/s on an H100.
 const char* kGemv = R"(${extra}
 var<workgroup> part: array<f32, ${threads}>;
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let bt = wid.z;
-  let col = wid.x * ${cols} + lid / ${lanes};
-  let lane = lid % ${lanes};
+  let col = wid.x * ${cols} + ${column};
+  let lane = ${lane};
   let n = min(col, ${last_col});
   var sum = 0.0;
   for (var k = lane; k < ${K}; k = k + ${lanes}) {
@@ -207,11 +221,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 )";
 
 Program::Variant gemv(const GemmSpec& s) {
-  const int T = 64, cols = 4, lanes = T / cols;
+  const bool along_n = s.b_n_contiguous;
+  const int T = 256, cols = along_n ? 32 : 4, lanes = T / cols;
+  // Lane l of column c sits at l * cols + c (along n) or c * lanes + l (along k).
+  const int64_t apart = along_n ? cols : 1;
   std::string tree;
   for (int stride = lanes / 2; stride >= 1; stride /= 2)
-    tree += "if (lane < " + u32(stride) + ") { part[lid] = part[lid] + part[lid + " + u32(stride) + "]; }\nworkgroupBarrier();\n";
+    tree += "if (lane < " + u32(stride) + ") { part[lid] = part[lid] + part[lid + " + u32(stride * apart) + "]; }\nworkgroupBarrier();\n";
   std::string code = fill(kGemv, {{"extra", s.operand_functions + s.extra}, {"threads", std::to_string(T)}, {"cols", u32(cols)},
+                                  {"column", along_n ? "lid % " + u32(cols) : "lid / " + u32(lanes)},
+                                  {"lane", along_n ? "lid / " + u32(cols) : "lid % " + u32(lanes)},
                                   {"lanes", u32(lanes)}, {"last_col", u32(s.N - 1)}, {"K", u32(s.K)},
                                   {"a", s.a("bt", "0u", "k")}, {"b", s.b("bt", "k", "n")}, {"tree", tree},
                                   {"N", u32(s.N)}, {"store", s.store("bt", "0u", "col", "part[lid]")}});

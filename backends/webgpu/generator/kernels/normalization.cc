@@ -1,9 +1,12 @@
 // Normalizations and Softmax. BatchNormalization and LRN: one invocation per element.
 // InstanceNormalization, LayerNormalization, Softmax and LogSoftmax work on rows (an image
 // channel, the trailing axes, the softmax axis): long rows get a workgroup of 256 each whose
-// invocations split the row and combine sums and maxima in workgroup memory; short ones (or
-// many rows) one invocation each. Statistics in two passes (mean, then squared deviations), as
-// the reference computes them.
+// invocations split the row and combine sums and maxima in workgroup memory; short ones one
+// invocation each. On GPUs every row of 128 or more gets a workgroup (an invocation looping over
+// a row of Whisper's attention, 1500 scores, took 0.86 ms of a 9 ms run on an H100: 9000 rows
+// are too few invocations to fill it); on SwiftShader only rows of 256 or more, and fewer than
+// 4096 of them (its invocations are CPU threads' loop iterations: many rows fill it anyway).
+// Statistics in two passes (mean, then squared deviations), as the reference computes them.
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/params.h"
 #include "webdnn/error.h"
@@ -14,12 +17,13 @@ namespace {
 constexpr int kRowGroup = 256;
 
 // A row of `n` elements, element j at `base + j * step` (base a u32 expression of `row`), of
-// `rows` alike. The kernel's body is written with loop() and total(); dispatch() wraps it.
+// `rows` alike. The kernel's body is written with loop() and total() for a Row, `wide` (a
+// workgroup per row) or not; dispatch() makes the kernels.
 struct Row {
   int64_t rows, n, step;
   std::string base;
-  // Long rows, not too many of them: a workgroup per row.
-  bool parallel() const { return n >= 256 && rows < 4096; }
+  bool wide = false;
+  bool parallel() const { return wide; }
 
   // A loop running `body` over the row's elements (this invocation's share of them), with `j` and
   // `at` (the element's index) defined.
@@ -36,11 +40,20 @@ struct Row {
     return parallel() ? "all_" + kind + "(lid, " + v + ")" : v;
   }
 
-  void dispatch(const ir::Operator& op, Program& program, const std::string& body, const std::string& extra = "") const {
-    if (!parallel()) {
-      program.dispatch(op, "let row = i;\nlet base = " + base + ";\n" + body, rows, workgroup_for(rows), extra);
-      return;
-    }
+  // `body(row)` for a Row of this shape, wide or not as each adapter wants it.
+  template <class Body>
+  void dispatch(const ir::Operator& op, Program& program, Body body, const std::string& extra = "") const {
+    Row gpu = *this, cpu = *this;
+    gpu.wide = n >= 128;
+    cpu.wide = n >= 256 && rows < 4096;
+    if (rows <= 0) return program.dispatch(op, "", 0);
+    Program::Variant g = gpu.kernel(body(gpu), extra);
+    if (gpu.wide == cpu.wide) return program.dispatch_raw(op, g.code, g.workgroups);
+    program.dispatch_variants(op, g, cpu.kernel(body(cpu), extra));
+  }
+
+  Program::Variant kernel(const std::string& body, const std::string& extra) const {
+    if (!parallel()) return Program::over_threads("let row = i;\nlet base = " + base + ";\n" + body, rows, workgroup_for(rows), extra);
     // all_sum / all_max give every invocation of the workgroup the row's total.
     const char* all = R"(fn all_${kind}(lid: u32, v: f32) -> f32 {
   part[lid] = v;
@@ -70,7 +83,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
      {"all_max", fill(all, {{"kind", "max"}, {"half", u32(kRowGroup / 2)}, {"combine", "max(part[lid], part[lid + s])"}})},
      {"guard", rows > 65535 ? "if (row >= " + u32(rows) + ") { return; }" : ""}});
     WEBDNN_CHECK(rows <= int64_t{65535} * 65535, "too many rows");
-    program.dispatch_raw(op, code, {std::min<int64_t>(rows, 65535), ceil_div(rows, 65535), 1});
+    return {code, {std::min<int64_t>(rows, 65535), ceil_div(rows, 65535), 1}};
   }
 };
 
@@ -130,15 +143,16 @@ void instance_norm(const ir::Operator& op, Program& program) {
   Operand x = program.input("x", op.inputs[0]), scale = program.input("scale", op.inputs[1]),
           bias = program.input("bias", op.inputs[2]), y = program.output("y", op.outputs[0]);
   int64_t C = x.shape()[1], inner = product(x.shape(), 2, x.shape().size());
-  Row row{x.shape()[0] * C, inner, 1, "row * " + u32(inner)};
-  std::string body = moments(row, x.get("at"), params::Normalization::parse(op.params).epsilon) +
-                     fill(R"(let c = row % ${C};
+  Row lines{x.shape()[0] * C, inner, 1, "row * " + u32(inner)};
+  lines.dispatch(op, program, [&](const Row& row) {
+    return moments(row, x.get("at"), params::Normalization::parse(op.params).epsilon) +
+           fill(R"(let c = row % ${C};
 let a = inv * ${scale};
 let b = ${bias};
 ${normalize}
 )", {{"C", u32(C)}, {"scale", scale.get("c")}, {"bias", bias.get("c")},
      {"normalize", row.loop(y.set("at", "(" + x.get("at") + " - mean) * a + b"))}});
-  row.dispatch(op, program, body);
+  });
 }
 
 void layer_norm(const ir::Operator& op, Program& program) {
@@ -146,7 +160,7 @@ void layer_norm(const ir::Operator& op, Program& program) {
   params::LayerNormalization p = params::LayerNormalization::parse(op.params);
   size_t axis = static_cast<size_t>(p.axis);
   int64_t rows = product(shape, 0, axis), n = product(shape, axis, shape.size());
-  Row row{rows, n, 1, "row * " + u32(n)};
+  Row lines{rows, n, 1, "row * " + u32(n)};
   Operand x = program.input("x", op.inputs[0]);
   // Scale and bias at element `at`, broadcast to X: straight when they are X's trailing axes,
   // else through a function finding X's coordinates.
@@ -168,9 +182,9 @@ void layer_norm(const ir::Operator& op, Program& program) {
   std::string scale = param("scale", op.inputs[1]);
   std::string bias = op.inputs.size() > 2 ? " + " + param("bias", op.inputs[2]) : "";
   Operand y = program.output("y", op.outputs[0]);
-  std::string body = moments(row, x.get("at"), p.epsilon) +
-                     row.loop(y.set("at", "(" + x.get("at") + " - mean) * inv * " + scale + bias));
-  row.dispatch(op, program, body, extra);
+  lines.dispatch(op, program, [&](const Row& row) {
+    return moments(row, x.get("at"), p.epsilon) + row.loop(y.set("at", "(" + x.get("at") + " - mean) * inv * " + scale + bias));
+  }, extra);
 }
 
 void softmax(const ir::Operator& op, Program& program) {
@@ -179,9 +193,10 @@ void softmax(const ir::Operator& op, Program& program) {
   int64_t outer = product(x.shape(), 0, axis), n = x.shape()[axis], inner = product(x.shape(), axis + 1, x.shape().size());
   std::string base = inner == 1 ? "row * " + u32(n)
                                 : "(row / " + u32(inner) + ") * " + u32(n * inner) + " + row % " + u32(inner);
-  Row row{outer * inner, n, inner, base};
+  Row rows{outer * inner, n, inner, base};
   const std::string v = x.get("at");
-  std::string body = fill(R"(var m = -bitcast<f32>(k_inf);
+  rows.dispatch(op, program, [&](const Row& row) {
+    return fill(R"(var m = -bitcast<f32>(k_inf);
 ${max}
 let mx = ${total_max};
 var s1 = 0.0;
@@ -192,7 +207,7 @@ ${normalize}
      {"sum", row.loop("s1 = s1 + exp(" + v + " - mx);")}, {"total_sum", row.total("sum", "s1")},
      {"normalize", op.type == "LogSoftmax" ? "let ls = log(sum);\n" + row.loop(y.set("at", v + " - mx - ls"))
                                            : "let is = 1.0 / sum;\n" + row.loop(y.set("at", "exp(" + v + " - mx) * is"))}});
-  row.dispatch(op, program, body);
+  });
 }
 
 }  // namespace

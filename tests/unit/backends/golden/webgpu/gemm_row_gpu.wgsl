@@ -9,18 +9,22 @@ fn set_y(i: u32, v: f32) { buf3[i] = v; }
 fn store_y(i: u32, x: f32) {
   set_y(i, x);
 }
-var<workgroup> part: array<f32, 64>;
-@compute @workgroup_size(64)
+var<workgroup> part: array<f32, 256>;
+@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let bt = wid.z;
-  let col = wid.x * 4u + lid / 16u;
-  let lane = lid % 16u;
+  let col = wid.x * 4u + lid / 64u;
+  let lane = lid % 64u;
   let n = min(col, 23u);
   var sum = 0.0;
-  for (var k = lane; k < 256u; k = k + 16u) {
+  for (var k = lane; k < 256u; k = k + 64u) {
     sum = sum + get_a(0u * 256u + k) * get_b(n * 256u + k);
   }
   part[lid] = sum;
+  workgroupBarrier();
+  if (lane < 32u) { part[lid] = part[lid] + part[lid + 32u]; }
+  workgroupBarrier();
+  if (lane < 16u) { part[lid] = part[lid] + part[lid + 16u]; }
   workgroupBarrier();
   if (lane < 8u) { part[lid] = part[lid] + part[lid + 8u]; }
   workgroupBarrier();
