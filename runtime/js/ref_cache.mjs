@@ -13,6 +13,13 @@ export class RefCache {
     return this.entries.size;
   }
 
+  // The sum of `bytes` over the values kept (WebDNN's gpuWeightBytes(): values {bytes, ...}).
+  keptBytes() {
+    let total = 0;
+    for (const { value } of this.entries.values()) total += value.bytes;
+    return total;
+  }
+
   get(key) {
     return this.entries.get(key)?.value;
   }

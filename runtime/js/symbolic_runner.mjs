@@ -4,7 +4,8 @@
 // and weights, as webdnn-convert --input-shape would, and the backend's own runner executes them.
 // The runners of the last few signatures are kept, so that alternating between shapes costs
 // nothing after the first run of each; the backend shares what does not change between them
-// (the WebGPU device and its pipelines). Same API as every runner: inputs[i].set(values, shape),
+// (the WebGPU device and its pipelines, the WebGL context and its programs, and the weights on
+// the GPU whose bytes are the same for both shapes). Same API as every runner: inputs[i].set(values, shape),
 // outputs[i].shape after run().
 import { oneAtATime } from './serial.mjs';
 import { arrayType, TensorView } from './tensor.mjs';
@@ -24,7 +25,7 @@ export class SymbolicRunner {
     this.cache = new Map();  // signature -> runner, least recently used first
     this.current = null;
     this.disposed = false;
-    this.generations = [];  // {shapes, generateMs, loadMs} of every signature generated
+    this.generations = [];  // {shapes, generateMs, loadMs, uploadedBytes} of every signature generated
     this.prepared = null;  // the last generated descriptor not yet loaded
     this.serial = oneAtATime((step) => step());
     this.run = (options) => this.serial(() => this.runOnce(options));
@@ -86,6 +87,7 @@ export class SymbolicRunner {
     const t1 = performance.now();
     const runner = await this.makeRunner(descriptor, weights);
     generation.loadMs = performance.now() - t1;
+    generation.uploadedBytes = runner.uploadedWeightBytes ?? null;
     if (this.disposed) {
       runner.dispose();
       throw new Error('this runner was disposed');

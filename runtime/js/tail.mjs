@@ -32,8 +32,11 @@ class TailedRunner {
     this.head = head;
     this.tail = tail;
     this.numThreads = head?.numThreads ?? 1;
-    // What the head's runner tells of itself (generations: the shapes a free-dimension head generated).
-    for (const key of ['kernels', 'onCpu', 'loadTimes', 'pipelineCount', 'device', 'generations']) if (head?.[key] !== undefined) this[key] = head[key];
+    // What the head's runner tells of itself (generations: the shapes a free-dimension head
+    // generated; keptShaders and gpuWeightBytes: closures over what its shapes share).
+    for (const key of ['kernels', 'onCpu', 'loadTimes', 'pipelineCount', 'device', 'generations', 'keptShaders', 'gpuWeightBytes']) {
+      if (head?.[key] !== undefined) this[key] = head[key];
+    }
     const find = (views, name) => views?.find((v) => v.name === name);
     this.inputs = manifest.inputs.map(({ name }) => {
       const h = find(head?.inputs, name), t = find(tail.inputs, name);

@@ -165,6 +165,13 @@ export interface Runner {
    * kept shapes' runners hold between them; a shape's runner that goes gives back what only it used.
    */
   keptShaders?(): number;
+  /**
+   * webgpu and webgl on a model converted with free dimensions: the bytes of weights the kept
+   * shapes' runners hold on the GPU between them. A weight buffer (texture) whose bytes a kept
+   * shape already uploaded is shared, not uploaded again, so this grows with a new shape only by
+   * the weights that depend on the shape; 0 after dispose().
+   */
+  gpuWeightBytes?(): number;
 }
 
 export interface ShapeGeneration {
@@ -174,6 +181,8 @@ export interface ShapeGeneration {
   generateMs: number;
   /** Milliseconds loading the generated descriptor (pipelines or programs, weights upload). */
   loadMs: number;
+  /** Bytes of weights this shape put on the GPU: those no kept shape had (null until loaded). */
+  uploadedBytes?: number | null;
 }
 
 export interface ProfileEntry {

@@ -3,7 +3,10 @@
 // its first run. Each model runs at several shapes through inputs[i].set(values, shape), coming
 // back to the first one (whose runner must be the cached one: nothing generated again), against
 // onnxruntime-node at each shape within the GPU tolerance, outputs[i].shape checked; a shape the
-// model does not take gets the runtime's own error before anything runs.
+// model does not take gets the runtime's own error before anything runs. The shapes share their
+// weights on the GPU (gpuWeightBytes()): digits' are all the same at every batch, so its shapes
+// hold what the first did; BERT's, GPT-2's and DeepLab's differ only in the few that depend on the
+// shape (position embeddings, resize tables): kilobytes of megabytes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -20,22 +23,23 @@ const missing = sharedMissing();
 const models2 = (name, ranges = {}) => ({ name, source: path.join(SHARED, 'models2', `${name}.onnx`), shared: true, shapes: {}, ranges });
 // The shapes in order; the last is the first again. The two bigger nets run on one GPU backend each
 // (`only`), for CI's time: what they add is the same on both (shapes generated in the page).
+// `weights`: how much the GPU weights may grow from the first shape's to all shapes' (1: not at all).
 const CASES = [
-  { m: () => model('digits_cnn'), shapes: [{ image: [1, 1, 8, 8] }, { image: [3, 1, 8, 8] }, { image: [1, 1, 8, 8] }],
+  { m: () => model('digits_cnn'), weights: 1, shapes: [{ image: [1, 1, 8, 8] }, { image: [3, 1, 8, 8] }, { image: [1, 1, 8, 8] }],
     refused: { shapes: [[2, 1, 9, 9]], error: /input 'image' has shape \[2,1,9,9\]: axis 2 is 9 where the model takes 8/ } },
-  { m: () => models2('bert_tiny_dyn', { input_ids: [0, 30522], attention_mask: [1, 2] }),
+  { m: () => models2('bert_tiny_dyn', { input_ids: [0, 30522], attention_mask: [1, 2] }), weights: 1.01,
     shapes: [{ input_ids: [1, 5], attention_mask: [1, 5] }, { input_ids: [2, 3], attention_mask: [2, 3] },
       { input_ids: [1, 1], attention_mask: [1, 1] }, { input_ids: [1, 5], attention_mask: [1, 5] }],
     refused: { shapes: [[1, 5], [1, 6]], error: /input 'attention_mask' axis 1 is 6, but input 'input_ids' axis 1 gave 'sequence' the value 5/ } },
   // Its exporter wrote reshapes to batch 1: the batch s33 is pinned by a one-value range.
-  { m: () => models2('gpt2_tiny_dyn', { input_ids: [0, 50257] }), args: ['--dim', 's33=1..1'], only: 'webgl',
+  { m: () => models2('gpt2_tiny_dyn', { input_ids: [0, 50257] }), weights: 1.01, args: ['--dim', 's33=1..1'], only: 'webgl',
     shapes: [{ input_ids: [1, 1] }, { input_ids: [1, 9] }, { input_ids: [1, 1] }],
     refused: { shapes: [[2, 4]], error: /input 'input_ids' has shape \[2,4\]/ } },
   // A size found at run time after a free dimension: the GPU part generated per number of boxes,
   // its wasm tail planned per number kept (tail.mjs).
   { m: () => model('op_NonMaxSuppression_free_boxes'),
     shapes: [{ boxes: [1, 7, 4], scores: [1, 2, 7] }, { boxes: [1, 30, 4], scores: [1, 2, 30] }, { boxes: [1, 7, 4], scores: [1, 2, 7] }] },
-  { m: () => models2('deeplabv3_mobilenet_v3_dynhw'), only: 'webgpu',
+  { m: () => models2('deeplabv3_mobilenet_v3_dynhw'), weights: 1.01, only: 'webgpu',
     shapes: [{ x: [1, 3, 50, 38] }, { x: [1, 3, 33, 45] }, { x: [1, 3, 50, 38] }] },
 ];
 
@@ -77,7 +81,7 @@ CASES.forEach((c, index) => {
           const started = performance.now();
           await runner.run();
           const ms = performance.now() - started;
-          results.push({ ms, outputs: Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])) });
+          results.push({ ms, weightBytes: runner.gpuWeightBytes?.(), outputs: Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])) });
         }
         let error = null;
         if (refused) {
@@ -86,7 +90,8 @@ CASES.forEach((c, index) => {
           error = await runner.run().then(() => 'ran', (e) => e.message);
           if (runner.generations.length !== generated) error += ' (and something was generated)';
         }
-        return { backendName: runner.backendName, results, error, generations: runner.generations };
+        runner.dispose();
+        return { backendName: runner.backendName, results, error, generations: runner.generations, disposedBytes: runner.gpuWeightBytes?.() };
       } finally {
         runner.dispose();
       }
@@ -98,7 +103,8 @@ CASES.forEach((c, index) => {
     assert.equal(r.generations.length, distinct + 1, JSON.stringify(r.generations.map((g) => g.shapes)));
     for (const g of r.generations) {
       t.diagnostic(`generated ${JSON.stringify(g.shapes)}: ${g.generateMs.toFixed(0)} ms, ` +
-        (g.loadMs === null ? 'not loaded (the sample shape, at load)' : `loaded in ${g.loadMs.toFixed(0)} ms`));
+        (g.loadMs === null ? 'not loaded (the sample shape, at load)' : `loaded in ${g.loadMs.toFixed(0)} ms, ` +
+          `${g.uploadedBytes ?? '?'} bytes of weights uploaded`));
     }
     r.results.forEach(({ ms, outputs }, k) => {
       t.diagnostic(`run at ${JSON.stringify(c.shapes[k])}: ${ms.toFixed(0)} ms`);
@@ -109,6 +115,16 @@ CASES.forEach((c, index) => {
       assert.deepEqual(problems, [], `${name} at ${JSON.stringify(c.shapes[k])}`);
     });
     if (c.refused) assert.match(r.error, c.refused.error);
+    // The weights on the GPU: those of the first shape, then those the others add (none for
+    // digits: without sharing, its 2 runners would hold twice the first one's), none after dispose.
+    const held = r.results.map((x) => x.weightBytes);
+    t.diagnostic(`weight bytes on the GPU after each run: ${held.join(', ')}`);
+    if (c.weights === undefined) return;
+    assert.ok(held[0] > 0, `weights on the GPU: ${held}`);
+    const all = Math.max(...held);
+    assert.ok(all <= held[0] * c.weights, `the shapes share their weights: ${held}`);
+    if (c.weights === 1) assert.deepEqual(held, held.map(() => held[0]));
+    assert.equal(r.disposedBytes, 0);
   });
 });
 
@@ -119,19 +135,27 @@ test(`digits_cnn on ${backend}: shaders of shapes no longer kept are given back`
   const r = await use.page.evaluate(async ({ url, backend }) => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const runner = await WebDNN.load(url, { backendOrder: [backend] });
-    const kept = [];
+    const kept = [], weights = [];
     for (let batch = 1; batch <= 8; batch++) {
       runner.inputs[0].set(new Float32Array(batch * 64), [batch, 1, 8, 8]);
       await runner.run();
       kept.push(runner.keptShaders());
+      weights.push(runner.gpuWeightBytes());
     }
     runner.dispose();
-    return { kept, after: runner.keptShaders() };
+    return { kept, weights, uploaded: runner.generations.slice(1).map((g) => g.uploadedBytes),
+      after: runner.keptShaders(), weightsAfter: runner.gpuWeightBytes() };
   }, { url: refs[0].url, backend });
   t.diagnostic(`shaders kept after batches 1..8: ${r.kept.join(', ')}`);
+  t.diagnostic(`weight bytes on the GPU: ${r.weights.join(', ')}; uploaded per shape: ${r.uploaded.join(', ')}`);
   assert.ok(r.kept[3] > r.kept[0], `new shapes add shaders: ${r.kept}`);
   assert.ok(Math.max(...r.kept.slice(4)) <= r.kept[3], `no more than 4 shapes' worth: ${r.kept}`);
   assert.equal(r.after, 0);
+  // The weights: uploaded by the first shape only, held once for all 8 (4 kept at a time).
+  assert.ok(r.weights[0] > 0);
+  assert.deepEqual(r.weights, r.weights.map(() => r.weights[0]));
+  assert.deepEqual(r.uploaded, r.uploaded.map((_, k) => (k ? 0 : r.weights[0])));
+  assert.equal(r.weightsAfter, 0);
 });
 
 // The same runner in the WebDNN worker (load option worker: true): shapes travel with each run.

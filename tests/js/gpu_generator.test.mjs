@@ -2,7 +2,8 @@
 // (native): for a model converted with its free dimensions kept, the page's descriptor and weights
 // at a shape are those that converting with --input-shape at that shape writes (webgl: for one
 // texture size, and with the half-float verdict of the converter's sample shape). In Node.js:
-// no GPU is needed to generate.
+// no GPU is needed to generate. Then the weights that a model's shapes share on the GPU
+// (webgpu_weights.mjs), on a stand-in device that keeps each buffer's bytes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -82,4 +83,61 @@ describe('the generator in the page generates what webdnn-convert writes', { ski
       generator.dispose();
     }
   });
+});
+
+// A WebGPU device that keeps the bytes written into its buffers.
+function recordingDevice() {
+  globalThis.GPUBufferUsage ??= { STORAGE: 0x80, COPY_DST: 0x8, COPY_SRC: 0x4 };
+  const device = { made: 0, destroyed: 0 };
+  device.createBuffer = ({ size }) => {
+    device.made++;
+    return { bytes: new Uint8Array(size), destroy() { device.destroyed++; } };
+  };
+  device.queue = { writeBuffer: (b, at, data, from, size) => b.bytes.set(data.subarray(from, from + size), at) };
+  return device;
+}
+
+describe('the shapes of a model share their weights on the GPU', { skip: missing }, () => {
+  // `grows`: how much more the later shapes may upload than the first did (digits: nothing).
+  for (const { m, shapes, grows } of [
+    { m: () => model('digits_cnn'), shapes: [[[1, 1, 8, 8]], [[3, 1, 8, 8]], [[7, 1, 8, 8]]], grows: 0 },
+    { m: () => models2('bert_tiny_dyn'), shapes: [[[1, 5], [1, 5]], [[2, 3], [2, 3]], [[1, 64], [1, 64]]], grows: 0.01 },
+  ]) {
+    test(`${m().name} at ${shapes.map((s) => JSON.stringify(s[0])).join(', ')}: every binding reads its own bytes`, async () => {
+      const { Generator } = await import(path.join(PACKAGE, 'generator.mjs'));
+      const { RefCache } = await import(path.join(PACKAGE, 'ref_cache.mjs'));
+      const { shareWeights } = await import(path.join(PACKAGE, 'webgpu_weights.mjs'));
+      const symbolic = await readConverted(convertedFreeGpu(m()), 'graph-webgpu.json');
+      const generator = await Generator.create(symbolic.descriptor, symbolic.weights);
+      const device = recordingDevice();
+      const cache = new RefCache((w) => w.buffer.destroy());
+      const arena = device.createBuffer({ size: 4 });
+      const uploaded = [], shared = [];
+      try {
+        for (const s of shapes) {
+          const { descriptor: d, weights } = generator.generate(s);
+          const placed = shareWeights(device, d, d.dispatches, weights, arena, cache);
+          d.dispatches.forEach((x, i) => x.bindings.forEach(([b, offset, size], k) => {
+            const [nb, noffset, nsize] = placed.dispatches[i].bindings[k];
+            assert.equal(nsize, size);
+            assert.equal(noffset % 256, 0, 'a binding keeps an aligned offset');
+            if (b === 0) return assert.deepEqual([nb, noffset], [0, offset]);
+            const want = weights.subarray(d.buffers[b].weights_offset + offset, d.buffers[b].weights_offset + offset + size);
+            assert.ok(Buffer.from(placed.buffers[nb].bytes.subarray(noffset, noffset + size)).equals(Buffer.from(want)),
+              `${JSON.stringify(s)}: dispatch ${i} (${x.op}) binding ${k} reads other bytes`);
+          }));
+          uploaded.push(placed.uploaded);
+          shared.push(placed);
+        }
+      } finally {
+        generator.dispose();
+      }
+      assert.ok(uploaded[0] > 0);
+      assert.equal(cache.keptBytes(), uploaded.reduce((a, b) => a + b, 0));
+      for (const u of uploaded.slice(1)) assert.ok(u <= uploaded[0] * grows, `uploaded per shape: ${uploaded}`);
+      for (const p of shared) p.release();
+      assert.equal(cache.size, 0);
+      assert.equal(device.destroyed, device.made - 1, 'every weights buffer is freed, the arena is not the cache\'s');
+    });
+  }
 });

@@ -9,6 +9,7 @@
 // WebDNN.load falls back to the next backend. A context lost during load fails the load (the
 // same fallback); one lost after load makes run() throw.
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
+import { contentKey } from '../../../runtime/js/content_key.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
 import { Generator } from '../../../runtime/js/generator.mjs';
 import { RefCache } from '../../../runtime/js/ref_cache.mjs';
@@ -86,6 +87,26 @@ function forEachPlace(shape, layout, texture, visit) {
       if (++coords[a] < shape[a]) break;
       coords[a] = 0;
     }
+  }
+}
+
+// Writes the values of constant `v` into `tex`, texture `t` of the descriptor, as its layout says.
+function uploadConstant(gl, tex, t, v, values) {
+  const n = v.shape.reduce((a, b) => a * b, 1);
+  gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+  if (isFlat(v.shape, v.layout)) {
+    // Already in texel order: whole rows straight from the weights, the rest padded.
+    const rowFloats = t.width * 4, full = Math.min(t.height, Math.floor(n / rowFloats));
+    if (full) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 0, t.width, full, 1, gl.RGBA, gl.FLOAT, values);
+    if (full < t.height) {
+      const rest = new Float32Array(rowFloats);
+      rest.set(values.subarray(full * rowFloats));
+      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, full, 0, t.width, 1, 1, gl.RGBA, gl.FLOAT, rest);
+    }
+  } else {
+    const data = new Float32Array(t.width * t.height * t.layers * 4);
+    forEachPlace(v.shape, v.layout, t, (i, at) => { data[at] = values[i]; });
+    gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 0, t.width, t.height, t.layers, gl.RGBA, gl.FLOAT, data);
   }
 }
 
@@ -256,7 +277,7 @@ class WebGlRunner {
     if (!gl) return;
     this.gl = null;
     if (!gl.isContextLost()) {
-      for (const t of this.textures) gl.deleteTexture(t);
+      for (const t of this.ownTextures ?? this.textures) gl.deleteTexture(t);
       if (!this.shared) for (const p of this.programs) gl.deleteProgram(p);
       for (const f of this.framebuffers.values()) gl.deleteFramebuffer(f);
       gl.deleteFramebuffer(this.readFramebuffer);
@@ -264,6 +285,7 @@ class WebGlRunner {
       for (const p of this.inputPorts) p.image?.dispose();
     }
     this.releasePrograms?.();  // a shared context's cache deletes those no other shape uses
+    this.releaseWeights?.();  // likewise the weight textures
     // Browsers keep only a few contexts alive: give this one back now (a shared one, its owner).
     if (!this.shared) gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
@@ -327,9 +349,10 @@ function compile(gl, programs, where, cache = null) {
   return { finish, release };
 }
 
-// `generated` ({descriptor, weights}, with `context`: {canvas, gl, programs}): a descriptor made in
-// the page for one shape of a model with free dimensions (loadSymbolic), on a context shared by
-// the model's shapes, whose programs are linked once for all of them.
+// `generated` ({descriptor, weights}, with `context`: {canvas, gl, programs, weights}): a descriptor
+// made in the page for one shape of a model with free dimensions (loadSymbolic), on a context
+// shared by the model's shapes, whose programs are linked once for all of them and whose weight
+// textures are too (shareTexture below).
 export async function loadWebGlRunner({ dir, entry, options, files, generated, context }) {
   const { canvas, gl } = context ?? createContext();
   let lost = false;
@@ -341,6 +364,7 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     if (lost || gl.isContextLost()) throw lostError('while loading');
   };
   let compiling = null;
+  let releaseWeights = null;
   try {
     check();
     const maxSize = Math.min(gl.getParameter(gl.MAX_TEXTURE_SIZE), options.webglMaxTextureSize ?? Infinity);
@@ -350,7 +374,8 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     checkDescriptor(descriptor, `descriptor ${where}`);
     if (!generated && Array.isArray(descriptor.operators)) {
       const programs = new RefCache((p) => { if (!gl.isContextLost()) gl.deleteProgram(p); });
-      return await loadSymbolic({ dir, entry, options, files, descriptor, where, context: { canvas, gl, programs }, maxSize });
+      const weights = new RefCache((w) => { if (!gl.isContextLost()) gl.deleteTexture(w.texture); });
+      return await loadSymbolic({ dir, entry, options, files, descriptor, where, context: { canvas, gl, programs, weights }, maxSize });
     }
     validateWebGlDescriptor(descriptor, `descriptor ${where}`);
     if (descriptor.max_texture_size > maxSize) {
@@ -384,7 +409,7 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     }
 
     compiling = compile(gl, descriptor.programs, where, context?.programs);
-    const textures = descriptor.textures.map((t) => {
+    const makeTexture = (t) => {
       const tex = gl.createTexture();
       gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
       gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, t.constant !== undefined ? gl.RGBA32F : internal, t.width, t.height, t.layers);
@@ -393,7 +418,28 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
       gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
       gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
       return tex;
-    });
+    };
+    // With a shared context, the weights' textures are made (or found) once their bytes are here.
+    const sharing = !!context?.weights;
+    const textures = descriptor.textures.map((t) => (sharing && t.constant !== undefined ? null : makeTexture(t)));
+    const ownTextures = textures.filter((t) => t);
+    // Found by the constant's bytes and how they lie in the texture, never by a name; made and
+    // written only when no kept shape of the model has them (content_key.mjs).
+    const taken = [];  // [key, {texture, bytes}] of context.weights
+    let uploaded = 0;
+    const shareTexture = (t, v, values) => {
+      const key = contentKey(new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+        `texture:${t.width}x${t.height}x${t.layers}:${JSON.stringify(v.shape)}:${JSON.stringify(v.layout)}`);
+      const kept = context.weights.take(key, () => {
+        const texture = makeTexture(t);
+        uploadConstant(gl, texture, t, v, values);
+        uploaded += t.width * t.height * t.layers * 16;
+        return { texture, bytes: t.width * t.height * t.layers * 16 };
+      });
+      taken.push([key, kept]);
+      return kept.texture;
+    };
+    releaseWeights = () => { for (const [key, w] of taken.splice(0)) context.weights.release(key, w); };
     const constantOutputs = new Map();
     const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
     await useWeights((bytes) => {
@@ -404,21 +450,8 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
         const n = v.shape.reduce((a, b) => a * b, 1);
         const values = new Float32Array(bytes.buffer, bytes.byteOffset + v.offset, n);
         if (descriptor.outputs.some((o) => o.variable === t.constant)) constantOutputs.set(t.constant, values.slice());
-        gl.bindTexture(gl.TEXTURE_2D_ARRAY, textures[k]);
-        if (isFlat(v.shape, v.layout)) {
-          // Already in texel order: whole rows straight from the weights, the rest padded.
-          const rowFloats = t.width * 4, full = Math.min(t.height, Math.floor(n / rowFloats));
-          if (full) gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 0, t.width, full, 1, gl.RGBA, gl.FLOAT, values);
-          if (full < t.height) {
-            const rest = new Float32Array(rowFloats);
-            rest.set(values.subarray(full * rowFloats));
-            gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, full, 0, t.width, 1, 1, gl.RGBA, gl.FLOAT, rest);
-          }
-        } else {
-          const data = new Float32Array(t.width * t.height * t.layers * 4);
-          forEachPlace(v.shape, v.layout, t, (i, at) => { data[at] = values[i]; });
-          gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, 0, t.width, t.height, t.layers, gl.RGBA, gl.FLOAT, data);
-        }
+        if (sharing) textures[k] = shareTexture(t, v, values);
+        else uploadConstant(gl, textures[k], t, v, values);
       });
     });
     check();
@@ -476,11 +509,17 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
       maxTextureSize: descriptor.max_texture_size, renderTarget: internal === gl.RGBA16F ? 'float16' : 'float32' });
     runner.outputPorts.forEach((p, k) => { p.constant = constantOutputs.get(descriptor.outputs[k].variable); });
     runner.releasePrograms = compiling.release;
+    if (sharing) {
+      runner.ownTextures = ownTextures;
+      runner.releaseWeights = releaseWeights;
+      runner.uploadedWeightBytes = uploaded;  // this shape's own
+    }
     canvas.addEventListener?.('webglcontextlost', () => { runner.lost = true; });
     runner.lost = lost;
     return runner;
   } catch (e) {
     compiling?.release();
+    releaseWeights?.();
     if (!context) gl.getExtension('WEBGL_lose_context')?.loseContext();
     throw e;
   }
@@ -489,7 +528,9 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
 // A model with free dimensions: its symbolic graph, specialized in the page at each new input
 // signature (runtime/js/symbolic_runner.mjs) for this context's texture size, every shape on this
 // one context. The sample shape's descriptor is generated now (a generator that cannot start fails
-// the load); its programs are made at the first run at that shape.
+// the load); its programs are made at the first run at that shape. The shapes share their weight
+// textures: a new shape uploads only the constants no kept shape has, and each texture is deleted
+// when no kept shape uses it.
 async function loadSymbolic({ dir, entry, options, files, descriptor, where, context, maxSize }) {
   const size = [16384, 4096, 2048].find((s) => s <= maxSize);
   if (!size) throw new Error(`textures here are at most ${maxSize} texels a side; the model needs 2048`);
@@ -510,13 +551,16 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where, con
       generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) } }),
     release: () => {
       context.programs.clear();
+      context.weights.clear();
       gl.getExtension('WEBGL_lose_context')?.loseContext();
     },
   });
   try {
     symbolic.prepare(symbolic.inputs.map((t) => t.shape));
     symbolic.maxTextureSize = size;
-    symbolic.keptShaders = () => context.programs.size;  // development aid: what the shapes kept share
+    // Development aids: what the shapes kept share.
+    symbolic.keptShaders = () => context.programs.size;
+    symbolic.gpuWeightBytes = () => context.weights.keptBytes();
     return symbolic;
   } catch (e) {
     symbolic.dispose();

@@ -9,12 +9,14 @@
 import { checkDescriptor, withWeights } from '../../../runtime/js/backend_wasm.mjs';
 import { join } from '../../../runtime/js/fetch.mjs';
 import { Generator } from '../../../runtime/js/generator.mjs';
+import { RefCache } from '../../../runtime/js/ref_cache.mjs';
 import { oneAtATime } from '../../../runtime/js/serial.mjs';
 import { sampleShapes, SymbolicRunner } from '../../../runtime/js/symbolic_runner.mjs';
 import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines, keptPipelines } from './webgpu_pipelines.mjs';
 import { profileDispatches } from './webgpu_profile.mjs';
+import { shareWeights } from './webgpu_weights.mjs';
 import { validateWebGpuDescriptor } from './validate.mjs';
 
 export function webgpuAvailable() {
@@ -186,7 +188,9 @@ class WebGpuRunner {
   dispose() {
     if (this.disposed) return;
     this.disposed = true;
-    for (const b of [...this.buffers, ...this.staging]) b.destroy();
+    // Weights shared with the model's other shapes are given back, not destroyed.
+    for (const b of [...(this.owned ?? this.buffers), ...this.staging]) b.destroy();
+    this.releaseWeights?.();
     for (const p of this.outputPorts) p.gpuBuffer.destroy();
     for (const p of this.inputPorts) p.image?.destroy();
     this.releasePipelines?.();
@@ -212,9 +216,10 @@ async function openDevice(shared) {
 // weights and the buffers are there, the upload. runner.loadTimes says how long each took
 // (milliseconds; download is counted from the start of load, so it includes the descriptor).
 //
-// `generated` ({descriptor, weights}, with `opened`: {adapter, device}): a descriptor made in the
-// page for one shape of a model with free dimensions (loadSymbolic), on a device shared by the
-// model's shapes.
+// `generated` ({descriptor, weights}, with `opened`: {adapter, device, weights}): a descriptor made
+// in the page for one shape of a model with free dimensions (loadSymbolic), on a device shared by
+// the model's shapes, its weights in buffers shared with them (`opened.weights`, see
+// webgpu_weights.mjs).
 export async function loadWebGpuRunner({ dir, entry, options, files, generated, opened }) {
   const t0 = performance.now();
   const since = (t) => performance.now() - t;
@@ -236,7 +241,8 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     gpu = { adapter, device, lost };
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
-    gpu.buffers = descriptor.buffers.map((b) => device.createBuffer({
+    const sharing = !!opened?.weights;  // then only the arena is this runner's own
+    gpu.buffers = descriptor.buffers.filter((b, i) => !sharing || i === 0).map((b) => device.createBuffer({
       size: Math.ceil(b.bytes / 4) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     // Each dispatch as this adapter runs it, and only the shaders those need.
     gpu.cpu = cpuKernels(adapter, options);
@@ -251,7 +257,9 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     times.download = since(t0);
     const { device, buffers } = await setup;
     const started = performance.now();
-    descriptor.buffers.forEach((b, i) => {
+    if (opened?.weights) {
+      gpu.shared = shareWeights(device, descriptor, gpu.dispatches, bytes, buffers[0], opened.weights);
+    } else descriptor.buffers.forEach((b, i) => {
       if (b.weights_offset === undefined) return;
       device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
     });
@@ -266,7 +274,13 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const { adapter, device, lost } = gpu;
     const pipelines = await gpu.pipelines.done;
     files?.throwIfAborted();
-    const runner = new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
+    const { shared: sharedWeights } = gpu;
+    const runner = sharedWeights
+      ? new WebGpuRunner(device, { ...descriptor, variables: sharedWeights.variables }, sharedWeights.dispatches, sharedWeights.buffers, pipelines, lost, !shared)
+      : new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
+    runner.owned = gpu.buffers;
+    runner.uploadedWeightBytes = sharedWeights?.uploaded;  // this shape's own, with sharing
+    runner.releaseWeights = sharedWeights?.release;
     runner.releasePipelines = gpu.pipelines.release;
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
@@ -284,6 +298,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
   } catch (e) {
     if (!gpu) throw e;
     gpu.pipelines?.release();
+    gpu.shared?.release();
     const { device, lost } = gpu;
     if (!lost.info && !shared) device.destroy();
     if (lost.info && !/device was lost/.test(e.message)) {
@@ -297,7 +312,9 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
 // signature (runtime/js/symbolic_runner.mjs). One device serves every shape, and each shader text
 // is compiled into a pipeline once for all of them (webgpu_pipelines.mjs). The device is opened
 // and the sample shape's descriptor generated now (a backend that cannot run here fails at load);
-// its pipelines are made at the first run at that shape.
+// its pipelines are made at the first run at that shape. The shapes' weights are shared too: a
+// new shape uploads only the weights that no kept shape holds (webgpu_weights.mjs), and each is
+// freed when no kept shape uses it any more.
 async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
   let generator = null;
   await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
@@ -305,16 +322,23 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
   let opened = null;
   try {
     opened = await openDevice(shared);
+    const gpuWeights = new RefCache((w) => w.buffer.destroy());  // content key -> {buffer, bytes}
+    opened.weights = gpuWeights;
     const symbolic = new SymbolicRunner({
       backendName: 'webgpu', descriptor, generator, generateOptions: {}, sampleShapes: sampleShapes(descriptor),
       makeRunner: (d, weights) => loadWebGpuRunner({ dir, entry, options, files, generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) }, opened }),
-      release: () => { if (!shared) opened.device.destroy(); },
+      release: () => {
+        gpuWeights.clear();
+        if (!shared) opened.device.destroy();
+      },
     });
     symbolic.prepare(symbolic.inputs.map((t) => t.shape));
     symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
     symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
-    symbolic.keptShaders = () => keptPipelines(opened.device);  // development aid: what the shapes kept share
+    // Development aids: what the shapes kept share.
+    symbolic.keptShaders = () => keptPipelines(opened.device);
+    symbolic.gpuWeightBytes = () => gpuWeights.keptBytes();
     return symbolic;
   } catch (e) {
     generator.dispose();
