@@ -24,9 +24,12 @@ namespace {
 struct Tiles {
   int wm, wn, tm, tn, bk;
   bool vec = false;
+  // GPU: slices of the workgroup that take turns over K (each with its own staging), their sums
+  // added at the end: more invocations per block where blocks are few.
+  int ks = 1;
 };
 
-// WEBDNN_WEBGPU_TILES="wm,wn,tm,tn,bk[,vec]" replaces the tiles of the products that are not thin, for
+// WEBDNN_WEBGPU_TILES="wm,wn,tm,tn,bk[,vec[,ks]]" replaces the tiles of the products that are not thin, for
 // measuring other tiles on a GPU (bench/gpu/sweep.mjs) without rebuilding; read at conversion.
 std::optional<Tiles> tiles_from_env() {
   static const std::optional<Tiles> tiles = []() -> std::optional<Tiles> {
@@ -35,12 +38,12 @@ std::optional<Tiles> tiles_from_env() {
     Tiles t{};
     int vec = 0;
     char end = 0;
-    int n = std::sscanf(env, "%d,%d,%d,%d,%d,%d%c", &t.wm, &t.wn, &t.tm, &t.tn, &t.bk, &vec, &end);
+    int n = std::sscanf(env, "%d,%d,%d,%d,%d,%d,%d%c", &t.wm, &t.wn, &t.tm, &t.tn, &t.bk, &vec, &t.ks, &end);
     t.vec = vec != 0;
-    WEBDNN_CHECK((n == 5 || n == 6) && t.wm > 0 && t.wn > 0 && t.tm > 0 && t.tn > 0 && t.bk > 0 && t.wm * t.wn <= 256 &&
-                     (!t.vec || (t.tm % 4 == 0 && t.tn % 4 == 0)),
-                 "WEBDNN_WEBGPU_TILES takes wm,wn,tm,tn,bk[,vec] (whole numbers, wm * wn <= 256; with vec 1, tm and tn "
-                 "multiples of 4), not '" + std::string(env) + "'");
+    WEBDNN_CHECK((n == 5 || n == 6 || n == 7) && t.wm > 0 && t.wn > 0 && t.tm > 0 && t.tn > 0 && t.bk > 0 && t.ks > 0 &&
+                     t.wm * t.wn * t.ks <= 256 && (!t.vec || (t.tm % 4 == 0 && t.tn % 4 == 0)),
+                 "WEBDNN_WEBGPU_TILES takes wm,wn,tm,tn,bk[,vec[,ks]] (whole numbers, wm * wn * ks <= 256; with vec 1, tm "
+                 "and tn multiples of 4), not '" + std::string(env) + "'");
     return t;
   }();
   return tiles;
@@ -63,8 +66,10 @@ Tiles gpu_tiles(int64_t M, int64_t N, int64_t K) {
   else if (N <= 32) t = {16, 8, 4, 4, 16};
   // Deep products with few blocks (ResNet50's last two stages, VGG16's last convolutions, ViT's
   // MLP reduction): 16 x 16 blocks make four times as many workgroups to share the GPU, and
-  // their longer loops over K pay for the smaller register block (H100: 1.2-1.7x faster).
-  else if (K >= 512 && ceil_div(M, 32) * ceil_div(N, 32) < 200) t = {8, 8, 2, 2, 16};
+  // their longer loops over K pay for the smaller register block (H100: 1.2-1.7x faster); four
+  // slices taking turns over K give each block 256 invocations (1.1-2.6x faster again:
+  // ResNet50's layer4 3x3 convolution 244 -> 171 -> 65 us).
+  else if (K >= 512 && ceil_div(M, 32) * ceil_div(N, 32) < 200) t = {8, 8, 2, 2, 16, false, 4};
   if (K < 16) t.bk = static_cast<int>(round_up(K, 4));
   return t;
 }
@@ -243,15 +248,17 @@ Program::Variant gemv(const GemmSpec& s) {
 const char* kTiled = R"(${extra}
 var<workgroup> As: array<${elem}, ${as_size}>;
 var<workgroup> Bs: array<${elem}, ${bs_size}>;
+${slices}
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let bt = wid.z;
   let m0 = wid.y * ${BM};
   let n0 = wid.x * ${BN};
-  let tx = lid % ${WN};
-  let ty = lid / ${WN};
+  ${place}
+  let tx = ${pl} % ${WN};
+  let ty = ${pl} / ${WN};
   ${accumulators}
-  for (var k0 = 0u; k0 < ${K}; k0 = k0 + ${BK}) {
+  ${loop} {
     ${stage_a}
     ${stage_b}
     workgroupBarrier();
@@ -266,10 +273,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 )";
 
+// With slices: each slice's sums into workgroup memory, then the first slice adds them up and
+// stores the block.
+const char* kSliceSum = R"(${put}
+workgroupBarrier();
+if (sl == 0u) {
+  ${add}
+  ${store}
+}
+)";
+
 // One invocation's share of staging a BK-deep slice of A (or B) in workgroup memory: element e
 // of the slice, walking the operand's contiguous axis with consecutive invocations.
 const char* kStage = R"({
-  let ${e} = lid + ${first};
+  let ${e} = ${pl} + ${first};
   ${body}
 }
 )";
@@ -277,8 +294,12 @@ const char* kStage = R"({
 Program::Variant tiled(const GemmSpec& s) {
   if (s.M == 1 && s.K >= 64) return gemv(s);
   Tiles t = gpu_tiles(s.M, s.N, s.K);
-  const int T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk;
-  const bool edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % BK != 0;
+  // T invocations per slice; slice sl stages into its own part of As and Bs (from a_at, b_at).
+  const int T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk, per = t.vec ? 4 : 1;
+  const bool sliced = t.ks > 1;
+  const bool edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % (BK * t.ks) != 0;
+  const std::string pl = sliced ? "pl" : "lid", a_at = sliced ? "sl * " + u32(BK * BM / per) + " + " : "",
+                    b_at = sliced ? "sl * " + u32(BK * BN / per) + " + " : "";
   auto stage = [&](bool is_a) {
     const int rows = is_a ? BM : BN, total = rows * BK;
     const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
@@ -286,9 +307,10 @@ Program::Variant tiled(const GemmSpec& s) {
     const int64_t extent = is_a ? s.M : s.N;
     const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
     // Element (kk, rr) of the slice; with vec4s, component rr % 4 of vec4 rr / 4 of row kk.
+    const std::string& first = is_a ? a_at : b_at;
     auto at = [&](const std::string& kk, const std::string& rr) {
-      return t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
-                   : kk + " * " + u32(rows) + " + " + rr;
+      return first + (t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
+                            : kk + " * " + u32(rows) + " + " + rr);
     };
     std::string code;
     for (int j = 0; j * T < total; j++) {
@@ -314,7 +336,7 @@ ${clamp}
 ${array}[${at}] = ${value};
 )", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at(kk, rr)}, {"value", v}});
       if ((j + 1) * T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
-      code += fill(kStage, {{"e", e}, {"first", u32(j * T)}, {"body", body}});
+      code += fill(kStage, {{"e", e}, {"pl", pl}, {"first", u32(j * T)}, {"body", body}});
     }
     return code;
   };
@@ -328,27 +350,44 @@ ${array}[${at}] = ${value};
     const char* xyzw[] = {"x", "y", "z", "w"};
     for (int r = 0; r < t.tm; r += 4) {
       std::string v = "av" + std::to_string(r / 4);
-      load_a += "let " + v + " = As[kk * " + u32(BM / 4) + " + ty + " + u32(r / 4 * t.wm) + "];\n";
+      load_a += "let " + v + " = As[" + a_at + "kk * " + u32(BM / 4) + " + ty + " + u32(r / 4 * t.wm) + "];\n";
       for (int c = 0; c < 4; c++) load_a += "let a" + std::to_string(r + c) + " = " + v + "." + xyzw[c] + ";\n";
     }
     for (int q = 0; q < t.tn; q += 4) {
       std::string v = "bv" + std::to_string(q / 4);
-      load_b += "let " + v + " = Bs[kk * " + u32(BN / 4) + " + tx + " + u32(q / 4 * t.wn) + "];\n";
+      load_b += "let " + v + " = Bs[" + b_at + "kk * " + u32(BN / 4) + " + tx + " + u32(q / 4 * t.wn) + "];\n";
       for (int c = 0; c < 4; c++) load_b += "let b" + std::to_string(q + c) + " = " + v + "." + xyzw[c] + ";\n";
     }
   } else {
-    for (int r = 0; r < t.tm; r++) load_a += "let a" + std::to_string(r) + " = As[kk * " + u32(BM) + " + " + row(r) + "];\n";
-    for (int q = 0; q < t.tn; q++) load_b += "let b" + std::to_string(q) + " = Bs[kk * " + u32(BN) + " + " + col(q) + "];\n";
+    for (int r = 0; r < t.tm; r++) load_a += "let a" + std::to_string(r) + " = As[" + a_at + "kk * " + u32(BM) + " + " + row(r) + "];\n";
+    for (int q = 0; q < t.tn; q++) load_b += "let b" + std::to_string(q) + " = Bs[" + b_at + "kk * " + u32(BN) + " + " + col(q) + "];\n";
   }
-  const int per = t.vec ? 4 : 1;
+  std::string store = store_block(s, t, [&](int r) { return "m0 + " + row(r); }, [&](int q) { return "n0 + " + col(q); });
+  std::string loop = "for (var k0 = 0u; k0 < " + u32(s.K) + "; k0 = k0 + " + u32(BK) + ")";
+  std::string slices, place;
+  if (sliced) {
+    // Every slice runs the same number of rounds (barriers stay uniform); k past K reads zeros.
+    loop = "for (var k1 = 0u; k1 < " + u32(s.K) + "; k1 = k1 + " + u32(BK * t.ks) + ")";
+    slices = "var<workgroup> sums: array<f32, " + std::to_string((t.ks - 1) * T * t.tm * t.tn) + ">;\n";
+    place = "let sl = lid / " + u32(T) + ";\nlet pl = lid % " + u32(T) + ";\n";
+    std::string put = "if (sl > 0u) {\n", add;
+    const int tmn = t.tm * t.tn;
+    for (int i = 0; i < tmn; i++) {
+      std::string a = acc(i / t.tn, i % t.tn);
+      put += "  sums[((sl - 1u) * " + u32(T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "] = " + a + ";\n";
+      for (int k = 0; k + 1 < t.ks; k++)
+        add += a + " = " + a + " + sums[(" + u32(k * T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "];\n";
+    }
+    store = fill(kSliceSum, {{"put", put + "}"}, {"add", add}, {"store", store}});
+  }
   std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"elem", t.vec ? "vec4<f32>" : "f32"},
-                                   {"as_size", std::to_string(BK * BM / per)}, {"bs_size", std::to_string(BK * BN / per)},
-                                   {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)}, {"BK", u32(BK)},
-                                   {"WN", u32(t.wn)}, {"K", u32(s.K)}, {"accumulators", accumulators(t)},
-                                   {"stage_a", stage(true)}, {"stage_b", stage(false)}, {"load_a", load_a},
-                                   {"load_b", load_b}, {"multiply_add", multiply_add(t.tm, t.tn)},
-                                   {"store", store_block(s, t, [&](int r) { return "m0 + " + row(r); },
-                                                         [&](int q) { return "n0 + " + col(q); })}});
+                                   {"as_size", std::to_string(BK * BM / per * t.ks)}, {"bs_size", std::to_string(BK * BN / per * t.ks)},
+                                   {"slices", slices}, {"place", place}, {"pl", pl}, {"loop", loop},
+                                   {"threads", std::to_string(T * t.ks)}, {"BM", u32(BM)}, {"BN", u32(BN)}, {"BK", u32(BK)},
+                                   {"WN", u32(t.wn)}, {"accumulators", accumulators(t)},
+                                   {"stage_a", (sliced ? "let k0 = k1 + sl * " + u32(BK) + ";\n" : std::string()) + stage(true)},
+                                   {"stage_b", stage(false)}, {"load_a", load_a},
+                                   {"load_b", load_b}, {"multiply_add", multiply_add(t.tm, t.tn)}, {"store", store}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
