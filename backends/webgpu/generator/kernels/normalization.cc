@@ -23,7 +23,6 @@ struct Row {
   int64_t rows, n, step;
   std::string base;
   bool wide = false;
-  bool parallel() const { return wide; }
 
   // A loop running `body` over the row's elements (this invocation's share of them), with `j` and
   // `at` (the element's index) defined.
@@ -32,12 +31,12 @@ struct Row {
   let at = base + j * ${step};
   ${body}
 }
-)", {{"start", parallel() ? "lid" : "0u"}, {"n", u32(n)}, {"stride", parallel() ? u32(kRowGroup) : "1u"},
+)", {{"start", wide ? "lid" : "0u"}, {"n", u32(n)}, {"stride", wide ? u32(kRowGroup) : "1u"},
      {"step", u32(step)}, {"body", body}});
   }
   // `v`, this invocation's part, combined over the row ("sum" or "max").
   std::string total(const std::string& kind, const std::string& v) const {
-    return parallel() ? "all_" + kind + "(lid, " + v + ")" : v;
+    return wide ? "all_" + kind + "(lid, " + v + ")" : v;
   }
 
   // `body(row)` for a Row of this shape, wide or not as each adapter wants it.
@@ -53,7 +52,7 @@ struct Row {
   }
 
   Program::Variant kernel(const std::string& body, const std::string& extra) const {
-    if (!parallel()) return Program::over_threads("let row = i;\nlet base = " + base + ";\n" + body, rows, workgroup_for(rows), extra);
+    if (!wide) return Program::over_threads("let row = i;\nlet base = " + base + ";\n" + body, rows, workgroup_for(rows), extra);
     // all_sum / all_max give every invocation of the workgroup the row's total.
     const char* all = R"(fn all_${kind}(lid: u32, v: f32) -> f32 {
   part[lid] = v;
