@@ -62,6 +62,11 @@ test('in a worker: load errors and progress as on the main thread, runs after di
 // thread's long tasks (over 50 ms); returns their durations in ms and the runner's facts. The
 // observer starts once the page has imported WebDNN: compiling the page's own modules is not the
 // runner's work, and on a fresh page of a loaded machine it may take 50 ms by itself.
+// A ResNet50 run or load on the main thread blocks it for hundreds of ms; with the work in a worker
+// the main thread may still see a shorter long task on a loaded 2-core machine (a collection of the
+// previous runner's heap, a busy compositor), so "free" means no task as long as this.
+const RUNNER_TASK_MS = 150;
+
 async function longTasks(page, options, runs = 2) {
   return page.evaluate(async ({ options, runs }) => {
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
@@ -85,12 +90,12 @@ test('ResNet50 in a worker leaves the main thread free; on the main thread a run
   const from = use.page.messages.length;
   const main = await longTasks(use.page, { backendOrder: 'wasm', worker: false }, 1);
   assert.equal(main.worker, false);
-  assert.ok(main.tasks.some((ms) => ms >= 50), `no long task on the main thread: ${JSON.stringify(main.tasks)}`);
+  assert.ok(main.tasks.some((ms) => ms >= RUNNER_TASK_MS), `no runner-sized task on the main thread: ${JSON.stringify(main.tasks)}`);
   const off = await longTasks(use.page, { backendOrder: 'wasm', worker: true });
   t.diagnostic(`main-thread long tasks (ms): runner on the main thread ${JSON.stringify(main.tasks.map(Math.round))}, ` +
     `in a worker ${JSON.stringify(off.tasks.map(Math.round))}`);
   assert.equal(off.worker, true);
-  assert.deepEqual(off.tasks, [], 'long tasks on the main thread while the worker computed');
+  assert.deepEqual(off.tasks.filter((ms) => ms >= RUNNER_TASK_MS), [], 'runner-sized tasks on the main thread while the worker computed');
   assert.equal(off.top, main.top);
   assert.deepEqual(noise(use.page, from), []);
 });
@@ -101,7 +106,7 @@ test('threaded wasm on a cross-origin isolated page runs in a worker, without th
     const threaded = await longTasks(page, { backendOrder: 'wasm', numThreads: 2 });
     assert.equal(threaded.numThreads, 2);
     assert.equal(threaded.worker, true);
-    assert.deepEqual(threaded.tasks, []);
+    assert.deepEqual(threaded.tasks.filter((ms) => ms >= RUNNER_TASK_MS), []);
     const ours = await runInPage(page, '/models/op_Conv', { backendOrder: 'wasm', numThreads: 2 }, ref.inputs);
     assert.equal(ours.numThreads, 2);
     assert.deepEqual(verdict(ours.outputs, ref).problems, []);
