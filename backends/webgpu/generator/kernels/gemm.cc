@@ -148,6 +148,30 @@ std::string store_block(const GemmSpec& s, const Tiles& t, Row row, Col col) {
   return out;
 }
 
+// CPU: the same stores as a loop over the accumulators gathered in an array. SwiftShader compiles
+// each unrolled store with the fused epilogue inlined into it, and those copies took most of a
+// pipeline's compile time (MobileNetV2's pointwise convolutions, 8 x 8 blocks: 420-510 ms a
+// pipeline, ~100 ms with the loop). The loop runs once per invocation, after the multiply-adds.
+std::string store_loop(const GemmSpec& s, const Tiles& t) {
+  const bool edge_m = s.M % (t.wm * t.tm) != 0, edge_n = s.N % (t.wn * t.tn) != 0;
+  std::string all, cond;
+  for (int i = 0; i < t.tm * t.tn; i++) all += (i ? ", " : "") + acc(i / t.tn, i % t.tn);
+  if (edge_m) cond = "(m < " + u32(s.M) + ")";
+  if (edge_n) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
+  std::string store = s.store("bt", "m", "n", "accs[r * " + u32(t.tn) + " + q]");
+  if (!cond.empty()) store = "if (" + cond + ") {\n  " + store + "\n}";
+  return fill(R"(var accs = array<f32, ${count}>(${all});
+for (var r = 0u; r < ${TM}; r = r + 1u) {
+  let m = m0 + r;
+  for (var q = 0u; q < ${TN}; q = q + 1u) {
+    let n = n0 + q * ${WN};
+    ${store}
+  }
+}
+)", {{"count", std::to_string(t.tm * t.tn)}, {"all", all}, {"TM", u32(t.tm)}, {"TN", u32(t.tn)}, {"WN", u32(t.wn)},
+      {"store", store}});
+}
+
 // CPU: each invocation a tm x tn block of outputs, its operands read straight from the buffers.
 const char* kDirect = R"(${extra}
 @compute @workgroup_size(${threads})
@@ -193,8 +217,7 @@ Program::Variant direct(const GemmSpec& s) {
   std::string code = fill(kDirect, {{"extra", (s.cpu_loop ? "" : s.operand_functions) + s.extra}, {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)},
                                     {"WN", u32(t.wn)}, {"TM", u32(t.tm)}, {"rows", rows}, {"cols", cols},
                                     {"accumulators", accumulators(t)}, {"accumulate", accumulate},
-                                    {"store", store_block(s, t, [](int r) { return "m0 + " + u32(r); },
-                                                          [&](int q) { return "n0 + " + u32(q * t.wn); })}});
+                                    {"store", store_loop(s, t)}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
 }
@@ -203,7 +226,9 @@ Program::Variant direct(const GemmSpec& s) {
 // depth and add up their parts in workgroup memory. Neighbouring invocations read neighbouring
 // elements of B: 64 lanes along a column where B's depth is contiguous (a Gemm's transposed
 // weight), else 32 columns of 8 lanes. A row is all memory traffic (VGG16's 411 MB classifier
-// weight): 64 invocations per 4 columns, 16 lanes each, read it at 150 GB/s on an H100.
+// weight): 64 invocations per 4 columns, 16 lanes each, read it at 150 GB/s on an H100, 256 at
+// 730 GB/s, each lane waiting for one load per step. Four sums over interleaved steps keep four
+// loads in flight per lane (not yet measured on a GPU: the device budget had run out).
 const char* kGemv = R"(${extra}
 var<workgroup> part: array<f32, ${threads}>;
 @compute @workgroup_size(${threads})
@@ -212,11 +237,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let col = wid.x * ${cols} + ${column};
   let lane = ${lane};
   let n = min(col, ${last_col});
-  var sum = 0.0;
-  for (var k = lane; k < ${K}; k = k + ${lanes}) {
-    sum = sum + ${a} * ${b};
+  var s0 = 0.0;
+  var s1 = 0.0;
+  var s2 = 0.0;
+  var s3 = 0.0;
+  var k = lane;
+  for (; k + ${three_steps} < ${K}; k = k + ${four_steps}) {
+    let k1 = k + ${lanes};
+    let k2 = k + ${two_steps};
+    let k3 = k + ${three_steps};
+    s0 = s0 + ${a0} * ${b0};
+    s1 = s1 + ${a1} * ${b1};
+    s2 = s2 + ${a2} * ${b2};
+    s3 = s3 + ${a3} * ${b3};
   }
-  part[lid] = sum;
+  for (; k < ${K}; k = k + ${lanes}) {
+    s0 = s0 + ${a0} * ${b0};
+  }
+  part[lid] = (s0 + s1) + (s2 + s3);
   workgroupBarrier();
   ${tree}
   if ((lane == 0u) & (col < ${N})) {
@@ -236,8 +274,11 @@ Program::Variant gemv(const GemmSpec& s) {
   std::string code = fill(kGemv, {{"extra", s.operand_functions + s.extra}, {"threads", std::to_string(T)}, {"cols", u32(cols)},
                                   {"column", along_n ? "lid % " + u32(cols) : "lid / " + u32(lanes)},
                                   {"lane", along_n ? "lid / " + u32(cols) : "lid % " + u32(lanes)},
-                                  {"lanes", u32(lanes)}, {"last_col", u32(s.N - 1)}, {"K", u32(s.K)},
-                                  {"a", s.a("bt", "0u", "k")}, {"b", s.b("bt", "k", "n")}, {"tree", tree},
+                                  {"lanes", u32(lanes)}, {"two_steps", u32(2 * lanes)}, {"three_steps", u32(3 * lanes)},
+                                  {"four_steps", u32(4 * lanes)}, {"last_col", u32(s.N - 1)}, {"K", u32(s.K)},
+                                  {"a0", s.a("bt", "0u", "k")}, {"b0", s.b("bt", "k", "n")}, {"a1", s.a("bt", "0u", "k1")},
+                                  {"b1", s.b("bt", "k1", "n")}, {"a2", s.a("bt", "0u", "k2")}, {"b2", s.b("bt", "k2", "n")},
+                                  {"a3", s.a("bt", "0u", "k3")}, {"b3", s.b("bt", "k3", "n")}, {"tree", tree},
                                   {"N", u32(s.N)}, {"store", s.store("bt", "0u", "col", "part[lid]")}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.N, cols) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, cols), 1, s.batch}};

@@ -16,11 +16,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let col = wid.x * 4u + lid / 64u;
   let lane = lid % 64u;
   let n = min(col, 23u);
-  var sum = 0.0;
-  for (var k = lane; k < 256u; k = k + 64u) {
-    sum = sum + get_a(0u * 256u + k) * get_b(n * 256u + k);
+  var s0 = 0.0;
+  var s1 = 0.0;
+  var s2 = 0.0;
+  var s3 = 0.0;
+  var k = lane;
+  for (; k + 192u < 256u; k = k + 256u) {
+    let k1 = k + 64u;
+    let k2 = k + 128u;
+    let k3 = k + 192u;
+    s0 = s0 + get_a(0u * 256u + k) * get_b(n * 256u + k);
+    s1 = s1 + get_a(0u * 256u + k1) * get_b(n * 256u + k1);
+    s2 = s2 + get_a(0u * 256u + k2) * get_b(n * 256u + k2);
+    s3 = s3 + get_a(0u * 256u + k3) * get_b(n * 256u + k3);
   }
-  part[lid] = sum;
+  for (; k < 256u; k = k + 64u) {
+    s0 = s0 + get_a(0u * 256u + k) * get_b(n * 256u + k);
+  }
+  part[lid] = (s0 + s1) + (s2 + s3);
   workgroupBarrier();
   if (lane < 32u) { part[lid] = part[lid] + part[lid + 32u]; }
   workgroupBarrier();
