@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, openPage } from '../tests/browser/driver.mjs';
 import { serve } from '../tools/serve.mjs';
 import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
-import { CI_ROWS, compare, REMEASURE, rowKey, writeBaseline } from './regression.mjs';
+import { CI_ROWS, compare, REMEASURE, rowKey, rowOfKey, writeBaseline } from './regression.mjs';
 import { analyse, chart, ENGINE_NAMES, freeTable, loadTable, median, ms, table } from './report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -326,7 +326,7 @@ async function main() {
         console.log(`\nover the limit: ${verdict.over.join(', ')}; measuring again in ${REMEASURE.pause} s`);
         await new Promise((resolve) => setTimeout(resolve, REMEASURE.pause * 1000));
         const again = [];
-        for (const group of groups(rows.filter((x) => verdict.over.includes(rowKey(x))))) {
+        for (const group of groups(rows.filter((x) => verdict.over.map(rowOfKey).includes(rowKey(x))))) {
           again.push(...await measure(group.map((r) => ({ model: r.model, engine: r.engine, backend: r.backend, threads: r.threads }))));
         }
         analyse(again);

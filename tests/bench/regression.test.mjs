@@ -63,3 +63,21 @@ test('a row without a ratio fails; a row not in the baseline is listed', () => {
   assert.equal(v.lines[0], 'FAIL resnet50 webgl 1T: no ratio measured (error: shader failed)');
   assert.equal(v.lines[2], 'new  resnet50 wasm 1T: ratio 0.60 (not in the baseline)');
 });
+
+test("a webgpu row's load ratio is checked as a row of its own", () => {
+  const file = path.join(dir, 'load.json');
+  fs.writeFileSync(file, JSON.stringify({ ratios: { 'resnet50 webgpu 1T': 0.2, 'resnet50 webgpu 1T load': 0.6 } }));
+  const gpu = (median, load) => [
+    { model: 'resnet50', backend: 'webgpu', threads: 1, engine: 'webdnn', status: 'ok', ratio: { median, load } },
+    { model: 'resnet50', backend: 'webgpu', threads: 1, engine: 'ort', status: 'ok' },
+  ];
+  const slow = compare(file, gpu(0.2, 1.1));
+  assert.equal(slow.failed, true);
+  assert.deepEqual(slow.over, ['resnet50 webgpu 1T load']);
+  assert.equal(slow.lines[1], 'FAIL resnet50 webgpu 1T load: ratio 1.10, baseline 0.60 (limit 0.78)');
+  assert.equal(compare(file, gpu(0.2, 1.1), [gpu(0.2, 0.7)]).failed, false);
+  const lost = compare(file, [{ model: 'resnet50', backend: 'webgpu', threads: 1, engine: 'webdnn', status: 'error', error: 'no adapter' }]);
+  assert.equal(lost.lines[1], 'FAIL resnet50 webgpu 1T load: no ratio measured (error: no adapter)');
+  // Rows of other backends have no load key.
+  assert.deepEqual(compare(baseline, [...pair('resnet50', 'webgl', 0.2), ...pair('vgg16', 'wasm', 0.5)]).lines.length, 2);
+});
