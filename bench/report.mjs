@@ -87,15 +87,16 @@ export function columns(header, lines, numeric) {
 
 // Rows of models with free dimensions: the median at the shape they loaded with, over that of
 // the same model converted for that shape (WebDNN only: onnxruntime-web converts nothing); then
-// the first run at new shapes, the median there, and their ratio (the first run pays for
-// planning memory for the new shapes, onnxruntime-web's for its own equivalent).
+// the first run at each new shape and the steady runs there, as medians over the shapes, and the
+// median of their ratio per shape (the first run pays for planning memory for the new shapes,
+// onnxruntime-web's for its own equivalent). The shapes column shows the first input's.
 export function freeTable(rows) {
   const free = rows.filter((r) => r.status === 'ok' && r.newShape);
   if (!free.length) return '';
   const header = ['model', 'engine', 'backend', 'thr', 'median ms', 'vs pinned', 'new shapes', 'first ms', 'median ms', 'first/median'];
   const lines = free.map((r) => [r.model, ENGINE_NAMES[r.engine], r.backend, String(r.threads), ms(r.median),
-    ratioText(r.freeCost), Object.values(r.newShape.shapes).map((s) => `[${s}]`).join(' '), ms(r.newShape.first),
-    ms(r.newShape.median), ratioText(r.newShape.first / r.newShape.median)]);
+    ratioText(r.freeCost), r.newShape.shapes.map((s) => `[${Object.values(s)[0]}]`).join(' '), ms(r.newShape.first),
+    ms(r.newShape.median), ratioText(r.newShape.ratio)]);
   return columns(header, lines, new Set([3, 4, 5, 7, 8, 9]));
 }
 

@@ -151,8 +151,10 @@ function withTimeout(promise, seconds, what) {
 // loads and runs once, then the timed runs alternate between the pages, so that a machine that is
 // busy for a while slows both engines alike and leaves their ratio alone.
 // entries: [{ row, config }]; returns one result per entry, in order.
-// With `newShapes` (a model with free dimensions), the pages then move to inputs of those shapes:
-// the first run there is timed apart (result.newShape.first), then `runs` more, alternating again.
+// With `newShapes` (a model with free dimensions: a list of shapes), the pages then move to inputs
+// of each shape in turn: the first run there is timed apart, then a few more, alternating again;
+// result.newShape has the medians over the shapes of the first runs, of the steady runs and of
+// their ratio per shape.
 async function measureGroup(browser, server, entries, runs, o, newShapes) {
   const call = (page, what, arg) => withTimeout(page.evaluate(async ([w, a]) => (await import('/page/measure.mjs'))[w](a), [what, arg]),
     o.timeout, what === 'open' ? 'loading' : 'a run');
@@ -188,9 +190,13 @@ async function measureGroup(browser, server, entries, runs, o, newShapes) {
     };
     for (let i = 0; i < runs; i++) await alternate((r) => r.times);
     if (newShapes) {
-      for (const { result } of open) result.newShape = { shapes: newShapes, first: [], times: [] };
-      await alternate((r) => r.newShape.first, 'atShapes', newShapes);
-      for (let i = 0; i < runs; i++) await alternate((r) => r.newShape.times);
+      for (const { result } of open) result.newShape = { shapes: newShapes, at: [] };
+      const now = (r) => r.newShape.at[r.newShape.at.length - 1];
+      for (const shapes of newShapes) {
+        for (const { result } of open) result.newShape.at.push({ first: [], times: [] });
+        await alternate((r) => now(r).first, 'atShapes', shapes);
+        for (let i = 0; i < Math.max(3, Math.ceil(runs / newShapes.length)); i++) await alternate((r) => now(r).times);
+      }
     }
   } finally {
     for (const { page } of open) {
@@ -201,7 +207,11 @@ async function measureGroup(browser, server, entries, runs, o, newShapes) {
   for (const r of results) {
     if (r.status !== 'ok') continue;
     Object.assign(r, { median: median(r.times), min: Math.min(...r.times) });
-    if (r.newShape) Object.assign(r.newShape, { first: r.newShape.first[0], median: median(r.newShape.times) });
+    if (r.newShape) {
+      const at = r.newShape.at.map((a) => ({ first: a.first[0], median: median(a.times) }));
+      Object.assign(r.newShape, { at, first: median(at.map((a) => a.first)), median: median(at.map((a) => a.median)),
+        ratio: median(at.map((a) => a.first / a.median)) });
+    }
   }
   return results;
 }

@@ -148,13 +148,14 @@ bool Reader::flag(const char* key) const {
 
 int Reader::pick(const char* key, std::initializer_list<const char*> options) const {
   const Json& v = at(key);
-  std::string names;
   int i = 0;
-  for (const char* o : options) {
-    if (v.is_string() && v.get<std::string>() == o) return i;
-    names += std::string(names.empty() ? "" : ", ") + o;
-    i++;
-  }
+  if (v.is_string())
+    for (const char* o : options) {
+      if (v.get_ref<const std::string&>() == o) return i;
+      i++;
+    }
+  std::string names;
+  for (const char* o : options) names += std::string(names.empty() ? "" : ", ") + o;
   fail(noun_, " '", key, "' is ", v.dump(), "; one of ", names, " is expected");
 }
 

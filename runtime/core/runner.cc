@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <type_traits>
 #ifdef __EMSCRIPTEN__
 #include <emscripten/heap.h>
 #endif
@@ -19,13 +20,16 @@ namespace {
 // How far the arena may exceed what its variables need (the planner's alignment of the last one).
 constexpr int64_t kArenaSlack = 4096;
 
-// Errors of a part of the descriptor, prefixed with where that part is.
-template <class F>
-auto in_context(const std::string& where, F f) -> decltype(f()) {
+// Errors of a part of the descriptor, prefixed with where that part is: a string, or a function
+// that makes it (only on error: a plan for new shapes reads every variable and kernel again, and
+// building their names was a good part of that).
+template <class W, class F>
+auto in_context(const W& where, F f) -> decltype(f()) {
   try {
     return f();
   } catch (const Error& e) {
-    fail(where, ": ", e.what());
+    if constexpr (std::is_invocable_v<W>) fail(where(), ": ", e.what());
+    else fail(where, ": ", e.what());
   }
 }
 
@@ -143,14 +147,18 @@ std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
                " in all; this runtime can hold at most ", gib(limit),
                ". Convert the model for smaller inputs (webdnn-convert --input-shape), or use a GPU backend");
   const Json& variables = part(d, "variables", true);
+  infos.reserve(variables.size());
+  places.reserve(variables.size());
   for (size_t i = 0; i < variables.size(); i++) {
     const Json& v = variables[i];
-    std::string name = text_or(v, "name", "");
-    std::string where = "variable " + std::to_string(i) + (name.empty() ? "" : " '" + name + "'");
+    auto where = [&] {
+      std::string name = text_or(v, "name", "");
+      return "variable " + std::to_string(i) + (name.empty() ? "" : " '" + name + "'");
+    };
     in_context(where, [&] {
       params::Reader r(v, "field");
       TensorInfo t = read_tensor(r);
-      bool in_weights = r.choice("location", {"arena", "weights"}) == "weights";
+      bool in_weights = r.pick("location", {"arena", "weights"}) == 1;
       int64_t limit = in_weights ? weights_bytes_ : plan->arena_bytes;
       int64_t offset = r.integer("offset", 0, limit);
       // Kernels read elements as their type: an element must not straddle its alignment.
@@ -184,22 +192,26 @@ std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
     Step step;
     step.kernel_name = text_or(k, "kernel", "?");
     step.op = text_or(k, "op", step.kernel_name);
-    std::string where = "kernel " + std::to_string(i) + " ('" + step.kernel_name + "' of '" + step.op + "')";
+    auto where = [&] { return "kernel " + std::to_string(i) + " ('" + step.kernel_name + "' of '" + step.op + "')"; };
     in_context(where, [&] {
       WEBDNN_CHECK(k.is_object(), "it must be an object");
       std::string name = string_field(k, "kernel");
       KernelFactory factory = find_kernel(name);
       WEBDNN_CHECK(factory, "this runtime has no such kernel");
       KernelSpec spec;
-      spec.params = k.contains("params") ? k.at("params") : Json::object();
-      for (const char* key : {"inputs", "outputs"})
-        WEBDNN_CHECK(k.contains(key) && k.at(key).is_array() && k.at(key).size() <= 1024, "field '", key,
-                     "' must be a list of variables");
-      for (const Json& v : k.at("inputs")) {
+      auto params = k.find("params");
+      spec.params = params != k.end() ? *params : Json::object();
+      auto list = [&](const char* key) -> const Json& {
+        auto it = k.find(key);
+        WEBDNN_CHECK(it != k.end() && it->is_array() && it->size() <= 1024, "field '", key, "' must be a list of variables");
+        return *it;
+      };
+      const Json &inputs = list("inputs"), &outputs = list("outputs");
+      for (const Json& v : inputs) {
         step.input_vars.push_back(variable(v));
         spec.inputs.push_back(infos[step.input_vars.back()]);
       }
-      for (const Json& v : k.at("outputs")) {
+      for (const Json& v : outputs) {
         step.output_vars.push_back(variable(v));
         WEBDNN_CHECK(!places[step.output_vars.back()].in_weights, "it writes into the weights");
         spec.outputs.push_back(infos[step.output_vars.back()]);
@@ -221,7 +233,7 @@ void Runner::read_ports(const Json& d, const char* key, Plan& plan, Variable var
   bool inputs = std::string(key) == "inputs";
   auto& ports = inputs ? plan.input_vars : plan.output_vars;
   for (size_t i = 0; i < list.size(); i++)
-    in_context(std::string(key) + " " + std::to_string(i), [&] {
+    in_context([&] { return std::string(key) + " " + std::to_string(i); }, [&] {
       WEBDNN_CHECK(list[i].is_object() && list[i].contains("variable"), "it must name a variable");
       int v = variable(list[i].at("variable"));
       WEBDNN_CHECK(!inputs || !plan.places[v].in_weights, "an input cannot be a constant");
