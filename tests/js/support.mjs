@@ -155,11 +155,11 @@ export function converted(m, { gpu = false } = {}) {
 
 // The model converted for wasm with its free dimensions kept (no --input-shape), into
 // CONVERTED/<name>.free, cached likewise.
-export function convertedFree(m) {
+export function convertedFree(m, args = []) {
   const onnx = onnxFile(m);
   const dir = path.join(CONVERTED, `${m.name}.free`);
   publish(dir, () => newer(path.join(dir, 'manifest.json'), onnx, CONVERT),
-    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'wasm']));
+    (tmp) => run('webdnn-convert', CONVERT, [onnx, '-o', tmp, '--backend', 'wasm', ...args]));
   return dir;
 }
 
