@@ -332,105 +332,140 @@ const char* kStage = R"({
 }
 )";
 
-Program::Variant tiled(const GemmSpec& s) {
-  if (s.M == 1 && s.K >= 64) return gemv(s);
-  Tiles t = gpu_tiles(s.M, s.N, s.K);
-  // T invocations per slice; slice sl stages into its own part of As and Bs (from a_at, b_at).
-  const int T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk, per = t.vec ? 4 : 1;
-  const bool sliced = t.ks > 1;
-  const bool edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % (BK * t.ks) != 0;
-  const std::string pl = sliced ? "pl" : "lid", a_at = sliced ? "sl * " + u32(BK * BM / per) + " + " : "",
-                    b_at = sliced ? "sl * " + u32(BK * BN / per) + " + " : "";
-  auto stage = [&](bool is_a) {
-    const int rows = is_a ? BM : BN, total = rows * BK;
-    const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
-    const bool edge_r = is_a ? edge_m : edge_n;
-    const int64_t extent = is_a ? s.M : s.N;
-    const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
-    // Element (kk, rr) of the slice; with vec4s, component rr % 4 of vec4 rr / 4 of row kk.
-    const std::string& first = is_a ? a_at : b_at;
-    auto at = [&](const std::string& kk, const std::string& rr) {
-      return first + (t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
-                            : kk + " * " + u32(rows) + " + " + rr);
-    };
-    std::string code;
-    for (int j = 0; j * T < total; j++) {
-      std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
-      std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(BK) + ";\nlet " + rr + " = " + e + " / " + u32(BK) + ";"
-                                  : "let " + rr + " = " + e + " % " + u32(rows) + ";\nlet " + kk + " = " + e + " / " + u32(rows) + ";";
-      // Parenthesized: the callbacks multiply them.
-      std::string gr = "(" + base + " + " + rr + ")", gk = "(k0 + " + kk + ")", clamp, cond;
-      if (edge_r) {
-        clamp += "let g" + rr + " = min(" + gr + ", " + u32(extent - 1) + ");\n";
-        cond = "(" + gr + " < " + u32(extent) + ")";
-        gr = "g" + rr;
-      }
-      if (edge_k) {
-        clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
-        cond += (cond.empty() ? "" : " & ") + std::string("(") + gk + " < " + u32(s.K) + ")";
-        gk = "g" + kk;
-      }
-      std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
-      if (!cond.empty()) v = "select(0.0, " + v + ", " + cond + ")";
-      std::string body = fill(R"(${split}
+// The shape of a tiled kernel, worked out once from its tiles. T invocations per slice; slice sl
+// stages into its own part of As and Bs (from a_at, b_at).
+struct Tiling {
+  explicit Tiling(const GemmSpec& s) : t(gpu_tiles(s.M, s.N, s.K)) {
+    T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk, per = t.vec ? 4 : 1;
+    sliced = t.ks > 1;
+    edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % (BK * t.ks) != 0;
+    pl = sliced ? "pl" : "lid";
+    a_at = sliced ? "sl * " + u32(BK * BM / per) + " + " : "";
+    b_at = sliced ? "sl * " + u32(BK * BN / per) + " + " : "";
+  }
+  Tiles t;
+  int T, BM, BN, BK, per;
+  bool sliced, edge_m, edge_n, edge_k;
+  std::string pl, a_at, b_at;
+};
+
+// The statements staging a BK-deep slice of A (or B) into workgroup memory.
+std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
+  const Tiles& t = g.t;
+  const int rows = is_a ? g.BM : g.BN, total = rows * g.BK;
+  const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
+  const bool edge_r = is_a ? g.edge_m : g.edge_n;
+  const int64_t extent = is_a ? s.M : s.N;
+  const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
+  // Element (kk, rr) of the slice; with vec4s, component rr % 4 of vec4 rr / 4 of row kk.
+  const std::string& first = is_a ? g.a_at : g.b_at;
+  auto at = [&](const std::string& kk, const std::string& rr) {
+    return first + (t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
+                          : kk + " * " + u32(rows) + " + " + rr);
+  };
+  std::string code;
+  for (int j = 0; j * g.T < total; j++) {
+    std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
+    std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(g.BK) + ";\nlet " + rr + " = " + e + " / " + u32(g.BK) + ";"
+                                : "let " + rr + " = " + e + " % " + u32(rows) + ";\nlet " + kk + " = " + e + " / " + u32(rows) + ";";
+    // Parenthesized: the callbacks multiply them.
+    std::string gr = "(" + base + " + " + rr + ")", gk = "(k0 + " + kk + ")", clamp, cond;
+    if (edge_r) {
+      clamp += "let g" + rr + " = min(" + gr + ", " + u32(extent - 1) + ");\n";
+      cond = "(" + gr + " < " + u32(extent) + ")";
+      gr = "g" + rr;
+    }
+    if (g.edge_k) {
+      clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
+      cond += (cond.empty() ? "" : " & ") + std::string("(") + gk + " < " + u32(s.K) + ")";
+      gk = "g" + kk;
+    }
+    std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
+    if (!cond.empty()) v = "select(0.0, " + v + ", " + cond + ")";
+    std::string body = fill(R"(${split}
 ${clamp}
 ${array}[${at}] = ${value};
 )", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at(kk, rr)}, {"value", v}});
-      if ((j + 1) * T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
-      code += fill(kStage, {{"e", e}, {"pl", pl}, {"first", u32(j * T)}, {"body", body}});
-    }
-    return code;
-  };
-  // Register row r and column q of an invocation, from the block's corner. Scalars: rows ty * tm + r,
-  // columns tx + q * wn. vec4s: fours of rows and columns strided by the workgroup, so that
-  // neighbouring invocations read neighbouring vec4s.
-  auto row = [&](int r) { return t.vec ? u32((r / 4) * t.wm * 4 + r % 4) + " + ty * 4u" : "ty * " + u32(t.tm) + " + " + u32(r); };
-  auto col = [&](int q) { return t.vec ? u32((q / 4) * t.wn * 4 + q % 4) + " + tx * 4u" : "tx + " + u32(q * t.wn); };
-  std::string load_a, load_b;
-  if (t.vec) {
-    const char* xyzw[] = {"x", "y", "z", "w"};
-    for (int r = 0; r < t.tm; r += 4) {
-      std::string v = "av" + std::to_string(r / 4);
-      load_a += "let " + v + " = As[" + a_at + "kk * " + u32(BM / 4) + " + ty + " + u32(r / 4 * t.wm) + "];\n";
-      for (int c = 0; c < 4; c++) load_a += "let a" + std::to_string(r + c) + " = " + v + "." + xyzw[c] + ";\n";
-    }
-    for (int q = 0; q < t.tn; q += 4) {
-      std::string v = "bv" + std::to_string(q / 4);
-      load_b += "let " + v + " = Bs[" + b_at + "kk * " + u32(BN / 4) + " + tx + " + u32(q / 4 * t.wn) + "];\n";
-      for (int c = 0; c < 4; c++) load_b += "let b" + std::to_string(q + c) + " = " + v + "." + xyzw[c] + ";\n";
-    }
-  } else {
-    for (int r = 0; r < t.tm; r++) load_a += "let a" + std::to_string(r) + " = As[" + a_at + "kk * " + u32(BM) + " + " + row(r) + "];\n";
-    for (int q = 0; q < t.tn; q++) load_b += "let b" + std::to_string(q) + " = Bs[" + b_at + "kk * " + u32(BN) + " + " + col(q) + "];\n";
+    if ((j + 1) * g.T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
+    code += fill(kStage, {{"e", e}, {"pl", g.pl}, {"first", u32(j * g.T)}, {"body", body}});
   }
-  std::string store = store_block(s, t, [&](int r) { return "m0 + " + row(r); }, [&](int q) { return "n0 + " + col(q); });
-  std::string loop = "for (var k0 = 0u; k0 < " + u32(s.K) + "; k0 = k0 + " + u32(BK) + ")";
+  return code;
+}
+
+// Register row r and column q of an invocation, from the block's corner. Scalars: rows ty * tm + r,
+// columns tx + q * wn. vec4s: fours of rows and columns strided by the workgroup, so that
+// neighbouring invocations read neighbouring vec4s.
+std::string block_row(const Tiles& t, int r) {
+  return t.vec ? u32((r / 4) * t.wm * 4 + r % 4) + " + ty * 4u" : "ty * " + u32(t.tm) + " + " + u32(r);
+}
+std::string block_col(const Tiles& t, int q) {
+  return t.vec ? u32((q / 4) * t.wn * 4 + q % 4) + " + tx * 4u" : "tx + " + u32(q * t.wn);
+}
+
+// The statements reading an invocation's registers a<r> (is_a) or b<q> from workgroup memory at kk.
+std::string register_loads(const Tiling& g, bool is_a) {
+  const Tiles& t = g.t;
+  const int count = is_a ? t.tm : t.tn, block = is_a ? g.BM : g.BN;
+  const std::string p = is_a ? "a" : "b", array = is_a ? "As[" : "Bs[",& first = is_a ? g.a_at : g.b_at;
+  std::string code;
+  if (!t.vec) {
+    for (int i = 0; i < count; i++)
+      code += "let " + p + std::to_string(i) + " = " + array + first + "kk * " + u32(block) + " + " +
+              (is_a ? block_row(t, i) : block_col(t, i)) + "];\n";
+    return code;
+  }
+  const char* xyzw[] = {"x", "y", "z", "w"};
+  for (int i = 0; i < count; i += 4) {
+    std::string v = p + "v" + std::to_string(i / 4);
+    code += "let " + v + " = " + array + first + "kk * " + u32(block / 4) + " + " + (is_a ? "ty" : "tx") + " + " +
+            u32(i / 4 * (is_a ? t.wm : t.wn)) + "];\n";
+    for (int c = 0; c < 4; c++) code += "let " + p + std::to_string(i + c) + " = " + v + "." + xyzw[c] + ";\n";
+  }
+  return code;
+}
+
+// With slices: each slice's sums into workgroup memory, then the first slice adds them up and
+// stores the block (`store`).
+std::string slice_sums(const Tiling& g, const std::string& store) {
+  const Tiles& t = g.t;
+  const int tmn = t.tm * t.tn;
+  std::string put = "if (sl > 0u) {\n", add;
+  for (int i = 0; i < tmn; i++) {
+    std::string a = acc(i / t.tn, i % t.tn);
+    put += "  sums[((sl - 1u) * " + u32(g.T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "] = " + a + ";\n";
+    for (int k = 0; k + 1 < t.ks; k++)
+      add += a + " = " + a + " + sums[(" + u32(k * g.T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "];\n";
+  }
+  return fill(kSliceSum, {{"put", put + "}"}, {"add", add}, {"store", store}});
+}
+
+Program::Variant tiled(const GemmSpec& s) {
+  if (s.M == 1 && s.K >= 64) return gemv(s);
+  const Tiling g(s);
+  const Tiles& t = g.t;
+  std::string store = store_block(s, t, [&](int r) { return "m0 + " + block_row(t, r); },
+                                  [&](int q) { return "n0 + " + block_col(t, q); });
+  std::string loop = "for (var k0 = 0u; k0 < " + u32(s.K) + "; k0 = k0 + " + u32(g.BK) + ")";
   std::string slices, place;
-  if (sliced) {
+  if (g.sliced) {
     // Every slice runs the same number of rounds (barriers stay uniform); k past K reads zeros.
-    loop = "for (var k1 = 0u; k1 < " + u32(s.K) + "; k1 = k1 + " + u32(BK * t.ks) + ")";
-    slices = "var<workgroup> sums: array<f32, " + std::to_string((t.ks - 1) * T * t.tm * t.tn) + ">;\n";
-    place = "let sl = lid / " + u32(T) + ";\nlet pl = lid % " + u32(T) + ";\n";
-    std::string put = "if (sl > 0u) {\n", add;
-    const int tmn = t.tm * t.tn;
-    for (int i = 0; i < tmn; i++) {
-      std::string a = acc(i / t.tn, i % t.tn);
-      put += "  sums[((sl - 1u) * " + u32(T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "] = " + a + ";\n";
-      for (int k = 0; k + 1 < t.ks; k++)
-        add += a + " = " + a + " + sums[(" + u32(k * T) + " + pl) * " + u32(tmn) + " + " + u32(i) + "];\n";
-    }
-    store = fill(kSliceSum, {{"put", put + "}"}, {"add", add}, {"store", store}});
+    loop = "for (var k1 = 0u; k1 < " + u32(s.K) + "; k1 = k1 + " + u32(g.BK * t.ks) + ")";
+    slices = "var<workgroup> sums: array<f32, " + std::to_string((t.ks - 1) * g.T * t.tm * t.tn) + ">;\n";
+    place = "let sl = lid / " + u32(g.T) + ";\nlet pl = lid % " + u32(g.T) + ";\n";
+    store = slice_sums(g, store);
   }
   std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"elem", t.vec ? "vec4<f32>" : "f32"},
-                                   {"as_size", std::to_string(BK * BM / per * t.ks)}, {"bs_size", std::to_string(BK * BN / per * t.ks)},
-                                   {"slices", slices}, {"place", place}, {"pl", pl}, {"loop", loop},
-                                   {"threads", std::to_string(T * t.ks)}, {"BM", u32(BM)}, {"BN", u32(BN)}, {"BK", u32(BK)},
-                                   {"WN", u32(t.wn)}, {"accumulators", accumulators(t)},
-                                   {"stage_a", (sliced ? "let k0 = k1 + sl * " + u32(BK) + ";\n" : std::string()) + stage(true)},
-                                   {"stage_b", stage(false)}, {"load_a", load_a},
-                                   {"load_b", load_b}, {"multiply_add", multiply_add(t.tm, t.tn)}, {"store", store}});
-  WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
-  return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
+                                   {"as_size", std::to_string(g.BK * g.BM / g.per * t.ks)},
+                                   {"bs_size", std::to_string(g.BK * g.BN / g.per * t.ks)},
+                                   {"slices", slices}, {"place", place}, {"pl", g.pl}, {"loop", loop},
+                                   {"threads", std::to_string(g.T * t.ks)}, {"BM", u32(g.BM)}, {"BN", u32(g.BN)},
+                                   {"BK", u32(g.BK)}, {"WN", u32(t.wn)}, {"accumulators", accumulators(t)},
+                                   {"stage_a", (g.sliced ? "let k0 = k1 + sl * " + u32(g.BK) + ";\n" : std::string()) + stage(s, g, true)},
+                                   {"stage_b", stage(s, g, false)}, {"load_a", register_loads(g, true)},
+                                   {"load_b", register_loads(g, false)}, {"multiply_add", multiply_add(t.tm, t.tn)},
+                                   {"store", store}});
+  WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, g.BM) <= 65535 && ceil_div(s.N, g.BN) <= 65535, "product too large to dispatch");
+  return {code, {ceil_div(s.N, g.BN), ceil_div(s.M, g.BM), s.batch}};
 }
 
 }  // namespace
