@@ -45,6 +45,22 @@ export class RefCache {
     this.discard(value);
   }
 
+  // One runner's share of the cache: take() as above, remembering what it took; release() gives it
+  // all back (once: the next call gives back only what was taken since).
+  holder() {
+    const taken = [];  // [key, value]
+    return {
+      take: (key, make) => {
+        const value = this.take(key, make);
+        taken.push([key, value]);
+        return value;
+      },
+      release: () => {
+        for (const [key, value] of taken.splice(0)) this.release(key, value);
+      },
+    };
+  }
+
   // Forgets `value` (one that failed), whoever uses it.
   drop(key, value) {
     if (this.entries.get(key)?.value === value) this.entries.delete(key);

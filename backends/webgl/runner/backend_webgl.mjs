@@ -311,12 +311,8 @@ function compile(gl, programs, where, cache = null) {
   const vs = gl.createShader(gl.VERTEX_SHADER);
   gl.shaderSource(vs, VERTEX_SHADER);
   gl.compileShader(vs);
-  const taken = [];  // [source, program] held in the cache
-  const take = (source, p) => {
-    const kept = cache.take(source, () => p);
-    taken.push([source, kept]);
-    return kept;
-  };
+  const held = cache?.holder();
+  const take = (source, p) => held.take(source, () => p);
   const compiled = programs.map((source) => {
     const kept = cache?.get(source);
     if (kept) return { p: take(source, kept) };
@@ -343,10 +339,7 @@ function compile(gl, programs, where, cache = null) {
     if (kept !== p) gl.deleteProgram(p);  // the same source twice: one program serves both
     return kept;
   });
-  const release = () => {
-    for (const [source, p] of taken.splice(0)) cache.release(source, p);
-  };
-  return { finish, release };
+  return { finish, release: () => held?.release() };
 }
 
 // `generated` ({descriptor, weights}, with `context`: {canvas, gl, programs, weights}): a descriptor
@@ -425,21 +418,20 @@ export async function loadWebGlRunner({ dir, entry, options, files, generated, c
     const ownTextures = textures.filter((t) => t);
     // Found by the constant's bytes and how they lie in the texture, never by a name; made and
     // written only when no kept shape of the model has them (content_key.mjs).
-    const taken = [];  // [key, {texture, bytes}] of context.weights
+    const held = sharing ? context.weights.holder() : null;  // {texture, bytes} by key
     let uploaded = 0;
     const shareTexture = (t, v, values) => {
       const key = contentKey(new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
         `texture:${t.width}x${t.height}x${t.layers}:${JSON.stringify(v.shape)}:${JSON.stringify(v.layout)}`);
-      const kept = context.weights.take(key, () => {
+      const kept = held.take(key, () => {
         const texture = makeTexture(t);
         uploadConstant(gl, texture, t, v, values);
         uploaded += t.width * t.height * t.layers * 16;
         return { texture, bytes: t.width * t.height * t.layers * 16 };
       });
-      taken.push([key, kept]);
       return kept.texture;
     };
-    releaseWeights = () => { for (const [key, w] of taken.splice(0)) context.weights.release(key, w); };
+    releaseWeights = () => held?.release();
     const constantOutputs = new Map();
     const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
     await useWeights((bytes) => {

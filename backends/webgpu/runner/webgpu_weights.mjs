@@ -43,7 +43,7 @@ export function readRuns(descriptor) {
 export function shareWeights(device, descriptor, dispatches, bytes, arena, cache) {
   const runs = readRuns(descriptor);
   const buffers = [arena];
-  const taken = [];  // [key, value]
+  const held = cache.holder();
   let uploaded = 0;
   const where = runs.map((list, b) => list.map((r) => {
     const base = descriptor.buffers[b].weights_offset;
@@ -55,13 +55,12 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
       data = padded;
     }
     const key = contentKey(data, `buffer:${size}:${USAGE()}`);
-    const value = cache.take(key, () => {
+    const value = held.take(key, () => {
       const buffer = device.createBuffer({ size, usage: USAGE() });
       device.queue.writeBuffer(buffer, 0, data, 0, size);
       uploaded += size;
       return { buffer, bytes: size };
     });
-    taken.push([key, value]);
     buffers.push(value.buffer);
     return { ...r, index: buffers.length - 1 };
   }));
@@ -71,7 +70,6 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
     const r = where[b].findLast((x) => x.start <= offset);
     return r ? [r.index, offset - r.start] : [0, 0];  // nothing read there: an empty output
   };
-  let released = false;
   return {
     buffers,
     dispatches: dispatches.map((d) => ({ ...d, bindings: d.bindings.map(([b, offset, size]) => [...place(b, offset), size]) })),
@@ -79,11 +77,7 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
       const [buffer, offset] = place(v.buffer, v.offset);
       return { ...v, buffer, offset };
     }),
-    release: () => {
-      if (released) return;
-      released = true;
-      for (const [key, value] of taken) cache.release(key, value);
-    },
+    release: held.release,
     uploaded,
   };
 }
