@@ -119,14 +119,19 @@ std::string accumulators(const Tiles& t) {
 }
 
 
+// Whether output (m, n) of a block lies inside the product: "" where every one of every block does.
+std::string inside(const GemmSpec& s, const Tiles& t) {
+  std::string cond;
+  if (s.M % (t.wm * t.tm) != 0) cond = "(m < " + u32(s.M) + ")";
+  if (s.N % (t.wn * t.tn) != 0) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
+  return cond;
+}
+
 // The statements that store a block's outputs, skipping those past the edges: row(r) for r < tm,
 // col(q) for q < tn.
 template <class Row, class Col>
 std::string store_block(const GemmSpec& s, const Tiles& t, Row row, Col col) {
-  const bool edge_m = s.M % (t.wm * t.tm) != 0, edge_n = s.N % (t.wn * t.tn) != 0;
-  std::string cond;
-  if (edge_m) cond = "(m < " + u32(s.M) + ")";
-  if (edge_n) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
+  const std::string cond = inside(s, t);
   std::string out;
   for (int r = 0; r < t.tm; r++) {
     std::string cols;
@@ -153,11 +158,9 @@ std::string store_block(const GemmSpec& s, const Tiles& t, Row row, Col col) {
 // pipeline's compile time (MobileNetV2's pointwise convolutions, 8 x 8 blocks: 420-510 ms a
 // pipeline, ~100 ms with the loop). The loop runs once per invocation, after the multiply-adds.
 std::string store_loop(const GemmSpec& s, const Tiles& t) {
-  const bool edge_m = s.M % (t.wm * t.tm) != 0, edge_n = s.N % (t.wn * t.tn) != 0;
-  std::string all, cond;
+  const std::string cond = inside(s, t);
+  std::string all;
   for (int i = 0; i < t.tm * t.tn; i++) all += (i ? ", " : "") + acc(i / t.tn, i % t.tn);
-  if (edge_m) cond = "(m < " + u32(s.M) + ")";
-  if (edge_n) cond += (cond.empty() ? "" : " & ") + std::string("(n < ") + u32(s.N) + ")";
   std::string store = s.store("bt", "m", "n", "accs[r * " + u32(t.tn) + " + q]");
   if (!cond.empty()) store = "if (" + cond + ") {\n  " + store + "\n}";
   return fill(R"(var accs = array<f32, ${count}>(${all});
