@@ -21,7 +21,8 @@ export const MODELS = {
   // ../shared/models2: transformers. Free dimensions get `shapes`; integer inputs draw integers
   // from their range (token ids under BERT's vocabulary, an attention mask of ones).
   whisper_tiny_encoder: { source: 'shared2', runs: 5, range: [-1, 1] },
-  bert_tiny_dyn: { source: 'shared2', runs: 10, shapes: { input_ids: [1, 128], attention_mask: [1, 128] },
+  // Runs of a few milliseconds: --quick (CI) still takes 20, as three are mostly warming up.
+  bert_tiny_dyn: { source: 'shared2', runs: 20, quickRuns: 20, shapes: { input_ids: [1, 128], attention_mask: [1, 128] },
     ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The same model converted once with its free dimensions kept (`free`), run at the same shape
   // as its `twin` (converted for that shape) to show what staying general costs, then at
@@ -111,7 +112,7 @@ export function prepareOnnx(name, { repo, shared, cache, log, python = PYTHON, f
     });
     const index = JSON.parse(fs.readFileSync(path.join(folder, 'models.json'), 'utf8'))[file];
     const inputs = index.inputs.map((i) => describe(i, spec.range, spec));
-    return { name, onnx, inputs, runs: spec.runs, free: spec.free === true, twin: spec.twin, newShapes: spec.newShapes };
+    return { name, onnx, inputs, runs: spec.runs, quickRuns: spec.quickRuns, free: spec.free === true, twin: spec.twin, newShapes: spec.newShapes };
   }
   // make_models.py keeps its own freshness check, so it is cheap to call every time.
   const ownDir = path.join(cache, 'own');

@@ -122,7 +122,7 @@ function groups(rows) {
 
 function runsFor(model, o) {
   if (o.runs !== null) return o.runs;
-  return o.quick ? Math.min(model.runs, 3) : model.runs;
+  return o.quick ? Math.min(model.runs, model.quickRuns ?? 3) : model.runs;
 }
 
 // The served site: the cache itself, with the JS package, onnxruntime-web and the page linked in,
