@@ -16,13 +16,18 @@ export async function captureDevices(page) {
     GPUAdapter.prototype.requestDevice = async function requestDevice(...args) {
       const device = await original.apply(this, args);
       globalThis.webgpuDevices.push(device);
+      if (globalThis.loseNextDevice) {  // asked for before this device existed (runWebGpu's 'load')
+        globalThis.loseNextDevice = false;
+        device.destroy();
+      }
       return device;
     };
   });
 }
 
 // WebDNN.load(dir, options) in `page`, inputs set, one run. `loseDevice`: 'load' destroys the
-// device while the weights arrive (from the progress callback; needs captureDevices), 'run' just
+// load's device when the weights arrive, or when it is made if that is later (from the progress
+// callback; needs captureDevices), 'run' just
 // before the run. Returns { backendName, kernels, loadTimes, pipelineCount, tail, outputs, runError,
 // secondRunError, warnings } (tail: {head, carried} where a wasm tail runs after the GPU) (secondRunError: a second run after a failed one); a failing load
 // throws with the page's console. `profile`: runner.profile() after the run, then a second run;
@@ -34,14 +39,18 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
       const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
       const opts = { ...options };
       if (loseDevice === 'load') {
+        // This load's device: the weights may arrive before it exists (they download while it
+        // opens), and then it is destroyed as soon as it is made. Never an earlier test's device.
+        const first = globalThis.webgpuDevices.length;
         let lost = false;
         opts.progressCallback = () => {
-          if (lost || !globalThis.webgpuDevices.length) return;
-          globalThis.webgpuDevices.at(-1).destroy();
+          if (lost) return;
           lost = true;
+          if (globalThis.webgpuDevices.length > first) globalThis.webgpuDevices[first].destroy();
+          else globalThis.loseNextDevice = true;
         };
       }
-      const runner = await WebDNN.load(dir, opts);
+      const runner = await WebDNN.load(dir, opts).finally(() => { globalThis.loseNextDevice = false; });
       for (const i of inputs) {
         const view = runner.inputs.find((v) => v.name === i.name);
         if (!view) throw new Error(`the runner has no input '${i.name}'`);
