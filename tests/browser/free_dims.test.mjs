@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { convertedFree, model, reference, SHARED, sharedMissing, verdict } from '../js/support.mjs';
-import { typedOutputs, usePage } from './site.mjs';
+import { runAtShapes, typedOutputs, usePage } from './site.mjs';
 
 const missing = sharedMissing();
 const BATCHES = [1, 3, 1];
@@ -74,27 +74,12 @@ MODELS2.forEach((c, index) => {
   for (const backend of ['wasm', 'fallback']) {
     test(`${c.m.name} on ${backend} at ${c.shapes.map((s) => JSON.stringify(Object.values(s)[0])).join(', ')}`, { skip: missing }, async () => {
       const { url, answers } = refs2[index];
-      const runs = answers.map((r) => r.inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number), shape: i.shape })));
-      const r = await use.page.evaluate(async ({ url, backend, runs }) => {
-        const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
-        const runner = await WebDNN.load(url, { backendOrder: [backend] });
-        try {
-          const results = [];
-          for (const inputs of runs) {
-            for (const i of inputs) runner.inputs.find((x) => x.name === i.name).set(i.data, i.shape);
-            await runner.run();
-            results.push(Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])));
-          }
-          return { backendName: runner.backendName, results };
-        } finally {
-          runner.dispose();
-        }
-      }, { url, backend, runs });
+      const r = await runAtShapes(use.page, url, { backendOrder: [backend] }, answers);
       assert.equal(r.backendName, backend);
-      r.results.forEach((outputs, k) => {
+      r.results.forEach(({ outputs }, k) => {
         const at = JSON.stringify(c.shapes[k]);
         for (const [n, o] of Object.entries(answers[k].outputs)) assert.deepEqual(outputs[n]?.shape, o.shape, `${n} at ${at}`);
-        assert.deepEqual(verdict(typedOutputs(outputs), answers[k]).problems, [], `${c.m.name} at ${at}`);
+        assert.deepEqual(verdict(outputs, answers[k]).problems, [], `${c.m.name} at ${at}`);
       });
     });
   }

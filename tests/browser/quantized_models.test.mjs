@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import { converted, convertedFree, convertedFreeGpu, convertedWebGl, onnxFile, ort, PYTHON, reference, REPO, SHARED,
   sharedMissing, verdict } from '../js/support.mjs';
 import { selected } from '../js/variants.mjs';
-import { typedOutputs, usePage } from './site.mjs';
+import { runAtShapes, usePage } from './site.mjs';
 
 const backend = process.env.WEBDNN_TEST_BACKEND;
 const GPU = { webgpu: { rel: 1e-3, abs: 1e-4 }, webgl: { rel: 1e-3, abs: 1e-4 } };
@@ -69,29 +69,12 @@ for (const c of cases) {
     const url = convertedFor(c);
     const refs = [];
     for (const s of c.shapes) refs.push(await reference({ ...m, shapes: s }));
-    const runs = refs.map((r) => r.inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number), shape: i.shape })));
-    const r = await use.page.evaluate(async ({ url, backend, runs }) => {
-      const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
-      const runner = await WebDNN.load(url, { backendOrder: [backend] });
-      try {
-        const results = [];
-        for (const inputs of runs) {
-          for (const i of inputs) runner.inputs.find((x) => x.name === i.name).set(i.data, i.shape);
-          const started = performance.now();
-          await runner.run();
-          const ms = performance.now() - started;
-          results.push({ ms, outputs: Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])) });
-        }
-        return { backendName: runner.backendName, results };
-      } finally {
-        runner.dispose();
-      }
-    }, { url, backend, runs });
+    const r = await runAtShapes(use.page, url, { backendOrder: [backend] }, refs);
     assert.equal(r.backendName, backend);
     for (let k = 0; k < refs.length; k++) {
       const ref = refs[k], at = JSON.stringify(Object.values(ref.inputs.map((i) => i.shape)));
       t.diagnostic(`run at ${at}: ${r.results[k].ms.toFixed(0)} ms`);
-      const ours = typedOutputs(r.results[k].outputs);
+      const ours = r.results[k].outputs;
       const problems = [];
       if (c.quantized) {
         for (const [n, { step, own }] of Object.entries(await quantizedOutputs(m, ref))) {

@@ -76,6 +76,31 @@ export function typedOutputs(outputs) {
   }]));
 }
 
+// In `page`: WebDNN.load(url, options), then a run at each reference's inputs in turn (their
+// shapes set through inputs[i].set(values, shape)). Returns { backendName, results: [{ ms, outputs }] }
+// with each run's time and outputs ({name: {type, shape, data}}, as typedOutputs gives them).
+export async function runAtShapes(page, url, options, refs) {
+  const runs = refs.map((r) => r.inputs.map((i) => ({ name: i.name, data: Array.from(i.data, Number), shape: i.shape })));
+  const r = await page.evaluate(async ({ url, options, runs }) => {
+    const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
+    const runner = await WebDNN.load(url, options);
+    try {
+      const results = [];
+      for (const inputs of runs) {
+        for (const i of inputs) runner.inputs.find((x) => x.name === i.name).set(i.data, i.shape);
+        const started = performance.now();
+        await runner.run();
+        const ms = performance.now() - started;
+        results.push({ ms, outputs: Object.fromEntries(runner.outputs.map((o) => [o.name, { type: o.dtype, shape: o.shape, data: Array.from(o.toActual(), Number) }])) });
+      }
+      return { backendName: runner.backendName, results };
+    } finally {
+      runner.dispose();
+    }
+  }, { url, options, runs });
+  return { ...r, results: r.results.map(({ ms, outputs }) => ({ ms, outputs: typedOutputs(outputs) })) };
+}
+
 // In `page`: WebDNN.load(dir, options) with the package at `pkg`, set the inputs, run once.
 // Returns { backendName, numThreads, worker, outputs: {name: {type, shape, data}} }.
 export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
