@@ -51,6 +51,8 @@ chmod +x "$R/build/webdnn-convert"
 cp -r "$BUILD/webdnn-js" "$R/build/"
 cp bench/*.mjs "$R/bench/" && cp bench/page/* "$R/bench/page/"
 cp bench/gpu/*.mjs bench/gpu/*.py bench/gpu/*.sh bench/gpu/package.json "$R/bench/gpu/"
+# The model maker, for the project's own nets (the ViT-B/16 row); made there, since its weights are large.
+mkdir -p "$R/tools" && cp -r tools/make_models.py tools/testmodels "$R/tools/" && find "$R/tools" -name __pycache__ -prune -exec rm -rf {} +
 cp "$DAWN/index.js" "$DAWN/package.json" "$R/$DAWN/"
 cp "$ORT/package.json" "$R/$ORT/"
 for f in ort.webgpu.min.mjs ort-wasm-simd-threaded.asyncify.mjs ort-wasm-simd-threaded.asyncify.wasm; do cp "$ORT/dist/$f" "$R/$ORT/dist/"; done

@@ -16,7 +16,7 @@ import { profileTables } from './profile.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BENCH = path.dirname(HERE);
 const REPO = path.dirname(BENCH);
-const GPU_MODELS = ['resnet50', 'vgg16', 'mobilenet_v2', 'squeezenet1_1', 'whisper_tiny_encoder', 'bert_tiny_dyn'];
+const GPU_MODELS = ['resnet50', 'vgg16', 'mobilenet_v2', 'squeezenet1_1', 'whisper_tiny_encoder', 'bert_tiny_dyn', 'vit_b16'];
 // Dawn rounds timestamps to tens of microseconds unless told not to (browsers do it against
 // timing attacks); a GPU kernel often takes less.
 const DAWN_DEFAULT = 'disable-dawn-features=timestamp_quantization';

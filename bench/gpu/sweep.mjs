@@ -6,7 +6,9 @@
 // the totals weighted by how often each operator occurs in its model, and whether each setting's
 // outputs agree with the default's. Not part of CI: a tool for choosing the generator's tiles.
 //
-// usage: node bench/gpu/sweep.mjs [--tiles "8,8,4,4,16 16,16,8,8,8 ..."] [--only NAME,...] [--repeat N]
+// A setting "gemv=C" instead sets WEBDNN_WEBGPU_GEMV_COLS (columns per workgroup of one-row products).
+//
+// usage: node bench/gpu/sweep.mjs [--tiles "8,8,4,4,16 16,16,8,8,8 gemv=2 ..."] [--only NAME,...] [--repeat N]
 //        [--build DIR] [--dawn DIR] [--python PATH] [--work DIR] [--out DIR] [--budget S]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,6 +59,21 @@ const OPS = {
   vit_qkv: ['matmul', '197,768,2304', { vit_b16: 12 }],
   vit_up: ['matmul', '197,768,3072', { vit_b16: 12 }],
   vit_down: ['matmul', '197,3072,768', { vit_b16: 12 }],
+  wh_qk: ['bmm', '6,1500,64,1500', { whisper: 4 }],
+  wh_pv: ['bmm', '6,1500,1500,64', { whisper: 4 }],
+  vit_qk: ['bmm', '12,197,64,197', { vit_b16: 12 }],
+  vit_pv: ['bmm', '12,197,197,64', { vit_b16: 12 }],
+  // VGG16's classifier at batch 1 (its first layer in the four parts the binding limit cuts it into).
+  vgg_fc6: ['fc', '25088,1024', { vgg16: 4 }],
+  vgg_fc7: ['fc', '4096,4096', { vgg16: 1 }],
+  vgg_fc8: ['fc', '4096,1000', { vgg16: 1 }],
+  // MobileNetV2's pointwise convolutions past its first stages: few rows, so few blocks.
+  mn_e8: ['conv', '64,14,14,384,1,1,0', { mobilenet_v2: 4 }],
+  mn_p8: ['conv', '384,14,14,64,1,1,0', { mobilenet_v2: 3 }],
+  mn_p12: ['conv', '576,14,14,96,1,1,0', { mobilenet_v2: 2 }],
+  mn_e15: ['conv', '160,7,7,960,1,1,0', { mobilenet_v2: 3 }],
+  mn_p15: ['conv', '960,7,7,160,1,1,0', { mobilenet_v2: 2 }],
+  mn_18: ['conv', '320,7,7,1280,1,1,0', { mobilenet_v2: 1 }],
 };
 // wm,wn,tm,tn,bk[,vec]: the most promising first (the budget may stop the sweep early).
 const DEFAULT_TILES = ['default', '16,16,8,8,8,1', '16,16,8,8,16,1', '8,8,8,8,16,1', '16,16,4,4,16,1', '8,8,4,4,16,1', '16,8,8,8,16,1',
@@ -108,8 +125,10 @@ async function main() {
     for (const op of ops) {
       const dir = path.join(o.work, 'converted', `${op.name}-${tiles.replaceAll(',', '_')}`);
       const env = { ...process.env };
-      if (tiles === 'default') delete env.WEBDNN_WEBGPU_TILES;
-      else env.WEBDNN_WEBGPU_TILES = tiles;
+      delete env.WEBDNN_WEBGPU_TILES;
+      delete env.WEBDNN_WEBGPU_GEMV_COLS;
+      if (tiles.startsWith('gemv=')) env.WEBDNN_WEBGPU_GEMV_COLS = tiles.slice(5);
+      else if (tiles !== 'default') env.WEBDNN_WEBGPU_TILES = tiles;
       const c = spawnSync(path.join(o.build, 'webdnn-convert'), [op.file, '-o', dir, '--backend', 'webgpu'], { env, encoding: 'utf8' });
       if (c.status !== 0) {
         results[tiles][op.name] = { error: (c.stderr || c.stdout).trim().split('\n').at(-1) };
@@ -118,10 +137,11 @@ async function main() {
       let runner;
       try {
         runner = await WebDNN.load(dir, { backendOrder: ['webgpu'] });
-        const size = op.input.reduce((a, b) => a * b, 1);
-        const x = new Float32Array(size);
-        for (let i = 0; i < size; i++) x[i] = Math.sin(i * 0.37);
-        runner.inputs[0].set(x);
+        op.inputs.forEach((shape, k) => {
+          const x = new Float32Array(shape.reduce((a, b) => a * b, 1));
+          for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37 + k);
+          runner.inputs[k].set(x);
+        });
         for (let i = 0; i < 3; i++) await runner.run();
         const y = Array.from(runner.outputs[0].toActual());
         const prof = await runner.profile({ repeat: o.repeat });

@@ -31,6 +31,9 @@ MATMULS = {
     'matmul_wide_m2': ([2, 64], [64, 130]),
     # Deep, with few 32 x 32 blocks: 16 x 16 blocks on GPUs, every edge partial.
     'matmul_deep_small_blocks': ([37, 520], [520, 45]),
+    # Deep, 512+ rows, 100+ 16 x 32 blocks: vec4 operands and four slices over the depth on GPUs,
+    # every edge partial (the depth too: 1030 is no multiple of the 64 the slices take per step).
+    'matmul_deep_vec_slices': ([520, 1030], [1030, 100]),
 }
 for name, (a, b) in MATMULS.items():
     save(name, [helper.make_node('MatMul', ['a', 'b'], ['y'])], [('a', a), ('b', b)], ['y'])
@@ -41,6 +44,10 @@ save('gemm_trans_alpha_beta_row_bias', [
 save('gemm_relu_epilogue', [helper.make_node('Gemm', ['a', 'b', 'c'], ['g'], transB=1),
                             helper.make_node('Relu', ['g'], ['y'])],
      [('a', [5, 67])], ['y'], [('b', weights(130, 67)), ('c', weights(130))])
+# One row times a deep transposed weight: a workgroup of 256 lanes per column on GPUs, the depth
+# (1100) one step of four rounds and a partial last round.
+save('gemm_one_row_deep', [helper.make_node('Gemm', ['a', 'b'], ['y'], transB=1)],
+     [('a', [1, 1100])], ['y'], [('b', weights(9, 1100))])
 # 256 x 512 floats (512 KiB) under a 128 KiB binding limit: cut into four products.
 save('gemm_split_weight', [helper.make_node('Gemm', ['a', 'b', 'c'], ['y'], transB=1)],
      [('a', [1, 512])], ['y'], [('b', weights(256, 512)), ('c', weights(256))], max_binding=131072)
@@ -61,8 +68,8 @@ CONVS = {
 }
 models.conv_relu(CONVS)
 
-# Products of 100 or more 64 x 64 blocks (vec4 operands in workgroup memory), both edges partial:
-# 11 x 11 blocks of a MatMul, 2 x 88 of a convolution. Each is then multiplied by a thin random
+# Products of 128 or more 32 x 64 blocks (vec4 operands in workgroup memory), both edges partial:
+# 21 x 11 blocks of a MatMul, 3 x 88 of a convolution. Each is then multiplied by a thin random
 # matrix, so that a wrong element shows in a small output (a page returns 300K values slowly).
 save('matmul_big_blocks_edges', [helper.make_node('MatMul', ['a', 'b'], ['p']), helper.make_node('MatMul', ['p', 'c'], ['y'])],
      [('a', [650, 8]), ('b', [8, 700])], ['y'], [('c', weights(700, 3))])

@@ -80,7 +80,8 @@ class Model:
         graph = helper.make_graph(self.nodes, self.name, self.inputs, outputs, initializer=self.inits)
         domains = sorted({n.domain for n in self.nodes if n.domain not in ("", "ai.onnx")})
         opsets = [helper.make_opsetid("", self.opset)] + [helper.make_opsetid(d, 1) for d in domains]
-        m = helper.make_model(graph, opset_imports=opsets,
+        # IR 10 at most: a newer onnx writes its own newest, which onnxruntime(-web) 1.30 refuses.
+        m = helper.make_model(graph, opset_imports=opsets, ir_version=min(onnx.IR_VERSION, 10),
                               producer_name="webdnn tools/make_models.py")
         return infer_output_shapes(m)
 

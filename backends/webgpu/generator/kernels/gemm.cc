@@ -49,27 +49,34 @@ std::optional<Tiles> tiles_from_env() {
   return tiles;
 }
 
-// GPU: 64 invocations with 4x4 blocks, in a block as square as the output allows; fewer rows or
-// columns where the output is thin; larger blocks for large products and smaller for deep ones
-// with few blocks, as measured on an H100 (bench/gpu/sweep.mjs, numbers in the notes of 3640a92's
-// successor).
-Tiles gpu_tiles(int64_t M, int64_t N, int64_t K) {
+// GPU: the tiles that measured fastest on an H100, inside the models (bench/gpu/run.mjs profiles of
+// ResNet50, VGG16, MobileNetV2, SqueezeNet, Whisper, BERT and ViT; one-product timings of
+// bench/gpu/sweep.mjs ranked some settings differently, so the models decided). What matters is
+// how many workgroups a product makes (batch included) against the GPU's 132 multiprocessors, and
+// how deep each one's loop over K is.
+Tiles gpu_tiles(int64_t batch, int64_t M, int64_t N, int64_t K) {
+  auto blocks = [&](int64_t bm, int64_t bn) { return batch * ceil_div(M, bm) * ceil_div(N, bn); };
   Tiles t{8, 8, 4, 4, 16};
   if (M > 16 && N > 32 && tiles_from_env()) t = *tiles_from_env();
-  // Products large enough to keep a GPU busy with 64 x 64 blocks: 256 invocations reading vec4s
-  // from workgroup memory. On an H100 (bench/gpu/sweep.mjs) they beat 32 x 32 blocks by 10-30%
-  // from about 100 such blocks (VGG16's convolutions but the last three, Whisper's and ViT's MLP
-  // expansion); with fewer, too few workgroups run at once (ResNet50's last stages: 2-3x slower).
-  else if (M >= 64 && N >= 64 && ceil_div(M, 64) * ceil_div(N, 64) >= 100) t = {16, 16, 4, 4, 16, true};
   else if (N <= 16) t = {16, 4, 4, 4, 16};
   else if (M <= 16) t = {4, 16, 4, 4, 16};
   else if (N <= 32) t = {16, 8, 4, 4, 16};
-  // Deep products with few blocks (ResNet50's last two stages, VGG16's last convolutions, ViT's
-  // MLP reduction): 16 x 16 blocks make four times as many workgroups to share the GPU, and
-  // their longer loops over K pay for the smaller register block (H100: 1.2-1.7x faster); four
-  // slices taking turns over K give each block 256 invocations (1.1-2.6x faster again:
-  // ResNet50's layer4 3x3 convolution 244 -> 171 -> 65 us).
-  else if (K >= 512 && ceil_div(M, 32) * ceil_div(N, 32) < 200) t = {8, 8, 2, 2, 16, false, 4};
+  // The largest products: 64 x 64 blocks, 256 invocations reading vec4s from workgroup memory
+  // (VGG16's first five convolutions, Whisper's MLP expansion and attention scores).
+  else if (blocks(64, 64) >= 300) t = {16, 16, 4, 4, 16, true};
+  // Fewer, but enough 32 x 64 blocks to fill the GPU: twice the workgroups of 64 x 64 blocks
+  // (VGG16's 28 x 28 convolutions 512 -> 390 us, Whisper's attention x values 223 -> 178 us and MLP
+  // reduction 187 -> 148 us, ViT's MLP expansion 105 -> 82 us).
+  else if (blocks(32, 64) >= 128) t = {8, 16, 4, 4, 16, true};
+  // Deep products of many weight rows with few blocks: 16 x 32 blocks whose four slices of the
+  // workgroup take turns over K (VGG16's 14 x 14 convolutions 165 -> 130 us, ResNet50's 1x1 ones
+  // of 512+ channels in layer4 ~15% faster). Slower than the next on fewer rows (ViT, ResNet50's
+  // 3x3 convolutions of up to 256 channels: 5-15%).
+  else if (M >= 512 && K >= 1024 && blocks(16, 32) >= 100) t = {4, 8, 4, 4, 16, true, 4};
+  // The rest but the shallowest: 16 x 16 blocks in four slices, the most workgroups (ResNet50's
+  // 7 x 7 3x3 convolution: 65 us against 245 with 32 x 64 blocks; MobileNetV2's and SqueezeNet's
+  // convolutions past their first stages and BERT-tiny's products 1.3-2x faster than 32 x 32).
+  else if (K >= 64) t = {8, 8, 2, 2, 16, false, 4};
   if (K < 16) t.bk = static_cast<int>(round_up(K, 4));
   return t;
 }
@@ -227,11 +234,11 @@ Program::Variant direct(const GemmSpec& s) {
 
 // GPU, a single row: a workgroup of 256 per few columns whose invocations (lanes) split the
 // depth and add up their parts in workgroup memory. Neighbouring invocations read neighbouring
-// elements of B: 64 lanes along a column where B's depth is contiguous (a Gemm's transposed
-// weight), else 32 columns of 8 lanes. A row is all memory traffic (VGG16's 411 MB classifier
-// weight): 64 invocations per 4 columns, 16 lanes each, read it at 150 GB/s on an H100, 256 at
-// 730 GB/s, each lane waiting for one load per step. Four sums over interleaved steps keep four
-// loads in flight per lane (not yet measured on a GPU: the device budget had run out).
+// elements of B: 64 or 256 lanes along a column where B's depth is contiguous (a Gemm's transposed
+// weight; gemv_cols_along_k), else 32 columns of 8 lanes. A row is all memory traffic (VGG16's
+// 411 MB classifier weight): 64 invocations per 4 columns, 16 lanes each, read it at 150 GB/s on
+// an H100, 256 at 730 GB/s, each lane waiting for one load per step. Four sums over interleaved
+// steps keep four loads in flight per lane: 1.7 TB/s, and 2.3 TB/s with 256 lanes per column.
 const char* kGemv = R"(${extra}
 var<workgroup> part: array<f32, ${threads}>;
 @compute @workgroup_size(${threads})
@@ -266,9 +273,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 )";
 
+// WEBDNN_WEBGPU_GEMV_COLS=c replaces the columns per workgroup where B's depth is contiguous, for
+// measuring others on a GPU (bench/gpu/sweep.mjs "gemv=c"); read at conversion. Chosen (H100):
+// one column of 256 lanes on deep products, four times the workgroups of four columns and as many
+// loads in flight per lane (VGG16's classifier: 25088 x 1024 61 -> 44 us, 4096 x 4096 and 4096 x
+// 1000 unchanged); four columns of 64 lanes on shallow ones, where 256 lanes would mostly idle.
+int gemv_cols_along_k(int64_t K) {
+  static const int forced = [] {
+    const char* env = std::getenv("WEBDNN_WEBGPU_GEMV_COLS");
+    if (!env || !*env) return 0;
+    int c = std::atoi(env);
+    WEBDNN_CHECK(c == 1 || c == 2 || c == 4 || c == 8 || c == 16, "WEBDNN_WEBGPU_GEMV_COLS takes 1, 2, 4, 8 or 16, not '" + std::string(env) + "'");
+    return c;
+  }();
+  return forced ? forced : K >= 1024 ? 1 : 4;
+}
+
 Program::Variant gemv(const GemmSpec& s) {
   const bool along_n = s.b_n_contiguous;
-  const int T = 256, cols = along_n ? 32 : 4, lanes = T / cols;
+  const int T = 256, cols = along_n ? 32 : gemv_cols_along_k(s.K), lanes = T / cols;
   // Lane l of column c sits at l * cols + c (along n) or c * lanes + l (along k).
   const int64_t apart = along_n ? cols : 1;
   std::string tree;
@@ -338,7 +361,7 @@ const char* kStage = R"({
 // The shape of a tiled kernel, worked out once from its tiles. T invocations per slice; slice sl
 // stages into its own part of As and Bs (from a_at, b_at).
 struct Tiling {
-  explicit Tiling(const GemmSpec& s) : t(gpu_tiles(s.M, s.N, s.K)) {
+  explicit Tiling(const GemmSpec& s) : t(gpu_tiles(s.batch, s.M, s.N, s.K)) {
     T = t.wm * t.wn, BM = t.wm * t.tm, BN = t.wn * t.tn, BK = t.bk, per = t.vec ? 4 : 1;
     sliced = t.ks > 1;
     edge_m = s.M % BM != 0, edge_n = s.N % BN != 0, edge_k = s.K % (BK * t.ks) != 0;
