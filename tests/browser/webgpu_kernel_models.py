@@ -73,6 +73,9 @@ models.conv_relu(CONVS)
 # matrix, so that a wrong element shows in a small output (a page returns 300K values slowly).
 save('matmul_big_blocks_edges', [helper.make_node('MatMul', ['a', 'b'], ['p']), helper.make_node('MatMul', ['p', 'c'], ['y'])],
      [('a', [650, 8]), ('b', [8, 700])], ['y'], [('c', weights(700, 3))])
+# And 300 or more 64 x 64 blocks (18 x 18 here, both edges partial).
+save('matmul_huge_blocks_edges', [helper.make_node('MatMul', ['a', 'b'], ['p']), helper.make_node('MatMul', ['p', 'c'], ['y'])],
+     [('a', [1100, 8]), ('b', [8, 1100])], ['y'], [('c', weights(1100, 3))])
 save('conv_big_blocks_edges', [
     helper.make_node('Conv', ['x', 'w', 'bias'], ['conv'], kernel_shape=[3, 3], pads=[1] * 4),
     helper.make_node('Reshape', ['conv', 'rows'], ['flat']), helper.make_node('MatMul', ['flat', 'c'], ['y'])],
