@@ -17,40 +17,44 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
+def weight(rng, shape, fan_in):
+    return numpy_helper.from_array((rng.standard_normal(shape) / np.sqrt(fan_in)).astype(np.float32), "w")
+
+
+def value(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
 def conv(name, c, h, w, m, k, stride, pad):
     rng = np.random.default_rng(1)
-    weight = numpy_helper.from_array((rng.standard_normal((m, c, k, k)) / np.sqrt(c * k * k)).astype(np.float32), "w")
+    kernel = weight(rng, (m, c, k, k), c * k * k)
     bias = numpy_helper.from_array(rng.standard_normal(m).astype(np.float32), "b")
     oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
     node = helper.make_node("Conv", ["x", "w", "b"], ["y"], kernel_shape=[k, k], strides=[stride, stride], pads=[pad] * 4)
-    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, w])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, m, oh, ow])], [weight, bias])
+    graph = helper.make_graph([node], name, [value("x", [1, c, h, w])], [value("y", [1, m, oh, ow])], [kernel, bias])
     return graph, [[1, c, h, w]], 2 * m * oh * ow * c * k * k
 
 
-def matmul(name, m, k, n):
-    rng = np.random.default_rng(1)
-    weight = numpy_helper.from_array((rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32), "w")
-    node = helper.make_node("MatMul", ["x", "w"], ["y"])
-    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [weight])
+# [M, K] input times a constant weight: [K, N] through MatMul, or [N, K] through Gemm (transB=1).
+def dense(name, m, k, n, transposed=False):
+    w = weight(np.random.default_rng(1), (n, k) if transposed else (k, n), k)
+    node = helper.make_node("Gemm", ["x", "w"], ["y"], transB=1) if transposed else helper.make_node("MatMul", ["x", "w"], ["y"])
+    graph = helper.make_graph([node], name, [value("x", [m, k])], [value("y", [m, n])], [w])
     return graph, [[m, k]], 2 * m * k * n
 
 
+def matmul(name, m, k, n):
+    return dense(name, m, k, n)
+
+
 def fc(name, k, n):
-    rng = np.random.default_rng(1)
-    weight = numpy_helper.from_array((rng.standard_normal((n, k)) / np.sqrt(k)).astype(np.float32), "w")
-    node = helper.make_node("Gemm", ["x", "w"], ["y"], transB=1)
-    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, k])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n])], [weight])
-    return graph, [[1, k]], 2 * k * n
+    return dense(name, 1, k, n, transposed=True)
 
 
 def bmm(name, b, m, k, n):
     node = helper.make_node("MatMul", ["x", "y"], ["z"])
     shapes = [[b, m, k], [b, k, n]]
-    graph = helper.make_graph([node], name, [helper.make_tensor_value_info(v, TensorProto.FLOAT, s) for v, s in zip("xy", shapes)],
-                              [helper.make_tensor_value_info("z", TensorProto.FLOAT, [b, m, n])])
+    graph = helper.make_graph([node], name, [value(v, s) for v, s in zip("xy", shapes)], [value("z", [b, m, n])])
     return graph, shapes, 2 * b * m * k * n
 
 

@@ -27,10 +27,10 @@ export async function captureDevices(page) {
 
 // WebDNN.load(dir, options) in `page`, inputs set, one run. `loseDevice`: 'load' destroys the
 // load's device when the weights arrive, or when it is made if that is later (from the progress
-// callback; needs captureDevices), 'run' just
-// before the run. Returns { backendName, kernels, loadTimes, pipelineCount, tail, outputs, runError,
-// secondRunError, warnings } (tail: {head, carried} where a wasm tail runs after the GPU) (secondRunError: a second run after a failed one); a failing load
-// throws with the page's console. `profile`: runner.profile() after the run, then a second run;
+// callback; needs captureDevices), 'run' just before the run. Returns { backendName, kernels,
+// loadTimes, pipelineCount, tail, outputs, runError, secondRunError, warnings } (tail: {head,
+// carried} where a wasm tail runs after the GPU; secondRunError: a second run after a failed one);
+// a failing load throws with the page's console. `profile`: runner.profile() after the run, then a second run;
 // adds { profile, timestampQuery (whether the device has it), outputsAfterProfile }.
 export async function runWebGpu(page, dir, options, inputs, { loseDevice, profile } = {}) {
   const before = page.messages.length;
