@@ -89,10 +89,21 @@ struct Window {
   D output(int d, const D& in, bool ceil_mode = false) const;
 };
 
+// What a quantized model's Conv is known to read (rule record_integer_grid): input values that are
+// whole multiples of `x_scale` and weights of output channel m that are whole multiples of
+// `w_scales[m]`, so that a kernel may compute it in integers, exactly. No backend has to.
+struct IntegerGrid {
+  double x_scale = 0;  // 0: none
+  std::vector<double> w_scales;
+  static IntegerGrid parse(const Json& j);  // the operator's parameters
+  void write(Json& j) const;
+};
+
 struct Conv {
   Window window;
   int64_t group = 1;
   Epilogue epilogue;
+  IntegerGrid grid;
   static Conv parse(const Json& j);
   Json to_json() const;
   // X [N,C,H,W], W [M,C/group,kh,kw] -> Y [N,M,OH,OW]; bias, if any, [M].

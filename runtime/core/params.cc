@@ -239,9 +239,23 @@ D Window::output(int d, const D& in, bool ceil_mode) const {
 
 // Conv, ConvTranspose, Pool
 
+IntegerGrid IntegerGrid::parse(const Json& j) {
+  IntegerGrid g;
+  if (!j.contains("integer_grid")) return g;
+  Reader grid(j.at("integer_grid"), "integer_grid field");
+  g.x_scale = grid.number("x_scale");
+  g.w_scales = grid.numbers("w_scales");
+  WEBDNN_CHECK(g.x_scale > 0, "integer_grid's x_scale must be positive");
+  return g;
+}
+
+void IntegerGrid::write(Json& j) const {
+  if (x_scale > 0) j["integer_grid"] = {{"x_scale", x_scale}, {"w_scales", w_scales}};
+}
+
 Conv Conv::parse(const Json& j) {
   Reader r(j);
-  return {Window::parse(r), r.integer("group", 1, kMaxExtent), Epilogue::parse(r)};
+  return {Window::parse(r), r.integer("group", 1, kMaxExtent), Epilogue::parse(r), IntegerGrid::parse(j)};
 }
 
 Json Conv::to_json() const {
@@ -249,6 +263,7 @@ Json Conv::to_json() const {
   window.write(j);
   j["group"] = group;
   epilogue.write(j);
+  grid.write(j);
   return j;
 }
 

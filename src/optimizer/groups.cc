@@ -7,6 +7,8 @@ namespace webdnn::optimizer {
 RuleGroup general_group() {
   RuleGroup g;
   g.name = "general";
+  // Before constant folding, which would turn the weights it reads into plain floats.
+  g.rules.push_back(rules::record_integer_grid());
   g.rules.push_back(rules::constant_folding());
   g.rules.push_back(rules::remove_identity());
   g.rules.push_back(rules::merge_transposes());

@@ -69,4 +69,22 @@ Tensor evaluate(const Expr& expr, const std::vector<const Tensor*>& inputs, DTyp
   return out;
 }
 
+bool same_values(const ir::Variable* a, const ir::Variable* b) {
+  if (a == b) return true;
+  if (!a->is_constant() || !b->is_constant() || a->shape != b->shape) return false;
+  Tensor ta = a->logical_data(), tb = b->logical_data();
+  for (int64_t i = 0; i < ta.size(); i++)
+    if (ta.as_double(i) != tb.as_double(i)) return false;
+  return true;
+}
+
+ir::Operator* quantize_of_pair(const ir::Operator& dq) {
+  if (dq.type != "DequantizeLinear" || dq.inputs.size() < 3) return nullptr;
+  ir::Operator* q = dq.inputs[0]->producer;
+  if (!q || q->type != "QuantizeLinear" || q->inputs.size() < 3 || !same_values(q->inputs[1], dq.inputs[1]) ||
+      !same_values(q->inputs[2], dq.inputs[2]))
+    return nullptr;
+  return q;
+}
+
 }  // namespace webdnn::optimizer

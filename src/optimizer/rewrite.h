@@ -33,6 +33,12 @@ std::optional<ExprOp> binary_form(const ir::Operator& op);
 // Evaluates an expression on constant tensors (broadcast to `shape`), in logical order.
 Tensor evaluate(const Expr& expr, const std::vector<const Tensor*>& inputs, DType dtype, const Shape& shape);
 
+// The same variable, or constants of the same values.
+bool same_values(const ir::Variable* a, const ir::Variable* b);
+// For a DequantizeLinear reading a QuantizeLinear of the same scale and zero point (the pair QDQ
+// models put around every activation): that QuantizeLinear; nullptr otherwise.
+ir::Operator* quantize_of_pair(const ir::Operator& dequantize);
+
 // Two layouts of one shape are the same in memory when the axes of size > 1 have equal strides.
 bool same_layout(const ir::Variable& a, const ir::Variable& b);
 

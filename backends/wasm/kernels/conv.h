@@ -16,6 +16,10 @@ struct ConvGeometry {
   int64_t N, C, H, W, M, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw, group;
 };
 
+// Rows [p0, p0 + rows) of the im2col matrix of channels [c0, c0 + cg) into `patch`: a row per
+// output pixel (n, oh, ow) holding its receptive field, taps outer, channels inner, zero outside.
+void im2col(const ConvGeometry& g, const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch);
+
 std::unique_ptr<runtime::Kernel> make_gemm_conv(const ConvGeometry& g, Epilogue epilogue);
 std::unique_ptr<runtime::Kernel> make_winograd_conv(const ConvGeometry& g, Epilogue epilogue);
 std::unique_ptr<runtime::Kernel> make_depthwise_conv(const ConvGeometry& g, Epilogue epilogue);

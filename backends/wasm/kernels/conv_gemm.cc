@@ -12,6 +12,16 @@
 namespace webdnn::wasm {
 namespace {
 
+// A few channels (an RGB image: 9 floats a row of taps) are copied inline: memcpy is a call in
+// WebAssembly, which costs more than such a copy.
+void copy(float* to, const float* from, int64_t n) {
+  if (n > 32) {
+    std::memcpy(to, from, static_cast<size_t>(n) * sizeof(float));
+    return;
+  }
+  for (int64_t i = 0; i < n; i++) to[i] = from[i];
+}
+
 class GemmConv : public runtime::Kernel {
  public:
   GemmConv(const ConvGeometry& g, Epilogue epilogue) : g_(g), epilogue_(std::move(epilogue)) {
@@ -32,40 +42,6 @@ class GemmConv : public runtime::Kernel {
   }
 
  private:
-  // A few channels (an RGB image: 9 floats a row of taps) are copied inline: memcpy is a call in
-  // WebAssembly, which costs more than such a copy.
-  static void copy(float* to, const float* from, int64_t n) {
-    if (n > 32) {
-      std::memcpy(to, from, static_cast<size_t>(n) * sizeof(float));
-      return;
-    }
-    for (int64_t i = 0; i < n; i++) to[i] = from[i];
-  }
-
-  // Rows are output pixels (n, oh, ow); each holds the receptive field, taps outer, channels inner.
-  void im2col(const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch) const {
-    for (int64_t r = 0; r < rows; r++) {
-      int64_t p = p0 + r, n = p / (g_.OH * g_.OW), oh = p / g_.OW % g_.OH, ow = p % g_.OW;
-      float* row = patch + r * g_.kh * g_.kw * cg;
-      const int64_t iw0 = ow * g_.sw - g_.pl;
-      // A whole row of taps inside the image is one contiguous run of the input (no groups).
-      const bool whole_rows = cg == g_.C && g_.dw == 1 && iw0 >= 0 && iw0 + g_.kw <= g_.W;
-      for (int64_t i = 0; i < g_.kh; i++) {
-        int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
-        if (whole_rows && ih >= 0 && ih < g_.H) {
-          copy(row, x + ((n * g_.H + ih) * g_.W + iw0) * g_.C, g_.kw * g_.C);
-          row += g_.kw * cg;
-          continue;
-        }
-        for (int64_t j = 0; j < g_.kw; j++, row += cg) {
-          int64_t iw = ow * g_.sw - g_.pl + j * g_.dw;
-          if (ih < 0 || ih >= g_.H || iw < 0 || iw >= g_.W) std::fill(row, row + cg, 0.0f);
-          else copy(row, x + ((n * g_.H + ih) * g_.W + iw) * g_.C + c0, cg);
-        }
-      }
-    }
-  }
-
   void im2col_gemm(void* const* in, const float* x, const float* w, const float* bias, float* y) const {
     const int64_t P = g_.N * g_.OH * g_.OW, Cg = g_.C / g_.group, Mg = g_.M / g_.group, K = g_.kh * g_.kw * Cg;
     const int64_t block = packed_b_size(K, Mg);
@@ -77,7 +53,7 @@ class GemmConv : public runtime::Kernel {
       for (int64_t b = b0; b < b1; b++) {
         int64_t p0 = b * rows_per_block, rows = std::min(rows_per_block, P - p0);
         for (int64_t g = 0; g < g_.group; g++) {
-          im2col(x, p0, rows, g * Cg, Cg, patch);
+          im2col(g_, x, p0, rows, g * Cg, Cg, patch);
           const float* residual = epilogue_.residual_data(in);
           gemm_rows(0, rows, Mg, K, patch, K, w + g * block,
                     {y + p0 * g_.M + g * Mg, g_.M, bias + g * Mg, epilogue_.lo, epilogue_.hi,
@@ -94,6 +70,29 @@ class GemmConv : public runtime::Kernel {
 };
 
 }  // namespace
+
+void im2col(const ConvGeometry& g, const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch) {
+  for (int64_t r = 0; r < rows; r++) {
+    int64_t p = p0 + r, n = p / (g.OH * g.OW), oh = p / g.OW % g.OH, ow = p % g.OW;
+    float* row = patch + r * g.kh * g.kw * cg;
+    const int64_t iw0 = ow * g.sw - g.pl;
+    // A whole row of taps inside the image is one contiguous run of the input (no groups).
+    const bool whole_rows = cg == g.C && g.dw == 1 && iw0 >= 0 && iw0 + g.kw <= g.W;
+    for (int64_t i = 0; i < g.kh; i++) {
+      int64_t ih = oh * g.sh - g.pt + i * g.dh;
+      if (whole_rows && ih >= 0 && ih < g.H) {
+        copy(row, x + ((n * g.H + ih) * g.W + iw0) * g.C, g.kw * g.C);
+        row += g.kw * cg;
+        continue;
+      }
+      for (int64_t j = 0; j < g.kw; j++, row += cg) {
+        int64_t iw = ow * g.sw - g.pl + j * g.dw;
+        if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) std::fill(row, row + cg, 0.0f);
+        else copy(row, x + ((n * g.H + ih) * g.W + iw) * g.C + c0, cg);
+      }
+    }
+  }
+}
 
 std::unique_ptr<runtime::Kernel> make_gemm_conv(const ConvGeometry& g, Epilogue epilogue) {
   return std::make_unique<GemmConv>(g, std::move(epilogue));

@@ -1,6 +1,7 @@
 #include "backends/wasm/kernels/integer_gemm.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #if defined(__SSE2__) && !defined(__wasm_simd128__)
 #include <emmintrin.h>
@@ -50,10 +51,10 @@ void row_pairs(const void* a, bool a_signed, int64_t K, int32_t a_zero, int32_t*
   for (int64_t p = 0; p < int_pairs(K); p++) out[p] = pair(value(2 * p), value(2 * p + 1));
 }
 
-// C[0..rows) x [0..cols) of one tile; `a` holds kIntMR rows of pairs (rows past `rows` repeat).
-void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, int32_t* c, int64_t ldc,
-          int rows, int cols) {
-  i32x4 acc[kIntMR][4] = {};
+// The sums of one tile of kIntMR rows (a0, a1: P pairs each) by one panel of kIntNR columns.
+inline void accumulate(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, i32x4 acc[kIntMR][4]) {
+  for (int r = 0; r < kIntMR; r++)
+    for (int v = 0; v < 4; v++) acc[r][v] = i32x4{0, 0, 0, 0};
   for (int64_t p = 0; p < P; p++) {
     const int32_t* b = panel + p * kIntNR;
     i32x4 b0 = load_i32(b), b1 = load_i32(b + 4), b2 = load_i32(b + 8), b3 = load_i32(b + 12);
@@ -61,10 +62,39 @@ void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel,
     acc[0][0] += dot(x, b0), acc[0][1] += dot(x, b1), acc[0][2] += dot(x, b2), acc[0][3] += dot(x, b3);
     acc[1][0] += dot(y, b0), acc[1][1] += dot(y, b1), acc[1][2] += dot(y, b2), acc[1][3] += dot(y, b3);
   }
+}
+
+// C[0..rows) x [0..cols) of one tile; `a` holds kIntMR rows of pairs (rows past `rows` repeat).
+void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, int32_t* c, int64_t ldc,
+          int rows, int cols) {
+  i32x4 acc[kIntMR][4];
+  accumulate(a0, a1, P, panel, acc);
   for (int r = 0; r < rows; r++) {
     int32_t out[kIntNR];
     std::memcpy(out, acc[r], sizeof(out));
     std::memcpy(c + r * ldc, out, sizeof(int32_t) * cols);
+  }
+}
+
+// The same tile as floats, scaled per column, biased, clamped (the columns from n of `out`).
+void float_tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, const IntGemmOutput& out,
+                int64_t m, int64_t n, int rows, int cols) {
+  i32x4 acc[kIntMR][4];
+  accumulate(a0, a1, P, panel, acc);
+  float scale[kIntNR] = {}, bias[kIntNR] = {};
+  std::memcpy(scale, out.scale + n, sizeof(float) * cols);
+  std::memcpy(bias, out.bias + n, sizeof(float) * cols);
+  const f32x4 lo = splat(out.lo), hi = splat(out.hi);
+  for (int r = 0; r < rows; r++) {
+    float* c = out.c + (m + r) * out.ldc + n;
+    float row[kIntNR], add[kIntNR] = {};
+    if (out.residual) std::memcpy(add, out.residual + (m + r) * out.ldc + n, sizeof(float) * cols);
+    for (int v = 0; v < 4; v++) {
+      f32x4 y = __builtin_convertvector(acc[r][v], f32x4) * load(scale + 4 * v) + load(bias + 4 * v) + load(add + 4 * v);
+      store(row + 4 * v, min(max(y, lo), hi));
+    }
+    if (cols == kIntNR) std::memcpy(c, row, sizeof(row));
+    else std::memcpy(c, row, sizeof(float) * cols);
   }
 }
 
@@ -96,6 +126,35 @@ void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, 
     }
     for (int64_t n = 0; n < N; n += kIntNR)
       tile(pairs, pairs + P, P, bp + n * P, c + m * ldc + n, ldc, rows, static_cast<int>(std::min<int64_t>(kIntNR, N - n)));
+  }
+}
+
+void grid_pairs(const float* x, int64_t K, float inv_scale, int32_t* out) {
+  typedef short i16x8 __attribute__((vector_size(16)));
+  // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits, read
+  // back by taking the sum's bits away: no float-to-int conversion, a long sequence in wasm on x86.
+  const f32x4 magic = splat(12582912.0f);
+  const i32x4 bits = (i32x4)magic;
+  int64_t k = 0;
+  for (; k + 8 <= K; k += 8, out += 4) {
+    i16x8 lo = (i16x8)((i32x4)(load(x + k) * inv_scale + magic) - bits);
+    i16x8 hi = (i16x8)((i32x4)(load(x + k + 4) * inv_scale + magic) - bits);
+    i16x8 packed = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);  // the low halves
+    std::memcpy(out, &packed, sizeof(packed));
+  }
+  for (; k < K; k += 2) {
+    int32_t a = static_cast<int32_t>(std::nearbyint(x[k] * inv_scale));
+    int32_t b = k + 1 < K ? static_cast<int32_t>(std::nearbyint(x[k + 1] * inv_scale)) : 0;
+    *out++ = pair(a, b);
+  }
+}
+
+void int_gemm_pairs(int64_t rows, int64_t N, int64_t P, const int32_t* a, const int32_t* bp, const IntGemmOutput& out) {
+  for (int64_t m = 0; m < rows; m += kIntMR) {
+    int mb = static_cast<int>(std::min<int64_t>(kIntMR, rows - m));
+    const int32_t *a0 = a + m * P, *a1 = a + (m + mb - 1) * P;
+    for (int64_t n = 0; n < N; n += kIntNR)
+      float_tile(a0, a1, P, bp + n * P, out, m, n, mb, static_cast<int>(std::min<int64_t>(kIntNR, N - n)));
   }
 }
 

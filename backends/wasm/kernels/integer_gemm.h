@@ -26,4 +26,21 @@ std::vector<int32_t> pack_int_b(const std::vector<int32_t>& b, const std::vector
 void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, bool a_signed, int64_t lda,
                    int32_t a_zero, const int32_t* bp, int32_t* c, int64_t ldc);
 
+// Row `x` of K floats that are multiples of `scale` (a quantized model's activations, params::
+// IntegerGrid) as those multiples, int16 pairs (the last padded with 0); |x / scale| < 2^15.
+void grid_pairs(const float* x, int64_t K, float inv_scale, int32_t* out);
+
+// A float result of an integer product: C = float(A' . B') * scale[n] + bias[n] (+ residual),
+// clamped to [lo, hi]; laid out as GemmOutput (gemm.h).
+struct IntGemmOutput {
+  float* c;
+  int64_t ldc;
+  const float* scale;
+  const float* bias;
+  float lo, hi;
+  const float* residual = nullptr;
+};
+// Rows [0, rows) of C from A' given as `P` pairs a row (grid_pairs), row r at a + r * P.
+void int_gemm_pairs(int64_t rows, int64_t N, int64_t P, const int32_t* a, const int32_t* bp, const IntGemmOutput& out);
+
 }  // namespace webdnn::wasm

@@ -225,6 +225,9 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   // Outputs whose shape follows the model's free dimensions are computed at run time.
   for (ir::Variable* v : outs) constant &= v->is_static();
   if (!constant || inputs.empty()) return outs;
+  // A quantized weight stays quantized until the optimizer has seen it (record_integer_grid reads
+  // its scales); constant folding dequantizes it then.
+  if (type == "DequantizeLinear") return outs;
   // Fold: evaluate now and turn the outputs into constants.
   std::vector<Tensor> data;
   std::vector<const Tensor*> args;

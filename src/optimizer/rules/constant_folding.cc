@@ -2,7 +2,7 @@
 // the model's free dimensions are bound to numbers: a symbolic graph specialized for one shape).
 // Rewrites: its outputs become constants computed now with the reference kernels.
 // Left alone: operators that would turn small constants into a much bigger one (Expand, Tile,
-// ConstantOfShape-like growth), which are cheaper to ship unexpanded.
+// ConstantOfShape-like growth), which are cheaper to ship unexpanded; DequantizeLinear is folded.
 #include "src/ops/evaluate.h"
 #include "src/optimizer/rules/rules.h"
 
@@ -38,7 +38,9 @@ class ConstantFolding : public Rule {
       if (!v->is_static()) return false;  // its size depends on the model's free dimensions
       out_bytes += v->bytes();
     }
-    if (out_bytes > std::max<int64_t>(1 << 20, 2 * in_bytes)) return false;
+    // DequantizeLinear grows by the element size alone (int8 to float32): folded, as the kernels
+    // want float weights (the frontend leaves constant ones to the rules).
+    if (out_bytes > std::max<int64_t>(1 << 20, 2 * in_bytes) && op->type != "DequantizeLinear") return false;
     std::vector<Tensor> data;
     std::vector<const Tensor*> args;
     for (const ir::Variable* v : op->inputs) data.push_back(v->logical_data());

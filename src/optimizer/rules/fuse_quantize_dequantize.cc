@@ -14,25 +14,14 @@
 namespace webdnn::optimizer::rules {
 namespace {
 
-bool same_values(const ir::Variable* a, const ir::Variable* b) {
-  if (a == b) return true;
-  if (!a->is_constant() || !b->is_constant() || a->shape != b->shape) return false;
-  Tensor ta = a->logical_data(), tb = b->logical_data();
-  for (int64_t i = 0; i < ta.size(); i++)
-    if (ta.as_double(i) != tb.as_double(i)) return false;
-  return true;
-}
-
 class FuseQuantizeDequantize : public Rule {
  public:
   const char* name() const override { return "fuse_quantize_dequantize"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
     if (op->type != "DequantizeLinear") return false;
-    ir::Operator* q = op->inputs[0]->producer;
-    if (!q || q->type != "QuantizeLinear" || !same_values(q->inputs[1], op->inputs[1]) ||
-        !same_values(q->inputs[2], op->inputs[2]))
-      return false;
+    ir::Operator* q = quantize_of_pair(*op);
+    if (!q) return false;
     params::Reader r(q->params);
     const double lo = r.number("min"), hi = r.number("max");
     Expr e;

@@ -17,6 +17,7 @@ std::unique_ptr<Rule> decompose_batch_normalization();
 std::unique_ptr<Rule> fold_channel_affine();
 std::unique_ptr<Rule> fold_input_scale();
 std::unique_ptr<Rule> narrow_dequantized_tables();
+std::unique_ptr<Rule> record_integer_grid();
 std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
 std::unique_ptr<Rule> fuse_quantize_dequantize();

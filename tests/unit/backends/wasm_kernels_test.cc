@@ -77,6 +77,48 @@ INSTANTIATE_TEST_SUITE_P(Shapes, WasmConv, ::testing::Values(
     ConvCase{"depthwise_wide", {1, 37, 6, 5}, 37, 5, 2, 2, 1, 37}),
     [](const auto& info) { return std::string(info.param.what); });
 
+// A QDQ model's convolution as onnxruntime's quantizer writes it: the input quantized to uint8 and
+// dequantized, int8 weights with a scale per output channel, an int32 bias of scale x_scale *
+// w_scale; record_integer_grid and the wasm lowering turn it into wasm.IntegerConv.
+ir::Variable* qdq_conv(GraphBuilder& b, ir::Variable* x, int64_t m, int64_t k, int64_t stride, int64_t pad) {
+  const int64_t c = x->shape[1];
+  static int calls = 0;  // names apart
+  const float x_scale = 0.0173f * (1.0f + 0.37f * static_cast<float>(calls++));
+  ir::Variable* s = b.constant("s" + std::to_string(calls), {}, {x_scale});
+  ir::Variable* z = b.graph.add_constant("z" + std::to_string(calls), Tensor::from_ints({}, {100}, DType::UInt8));
+  ir::Variable* q = b.op("QuantizeLinear", {x, s, z}, {{"to", "uint8"}, {"min", 0}, {"max", 255}});
+  ir::Variable* xd = b.op("DequantizeLinear", {q, s, z});
+  std::vector<int64_t> wq(static_cast<size_t>(m * c * k * k)), bq(static_cast<size_t>(m));
+  std::vector<float> w_scales(static_cast<size_t>(m)), bias(static_cast<size_t>(m));
+  for (size_t i = 0; i < wq.size(); i++) wq[i] = static_cast<int64_t>(i * 37 % 255) - 127;
+  for (int64_t i = 0; i < m; i++) {
+    w_scales[static_cast<size_t>(i)] = 0.001f * static_cast<float>(1 + i % 5);
+    bias[static_cast<size_t>(i)] = static_cast<float>(i * 53 % 401 - 200) * x_scale * w_scales[static_cast<size_t>(i)];
+  }
+  ir::Variable* w = b.graph.add_constant("wq" + std::to_string(calls), Tensor::from_ints({m, c, k, k}, wq, DType::Int8));
+  ir::Variable* ws = b.constant("ws" + std::to_string(calls), {m, 1, 1, 1}, w_scales);
+  ir::Variable* wz = b.graph.add_constant("wz" + std::to_string(calls), Tensor::from_ints({m, 1, 1, 1}, std::vector<int64_t>(static_cast<size_t>(m), 0), DType::Int8));
+  ir::Variable* wd = b.op("DequantizeLinear", {w, ws, wz});
+  Json p = {{"strides", Shape{stride, stride}}, {"pads", Shape{pad, pad, pad, pad}}};
+  return b.op("Conv", {xd, wd, b.constant("bias" + std::to_string(calls), {m}, bias)}, p);
+}
+
+TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
+  // Each reads the input itself: a chain would compare exact sums with the reference's float ones
+  // at the next quantization, which rounds them a step apart where a value lies near a tie.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 21, 9, 7});
+  ir::Variable* r = b.input("r", {2, 19, 9, 7});
+  // Pointwise (21 channels: an odd K, 2 pairs short of a vector) with a partial panel of columns
+  // (19 = 16 + 3); strided 3x3 and 5x5 im2col rows cut by the border; a residual add and a ReLU in
+  // the epilogue.
+  b.output(qdq_conv(b, x, 19, 1, 1, 0));
+  b.output(qdq_conv(b, x, 19, 3, 2, 1));
+  b.output(qdq_conv(b, x, 35, 5, 1, 2));
+  b.output(b.op("Relu", {b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})}));
+  expect_matches_reference(b, "wasm.IntegerConv", 1e-5);
+}
+
 TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {
   for (int64_t k : {1, 3}) {
     GraphBuilder b;

@@ -3,8 +3,10 @@
 
 #include "src/ops/evaluate.h"
 #include "src/optimizer/rules/rules.h"
+#include "tests/unit/support/graph_builder.h"
 #include "tests/unit/support/onnx_builder.h"
 #include "tests/unit/support/rules.h"
+#include "webdnn/params.h"
 
 namespace webdnn {
 namespace {
@@ -41,6 +43,43 @@ TEST(FuseQuantizeDequantize, PairsWithTheSameScaleBecomeOneFloatOperator) {
   auto a = ops::evaluate_graph(*before, in), c = ops::evaluate_graph(*graph, in);
   for (const char* name : {"fused", "other", "kept"}) EXPECT_EQ(a.at(name).bytes, c.at(name).bytes) << name;
   expect_same_outputs(*before, *graph, 0);
+}
+
+// x -> QuantizeLinear -> DequantizeLinear -> Conv(DequantizeLinear(int8 weight, scale per channel)),
+// the scales and zero points shaped as the ONNX frontend shapes them.
+std::unique_ptr<ir::Graph> quantized_conv(bool per_channel, bool paired) {
+  testing::GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 2, 4, 4});
+  ir::Variable *s = b.constant("s", {}, {0.05f}), *other = b.constant("s_other", {}, {0.1f});
+  ir::Variable* z = b.graph.add_constant("z", u8({}, {128}));
+  ir::Variable* q = b.op("QuantizeLinear", {x, s, z}, {{"to", "uint8"}, {"min", 0}, {"max", 255}});
+  ir::Variable* xd = b.op("DequantizeLinear", {q, paired ? s : other, z});
+  Shape channels = per_channel ? Shape{3, 1, 1, 1} : Shape{};
+  ir::Variable* w = b.graph.add_constant("w", Tensor::from_ints({3, 2, 1, 1}, {-3, 5, 127, -128, 0, 9}, DType::Int8));
+  ir::Variable* ws = b.constant("ws", channels, per_channel ? std::vector<float>{0.5f, 0.25f, 2.0f} : std::vector<float>{0.125f});
+  ir::Variable* wz = b.graph.add_constant("wz", Tensor::from_ints(channels, std::vector<int64_t>(per_channel ? 3 : 1, 0), DType::Int8));
+  b.output(b.op("Conv", {xd, b.op("DequantizeLinear", {w, ws, wz})}));
+  return b.copy();
+}
+
+TEST(RecordIntegerGrid, QuantizedConvRecordsBothScalesAndReadsItsWeightAsFloats) {
+  for (bool per_channel : {true, false}) {
+    auto graph = quantized_conv(per_channel, true);
+    auto before = graph->clone();
+    EXPECT_EQ(apply_rule(*graph, rules::record_integer_grid()), 1);
+    const ir::Operator* conv = nullptr;
+    for (const ir::Operator* op : graph->topological_order())
+      if (op->type == "Conv") conv = op;
+    ASSERT_NE(conv, nullptr);
+    EXPECT_TRUE(conv->inputs[1]->is_constant());
+    params::IntegerGrid grid = params::Conv::parse(conv->params).grid;
+    EXPECT_FLOAT_EQ(grid.x_scale, 0.05);
+    EXPECT_EQ(grid.w_scales, per_channel ? (std::vector<double>{0.5, 0.25, 2.0}) : (std::vector<double>{0.125, 0.125, 0.125}));
+    expect_same_outputs(*before, *graph, 0);
+  }
+  // An input dequantized with another scale than it was quantized with: no grid is known.
+  auto unpaired = quantized_conv(true, false);
+  EXPECT_EQ(apply_rule(*unpaired, rules::record_integer_grid()), 0);
 }
 
 TEST(IntegerProductsInFloat, MatMulIntegerAndMatMulNBitsBecomeFloatMatMuls) {
