@@ -23,6 +23,7 @@ class IntegerConv : public runtime::Kernel {
   IntegerConv(const ConvGeometry& g, float x_scale, Epilogue epilogue)
       : g_(g), inv_scale_(1.0f / x_scale), epilogue_(std::move(epilogue)) {
     pointwise_ = g_.kh == 1 && g_.kw == 1 && g_.sh == 1 && g_.sw == 1 && g_.pt == 0 && g_.pl == 0;
+    even_taps_ = !pointwise_ && g_.C % 2 == 0;
   }
 
   void run(void* const* in, void* const* out) override {
@@ -34,16 +35,20 @@ class IntegerConv : public runtime::Kernel {
     const int64_t P = g_.N * g_.OH * g_.OW, K = g_.kh * g_.kw * g_.C, pairs = int_pairs(K);
     const int64_t rows_per_block = std::clamp<int64_t>((P + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
     runtime::parallel_for((P + rows_per_block - 1) / rows_per_block, 1, [&](int64_t b0, int64_t b1) {
-      float* patch = pointwise_ ? nullptr : scratch(static_cast<size_t>(rows_per_block * K));
+      float* patch = pointwise_ || even_taps_ ? nullptr : scratch(static_cast<size_t>(rows_per_block * K));
       auto* a = reinterpret_cast<int32_t*>(scratch(static_cast<size_t>(rows_per_block * pairs), 1));
       for (int64_t b = b0; b < b1; b++) {
         const int64_t p0 = b * rows_per_block, rows = std::min(rows_per_block, P - p0);
-        const float* rows_of_x = x + p0 * K;
-        if (!pointwise_) {
-          im2col(g_, x, p0, rows, 0, g_.C, patch);
-          rows_of_x = patch;
+        if (even_taps_) {
+          for (int64_t r = 0; r < rows; r++) gather_pairs(x, p0 + r, a + r * pairs);
+        } else {
+          const float* rows_of_x = x + p0 * K;
+          if (!pointwise_) {
+            im2col(g_, x, p0, rows, 0, g_.C, patch);
+            rows_of_x = patch;
+          }
+          for (int64_t r = 0; r < rows; r++) grid_pairs(rows_of_x + r * K, K, inv_scale_, a + r * pairs);
         }
-        for (int64_t r = 0; r < rows; r++) grid_pairs(rows_of_x + r * K, K, inv_scale_, a + r * pairs);
         const float* residual = epilogue_.residual_data(in);
         int_gemm_pairs(rows, g_.M, pairs, a, bp,
                        {y + p0 * g_.M, g_.M, scales, bias, epilogue_.lo, epilogue_.hi,
@@ -54,10 +59,34 @@ class IntegerConv : public runtime::Kernel {
   }
 
  private:
+  // The im2col row of output pixel p as pairs, read from the image itself: with an even channel
+  // count each tap's channels are whole pairs, so no float row is written and read again.
+  void gather_pairs(const float* x, int64_t p, int32_t* out) const {
+    const int64_t n = p / (g_.OH * g_.OW), oh = p / g_.OW % g_.OH, ow = p % g_.OW, half = g_.C / 2;
+    const int64_t iw0 = ow * g_.sw - g_.pl;
+    const bool whole_rows = g_.dw == 1 && iw0 >= 0 && iw0 + g_.kw <= g_.W;  // a row of taps is one run
+    for (int64_t i = 0; i < g_.kh; i++) {
+      const int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
+      const float* row = x + (n * g_.H + ih) * g_.W * g_.C;
+      if (ih < 0 || ih >= g_.H) {
+        std::fill(out, out + g_.kw * half, 0);
+      } else if (whole_rows) {
+        grid_pairs(row + iw0 * g_.C, g_.kw * g_.C, inv_scale_, out);
+      } else {
+        for (int64_t j = 0; j < g_.kw; j++) {
+          const int64_t iw = iw0 + j * g_.dw;
+          if (iw < 0 || iw >= g_.W) std::fill(out + j * half, out + (j + 1) * half, 0);
+          else grid_pairs(row + iw * g_.C, g_.C, inv_scale_, out + j * half);
+        }
+      }
+      out += g_.kw * half;
+    }
+  }
+
   ConvGeometry g_;
   float inv_scale_;
   Epilogue epilogue_;
-  bool pointwise_ = false;
+  bool pointwise_ = false, even_taps_ = false;
 };
 
 std::unique_ptr<runtime::Kernel> make_integer_conv(const runtime::KernelSpec& spec) {

@@ -80,7 +80,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, WasmConv, ::testing::Values(
 // A QDQ model's convolution as onnxruntime's quantizer writes it: the input quantized to uint8 and
 // dequantized, int8 weights with a scale per output channel, an int32 bias of scale x_scale *
 // w_scale; record_integer_grid and the wasm lowering turn it into wasm.IntegerConv.
-ir::Variable* qdq_conv(GraphBuilder& b, ir::Variable* x, int64_t m, int64_t k, int64_t stride, int64_t pad) {
+ir::Variable* qdq_conv(GraphBuilder& b, ir::Variable* x, int64_t m, int64_t k, int64_t stride, int64_t pad,
+                       int64_t dilation = 1) {
   const int64_t c = x->shape[1];
   static int calls = 0;  // names apart
   const float x_scale = 0.0173f * (1.0f + 0.37f * static_cast<float>(calls++));
@@ -99,7 +100,7 @@ ir::Variable* qdq_conv(GraphBuilder& b, ir::Variable* x, int64_t m, int64_t k, i
   ir::Variable* ws = b.constant("ws" + std::to_string(calls), {m, 1, 1, 1}, w_scales);
   ir::Variable* wz = b.graph.add_constant("wz" + std::to_string(calls), Tensor::from_ints({m, 1, 1, 1}, std::vector<int64_t>(static_cast<size_t>(m), 0), DType::Int8));
   ir::Variable* wd = b.op("DequantizeLinear", {w, ws, wz});
-  Json p = {{"strides", Shape{stride, stride}}, {"pads", Shape{pad, pad, pad, pad}}};
+  Json p = {{"strides", Shape{stride, stride}}, {"pads", Shape{pad, pad, pad, pad}}, {"dilations", Shape{dilation, dilation}}};
   return b.op("Conv", {xd, wd, b.constant("bias" + std::to_string(calls), {m}, bias)}, p);
 }
 
@@ -116,6 +117,13 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   b.output(qdq_conv(b, x, 19, 3, 2, 1));
   b.output(qdq_conv(b, x, 35, 5, 1, 2));
   b.output(b.op("Relu", {b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})}));
+  // An even channel count: im2col rows gathered as pairs from the image itself (whole rows of taps,
+  // taps cut by the border, dilated taps, a strided 1x1), 10 channels = a vector of 8 and a pair.
+  ir::Variable* e = b.input("e", {1, 10, 8, 9});
+  b.output(qdq_conv(b, e, 17, 3, 1, 1));
+  b.output(qdq_conv(b, e, 17, 3, 2, 1));
+  b.output(qdq_conv(b, e, 17, 3, 1, 2, 2));
+  b.output(qdq_conv(b, e, 17, 1, 2, 0));
   expect_matches_reference(b, "wasm.IntegerConv", 1e-5);
 }
 
