@@ -169,7 +169,9 @@ CodedWeights read_coded_weights(const Json& encoded, int64_t bytes) {
       std::string kind = seg.transform.at("kind").get<std::string>();
       const WeightTransform* f = find_weight_transform(kind);
       WEBDNN_CHECK(f, "weights segment ", s.dump(), ": this runtime has no weight transform '", kind, "'");
-      seg.source = t.integer("source", 1, seg.count);
+      // More source values than it makes only where the coding is smaller than the words made (int8
+      // multiples paired into int16: the file-size check below is what bounds it).
+      seg.source = t.integer("source", 1, 8 * seg.count);
       WEBDNN_CHECK(f->size(seg.transform, seg.source) == seg.count, "weights segment ", s.dump(), ": transform '", kind,
                    "' makes ", f->size(seg.transform, seg.source), " values of ", seg.source, ", not ", seg.count);
       coded = seg.source;

@@ -45,9 +45,10 @@ int VariableTable::add_data(const std::string& name, const Tensor& data) {
 }
 
 int VariableTable::add_derived(const std::string& name, const std::vector<float>& values, std::vector<float> source,
-                               Json transform) {
+                               Json transform, DType dtype) {
+  WEBDNN_CHECK(dtype_size(dtype) == 4, "internal: derived weights are of 4-byte values");
   int64_t offset = weights_.add_derived(values, std::move(source), std::move(transform));
-  entries_.push_back(weights_entry(name, DType::Float32, {static_cast<int64_t>(values.size())}, offset));
+  entries_.push_back(weights_entry(name, dtype, {static_cast<int64_t>(values.size())}, offset));
   return static_cast<int>(entries_.size()) - 1;
 }
 

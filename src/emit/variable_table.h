@@ -19,7 +19,9 @@ class VariableTable {
   // A constant made by the backend (packed weights, say) that is not a variable of the graph.
   int add_data(const std::string& name, const Tensor& data);
   // The same for float32 values a weight transform makes of `source` at load (WeightsBuilder).
-  int add_derived(const std::string& name, const std::vector<float>& values, std::vector<float> source, Json transform);
+  // `values` of 4-byte `dtype` (float32, or int32 words held bit for bit in the floats).
+  int add_derived(const std::string& name, const std::vector<float>& values, std::vector<float> source, Json transform,
+                  DType dtype = DType::Float32);
   Json to_json() const { return entries_; }
 
  private:

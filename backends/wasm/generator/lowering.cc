@@ -1,5 +1,7 @@
 #include "backends/wasm/generator/lowering.h"
 
+#include <cstring>
+
 #include "backends/wasm/kernels/conv_pack.h"
 #include "backends/wasm/kernels/elementwise.h"
 #include "backends/wasm/kernels/gemm.h"
@@ -60,14 +62,20 @@ Json integer_conv(const ir::Operator& op, const params::Conv& p, const std::vect
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
   const int64_t M = y->shape[1], K = static_cast<int64_t>(multiples.size()) / M;
   std::vector<int32_t> packed = wasm::pack_int_b(multiples, {0}, K, M);
+  std::vector<float> words(packed.size()), source(multiples.size());
+  std::memcpy(words.data(), packed.data(), sizeof(int32_t) * packed.size());
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t m = 0; m < M; m++) source[static_cast<size_t>(m * K + k)] = static_cast<float>(multiples[static_cast<size_t>(k * M + m)]);
   Tensor scales(DType::Float32, {M});
   for (int64_t m = 0; m < M; m++)
     scales.data<float>()[m] = static_cast<float>(p.grid.x_scale * p.grid.w_scales[static_cast<size_t>(m)]);
   Json kernel_params = p.to_json();
   kernel_params.erase("integer_grid");
   kernel_params["x_scale"] = p.grid.x_scale;
-  Json inputs = {table.index(x), table.add_data(op.inputs[1]->name + ":integer", Tensor::from_ints({static_cast<int64_t>(packed.size())},
-                                                                                                  {packed.begin(), packed.end()}, DType::Int32)),
+  // Paired at load from the multiples, which the weights file holds as int8 where they fit.
+  Json inputs = {table.index(x),
+                 table.add_derived(op.inputs[1]->name + ":integer", words, std::move(source), wasm::int_pack_transform(K, M),
+                                   DType::Int32),
                  table.add_data(op.name + ":scales", scales)};
   if (op.inputs.size() > 2) inputs.push_back(table.index(op.inputs[2]));
   else inputs.push_back(table.add_data(op.name + ":bias", Tensor(DType::Float32, {M})));

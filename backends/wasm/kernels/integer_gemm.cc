@@ -9,6 +9,9 @@
 
 #include "backends/wasm/kernels/scratch.h"
 #include "backends/wasm/kernels/simd.h"
+#include "runtime/core/weights_codec.h"
+#include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn::wasm {
 namespace {
@@ -115,6 +118,36 @@ std::vector<int32_t> pack_int_b(const std::vector<int32_t>& b, const std::vector
       for (int j = 0; j < kIntNR; j++) out[(n0 * P) + p * kIntNR + j] = pair(value(2 * p, n0 + j), value(2 * p + 1, n0 + j));
   return out;
 }
+
+Json int_pack_transform(int64_t K, int64_t N) { return {{"kind", "wasm.int_pack"}, {"K", K}, {"N", N}}; }
+
+namespace {
+
+std::pair<int64_t, int64_t> read_int_pack(const Json& params) {
+  params::Reader r(params, "wasm.int_pack field");
+  return {r.integer("K", 1, params::kMaxExtent), r.integer("N", 1, params::kMaxExtent)};
+}
+
+int64_t int_pack_size(const Json& params, int64_t source) {
+  auto [K, N] = read_int_pack(params);
+  WEBDNN_CHECK(source / K == N && source % K == 0, "wasm.int_pack: ", source, " values are not B [", N, "][", K, "]");
+  return packed_int_b_size(K, N);
+}
+
+void int_pack_apply(const Json& params, const float* source, int64_t count, float* out) {
+  auto [K, N] = read_int_pack(params);
+  WEBDNN_CHECK(count == packed_int_b_size(K, N), "wasm.int_pack: ", count, " words are not B packed for ", K, "x", N);
+  std::vector<int32_t> b(static_cast<size_t>(K * N));
+  for (int64_t n = 0; n < N; n++)
+    for (int64_t k = 0; k < K; k++)
+      b[static_cast<size_t>(k * N + n)] = static_cast<int32_t>(std::clamp(std::nearbyint(source[n * K + k]), -32768.0f, 32767.0f));
+  std::vector<int32_t> packed = pack_int_b(b, {0}, K, N);
+  std::memcpy(out, packed.data(), sizeof(int32_t) * static_cast<size_t>(count));
+}
+
+WEBDNN_REGISTER_WEIGHT_TRANSFORM("wasm.int_pack", int_pack_size, int_pack_apply);
+
+}  // namespace
 
 void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, bool a_signed, int64_t lda,
                    int32_t a_zero, const int32_t* bp, int32_t* c, int64_t ldc) {

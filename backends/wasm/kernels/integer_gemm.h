@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "webdnn/json.h"
+
 namespace webdnn::wasm {
 
 // A tile of 2 rows x 16 columns: 4 B vectors and 2 broadcast A pairs per step, 8 accumulators,
@@ -20,6 +22,11 @@ inline int64_t int_pairs(int64_t K) { return (K + 1) / 2; }
 inline int64_t packed_int_b_size(int64_t K, int64_t N) { return (N + kIntNR - 1) / kIntNR * kIntNR * int_pairs(K); }
 // Packs b (row-major K x N, any integer values) less b_zero (one value, or one per column).
 std::vector<int32_t> pack_int_b(const std::vector<int32_t>& b, const std::vector<int32_t>& b_zero, int64_t K, int64_t N);
+// The same done at load: the weight transform "wasm.int_pack" (runtime/core/weights_codec.h) of
+// B's integers as floats, held as [N][K] (a column after another), so that the file holds the
+// weight's K * N small integers (int8 where they fit), not pairs in panels; the words it makes
+// are int32, held in the float buffer bit for bit.
+Json int_pack_transform(int64_t K, int64_t N);
 
 // Rows [m0, m1) of C = A' . B', A' = A - a_zero with A row-major uint8 or int8 (`a_signed`),
 // leading dimension lda; C row-major int32 with leading dimension ldc.

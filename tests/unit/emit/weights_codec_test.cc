@@ -8,6 +8,7 @@
 
 #include "backends/wasm/kernels/conv_pack.h"
 #include "backends/wasm/kernels/gemm.h"
+#include "backends/wasm/kernels/integer_gemm.h"
 #include "runtime/core/weights_codec.h"
 #include "src/emit/compress_weights.h"
 #include "webdnn/error.h"
@@ -97,6 +98,33 @@ TEST(CompressWeights, ConvWeightsShipAsTheOnnxWeightAndPackExactlyAtLoad) {
   EXPECT_LT(out.weights.size(), raw.size() - 4 * 16 * 16 * 6);
   ASSERT_EQ(out.encoded["segments"].size(), 1u);
   EXPECT_EQ(out.encoded["segments"][0][3]["algorithm"], "winograd");
+}
+
+TEST(CompressWeights, IntegerConvWeightsShipAsInt8AndPairAtLoad) {
+  // A quantized Conv's multiples, K = 96 by M = 20 (two panels of 16 columns, the second partial;
+  // 48 pairs): the file holds the 1920 int8 values, the load makes the int32 words the converter
+  // paired (1536 of them: fewer values than the source, more bytes), bit for bit.
+  const int64_t K = 96, M = 20;
+  std::vector<int32_t> multiples(static_cast<size_t>(K * M));
+  std::vector<float> source(multiples.size());
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t m = 0; m < M; m++) {
+      int32_t q = static_cast<int32_t>((k * 31 + m * 17) % 255) - 127;
+      multiples[static_cast<size_t>(k * M + m)] = q;
+      source[static_cast<size_t>(m * K + k)] = static_cast<float>(q);
+    }
+  std::vector<int32_t> packed = wasm::pack_int_b(multiples, {0}, K, M);
+  std::vector<float> words(packed.size());
+  std::memcpy(words.data(), packed.data(), sizeof(int32_t) * packed.size());
+  emit::WeightsBuilder b;
+  b.add_derived(words, source, wasm::int_pack_transform(K, M));
+  emit::BackendOutput out = output_of(std::move(b));
+  const std::vector<uint8_t> raw = out.weights;
+  emit::code_weights(out, std::nullopt);
+  EXPECT_EQ(emit::expanded_weights(out), raw);
+  ASSERT_EQ(out.encoded["segments"].size(), 1u);
+  EXPECT_EQ(out.encoded["segments"][0][2], "int8");
+  EXPECT_LT(out.weights.size(), raw.size() * 6 / 10);
 }
 
 TEST(CompressWeights, GemmWeightsShipAsColumnsAndPackAtLoad) {
