@@ -230,6 +230,8 @@ export interface LoadTimes {
   pipelines: number;
   /** From the first weight written to the GPU until the queue is done with them. */
   upload: number;
+  /** Kernels' weights transformed on the GPU once uploaded (Winograd convolutions), where the descriptor has such. */
+  prepare?: number;
   /** The whole load of the backend, from its descriptor's download until it is ready to run. */
   total: number;
 }

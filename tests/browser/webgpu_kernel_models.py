@@ -65,6 +65,11 @@ CONVS = {
     'conv_depthwise_s2': ([1, 12, 13, 10], 12, 3, 2, 1, 1, 12),
     'conv_depthwise_multiplier': ([2, 4, 6, 9], 8, 3, 1, 1, 1, 4),
     'conv_depthwise_5x5_dilated': ([1, 6, 14, 14], 6, 5, 1, 4, 2, 6),
+    # 3x3 of stride 1 and 256+ channels each way: Winograd F(2x2, 3x3), its weights transformed at
+    # load; odd output sizes leave the last 2x2 blocks partial, two images share the products, and
+    # 260 output channels leave partial blocks of the products.
+    'conv_winograd_odd_batch2': ([2, 256, 5, 7], 260, 3, 1, 1, 1, 1),
+    'conv_winograd_unpadded': ([1, 256, 9, 6], 256, 3, 1, 0, 1, 1),
 }
 models.conv_relu(CONVS)
 

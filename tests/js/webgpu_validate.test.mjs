@@ -99,3 +99,22 @@ test('the errors say what is wrong', () => {
   refuse((d) => { d.inputs[0].variable = -1; }, /inputs 0 \('[^']+'\): field 'variable' is -1, not one of the 2 variables/);
   refuse((d) => { d.dispatches = 'none'; }, /the descriptor's 'dispatches' must be a list/);
 });
+
+test('buffers of the runner\'s own and dispatches run once at load', () => {
+  const d = structuredClone(original);
+  d.buffers.push({ name: 'scratch9', bytes: 1024, kind: 'scratch' }, { name: 'prepared10', bytes: 2048, kind: 'prepared' });
+  d.prepare = [structuredClone(d.dispatches[0])];
+  d.prepare[0].kernels = 'gpu';
+  validateWebGpuDescriptor(d, WHERE);
+  const refuse = (edit, pattern) => {
+    const e = structuredClone(d);
+    edit(e);
+    assert.throws(() => validateWebGpuDescriptor(e, WHERE), pattern);
+  };
+  refuse((e) => { e.buffers.at(-1).kind = 'spare'; }, /buffer \d+ \('prepared10'\): field 'weights_offset' is missing, and field 'kind' is "spare"/);
+  refuse((e) => { e.buffers[1].kind = 'scratch'; }, /buffer 1 \('[^']+'\): field 'kind' is "scratch", but the buffer holds weights/);
+  refuse((e) => { e.prepare[0].workgroups[0] = 0; }, /prepare dispatch 0 \('[^']+'\): field 'workgroups\[0\]' is 0, outside \[1, 65535\]/);
+  refuse((e) => { e.prepare[0].bindings[0][2] = e.buffers.at(-1).bytes + 4096; }, /prepare dispatch 0 .*fields 'bindings\[0\]\[1\]' and 'bindings\[0\]\[2\]' reach byte/);
+  refuse((e) => { e.prepare = {}; }, /the descriptor's 'prepare' must be a list/);
+  refuse((e) => { e.dispatches[0].kernels = 'gpus'; }, /dispatch 0 \('[^']+'\): field 'kernels' is "gpus", not 'gpu' or 'cpu'/);
+});

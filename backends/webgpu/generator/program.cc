@@ -101,14 +101,15 @@ Program::Place Program::place(const ir::Variable* v) {
                  max_binding_, ")");
     int64_t offset = weights_.add(data, static_cast<size_t>(bytes), kAlignment, v->dtype == DType::Float32);
     WEBDNN_CHECK(offset % kAlignment == 0, "misaligned constant");
-    Json& current = buffers_.back();
-    int64_t start = current.value("weights_offset", int64_t{-1});
+    int64_t start = weights_buffer_ < 0 ? -1 : buffers_[weights_buffer_]["weights_offset"].get<int64_t>();
     if (start < 0 || offset + bytes - start > max_binding_) {
+      weights_buffer_ = static_cast<int>(buffers_.size());
       buffers_.push_back({{"name", "weights" + std::to_string(buffers_.size())}, {"bytes", 0}, {"weights_offset", offset}});
       start = offset;
     }
-    buffers_.back()["bytes"] = std::max<int64_t>(buffers_.back()["bytes"].get<int64_t>(), offset + bytes - start);
-    p = {static_cast<int>(buffers_.size()) - 1, (offset - start) / 4};
+    Json& current = buffers_[weights_buffer_];
+    current["bytes"] = std::max<int64_t>(current["bytes"].get<int64_t>(), offset + bytes - start);
+    p = {weights_buffer_, (offset - start) / 4};
   } else {
     auto off = plan_.offsets.find(v);
     WEBDNN_CHECK(off != plan_.offsets.end(), "variable '", v->name, "' has no place in the memory plan");
@@ -143,6 +144,45 @@ const ir::Variable* Program::table(const std::vector<float>& values) {
   return tables_.back().get();
 }
 
+int Program::own_buffer(const std::string& kind) {
+  buffers_.push_back({{"name", kind + std::to_string(buffers_.size())}, {"bytes", 4}, {"kind", kind}});
+  return static_cast<int>(buffers_.size()) - 1;
+}
+
+const ir::Variable* Program::made(const Shape& shape, Place p) {
+  auto v = std::make_unique<ir::Variable>();
+  v->name = buffers_[p.buffer]["name"].get<std::string>() + "@" + std::to_string(p.offset);
+  v->set_shape(shape);
+  Json& b = buffers_[p.buffer];
+  b["bytes"] = std::max<int64_t>(b["bytes"].get<int64_t>(), (p.offset + std::max<int64_t>(v->size(), 1)) * 4);
+  places_[v.get()] = p;
+  made_.push_back(std::move(v));
+  return made_.back().get();
+}
+
+std::vector<const ir::Variable*> Program::scratch(const std::vector<Shape>& shapes) {
+  if (scratch_buffer_ < 0) scratch_buffer_ = own_buffer("scratch");
+  std::vector<const ir::Variable*> out;
+  int64_t offset = 0;  // floats
+  for (const Shape& s : shapes) {
+    const int64_t size = std::max<int64_t>(num_elements(s), 1);
+    WEBDNN_CHECK((offset + size) * 4 <= max_binding_, "scratch of ", (offset + size) * 4, " bytes exceeds the WebGPU binding limit (",
+                 max_binding_, ")");
+    out.push_back(made(s, {scratch_buffer_, offset}));
+    offset = round_up(offset + size, kAlignment / 4);
+  }
+  return out;
+}
+
+const ir::Variable* Program::prepared(const Shape& shape) {
+  const int64_t size = std::max<int64_t>(num_elements(shape), 1);
+  WEBDNN_CHECK(size * 4 <= max_binding_, "a prepared weight of ", size * 4, " bytes exceeds the WebGPU binding limit (",
+               max_binding_, ")");
+  int64_t end = prepared_buffer_ < 0 ? 0 : round_up(buffers_[prepared_buffer_]["bytes"].get<int64_t>(), kAlignment);
+  if (prepared_buffer_ < 0 || end + size * 4 > max_binding_) prepared_buffer_ = own_buffer("prepared"), end = 0;
+  return made(shape, {prepared_buffer_, end / 4});
+}
+
 bool Program::same_memory(const ir::Variable* a, const ir::Variable* b) {
   Place pa = place(a), pb = place(b);
   return pa.buffer == pb.buffer && pa.offset == pb.offset;
@@ -171,13 +211,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   return {code, {x, y, 1}};
 }
 
+void Program::prepare(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup,
+                      const std::string& extra) {
+  Variant v = over_threads(body, std::max<int64_t>(threads, 1), workgroup, extra);
+  Json d = add_dispatch(op, {v});
+  if (!d.is_null()) prepare_.push_back(d);
+}
+
 void Program::dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups) {
   Json d = add_dispatch(op, {{code, std::move(workgroups)}});
   if (!d.is_null()) dispatches_.push_back(d);
 }
 
 void Program::dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu) {
-  Json d = add_dispatch(op, {gpu, cpu});
+  Json d = only_ == "cpu" ? add_dispatch(op, {cpu}) : add_dispatch(op, {gpu, cpu});
   if (!d.is_null()) dispatches_.push_back(d);
 }
 
@@ -238,9 +285,17 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
   // against the binding's runtime length.
   std::string decl;
   Json bind = Json::array();
+  // Written: the arena and the scratch buffer (each bound read_write however it is used, as WebGPU
+  // allows a buffer bound twice in a dispatch only if every binding is), and a prepared buffer in
+  // the dispatch that writes it.
+  std::vector<bool> written(segments.size(), false);
+  for (size_t k = 0; k < n; k++)
+    if (operands_[k].output) written[segment_of[k]] = true;
+  for (size_t s = 0; s < segments.size(); s++)
+    if (segments[s].buffer == 0 || segments[s].buffer == scratch_buffer_) written[s] = true;
   for (size_t b = 0; b < by_use.size(); b++) {
     const Segment& s = segments[by_use[b]];
-    decl += "@group(0) @binding(" + std::to_string(b) + ") var<storage, " + (s.buffer == 0 ? "read_write" : "read") +
+    decl += "@group(0) @binding(" + std::to_string(b) + ") var<storage, " + (written[by_use[b]] ? "read_write" : "read") +
             "> buf" + std::to_string(b) + ": array<f32, " + std::to_string(s.hi - s.lo) + ">;\n";
     bind.push_back({s.buffer, s.lo * 4, (s.hi - s.lo) * 4});
   }
@@ -272,6 +327,7 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
             {"workgroups", variants[0].workgroups}};
   if (variants.size() > 1)
     d["cpu"] = {{"shader", shader(assemble(variants[1].code))}, {"workgroups", variants[1].workgroups}};
+  if (!only_.empty()) d["kernels"] = only_;
   operands_.clear();
   return d;
 }
@@ -291,8 +347,10 @@ Json Program::to_json(const ir::Graph& graph) const {
   Json inputs = Json::array(), outputs = Json::array();
   for (const ir::Variable* v : graph.inputs) inputs.push_back({{"name", v->name}, {"variable", self.variable(v)}});
   for (const ir::Variable* v : graph.outputs) outputs.push_back({{"name", v->name}, {"variable", self.variable(v)}});
-  return {{"storage", "f32"}, {"buffers", buffers_}, {"inputs", inputs}, {"outputs", outputs},
-          {"variables", variables_}, {"shaders", shaders_}, {"dispatches", dispatches_}};
+  Json d = {{"storage", "f32"}, {"buffers", buffers_}, {"inputs", inputs}, {"outputs", outputs},
+            {"variables", variables_}, {"shaders", shaders_}, {"dispatches", dispatches_}};
+  if (!prepare_.empty()) d["prepare"] = prepare_;
+  return d;
 }
 
 }  // namespace webdnn::backends::webgpu

@@ -76,6 +76,13 @@ class Program {
   // A constant made by a generator (index maps, interpolation weights), stored with the weights;
   // declare it with input().
   const ir::Variable* table(const std::vector<float>& values);
+  // Variables of `shapes` laid out from the start of the scratch buffer, which the runner makes and
+  // which every kernel that asks reuses (dispatches run one after another): a kernel's own
+  // intermediate values, which the graph does not know (a Winograd convolution's transformed tiles).
+  std::vector<const ir::Variable*> scratch(const std::vector<Shape>& shapes);
+  // A variable in a buffer the runner makes at load, written once by dispatches of prepare() before
+  // any run: weights in a form larger than the compact one the weights file holds.
+  const ir::Variable* prepared(const Shape& shape);
 
   // Whether two variables start at the same place (an in-place handover: a copy is not needed).
   bool same_memory(const ir::Variable* a, const ir::Variable* b);
@@ -85,6 +92,9 @@ class Program {
   // dispatch. `extra` goes before the entry point (helper functions, workgroup variables).
   void dispatch(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup = kWorkgroup,
                 const std::string& extra = "");
+  // Like dispatch(), but run once at load (after the weights are uploaded), not in every run.
+  void prepare(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup = kWorkgroup,
+               const std::string& extra = "");
   // A dispatch of a complete shader: `code` holds everything after the bindings and accessors,
   // with an entry point named `main`; `workgroups` as dispatched.
   void dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups);
@@ -96,6 +106,10 @@ class Program {
     std::vector<int64_t> workgroups;
   };
   void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu);
+  // Makes the dispatches added from now on run only with the GPU kernels ("gpu") or only with the
+  // CPU kernels ("cpu", where a dispatch of two variants keeps only its CPU shader); "" for both.
+  // An operator may so take another algorithm on GPUs (Winograd) than on SwiftShader.
+  void only_for(const std::string& kernels) { only_ = kernels; }
   // The shader and workgroups that dispatch() makes of `body` (threads > 0).
   static Variant over_threads(const std::string& body, int64_t threads, int workgroup = kWorkgroup,
                               const std::string& extra = "");
@@ -109,6 +123,9 @@ class Program {
     int64_t offset;  // in floats
   };
   Place place(const ir::Variable* v);
+  // A buffer of the runner's own ("scratch" or "prepared": see docs/descriptor.md); its index.
+  int own_buffer(const std::string& kind);
+  const ir::Variable* made(const Shape& shape, Place p);
   Operand declare(const std::string& name, const ir::Variable* v, bool output);
   int variable(const ir::Variable* v);
   Json add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants);
@@ -124,9 +141,11 @@ class Program {
     bool output;
   };
   std::vector<Declared> operands_;  // of the dispatch being made, in order of declaration
-  std::vector<std::unique_ptr<ir::Variable>> tables_;
+  std::vector<std::unique_ptr<ir::Variable>> tables_, made_;
+  std::string only_;
+  int weights_buffer_ = -1, scratch_buffer_ = -1, prepared_buffer_ = -1;
   std::map<std::string, int> shader_index_;
-  Json shaders_ = Json::array(), dispatches_ = Json::array(), variables_ = Json::array();
+  Json shaders_ = Json::array(), dispatches_ = Json::array(), prepare_ = Json::array(), variables_ = Json::array();
   std::map<const ir::Variable*, int> variable_index_;
 };
 

@@ -1,6 +1,8 @@
 // The WebGPU backend, runtime side: compiles the descriptor's WGSL shaders into pipelines once at
 // load (asynchronously, while the weights download, so the first run does not stall), uploads
-// the weights once, and encodes every run as one command buffer, reading back only the outputs.
+// the weights once (then runs the descriptor's `prepare` dispatches, which write the larger forms
+// of weights some kernels read: Winograd's), and encodes every run as one command buffer, reading
+// back only the outputs.
 // A device lost or a pipeline failing during load makes load() throw (WebDNN.load then tries the
 // next backend); a device lost later makes run() reject with a message saying so.
 // GPU in, GPU out: an input may be set from a GPUBuffer or an image (webgpu_image_input.mjs), each
@@ -46,6 +48,12 @@ export function cpuKernels(adapter, options = {}) {
   return info.architecture === 'swiftshader' || info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
 }
 
+// The buffers that `dispatches` bind. A buffer of the runner's own that none does (Winograd's,
+// where the CPU kernels run) is made only 4 bytes long.
+function bound(dispatches) {
+  return new Set(dispatches.flatMap((d) => d.bindings.map(([b]) => b)));
+}
+
 function lostMessage(info) {
   return `the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}); ` +
     'load the model again';
@@ -63,17 +71,8 @@ class WebGpuRunner {
     // Runs and profiles share the buffers: one at a time (see serial.mjs).
     this.serial = oneAtATime((step) => step());
     this.run = (options) => this.serial(() => this.runOnce(options));
-    this.steps = dispatches.map((d) => ({
-      op: d.op,
-      type: d.type,
-      shader: d.shader,
-      pipeline: pipelines[d.shader],
-      group: device.createBindGroup({
-        layout: pipelines[d.shader].getBindGroupLayout(0),
-        entries: d.bindings.map(([b, offset, size], k) => ({ binding: k, resource: { buffer: buffers[b], offset, size } })),
-      }),
-      workgroups: d.workgroups,
-    }));
+    this.pipelines = pipelines;
+    this.steps = this.stepsOf(dispatches);
     // A port's values come from `host` unless `source` (a GPUBuffer) is set; an output's are
     // in `gpuBuffer` after each run, and in `host` when that run downloaded them.
     const port = (entry, role) => {
@@ -111,6 +110,29 @@ class WebGpuRunner {
     this.outputs = this.outputPorts.map((p) => p.view);
     this.staging = this.outputPorts.map((p) => device.createBuffer({
       size: Math.max(4, p.variable.bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  }
+
+  stepsOf(dispatches) {
+    return dispatches.map((d) => ({
+      op: d.op,
+      type: d.type,
+      shader: d.shader,
+      pipeline: this.pipelines[d.shader],
+      group: this.device.createBindGroup({
+        layout: this.pipelines[d.shader].getBindGroupLayout(0),
+        entries: d.bindings.map(([b, offset, size], k) => ({ binding: k, resource: { buffer: this.buffers[b], offset, size } })),
+      }),
+      workgroups: d.workgroups,
+    }));
+  }
+
+  // Runs the descriptor's prepare dispatches once (after the weights are written): they fill the
+  // buffers of weights in the larger forms some kernels read (Winograd's transformed weights).
+  // Resolves when the GPU is done.
+  prepare(dispatches) {
+    if (!dispatches.length) return Promise.resolve();
+    this.device.queue.submit([this.encode(this.stepsOf(dispatches), false)]);
+    return this.device.queue.onSubmittedWorkDone();
   }
 
   check() {
@@ -242,14 +264,20 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     const sharing = !!opened?.weights;  // then only the arena is this runner's own
-    gpu.buffers = descriptor.buffers.filter((b, i) => !sharing || i === 0).map((b) => device.createBuffer({
-      size: Math.ceil(b.bytes / 4) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     // Each dispatch as this adapter runs it, and only the shaders those need.
     gpu.cpu = cpuKernels(adapter, options);
-    gpu.dispatches = descriptor.dispatches.map((d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : d));
+    // A dispatch marked for one kernel set runs only with it (Winograd convolutions on GPUs, their
+    // implicit GEMM on the CPU).
+    const mine = (d) => d.kernels === undefined || d.kernels === (gpu.cpu ? 'cpu' : 'gpu');
+    gpu.dispatches = descriptor.dispatches.filter(mine).map((d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : d));
+    gpu.prepare = (descriptor.prepare ?? []).filter(mine);
     const started = performance.now();
-    gpu.pipelines = createPipelines(device, descriptor, gpu.dispatches);
+    gpu.pipelines = createPipelines(device, descriptor, [...gpu.dispatches, ...gpu.prepare]);
     gpu.pipelines.done.then(() => { times.pipelines = since(started); }, () => {});
+    const used = bound([...gpu.dispatches, ...gpu.prepare]);
+    gpu.buffers = descriptor.buffers.filter((b, i) => !sharing || i === 0).map((b, i) => device.createBuffer({
+      size: b.kind && !used.has(i) ? 4 : Math.ceil(b.bytes / 4) * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     return gpu;
   })();
   const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
@@ -258,7 +286,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const { device, buffers } = await setup;
     const started = performance.now();
     if (opened?.weights) {
-      gpu.shared = shareWeights(device, descriptor, gpu.dispatches, bytes, buffers[0], opened.weights);
+      gpu.shared = shareWeights(device, descriptor, gpu.dispatches, bytes, buffers[0], opened.weights, gpu.prepare);
     } else descriptor.buffers.forEach((b, i) => {
       if (b.weights_offset === undefined) return;
       device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
@@ -278,19 +306,22 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const runner = sharedWeights
       ? new WebGpuRunner(device, { ...descriptor, variables: sharedWeights.variables }, sharedWeights.dispatches, sharedWeights.buffers, pipelines, lost, !shared)
       : new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
-    runner.owned = gpu.buffers;
+    runner.owned = [...gpu.buffers, ...(sharedWeights?.made ?? [])];
     runner.uploadedWeightBytes = sharedWeights?.uploaded;  // this shape's own, with sharing
     runner.releaseWeights = sharedWeights?.release;
     runner.releasePipelines = gpu.pipelines.release;
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     runner.pipelineCount = gpu.pipelines.count;
+    const started = performance.now();
+    const prepared = runner.prepare(sharedWeights ? sharedWeights.prepare : gpu.prepare)
+      .then(() => { times.prepare = since(started); });
     const memory = await device.popErrorScope();
     const error = await device.popErrorScope();
     if (memory) throw new Error(`WebGPU ran out of memory for the program: ${memory.message}`);
     if (error) throw new Error(`WebGPU rejected the program: ${error.message}`);
     // A device lost before the weights are on the GPU fails here.
-    await Promise.race([gpu.uploaded, lost.promise]);
+    await Promise.race([Promise.all([gpu.uploaded, prepared]), lost.promise]);
     if (lost.info) throw new Error(`the WebGPU device was lost while loading (${lost.info.reason}: ${lost.info.message})`);
     times.total = since(t0);
     runner.loadTimes = times;
@@ -299,6 +330,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     if (!gpu) throw e;
     gpu.pipelines?.release();
     gpu.shared?.release();
+    for (const b of gpu.shared?.made ?? []) b.destroy();
     const { device, lost } = gpu;
     if (!lost.info && !shared) device.destroy();
     if (lost.info && !/device was lost/.test(e.message)) {

@@ -13,6 +13,9 @@ const MAX_WORKGROUPS = 65535;  // maxComputeWorkgroupsPerDimension
 const MAX_BYTES = 2 ** 32 - 4;  // the most one GPUBuffer binds anywhere
 const MAX_WEIGHTS = 2 ** 32 - 65536;  // the most the WebAssembly runtime decompresses (runtime/core/runner.h)
 
+// Buffers of the runner's own besides the arena (docs/descriptor.md).
+const OWN = ['scratch', 'prepared'];
+
 const show = (v) => (typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
 
 // A part of the descriptor, for messages: "dispatch 3 ('/conv1/Conv')".
@@ -97,10 +100,14 @@ function check(d) {
     const p = new Part(`buffer ${i}`, b.name);
     p.integer('bytes', b.bytes, 4, maxBinding);
     if (b.weights_offset === undefined) {
-      if (i > 0) p.fail("field 'weights_offset' is missing (every buffer after the arena holds weights)");
+      if (i > 0 && !OWN.includes(b.kind)) {
+        p.fail(`field 'weights_offset' is missing, and field 'kind' is ${show(b.kind)}, not one of ${OWN.join(', ')} ` +
+          '(every other buffer after the arena holds weights)');
+      }
       return;
     }
     if (i === 0) p.fail("field 'weights_offset' is set, but buffer 0 is the arena");
+    if (b.kind !== undefined) p.fail(`field 'kind' is ${show(b.kind)}, but the buffer holds weights`);
     const offset = p.integer('weights_offset', b.weights_offset, 0, weightsBytes);
     p.multiple('weights_offset', offset, 4);
     // The runner uploads bytes rounded up to whole f32 values.
@@ -154,10 +161,13 @@ function check(d) {
   });
   const declared = [];  // each shader's bindings, parsed when a dispatch first uses it
 
-  part(d, 'dispatches').forEach((raw, i) => {
-    const dispatch = object(`dispatch ${i}`, raw);
-    const p = new Part(`dispatch ${i}`, dispatch.op);
+  const dispatches = (list, name) => list.forEach((raw, i) => {
+    const dispatch = object(`${name} ${i}`, raw);
+    const p = new Part(`${name} ${i}`, dispatch.op);
     p.string('op', dispatch.op);
+    if (dispatch.kernels !== undefined && !['gpu', 'cpu'].includes(dispatch.kernels)) {
+      p.fail(`field 'kernels' is ${show(dispatch.kernels)}, not 'gpu' or 'cpu'`);
+    }
     const bindings = p.list('bindings', dispatch.bindings, 1, MAX_BINDINGS).map((b, k) => {
       const f = (n) => `bindings[${k}][${n}]`;
       p.list(`bindings[${k}]`, b, 3, 3);
@@ -183,6 +193,8 @@ function check(d) {
       });
     };
     variant('', dispatch);
-    if (dispatch.cpu !== undefined) variant('cpu.', object(`dispatch ${i} ('${dispatch.op}')'s cpu`, dispatch.cpu));
+    if (dispatch.cpu !== undefined) variant('cpu.', object(`${name} ${i} ('${dispatch.op}')'s cpu`, dispatch.cpu));
   });
+  dispatches(part(d, 'dispatches'), 'dispatch');
+  if (d.prepare !== undefined) dispatches(part(d, 'prepare'), 'prepare dispatch');
 }

@@ -20,7 +20,7 @@ const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBuffer
 export function readRuns(descriptor) {
   const ranges = descriptor.buffers.map(() => []);
   const add = (b, start, end) => { if (end > start) ranges[b].push([start, end]); };
-  for (const d of descriptor.dispatches) for (const [b, offset, size] of d.bindings) add(b, offset, offset + size);
+  for (const d of [...descriptor.dispatches, ...(descriptor.prepare ?? [])]) for (const [b, offset, size] of d.bindings) add(b, offset, offset + size);
   // An output that is a constant is copied out of its weights buffer.
   for (const v of descriptor.variables) add(v.buffer, v.offset, v.offset + v.bytes);
   return ranges.map((list, b) => {
@@ -37,12 +37,22 @@ export function readRuns(descriptor) {
 
 // Puts the weights of `descriptor` (its bytes: `bytes`) on `device` through `cache` (a RefCache of
 // {buffer, bytes} by content key; this model's), making and writing only the runs it lacks.
-// Returns { buffers, dispatches, variables, release, uploaded }: the buffers to bind (the arena
-// `arena` first, then the runs), `dispatches` and `variables` with their places in those buffers,
+// Returns { buffers, dispatches, prepare, variables, made, release, uploaded }: the buffers to bind
+// (the arena `arena` first, then the runs and the buffers of this shape's own), `dispatches`,
+// `prepare` (those of the descriptor's that run, by default all) and `variables` with their places in those buffers, `made`: the
+// buffers of this shape's own made here (scratch and prepared weights, for the runner to destroy),
 // release() to give the runs back (at the runner's dispose) and the bytes written now.
-export function shareWeights(device, descriptor, dispatches, bytes, arena, cache) {
+export function shareWeights(device, descriptor, dispatches, bytes, arena, cache, prepare = descriptor.prepare ?? []) {
   const runs = readRuns(descriptor);
   const buffers = [arena];
+  const made = [];
+  const used = new Set([...dispatches, ...prepare].flatMap((d) => d.bindings.map(([b]) => b)));
+  const own = descriptor.buffers.map((b, i) => {
+    if (i === 0 || b.weights_offset !== undefined) return undefined;
+    made.push(device.createBuffer({ size: used.has(i) ? Math.ceil(b.bytes / 4) * 4 : 4, usage: USAGE() }));
+    buffers.push(made[made.length - 1]);
+    return buffers.length - 1;
+  });
   const held = cache.holder();
   let uploaded = 0;
   const where = runs.map((list, b) => list.map((r) => {
@@ -67,12 +77,16 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
   // [buffer, offset] of the descriptor -> [buffer, offset] among `buffers`.
   const place = (b, offset) => {
     if (b === 0) return [0, offset];
+    if (own[b] !== undefined) return [own[b], offset];
     const r = where[b].findLast((x) => x.start <= offset);
     return r ? [r.index, offset - r.start] : [0, 0];  // nothing read there: an empty output
   };
+  const bind = (d) => ({ ...d, bindings: d.bindings.map(([b, offset, size]) => [...place(b, offset), size]) });
   return {
     buffers,
-    dispatches: dispatches.map((d) => ({ ...d, bindings: d.bindings.map(([b, offset, size]) => [...place(b, offset), size]) })),
+    made,
+    dispatches: dispatches.map(bind),
+    prepare: prepare.map(bind),
     variables: descriptor.variables.map((v) => {
       const [buffer, offset] = place(v.buffer, v.offset);
       return { ...v, buffer, offset };

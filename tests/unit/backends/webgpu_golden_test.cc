@@ -75,6 +75,27 @@ TEST(WebGpuGolden, ConvolutionImplicitGemm) {
   expect_golden("conv3x3_cpu.wgsl", shader(d, 0, true));
 }
 
+TEST(WebGpuGolden, ConvolutionWinograd) {
+  // 3x3 of stride 1 with 256 channels each way: Winograd F(2x2, 3x3) on GPUs. The weight transform
+  // runs once at load (prepare); every run transforms the input tiles, multiplies the 16 points as one
+  // batched product, and transforms the outputs back, bias and ReLU applied as they are stored
+  // (7 x 7: the last 2x2 blocks partial).
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 256, 7, 7});
+  b.output(b.op("Conv", {x, b.constant("w", {256, 256, 3, 3}), b.constant("b", {256})},
+                {{"pads", Shape{1, 1, 1, 1}}, {"epilogue", Json::parse(R"([["input",0],["const",0],["max",0,1]])")}}));
+  // The CPU kernels (SwiftShader) keep the implicit GEMM's CPU shader, the first dispatch.
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 4u);
+  EXPECT_EQ(d.at("dispatches").at(0).at("kernels"), "cpu");
+  EXPECT_FALSE(d.at("dispatches").at(0).contains("cpu"));
+  for (size_t i = 1; i < 4; i++) EXPECT_EQ(d.at("dispatches").at(i).at("kernels"), "gpu");
+  ASSERT_EQ(d.at("prepare").size(), 1u);
+  expect_golden("winograd_weights.wgsl", d.at("shaders").at(d.at("prepare").at(0).at("shader").get<size_t>()).at("code"));
+  expect_golden("winograd_tiles.wgsl", shader(d, 1));
+  expect_golden("winograd_outputs.wgsl", shader(d, 3));
+}
+
 TEST(WebGpuGolden, MatMulTiled) {
   // M = 50 and N = 40 leave partial blocks; the epilogue adds a row vector broadcast to the output.
   GraphBuilder b;

@@ -85,6 +85,10 @@ struct GemmSpec {
   std::function<std::string(int tm, int tn)> cpu_loop;
 };
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
+// Whether a convolution is run by Winograd F(2x2, 3x3) on GPUs (a 3x3 of stride 1 whose shape it
+// measured faster for), and its dispatches (conv_winograd.cc).
+bool winograd_chosen(const ir::Operator& op);
+void winograd_conv(const ir::Operator& op, Program& program);
 // Statements adding a<r> * b<q> into acc<r>_<q> over a tm x tn register block.
 std::string multiply_add(int tm, int tn);
 
