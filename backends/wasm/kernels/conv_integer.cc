@@ -52,7 +52,7 @@ class IntegerConv : public runtime::Kernel {
         const float* residual = epilogue_.residual_data(in);
         int_gemm_pairs(rows, g_.M, pairs, a, bp,
                        {y + p0 * g_.M, g_.M, scales, bias, epilogue_.lo, epilogue_.hi,
-                        residual ? residual + p0 * g_.M : nullptr});
+                        residual ? residual + p0 * g_.M : nullptr, epilogue_.grid, epilogue_.grid_lo, epilogue_.grid_hi});
         epilogue_.finish(in, y, p0 * g_.M, (p0 + rows) * g_.M);  // while the rows are in cache
       }
     });
@@ -112,7 +112,7 @@ std::unique_ptr<runtime::Kernel> make_integer_conv(const runtime::KernelSpec& sp
     WEBDNN_CHECK(spec.inputs[i].dtype == DType::Float32, "wasm.IntegerConv's epilogue reads float32 inputs");
   ConvGeometry g{x.shape[0], C, x.shape[2], x.shape[3], M, y.shape[2], y.shape[3], win.kernel[0], win.kernel[1],
                  win.strides[0], win.strides[1], win.pads[0], win.pads[1], win.dilations[0], win.dilations[1], 1};
-  return std::make_unique<IntegerConv>(g, static_cast<float>(x_scale), Epilogue::from(spec, 4));
+  return std::make_unique<IntegerConv>(g, static_cast<float>(x_scale), Epilogue::from(spec, 4, true, true));
 }
 
 }  // namespace

@@ -48,9 +48,31 @@ int as_residual_clamp(const Expr& e, float& lo, float& hi) {
   return -1;
 }
 
+// `e` ending in fuse_quantize_dequantize's rounding, F32(round(clamp(F32(v / s), lo, hi)) * s)
+// with s, lo and hi numbers: the node of v, or -1.
+int as_grid(const Expr& e, float& scale, float& lo, float& hi) {
+  auto is = [&](int i, ExprOp op) { return i >= 0 && e.nodes[static_cast<size_t>(i)].op == op; };
+  auto arg = [&](int i, int k) { return e.nodes[static_cast<size_t>(i)].args[k]; };
+  auto value = [&](int i) { return e.nodes[static_cast<size_t>(i)].value; };
+  const int mul = arg(e.result(), 0);
+  if (!is(e.result(), ExprOp::F32) || !is(mul, ExprOp::Mul)) return -1;
+  const int round = arg(mul, 0), s = arg(mul, 1);
+  if (!is(round, ExprOp::Round) || !is(s, ExprOp::Const)) return -1;
+  const int clamp = arg(round, 0);
+  if (!is(clamp, ExprOp::Clamp) || !is(arg(clamp, 1), ExprOp::Const) || !is(arg(clamp, 2), ExprOp::Const)) return -1;
+  const int f32 = arg(clamp, 0);
+  if (!is(f32, ExprOp::F32) || !is(arg(f32, 0), ExprOp::Div)) return -1;
+  const int div = arg(f32, 0);
+  if (!is(arg(div, 1), ExprOp::Const) || value(arg(div, 1)) != value(s) || value(s) <= 0) return -1;
+  scale = static_cast<float>(value(s)), lo = static_cast<float>(value(arg(clamp, 1)));
+  hi = static_cast<float>(value(arg(clamp, 2)));
+  return arg(div, 0);
+}
+
 }  // namespace
 
-Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile) {
+Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile,
+                        bool grid_in_tile) {
   Epilogue ep;
   ep.first_extra = first_extra;
   ep.extras = spec.inputs.size() - first_extra;
@@ -59,7 +81,20 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
   for (size_t i = first_extra; i < spec.inputs.size(); i++) extras.push_back(spec.inputs[i].shape);
   parsed.check(extras, spec.outputs[0].shape);
   if (!parsed.expr) return ep;
-  const Expr& e = *parsed.expr;
+  Expr e = *parsed.expr;
+  // The grid rounding last: the tile does it, and what comes before it is matched below. Nodes come
+  // after their arguments, so the ones up to the rounded value make its expression.
+  float scale = 0, lo = 0, hi = 0;
+  const int rounded = grid_in_tile ? as_grid(e, scale, lo, hi) : -1;
+  if (rounded >= 0) {
+    Expr before = e;
+    before.nodes.resize(static_cast<size_t>(rounded) + 1);
+    float l = ep.lo, h = ep.hi;
+    if (as_clamp(before, l, h) || as_residual_clamp(before, l, h) > 0) {
+      ep.grid = scale, ep.grid_lo = lo, ep.grid_hi = hi;
+      e = std::move(before);
+    }
+  }
   if (as_clamp(e, ep.lo, ep.hi)) return ep;
   int other = residual_in_tile ? as_residual_clamp(e, ep.lo, ep.hi) : -1;
   if (other > 0) {
@@ -69,6 +104,7 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
       return ep;
     }
     ep.lo = -std::numeric_limits<float>::infinity(), ep.hi = std::numeric_limits<float>::infinity();
+    if (ep.grid > 0) ep.grid = 0, e = *parsed.expr;  // all of it in the program, then
   }
   std::vector<runtime::TensorInfo> inputs = {spec.outputs[0]};
   inputs.insert(inputs.end(), spec.inputs.begin() + static_cast<long>(first_extra), spec.inputs.end());

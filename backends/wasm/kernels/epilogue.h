@@ -17,10 +17,15 @@ struct Epilogue {
   size_t first_extra = 0, extras = 0;
   // clamp(x0 + xk) with xk laid out like the output: added in the tile; index into the inputs.
   int residual = -1;
+  // Then, where `grid` > 0, the value rounded onto a quantization grid as a QDQ model's next
+  // QuantizeLinear -> DequantizeLinear pair does: round(clamp(x / grid, grid_lo, grid_hi)) * grid.
+  float grid = 0, grid_lo = 0, grid_hi = 0;
 
   // From params["epilogue"] and the kernel's tensors; extra inputs start at `first_extra`.
-  // `residual_in_tile`: the kernel adds `residual` itself (GEMM tiles do; others get a program).
-  static Epilogue from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile = true);
+  // `residual_in_tile`: the kernel adds `residual` itself (GEMM tiles do; others get a program);
+  // `grid_in_tile`: it rounds onto `grid` itself too.
+  static Epilogue from(const runtime::KernelSpec& spec, size_t first_extra, bool residual_in_tile = true,
+                       bool grid_in_tile = false);
   const float* residual_data(void* const* inputs) const {
     return residual < 0 ? nullptr : static_cast<const float*>(inputs[residual]);
   }

@@ -82,11 +82,18 @@ void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel,
 // A finished tile as floats, scaled per column, biased, clamped (the columns from n of `out`).
 void float_tile(const i32x4 acc[kIntMR][4], const IntGemmOutput& out, int64_t m, int64_t n, int rows, int cols) {
   const f32x4 lo = splat(out.lo), hi = splat(out.hi);
+  // The grid's division is a division, as the reference's: a multiply by its reciprocal could
+  // round a value on a tie the other way.
+  const f32x4 grid = splat(out.grid), grid_lo = splat(out.grid_lo), grid_hi = splat(out.grid_hi);
+  auto finish = [&](f32x4 y) {
+    y = min(max(y, lo), hi);
+    return out.grid > 0 ? round_even(min(max(y / grid, grid_lo), grid_hi)) * grid : y;
+  };
   if (cols == kIntNR && !out.residual) {  // the common, whole tile: straight loads and stores
     for (int r = 0; r < rows; r++)
       for (int v = 0; v < 4; v++) {
         f32x4 y = __builtin_convertvector(acc[r][v], f32x4) * load(out.scale + n + 4 * v) + load(out.bias + n + 4 * v);
-        store(out.c + (m + r) * out.ldc + n + 4 * v, min(max(y, lo), hi));
+        store(out.c + (m + r) * out.ldc + n + 4 * v, finish(y));
       }
     return;
   }
@@ -98,7 +105,7 @@ void float_tile(const i32x4 acc[kIntMR][4], const IntGemmOutput& out, int64_t m,
     if (out.residual) std::memcpy(add, out.residual + (m + r) * out.ldc + n, sizeof(float) * cols);
     for (int v = 0; v < 4; v++) {
       f32x4 y = __builtin_convertvector(acc[r][v], f32x4) * load(scale + 4 * v) + load(bias + 4 * v) + load(add + 4 * v);
-      store(row + 4 * v, min(max(y, lo), hi));
+      store(row + 4 * v, finish(y));
     }
     std::memcpy(out.c + (m + r) * out.ldc + n, row, sizeof(float) * cols);
   }

@@ -38,7 +38,7 @@ void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, 
 void grid_pairs(const float* x, int64_t K, float inv_scale, int32_t* out);
 
 // A float result of an integer product: C = float(A' . B') * scale[n] + bias[n] (+ residual),
-// clamped to [lo, hi]; laid out as GemmOutput (gemm.h).
+// clamped to [lo, hi], rounded onto `grid` where it is > 0; laid out as GemmOutput (gemm.h).
 struct IntGemmOutput {
   float* c;
   int64_t ldc;
@@ -46,6 +46,7 @@ struct IntGemmOutput {
   const float* bias;
   float lo, hi;
   const float* residual = nullptr;
+  float grid = 0, grid_lo = 0, grid_hi = 0;  // then rounded onto a grid (Epilogue::grid)
 };
 // Rows [0, rows) of C from A' given as `P` pairs a row (grid_pairs), row r at a + r * P.
 void int_gemm_pairs(int64_t rows, int64_t N, int64_t P, const int32_t* a, const int32_t* bp, const IntGemmOutput& out);

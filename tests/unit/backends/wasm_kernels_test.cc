@@ -117,6 +117,16 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   b.output(qdq_conv(b, x, 19, 3, 2, 1));
   b.output(qdq_conv(b, x, 35, 5, 1, 2));
   b.output(b.op("Relu", {b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})}));
+  // The next layer's quantization rounded in the tile, after a plain conv and after a residual add
+  // (a scale of no round ratio to the products', so that no sum lies on a rounding tie).
+  ir::Variable* s = b.constant("s_out", {}, {0.0419f});
+  ir::Variable* z = b.graph.add_constant("z_out", Tensor::from_ints({}, {120}, DType::UInt8));
+  auto fake_quantized = [&](ir::Variable* v) {
+    Json q = {{"to", "uint8"}, {"min", 0}, {"max", 255}};
+    return b.op("DequantizeLinear", {b.op("QuantizeLinear", {v, s, z}, q), s, z});
+  };
+  b.output(fake_quantized(qdq_conv(b, x, 19, 3, 2, 1)));
+  b.output(fake_quantized(b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})));
   // An even channel count: im2col rows gathered as pairs from the image itself (whole rows of taps,
   // taps cut by the border, dilated taps, a strided 1x1), 10 channels = a vector of 8 and a pair.
   ir::Variable* e = b.input("e", {1, 10, 8, 9});
