@@ -40,8 +40,11 @@ export const MODELS = {
     shapes: { input_ids: [1, 128], attention_mask: [1, 128] }, ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The project's own nets (tools/make_models.py), with the input ranges it records.
   resnet50_own: { source: 'own', name: 'resnet50', runs: 10 },
-  // The same architecture in int8 QDQ, as onnxruntime's static quantizer writes it.
-  resnet50_qdq: { source: 'own', name: 'resnet50_qdq', runs: 10 },
+  // The same architecture in int8 QDQ, as onnxruntime's static quantizer writes it. Its check
+  // allows 5e-2: a value within float rounding of a rounding tie lands a quantization step from
+  // onnxruntime's, and through 53 quantized layers such steps grow (2e-2 at the logits, the float
+  // path and the integer one alike; the top class agrees). Each operator alone is exact (e2e).
+  resnet50_qdq: { source: 'own', name: 'resnet50_qdq', runs: 10, tolerance: 5e-2 },
   // 4-bit weights (com.microsoft MatMulNBits), as small language models are shipped.
   mlp_nbits: { source: 'own', name: 'mlp_nbits', runs: 10 },
   vgg16_own: { source: 'own', name: 'vgg16', runs: 3 },

@@ -9,9 +9,9 @@ export const median = (xs) => {
 
 const argmax = (data) => data.reduce((best, v, i) => (v > data[best] ? i : best), 0);
 
-// How far `got` is from `ref`: the largest difference relative to the largest reference value,
-// and for classifier-like outputs ([1, K]) whether the top class is the same.
-export function compareOutputs(ref, got) {
+// How far `got` is from `ref`: the largest difference relative to the largest reference value
+// (at most `tolerance`), and for classifier-like outputs ([1, K]) whether the top class is the same.
+export function compareOutputs(ref, got, tolerance = 1e-3) {
   const refNames = Object.keys(ref), gotNames = Object.keys(got);
   if (refNames.length !== gotNames.length) return { ok: false, text: `${gotNames.length} outputs, reference has ${refNames.length}` };
   let worst = 0, top = null;
@@ -28,7 +28,7 @@ export function compareOutputs(ref, got) {
     const classes = a.shape.length === 2 && a.shape[0] === 1 && a.shape[1] > 1;
     if (classes) top = (top ?? true) && argmax(a.data) === argmax(b.data);
   }
-  const ok = worst <= 1e-3 && top !== false;
+  const ok = worst <= tolerance && top !== false;
   const parts = [ok ? 'ok' : 'DIFFERS', `rel ${worst.toExponential(0)}`];
   if (top !== null) parts.push(top ? 'top1 same' : 'top1 differs');
   return { ok, relDiff: worst, top1Same: top, text: parts.join(' ') };
@@ -38,7 +38,8 @@ const same = (a, b) => a.model === b.model && a.backend === b.backend && a.threa
 
 // Adds row.ratio (WebDNN over onnxruntime-web, same model/backend/threads) and row.check (each
 // output against onnxruntime-web's wasm result, the reference). Drops the raw outputs.
-export function analyse(rows) {
+// `tolerances`: the relative difference a model's outputs may show (models.mjs), 1e-3 otherwise.
+export function analyse(rows, tolerances = {}) {
   for (const row of rows) {
     if (row.status !== 'ok') continue;
     if (row.engine === 'webdnn') {
@@ -48,7 +49,7 @@ export function analyse(rows) {
     const refs = rows.filter((r) => r.model === row.model && r.engine === 'ort' && r.status === 'ok' && r.outputs);
     const ref = refs.find((r) => r.backend === 'wasm' && r.threads === 1) ?? refs.find((r) => r.backend === 'wasm') ?? refs[0];
     if (ref === row) row.check = { ok: true, text: 'reference' };
-    else if (ref) row.check = compareOutputs(ref.outputs, row.outputs);
+    else if (ref) row.check = compareOutputs(ref.outputs, row.outputs, tolerances[row.model]);
     else row.check = { ok: null, text: 'no reference' };
   }
   for (const row of rows) delete row.outputs;

@@ -13,6 +13,9 @@ import { convert, DEFAULT_MODELS, MODELS, prepareOnnx } from './models.mjs';
 import { CI_ROWS, compare, REMEASURE, rowKey, rowOfKey, writeBaseline } from './regression.mjs';
 import { analyse, chart, ENGINE_NAMES, freeTable, loadTable, median, ms, table } from './report.mjs';
 
+// Models whose outputs may differ from onnxruntime-web's by more than 1e-3 (models.mjs).
+const TOLERANCES = Object.fromEntries(Object.entries(MODELS).filter(([, m]) => m.tolerance).map(([k, m]) => [k, m.tolerance]));
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
 
@@ -297,7 +300,7 @@ async function main() {
       return results;
     };
     for (const group of groups(plan(models, o))) rows.push(...await measure(group));
-    analyse(rows);
+    analyse(rows, TOLERANCES);
     for (const model of models.filter((m) => m.twin)) twin(rows, model);
 
     const info = { date: new Date().toISOString(), webdnn: gitVersion(), build: o.build, chromium: browser.version(),
@@ -339,7 +342,7 @@ async function main() {
         for (const group of groups(rows.filter((x) => verdict.over.map(rowOfKey).includes(rowKey(x))))) {
           again.push(...await measure(group.map((r) => ({ model: r.model, engine: r.engine, backend: r.backend, threads: r.threads }))));
         }
-        analyse(again);
+        analyse(again, TOLERANCES);
         console.log(table(again));
         rounds.push(again);
         save({ remeasured: rounds });
