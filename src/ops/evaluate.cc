@@ -27,6 +27,14 @@ std::vector<Tensor> evaluate(const ir::Operator& op, const std::vector<const Ten
   return outputs;
 }
 
+std::vector<Tensor> evaluate_constants(const ir::Operator& op) {
+  std::vector<Tensor> data;
+  std::vector<const Tensor*> args;
+  for (const ir::Variable* v : op.inputs) data.push_back(v->logical_data());
+  for (const Tensor& t : data) args.push_back(&t);
+  return evaluate(op, args);
+}
+
 }  // namespace webdnn::ops
 
 namespace webdnn::ops {

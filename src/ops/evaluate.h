@@ -10,6 +10,8 @@ namespace webdnn::ops {
 // `inputs` in logical (row-major) order, one per operator input; outputs come back the same way,
 // with the dtypes and shapes the operator's outputs hold.
 std::vector<Tensor> evaluate(const ir::Operator& op, const std::vector<const Tensor*>& inputs);
+// The same on the operator's own inputs, every one a constant (constant folding).
+std::vector<Tensor> evaluate_constants(const ir::Operator& op);
 
 }  // namespace webdnn::ops
 

@@ -229,11 +229,7 @@ std::vector<ir::Variable*> NodeContext::add_multi(const std::string& type, Json 
   // its scales); constant folding dequantizes it then.
   if (type == "DequantizeLinear") return outs;
   // Fold: evaluate now and turn the outputs into constants.
-  std::vector<Tensor> data;
-  std::vector<const Tensor*> args;
-  for (ir::Variable* v : inputs) data.push_back(v->logical_data());
-  for (const Tensor& t : data) args.push_back(&t);
-  std::vector<Tensor> results = ops::evaluate(*op, args);
+  std::vector<Tensor> results = ops::evaluate_constants(*op);
   graph_.remove_operator(op);
   for (size_t i = 0; i < outs.size(); i++) outs[i]->data = std::move(results[i]);
   return outs;

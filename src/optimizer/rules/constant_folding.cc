@@ -41,11 +41,7 @@ class ConstantFolding : public Rule {
     // DequantizeLinear grows by the element size alone (int8 to float32): folded, as the kernels
     // want float weights (the frontend leaves constant ones to the rules).
     if (out_bytes > std::max<int64_t>(1 << 20, 2 * in_bytes) && op->type != "DequantizeLinear") return false;
-    std::vector<Tensor> data;
-    std::vector<const Tensor*> args;
-    for (const ir::Variable* v : op->inputs) data.push_back(v->logical_data());
-    for (const Tensor& t : data) args.push_back(&t);
-    std::vector<Tensor> results = ops::evaluate(*op, args);
+    std::vector<Tensor> results = ops::evaluate_constants(*op);
     std::vector<ir::Variable*> outputs = op->outputs;
     graph.remove_operator(op);
     for (size_t i = 0; i < outputs.size(); i++) {

@@ -40,11 +40,7 @@ class RecordIntegerGrid : public Rule {
     const int64_t M = w->shape[0];
     Tensor scales = op->inputs[1]->logical_data();
     if (scales.size() != 1 && scales.shape != Shape{M, 1, 1, 1}) return false;
-    std::vector<Tensor> data;
-    std::vector<const Tensor*> args;
-    for (const ir::Variable* v : op->inputs) data.push_back(v->logical_data());
-    for (const Tensor& t : data) args.push_back(&t);
-    Tensor folded = std::move(ops::evaluate(*op, args)[0]);
+    Tensor folded = std::move(ops::evaluate_constants(*op)[0]);
     p.grid.x_scale = x_scale;
     for (int64_t m = 0; m < M; m++) p.grid.w_scales.push_back(scales.as_double(scales.size() == 1 ? 0 : m));
     Json params = conv->params;
