@@ -73,24 +73,10 @@ class GemmConv : public runtime::Kernel {
 
 void im2col(const ConvGeometry& g, const float* x, int64_t p0, int64_t rows, int64_t c0, int64_t cg, float* patch) {
   for (int64_t r = 0; r < rows; r++) {
-    int64_t p = p0 + r, n = p / (g.OH * g.OW), oh = p / g.OW % g.OH, ow = p % g.OW;
     float* row = patch + r * g.kh * g.kw * cg;
-    const int64_t iw0 = ow * g.sw - g.pl;
-    // A whole row of taps inside the image is one contiguous run of the input (no groups).
-    const bool whole_rows = cg == g.C && g.dw == 1 && iw0 >= 0 && iw0 + g.kw <= g.W;
-    for (int64_t i = 0; i < g.kh; i++) {
-      int64_t ih = oh * g.sh - g.pt + i * g.dh;
-      if (whole_rows && ih >= 0 && ih < g.H) {
-        copy(row, x + ((n * g.H + ih) * g.W + iw0) * g.C, g.kw * g.C);
-        row += g.kw * cg;
-        continue;
-      }
-      for (int64_t j = 0; j < g.kw; j++, row += cg) {
-        int64_t iw = ow * g.sw - g.pl + j * g.dw;
-        if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) std::fill(row, row + cg, 0.0f);
-        else copy(row, x + ((n * g.H + ih) * g.W + iw) * g.C + c0, cg);
-      }
-    }
+    receptive_field(
+        g, x, p0 + r, c0, cg, [&](const float* from, int64_t count) { copy(row, from, count), row += count; },
+        [&](int64_t count) { std::fill(row, row + count, 0.0f), row += count; });
   }
 }
 

@@ -62,25 +62,9 @@ class IntegerConv : public runtime::Kernel {
   // The im2col row of output pixel p as pairs, read from the image itself: with an even channel
   // count each tap's channels are whole pairs, so no float row is written and read again.
   void gather_pairs(const float* x, int64_t p, int32_t* out) const {
-    const int64_t n = p / (g_.OH * g_.OW), oh = p / g_.OW % g_.OH, ow = p % g_.OW, half = g_.C / 2;
-    const int64_t iw0 = ow * g_.sw - g_.pl;
-    const bool whole_rows = g_.dw == 1 && iw0 >= 0 && iw0 + g_.kw <= g_.W;  // a row of taps is one run
-    for (int64_t i = 0; i < g_.kh; i++) {
-      const int64_t ih = oh * g_.sh - g_.pt + i * g_.dh;
-      const float* row = x + (n * g_.H + ih) * g_.W * g_.C;
-      if (ih < 0 || ih >= g_.H) {
-        std::fill(out, out + g_.kw * half, 0);
-      } else if (whole_rows) {
-        grid_pairs(row + iw0 * g_.C, g_.kw * g_.C, inv_scale_, out);
-      } else {
-        for (int64_t j = 0; j < g_.kw; j++) {
-          const int64_t iw = iw0 + j * g_.dw;
-          if (iw < 0 || iw >= g_.W) std::fill(out + j * half, out + (j + 1) * half, 0);
-          else grid_pairs(row + iw * g_.C, g_.C, inv_scale_, out + j * half);
-        }
-      }
-      out += g_.kw * half;
-    }
+    receptive_field(
+        g_, x, p, 0, g_.C, [&](const float* from, int64_t count) { grid_pairs(from, count, inv_scale_, out), out += count / 2; },
+        [&](int64_t count) { std::fill(out, out + count / 2, 0), out += count / 2; });
   }
 
   ConvGeometry g_;
