@@ -29,9 +29,7 @@ std::unique_ptr<runtime::Kernel> make_conv(const runtime::KernelSpec& spec) {
                packed_conv_size(algorithm, s), " are expected");
   WEBDNN_CHECK(bias.size() == M, "a bias of ", bias.size(), " values; ", M, " are expected");
   Epilogue epilogue = Epilogue::from(spec, 3, algorithm == ConvAlgorithm::Gemm);
-  const auto& win = p.window;
-  ConvGeometry g{x.shape[0], x.shape[1], x.shape[2], x.shape[3], M, y.shape[2], y.shape[3], win.kernel[0], win.kernel[1],
-                 win.strides[0], win.strides[1], win.pads[0], win.pads[1], win.dilations[0], win.dilations[1], p.group};
+  ConvGeometry g = ConvGeometry::of(x.shape, y.shape, p);
   switch (algorithm) {
     case ConvAlgorithm::Winograd: return make_winograd_conv(g, std::move(epilogue));
     case ConvAlgorithm::Depthwise: return make_depthwise_conv(g, std::move(epilogue));

@@ -9,11 +9,18 @@
 
 #include "backends/wasm/kernels/epilogue.h"
 #include "runtime/core/kernel.h"
+#include "webdnn/params.h"
 
 namespace webdnn::wasm {
 
 struct ConvGeometry {
   int64_t N, C, H, W, M, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw, group;
+  // Of a convolution from its NCHW input and output shapes.
+  static ConvGeometry of(const Shape& x, const Shape& y, const params::Conv& p) {
+    const auto& w = p.window;
+    return {x[0], x[1], x[2], x[3], y[1], y[2], y[3], w.kernel[0], w.kernel[1], w.strides[0], w.strides[1],
+            w.pads[0], w.pads[1], w.dilations[0], w.dilations[1], p.group};
+  }
 };
 
 // Walks the receptive field of output pixel p (n, oh, ow) over channels [c0, c0 + cg), taps outer,

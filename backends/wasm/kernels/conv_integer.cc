@@ -94,8 +94,7 @@ std::unique_ptr<runtime::Kernel> make_integer_conv(const runtime::KernelSpec& sp
   WEBDNN_CHECK(x_scale > 0, "wasm.IntegerConv's x_scale must be positive");
   for (size_t i = 4; i < spec.inputs.size(); i++)
     WEBDNN_CHECK(spec.inputs[i].dtype == DType::Float32, "wasm.IntegerConv's epilogue reads float32 inputs");
-  ConvGeometry g{x.shape[0], C, x.shape[2], x.shape[3], M, y.shape[2], y.shape[3], win.kernel[0], win.kernel[1],
-                 win.strides[0], win.strides[1], win.pads[0], win.pads[1], win.dilations[0], win.dilations[1], 1};
+  ConvGeometry g = ConvGeometry::of(x.shape, y.shape, p);  // one group, checked above
   return std::make_unique<IntegerConv>(g, static_cast<float>(x_scale), Epilogue::from(spec, 4, true, true));
 }
 
