@@ -1,6 +1,6 @@
 // The WebGPU kernels' fast paths and edges (webgpu_kernel_models.py: tile edges of the matrix
 // products, every kind of convolution, looped pooling windows, workgroup-per-row reductions,
-// more inputs than a dispatch binds, a weight split under a small binding limit) in Chromium,
+// more inputs than a dispatch binds, a weight split under a small binding limit, fused attention) in Chromium,
 // each with both kernel sets of the descriptor: the one for SwiftShader ('cpu', which the runner
 // picks here) and the one for GPUs ('gpu': workgroup memory and barriers), against
 // onnxruntime-node on the same seeded inputs, within 1e-3 * max|ref| + 1e-4.
@@ -23,7 +23,7 @@ for (const [name, meta] of Object.entries(index)) {
     const dir = path.join(CONVERTED_GPU, `kernel_${name}`);
     before(async () => {
       const onnx = path.join(MODELS, `${name}.onnx`);
-      convertKernelModel(onnx, dir, 'webgpu', meta.max_binding ? { WEBDNN_WEBGPU_MAX_BINDING: String(meta.max_binding) } : {});
+      convertKernelModel(onnx, dir, 'webgpu', { ...(meta.max_binding ? { WEBDNN_WEBGPU_MAX_BINDING: String(meta.max_binding) } : {}), ...meta.env });
       ref = await kernelReference(onnx, meta);
     });
     if (meta.max_binding) {
@@ -33,6 +33,12 @@ for (const [name, meta] of Object.entries(index)) {
         for (const b of d.buffers) assert.ok(b.bytes <= meta.max_binding, `buffer ${b.name}: ${b.bytes} bytes`);
         for (const x of d.dispatches) for (const [, , size] of x.bindings) assert.ok(size <= meta.max_binding, x.op);
         assert.ok(d.dispatches.filter((x) => x.op.includes(':part')).length > 1, 'the weight is split');
+      });
+    }
+    if (meta.dispatches) {
+      test(`runs ${meta.dispatches}`, () => {
+        const d = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgpu.json'), 'utf8'));
+        assert.ok(d.dispatches.some((x) => x.type === meta.dispatches), d.dispatches.map((x) => x.type).join(', '));
       });
     }
     for (const kernels of ['cpu', 'gpu']) {

@@ -3,8 +3,9 @@
 // last axis, then MatMul(P, V) without an epilogue; the scores and P read by nothing else, one
 // score matrix per batch of the result (V may broadcast), everything float32.
 // Rewrites: FusedAttention(Q, K', V, the first product's extras) with its epilogue, writing the
-// result, for a backend whose kernel keeps only a block of the scores at a time (wasm). Free
-// dimensions do not stop it: only ranks and the sameness of batch axes are looked at.
+// result, for a backend whose kernel keeps only a block of the scores at a time (wasm, WebGPU). Free
+// dimensions do not stop it: only ranks and the sameness of batch axes are looked at, and, where
+// the backend asks, the head sizes (Q's and V's last axes) and the size of the score matrix.
 #include "src/optimizer/rewrite.h"
 #include "src/optimizer/rules/rules.h"
 
@@ -18,8 +19,12 @@ ir::Operator* only_reader(const ir::Graph& graph, const ir::Variable* v) {
 
 bool batched_float_matrix(const ir::Variable* v) { return v->rank() >= 2 && v->dtype == DType::Float32; }
 
+// Whether a head size `d` is known to be at most `limit` (0: no limit).
+bool within(const Dim& d, int64_t limit) { return limit == 0 || (d.is_constant() && d.value() <= limit); }
+
 class FuseAttention : public Rule {
  public:
+  FuseAttention(int64_t max_head, int64_t min_score_bytes) : max_head_(max_head), min_score_bytes_(min_score_bytes) {}
   const char* name() const override { return "fuse_attention"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
@@ -34,6 +39,11 @@ class FuseAttention : public Rule {
     ir::Variable *q = first->inputs[0], *k = first->inputs[1], *v = second->inputs[1], *y = second->outputs[0];
     for (const ir::Variable* t : {q, k, v, scores, y})
       if (!batched_float_matrix(t)) return false;
+    if (!within(q->dims.back(), max_head_) || !within(v->dims.back(), max_head_)) return false;
+    if (min_score_bytes_ > 0) {
+      std::optional<int64_t> n = num_elements(scores->dims).constant();
+      if (!n || *n * 4 < min_score_bytes_) return false;
+    }
     const DimShape batch(scores->dims.begin(), scores->dims.end() - 2);
     if (y->rank() != scores->rank() || !identical(batch, DimShape(y->dims.begin(), y->dims.end() - 2))) return false;
     std::vector<ir::Variable*> inputs = {q, k, v};
@@ -46,10 +56,15 @@ class FuseAttention : public Rule {
     graph.add_operator("FusedAttention", name, params, inputs, {y});
     return true;
   }
+
+ private:
+  int64_t max_head_, min_score_bytes_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> fuse_attention() { return std::make_unique<FuseAttention>(); }
+std::unique_ptr<Rule> fuse_attention(int64_t max_head, int64_t min_score_bytes) {
+  return std::make_unique<FuseAttention>(max_head, min_score_bytes);
+}
 
 }  // namespace webdnn::optimizer::rules

@@ -61,11 +61,48 @@ TEST(WebGpuGenerator, EveryOperatorHasAKernel) {
   // backends do not take yet (webdnn-convert refuses them there). The integer products are
   // rewritten into float ones (integer_products_in_float, in the backend's rule group) first.
   // NonZero and NonMaxSuppression (sizes that the values decide) are refused at convert time.
-  // FusedAttention is made only by the wasm backend's rules.
-  const std::set<std::string> rewritten = {"DimValues", "Range",   "MatMulInteger",     "ConvInteger",
-                                           "MatMulNBits", "NonZero", "NonMaxSuppression", "FusedAttention"};
-  for (const std::string& type : ops::schema_types())
-    if (!rewritten.count(type)) EXPECT_TRUE(backends::webgpu::find_generator(type)) << "no webgpu kernel for " << type;
+  const std::set<std::string> rewritten = {"DimValues",   "Range",   "MatMulInteger",
+                                           "ConvInteger", "MatMulNBits", "NonZero", "NonMaxSuppression"};
+  for (const std::string& type : ops::schema_types()) {
+    if (!rewritten.count(type)) {
+      EXPECT_TRUE(backends::webgpu::find_generator(type)) << "no webgpu kernel for " << type;
+    }
+  }
+}
+
+// softmax(Q . K') . V over one head of `tokens` queries and keys of 64.
+void attention_graph(GraphBuilder& b, int64_t tokens) {
+  ir::Variable* scores = b.op("MatMul", {b.input("q", {1, tokens, 64}), b.input("k", {1, 64, tokens})});
+  b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, tokens, 64})}));
+}
+
+size_t count_type(const Json& d, const std::string& type) {
+  size_t n = 0;
+  for (const Json& x : d.at("dispatches")) n += x.at("type") == type;
+  return n;
+}
+
+TEST(WebGpuGenerator, AttentionFusedWhereItsScoresWouldFillHalfABinding) {
+  {
+    GraphBuilder b;  // 512 x 512 scores, 1 MB: MatMul, Softmax, MatMul
+    attention_graph(b, 512);
+    EXPECT_EQ(count_type(emit_webgpu(b.graph, backends::webgpu::kMaxBinding), "FusedAttention"), 0u);
+  }
+  {
+    GraphBuilder b;  // 4200 x 4200 scores, 71 MB: one kernel, its keys split over workgroups on GPUs
+    attention_graph(b, 4200);
+    Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+    EXPECT_EQ(count_type(d, "MatMul") + count_type(d, "Softmax"), 0u);
+    EXPECT_EQ(count_type(d, "FusedAttention"), 3u);  // SwiftShader's kernel; the GPU one and its merge
+    expect_bindable(d, backends::webgpu::kMaxBinding);
+  }
+  {
+    GraphBuilder b;  // without fusing, the scores and probabilities overflow the arena
+    attention_graph(b, 4200);
+    setenv("WEBDNN_WEBGPU_FUSED_ATTENTION", "0", 1);
+    EXPECT_THROW(emit_webgpu(b.graph, backends::webgpu::kMaxBinding), Error);
+    unsetenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
+  }
 }
 
 TEST(WebGpuGenerator, ConvolutionFusesItsEpilogue) {

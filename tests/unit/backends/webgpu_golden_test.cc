@@ -108,6 +108,24 @@ TEST(WebGpuGolden, MatMulTiled) {
   expect_golden("matmul_cpu.wgsl", shader(d, 0, true));
 }
 
+TEST(WebGpuGolden, FusedAttention) {
+  // softmax(Q . K' * 0.125 + mask) . V, as the shared rules leave it for the backend's fusion: the
+  // scale and the key mask in the first product's epilogue. D = 6 and Dv = 10 leave partial vec4s.
+  GraphBuilder b;
+  ir::Variable* q = b.input("q", {2, 9, 6});
+  ir::Variable* scores = b.op("MatMul", {q, b.input("k", {2, 6, 11}), b.input("mask", {2, 1, 11})},
+                              {{"epilogue", Json::parse(R"([["input",0],["const",0.125],["mul",0,1],["input",1],["add",2,3]])")}});
+  ir::Variable* probs = b.op("Softmax", {scores}, {{"axis", 2}});
+  b.output(b.op("MatMul", {probs, b.input("v", {2, 11, 10})}));
+  setenv("WEBDNN_WEBGPU_FUSED_ATTENTION", "1", 1);  // fused, small as it is
+  Json d = emit_webgpu(b.graph);
+  unsetenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  EXPECT_EQ(d.at("dispatches")[0].at("type"), "FusedAttention");
+  expect_golden("attention_gpu.wgsl", shader(d, 0));
+  expect_golden("attention_cpu.wgsl", shader(d, 0, true));
+}
+
 TEST(WebGpuGolden, GemmOneRow) {
   // A fully connected layer at batch 1: the GPU kernel splits the depth over a workgroup.
   GraphBuilder b;

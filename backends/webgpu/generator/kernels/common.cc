@@ -37,34 +37,55 @@ std::string cast_value(DType dtype, const std::string& x) {
   return x;
 }
 
+namespace {
+
+// Statements (appended to `body`) computing op's epilogue of `x` for element `i` of a tensor of
+// `shape`, its extra inputs (from input `first_extra` on) declared as extra1, extra2, ... and read
+// broadcast to `shape`; returns the WGSL name of the result ("x" without an epilogue).
+std::string epilogue_of(const ir::Operator& op, size_t first_extra, const Shape& shape, Program& program,
+                        std::string& body) {
+  params::Epilogue epilogue = params::Epilogue::parse(params::Reader(op.params));
+  if (!epilogue.expr) return "x";
+  const Expr& e = *epilogue.expr;
+  std::vector<bool> used(op.inputs.size() + 1, false);
+  for (const ExprNode& n : e.nodes)
+    if (n.op == ExprOp::Input) used.at(static_cast<size_t>(n.value)) = true;
+  std::vector<Operand> extras(used.size());
+  bool need_coordinates = false;
+  for (size_t k = 1; k < used.size(); k++)
+    if (used[k] && first_extra + k - 1 < op.inputs.size()) {
+      extras[k] = program.input("extra" + std::to_string(k), op.inputs[first_extra + k - 1]);
+      need_coordinates |= extras[k].shape() != shape;
+    }
+  if (need_coordinates) body += coordinates(shape, "i", "c");
+  std::vector<std::string> inputs = {"x"};
+  for (size_t k = 1; k < used.size(); k++)
+    inputs.push_back(extras[k].variable ? extras[k].broadcast(shape, "i", "c") : "0.0");
+  return expression(e, inputs, "e", body);
+}
+
+}  // namespace
+
 std::string store_function(const ir::Operator& op, size_t first_extra, Program& program) {
   const ir::Variable* y = op.outputs[0];
   std::string body;
-  std::string result = "x";
-  params::Epilogue epilogue = params::Epilogue::parse(params::Reader(op.params));
-  if (epilogue.expr) {
-    const Expr& e = *epilogue.expr;
-    std::vector<bool> used(op.inputs.size() + 1, false);
-    for (const ExprNode& n : e.nodes)
-      if (n.op == ExprOp::Input) used.at(static_cast<size_t>(n.value)) = true;
-    std::vector<Operand> extras(used.size());
-    bool need_coordinates = false;
-    for (size_t k = 1; k < used.size(); k++)
-      if (used[k] && first_extra + k - 1 < op.inputs.size()) {
-        extras[k] = program.input("extra" + std::to_string(k), op.inputs[first_extra + k - 1]);
-        need_coordinates |= extras[k].shape() != y->shape;
-      }
-    if (need_coordinates) body += coordinates(y->shape, "i", "c");
-    std::vector<std::string> inputs = {"x"};
-    for (size_t k = 1; k < used.size(); k++)
-      inputs.push_back(extras[k].variable ? extras[k].broadcast(y->shape, "i", "c") : "0.0");
-    result = expression(e, inputs, "e", body);
-  }
+  std::string result = epilogue_of(op, first_extra, y->shape, program, body);
   body += program.output("y", y).set("i", result) + "\n";
   return fill(R"(fn store_y(i: u32, x: f32) {
   ${body}
 }
 )", {{"body", body}});
+}
+
+std::string epilogue_function(const ir::Operator& op, size_t first_extra, const Shape& shape, const std::string& name,
+                              Program& program) {
+  std::string body;
+  std::string result = epilogue_of(op, first_extra, shape, program, body);
+  return fill(R"(fn ${name}(i: u32, x: f32) -> f32 {
+  ${body}
+  return ${result};
+}
+)", {{"name", name}, {"body", body}, {"result", result}});
 }
 
 }  // namespace webdnn::backends::webgpu

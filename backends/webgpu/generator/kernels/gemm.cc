@@ -507,10 +507,6 @@ void gemm(const ir::Operator& op, Program& program, const GemmSpec& s) {
   program.dispatch_variants(op, gpu, cpu);
 }
 
-namespace {
-
-// A flat batch index `b` (u32 WGSL) as the offset of one operand's matrix, given the output's
-// batch shape and the operand's batch strides (in matrices; 0 where broadcast).
 std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matrix, const std::string& b) {
   std::string s;
   int64_t inner = 1;
@@ -523,6 +519,8 @@ std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matri
   }
   return s.empty() ? "0u" : "(" + s + ")";
 }
+
+namespace {
 
 void matmul(const ir::Operator& op, Program& program) {
   Operand a = program.input("a", op.inputs[0]), b = program.input("b", op.inputs[1]);

@@ -48,6 +48,12 @@ Shape strides_of(const Shape& shape);
 // (from input `first_extra` on, as extra1, extra2, ..., read at i's position broadcast to the
 // output) and then the output, y.
 std::string store_function(const ir::Operator& op, size_t first_extra, Program& program);
+// WGSL function `fn <name>(i: u32, x: f32) -> f32`: x after op.params["epilogue"] (x itself
+// without one) as element i of a tensor of `shape`; the extra inputs are declared as for
+// store_function (an operator whose epilogue applies to a value it does not store: attention's
+// scores).
+std::string epilogue_function(const ir::Operator& op, size_t first_extra, const Shape& shape, const std::string& name,
+                              Program& program);
 // The value stored for an output of `dtype` computed as f32 expression `x`.
 std::string cast_value(DType dtype, const std::string& x);
 // Round `n` up to a multiple of `m`, and the ceiling of n / m.
@@ -89,6 +95,9 @@ void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
 // measured faster for), and its dispatches (conv_winograd.cc).
 bool winograd_chosen(const ir::Operator& op);
 void winograd_conv(const ir::Operator& op, Program& program);
+// A flat batch index `b` (u32 WGSL) as the offset of one operand's matrix of `matrix` elements,
+// given the output's batch shape and the operand's batch strides (in matrices; 0 where broadcast).
+std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matrix, const std::string& b);
 // Statements adding a<r> * b<q> into acc<r>_<q> over a tm x tn register block.
 std::string multiply_add(int tm, int tn);
 

@@ -1,0 +1,363 @@
+// FusedAttention (params::FusedAttention, made by the fuse_attention rule): Y = softmax(epilogue(Q . K')) . V
+// over the last axis of the scores, with Q [..., S, D], K' [..., D, T], V [..., T, Dv] and Y
+// [..., S, Dv]. No kernel writes the S x T scores: each query row keeps a running maximum m, a
+// running sum l of exp(score - m) and its output row o (all in registers), rescaled whenever m
+// grows, and divides by l at the end (the online softmax of flash attention).
+//
+// GPUs: a workgroup of 64 takes 16 query rows; each row is split over 4 invocations that take
+// alternate keys of a tile (keys of K' and rows of V staged in workgroup memory as vec4s, read by
+// 16 rows at once), so that a head of few rows still spreads over the GPU; the 4 partial (m, l,
+// o) of a row are merged through workgroup memory at the end. SwiftShader: one invocation per
+// query row, reading K' and V straight from their buffers (workgroup memory and barriers cost
+// more than they save on CPU threads).
+#include <algorithm>
+#include <limits>
+
+#include "backends/webgpu/generator/kernels/kernels.h"
+#include "webdnn/error.h"
+#include "webdnn/shape.h"
+
+namespace webdnn::backends::webgpu {
+namespace {
+
+// GPUs: a workgroup of 8 x 8 invocations takes 32 query rows against tiles of 32 keys, the
+// depth staged 16 at a time.
+constexpr int64_t kGroup = 64, kCols = 8, kRowsGpu = 32, kTile = 32, kDepth = 16;
+// Workgroup memory (vec4s): Q's slice (kDepth x kRowsGpu) and K''s (kDepth x kTile), which the
+// tile's probabilities (kTile x kRowsGpu) replace, then V's tile from kV on.
+constexpr int64_t kV = std::max(kDepth * (kRowsGpu + kTile), kTile * kRowsGpu) / 4;
+
+// "vec4<f32>(...)" of elements 4c .. 4c+3 of a row of n, `at(d)` reading element d; zeros past n.
+std::string vec4_of(int64_t c, int64_t n, const std::function<std::string(int64_t)>& at) {
+  std::string parts;
+  for (int64_t d = 4 * c; d < 4 * c + 4; d++) parts += std::string(d > 4 * c ? ", " : "") + (d < n ? at(d) : "0.0");
+  return "vec4<f32>(" + parts + ")";
+}
+
+// Runs `line(i)` for i in [0, n) and concatenates.
+std::string each(int64_t n, const std::function<std::string(int64_t)>& line) {
+  std::string s;
+  for (int64_t i = 0; i < n; i++) s += line(i);
+  return s;
+}
+
+std::string name(const char* prefix, int64_t i) { return prefix + std::to_string(i); }
+
+struct Attention {
+  Shape batch;
+  int64_t batches, S, D, T, Dv, D4, V4;
+  std::string q_at, k_at, v_at;  // u32 offsets of batch `b`'s matrices
+  Operand q, k, v;
+  std::string score_function;  // fn score(i, x): the epilogue at element i of the scores
+
+  // Statements loading query row `row` (a clamped u32 expression) into vec4s q0, q1, ...
+  std::string load_q(const std::string& row) const {
+    return each(D4, [&](int64_t c) {
+      return "let " + name("q", c) + " = " + vec4_of(c, D, [&](int64_t d) {
+               return q.get(q_at + " + " + row + " * " + u32(D) + " + " + u32(d));
+             }) + ";\n";
+    });
+  }
+  // Statements storing vec4 `value` as elements 4c .. 4c+3 (c a u32 expression) of row `at` (a u32
+  // expression) of `out`, rows of Dv, where `guard` (a bool WGSL expression, or "") holds.
+  std::string store(const Operand& out, const std::string& at, const std::string& c, const std::string& value,
+                    const std::string& guard) const {
+    return each(std::min<int64_t>(4, Dv), [&](int64_t comp) {
+      const std::string d = "4u * " + c + " + " + u32(comp);
+      const std::string inside = d + " < " + u32(Dv);
+      return "if (" + (guard.empty() ? inside : "(" + guard + ") & (" + inside + ")") + ") { " +
+             out.set("(" + at + ") * " + u32(Dv) + " + " + d, value + "[" + std::to_string(comp) + "]") + " }\n";
+    });
+  }
+
+  // Declares Q, K', V and the epilogue's inputs for the next dispatch, and writes score().
+  void declare(const ir::Operator& op, Program& program) {
+    q = program.input("q", op.inputs[0]), k = program.input("k", op.inputs[1]), v = program.input("v", op.inputs[2]);
+    Shape scores = batch;
+    scores.insert(scores.end(), {S, T});
+    score_function = epilogue_function(op, 3, scores, "score", program);
+  }
+
+  // The GPU kernel over `splits` ranges of keys (a workgroup per range and 32 rows): with one, it
+  // writes Y; with more, each range's unnormalized output rows to `parts` ([batch, split, S, Dv])
+  // and their maxima and sums to `stats` ([batch, split, S, 2]), for merge().
+  Program::Variant gpu(int64_t splits, const Operand& y, const Operand& parts, const Operand& stats) const {
+    // Per invocation: a 4 x 4 block of the scores (rows tr*4.., keys tc*4..) and a 4 x DVT block
+    // of the output (rows tr*4.., columns tc*DVT..), DVT = 4 or 8.
+    const int64_t dvt = 4 * ceil_div(Dv, 4 * kCols), dv4 = dvt / 4, vrow = kCols * dv4;  // vec4s per row of V
+    const int64_t chunks = ceil_div(D, kDepth);
+    WEBDNN_CHECK(Dv <= 64 && D <= 64, "FusedAttention on WebGPU takes heads of at most 64 (the rule fuses no larger)");
+    auto rq = [](int64_t r, int64_t q) { return std::to_string(r) + "_" + std::to_string(q); };
+    std::string scores_init, products, keyed, outputs_init, accumulate, rescale, stores;
+    for (int64_t r = 0; r < 4; r++) {
+      for (int64_t q = 0; q < 4; q++) {
+        scores_init += "var s" + rq(r, q) + " = 0.0;\n";
+        products += "s" + rq(r, q) + " = s" + rq(r, q) + " + a[" + std::to_string(r) + "] * k[" + std::to_string(q) + "];\n";
+      }
+      keyed += fill(R"(let at${r} = (b * ${S} + min(row${r}, ${S_LAST})) * ${T};
+let x${r}_0 = select(lowest, score(at${r} + min(key0, ${T_LAST}), s${r}_0), key0 < ${T});
+let x${r}_1 = select(lowest, score(at${r} + min(key0 + 1u, ${T_LAST}), s${r}_1), key0 + 1u < ${T});
+let x${r}_2 = select(lowest, score(at${r} + min(key0 + 2u, ${T_LAST}), s${r}_2), key0 + 2u < ${T});
+let x${r}_3 = select(lowest, score(at${r} + min(key0 + 3u, ${T_LAST}), s${r}_3), key0 + 3u < ${T});
+red[(tr * 4u + ${r}u) * ${COLS} + tc] = max(max(x${r}_0, x${r}_1), max(x${r}_2, x${r}_3));
+)", {{"r", std::to_string(r)}, {"S", u32(S)}, {"S_LAST", u32(S - 1)}, {"T", u32(T)}, {"T_LAST", u32(T - 1)},
+     {"COLS", u32(kCols)}});
+      std::string top = "red[(tr * 4u + " + u32(r) + ") * " + u32(kCols) + "]";
+      for (int64_t c = 1; c < kCols; c++)
+        top = "max(" + top + ", red[(tr * 4u + " + u32(r) + ") * " + u32(kCols) + " + " + u32(c) + "])";
+      rescale += fill(R"(let top${r} = max(m${r}, ${top});
+let a${r} = exp(m${r} - top${r});
+m${r} = top${r};
+let p${r}_0 = select(0.0, exp(x${r}_0 - top${r}), key0 < ${T});
+let p${r}_1 = select(0.0, exp(x${r}_1 - top${r}), key0 + 1u < ${T});
+let p${r}_2 = select(0.0, exp(x${r}_2 - top${r}), key0 + 2u < ${T});
+let p${r}_3 = select(0.0, exp(x${r}_3 - top${r}), key0 + 3u < ${T});
+l${r} = l${r} * a${r} + p${r}_0 + p${r}_1 + p${r}_2 + p${r}_3;
+)", {{"r", std::to_string(r)}, {"top", top}, {"T", u32(T)}});
+      for (int64_t c = 0; c < dv4; c++) {
+        const std::string o = "o" + rq(r, c);
+        outputs_init += "var " + o + " = vec4<f32>(0.0);\n";
+        rescale += o + " = " + o + " * a" + std::to_string(r) + ";\n";
+        accumulate += o + " = " + o + " + pv[" + std::to_string(r) + "] * v" + std::to_string(c) + ";\n";
+      }
+      std::string sum = "red[(tr * 4u + " + u32(r) + ") * " + u32(kCols) + "]";
+      for (int64_t c = 1; c < kCols; c++) sum += " + red[(tr * 4u + " + u32(r) + ") * " + u32(kCols) + " + " + u32(c) + "]";
+      const std::string row = "row" + std::to_string(r), inside = row + " < " + u32(S);
+      const std::string at = splits == 1 ? "b * " + u32(S) + " + " + row
+                                         : "(b * " + u32(splits) + " + wid.z) * " + u32(S) + " + " + row;
+      if (splits == 1) stores += "let inv" + std::to_string(r) + " = 1.0 / (" + sum + ");\n";
+      else
+        stores += "if ((" + inside + ") & (tc == 0u)) { " + stats.set("(" + at + ") * 2u", "m" + std::to_string(r)) + " " +
+                  stats.set("(" + at + ") * 2u + 1u", sum) + " }\n";
+      for (int64_t c = 0; c < dv4; c++)
+        stores += store(splits == 1 ? y : parts, at, "(tc * " + u32(dv4) + " + " + u32(c) + ")",
+                        splits == 1 ? "(o" + rq(r, c) + " * inv" + std::to_string(r) + ")" : "o" + rq(r, c), inside);
+    }
+    std::string loads_v;
+    for (int64_t c = 0; c < dv4; c++)
+      loads_v += "let v" + std::to_string(c) + " = sm[" + u32(kV) + " + j * " + u32(vrow) + " + tc * " + u32(dv4) + " + " + u32(c) + "];\n";
+    std::string code = fill(R"(${score_function}
+// Q's and K''s slices of the depth (then P, the probabilities of a tile, in their place) and V's tile.
+var<workgroup> sm: array<vec4<f32>, ${SM}>;
+// Per row and column of invocations: maxima, then sums.
+var<workgroup> red: array<f32, ${RED}>;
+@compute @workgroup_size(${GROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b = wid.y;
+  let tr = lid / ${COLS};
+  let tc = lid % ${COLS};
+  let first_row = wid.x * ${BR};
+  let r0 = first_row + tr * 4u;
+  let lowest = ${lowest};
+  let row0 = r0;
+  let row1 = r0 + 1u;
+  let row2 = r0 + 2u;
+  let row3 = r0 + 3u;
+  var m0 = lowest;
+  var m1 = lowest;
+  var m2 = lowest;
+  var m3 = lowest;
+  var l0 = 0.0;
+  var l1 = 0.0;
+  var l2 = 0.0;
+  var l3 = 0.0;
+  ${outputs_init}
+  let t_end = min(${T}, (wid.z + 1u) * ${PER_SPLIT});
+  for (var t0 = wid.z * ${PER_SPLIT}; t0 < t_end; t0 = t0 + ${BC}) {
+    ${scores_init}
+    workgroupBarrier();
+    for (var e = lid; e < ${V_TILE}; e = e + ${GROUP}u) {
+      let dv = e % ${DVP};
+      let j = e / ${DVP};
+      let vv = ${v};
+      sm[${V_AT} + j * ${VROW} + dv / 4u][dv % 4u] = select(0.0, vv, dv < ${DV});
+    }
+    for (var c = 0u; c < ${CHUNKS}; c = c + 1u) {
+      workgroupBarrier();
+      for (var e = lid; e < ${SLICE}; e = e + ${GROUP}u) {
+        let dd = e % ${DEPTH};
+        let i = e / ${DEPTH};
+        let d = c * ${DEPTH} + dd;
+        let qv = ${q};
+        sm[dd * ${BR4} + i / 4u][i % 4u] = select(0.0, qv, d < ${D});
+        let j = e % ${BC};
+        let dk = c * ${DEPTH} + e / ${BC};
+        let kv = ${k};
+        sm[${K_AT} + (e / ${BC}) * ${BC4} + j / 4u][j % 4u] = select(0.0, kv, dk < ${D});
+      }
+      workgroupBarrier();
+      for (var dd = 0u; dd < ${DEPTH}; dd = dd + 1u) {
+        let a = sm[dd * ${BR4} + tr];
+        let k = sm[${K_AT} + dd * ${BC4} + tc];
+        ${products}
+      }
+    }
+    let key0 = t0 + tc * 4u;
+    ${keyed}
+    workgroupBarrier();
+    ${rescale}
+    sm[(tc * 4u + 0u) * ${BR4} + tr] = vec4<f32>(p0_0, p1_0, p2_0, p3_0);
+    sm[(tc * 4u + 1u) * ${BR4} + tr] = vec4<f32>(p0_1, p1_1, p2_1, p3_1);
+    sm[(tc * 4u + 2u) * ${BR4} + tr] = vec4<f32>(p0_2, p1_2, p2_2, p3_2);
+    sm[(tc * 4u + 3u) * ${BR4} + tr] = vec4<f32>(p0_3, p1_3, p2_3, p3_3);
+    workgroupBarrier();
+    for (var j = 0u; j < ${BC}; j = j + 1u) {
+      let pv = sm[j * ${BR4} + tr];
+      ${loads_v}
+      ${accumulate}
+    }
+  }
+  workgroupBarrier();
+  red[(tr * 4u + 0u) * ${COLS} + tc] = l0;
+  red[(tr * 4u + 1u) * ${COLS} + tc] = l1;
+  red[(tr * 4u + 2u) * ${COLS} + tc] = l2;
+  red[(tr * 4u + 3u) * ${COLS} + tc] = l3;
+  workgroupBarrier();
+  ${stores}
+}
+)", {{"score_function", score_function}, {"SM", std::to_string(kV + kTile * vrow)}, {"RED", std::to_string(kRowsGpu * kCols)},
+     {"GROUP", std::to_string(kGroup)}, {"COLS", u32(kCols)}, {"BR", u32(kRowsGpu)}, {"lowest", f32(std::numeric_limits<float>::lowest())},
+     {"outputs_init", outputs_init}, {"T", u32(T)}, {"PER_SPLIT", u32(keys_per_split(splits))}, {"BC", u32(kTile)}, {"scores_init", scores_init}, {"CHUNKS", u32(chunks)},
+     {"SLICE", u32(kDepth * kRowsGpu)}, {"DEPTH", u32(kDepth)},
+     {"q", q.get(q_at + " + min(first_row + i, " + u32(S - 1) + ") * " + u32(D) + " + min(d, " + u32(D - 1) + ")")},
+     {"BR4", u32(kRowsGpu / 4)}, {"D", u32(D)},
+     {"k", k.get(k_at + " + min(dk, " + u32(D - 1) + ") * " + u32(T) + " + min(t0 + j, " + u32(T - 1) + ")")},
+     {"K_AT", u32(kDepth * kRowsGpu / 4)}, {"BC4", u32(kTile / 4)}, {"V_TILE", u32(kTile * 4 * vrow)}, {"DVP", u32(4 * vrow)},
+     {"v", v.get(v_at + " + min(t0 + j, " + u32(T - 1) + ") * " + u32(Dv) + " + min(dv, " + u32(Dv - 1) + ")")},
+     {"V_AT", u32(kV)}, {"VROW", u32(vrow)}, {"DV", u32(Dv)}, {"products", products}, {"keyed", keyed},
+     {"rescale", rescale}, {"loads_v", loads_v}, {"accumulate", accumulate}, {"stores", stores}});
+    WEBDNN_CHECK(batches <= 65535 && ceil_div(S, kRowsGpu) <= 65535, "attention too large to dispatch");
+    return {code, {ceil_div(S, kRowsGpu), batches, splits}};
+  }
+
+  int64_t keys_per_split(int64_t splits) const { return ceil_div(ceil_div(T, kTile), splits) * kTile; }
+
+  // How many ranges of keys the GPU kernel splits each row's keys into: enough workgroups to fill
+  // a large GPU (~1000: a workgroup's 2 warps are mostly waiting on workgroup memory and barriers),
+  // each range a whole number of tiles, the partial results within one binding.
+  int64_t splits() const {
+    const int64_t tiles = ceil_div(T, kTile), blocks = batches * ceil_div(S, kRowsGpu);
+    int64_t z = std::clamp<int64_t>(ceil_div(1024, blocks), 1, std::min<int64_t>(tiles, 65535));
+    while (z > 1 && batches * z * S * (Dv + 2) * 4 + 2 * kAlignment > max_binding()) z--;
+    return ceil_div(tiles, ceil_div(tiles, z));
+  }
+
+  // Y from the ranges' partial results: each range's rows rescaled to the overall maximum, summed,
+  // divided by the sum of the rescaled sums.
+  void merge(const ir::Operator& op, Program& program, int64_t splits, const ir::Variable* parts,
+             const ir::Variable* stats) const {
+    Operand po = program.input("parts", parts), so = program.input("stats", stats), y = program.output("y", op.outputs[0]);
+    const std::string body = fill(R"(let d = i % ${DV};
+let row = i / ${DV};
+let first = (row / ${S}) * ${SPLITS} * ${S} + row % ${S};
+var top = ${lowest};
+for (var z = 0u; z < ${SPLITS}; z = z + 1u) {
+  top = max(top, ${m});
+}
+var sum = 0.0;
+var value = 0.0;
+for (var z = 0u; z < ${SPLITS}; z = z + 1u) {
+  let w = exp(${m} - top);
+  sum = sum + ${l} * w;
+  value = value + ${o} * w;
+}
+${store}
+)", {{"DV", u32(Dv)}, {"S", u32(S)}, {"SPLITS", u32(splits)}, {"lowest", f32(std::numeric_limits<float>::lowest())},
+     {"m", so.get("(first + z * " + u32(S) + ") * 2u")}, {"l", so.get("(first + z * " + u32(S) + ") * 2u + 1u")},
+     {"o", po.get("(first + z * " + u32(S) + ") * " + u32(Dv) + " + d")}, {"store", y.set("i", "value / sum")}});
+    program.dispatch(op, body, batches * S * Dv, workgroup_for(batches * S * Dv));
+  }
+
+  Program::Variant cpu(const Operand& y) const {
+    const std::string key = each(D4, [&](int64_t c) {
+      return std::string(c ? " + " : "") + "dot(" + name("q", c) + ", " + vec4_of(c, D, [&](int64_t d) {
+               return k.get(k_at + " + " + u32(d * T) + " + t");
+             }) + ")";
+    });
+    const std::string body = fill(R"(let b = i / ${S};
+let row = i % ${S};
+${load_q}
+let at = i * ${T};
+var m = ${lowest};
+var l = 0.0;
+${outputs}
+for (var t = 0u; t < ${T}; t = t + 1u) {
+  let x = score(at + t, ${key});
+  if (x > m) {
+    let a = exp(m - x);
+    l = l * a;
+    ${rescale}
+    m = x;
+  }
+  let pe = exp(x - m);
+  l = l + pe;
+  ${accumulate}
+}
+let inv = 1.0 / l;
+var outs = array<vec4<f32>, ${V4}>(${all});
+for (var c = 0u; c < ${V4}; c = c + 1u) {
+  let w = outs[c] * inv;
+  ${store}
+}
+)", {{"S", u32(S)}, {"load_q", load_q("row")}, {"T", u32(T)}, {"lowest", f32(std::numeric_limits<float>::lowest())},
+     {"outputs", each(V4, [](int64_t c) { return "var " + name("o", c) + " = vec4<f32>(0.0);\n"; })}, {"key", key},
+     {"rescale", each(V4, [](int64_t c) { return name("o", c) + " = " + name("o", c) + " * a;\n"; })},
+     {"accumulate", each(V4, [&](int64_t c) {
+        return name("o", c) + " = " + name("o", c) + " + pe * " +
+               vec4_of(c, Dv, [&](int64_t d) { return v.get(v_at + " + t * " + u32(Dv) + " + " + u32(d)); }) + ";\n";
+      })},
+     {"V4", u32(V4)}, {"all", each(V4, [](int64_t c) { return std::string(c ? ", " : "") + name("o", c); })},
+     {"store", store(y, "b * " + u32(S) + " + row", "c", "w", "")}});
+    return Program::over_threads(body, batches * S, workgroup_for(batches * S), score_function);
+  }
+};
+
+void attention(const ir::Operator& op, Program& program) {
+  Attention a;
+  const Shape &qs = op.inputs[0]->shape, &ks = op.inputs[1]->shape, &vs = op.inputs[2]->shape;
+  const MatMulShape first = matmul_shape(qs, ks);
+  a.batch = first.batch;
+  a.S = first.M, a.D = first.K, a.T = first.N, a.Dv = vs.back();
+  a.batches = num_elements(first.batch);
+  a.D4 = ceil_div(a.D, 4), a.V4 = ceil_div(a.Dv, 4);
+  Shape scores = first.batch;
+  scores.insert(scores.end(), {a.S, a.T});
+  const MatMulShape second = matmul_shape(scores, vs);
+  WEBDNN_CHECK(second.batch == first.batch, "the scores of Q ", shape_to_string(qs), " . K' ", shape_to_string(ks),
+               " are not one per batch of V ", shape_to_string(vs));
+  a.q_at = batch_offset(first.batch, first.a_strides, a.S * a.D, "b");
+  a.k_at = batch_offset(first.batch, first.b_strides, a.D * a.T, "b");
+  a.v_at = batch_offset(first.batch, second.b_strides, a.T * a.Dv, "b");
+  if (a.batches * a.S * a.Dv == 0) return program.dispatch(op, "", 0);
+  if (a.T == 0) {  // no keys: empty sums
+    Operand y = program.output("y", op.outputs[0]);
+    return program.dispatch(op, y.set("i", "0.0"), op.outputs[0]->size(), workgroup_for(op.outputs[0]->size()));
+  }
+  const int64_t splits = a.splits();
+  if (splits == 1) {
+    a.declare(op, program);
+    Operand y = program.output("y", op.outputs[0]);
+    return program.dispatch_variants(op, a.gpu(1, y, y, y), a.cpu(y));
+  }
+  // Split keys on GPUs only: SwiftShader's invocations are CPU threads' loop iterations, which its
+  // one-row kernel fills already.
+  program.only_for("cpu");
+  a.declare(op, program);
+  Program::Variant cpu = a.cpu(program.output("y", op.outputs[0]));
+  program.dispatch_raw(op, cpu.code, cpu.workgroups);
+  program.only_for("gpu");
+  const std::vector<const ir::Variable*> partial =
+      program.scratch({{a.batches, splits, a.S, a.Dv}, {a.batches, splits, a.S, 2}});
+  a.declare(op, program);
+  Operand parts = program.output("parts", partial[0]), stats = program.output("stats", partial[1]);
+  Program::Variant gpu = a.gpu(splits, parts, parts, stats);
+  program.dispatch_raw(op, gpu.code, gpu.workgroups);
+  a.merge(op, program, splits, partial[0], partial[1]);
+  program.only_for("");
+}
+
+}  // namespace
+
+WEBDNN_WGSL_KERNEL(attention, "FusedAttention");
+
+}  // namespace webdnn::backends::webgpu
