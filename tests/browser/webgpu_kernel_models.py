@@ -121,8 +121,6 @@ save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x',
 
 # Attention as exporters write it, fused into one kernel (the scale and mask in the first product's
 # epilogue): Q . K' -> * scale -> + mask -> Softmax -> . V. (Q, K', V shapes, mask shape or None.)
-# The converter fuses only attention whose scores would fill half a binding: these are small, and
-# their conversion forces it (WEBDNN_WEBGPU_FUSED_ATTENTION=1).
 # Head sizes of no multiple of 4 (partial vec4s), query rows of no multiple of 16 (a partial
 # workgroup on GPUs), keys of several partial tiles with a mask of -10000 and the lowest float;
 # fewer keys than the 4 invocations that split a row (some see no key at all), V broadcast over
@@ -142,8 +140,7 @@ for name, (q, k, v, mask) in ATTENTIONS.items():
         m[..., 5::11] = np.finfo(np.float32).min
         inits.append(('mask', m))
     nodes += [helper.make_node('Softmax', [nodes[-1].output[0]], ['p'], axis=-1), helper.make_node('MatMul', ['p', 'v'], ['y'])]
-    save(name, nodes, [('q', q), ('k', k), ('v', v)], ['y'], inits, env={'WEBDNN_WEBGPU_FUSED_ATTENTION': '1'},
-         dispatches='FusedAttention')
+    save(name, nodes, [('q', q), ('k', k), ('v', v)], ['y'], inits, dispatches='FusedAttention')
 
 # A dispatch binds at most 8 buffers: twelve inputs share bindings.
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],

@@ -23,18 +23,16 @@ class WebGpuBackend : public Backend {
     optimizer::RuleGroup g;
     g.name = "webgpu";
     g.rules.push_back(optimizer::rules::integer_products_in_float());
-    // Attention fused into one kernel (kernels/attention.cc) where its score matrix would take more
-    // than half a binding: the separate MatMul, Softmax and MatMul need the scores and the
-    // probabilities at once, and soon cannot be converted at all (the arena is one binding). Not
-    // below: on an H100 the three kernels ran faster (Whisper's 6 x 1500 x 1500 scores, 54 MB:
-    // 0.37 ms a layer against the fused kernel's 0.62; ViT-B/16's 0.054 against 0.065; bench/gpu/run.mjs,
-    // `WEBDNN_WEBGPU_FUSED_ATTENTION=0|1`), their tiled products near 9 TFLOP/s and 3 TB/s to
-    // carry the scores, where the fused kernel waits on its loads. Heads up to 64 (its blocks of V
-    // and of the output are sized for them). Before the splitting, which would cut the scores.
-    // WEBDNN_WEBGPU_FUSED_ATTENTION=0 or 1 turns it off or on for every attention it can run.
+    // Attention as one kernel (kernels/attention.cc), heads up to 64 (its blocks of V and of the
+    // output are sized for them): the scores are never stored, which the separate MatMul, Softmax
+    // and MatMul need at once with the probabilities (54 MB each for Whisper's 6 x 1500 x 1500),
+    // in an arena that must fit one binding. On an H100 it took as long or less (GPU time of the
+    // attention, bench/gpu/run.mjs with WEBDNN_WEBGPU_FUSED_ATTENTION=1 then 0 on one machine:
+    // Whisper 1.38 ms against 1.50, BERT 0.062 against 0.059, ViT-B/16 0.665 against 0.655).
+    // Before the splitting, which would cut the scores. WEBDNN_WEBGPU_FUSED_ATTENTION=0 keeps the
+    // three operators (for measuring).
     const char* fused = std::getenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
-    const std::string forced = fused ? fused : "";
-    if (forced != "0") g.rules.push_back(optimizer::rules::fuse_attention(64, forced == "1" ? 0 : max_binding() / 2));
+    if (!fused || std::string(fused) != "0") g.rules.push_back(optimizer::rules::fuse_attention(64));
     g.rules.push_back(optimizer::rules::split_oversized(max_binding()));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

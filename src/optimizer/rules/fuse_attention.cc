@@ -5,7 +5,7 @@
 // Rewrites: FusedAttention(Q, K', V, the first product's extras) with its epilogue, writing the
 // result, for a backend whose kernel keeps only a block of the scores at a time (wasm, WebGPU). Free
 // dimensions do not stop it: only ranks and the sameness of batch axes are looked at, and, where
-// the backend asks, the head sizes (Q's and V's last axes) and the size of the score matrix.
+// the backend limits them, the head sizes (Q's and V's last axes).
 #include "src/optimizer/rewrite.h"
 #include "src/optimizer/rules/rules.h"
 
@@ -24,7 +24,7 @@ bool within(const Dim& d, int64_t limit) { return limit == 0 || (d.is_constant()
 
 class FuseAttention : public Rule {
  public:
-  FuseAttention(int64_t max_head, int64_t min_score_bytes) : max_head_(max_head), min_score_bytes_(min_score_bytes) {}
+  explicit FuseAttention(int64_t max_head) : max_head_(max_head) {}
   const char* name() const override { return "fuse_attention"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
@@ -40,10 +40,6 @@ class FuseAttention : public Rule {
     for (const ir::Variable* t : {q, k, v, scores, y})
       if (!batched_float_matrix(t)) return false;
     if (!within(q->dims.back(), max_head_) || !within(v->dims.back(), max_head_)) return false;
-    if (min_score_bytes_ > 0) {
-      std::optional<int64_t> n = num_elements(scores->dims).constant();
-      if (!n || *n * 4 < min_score_bytes_) return false;
-    }
     const DimShape batch(scores->dims.begin(), scores->dims.end() - 2);
     if (y->rank() != scores->rank() || !identical(batch, DimShape(y->dims.begin(), y->dims.end() - 2))) return false;
     std::vector<ir::Variable*> inputs = {q, k, v};
@@ -58,13 +54,11 @@ class FuseAttention : public Rule {
   }
 
  private:
-  int64_t max_head_, min_score_bytes_;
+  int64_t max_head_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> fuse_attention(int64_t max_head, int64_t min_score_bytes) {
-  return std::make_unique<FuseAttention>(max_head, min_score_bytes);
-}
+std::unique_ptr<Rule> fuse_attention(int64_t max_head) { return std::make_unique<FuseAttention>(max_head); }
 
 }  // namespace webdnn::optimizer::rules

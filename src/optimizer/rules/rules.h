@@ -22,9 +22,8 @@ std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
 std::unique_ptr<Rule> fuse_quantize_dequantize();
 // For backends with a fused attention kernel: MatMul -> Softmax -> MatMul as one operator, where
-// the head sizes (Q's and V's last axes) are at most `max_head` (0: any) and the float32 score
-// matrix takes at least `min_score_bytes`.
-std::unique_ptr<Rule> fuse_attention(int64_t max_head = 0, int64_t min_score_bytes = 0);
+// the head sizes (Q's and V's last axes) are at most `max_head` (0: any).
+std::unique_ptr<Rule> fuse_attention(int64_t max_head = 0);
 // For backends that compute in float32 only: integer and N-bit products as float ones.
 std::unique_ptr<Rule> integer_products_in_float();
 // For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).

@@ -117,9 +117,7 @@ TEST(WebGpuGolden, FusedAttention) {
                               {{"epilogue", Json::parse(R"([["input",0],["const",0.125],["mul",0,1],["input",1],["add",2,3]])")}});
   ir::Variable* probs = b.op("Softmax", {scores}, {{"axis", 2}});
   b.output(b.op("MatMul", {probs, b.input("v", {2, 11, 10})}));
-  setenv("WEBDNN_WEBGPU_FUSED_ATTENTION", "1", 1);  // fused, small as it is
   Json d = emit_webgpu(b.graph);
-  unsetenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   EXPECT_EQ(d.at("dispatches")[0].at("type"), "FusedAttention");
   expect_golden("attention_gpu.wgsl", shader(d, 0));

@@ -116,7 +116,7 @@ TEST(FuseAttention, ProductSoftmaxProductBecomeOneOperatorWithTheScoresEpilogue)
   expect_same_outputs(*before, b.graph);
 }
 
-TEST(FuseAttention, HeadSizesAndScoresWithinTheBackendsLimits) {
+TEST(FuseAttention, HeadSizesWithinTheBackendsLimit) {
   // Heads of 8: fused under a limit of 8, kept under 4 (Q's last axis) and where V's is larger.
   for (int64_t limit : {8, 4}) {
     GraphBuilder b;
@@ -124,13 +124,7 @@ TEST(FuseAttention, HeadSizesAndScoresWithinTheBackendsLimits) {
     apply_rule(b.graph, rules::fuse_epilogue());
     EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention(limit)), limit == 8 ? 1 : 0) << limit;
   }
-  // Scores of 2 x 5 x 7 floats, 280 bytes: fused from at least 280 bytes, not from 284.
-  for (int64_t bytes : {280, 284}) {
-    GraphBuilder b;
-    b.output(attention(b, 5, 7));
-    apply_rule(b.graph, rules::fuse_epilogue());
-    EXPECT_EQ(apply_rule(b.graph, rules::fuse_attention(0, bytes)), bytes == 280 ? 1 : 0) << bytes;
-  }
+
   GraphBuilder b;
   ir::Variable* s = b.op("MatMul", {b.input("q", {2, 5, 8}), b.input("k", {2, 8, 5})});
   b.output(b.op("MatMul", {b.op("Softmax", {s}, {{"axis", 2}}), b.input("v", {2, 5, 12})}));

@@ -19,10 +19,9 @@ fn score(i: u32, x: f32) -> f32 {
   let e4 = e2 + e3;
   return e4;
 }
-// Q's and K''s slices of the depth (then P, the probabilities of a tile, in their place) and V's tile.
-var<workgroup> sm: array<vec4<f32>, 512>;
-// Per row and column of invocations: maxima, then sums.
-var<workgroup> red: array<f32, 256>;
+// Q's and K''s slices of the depth (then P, the probabilities of a tile, in Q's place, and each row
+// of invocations' maxima or sums in K''s), then V's tile.
+var<workgroup> sm: array<vec4<f32>, 768>;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b = wid.y;
@@ -66,46 +65,50 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var s3_2 = 0.0;
     var s3_3 = 0.0;
     workgroupBarrier();
-    for (var e = lid; e < 1024u; e = e + 64u) {
-      let dv = e % 32u;
-      let j = e / 32u;
-      let vv = get_v((((b / 1u) % 2u) * 110u) + min(t0 + j, 10u) * 10u + min(dv, 9u));
-      sm[256u + j * 8u + dv / 4u][dv % 4u] = select(0.0, vv, dv < 10u);
+    for (var e = lid; e < 256u; e = e + 64u) {
+      let c4 = e % 8u;
+      let at = (((b / 1u) % 2u) * 110u) + min(t0 + e / 8u, 10u) * 10u;
+      let dv = c4 * 4u + vec4<u32>(0u, 1u, 2u, 3u);
+      let cols = min(dv, vec4<u32>(9u));
+      let vv = vec4<f32>(get_v(at + cols.x), get_v(at + cols.y), get_v(at + cols.z), get_v(at + cols.w));
+      sm[512u + e] = select(vec4<f32>(0.0), vv, dv < vec4<u32>(10u));
     }
-    for (var c = 0u; c < 1u; c = c + 1u) {
-      workgroupBarrier();
-      for (var e = lid; e < 512u; e = e + 64u) {
-        let dd = e % 16u;
-        let i = e / 16u;
-        let d = c * 16u + dd;
-        let qv = get_q((((b / 1u) % 2u) * 54u) + min(first_row + i, 8u) * 6u + min(d, 5u));
-        sm[dd * 8u + i / 4u][i % 4u] = select(0.0, qv, d < 6u);
-        let j = e % 32u;
-        let dk = c * 16u + e / 32u;
-        let kv = get_k((((b / 1u) % 2u) * 66u) + min(dk, 5u) * 11u + min(t0 + j, 10u));
-        sm[128u + (e / 32u) * 8u + j / 4u][j % 4u] = select(0.0, kv, dk < 6u);
-      }
-      workgroupBarrier();
-      for (var dd = 0u; dd < 16u; dd = dd + 1u) {
-        let a = sm[dd * 8u + tr];
-        let k = sm[128u + dd * 8u + tc];
-        s0_0 = s0_0 + a[0] * k[0];
-        s0_1 = s0_1 + a[0] * k[1];
-        s0_2 = s0_2 + a[0] * k[2];
-        s0_3 = s0_3 + a[0] * k[3];
-        s1_0 = s1_0 + a[1] * k[0];
-        s1_1 = s1_1 + a[1] * k[1];
-        s1_2 = s1_2 + a[1] * k[2];
-        s1_3 = s1_3 + a[1] * k[3];
-        s2_0 = s2_0 + a[2] * k[0];
-        s2_1 = s2_1 + a[2] * k[1];
-        s2_2 = s2_2 + a[2] * k[2];
-        s2_3 = s2_3 + a[2] * k[3];
-        s3_0 = s3_0 + a[3] * k[0];
-        s3_1 = s3_1 + a[3] * k[1];
-        s3_2 = s3_2 + a[3] * k[2];
-        s3_3 = s3_3 + a[3] * k[3];
-      }
+    for (var e = lid; e < 256u; e = e + 64u) {
+      let dd = e % 32u;
+      let r4 = e / 32u;
+      let d = min(0u + dd, 5u);
+      let rows = min(first_row + r4 * 4u + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(8u));
+      let qv = vec4<f32>(get_q((((b / 1u) % 2u) * 54u) + rows.x * 6u + d), get_q((((b / 1u) % 2u) * 54u) + rows.y * 6u + d), get_q((((b / 1u) % 2u) * 54u) + rows.z * 6u + d), get_q((((b / 1u) % 2u) * 54u) + rows.w * 6u + d));
+      sm[dd * 8u + (r4 ^ (dd % 8u))] = select(vec4<f32>(0.0), qv, 0u + dd < 6u);
+    }
+    for (var e = lid; e < 256u; e = e + 64u) {
+      let j4 = e % 8u;
+      let dd = e / 8u;
+      let at = (((b / 1u) % 2u) * 66u) + min(0u + dd, 5u) * 11u;
+      let keys = min(t0 + j4 * 4u + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(10u));
+      let kv = vec4<f32>(get_k(at + keys.x), get_k(at + keys.y), get_k(at + keys.z), get_k(at + keys.w));
+      sm[256u + dd * 8u + j4] = select(vec4<f32>(0.0), kv, 0u + dd < 6u);
+    }
+    workgroupBarrier();
+    for (var dd = 0u; dd < 32u; dd = dd + 1u) {
+      let a = sm[dd * 8u + (tr ^ (dd % 8u))];
+      let k = sm[256u + dd * 8u + tc];
+      s0_0 = s0_0 + a[0] * k[0];
+      s0_1 = s0_1 + a[0] * k[1];
+      s0_2 = s0_2 + a[0] * k[2];
+      s0_3 = s0_3 + a[0] * k[3];
+      s1_0 = s1_0 + a[1] * k[0];
+      s1_1 = s1_1 + a[1] * k[1];
+      s1_2 = s1_2 + a[1] * k[2];
+      s1_3 = s1_3 + a[1] * k[3];
+      s2_0 = s2_0 + a[2] * k[0];
+      s2_1 = s2_1 + a[2] * k[1];
+      s2_2 = s2_2 + a[2] * k[2];
+      s2_3 = s2_3 + a[2] * k[3];
+      s3_0 = s3_0 + a[3] * k[0];
+      s3_1 = s3_1 + a[3] * k[1];
+      s3_2 = s3_2 + a[3] * k[2];
+      s3_3 = s3_3 + a[3] * k[3];
     }
     let key0 = t0 + tc * 4u;
     let at0 = (b * 9u + min(row0, 8u)) * 11u;
@@ -113,27 +116,30 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let x0_1 = select(lowest, score(at0 + min(key0 + 1u, 10u), s0_1), key0 + 1u < 11u);
     let x0_2 = select(lowest, score(at0 + min(key0 + 2u, 10u), s0_2), key0 + 2u < 11u);
     let x0_3 = select(lowest, score(at0 + min(key0 + 3u, 10u), s0_3), key0 + 3u < 11u);
-    red[(tr * 4u + 0u) * 8u + tc] = max(max(x0_0, x0_1), max(x0_2, x0_3));
     let at1 = (b * 9u + min(row1, 8u)) * 11u;
     let x1_0 = select(lowest, score(at1 + min(key0, 10u), s1_0), key0 < 11u);
     let x1_1 = select(lowest, score(at1 + min(key0 + 1u, 10u), s1_1), key0 + 1u < 11u);
     let x1_2 = select(lowest, score(at1 + min(key0 + 2u, 10u), s1_2), key0 + 2u < 11u);
     let x1_3 = select(lowest, score(at1 + min(key0 + 3u, 10u), s1_3), key0 + 3u < 11u);
-    red[(tr * 4u + 1u) * 8u + tc] = max(max(x1_0, x1_1), max(x1_2, x1_3));
     let at2 = (b * 9u + min(row2, 8u)) * 11u;
     let x2_0 = select(lowest, score(at2 + min(key0, 10u), s2_0), key0 < 11u);
     let x2_1 = select(lowest, score(at2 + min(key0 + 1u, 10u), s2_1), key0 + 1u < 11u);
     let x2_2 = select(lowest, score(at2 + min(key0 + 2u, 10u), s2_2), key0 + 2u < 11u);
     let x2_3 = select(lowest, score(at2 + min(key0 + 3u, 10u), s2_3), key0 + 3u < 11u);
-    red[(tr * 4u + 2u) * 8u + tc] = max(max(x2_0, x2_1), max(x2_2, x2_3));
     let at3 = (b * 9u + min(row3, 8u)) * 11u;
     let x3_0 = select(lowest, score(at3 + min(key0, 10u), s3_0), key0 < 11u);
     let x3_1 = select(lowest, score(at3 + min(key0 + 1u, 10u), s3_1), key0 + 1u < 11u);
     let x3_2 = select(lowest, score(at3 + min(key0 + 2u, 10u), s3_2), key0 + 2u < 11u);
     let x3_3 = select(lowest, score(at3 + min(key0 + 3u, 10u), s3_3), key0 + 3u < 11u);
-    red[(tr * 4u + 3u) * 8u + tc] = max(max(x3_0, x3_1), max(x3_2, x3_3));
     workgroupBarrier();
-    let top0 = max(m0, max(max(max(max(max(max(max(red[(tr * 4u + 0u) * 8u], red[(tr * 4u + 0u) * 8u + 1u]), red[(tr * 4u + 0u) * 8u + 2u]), red[(tr * 4u + 0u) * 8u + 3u]), red[(tr * 4u + 0u) * 8u + 4u]), red[(tr * 4u + 0u) * 8u + 5u]), red[(tr * 4u + 0u) * 8u + 6u]), red[(tr * 4u + 0u) * 8u + 7u]));
+    sm[256u + (tr * 4u + 0u) * 2u + tc / 4u][tc % 4u] = max(max(x0_0, x0_1), max(x0_2, x0_3));
+    sm[256u + (tr * 4u + 1u) * 2u + tc / 4u][tc % 4u] = max(max(x1_0, x1_1), max(x1_2, x1_3));
+    sm[256u + (tr * 4u + 2u) * 2u + tc / 4u][tc % 4u] = max(max(x2_0, x2_1), max(x2_2, x2_3));
+    sm[256u + (tr * 4u + 3u) * 2u + tc / 4u][tc % 4u] = max(max(x3_0, x3_1), max(x3_2, x3_3));
+    workgroupBarrier();
+    let h0 = sm[256u + (tr * 4u + 0u) * 2u + 0u];
+    let g0 = sm[256u + (tr * 4u + 0u) * 2u + 1u];
+    let top0 = max(m0, max(max(max(h0.x, h0.y), max(h0.z, h0.w)), max(max(g0.x, g0.y), max(g0.z, g0.w))));
     let a0 = exp(m0 - top0);
     m0 = top0;
     let p0_0 = select(0.0, exp(x0_0 - top0), key0 < 11u);
@@ -142,7 +148,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let p0_3 = select(0.0, exp(x0_3 - top0), key0 + 3u < 11u);
     l0 = l0 * a0 + p0_0 + p0_1 + p0_2 + p0_3;
     o0_0 = o0_0 * a0;
-    let top1 = max(m1, max(max(max(max(max(max(max(red[(tr * 4u + 1u) * 8u], red[(tr * 4u + 1u) * 8u + 1u]), red[(tr * 4u + 1u) * 8u + 2u]), red[(tr * 4u + 1u) * 8u + 3u]), red[(tr * 4u + 1u) * 8u + 4u]), red[(tr * 4u + 1u) * 8u + 5u]), red[(tr * 4u + 1u) * 8u + 6u]), red[(tr * 4u + 1u) * 8u + 7u]));
+    let h1 = sm[256u + (tr * 4u + 1u) * 2u + 0u];
+    let g1 = sm[256u + (tr * 4u + 1u) * 2u + 1u];
+    let top1 = max(m1, max(max(max(h1.x, h1.y), max(h1.z, h1.w)), max(max(g1.x, g1.y), max(g1.z, g1.w))));
     let a1 = exp(m1 - top1);
     m1 = top1;
     let p1_0 = select(0.0, exp(x1_0 - top1), key0 < 11u);
@@ -151,7 +159,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let p1_3 = select(0.0, exp(x1_3 - top1), key0 + 3u < 11u);
     l1 = l1 * a1 + p1_0 + p1_1 + p1_2 + p1_3;
     o1_0 = o1_0 * a1;
-    let top2 = max(m2, max(max(max(max(max(max(max(red[(tr * 4u + 2u) * 8u], red[(tr * 4u + 2u) * 8u + 1u]), red[(tr * 4u + 2u) * 8u + 2u]), red[(tr * 4u + 2u) * 8u + 3u]), red[(tr * 4u + 2u) * 8u + 4u]), red[(tr * 4u + 2u) * 8u + 5u]), red[(tr * 4u + 2u) * 8u + 6u]), red[(tr * 4u + 2u) * 8u + 7u]));
+    let h2 = sm[256u + (tr * 4u + 2u) * 2u + 0u];
+    let g2 = sm[256u + (tr * 4u + 2u) * 2u + 1u];
+    let top2 = max(m2, max(max(max(h2.x, h2.y), max(h2.z, h2.w)), max(max(g2.x, g2.y), max(g2.z, g2.w))));
     let a2 = exp(m2 - top2);
     m2 = top2;
     let p2_0 = select(0.0, exp(x2_0 - top2), key0 < 11u);
@@ -160,7 +170,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let p2_3 = select(0.0, exp(x2_3 - top2), key0 + 3u < 11u);
     l2 = l2 * a2 + p2_0 + p2_1 + p2_2 + p2_3;
     o2_0 = o2_0 * a2;
-    let top3 = max(m3, max(max(max(max(max(max(max(red[(tr * 4u + 3u) * 8u], red[(tr * 4u + 3u) * 8u + 1u]), red[(tr * 4u + 3u) * 8u + 2u]), red[(tr * 4u + 3u) * 8u + 3u]), red[(tr * 4u + 3u) * 8u + 4u]), red[(tr * 4u + 3u) * 8u + 5u]), red[(tr * 4u + 3u) * 8u + 6u]), red[(tr * 4u + 3u) * 8u + 7u]));
+    let h3 = sm[256u + (tr * 4u + 3u) * 2u + 0u];
+    let g3 = sm[256u + (tr * 4u + 3u) * 2u + 1u];
+    let top3 = max(m3, max(max(max(h3.x, h3.y), max(h3.z, h3.w)), max(max(g3.x, g3.y), max(g3.z, g3.w))));
     let a3 = exp(m3 - top3);
     m3 = top3;
     let p3_0 = select(0.0, exp(x3_0 - top3), key0 < 11u);
@@ -176,7 +188,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     workgroupBarrier();
     for (var j = 0u; j < 32u; j = j + 1u) {
       let pv = sm[j * 8u + tr];
-      let v0 = sm[256u + j * 8u + tc * 1u + 0u];
+      let v0 = sm[512u + j * 8u + tc * 1u + 0u];
       o0_0 = o0_0 + pv[0] * v0;
       o1_0 = o1_0 + pv[1] * v0;
       o2_0 = o2_0 + pv[2] * v0;
@@ -184,27 +196,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
   workgroupBarrier();
-  red[(tr * 4u + 0u) * 8u + tc] = l0;
-  red[(tr * 4u + 1u) * 8u + tc] = l1;
-  red[(tr * 4u + 2u) * 8u + tc] = l2;
-  red[(tr * 4u + 3u) * 8u + tc] = l3;
+  sm[256u + (tr * 4u + 0u) * 2u + tc / 4u][tc % 4u] = l0;
+  sm[256u + (tr * 4u + 1u) * 2u + tc / 4u][tc % 4u] = l1;
+  sm[256u + (tr * 4u + 2u) * 2u + tc / 4u][tc % 4u] = l2;
+  sm[256u + (tr * 4u + 3u) * 2u + tc / 4u][tc % 4u] = l3;
   workgroupBarrier();
-  let inv0 = 1.0 / (red[(tr * 4u + 0u) * 8u] + red[(tr * 4u + 0u) * 8u + 1u] + red[(tr * 4u + 0u) * 8u + 2u] + red[(tr * 4u + 0u) * 8u + 3u] + red[(tr * 4u + 0u) * 8u + 4u] + red[(tr * 4u + 0u) * 8u + 5u] + red[(tr * 4u + 0u) * 8u + 6u] + red[(tr * 4u + 0u) * 8u + 7u]);
+  let inv0 = 1.0 / (dot(sm[256u + (tr * 4u + 0u) * 2u + 0u] + sm[256u + (tr * 4u + 0u) * 2u + 1u], vec4<f32>(1.0)));
   if ((row0 < 9u) & (4u * (tc * 1u + 0u) + 0u < 10u)) { set_y((b * 9u + row0) * 10u + 4u * (tc * 1u + 0u) + 0u, (o0_0 * inv0)[0]); }
   if ((row0 < 9u) & (4u * (tc * 1u + 0u) + 1u < 10u)) { set_y((b * 9u + row0) * 10u + 4u * (tc * 1u + 0u) + 1u, (o0_0 * inv0)[1]); }
   if ((row0 < 9u) & (4u * (tc * 1u + 0u) + 2u < 10u)) { set_y((b * 9u + row0) * 10u + 4u * (tc * 1u + 0u) + 2u, (o0_0 * inv0)[2]); }
   if ((row0 < 9u) & (4u * (tc * 1u + 0u) + 3u < 10u)) { set_y((b * 9u + row0) * 10u + 4u * (tc * 1u + 0u) + 3u, (o0_0 * inv0)[3]); }
-  let inv1 = 1.0 / (red[(tr * 4u + 1u) * 8u] + red[(tr * 4u + 1u) * 8u + 1u] + red[(tr * 4u + 1u) * 8u + 2u] + red[(tr * 4u + 1u) * 8u + 3u] + red[(tr * 4u + 1u) * 8u + 4u] + red[(tr * 4u + 1u) * 8u + 5u] + red[(tr * 4u + 1u) * 8u + 6u] + red[(tr * 4u + 1u) * 8u + 7u]);
+  let inv1 = 1.0 / (dot(sm[256u + (tr * 4u + 1u) * 2u + 0u] + sm[256u + (tr * 4u + 1u) * 2u + 1u], vec4<f32>(1.0)));
   if ((row1 < 9u) & (4u * (tc * 1u + 0u) + 0u < 10u)) { set_y((b * 9u + row1) * 10u + 4u * (tc * 1u + 0u) + 0u, (o1_0 * inv1)[0]); }
   if ((row1 < 9u) & (4u * (tc * 1u + 0u) + 1u < 10u)) { set_y((b * 9u + row1) * 10u + 4u * (tc * 1u + 0u) + 1u, (o1_0 * inv1)[1]); }
   if ((row1 < 9u) & (4u * (tc * 1u + 0u) + 2u < 10u)) { set_y((b * 9u + row1) * 10u + 4u * (tc * 1u + 0u) + 2u, (o1_0 * inv1)[2]); }
   if ((row1 < 9u) & (4u * (tc * 1u + 0u) + 3u < 10u)) { set_y((b * 9u + row1) * 10u + 4u * (tc * 1u + 0u) + 3u, (o1_0 * inv1)[3]); }
-  let inv2 = 1.0 / (red[(tr * 4u + 2u) * 8u] + red[(tr * 4u + 2u) * 8u + 1u] + red[(tr * 4u + 2u) * 8u + 2u] + red[(tr * 4u + 2u) * 8u + 3u] + red[(tr * 4u + 2u) * 8u + 4u] + red[(tr * 4u + 2u) * 8u + 5u] + red[(tr * 4u + 2u) * 8u + 6u] + red[(tr * 4u + 2u) * 8u + 7u]);
+  let inv2 = 1.0 / (dot(sm[256u + (tr * 4u + 2u) * 2u + 0u] + sm[256u + (tr * 4u + 2u) * 2u + 1u], vec4<f32>(1.0)));
   if ((row2 < 9u) & (4u * (tc * 1u + 0u) + 0u < 10u)) { set_y((b * 9u + row2) * 10u + 4u * (tc * 1u + 0u) + 0u, (o2_0 * inv2)[0]); }
   if ((row2 < 9u) & (4u * (tc * 1u + 0u) + 1u < 10u)) { set_y((b * 9u + row2) * 10u + 4u * (tc * 1u + 0u) + 1u, (o2_0 * inv2)[1]); }
   if ((row2 < 9u) & (4u * (tc * 1u + 0u) + 2u < 10u)) { set_y((b * 9u + row2) * 10u + 4u * (tc * 1u + 0u) + 2u, (o2_0 * inv2)[2]); }
   if ((row2 < 9u) & (4u * (tc * 1u + 0u) + 3u < 10u)) { set_y((b * 9u + row2) * 10u + 4u * (tc * 1u + 0u) + 3u, (o2_0 * inv2)[3]); }
-  let inv3 = 1.0 / (red[(tr * 4u + 3u) * 8u] + red[(tr * 4u + 3u) * 8u + 1u] + red[(tr * 4u + 3u) * 8u + 2u] + red[(tr * 4u + 3u) * 8u + 3u] + red[(tr * 4u + 3u) * 8u + 4u] + red[(tr * 4u + 3u) * 8u + 5u] + red[(tr * 4u + 3u) * 8u + 6u] + red[(tr * 4u + 3u) * 8u + 7u]);
+  let inv3 = 1.0 / (dot(sm[256u + (tr * 4u + 3u) * 2u + 0u] + sm[256u + (tr * 4u + 3u) * 2u + 1u], vec4<f32>(1.0)));
   if ((row3 < 9u) & (4u * (tc * 1u + 0u) + 0u < 10u)) { set_y((b * 9u + row3) * 10u + 4u * (tc * 1u + 0u) + 0u, (o3_0 * inv3)[0]); }
   if ((row3 < 9u) & (4u * (tc * 1u + 0u) + 1u < 10u)) { set_y((b * 9u + row3) * 10u + 4u * (tc * 1u + 0u) + 1u, (o3_0 * inv3)[1]); }
   if ((row3 < 9u) & (4u * (tc * 1u + 0u) + 2u < 10u)) { set_y((b * 9u + row3) * 10u + 4u * (tc * 1u + 0u) + 2u, (o3_0 * inv3)[2]); }
