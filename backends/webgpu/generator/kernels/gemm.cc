@@ -375,9 +375,63 @@ struct Tiling {
   std::string pl, a_at, b_at;
 };
 
+// With vec4s in workgroup memory, an invocation stages a whole vec4 (four rows or columns at one
+// depth) with one store: storing components one by one (`As[i][c] = x`) made a fused attention
+// kernel of the same design 1.8x slower on an H100 (kernels/attention.cc). Where consecutive
+// invocations walk the depth (A row-major), the vec4s of one depth row are swizzled, vec4 r stored
+// at r ^ (kk % swizzle), so that the invocations' stores fall in different banks; reads undo it.
+int swizzle(const Tiling& g, bool is_a, bool along_k) {
+  const int r4 = (is_a ? g.BM : g.BN) / 4;
+  return along_k && (r4 & (r4 - 1)) == 0 ? std::min(8, r4) : 1;
+}
+bool along_k_of(const GemmSpec& s, bool is_a) { return is_a ? s.a_k_contiguous : !s.b_n_contiguous; }
+
+// The vec4 staging: element e of the slice's rows * BK / 4 vec4s.
+std::string stage_vec4(const GemmSpec& s, const Tiling& g, bool is_a) {
+  const int rows = is_a ? g.BM : g.BN, r4 = rows / 4, total = r4 * g.BK;
+  const bool along_k = along_k_of(s, is_a);
+  const bool edge_r = is_a ? g.edge_m : g.edge_n;
+  const int64_t extent = is_a ? s.M : s.N;
+  const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
+  const int sw = swizzle(g, is_a, along_k);
+  std::string code;
+  for (int j = 0; j * g.T < total; j++) {
+    std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
+    std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(g.BK) + ";\nlet " + rr + " = " + e + " / " + u32(g.BK) + ";"
+                                : "let " + rr + " = " + e + " % " + u32(r4) + ";\nlet " + kk + " = " + e + " / " + u32(r4) + ";";
+    std::string gk = "(k0 + " + kk + ")", clamp, cond;
+    if (g.edge_k) {
+      clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
+      cond = "(" + gk + " < " + u32(s.K) + ")";
+      gk = "g" + kk;
+    }
+    std::string values, inside;
+    for (int c = 0; c < 4; c++) {
+      std::string gr = "(" + base + " + " + rr + " * 4u + " + u32(c) + ")";
+      std::string in = cond;
+      if (edge_r) {
+        in += (in.empty() ? "" : " & ") + std::string("(") + gr + " < " + u32(extent) + ")";
+        gr = "min(" + gr + ", " + u32(extent - 1) + ")";
+      }
+      std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
+      if (!in.empty()) v = "select(0.0, " + v + ", " + in + ")";
+      values += (c ? ", " : "") + v;
+    }
+    std::string at = (is_a ? g.a_at : g.b_at) + kk + " * " + u32(r4) + " + " + (sw > 1 ? "(" + rr + " ^ (" + kk + " % " + u32(sw) + "))" : rr);
+    std::string body = fill(R"(${split}
+${clamp}
+${array}[${at}] = vec4<f32>(${values});
+)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at}, {"values", values}});
+    if ((j + 1) * g.T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
+    code += fill(kStage, {{"e", e}, {"pl", g.pl}, {"first", u32(j * g.T)}, {"body", body}});
+  }
+  return code;
+}
+
 // The statements staging a BK-deep slice of A (or B) into workgroup memory.
 std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
   const Tiles& t = g.t;
+  if (t.vec) return stage_vec4(s, g, is_a);
   const int rows = is_a ? g.BM : g.BN, total = rows * g.BK;
   const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
   const bool edge_r = is_a ? g.edge_m : g.edge_n;
@@ -429,7 +483,7 @@ std::string block_col(const Tiles& t, int q) {
 }
 
 // The statements reading an invocation's registers a<r> (is_a) or b<q> from workgroup memory at kk.
-std::string register_loads(const Tiling& g, bool is_a) {
+std::string register_loads(const GemmSpec& s, const Tiling& g, bool is_a) {
   const Tiles& t = g.t;
   const int count = is_a ? t.tm : t.tn, block = is_a ? g.BM : g.BN;
   const std::string p = is_a ? "a" : "b", array = is_a ? "As[" : "Bs[",& first = is_a ? g.a_at : g.b_at;
@@ -441,10 +495,12 @@ std::string register_loads(const Tiling& g, bool is_a) {
     return code;
   }
   const char* xyzw[] = {"x", "y", "z", "w"};
+  const int sw = swizzle(g, is_a, along_k_of(s, is_a));
   for (int i = 0; i < count; i += 4) {
     std::string v = p + "v" + std::to_string(i / 4);
-    code += "let " + v + " = " + array + first + "kk * " + u32(block / 4) + " + " + (is_a ? "ty" : "tx") + " + " +
-            u32(i / 4 * (is_a ? t.wm : t.wn)) + "];\n";
+    std::string col = std::string(is_a ? "ty" : "tx") + " + " + u32(i / 4 * (is_a ? t.wm : t.wn));
+    if (sw > 1) col = "((" + col + ") ^ (kk % " + u32(sw) + "))";
+    code += "let " + v + " = " + array + first + "kk * " + u32(block / 4) + " + " + col + "];\n";
     for (int c = 0; c < 4; c++) code += "let " + p + std::to_string(i + c) + " = " + v + "." + xyzw[c] + ";\n";
   }
   return code;
@@ -487,8 +543,8 @@ Program::Variant tiled(const GemmSpec& s) {
                                    {"threads", std::to_string(g.T * t.ks)}, {"BM", u32(g.BM)}, {"BN", u32(g.BN)},
                                    {"BK", u32(g.BK)}, {"WN", u32(t.wn)}, {"accumulators", accumulators(t)},
                                    {"stage_a", (g.sliced ? "let k0 = k1 + sl * " + u32(g.BK) + ";\n" : std::string()) + stage(s, g, true)},
-                                   {"stage_b", stage(s, g, false)}, {"load_a", register_loads(g, true)},
-                                   {"load_b", register_loads(g, false)}, {"multiply_add", multiply_add(t.tm, t.tn)},
+                                   {"stage_b", stage(s, g, false)}, {"load_a", register_loads(s, g, true)},
+                                   {"load_b", register_loads(s, g, false)}, {"multiply_add", multiply_add(t.tm, t.tn)},
                                    {"store", store}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, g.BM) <= 65535 && ceil_div(s.N, g.BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, g.BN), ceil_div(s.M, g.BM), s.batch}};
