@@ -13,8 +13,8 @@
 // dispatch. SwiftShader: one invocation per query row, reading K' and V straight from their
 // buffers (workgroup memory and barriers cost more than they save on CPU threads).
 //
-// Stores into workgroup memory are whole vec4s: staging element by element (`sm[i][c] = x`, as
-// the tiled GEMM does) made the kernel 1.8x slower on an H100 (Whisper's attention 0.62 ms a
+// Staging into workgroup memory stores whole vec4s: element by element (`sm[i][c] = x`, as the
+// tiled GEMM then did) made the kernel 1.8x slower on an H100 (Whisper's attention 0.62 ms a
 // layer, 0.34 with vec4s).
 #include <algorithm>
 #include <limits>
@@ -31,8 +31,8 @@ namespace {
 constexpr int64_t kGroup = 64, kCols = 8, kRowsGpu = 32, kTile = 32, kDepth = 32;
 // Workgroup memory (vec4s): Q's slice (kDepth x kRowsGpu) from 0 and K''s (kDepth x kTile) from
 // kK, then V's tile from kV on: 16 KB for heads of 64, WebGPU's least limit. The tile's
-// probabilities (kTile x kRowsGpu) take Q's place, the rows' maxima and sums K''s. Every
-// invocation stores whole vec4s; Q's slice is transposed as it is stored (a vec4 holds a depth of
+// probabilities (kTile x kRowsGpu) take Q's place, the rows' maxima and sums K''s. The slices
+// and tiles are staged as whole vec4s; Q's slice is transposed as it is stored (a vec4 holds a depth of
 // four rows), its vec4s of a depth swizzled (vec4 r at r ^ (depth % 8)) so that the 8 depths one
 // round of stores writes fall in different banks.
 constexpr int64_t kK = kDepth * kRowsGpu / 4, kV = kK + kDepth * kTile / 4;

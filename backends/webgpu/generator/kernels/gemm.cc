@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <vector>
 
 namespace webdnn::backends::webgpu {
 namespace {
@@ -375,20 +376,22 @@ struct Tiling {
   std::string pl, a_at, b_at;
 };
 
-// With vec4s in workgroup memory, an invocation stages a whole vec4 (four rows or columns at one
-// depth) with one store: storing components one by one (`As[i][c] = x`) made a fused attention
-// kernel of the same design 1.8x slower on an H100 (kernels/attention.cc). Where consecutive
-// invocations walk the depth (A row-major), the vec4s of one depth row are swizzled, vec4 r stored
-// at r ^ (kk % swizzle), so that the invocations' stores fall in different banks; reads undo it.
+// Where the vec4s of workgroup memory are staged by invocations that walk the depth (A
+// row-major), the vec4s of one depth row are swizzled, vec4 r stored at r ^ (kk % swizzle), so
+// that one round of stores falls in different banks; reads undo it. 1: no swizzle.
 int swizzle(const Tiling& g, bool is_a, bool along_k) {
   const int r4 = (is_a ? g.BM : g.BN) / 4;
-  return along_k && (r4 & (r4 - 1)) == 0 ? std::min(8, r4) : 1;
+  return g.t.vec && along_k && (r4 & (r4 - 1)) == 0 ? std::min(8, r4) : 1;
 }
 bool along_k_of(const GemmSpec& s, bool is_a) { return is_a ? s.a_k_contiguous : !s.b_n_contiguous; }
 
-// The vec4 staging: element e of the slice's rows * BK / 4 vec4s.
-std::string stage_vec4(const GemmSpec& s, const Tiling& g, bool is_a) {
-  const int rows = is_a ? g.BM : g.BN, r4 = rows / 4, total = r4 * g.BK;
+// The statements staging a BK-deep slice of A (or B) into workgroup memory: element e of the
+// slice's rows x BK values, or with vec4s of its rows / 4 x BK vec4s, each invocation storing a
+// whole vec4 (four rows or columns at one depth). Storing a vec4's components one by one
+// (`As[i][c] = x`) made a fused attention kernel of the same design 1.8x slower on an H100
+// (kernels/attention.cc), and this GEMM's large products 3-17% slower.
+std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
+  const int per = g.per, units = (is_a ? g.BM : g.BN) / per, total = units * g.BK;
   const bool along_k = along_k_of(s, is_a);
   const bool edge_r = is_a ? g.edge_m : g.edge_n;
   const int64_t extent = is_a ? s.M : s.N;
@@ -398,74 +401,40 @@ std::string stage_vec4(const GemmSpec& s, const Tiling& g, bool is_a) {
   for (int j = 0; j * g.T < total; j++) {
     std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
     std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(g.BK) + ";\nlet " + rr + " = " + e + " / " + u32(g.BK) + ";"
-                                : "let " + rr + " = " + e + " % " + u32(r4) + ";\nlet " + kk + " = " + e + " / " + u32(r4) + ";";
-    std::string gk = "(k0 + " + kk + ")", clamp, cond;
+                                : "let " + rr + " = " + e + " % " + u32(units) + ";\nlet " + kk + " = " + e + " / " + u32(units) + ";";
+    // Parenthesized: the callbacks multiply them.
+    std::string gk = "(k0 + " + kk + ")", clamp, k_cond;
+    std::vector<std::string> gr(static_cast<size_t>(per)), cond(static_cast<size_t>(per));
+    for (int c = 0; c < per; c++) {
+      std::string& r = gr[static_cast<size_t>(c)];
+      r = "(" + base + " + " + rr + (per > 1 ? " * 4u + " + u32(c) : "") + ")";
+      if (edge_r) {
+        const std::string name = "g" + rr + (per > 1 ? "_" + std::to_string(c) : "");
+        clamp += "let " + name + " = min(" + r + ", " + u32(extent - 1) + ");\n";
+        cond[static_cast<size_t>(c)] = "(" + r + " < " + u32(extent) + ")";
+        r = name;
+      }
+    }
     if (g.edge_k) {
       clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
-      cond = "(" + gk + " < " + u32(s.K) + ")";
+      k_cond = "(" + gk + " < " + u32(s.K) + ")";
       gk = "g" + kk;
     }
-    std::string values, inside;
-    for (int c = 0; c < 4; c++) {
-      std::string gr = "(" + base + " + " + rr + " * 4u + " + u32(c) + ")";
-      std::string in = cond;
-      if (edge_r) {
-        in += (in.empty() ? "" : " & ") + std::string("(") + gr + " < " + u32(extent) + ")";
-        gr = "min(" + gr + ", " + u32(extent - 1) + ")";
-      }
-      std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
-      if (!in.empty()) v = "select(0.0, " + v + ", " + in + ")";
+    std::string values;
+    for (int c = 0; c < per; c++) {
+      const std::string& in = cond[static_cast<size_t>(c)];
+      const std::string both = in.empty() || k_cond.empty() ? in + k_cond : in + " & " + k_cond;
+      std::string v = is_a ? s.a("bt", gr[static_cast<size_t>(c)], gk) : s.b("bt", gk, gr[static_cast<size_t>(c)]);
+      if (!both.empty()) v = "select(0.0, " + v + ", " + both + ")";
       values += (c ? ", " : "") + v;
     }
-    std::string at = (is_a ? g.a_at : g.b_at) + kk + " * " + u32(r4) + " + " + (sw > 1 ? "(" + rr + " ^ (" + kk + " % " + u32(sw) + "))" : rr);
-    std::string body = fill(R"(${split}
-${clamp}
-${array}[${at}] = vec4<f32>(${values});
-)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at}, {"values", values}});
-    if ((j + 1) * g.T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
-    code += fill(kStage, {{"e", e}, {"pl", g.pl}, {"first", u32(j * g.T)}, {"body", body}});
-  }
-  return code;
-}
-
-// The statements staging a BK-deep slice of A (or B) into workgroup memory.
-std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
-  const Tiles& t = g.t;
-  if (t.vec) return stage_vec4(s, g, is_a);
-  const int rows = is_a ? g.BM : g.BN, total = rows * g.BK;
-  const bool along_k = is_a ? s.a_k_contiguous : !s.b_n_contiguous;
-  const bool edge_r = is_a ? g.edge_m : g.edge_n;
-  const int64_t extent = is_a ? s.M : s.N;
-  const std::string base = is_a ? "m0" : "n0", p = is_a ? "a" : "b";
-  // Element (kk, rr) of the slice; with vec4s, component rr % 4 of vec4 rr / 4 of row kk.
-  const std::string& first = is_a ? g.a_at : g.b_at;
-  auto at = [&](const std::string& kk, const std::string& rr) {
-    return first + (t.vec ? kk + " * " + u32(rows / 4) + " + " + rr + " / 4u][" + rr + " % 4u"
-                          : kk + " * " + u32(rows) + " + " + rr);
-  };
-  std::string code;
-  for (int j = 0; j * g.T < total; j++) {
-    std::string e = p + "e" + std::to_string(j), rr = p + "r" + std::to_string(j), kk = p + "k" + std::to_string(j);
-    std::string split = along_k ? "let " + kk + " = " + e + " % " + u32(g.BK) + ";\nlet " + rr + " = " + e + " / " + u32(g.BK) + ";"
-                                : "let " + rr + " = " + e + " % " + u32(rows) + ";\nlet " + kk + " = " + e + " / " + u32(rows) + ";";
-    // Parenthesized: the callbacks multiply them.
-    std::string gr = "(" + base + " + " + rr + ")", gk = "(k0 + " + kk + ")", clamp, cond;
-    if (edge_r) {
-      clamp += "let g" + rr + " = min(" + gr + ", " + u32(extent - 1) + ");\n";
-      cond = "(" + gr + " < " + u32(extent) + ")";
-      gr = "g" + rr;
-    }
-    if (g.edge_k) {
-      clamp += "let g" + kk + " = min(" + gk + ", " + u32(s.K - 1) + ");\n";
-      cond += (cond.empty() ? "" : " & ") + std::string("(") + gk + " < " + u32(s.K) + ")";
-      gk = "g" + kk;
-    }
-    std::string v = is_a ? s.a("bt", gr, gk) : s.b("bt", gk, gr);
-    if (!cond.empty()) v = "select(0.0, " + v + ", " + cond + ")";
+    const std::string at = (is_a ? g.a_at : g.b_at) + kk + " * " + u32(units) + " + " +
+                           (sw > 1 ? "(" + rr + " ^ (" + kk + " % " + u32(sw) + "))" : rr);
     std::string body = fill(R"(${split}
 ${clamp}
 ${array}[${at}] = ${value};
-)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at(kk, rr)}, {"value", v}});
+)", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at},
+     {"value", per > 1 ? "vec4<f32>(" + values + ")" : values}});
     if ((j + 1) * g.T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
     code += fill(kStage, {{"e", e}, {"pl", g.pl}, {"first", u32(j * g.T)}, {"body", body}});
   }
