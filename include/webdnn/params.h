@@ -298,11 +298,20 @@ struct RoiAlign {
 // converter gives that size a symbol of its own, a *data symbol* (docs/descriptor.md, "Sizes known
 // only at run time"), and the output is declared with `count` rows. A runtime runs the kernel with
 // `count` at its capacity (the most rows the inputs allow); the kernel writes the rows it finds
-// compactly at the front, as if the output held that many, and their number into its second
-// output, an int64 [1]; the runner binds the symbol to that number for the operators after it.
+// compactly at the front, as if the output held that many, and their number into its last output,
+// an int64 [1]; the runner binds the symbol to that number for the operators after it.
 struct NonZero {
   Dim count;
   static NonZero parse(const Json& j);
+  Json to_json() const;
+};
+
+// SizeFromValue: the one value of an integer tensor as the data symbol `count` (TopK's k when a
+// model computes it from values). Its output, an int64 [1], receives the value, which must lie in
+// [0, most]; the symbol's capacity is `most`.
+struct SizeFromValue {
+  Dim count, most;
+  static SizeFromValue parse(const Json& j);
   Json to_json() const;
 };
 
@@ -440,6 +449,9 @@ struct Normalization {
 struct LayerNormalization {
   int64_t axis = -1;
   double epsilon = 1e-5;
+  // Statistics about zero instead of the mean: x / sqrt(mean(x^2) + epsilon) * scale + bias
+  // (RMSNormalization and onnxruntime's SimplifiedLayerNormalization).
+  bool rms = false;
   static LayerNormalization parse(const Json& j);
   Json to_json() const;
 };
@@ -520,6 +532,8 @@ template <class S>
 TypesOf<S> infer_roi_align(const RoiAlign& p, const TypesOf<S>& in);  // X, rois, batch_indices
 template <class S>
 TypesOf<S> infer_non_zero(const NonZero& p, const TypesOf<S>& in);  // int64 [rank, count], int64 [1]
+template <class S>
+TypesOf<S> infer_size_from_value(const SizeFromValue& p, const TypesOf<S>& in);  // int64 [1]
 template <class S>
 TypesOf<S> infer_non_max_suppression(const NonMaxSuppression& p, const TypesOf<S>& in);  // boxes, scores
 template <class S>

@@ -747,10 +747,14 @@ Json Normalization::to_json() const { return {{"epsilon", epsilon}}; }
 
 LayerNormalization LayerNormalization::parse(const Json& j) {
   Reader r(j);
-  return {r.integer("axis", 0, 63), r.number("epsilon")};
+  return {r.integer("axis", 0, 63), r.number("epsilon"), r.has("rms") && r.flag("rms")};
 }
 
-Json LayerNormalization::to_json() const { return {{"axis", axis}, {"epsilon", epsilon}}; }
+Json LayerNormalization::to_json() const {
+  Json j = {{"axis", axis}, {"epsilon", epsilon}};
+  if (rms) j["rms"] = true;
+  return j;
+}
 
 Lrn Lrn::parse(const Json& j) {
   Reader r(j);
@@ -938,7 +942,7 @@ TypesOf<S> infer_arg_reduce(const ArgReduce& p, const TypesOf<S>& in) {
 
 template <class S>
 TypesOf<S> infer_top_k(const TopK& p, const TypesOf<S>& in) {
-  require_inputs(in, 1, 1);
+  require_inputs(in, 1, 2);  // input 1: where k is a data symbol, the value it was found in (unread)
   WEBDNN_CHECK(in[0].dtype != DType::Bool, "the input is bool; a numeric type is expected");
   S out = p.output(in[0].shape);
   return {{in[0].dtype, out}, {DType::Int64, out}};

@@ -1,5 +1,5 @@
 // Parameters and signatures of the operators whose output size depends on the input values:
-// NonZero and NonMaxSuppression (webdnn/params.h, "data symbols").
+// NonZero, NonMaxSuppression and SizeFromValue (webdnn/params.h, "data symbols").
 #include <algorithm>
 #include <type_traits>
 
@@ -33,6 +33,23 @@ TypesOf<S> infer_non_zero(const NonZero& p, const TypesOf<S>& in) {
   require_inputs(in, 1, 1);
   using D = typename S::value_type;
   return selection(S{D(static_cast<int64_t>(in[0].shape.size())), count_dim<S>(p.count)});
+}
+
+SizeFromValue SizeFromValue::parse(const Json& j) {
+  Reader r(j);
+  return {r.dim("count", 0, kMaxExtent), r.dim("most", 0, kMaxExtent)};
+}
+Json SizeFromValue::to_json() const { return {{"count", dim_json(count)}, {"most", dim_json(most)}}; }
+
+template <class S>
+TypesOf<S> infer_size_from_value(const SizeFromValue&, const TypesOf<S>& in) {
+  require_inputs(in, 1, 1);
+  WEBDNN_CHECK(is_integer(in[0].dtype) && in[0].shape.size() <= 1, "the input is ", dtype_name(in[0].dtype), " ",
+               shape_to_string(in[0].shape), "; a size is an integer scalar or [1]");
+  if constexpr (std::is_same_v<S, Shape>)
+    WEBDNN_CHECK(num_elements(in[0].shape) == 1, "the input holds ", num_elements(in[0].shape), " values; a size is one");
+  using D = typename S::value_type;
+  return {{DType::Int64, S{D(1)}}};
 }
 
 NonMaxSuppression NonMaxSuppression::parse(const Json& j) {
@@ -82,6 +99,7 @@ TypesOf<S> infer_non_max_suppression(const NonMaxSuppression& p, const TypesOf<S
 
 #define WEBDNN_SELECTION_SIGNATURES(S)                                                                    \
   template TypesOf<S> infer_non_zero(const NonZero&, const TypesOf<S>&);                                 \
+  template TypesOf<S> infer_size_from_value(const SizeFromValue&, const TypesOf<S>&);                   \
   template S::value_type NonMaxSuppression::capacity(const S&, const S&) const;                          \
   template TypesOf<S> infer_non_max_suppression(const NonMaxSuppression&, const TypesOf<S>&);
 WEBDNN_SELECTION_SIGNATURES(Shape)

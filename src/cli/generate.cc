@@ -40,7 +40,7 @@ void add_symbols(const ir::Graph& g, Json& descriptor) {
     const ops::OpSchema& schema = ops::schema_of(op->type);
     if (!schema.capacity) continue;
     size_t v = 0;
-    while (v < variables.size() && variables[v].value("name", "") != op->outputs[1]->name) v++;
+    while (v < variables.size() && variables[v].value("name", "") != op->outputs.back()->name) v++;
     WEBDNN_CHECK(v < variables.size(), "internal: the size of ", op->type, " '", op->name, "' has no variable");
     std::string name = params::Reader(op->params).dim("count", 0, params::kMaxExtent).to_string();
     data[name] = {{"variable", v}, {"capacity", params::dim_json(schema.capacity(*op))}};

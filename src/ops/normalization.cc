@@ -3,7 +3,7 @@
 //     Params: params::Normalization.
 //   InstanceNormalization (X, scale, B; [C]): statistics per (n, c) over D1.... params::Normalization.
 //   LayerNormalization (X, scale, optional B; each broadcasts to X): statistics over axes
-//     axis..rank-1. params::LayerNormalization.
+//     axis..rank-1, about the mean or (params "rms") about zero. params::LayerNormalization.
 //   LRN: across channels. params::Lrn.
 //   Softmax, LogSoftmax: along one axis (the ONNX-13 meaning; older models are reshaped around it
 //     by the frontend). params::Axis.

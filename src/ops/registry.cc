@@ -53,6 +53,19 @@ Traits traits_of(const ir::Operator& op) {
   return s.traits ? s.traits(op) : Traits{};
 }
 
+bool shares_memory(const ir::Operator& op, const Traits& traits, int in, int out) {
+  const ir::Variable *x = op.inputs[static_cast<size_t>(in)], *y = op.outputs[static_cast<size_t>(out)];
+  if (traits.moved_axes.empty() || in != 0) return ir::can_share_memory(*x, *y);
+  if (dtype_size(x->dtype) != dtype_size(y->dtype)) return false;
+  // Axes of one element have no stride that matters (asked of the dim's number: comparing a free
+  // dim would make a guard).
+  DimShape xs = x->dim_strides(), ys = y->dim_strides();
+  for (size_t a = 0; a < traits.moved_axes.size(); a++)
+    if (y->dims[a].constant() != std::optional<int64_t>(1) && !identical(ys[a], xs[static_cast<size_t>(traits.moved_axes[a])]))
+      return false;
+  return true;
+}
+
 Json kernel_params_of(const ir::Operator& op) {
   const OpSchema& s = schema_of(op.type);
   return s.kernel_params ? s.kernel_params(op) : op.params;

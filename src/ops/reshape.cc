@@ -44,8 +44,11 @@ OpSchema transpose() {
     for (int a = 0; a < op.outputs[0]->rank(); a++) {
       t.tensorwise.push_back(a);
       t.split_inputs[a] = {static_cast<int>(perm[a])};
+      t.moved_axes.push_back(static_cast<int>(perm[a]));
       same &= perm[a] == a;
     }
+    // Free where the output's memory order follows the input's (layout selection may choose so).
+    t.inplace = {{0, 0}};
     t.identity = same ? 0 : -1;
     return t;
   };

@@ -18,8 +18,12 @@ struct Traits {
   bool elementwise = false;  // out[i] depends only on in[i] of each (broadcast) input
   bool commutative = false;  // inputs may be swapped
   bool associative = false;  // (a op b) op c == a op (b op c)
-  // (input, output) pairs whose memory the output may take over when the input dies here.
+  // (input, output) pairs whose memory the output may take over when the input dies here,
+  // where each element lies at the same place in both (shares_memory()).
   std::vector<std::pair<int, int>> inplace;
+  // Output axis a is input 0's axis moved_axes[a], its elements moved with it (Transpose); empty
+  // when the operator moves no axis.
+  std::vector<int> moved_axes;
   // Logical output axes along which the operator can be split into independent pieces.
   std::vector<int> tensorwise;
   // For a tensorwise output axis: the axis of each input that is cut along with it, or -1 when
@@ -74,6 +78,10 @@ const OpSchema& schema_of(const std::string& type);  // throws webdnn::Error whe
 std::vector<std::string> schema_types();
 
 Traits traits_of(const ir::Operator& op);
+// Whether output `out` of `op` may take over the memory of input `in` (an inplace pair of its
+// traits): each output element at the place its input element holds. With moved axes, that is
+// when the output's memory order follows the input's (ir::can_share_memory otherwise).
+bool shares_memory(const ir::Operator& op, const Traits& traits, int in, int out);
 Json kernel_params_of(const ir::Operator& op);
 double flops_of(const ir::Operator& op);
 // Whether the operator's output size is found only at run time (its schema has a capacity).

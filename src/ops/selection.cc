@@ -1,5 +1,6 @@
 // NonZero and NonMaxSuppression: their output 0 has as many rows as the input values select, a
 // data symbol of the model (params "count"); output 1 receives that number at run time.
+// SizeFromValue: its one output receives the number, an input's value (params::SizeFromValue).
 #include "src/ops/schema.h"
 
 namespace webdnn::ops {
@@ -25,6 +26,17 @@ WEBDNN_REGISTER_OP(selection(
     [](const ir::Operator& op) {
       return params::NonMaxSuppression::parse(op.params).capacity(op.inputs[0]->dims, op.inputs[1]->dims);
     }));
+
+WEBDNN_REGISTER_OP([] {
+  OpSchema s = make_schema(
+      "SizeFromValue", 1, 1,
+      [](ir::Operator& op) {
+        set_outputs(op, params::infer_size_from_value(params::SizeFromValue::parse(op.params), input_types(op)));
+      },
+      nullptr);
+  s.capacity = [](const ir::Operator& op) { return params::SizeFromValue::parse(op.params).most; };
+  return s;
+}());
 
 }  // namespace
 }  // namespace webdnn::ops

@@ -1,6 +1,7 @@
 // TopK: params::TopK (axis, k, largest). Outputs: the k values along the axis, in order
-// (largest first, or smallest first), and their int64 indices. k is a number or a dim of the
-// model's free dimensions (min(300, boxes), as detectors compute it from a shape).
+// (largest first, or smallest first), and their int64 indices. k is a number, a dim of the
+// model's free dimensions (min(300, boxes), as detectors compute it from a shape), or a data
+// symbol found by a SizeFromValue, whose output is then input 1 (so that TopK runs after it).
 #include "src/ops/schema.h"
 
 namespace webdnn::ops {
@@ -15,6 +16,7 @@ OpSchema top_k() {
   OpSchema s;
   s.type = "TopK";
   s.infer = infer_top_k;
+  s.max_inputs = 2;
   s.num_outputs = 2;
   s.kernel = "TopK";
   return s;

@@ -30,11 +30,12 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
       if (in && !in->is_constant()) step.reads.push_back(id(in));
     for (const ir::Variable* out : op->outputs) step.writes.push_back(id(out));
     if (options.inplace) {
-      const std::vector<std::pair<int, int>> inplace = ops::traits_of(*op).inplace;
+      const ops::Traits traits = ops::traits_of(*op);
       for (size_t o = 0; o < op->outputs.size(); o++)
-        for (auto [in_index, out_index] : inplace) {
+        for (auto [in_index, out_index] : traits.inplace) {
           const ir::Variable *in = op->inputs[in_index], *out = op->outputs[o];
-          if (out_index != static_cast<int>(o) || !in || in->is_constant() || !ir::can_share_memory(*in, *out)) continue;
+          if (out_index != static_cast<int>(o) || !in || in->is_constant() || !ops::shares_memory(*op, traits, in_index, out_index))
+            continue;
           step.handovers.emplace_back(id(in), id(out));
         }
     }

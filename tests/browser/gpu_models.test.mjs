@@ -39,12 +39,14 @@ const names = selected(known, wanted?.filter((n) => !missing || n === 'ops' || k
 
 const use = usePage();
 
-// Sizes that the input values decide (NonZero, NonMaxSuppression): the GPU runs the model up to
-// that operator, a wasm tail the rest (docs/descriptor.md, "A wasm tail").
+// Sizes that the input values decide (NonZero, NonMaxSuppression, a TopK whose k is computed from
+// values): the GPU runs the model up to that operator, a wasm tail the rest (docs/descriptor.md,
+// "A wasm tail").
 const FINDS_SIZES = new Set(['NonZero', 'NonMaxSuppression']);
+const VALUE_SIZES = new Set(['op_TopK_value_k']);
 // ... except where the converter finds them itself (NonZero of a constant).
 const FOLDED = new Set(['op_NonZero_constant']);
-const findsSizes = (name) => !FOLDED.has(name) && opTypes(name).some((t) => FINDS_SIZES.has(t));
+const findsSizes = (name) => VALUE_SIZES.has(name) || (!FOLDED.has(name) && opTypes(name).some((t) => FINDS_SIZES.has(t)));
 
 // Whether a converted webgpu model has a kernel for GPUs besides the one for SwiftShader (its
 // dispatch then carries the other as `cpu`); a model run wholly by its wasm tail has none.

@@ -76,6 +76,35 @@ TEST(Run, DefaultInputsAreDeterministicAndCanBeSaved) {
   for (int i = 0; i < 6; i++) EXPECT_FLOAT_EQ(a.to_floats()[i], 2 * x.to_floats()[i] + (i % 3 + 1));
 }
 
+TEST(Run, TopKWithAKGivenAtRunTime) {
+  // k is a model input: a size found when the model runs (SizeFromValue), the outputs sized by it.
+  OnnxBuilder b(13);
+  b.input("x", {2, 5}).input("k", {1}, onnx::TensorProto::INT64).output("values").output("indices");
+  b.node("TopK", {"x", "k"}, {"values", "indices"});
+  std::string model = testing::temp_dir() + "/out", dir = testing::temp_dir();
+  auto c = run_command(std::string(WEBDNN_CONVERT) + " " + b.save() + " -o " + model);
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  cli::write_npy(dir + "/x.npy", Tensor::from_floats({2, 5}, {3, 1, 4, 1, 5, -9, 2, 6, -5, 3}));
+  for (int64_t k : {2, 0, 5}) {
+    cli::write_npy(dir + "/k.npy", Tensor::from_ints({1}, {k}));
+    auto r = run_command(run(model + " --input x=" + dir + "/x.npy --input k=" + dir + "/k.npy --output-dir " + dir + "/res"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    Tensor values = cli::read_npy(dir + "/res/values.npy"), indices = cli::read_npy(dir + "/res/indices.npy");
+    ASSERT_EQ(values.shape, (Shape{2, k})) << k;
+    const std::vector<float> all = {5, 4, 3, 1, 1, 6, 3, 2, -5, -9};
+    const std::vector<int64_t> where = {4, 2, 0, 1, 3, 2, 4, 1, 3, 0};
+    for (int64_t r0 = 0; r0 < 2; r0++)
+      for (int64_t j = 0; j < k; j++) {
+        EXPECT_EQ(values.to_floats()[r0 * k + j], all[r0 * 5 + j]) << k;
+        EXPECT_EQ(indices.to_ints()[r0 * k + j], where[r0 * 5 + j]) << k;
+      }
+  }
+  cli::write_npy(dir + "/k.npy", Tensor::from_ints({1}, {6}));
+  auto r = run_command(run(model + " --input x=" + dir + "/x.npy --input k=" + dir + "/k.npy --output-dir " + dir + "/res"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("the size is 6 where it must lie in [0, 5]"), std::string::npos) << r.output;
+}
+
 class RunFailure : public ::testing::Test {
  protected:
   void expect_failure(const std::string& args, const std::string& message) {

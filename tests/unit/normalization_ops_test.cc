@@ -1,4 +1,4 @@
-// BatchNormalization, InstanceNormalization, LayerNormalization, LRN, Softmax and LogSoftmax
+// BatchNormalization, InstanceNormalization, LayerNormalization (and RMS), LRN, Softmax and LogSoftmax
 // through the ONNX handlers, against values computed by hand.
 #include <gtest/gtest.h>
 
@@ -125,6 +125,32 @@ TEST(NormalizationOps, LayerNormalizationOverTwoAxesWithoutBias) {
   attr(n, "epsilon", 3.0f);
   expect_values(run(b, Tensor::from_floats({2, 2, 2}, {0, 0, 2, 2, 1, 3, 1, 3})), {2, 2, 2},
                 {-0.5f, -1, 1.5f, 2, -0.5f, 1, -1.5f, 2});
+}
+
+TEST(NormalizationOps, RmsNormalizationsAreOneLayerNormalizationAboutZero) {
+  // Rows {1,7} (mean square 25, rms 5: a mean of 4 that must not be subtracted) and {2,-2}
+  // (rms 2); epsilon 0; * scale {2, 0.5}.
+  const Tensor x = Tensor::from_floats({2, 2}, {1, 7, 2, -2});
+  const std::vector<float> want = {0.4f, 0.7f, 2, -0.5f};
+  for (const char* type : {"RMSNormalization", "SimplifiedLayerNormalization"}) {
+    OnnxBuilder b(23);
+    b.input("x", {2, 2}).output("y");
+    b.initializer("scale", Tensor::from_floats({2}, {2, 0.5f}));
+    attr(b.node(type, {"x", "scale"}, {"y"}), "epsilon", 0.0f);
+    auto g = b.import();
+    std::vector<std::string> types;
+    for (const ir::Operator* op : g->topological_order()) types.push_back(op->type);
+    EXPECT_EQ(types, std::vector<std::string>{"LayerNormalization"}) << type;
+    expect_values(ops::evaluate_graph(*g, {{"x", x}}).at("y"), {2, 2}, want);
+  }
+  // SimplifiedLayerNormalization's second output, 1 / rms, when something reads it.
+  OnnxBuilder b(17);
+  b.input("x", {2, 2}).output("y").output("inv_std");
+  b.initializer("scale", Tensor::from_floats({2}, {2, 0.5f}));
+  attr(b.node("SimplifiedLayerNormalization", {"x", "scale"}, {"y", "inv_std"}), "epsilon", 0.0f);
+  auto out = ops::evaluate_graph(*b.import(), {{"x", x}});
+  expect_values(out.at("y"), {2, 2}, want);
+  expect_values(out.at("inv_std"), {2, 1}, {0.2f, 0.5f});
 }
 
 TEST(NormalizationOps, LayerNormalizationRejectsAScaleThatDoesNotBroadcast) {

@@ -141,16 +141,25 @@ TEST(OnnxFrontend, OutputThatIsAnInputOrConstantGetsItsOwnVariable) {
 namespace webdnn {
 namespace {
 
-// If over `cond` whose branches compute x * 2 and x + 1 (the else branch through `else_op`).
-testing::OnnxBuilder if_model(const std::string& else_op = "Add") {
-  auto branch = [](const std::string& out, const std::string& op, float k) {
+// If over `flag` whose branches compute x * 2 and x + 1 (the else branch through `else_op`, of x
+// reshaped to `else_shape` when given).
+testing::OnnxBuilder if_model(const std::string& else_op = "Add", const Shape& else_shape = {}) {
+  auto branch = [](const std::string& out, const std::string& op, float k, const Shape& shape) {
     onnx::GraphProto g;
     g.set_name(out);
-    onnx::TensorProto* c = g.add_initializer();
-    *c = testing::to_proto(out + "_k", Tensor::from_floats({}, {k}));
+    *g.add_initializer() = testing::to_proto(out + "_k", Tensor::from_floats({}, {k}));
+    std::string x = "x";
+    if (!shape.empty()) {
+      *g.add_initializer() = testing::to_proto(out + "_shape", Tensor::from_ints({static_cast<int64_t>(shape.size())}, shape));
+      onnx::NodeProto* r = g.add_node();
+      r->set_op_type("Reshape");
+      r->add_input("x");
+      r->add_input(out + "_shape");
+      r->add_output(x = out + "_x");
+    }
     onnx::NodeProto* n = g.add_node();
     n->set_op_type(op);
-    n->add_input("x");
+    n->add_input(x);
     n->add_input(out + "_k");
     n->add_output(out);
     g.add_output()->set_name(out);
@@ -159,7 +168,8 @@ testing::OnnxBuilder if_model(const std::string& else_op = "Add") {
   testing::OnnxBuilder b(13);
   b.input("x", {2, 3}).input("flag", {1}, onnx::TensorProto::BOOL).output("y");
   onnx::NodeProto& n = b.node("If", {"flag"}, {"y"}, "choose");
-  for (auto [name, g] : {std::pair{"then_branch", branch("doubled", "Mul", 2)}, std::pair{"else_branch", branch("plus", else_op, 1)}}) {
+  for (auto [name, g] : {std::pair{"then_branch", branch("doubled", "Mul", 2, {})},
+                         std::pair{"else_branch", branch("plus", else_op, 1, else_shape)}}) {
     onnx::AttributeProto* a = n.add_attribute();
     a->set_name(name);
     a->set_type(onnx::AttributeProto::GRAPH);
@@ -168,10 +178,20 @@ testing::OnnxBuilder if_model(const std::string& else_op = "Add") {
   return b;
 }
 
-TEST(OnnxIf, AConditionKnownOnlyAtRunTimeIsRefusedWithWhy) {
-  EXPECT_NE(testing::import_error(if_model()).find("node 'choose' (If): its condition is computed from the input's values"),
+TEST(OnnxIf, AConditionKnownOnlyAtRunTimePicksTheBranchWhenTheModelRuns) {
+  auto g = if_model().import();
+  const Tensor x = Tensor::from_floats({2, 3}, {0, 1, 2, -1, -2, -3});
+  Tensor yes = Tensor::from_ints({1}, {1}).cast(DType::Bool), no = Tensor::from_ints({1}, {0}).cast(DType::Bool);
+  EXPECT_EQ(ops::evaluate_graph(*g, {{"x", x}, {"flag", yes}}).at("y").to_floats(), (std::vector<float>{0, 2, 4, -2, -4, -6}));
+  EXPECT_EQ(ops::evaluate_graph(*g, {{"x", x}, {"flag", no}}).at("y").to_floats(), (std::vector<float>{1, 2, 3, 0, -1, -2}));
+}
+
+TEST(OnnxIf, BranchesOfRunTimeConditionsMustAgreeInShape) {
+  std::string e = testing::import_error(if_model("Add", {3, 2}));
+  EXPECT_NE(e.find("node 'choose' (If): its condition is known only at run time, so WebDNN runs both branches and picks "
+                   "each output; output 0 is float32 [2,3] in then_branch but float32 [3,2] in else_branch"),
             std::string::npos)
-      << testing::import_error(if_model());
+      << e;
 }
 
 TEST(OnnxIf, UnsupportedOperatorsInsideABranchAreListed) {

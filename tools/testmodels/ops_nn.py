@@ -138,6 +138,19 @@ def layernorm_axis1(m):
     m.output(m.node("LayerNormalization", [x, m.uniform([4, 5, 6], 0.5, 1.5)], axis=1), "y")
 
 
+@model("op_LayerNormalization_channels_last", 20, "a ConvNeXt block: depthwise Conv, Transpose to [N,H,W,C], "
+       "LayerNorm, MatMul, Gelu, MatMul, Transpose back, residual Add, Conv (wasm: the transposes move no data)")
+def layernorm_channels_last(m):
+    x = m.node("Conv", [m.input("x", [1, 3, 7, 6], -1, 1), conv_weight(m, [8, 3, 3, 3])], pads=[1, 1, 1, 1])
+    d = m.node("Conv", [x, conv_weight(m, [8, 1, 7, 7])], pads=[3, 3, 3, 3], group=8)
+    h = m.node("LayerNormalization", [m.node("Transpose", [d], perm=[0, 2, 3, 1]), m.uniform([8], 0.5, 1.5),
+                                      m.uniform([8])], epsilon=1e-6)
+    h = m.node("Gelu", [m.node("MatMul", [h, m.uniform([8, 32], -0.35, 0.35)])])
+    h = m.node("MatMul", [h, m.uniform([32, 8], -0.18, 0.18)])
+    r = m.node("Add", [m.node("Transpose", [h], perm=[0, 3, 1, 2]), x])
+    m.output(m.node("Conv", [r, conv_weight(m, [4, 8, 1, 1])]), "y", shape=[1, 4, 7, 6])
+
+
 @model("op_LRN", 13, "LRN size 3 (onnxruntime accepts odd sizes only)")
 def lrn(m):
     m.output(m.node("LRN", [m.input("x", [1, 6, 5, 5], -2, 2)], size=3, alpha=0.5, beta=0.75, bias=1.0), "y")
@@ -226,6 +239,19 @@ def topk13(m):
     values, indices = m.node("TopK", [x, k], 2, axis=0)
     m.output(values, "values")
     m.output(indices, "indices", INT64)
+
+
+@model("op_TopK_value_k", 13, "TopK-13 whose k is computed from the values: the count of positives in x's first "
+       "row (a data-dependent size), along axis 1; the values then summed")
+def topk_value_k(m):
+    x = m.input("x", [3, 8], -2, 2)
+    first = m.node("Slice", [x, m.ints([0]), m.ints([1]), m.ints([0])])
+    positives = m.node("Cast", [m.node("Greater", [first, m.const(np.float32(0))])], to=INT64)
+    k = m.node("Reshape", [m.node("ReduceSum", [positives, m.ints([0, 1])], keepdims=1), m.ints([1])])
+    values, indices = m.node("TopK", [x, k], 2, axis=1)
+    m.output(values, "values")
+    m.output(indices, "indices", INT64)
+    m.output(m.node("ReduceSum", [values, m.ints([1])], keepdims=0), "sums")
 
 
 @model("op_half_io", 13, "float16 input, weights and output (a model exported in half precision), and the input Cast to float")

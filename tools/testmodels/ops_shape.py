@@ -263,6 +263,16 @@ def if_on_shape(m):
     m.output(m.node("If", [cond], then_branch=branch("doubled", "Mul", 2.0), else_branch=branch("plus_one", "Add", 1.0)), "y")
 
 
+@model("op_If_on_values", 13, "Ifs on conditions known only at run time (the sum of x positive, and not): both "
+       "branches run and each If picks its result, so one takes then (x * 2) and the other else (x + 1)")
+def if_on_values(m):
+    x = m.input("x", [2, 3], -2, 2)
+    positive = m.node("Greater", [m.node("ReduceSum", [x], keepdims=0), m.const(np.float32(0))])
+    for name, cond in [("y", positive), ("y_not", m.node("Not", [positive]))]:
+        m.output(m.node("If", [cond], then_branch=branch(name + "_doubled", "Mul", 2.0),
+                        else_branch=branch(name + "_plus_one", "Add", 1.0)), name)
+
+
 @model("op_If_constant_false", 11, "If on a constant false: the else branch (x + 1)")
 def if_constant_false(m):
     x = m.input("x", [2, 3], -2, 2)

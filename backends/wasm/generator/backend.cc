@@ -1,5 +1,7 @@
 // The wasm backend, transpiler side: a list of kernel calls over one arena. The same descriptor
 // runs natively (webdnn-run), in WebAssembly and in the plain-JavaScript fallback build.
+#include <algorithm>
+
 #include "backends/backend.h"
 #include "backends/wasm/generator/lowering.h"
 #include "src/emit/variable_table.h"
@@ -14,7 +16,10 @@ namespace {
 const optimizer::Order kNHWC = {0, 2, 3, 1};
 
 // Convolutions and pools work on channels-last images, where the channels of one pixel are
-// contiguous; Reshape wants row-major so that it stays a copy-free reinterpretation.
+// contiguous; Reshape wants row-major so that it stays a copy-free reinterpretation. Operators
+// that move axes (Transpose) leave the data where it is when that puts their output in one of
+// those two orders: a channels-last image seen as [N, H, W, C] (LayerNorm and MatMuls over
+// channels, as ConvNeXt blocks write them) is already row-major, and back it is channels-last.
 optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   optimizer::LayoutRequest r;
   if (op.type == "Conv" || op.type == "MaxPool" || op.type == "AveragePool") {
@@ -23,6 +28,15 @@ optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   } else if (op.type == "Reshape") {
     r.inputs = {optimizer::row_major(op.inputs[0]->rank())};
     r.outputs = {optimizer::row_major(op.outputs[0]->rank())};
+  } else if (std::vector<int> moved = ops::traits_of(op).moved_axes; !moved.empty()) {
+    const ir::Variable* in = op.inputs[0];
+    optimizer::Order in_place;  // the output's axes in the order their input axes lie in memory
+    for (int axis : in->order)
+      in_place.push_back(static_cast<int>(std::find(moved.begin(), moved.end(), axis) - moved.begin()));
+    if (in_place == optimizer::row_major(in->rank()) || (in->rank() == 4 && in_place == kNHWC)) {
+      r.inputs = {in->order};
+      r.outputs = {in_place};
+    }
   }
   return r;
 }
@@ -31,9 +45,10 @@ optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
 // binding of the free dimensions (the same handovers as optimizer::plan_memory's).
 void add_inplace(const ir::Operator& op, emit::VariableTable& table, Json& kernel) {
   Json pairs = Json::array();
-  for (auto [in_index, out_index] : ops::traits_of(op).inplace) {
+  const ops::Traits traits = ops::traits_of(op);
+  for (auto [in_index, out_index] : traits.inplace) {
     const ir::Variable *in = op.inputs[in_index], *out = op.outputs[out_index];
-    if (!in || in->is_constant() || !ir::can_share_memory(*in, *out)) continue;
+    if (!in || in->is_constant() || !ops::shares_memory(op, traits, in_index, out_index)) continue;
     pairs.push_back({table.index(in), table.index(out)});
   }
   if (!pairs.empty()) kernel["inplace"] = pairs;

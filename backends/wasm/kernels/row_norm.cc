@@ -1,7 +1,7 @@
 // Normalizations over the innermost axes of row-major tensors, one row at a time (a transformer's
 // hidden vector per token, an attention score row per query):
 //   "wasm.LayerNormalization"  (x - mean) / sqrt(var + epsilon) * scale + bias over axes axis..,
-//                              scale and bias one row each
+//                              scale and bias one row each; params "rms": the mean taken as 0
 //   "wasm.Softmax"             exp(x - max) / sum along one axis (params "log": LogSoftmax); the
 //                              elements along it are `inner` apart (1 for the last axis)
 // Rows are independent, so threads take whole rows; within a row, four lanes at a time.
@@ -50,6 +50,7 @@ class LayerNorm : public runtime::Kernel {
                    "wasm.LayerNormalization needs a scale and a bias of one row (", n_, " values) each");
     has_bias_ = spec.inputs.size() > 2;
     epsilon_ = static_cast<float>(p.epsilon);
+    rms_ = p.rms;
   }
 
   void run(void* const* in, void* const* out) override {
@@ -63,7 +64,7 @@ class LayerNorm : public runtime::Kernel {
         float* dst = y + r * n;
         // Two passes (mean, then the squares about it): one pass of x^2 - mean^2 loses the
         // variance of rows far from zero in float.
-        const float mean = row_sum(row, n) / static_cast<float>(n);
+        const float mean = rms_ ? 0.0f : row_sum(row, n) / static_cast<float>(n);
         const f32x4 m = splat(mean);
         f32x4 acc = splat(0.0f);
         int64_t i = 0;
@@ -89,7 +90,7 @@ class LayerNorm : public runtime::Kernel {
 
  private:
   int64_t rows_ = 0, n_ = 0;
-  bool has_bias_ = false;
+  bool has_bias_ = false, rms_ = false;
   float epsilon_ = 0;
 };
 

@@ -26,10 +26,10 @@ struct Moments {
 };
 
 // Mean and 1/sqrt(variance + epsilon) of n values `step` apart, in two passes so that a large
-// mean does not swallow the variance.
-Moments moments(const float* x, int64_t n, int64_t step, double epsilon) {
+// mean does not swallow the variance. `about_zero`: the mean is taken as 0 (RMS statistics).
+Moments moments(const float* x, int64_t n, int64_t step, double epsilon, bool about_zero = false) {
   double sum = 0;
-  for (int64_t i = 0; i < n; i++) sum += x[i * step];
+  for (int64_t i = 0; i < n && !about_zero; i++) sum += x[i * step];
   double mean = sum / static_cast<double>(n);
   double sq = 0;
   for (int64_t i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ void layer_norm(const params::LayerNormalization& p, const std::vector<Tensor>& 
   for (int64_t r = 0; r < rows; r++) {
     const float* xp = x.data<float>() + r * n;
     float* yp = out[0].data<float>() + r * n;
-    Moments m = moments(xp, n, 1, epsilon);
+    Moments m = moments(xp, n, 1, epsilon, p.rms);
     for (int64_t i = 0; i < n; i++) {
       size_t k = static_cast<size_t>(r * n + i);
       yp[i] = static_cast<float>((xp[i] - m.mean) * m.inv_std * scale[k] + bias[k]);

@@ -1,7 +1,7 @@
 // Reference NonZero and NonMaxSuppression: outputs whose row count depends on the values. Each
 // writes its rows compactly at the front of an output declared at capacity, and the count into
 // its second output (webdnn/params.h, "data symbols"); with no capacity for what it found it
-// fails rather than write past the output.
+// fails rather than write past the output. And SizeFromValue, whose one output is the size.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -30,6 +30,15 @@ void non_zero(const params::NonZero&, const std::vector<Tensor>& in, std::vector
       column++;
     }
   });
+}
+
+// The value, as the size it gives (the data symbol's variable), if it lies in [0, most].
+void size_from_value(const params::SizeFromValue& p, const std::vector<Tensor>& in, std::vector<Tensor>& out) {
+  const int64_t most = params::numbers_of({p.most}, "parameter 'most'")[0];
+  const double v = load(in[0].bytes.data(), in[0].dtype, 0);
+  WEBDNN_CHECK(v >= 0 && v <= static_cast<double>(most), "the size is ", static_cast<int64_t>(v),
+               " where it must lie in [0, ", most, "] (TopK: k at most the elements along its axis)");
+  out[0].data<int64_t>()[0] = static_cast<int64_t>(v);
 }
 
 struct Box {
@@ -91,6 +100,7 @@ void non_max_suppression(const params::NonMaxSuppression& p, const std::vector<T
 }  // namespace
 
 WEBDNN_REFERENCE_KERNEL("NonZero", params::infer_non_zero, non_zero);
+WEBDNN_REFERENCE_KERNEL("SizeFromValue", params::infer_size_from_value, size_from_value);
 WEBDNN_REFERENCE_KERNEL("NonMaxSuppression", params::infer_non_max_suppression, non_max_suppression);
 
 }  // namespace webdnn::runtime::reference

@@ -90,6 +90,12 @@ std::optional<DimTensor> dim_tensor(const ir::Variable* v) {
 
 }  // namespace
 
+std::optional<DimShape> NodeContext::dims_of_input(size_t i) const {
+  auto t = dim_tensor(required_input(i));
+  if (!t) return std::nullopt;
+  return t->values;
+}
+
 DimShape NodeContext::dims_input(size_t i, const char* what) const {
   ir::Variable* v = required_input(i);
   auto t = dim_tensor(v);

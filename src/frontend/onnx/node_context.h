@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ class NodeContext {
   // Inputs that must be known from the model's input shapes (a target shape, a length): numbers,
   // or dims of the model's free dimensions; an error naming the node when they depend on data.
   DimShape dims_input(size_t i, const char* what) const;
+  // The same, or nothing where they depend on data.
+  std::optional<DimShape> dims_of_input(size_t i) const;
   // A variable holding these integers: a constant when they are numbers, else a DimValues.
   ir::Variable* add_dims(const DimShape& values, bool scalar, DType dtype = DType::Int64);
 

@@ -315,7 +315,32 @@ TEST(WasmRowNorm, LayerNormalizationOverTrailingAxes) {
   ir::Variable* x = b.input("x", {2, 5, 37});
   b.output(b.op("LayerNormalization", {x, b.constant("g", {37}), b.constant("h", {37})}, {{"axis", 2}, {"epsilon", 1e-5f}}));
   b.output(b.op("LayerNormalization", {x, b.constant("g2", {5, 37})}, {{"axis", 1}, {"epsilon", 1e-3f}}));
+  // About zero (RMSNormalization), on rows whose mean is far from it.
+  ir::Variable* shifted = b.op("Add", {x, b.constant("k", {1}, {3.0f})});
+  b.output(b.op("LayerNormalization", {shifted, b.constant("g3", {37})}, params::LayerNormalization{2, 1e-6, true}.to_json()));
   expect_matches_reference(b, "wasm.LayerNormalization");
+}
+
+TEST(WasmRowNorm, TransposesAroundAChannelsLastBlockMoveNoData) {
+  // A ConvNeXt block: the depthwise convolution's channels-last image seen as [N, H, W, C] for
+  // LayerNorm and the MatMuls, then back and added to the block's input. Both transposes keep the bytes where they are (their outputs take the
+  // inputs' places), and only the model's input and output are converted.
+  GraphBuilder b;
+  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  ir::Variable* dw = b.op("Conv", {x, b.constant("dw", {8, 1, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}, {"group", 8}});
+  ir::Variable* h = b.op("Transpose", {dw}, {{"perm", Shape{0, 2, 3, 1}}});
+  h = b.op("LayerNormalization", {h, b.constant("g", {8}), b.constant("be", {8})}, params::LayerNormalization{3}.to_json());
+  h = b.op("Relu", {b.op("MatMul", {h, b.constant("w1", {8, 16})})});
+  h = b.op("Transpose", {b.op("MatMul", {h, b.constant("w2", {16, 8})})}, {{"perm", Shape{0, 3, 1, 2}}});
+  b.output(b.op("Conv", {b.op("Add", {h, x}), b.constant("w3", {4, 8, 1, 1})}));
+  expect_matches_reference(b, "wasm.LayerNormalization");
+  const Json d = testing::lower(b.graph, "wasm").descriptor;
+  auto names = testing::kernel_names(d);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.Relayout"), 2) << ::testing::PrintToString(names);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.Transpose"), 2) << ::testing::PrintToString(names);
+  for (const Json& k : d["kernels"])
+    if (k["kernel"] == "wasm.Transpose")
+      EXPECT_EQ(d["variables"][k["inputs"][0].get<size_t>()]["offset"], d["variables"][k["outputs"][0].get<size_t>()]["offset"]);
 }
 
 TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {

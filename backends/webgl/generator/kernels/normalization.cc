@@ -37,12 +37,13 @@ void batch_norm(const ir::Operator& op, Program& p) {
 
 // Statistics over `inner` (axes of x) for each element of `outer` (the other axes, a temporary
 // of that shape): mean, then 1/sqrt(variance + eps) from it. x coordinates come from `coords`.
+// `about_zero` (RMS statistics): no mean pass, the deviations taken from 0; `mean` is then -1.
 struct Stats {
   int mean, inv_std;
 };
 
 Stats moments(const ir::Operator& op, Program& p, int x, const std::vector<int>& outer_axes, const std::vector<int>& inner_axes,
-              bool vector_c) {
+              bool vector_c, bool about_zero = false) {
   const Layout xl = p.at(x).layout;  // a copy: temp() below may move the variables
   Shape outer;
   for (int a : outer_axes) outer.push_back(xl.shape[a]);
@@ -51,7 +52,7 @@ Stats moments(const ir::Operator& op, Program& p, int x, const std::vector<int>&
   for (int a : inner_axes) extents.push_back(xl.shape[a]), n *= xl.shape[a];
   // Layout of the statistics: flat; when `vector_c`, outer is [N, C] packed on C like x.
   Layout sl = flat_layout(outer);
-  int mean = p.temp(op.name + ":mean", outer, sl), inv = p.temp(op.name + ":inv_std", outer, sl);
+  int mean = about_zero ? -1 : p.temp(op.name + ":mean", outer, sl), inv = p.temp(op.name + ":inv_std", outer, sl);
   Coords xc(xl.rank());
   for (size_t i = 0; i < outer_axes.size(); i++) xc[outer_axes[i]] = "c" + std::to_string(i);
   for (size_t i = 0; i < inner_axes.size(); i++) xc[inner_axes[i]] = "r" + std::to_string(i);
@@ -62,7 +63,7 @@ Stats moments(const ir::Operator& op, Program& p, int x, const std::vector<int>&
       std::string read = vec ? k.vec4_along(x, xc, 1) : k.element(x, xc);
       std::ostringstream s;
       if (second) {
-        std::string m = vec ? k.texel(mean, "t") : k.element(mean, k.out_coords());
+        std::string m = about_zero ? T + "(0.0)" : vec ? k.texel(mean, "t") : k.element(mean, k.out_coords());
         s << "  " << T << " m = " << m << ";\n  " << T << " acc = " << T << "(0.0);\n";
         s << nested_loops(extents, "r", "    " + T + " d = " + read + " - m;\n    acc += d * d;\n");
         s << "  " << T << " res = inversesqrt(acc / " << glsl_float(static_cast<double>(n)) << " + " << glsl_float(eps(op)) << ");\n";
@@ -77,7 +78,7 @@ Stats moments(const ir::Operator& op, Program& p, int x, const std::vector<int>&
     if (vec) texel_kernel(op, p, out, body);
     else element_kernel(op, p, out, body);
   };
-  pass(mean, false);
+  if (!about_zero) pass(mean, false);
   pass(inv, true);
   return {mean, inv};
 }
@@ -112,10 +113,11 @@ void layer_norm(const ir::Operator& op, Program& p) {
   if (yv->size() == 0) return;
   int x = p.var(op.inputs[0]), y = p.var(yv), scale = p.var(op.inputs[1]);
   int bias = op.inputs.size() > 2 && op.inputs[2] ? p.var(op.inputs[2]) : -1;
-  int axis = static_cast<int>(params::LayerNormalization::parse(op.params).axis), rank = yv->rank();
+  const params::LayerNormalization lp = params::LayerNormalization::parse(op.params);
+  int axis = static_cast<int>(lp.axis), rank = yv->rank();
   std::vector<int> outer, inner;
   for (int a = 0; a < rank; a++) (a < axis ? outer : inner).push_back(a);
-  Stats st = moments(op, p, x, outer, inner, false);
+  Stats st = moments(op, p, x, outer, inner, false, lp.rms);
   int packed = p.at(y).layout.packed;
   bool vector = packed >= axis;  // the 4 elements of a texel share their statistics
   auto body = [&](Kernel& k) {
@@ -126,7 +128,8 @@ void layer_norm(const ir::Operator& op, Program& p) {
       return vector ? k.vec4_along(v, k.broadcast(v, oc), va) : "vec4(" + k.element(v, k.broadcast(v, oc)) + ")";
     };
     s << "  vec4 x = " << read(x) << ";\n";
-    s << "  vec4 n = (x - vec4(" << k.element(st.mean, sc) << ")) * " << k.element(st.inv_std, sc) << ";\n";
+    const std::string centred = lp.rms ? "x" : "(x - vec4(" + k.element(st.mean, sc) + "))";
+    s << "  vec4 n = " << centred << " * " << k.element(st.inv_std, sc) << ";\n";
     s << "  vec4 res = n * " << read(scale) << (bias >= 0 ? " + " + read(bias) : "") << ";\n";
     s << (vector ? "  vec4 r = res;\n" : "  v = res.x;\n");
     return s.str();

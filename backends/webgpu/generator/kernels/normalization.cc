@@ -125,16 +125,17 @@ ${store}
   program.dispatch(op, body, y.variable->size(), workgroup_for(y.variable->size()));
 }
 
-// Statements setting `mean` and `inv` = 1/sqrt(variance + eps) of the row, whose elements are `v`.
-std::string moments(const Row& row, const std::string& v, double eps) {
-  return fill(R"(var s1 = 0.0;
+// Statements setting `mean` and `inv` = 1/sqrt(variance + eps) of the row, whose elements are `v`;
+// `about_zero`: the mean is 0 (RMS statistics) and its pass is left out.
+std::string moments(const Row& row, const std::string& v, double eps, bool about_zero = false) {
+  const std::string mean = about_zero ? "let mean = 0.0;\n" : fill(R"(var s1 = 0.0;
 ${sum}
 let mean = ${total1} / ${n};
-var s2 = 0.0;
+)", {{"sum", row.loop("s1 = s1 + " + v + ";")}, {"total1", row.total("sum", "s1")}, {"n", f32(static_cast<double>(row.n))}});
+  return mean + fill(R"(var s2 = 0.0;
 ${deviations}
 let inv = 1.0 / sqrt(${total2} / ${n} + ${eps});
-)", {{"sum", row.loop("s1 = s1 + " + v + ";")}, {"total1", row.total("sum", "s1")}, {"n", f32(static_cast<double>(row.n))},
-     {"deviations", row.loop("let d = " + v + " - mean;\ns2 = s2 + d * d;")}, {"total2", row.total("sum", "s2")},
+)", {{"n", f32(static_cast<double>(row.n))}, {"deviations", row.loop("let d = " + v + " - mean;\ns2 = s2 + d * d;")}, {"total2", row.total("sum", "s2")},
      {"eps", f32(eps)}});
 }
 
@@ -182,7 +183,7 @@ void layer_norm(const ir::Operator& op, Program& program) {
   std::string bias = op.inputs.size() > 2 ? " + " + param("bias", op.inputs[2]) : "";
   Operand y = program.output("y", op.outputs[0]);
   lines.dispatch(op, program, [&](const Row& row) {
-    return moments(row, x.get("at"), p.epsilon) + row.loop(y.set("at", "(" + x.get("at") + " - mean) * inv * " + scale + bias));
+    return moments(row, x.get("at"), p.epsilon, p.rms) + row.loop(y.set("at", "(" + x.get("at") + " - mean) * inv * " + scale + bias));
   }, extra);
 }
 

@@ -1,22 +1,51 @@
-// Handler of ONNX If: with a condition known at convert time (a constant, or computed from
+// Handler of ONNX If. With a condition known at convert time (a constant, or computed from
 // shapes that are fixed), the branch it takes is imported in its place and the other dropped.
-// A condition that depends on the input's values is refused: the runtimes run one fixed graph.
+// With a condition known only at run time, both branches are imported and each output is
+// Where(condition, then's, else's): the runtimes run one fixed graph, so both branches run and
+// the condition picks whole results. That needs outputs of one dtype and shape in both branches;
+// and a branch not taken must not fail on inputs it was not meant for (a Gather out of range).
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
 
 namespace webdnn::onnx_frontend {
+namespace {
+
+// The branch's nodes imported, and its outputs.
+std::vector<ir::Variable*> import_outputs(NodeContext& ctx, const onnx::GraphProto& branch, const char* which) {
+  WEBDNN_CHECK(static_cast<size_t>(branch.output_size()) == ctx.num_outputs(), "the ", which, " has ",
+               branch.output_size(), " outputs but the node ", ctx.num_outputs());
+  ctx.import_branch(branch);
+  std::vector<ir::Variable*> out;
+  for (int i = 0; i < branch.output_size(); i++) out.push_back(ctx.value(branch.output(i).name()));
+  return out;
+}
+
+}  // namespace
 
 WEBDNN_ONNX_HANDLER(If) {
-  WEBDNN_CHECK(ctx.is_constant(0), "its condition is computed from the input's values at run time; WebDNN runs If only "
-                                   "when the condition is known at convert time (a constant, or a test of shapes that "
-                                   "--input-shape fixes)");
-  Tensor cond = ctx.constant_input(0, "cond");
-  WEBDNN_CHECK(cond.size() == 1, "the condition holds ", cond.size(), " values; it must hold one");
-  const onnx::GraphProto& branch = ctx.attr_graph(cond.as_double(0) != 0 ? "then_branch" : "else_branch");
-  WEBDNN_CHECK(static_cast<size_t>(branch.output_size()) == ctx.num_outputs(), "the branch has ", branch.output_size(),
-               " outputs but the node ", ctx.num_outputs());
-  ctx.import_branch(branch);
-  for (int i = 0; i < branch.output_size(); i++) ctx.set_output(static_cast<size_t>(i), ctx.value(branch.output(i).name()));
+  ir::Variable* cond = ctx.required_input(0);
+  WEBDNN_CHECK(identical(num_elements(cond->dims), Dim(1)), "the condition ('", cond->name, "') is ",
+               shape_to_string(cond->dims), "; it must hold one value");
+  if (cond->is_constant()) {
+    bool taken = cond->logical_data().as_double(0) != 0;
+    const char* which = taken ? "then_branch" : "else_branch";
+    std::vector<ir::Variable*> out = import_outputs(ctx, ctx.attr_graph(which), which);
+    for (size_t i = 0; i < out.size(); i++) ctx.set_output(i, out[i]);
+    return;
+  }
+  // Read each branch's outputs before importing the other: their inner names may coincide.
+  std::vector<ir::Variable*> then_out = import_outputs(ctx, ctx.attr_graph("then_branch"), "then_branch");
+  std::vector<ir::Variable*> else_out = import_outputs(ctx, ctx.attr_graph("else_branch"), "else_branch");
+  ir::Variable* pick = ctx.reshape(cond, {});  // a scalar selects whole tensors of any rank
+  if (pick->dtype != DType::Bool) pick = ctx.add("Cast", {{"to", dtype_name(DType::Bool)}}, {pick});
+  for (size_t i = 0; i < then_out.size(); i++) {
+    ir::Variable *a = then_out[i], *b = else_out[i];
+    WEBDNN_CHECK(a->dtype == b->dtype && identical(a->dims, b->dims), "its condition is known only at run time, so "
+                 "WebDNN runs both branches and picks each output; output ", i, " is ", dtype_name(a->dtype), " ",
+                 shape_to_string(a->dims), " in then_branch but ", dtype_name(b->dtype), " ", shape_to_string(b->dims),
+                 " in else_branch, and must be alike in both");
+    ctx.set_output(i, ctx.add("Where", {}, {pick, a, b}));
+  }
 }
 
 }  // namespace webdnn::onnx_frontend

@@ -1,6 +1,7 @@
 // Handlers of ONNX normalization operators: BatchNormalization, InstanceNormalization,
-// LayerNormalization, LRN, Softmax and LogSoftmax; RMSNormalization, GroupNormalization,
-// LpNormalization and MeanVarianceNormalization as compositions of those and reductions.
+// LayerNormalization (RMSNormalization and SimplifiedLayerNormalization with its "rms"), LRN,
+// Softmax and LogSoftmax; GroupNormalization, LpNormalization and MeanVarianceNormalization as
+// compositions of those and reductions.
 #include "src/frontend/onnx/handlers/normalization.h"
 
 #include <algorithm>
@@ -62,10 +63,12 @@ ir::Variable* scalar(NodeContext& ctx, float v) { return ctx.add_constant(Tensor
 
 ir::Variable* rms_norm(NodeContext& ctx, ir::Variable* x, ir::Variable* scale, int axis, float epsilon,
                        ir::Variable** inv_std) {
-  ir::Variable* mean_square = ctx.add("ReduceMean", trailing_axes(axis, x->rank()), {ctx.add("Mul", {}, {x, x})});
-  ir::Variable* rms = ctx.add("Sqrt", {}, {ctx.add("Add", {}, {mean_square, scalar(ctx, epsilon)})});
-  if (inv_std) *inv_std = ctx.add("Reciprocal", {}, {rms});
-  return ctx.add("Mul", {}, {ctx.add("Div", {}, {x, rms}), scale});
+  if (inv_std) {  // as its definition; pruned after import unless something reads it
+    ir::Variable* mean_square = ctx.add("ReduceMean", trailing_axes(axis, x->rank()), {ctx.add("Mul", {}, {x, x})});
+    *inv_std = ctx.add("Reciprocal", {}, {ctx.add("Sqrt", {}, {ctx.add("Add", {}, {mean_square, scalar(ctx, epsilon)})})});
+  }
+  params::LayerNormalization p{axis, epsilon, true};
+  return ctx.add("LayerNormalization", p.to_json(), {x, scale});
 }
 
 void simplified_layer_norm(NodeContext& ctx) {
@@ -77,8 +80,8 @@ void simplified_layer_norm(NodeContext& ctx) {
   ctx.set_output(1, inv_std);  // pruned after import unless something reads it
 }
 
-// Opset 23. Imported as its definition (ReduceMean of squares, Sqrt, Div, Mul: every backend runs
-// it); stash_type only names the statistics' precision.
+// Opset 23: LayerNormalization with statistics about zero (one kernel on every backend);
+// stash_type only names the statistics' precision.
 WEBDNN_ONNX_HANDLER(RMSNormalization) {
   ir::Variable* x = ctx.required_input(0);
   WEBDNN_CHECK(x->dtype == DType::Float32, "input '", x->name, "' is ", dtype_name(x->dtype), "; it must be float32");

@@ -9,8 +9,9 @@ inline bool wants_output(NodeContext& ctx, size_t i) {
   return i < ctx.num_outputs() && !ctx.node().output(static_cast<int>(i)).empty();
 }
 
-// x / sqrt(mean(x^2 over axes axis..rank-1) + epsilon) * scale. `inv_std`, when given, receives
-// 1 / sqrt(mean + epsilon), shaped like x with the normalized axes kept as 1.
+// x / sqrt(mean(x^2 over axes axis..rank-1) + epsilon) * scale: a LayerNormalization with "rms".
+// `inv_std`, when given, receives 1 / sqrt(mean + epsilon), shaped like x with the normalized axes
+// kept as 1.
 ir::Variable* rms_norm(NodeContext& ctx, ir::Variable* x, ir::Variable* scale, int axis, float epsilon,
                        ir::Variable** inv_std = nullptr);
 

@@ -52,21 +52,29 @@ WEBDNN_ONNX_HANDLER(ReduceL2) { reduce(ctx, "ReduceL2", 18); }
 WEBDNN_ONNX_HANDLER(ReduceSumSquare) { reduce(ctx, "ReduceSumSquare", 18); }
 WEBDNN_ONNX_HANDLER(ReduceLogSum) { reduce(ctx, "ReduceLogSum", 18); }
 WEBDNN_ONNX_HANDLER(ReduceLogSumExp) { reduce(ctx, "ReduceLogSumExp", 18); }
-// TopK-1 takes k as an attribute, 10 as an input (a number, or a dim of the model's free
-// dimensions), 11 adds largest and sorted. Unsorted results may come in any order: they come sorted.
+// TopK-1 takes k as an attribute, 10 as an input (a number, a dim of the model's free dimensions,
+// or a value computed at run time: a data symbol, found by SizeFromValue), 11 adds largest and
+// sorted. Unsorted results may come in any order: they come sorted.
 WEBDNN_ONNX_HANDLER(TopK) {
   ir::Variable* x = ctx.required_input(0);
-  Dim k = ctx.attr_int("k", 0);
-  if (ctx.opset() >= 10) {
-    DimShape given = ctx.dims_input(1, "k");
-    WEBDNN_CHECK(given.size() == 1, "k holds ", given.size(), " values; it must hold one");
-    k = given[0];
-  }
   params::TopK p;
   p.axis = normalize_axis(ctx.attr_int("axis", -1), x->rank());
-  p.k = k;
+  p.k = ctx.attr_int("k", 0);
   p.largest = ctx.opset() < 11 || ctx.attr_int("largest", 1) != 0;
-  std::vector<ir::Variable*> out = ctx.add_multi("TopK", p.to_json(), {x}, 2);
+  std::vector<ir::Variable*> in = {x};
+  if (ctx.opset() >= 10) {
+    ir::Variable* k = ctx.required_input(1);
+    WEBDNN_CHECK(k->dims.size() <= 1 && identical(num_elements(k->dims), Dim(1)), "k ('", k->name, "') is ",
+                 shape_to_string(k->dims), "; it must hold one value");
+    if (std::optional<DimShape> given = ctx.dims_of_input(1)) {
+      p.k = (*given)[0];
+    } else {  // known only at run time
+      params::SizeFromValue size{ctx.data_symbol(x->dims[p.axis]), x->dims[p.axis]};
+      in.push_back(ctx.add_multi("SizeFromValue", size.to_json(), {k}, 1)[0]);
+      p.k = size.count;
+    }
+  }
+  std::vector<ir::Variable*> out = ctx.add_multi("TopK", p.to_json(), in, 2);
   ctx.set_output(0, out[0]);
   ctx.set_output(1, out[1]);
 }
