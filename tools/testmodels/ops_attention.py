@@ -133,20 +133,33 @@ def ms_gqa(m):
     m.output(y, "packed", shape=[2, 4, 64])
 
 
+def gqa_with_past(m, qkv, s, past, seqlens, total, names, extra=(), **attrs):
+    """GroupQueryAttention (4 heads over 2 of 16) of `qkv` (S tokens) continuing key and value pasts of
+    shape `past`; its output and presents become outputs `names`."""
+    pk, pv = (m.input(names[i] + "_past", past, -1, 1) for i in (1, 2))
+    outputs = m.node("GroupQueryAttention", [*qkv, pk, pv, m.const(np.array(seqlens, np.int32)),
+                                             m.const(np.array(total, np.int32)), *extra],
+                     outputs=list(names), domain=MS, num_heads=4, kv_num_heads=2, **attrs)
+    present = [past[0], 2, max(past[2], total), 16]
+    for value, name, shape in zip(outputs, names, [[past[0], s, 64], present, present]):
+        m.output(value, name, shape=shape)
+
+
 @model("op_ms_GroupQueryAttention_past_rotary", 17, "com.microsoft GroupQueryAttention continuing a past of 5 with "
        "2 tokens: rotary (caches [16,8]), local window 4, softcap 3, the present outputs")
 def ms_gqa_past(m):
-    q, k, v = gqa_inputs(m, 1, 2, 4, 2)
-    pk, pv = m.input("pk", [1, 2, 5, 16], -1, 1), m.input("pv", [1, 2, 5, 16], -1, 1)
-    cos, sin = caches(m, 16, 8)
-    y, present_k, present_v = m.node(
-        "GroupQueryAttention", [q, k, v, pk, pv, m.const(np.array([6], np.int32)), m.const(np.array(7, np.int32)),
-                                cos, sin],
-        outputs=["y", "present_k", "present_v"], domain=MS, num_heads=4, kv_num_heads=2, do_rotary=1,
-        local_window_size=4, softcap=3.0)
-    m.output(y, "y", shape=[1, 2, 64])
-    m.output(present_k, "present_k", shape=[1, 2, 7, 16])
-    m.output(present_v, "present_v", shape=[1, 2, 7, 16])
+    gqa_with_past(m, gqa_inputs(m, 1, 2, 4, 2), 2, [1, 2, 5, 16], [6], 7, ["y", "present_k", "present_v"],
+                  caches(m, 16, 8), do_rotary=1, local_window_size=4, softcap=3.0)
+
+
+@model("op_ms_GroupQueryAttention_ragged_past", 17, "com.microsoft GroupQueryAttention decoding a token on a batch "
+       "of 2 ragged pasts (seqlens_k 4 and 1: 4 and 1 past tokens of a past [2,2,4,16]), rotary; then on a past "
+       "buffer of 8 holding 3 and 1 tokens (the present keeps the buffer's 8 positions). onnxruntime takes batches "
+       "with a past only one token at a time")
+def ms_gqa_ragged_past(m):
+    qkv = gqa_inputs(m, 2, 1, 4, 2)
+    gqa_with_past(m, qkv, 1, [2, 2, 4, 16], [4, 1], 5, ["y", "present_k", "present_v"], caches(m, 16, 8), do_rotary=1)
+    gqa_with_past(m, qkv, 1, [2, 2, 8, 16], [3, 1], 4, ["y1", "buffer_k", "buffer_v"])
 
 
 @model("op_ms_EmbedLayerNormalization", 17, "com.microsoft EmbedLayerNormalization: word, position and segment "

@@ -10,11 +10,35 @@ namespace webdnn::onnx_frontend {
 
 // Inputs: query, key?, value?, past_key?, past_value?, seqlens_k, total_sequence_length,
 // cos_cache?, sin_cache?, (the rest refused). query [B, S, N*H] (or packed [B, S, (N + 2 kv)*H]
-// without key and value); past [B, kv, P, H]. Causal over absolute positions: without a past the
-// prompt's query i sees keys j <= min(i, seqlens_k[b]) (right padding); with one, query i is at
-// seqlens_k[b] + 1 - S + i. The present is past and new keys concatenated, which is onnxruntime's
-// layout when every batch entry has seqlens_k = P + S - 1 (a batch of one sequence, or of equal
-// ones); ragged batches with a past are not supported.
+// without key and value); past [B, kv, P, H]. Batch entry b has past_b = seqlens_k[b] + 1 - S
+// tokens of its past (0 in a first prompt, where S is the total length: then seqlens_k marks
+// right padding), so query i sits at position past_b + i and sees keys j <= min(past_b + i,
+// seqlens_k[b]). The present holds, as onnxruntime lays it out, max(P, total) positions: entry b's
+// past_b past keys, its S new ones after them, zeros beyond (each entry its own length: ragged
+// batches, and past buffers longer than the past, work alike).
+namespace {
+
+// The present of `fresh` [B, kv, S, H] after `past` [B, kv, P, H]: `length` positions, entry b's
+// first past_b [B, 1, 1, 1] from its past, then its S new ones, then zeros; one GatherElements
+// from the two side by side.
+ir::Variable* present(NodeContext& ctx, ir::Variable* past, ir::Variable* fresh, ir::Variable* past_b, const Dim& length) {
+  ir::Variable* both = ctx.add("Concat", {{"axis", 2}}, {past, fresh});
+  ir::Variable* j = positions(ctx, Dim(0), length, 2, 4);
+  ir::Variable* from_past = ctx.add("Less", {}, {j, past_b});
+  ir::Variable* shifted = ctx.add("Add", {}, {ctx.add("Sub", {}, {j, past_b}), ctx.add_dims({past->dims[2]}, true)});
+  ir::Variable* valid = ctx.add("Less", {}, {j, ctx.add("Add", {}, {past_b, ctx.add_dims({fresh->dims[2]}, true)})});
+  ir::Variable* zero = ctx.add_constant(Tensor::from_ints({}, {0}));
+  ir::Variable* at = ctx.add("Where", {}, {valid, ctx.add("Where", {}, {from_past, j, shifted}), zero});
+  DimShape shape = past->dims;
+  shape[0] = past_b->dims[0];
+  shape[2] = length;
+  at = ctx.add("Expand", {{"shape", params::dims_json(shape)}}, {at});
+  ir::Variable* gathered = ctx.add("GatherElements", {{"axis", 2}}, {both, at});
+  return ctx.add("Where", {}, {valid, gathered, ctx.add_constant(Tensor::scalar(0.0f))});
+}
+
+}  // namespace
+
 WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   for (size_t i : {9, 11, 12, 13, 14, 15})
     refuse_input(ctx, i, i == 9 ? "position_ids" : i == 11 ? "head_sink" : i <= 13 ? "a quantized cache's scale"
@@ -44,10 +68,16 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   ir::Variable *past_k = ctx.input(3), *past_v = ctx.input(4);
   WEBDNN_CHECK(!past_k == !past_v, "past_key and past_value must be given together");
   check_past(past_k, past_v, "kv_heads");
+  // Without a past (or one of no positions) every entry starts at 0; else past_b, [B, 1, 1, 1].
   bool prompt = !past_k || past_k->dims[2].constant() == 0;
+  ir::Variable* past = nullptr;
+  if (!prompt) {
+    ir::Variable* ahead = ctx.add("Add", {}, {seqlens, ctx.add_dims({Dim(1) - s}, true)});
+    past = ctx.add("Max", {}, {ahead, ctx.add_constant(Tensor::from_ints({}, {0}))});
+  }
   // Each query's absolute position, [B or 1, 1, S, 1].
   ir::Variable* i = positions(ctx, Dim(0), s, 2, 4);
-  ir::Variable* pos = prompt ? i : ctx.add("Add", {}, {seqlens, positions(ctx, Dim(1) - s, s, 2, 4)});
+  ir::Variable* pos = prompt ? i : ctx.add("Add", {}, {past, i});
 
   ir::Variable *q4 = ctx.reshape(query, {b, s, Dim(n), Dim(h)}), *k4 = ctx.reshape(key, {b, s, Dim(kv), Dim(h)});
   if (ctx.attr_int("do_rotary", 0)) {
@@ -67,16 +97,21 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
   Json to_heads = {{"perm", {0, 2, 1, 3}}};
   ir::Variable *q = ctx.add("Transpose", to_heads, {q4}), *k = ctx.add("Transpose", to_heads, {k4});
   ir::Variable* v = split_heads(ctx, value, kv, "the value size");
-  if (past_k) {
-    k = ctx.add("Concat", {{"axis", 2}}, {past_k, k});
-    v = ctx.add("Concat", {{"axis", 2}}, {past_v, v});
+  if (!prompt) {
+    std::optional<DimShape> total = ctx.dims_of_input(6);
+    WEBDNN_CHECK(total && total->size() == 1, "total_sequence_length ('", ctx.required_input(6)->name,
+                 "') must follow from the input shapes (it sizes the present outputs), but it depends on input values");
+    Dim length = max(past_k->dims[2], (*total)[0]);
+    k = present(ctx, past_k, k, past, length);
+    v = present(ctx, past_v, v, past, length);
   }
   ctx.set_output(1, k);
   ctx.set_output(2, v);
 
-  // Key j is seen from position p iff j <= p (and, in a prompt, j <= seqlens_k: right padding).
+  // Key j is seen from position p iff j <= p and j <= seqlens_k (a first prompt's right padding;
+  // elsewhere p is the smaller).
   ir::Variable* j = positions(ctx, Dim(0), k->dims[2], 3, 4);
-  ir::Variable* last = prompt ? ctx.add("Min", {}, {pos, seqlens}) : pos;
+  ir::Variable* last = ctx.add("Min", {}, {pos, seqlens});
   ir::Variable* allowed = ctx.add("Not", {}, {ctx.add("Greater", {}, {j, last})});
   int64_t window = ctx.attr_int("local_window_size", -1);
   if (window > 0) {
