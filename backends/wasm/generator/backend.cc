@@ -20,6 +20,7 @@ const optimizer::Order kNHWC = {0, 2, 3, 1};
 // that move axes (Transpose) leave the data where it is when that puts their output in one of
 // those two orders: a channels-last image seen as [N, H, W, C] (LayerNorm and MatMuls over
 // channels, as ConvNeXt blocks write them) is already row-major, and back it is channels-last.
+// Operators whose kernels take row-major tensors only say so.
 optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   optimizer::LayoutRequest r;
   if (op.type == "Conv" || op.type == "MaxPool" || op.type == "AveragePool") {
@@ -28,6 +29,13 @@ optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   } else if (op.type == "Reshape") {
     r.inputs = {optimizer::row_major(op.inputs[0]->rank())};
     r.outputs = {optimizer::row_major(op.outputs[0]->rank())};
+  } else if (op.type == "MatMul" || op.type == "Gemm" || op.type == "LayerNormalization" || op.type == "Softmax" ||
+             op.type == "LogSoftmax" || op.type == "FusedAttention" || op.type == "Gather") {
+    // Their kernels read and write row-major tensors (lowering.cc's fits_*): a channels-last view
+    // that a transpose left is converted for them rather than sent to the reference kernel.
+    for (const ir::Variable* in : op.inputs)
+      r.inputs.push_back(in && !in->is_constant() ? std::optional(optimizer::row_major(in->rank())) : std::nullopt);
+    for (const ir::Variable* out : op.outputs) r.outputs.push_back(optimizer::row_major(out->rank()));
   } else if (std::vector<int> moved = ops::traits_of(op).moved_axes; !moved.empty()) {
     const ir::Variable* in = op.inputs[0];
     optimizer::Order in_place;  // the output's axes in the order their input axes lie in memory

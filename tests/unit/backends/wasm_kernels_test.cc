@@ -343,6 +343,19 @@ TEST(WasmRowNorm, TransposesAroundAChannelsLastBlockMoveNoData) {
       EXPECT_EQ(d["variables"][k["inputs"][0].get<size_t>()]["offset"], d["variables"][k["outputs"][0].get<size_t>()]["offset"]);
 }
 
+TEST(WasmRowNorm, ARowMajorKernelAfterAChannelsLastViewGetsRowMajorData) {
+  // An [N, H, W, C] input seen as [N, C, H, W] by a transpose that moves nothing (channels-last):
+  // the convolution reads it as it lies; Softmax over the channels, whose kernel takes row-major
+  // rows, gets it converted rather than falling back to the reference kernel.
+  GraphBuilder b;
+  ir::Variable* x = b.op("Transpose", {b.input("x", {1, 5, 6, 8})}, {{"perm", Shape{0, 3, 1, 2}}});
+  b.output(b.op("Conv", {x, b.constant("w", {4, 8, 1, 1})}));
+  b.output(b.op("Softmax", {x}, {{"axis", 1}}));
+  expect_matches_reference(b, "wasm.Softmax");
+  auto names = testing::kernel_names(testing::lower(b.graph, "wasm").descriptor);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "Softmax"), 0) << ::testing::PrintToString(names);
+}
+
 TEST(WasmRowNorm, SoftmaxAndLogSoftmaxAlongAnyAxis) {
   GraphBuilder b;
   ir::Variable* x = b.input("x", {3, 4, 19});
