@@ -97,12 +97,11 @@ std::optional<DimShape> NodeContext::dims_of_input(size_t i) const {
 }
 
 DimShape NodeContext::dims_input(size_t i, const char* what) const {
-  ir::Variable* v = required_input(i);
-  auto t = dim_tensor(v);
-  WEBDNN_CHECK(t, "input ", i, " (", what, ", '", v->name,
+  std::optional<DimShape> dims = dims_of_input(i);
+  WEBDNN_CHECK(dims, "input ", i, " (", what, ", '", required_input(i)->name,
                "') must follow from the model's input shapes, but it depends on the values of its inputs, which "
                "webdnn cannot take here");
-  return t->values;
+  return *dims;
 }
 
 ir::Variable* NodeContext::add_dims(const DimShape& values, bool scalar, DType dtype) {

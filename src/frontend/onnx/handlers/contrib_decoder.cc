@@ -18,23 +18,32 @@ namespace webdnn::onnx_frontend {
 // batches, and past buffers longer than the past, work alike).
 namespace {
 
-// The present of `fresh` [B, kv, S, H] after `past` [B, kv, P, H]: `length` positions, entry b's
-// first past_b [B, 1, 1, 1] from its past, then its S new ones, then zeros; one GatherElements
-// from the two side by side.
-ir::Variable* present(NodeContext& ctx, ir::Variable* past, ir::Variable* fresh, ir::Variable* past_b, const Dim& length) {
-  ir::Variable* both = ctx.add("Concat", {{"axis", 2}}, {past, fresh});
+// Where each of `length` present positions comes from in past [P] and new [S] side by side, for
+// entries starting past_b [B, 1, 1, 1] tokens in: entry b's first past_b positions from its past,
+// then its S new ones, then none (`valid` false: zeros). Both [B, 1, length, 1].
+struct PresentPlace {
+  ir::Variable *at, *valid;
+};
+
+PresentPlace present_place(NodeContext& ctx, const Dim& past, const Dim& fresh, ir::Variable* past_b, const Dim& length) {
   ir::Variable* j = positions(ctx, Dim(0), length, 2, 4);
   ir::Variable* from_past = ctx.add("Less", {}, {j, past_b});
-  ir::Variable* shifted = ctx.add("Add", {}, {ctx.add("Sub", {}, {j, past_b}), ctx.add_dims({past->dims[2]}, true)});
-  ir::Variable* valid = ctx.add("Less", {}, {j, ctx.add("Add", {}, {past_b, ctx.add_dims({fresh->dims[2]}, true)})});
+  ir::Variable* shifted = ctx.add("Add", {}, {ctx.add("Sub", {}, {j, past_b}), ctx.add_dims({past}, true)});
+  ir::Variable* valid = ctx.add("Less", {}, {j, ctx.add("Add", {}, {past_b, ctx.add_dims({fresh}, true)})});
   ir::Variable* zero = ctx.add_constant(Tensor::from_ints({}, {0}));
-  ir::Variable* at = ctx.add("Where", {}, {valid, ctx.add("Where", {}, {from_past, j, shifted}), zero});
+  return {ctx.add("Where", {}, {valid, ctx.add("Where", {}, {from_past, j, shifted}), zero}), valid};
+}
+
+// The present of `fresh` [B, kv, S, H] after `past` [B, kv, P, H] at those places: one
+// GatherElements from the two side by side.
+ir::Variable* present(NodeContext& ctx, ir::Variable* past, ir::Variable* fresh, const PresentPlace& place) {
+  ir::Variable* both = ctx.add("Concat", {{"axis", 2}}, {past, fresh});
   DimShape shape = past->dims;
-  shape[0] = past_b->dims[0];
-  shape[2] = length;
-  at = ctx.add("Expand", {{"shape", params::dims_json(shape)}}, {at});
+  shape[0] = place.at->dims[0];
+  shape[2] = place.at->dims[2];
+  ir::Variable* at = ctx.add("Expand", {{"shape", params::dims_json(shape)}}, {place.at});
   ir::Variable* gathered = ctx.add("GatherElements", {{"axis", 2}}, {both, at});
-  return ctx.add("Where", {}, {valid, gathered, ctx.add_constant(Tensor::scalar(0.0f))});
+  return ctx.add("Where", {}, {place.valid, gathered, ctx.add_constant(Tensor::scalar(0.0f))});
 }
 
 }  // namespace
@@ -101,9 +110,10 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
     std::optional<DimShape> total = ctx.dims_of_input(6);
     WEBDNN_CHECK(total && total->size() == 1, "total_sequence_length ('", ctx.required_input(6)->name,
                  "') must follow from the input shapes (it sizes the present outputs), but it depends on input values");
-    Dim length = max(past_k->dims[2], (*total)[0]);
-    k = present(ctx, past_k, k, past, length);
-    v = present(ctx, past_v, v, past, length);
+    // Keys and values share their places: computed once.
+    PresentPlace place = present_place(ctx, past_k->dims[2], s, past, max(past_k->dims[2], (*total)[0]));
+    k = present(ctx, past_k, k, place);
+    v = present(ctx, past_v, v, place);
   }
   ctx.set_output(1, k);
   ctx.set_output(2, v);
