@@ -77,4 +77,8 @@ save('cumsum_image_channels_exclusive', [helper.make_node('CumSum', ['x', 'a'], 
 save('gather_nd_image_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], [('x', [1, 6, 5, 7])], ['y'],
      [('i', np.array([[0, 2, 4], [0, -1, 0], [-1, 3, -2]], np.int64))])
 
+# Attention fused into one draw that stores no scores (kernel_models.py; the softmax of the scores
+# is 2 draws of its own otherwise).
+models.attentions(draws=1)
+
 models.write_index()

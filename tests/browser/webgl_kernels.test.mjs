@@ -4,6 +4,7 @@
 // 1e-3 * max|ref| + 1e-4. MaxPool, ReduceMax and ReduceMin keep NaN as the reference kernels do
 // (NaN wins wherever it stands; onnxruntime keeps it only where it comes first in its window).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -23,6 +24,10 @@ for (const [name, meta] of Object.entries(index)) {
     const ours = await runWebGl(use.page, `/models-webgl/kernel_${name}`, { backendOrder: ['webgl'] }, ref.inputs);
     assert.equal(ours.backendName, 'webgl');
     assert.equal(ours.runError, null);
+    if (meta.draws) {
+      const d = JSON.parse(fs.readFileSync(path.join(CONVERTED_WEBGL, `kernel_${name}`, 'graph-webgl.json'), 'utf8'));
+      assert.equal(d.draws.length, meta.draws, d.draws.map((x) => x.op).join(', '));
+    }
     const { problems, lines } = verdict(ours.outputs, ref, WEBGL_TOLERANCE);
     for (const l of lines) t.diagnostic(l);
     assert.deepEqual(problems, [], `${name} on webgl disagrees with onnxruntime:\n${problems.join('\n')}`);

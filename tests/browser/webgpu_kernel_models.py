@@ -119,28 +119,8 @@ save('layer_norm_rows_of_160', [helper.make_node('LayerNormalization', ['x', 's'
 save('instance_norm_long_rows', [helper.make_node('InstanceNormalization', ['x', 's', 'b'], ['y'])], [('x', [1, 4, 32, 32])], ['y'],
      [('s', weights(4)), ('b', weights(4))])
 
-# Attention as exporters write it, fused into one kernel (the scale and mask in the first product's
-# epilogue): Q . K' -> * scale -> + mask -> Softmax -> . V. (Q, K', V shapes, mask shape or None.)
-# Head sizes of no multiple of 4 (partial vec4s), query rows of no multiple of 16 (a partial
-# workgroup on GPUs), keys of several partial tiles with a mask of -10000 and the lowest float;
-# fewer keys than the 4 invocations that split a row (some see no key at all), V broadcast over
-# the heads; and a typical head (64) over many tiles.
-ATTENTIONS = {
-    'attention_masked_edges': ([2, 3, 37, 6], [2, 3, 6, 45], [2, 3, 45, 18], [2, 1, 1, 45]),
-    'attention_few_keys_broadcast_v': ([3, 5, 8], [3, 8, 2], [1, 2, 8], None),
-    'attention_head_64_long': ([2, 20, 64], [2, 64, 300], [2, 300, 64], None),
-}
-for name, (q, k, v, mask) in ATTENTIONS.items():
-    nodes = [helper.make_node('MatMul', ['q', 'k'], ['s']), helper.make_node('Mul', ['s', 'scale'], ['scaled'])]
-    inits = [('scale', np.array(1 / np.sqrt(q[-1]), np.float32))]
-    if mask:
-        nodes.append(helper.make_node('Add', ['scaled', 'mask'], ['masked']))
-        m = np.zeros(mask, np.float32)
-        m[..., 3::7] = -10000.0
-        m[..., 5::11] = np.finfo(np.float32).min
-        inits.append(('mask', m))
-    nodes += [helper.make_node('Softmax', [nodes[-1].output[0]], ['p'], axis=-1), helper.make_node('MatMul', ['p', 'v'], ['y'])]
-    save(name, nodes, [('q', q), ('k', k), ('v', v)], ['y'], inits, dispatches='FusedAttention')
+# Attention as exporters write it, fused into one kernel (kernel_models.py).
+models.attentions(dispatches='FusedAttention')
 
 # A dispatch binds at most 8 buffers: twelve inputs share bindings.
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],

@@ -3,7 +3,7 @@
 // last axis, then MatMul(P, V) without an epilogue; the scores and P read by nothing else, one
 // score matrix per batch of the result (V may broadcast), everything float32.
 // Rewrites: FusedAttention(Q, K', V, the first product's extras) with its epilogue, writing the
-// result, for a backend whose kernel keeps only a block of the scores at a time (wasm, WebGPU). Free
+// result, for a backend whose kernel keeps only a block of the scores at a time (wasm, WebGPU, WebGL). Free
 // dimensions do not stop it: only ranks and the sameness of batch axes are looked at, and, where
 // the backend limits them, the head sizes (Q's and V's last axes).
 #include "src/optimizer/rewrite.h"

@@ -47,11 +47,12 @@ TEST(WebGlGenerator, EveryOperatorHasAKernel) {
   // backends do not take yet (webdnn-convert refuses them there). The integer products are
   // rewritten into float ones (integer_products_in_float, in the backend's rule group) first.
   // Operators whose sizes the values decide (NonZero, SizeFromValue...) run in a wasm tail.
-  // FusedAttention is made only by the wasm and WebGPU backends' rules.
-  const std::set<std::string> rewritten = {"DimValues", "Range", "MatMulInteger", "ConvInteger", "MatMulNBits",
-                                           "FusedAttention"};
-  for (const std::string& type : ops::schema_types())
-    if (!rewritten.count(type) && !ops::schema_of(type).capacity) EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
+  const std::set<std::string> rewritten = {"DimValues", "Range", "MatMulInteger", "ConvInteger", "MatMulNBits"};
+  for (const std::string& type : ops::schema_types()) {
+    if (!rewritten.count(type) && !ops::schema_of(type).capacity) {
+      EXPECT_TRUE(backends::webgl::find_kernel(type)) << "no webgl kernel for " << type;
+    }
+  }
 }
 
 TEST(WebGlGenerator, ConvolutionNetOneVariant) {
@@ -155,6 +156,24 @@ TEST(WebGlGenerator, TexturesFromTheMemoryPlanner) {
   int intermediate = 0;
   for (const Json& t : e.at("textures")) intermediate += !t.contains("constant");
   EXPECT_EQ(intermediate, 3);
+}
+
+TEST(WebGlGenerator, AttentionIsOneDrawThatStoresNoScores) {
+  // softmax(Q . K') . V over 2 x 3 heads of 50 queries and keys: one draw, and no texture
+  // as large as the scores (2 x 3 x 50 x 50 floats); its output has a layer per 4 of V's 32 columns.
+  GraphBuilder b;
+  ir::Variable* scores = b.op("MatMul", {b.input("q", {2, 3, 50, 16}), b.input("k", {2, 3, 16, 50})});
+  b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 3}}), b.input("v", {2, 3, 50, 32})}));
+  Json d = emit_webgl(b.graph);
+  ASSERT_EQ(d.at("draws").size(), 1u);
+  for (const Json& t : d.at("textures"))
+    EXPECT_LT(t.at("width").get<int64_t>() * t.at("height").get<int64_t>() * t.at("layers").get<int64_t>() * 4, 2 * 3 * 50 * 50);
+  const Json& out = d.at("variables").at(d.at("draws")[0].at("output").get<size_t>());
+  EXPECT_EQ(out.at("layout").at("layers").get<int>(), 8);
+  GraphBuilder c;  // heads of 65 are left to MatMul, Softmax, MatMul
+  ir::Variable* s2 = c.op("MatMul", {c.input("q", {1, 30, 65}), c.input("k", {1, 65, 30})});
+  c.output(c.op("MatMul", {c.op("Softmax", {s2}, {{"axis", 2}}), c.input("v", {1, 30, 65})}));
+  EXPECT_GT(emit_webgl(c.graph).at("draws").size(), 2u);
 }
 
 }  // namespace

@@ -28,6 +28,10 @@ void request_layout(Program& program, const ir::Variable* v, Layout l) {
 void choose_layouts(const std::vector<ir::Operator*>& schedule, Program& program) {
   for (const ir::Operator* op : schedule) {
     const KernelEntry* k = find_kernel(op->type);
+    if (k && k->inputs) k->inputs(*op, program);
+  }
+  for (const ir::Operator* op : schedule) {
+    const KernelEntry* k = find_kernel(op->type);
     if (k && k->layouts) k->layouts(*op, program);
     const ops::OpSchema& schema = ops::schema_of(op->type);
     for (const ir::Variable* y : op->outputs) {

@@ -1,7 +1,8 @@
 // GLSL kernel generators of the WebGL backend, one per IR operator type (or family), and what
 // they share. A generator adds one or more draws for an operator through `Kernel`; an optional
 // layout hook picks the texture layouts of its outputs and constant inputs before any kernel is
-// generated (constants take the layout of their first consumer in schedule order).
+// generated (constants take the layout of their first consumer in schedule order); an optional
+// input hook asks layouts for its computed inputs, before any producer chooses.
 #pragma once
 #include <functional>
 #include <string>
@@ -17,6 +18,7 @@ using LayoutHook = void (*)(const ir::Operator& op, Program& program);
 struct KernelEntry {
   Generator generate = nullptr;
   LayoutHook layouts = nullptr;
+  LayoutHook inputs = nullptr;
 };
 void register_kernel(const char* type, KernelEntry entry);
 const KernelEntry* find_kernel(const std::string& type);
