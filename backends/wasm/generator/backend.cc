@@ -29,10 +29,9 @@ optimizer::LayoutRequest wasm_layouts(const ir::Operator& op) {
   } else if (op.type == "Reshape") {
     r.inputs = {optimizer::row_major(op.inputs[0]->rank())};
     r.outputs = {optimizer::row_major(op.outputs[0]->rank())};
-  } else if (op.type == "MatMul" || op.type == "Gemm" || op.type == "LayerNormalization" || op.type == "Softmax" ||
-             op.type == "LogSoftmax" || op.type == "FusedAttention" || op.type == "Gather") {
-    // Their kernels read and write row-major tensors (lowering.cc's fits_*): a channels-last view
-    // that a transpose left is converted for them rather than sent to the reference kernel.
+  } else if (wasm_backend::row_major_kernel(op.type)) {
+    // A channels-last view that a transpose left is converted for them rather than sent to the
+    // reference kernel.
     for (const ir::Variable* in : op.inputs)
       r.inputs.push_back(in && !in->is_constant() ? std::optional(optimizer::row_major(in->rank())) : std::nullopt);
     for (const ir::Variable* out : op.outputs) r.outputs.push_back(optimizer::row_major(out->rank()));

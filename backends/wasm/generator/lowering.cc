@@ -1,6 +1,7 @@
 #include "backends/wasm/generator/lowering.h"
 
 #include <cstring>
+#include <set>
 
 #include "backends/wasm/kernels/conv_pack.h"
 #include "backends/wasm/kernels/elementwise.h"
@@ -343,6 +344,13 @@ bool fits_innermost_kept(const ir::Operator& op) {
 }
 
 }  // namespace
+
+// The operators whose fits_* above and lower() below ask row_major(op) or default orders.
+bool row_major_kernel(const std::string& type) {
+  static const std::set<std::string> types = {"MatMul", "Gemm", "LayerNormalization", "Softmax", "LogSoftmax",
+                                              "FusedAttention", "Gather"};
+  return types.count(type) > 0;
+}
 
 Json lower(const ir::Operator& op, emit::VariableTable& table) {
   if (fits_conv(op)) return conv(op, table);
