@@ -27,6 +27,9 @@ CONVS = {
     'conv_k5_stride2': ([1, 3, 17, 23], 10, 5, 2, 2, 1, 1),
     'conv_width1': ([1, 20, 7, 1], 6, 1, 1, 0, 1, 1),
     'conv_7x7_stride2': ([1, 3, 30, 30], 16, 7, 2, 3, 1, 1),
+    # Patches (a ViT's embedding): too many taps under 8 windows to hold, read in a loop.
+    'conv_patches_padded': ([1, 3, 16, 64], 16, 8, 8, 2, 1, 1),
+    'conv_depthwise_patches': ([1, 8, 8, 64], 8, 8, 8, 0, 1, 8),
 }
 models.conv_relu(CONVS)
 

@@ -7,7 +7,8 @@
 // texels (4 output channels each) of that quad, then accumulates L x 16 multiply-adds: every
 // weight texel serves L pixels and every input texel up to KW taps. Grouped convolutions whose
 // groups hold whole channel quads, and depthwise ones (one channel per group), use the same
-// scheme. Anything else (a weight computed at run time, odd groups) goes element by element.
+// scheme. Windows that barely overlap (patches) read their taps in a loop over the kernel's
+// columns instead. Anything else (a weight computed at run time, odd groups) goes element by element.
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -86,6 +87,10 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
     for (int64_t kx = 0; kx < cp.kw; kx++) js.push_back(px * cp.sw + kx * cp.dw);
   std::sort(js.begin(), js.end());
   js.erase(std::unique(js.begin(), js.end()), js.end());
+  // Windows that barely overlap (a ViT's 16 x 16 patches at stride 16: 128 texels under 8
+  // windows) are read in a loop over the kernel's columns instead: as 128 live vec4s SwiftShader
+  // took 180 s on one draw of ViT-tiny's patch embedding, losing the context.
+  const bool rolled = static_cast<int64_t>(js.size()) > 4 * L + 16;
   std::ostringstream s;
   s << "void main() {\n  int q = int(gl_FragCoord.y) * " << glsl_int(yl.width) << " + int(gl_FragCoord.x);\n";
   s << "  if (q >= " << glsl_int(yl.planes()) << ") {";
@@ -97,7 +102,8 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
   s << "  vec4 b = " << b << ";\n";
   for (int64_t l = 0; l < L; l++) s << "  vec4 a" << l << " = b;\n";
   s << "  int iw0 = c3 * " << cp.sw << " - " << cp.pl << ";\n";
-  for (int64_t j : js) s << "  bool v" << j << " = iw0 + " << j << " >= 0 && iw0 + " << j << " < " << W << ";\n";
+  if (!rolled)
+    for (int64_t j : js) s << "  bool v" << j << " = iw0 + " << j << " >= 0 && iw0 + " << j << " < " << W << ";\n";
   // The input channel quads this output quad reads.
   std::string cbase = "0";
   int64_t quads = ceil_div(Cg, 4);
@@ -117,38 +123,52 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
   // modulo the input's layers (c3 is a multiple of L), so each j has a fixed layer.
   int64_t Lx = xl.layers, r0 = ((-cp.pl) % Lx + Lx) % Lx;
   bool fixed_layers = (L * cp.sw) % Lx == 0;
-  if (fixed_layers) s << "    int qrow = (row - " << r0 << ") >> " << log2_exact(Lx) << ";\n";
+  if (fixed_layers && !rolled) s << "    int qrow = (row - " << r0 << ") >> " << log2_exact(Lx) << ";\n";
   s << "    for (int c = 0; c < " << quads << "; c++) {\n";
-  if (fixed_layers) {
-    s << "      int qc = qrow + c * " << xWp / Lx << ";\n";
-    std::set<int64_t> dqs;
-    for (int64_t j : js) dqs.insert((r0 + j) / Lx);
-    for (int64_t dq : dqs) s << "      vec2 u" << dq << " = " << k.uv(x, "qc + " + std::to_string(dq)) << ";\n";
-    for (int64_t j : js)
-      s << "      vec4 x" << j << " = v" << j << " ? " << k.fetch(x, "u" + std::to_string((r0 + j) / Lx), std::to_string((r0 + j) % Lx) + ".0")
-        << " : vec4(0.0);\n";
-  } else {
+  if (rolled) {
     s << "      int xt = row + c * " << xWp << ";\n";
-    for (int64_t j : js) s << "      vec4 x" << j << " = v" << j << " ? " << k.texel(x, "xt + " + std::to_string(j)) << " : vec4(0.0);\n";
-  }
-  std::string du = "vec2(" + k.input(w) + "_inv.x, 0.0)";
-  for (int64_t kx = 0; kx < cp.kw; kx++) {
-    if (path == Path::Depthwise) {
-      s << "      vec4 w" << kx << " = " << k.texel(w, "wrow + " + std::to_string(kx * wCp)) << ";\n";
-      for (int64_t l = 0; l < L; l++) s << "      a" << l << " += x" << l * cp.sw + kx * cp.dw << " * w" << kx << ";\n";
+    s << "      for (int kx = 0; kx < " << cp.kw << "; kx++) {\n";
+    s << "        int wt = wrow + kx * " << wCp << (path == Path::Depthwise ? "" : " + c * 4") << ";\n";
+    if (path == Path::Depthwise) s << "        vec4 w = " << k.texel(w, "wt") << ";\n";
+    else s << "        mat4 w = mat4(" << k.texel(w, "wt") << ", " << k.texel(w, "wt + 1") << ", " << k.texel(w, "wt + 2") << ", " << k.texel(w, "wt + 3") << ");\n";
+    for (int64_t l = 0; l < L; l++) {
+      s << "        { int j = kx * " << cp.dw << " + " << l * cp.sw << ";\n";
+      s << "          vec4 x = iw0 + j >= 0 && iw0 + j < " << W << " ? " << k.texel(x, "xt + j") << " : vec4(0.0);\n";
+      s << "          a" << l << " += " << (path == Path::Depthwise ? "x * w" : "w * x") << "; }\n";
+    }
+    s << "      }\n";
+  } else {
+    if (fixed_layers) {
+      s << "      int qc = qrow + c * " << xWp / Lx << ";\n";
+      std::set<int64_t> dqs;
+      for (int64_t j : js) dqs.insert((r0 + j) / Lx);
+      for (int64_t dq : dqs) s << "      vec2 u" << dq << " = " << k.uv(x, "qc + " + std::to_string(dq)) << ";\n";
+      for (int64_t j : js)
+        s << "      vec4 x" << j << " = v" << j << " ? " << k.fetch(x, "u" + std::to_string((r0 + j) / Lx), std::to_string((r0 + j) % Lx) + ".0")
+          << " : vec4(0.0);\n";
     } else {
-      s << "      {\n        int wt = wrow + " << kx * wCp << " + c * 4;\n";
-      if (wl.width >= 4) {
-        // 4 texels in one texture row (wt is a multiple of 4).
-        s << "        vec2 wu = " << k.uv(w, "wt") << ";\n";
-        s << "        mat4 wm = mat4(" << k.fetch(w, "wu", "0.0") << ", " << k.fetch(w, "wu + " + du, "0.0") << ", "
-          << k.fetch(w, "wu + 2.0 * " + du, "0.0") << ", " << k.fetch(w, "wu + 3.0 * " + du, "0.0") << ");\n";
+      s << "      int xt = row + c * " << xWp << ";\n";
+      for (int64_t j : js) s << "      vec4 x" << j << " = v" << j << " ? " << k.texel(x, "xt + " + std::to_string(j)) << " : vec4(0.0);\n";
+    }
+    std::string du = "vec2(" + k.input(w) + "_inv.x, 0.0)";
+    for (int64_t kx = 0; kx < cp.kw; kx++) {
+      if (path == Path::Depthwise) {
+        s << "      vec4 w" << kx << " = " << k.texel(w, "wrow + " + std::to_string(kx * wCp)) << ";\n";
+        for (int64_t l = 0; l < L; l++) s << "      a" << l << " += x" << l * cp.sw + kx * cp.dw << " * w" << kx << ";\n";
       } else {
-        s << "        mat4 wm = mat4(" << k.texel(w, "wt") << ", " << k.texel(w, "wt + 1") << ", " << k.texel(w, "wt + 2") << ", "
-          << k.texel(w, "wt + 3") << ");\n";
+        s << "      {\n        int wt = wrow + " << kx * wCp << " + c * 4;\n";
+        if (wl.width >= 4) {
+          // 4 texels in one texture row (wt is a multiple of 4).
+          s << "        vec2 wu = " << k.uv(w, "wt") << ";\n";
+          s << "        mat4 wm = mat4(" << k.fetch(w, "wu", "0.0") << ", " << k.fetch(w, "wu + " + du, "0.0") << ", "
+            << k.fetch(w, "wu + 2.0 * " + du, "0.0") << ", " << k.fetch(w, "wu + 3.0 * " + du, "0.0") << ");\n";
+        } else {
+          s << "        mat4 wm = mat4(" << k.texel(w, "wt") << ", " << k.texel(w, "wt + 1") << ", " << k.texel(w, "wt + 2") << ", "
+            << k.texel(w, "wt + 3") << ");\n";
+        }
+        for (int64_t l = 0; l < L; l++) s << "        a" << l << " += wm * x" << l * cp.sw + kx * cp.dw << ";\n";
+        s << "      }\n";
       }
-      for (int64_t l = 0; l < L; l++) s << "        a" << l << " += wm * x" << l * cp.sw + kx * cp.dw << ";\n";
-      s << "      }\n";
     }
   }
   s << "    }\n  }\n";
