@@ -61,8 +61,8 @@ class Models:
         'attention_values_of_40': ([1, 7, 12], [1, 12, 9], [1, 9, 40], None),
     }
 
-    def attentions(self, **meta):
-        for name, (q, k, v, mask) in self.ATTENTIONS.items():
+    def attentions(self, cases=None, **meta):
+        for name, (q, k, v, mask) in (cases or self.ATTENTIONS).items():
             nodes = [helper.make_node('MatMul', ['q', 'k'], ['s']), helper.make_node('Mul', ['s', 'scale'], ['scaled'])]
             inits = [('scale', np.array(1 / np.sqrt(q[-1]), np.float32))]
             if mask:

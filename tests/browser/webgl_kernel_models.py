@@ -83,5 +83,7 @@ save('gather_nd_image_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], 
 # Attention fused into one draw that stores no scores (kernel_models.py; the softmax of the scores
 # is 2 draws of its own otherwise).
 models.attentions(draws=1)
+# Heads of 128 (a large language model's): fused on WebGL, not on WebGPU.
+models.attentions({'attention_head_128': ([1, 2, 9, 128], [1, 2, 128, 21], [1, 2, 21, 128], [1, 1, 9, 21])}, draws=1)
 
 models.write_index()

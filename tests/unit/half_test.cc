@@ -34,7 +34,9 @@ TEST(Half, RoundsToNearestEvenAndSaturatesToInfinity) {
   EXPECT_TRUE(std::isnan(half_to_float(float_to_half(std::nanf("")))));
   for (uint32_t h = 0; h < 0x10000; h++) {  // every half that is a number survives the round trip
     float f = half_to_float(static_cast<uint16_t>(h));
-    if (!std::isnan(f)) EXPECT_EQ(float_to_half(f), h) << h;
+    if (!std::isnan(f)) {
+      EXPECT_EQ(float_to_half(f), h) << h;
+    }
   }
 }
 

@@ -194,9 +194,10 @@ class WebGlBackend : public Backend {
     optimizer::RuleGroup g;
     g.name = "webgl";
     g.rules.push_back(optimizer::rules::integer_products_in_float());
-    // Attention as one draw (kernels/attention.cc), heads up to 64 (a fragment holds Q's row in
-    // registers): no texture holds the scores. Before the splitting, which would cut them.
-    g.rules.push_back(optimizer::rules::fuse_attention(64));
+    // Attention as one draw (kernels/attention.cc), heads up to 128, a large language model's (a
+    // fragment holds Q's row in 32 vec4 registers): no texture holds the scores. Before the
+    // splitting, which would cut them.
+    g.rules.push_back(optimizer::rules::fuse_attention(128));
     g.rules.push_back(optimizer::rules::split_oversized(texture_bytes(std::end(kTextureSizes)[-1])));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

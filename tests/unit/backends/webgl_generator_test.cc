@@ -170,9 +170,9 @@ TEST(WebGlGenerator, AttentionIsOneDrawThatStoresNoScores) {
     EXPECT_LT(t.at("width").get<int64_t>() * t.at("height").get<int64_t>() * t.at("layers").get<int64_t>() * 4, 2 * 3 * 50 * 50);
   const Json& out = d.at("variables").at(d.at("draws")[0].at("output").get<size_t>());
   EXPECT_EQ(out.at("layout").at("layers").get<int>(), 8);
-  GraphBuilder c;  // heads of 65 are left to MatMul, Softmax, MatMul
-  ir::Variable* s2 = c.op("MatMul", {c.input("q", {1, 30, 65}), c.input("k", {1, 65, 30})});
-  c.output(c.op("MatMul", {c.op("Softmax", {s2}, {{"axis", 2}}), c.input("v", {1, 30, 65})}));
+  GraphBuilder c;  // heads of 129 are left to MatMul, Softmax, MatMul
+  ir::Variable* s2 = c.op("MatMul", {c.input("q", {1, 30, 129}), c.input("k", {1, 129, 30})});
+  c.output(c.op("MatMul", {c.op("Softmax", {s2}, {{"axis", 2}}), c.input("v", {1, 30, 129})}));
   EXPECT_GT(emit_webgl(c.graph).at("draws").size(), 2u);
 }
 

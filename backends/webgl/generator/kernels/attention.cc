@@ -8,8 +8,8 @@
 // A fragment takes one query row and L = min(8, Dv/4) output texels of it (the layers of Y's
 // layout, L render targets), four keys per step: D texel reads of K' give the four scores (K''s
 // keys are packed), 4L texel reads of V their share of the L texels. Rows of more than 4L columns
-// take several fragments, each computing the scores again: for heads of 64, twice, which still
-// costs less than storing the scores and reading them back through Softmax's passes (SwiftShader,
+// take several fragments, each computing the scores again (heads of 64: twice; 128: four times),
+// which still costs less than storing the scores and reading them back through Softmax's passes (SwiftShader,
 // `node bench/run.mjs --rows whisper_tiny_encoder:webgl,bert_tiny_dyn:webgl --engines webdnn`, then
 // with --convert-args "--disable-rule fuse_attention": Whisper 26.9 s a run against 85.9, BERT-tiny
 // 105 ms against 160).
