@@ -38,18 +38,7 @@ void attention_layouts(const ir::Operator& op, Program& p) {
 // Q, K' and V read fastest row-major (their last axes packed): asked before their producers
 // choose (rank-4 tensors would take the image layout, whose rows are no texels).
 void attention_inputs(const ir::Operator& op, Program& p) {
-  for (int i = 0; i < 3; i++) request_layout(p, op.inputs[static_cast<size_t>(i)], flat_layout(op.inputs[static_cast<size_t>(i)]->shape));
-}
-
-// Coordinates of operand `v` (its last two axes the matrix, `row` and `col`) from the output's
-// batch coordinates c0.., numpy broadcasting.
-Coords operand_at(const ir::Variable* v, int out_rank, const std::string& row, const std::string& col) {
-  Coords c;
-  const int vb = v->rank() - 2, batch = out_rank - 2;
-  for (int i = 0; i < vb; i++) c.push_back(v->shape[static_cast<size_t>(i)] == 1 ? "0" : "c" + std::to_string(i + batch - vb));
-  c.push_back(row);
-  c.push_back(col);
-  return c;
+  for (const ir::Variable* x : {op.inputs[0], op.inputs[1], op.inputs[2]}) request_layout(p, x, flat_layout(x->shape));
 }
 
 void fused_attention(const ir::Operator& op, Program& p) {
@@ -63,11 +52,20 @@ void fused_attention(const ir::Operator& op, Program& p) {
   WEBDNN_CHECK(yl.packed == r - 1 && yl.texel_extent(r - 1) % L == 0, "FusedAttention '", op.name, "': unexpected output layout");
   Kernel k(p, op, y);
   const std::string row = "c" + std::to_string(r - 2), col = "c" + std::to_string(r - 1);
+  // Coordinates of entry (i, j) of the output's batch c0.. (of the scores: j a key), and of
+  // operand `var` there (broadcast).
+  auto entry = [&](const std::string& i, const std::string& j) {
+    Coords c = k.out_coords();
+    c[static_cast<size_t>(r - 2)] = i;
+    c[static_cast<size_t>(r - 1)] = j;
+    return c;
+  };
+  auto operand_at = [&](int var, const std::string& i, const std::string& j) { return k.broadcast(var, entry(i, j)); };
   // K''s four keys at depth d (a literal): one texel where its keys are packed.
   const bool k_packed = kl.packed == kv->rank() - 1;
   auto keys = [&](int64_t d) {
     if (k_packed) return k.texel(kt, "kt + " + glsl_int(d * kl.stride(kv->rank() - 2)));
-    return k.vec4_along(kt, operand_at(kv, r, std::to_string(d), "t"), kv->rank() - 1);
+    return k.vec4_along(kt, operand_at(kt, std::to_string(d), "t"), kv->rank() - 1);
   };
   // Key t + j (a literal j), clamped to T - 1 in a partial last step: its weight is 0 there, but
   // whatever lies past V in its texture might be infinite.
@@ -79,7 +77,7 @@ void fused_attention(const ir::Operator& op, Program& p) {
   const bool v_packed = vl.packed == vv->rank() - 1;
   auto values = [&](int64_t j, int64_t l) {
     if (v_packed) return k.texel(v, "vt" + std::to_string(j) + " + " + std::to_string(l));
-    return k.vec4_along(v, operand_at(vv, r, key(j), "(j4 + " + std::to_string(l) + ") * 4"), vv->rank() - 1);
+    return k.vec4_along(v, operand_at(v, key(j), "(j4 + " + std::to_string(l) + ") * 4"), vv->rank() - 1);
   };
   const std::string lowest = glsl_float(-3.4028234663852886e38);
   std::ostringstream s;
@@ -89,23 +87,24 @@ void fused_attention(const ir::Operator& op, Program& p) {
   s << " return; }\n" << k.decode("q * " + std::to_string(L));
   s << "  int j4 = " << col << " >> 2;\n";
   for (int64_t c = 0; c < ceil_div(D, 4); c++)
-    s << "  vec4 q" << c << " = " << k.vec4_along(q, operand_at(qv, r, row, std::to_string(4 * c)), qv->rank() - 1) << ";\n";
+    s << "  vec4 q" << c << " = " << k.vec4_along(q, operand_at(q, row, std::to_string(4 * c)), qv->rank() - 1) << ";\n";
   s << "  float m = " << lowest << ", l = 0.0;\n";
   for (int64_t l = 0; l < L; l++) s << "  vec4 a" << l << " = vec4(0.0);\n";
   s << "  for (int t4 = 0; t4 < " << glsl_int(T4) << "; t4++) {\n    int t = t4 * 4;\n";
-  if (k_packed) s << "    int kt = " << k.index(kt, operand_at(kv, r, "0", "t")) << ";\n";
+  if (k_packed) s << "    int kt = " << k.index(kt, operand_at(kt, "0", "t")) << ";\n";
   if (v_packed)
-    for (int64_t j = 0; j < 4; j++) s << "    int vt" << j << " = " << k.index(v, operand_at(vv, r, key(j), "j4 * 4")) << ";\n";
+    for (int64_t j = 0; j < 4; j++) s << "    int vt" << j << " = " << k.index(v, operand_at(v, key(j), "j4 * 4")) << ";\n";
   s << "    vec4 x = vec4(0.0);\n";
   for (int64_t d = 0; d < D; d++) s << "    x += q" << d / 4 << "." << "xyzw"[d % 4] << " * " << keys(d) << ";\n";
   std::string code;
-  Coords at = operand_at(yv, r, row, "t");
-  const std::string scored = epilogue(k, op, 3, "x", at, false, code);
+  const std::string scored = epilogue(k, op, 3, "x", entry(row, "t"), false, code);
   s << code << "    vec4 sc = " << scored << ";\n";
-  if (T4 * 4 != T) s << "    sc = mix(vec4(" << lowest << "), sc, lessThan(ivec4(t) + ivec4(0, 1, 2, 3), ivec4(" << glsl_int(T) << ")));\n";
+  // A partial last step: its keys past T score the lowest float and weigh 0.
+  const std::string keys_in = "lessThan(ivec4(t) + ivec4(0, 1, 2, 3), ivec4(" + glsl_int(T) + "))";
+  if (T4 * 4 != T) s << "    sc = mix(vec4(" << lowest << "), sc, " << keys_in << ");\n";
   s << "    float top = max(m, max(max(sc.x, sc.y), max(sc.z, sc.w)));\n";
   s << "    float shrink = exp(m - top);\n    vec4 pe = exp(sc - top);\n";
-  if (T4 * 4 != T) s << "    pe = mix(vec4(0.0), pe, lessThan(ivec4(t) + ivec4(0, 1, 2, 3), ivec4(" << glsl_int(T) << ")));\n";
+  if (T4 * 4 != T) s << "    pe = mix(vec4(0.0), pe, " << keys_in << ");\n";
   s << "    l = l * shrink + dot(pe, vec4(1.0));\n    m = top;\n";
   for (int64_t l = 0; l < L; l++) {
     s << "    a" << l << " = a" << l << " * shrink";

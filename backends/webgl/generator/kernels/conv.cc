@@ -91,6 +91,17 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
   // windows) are read in a loop over the kernel's columns instead: as 128 live vec4s SwiftShader
   // took 180 s on one draw of ViT-tiny's patch embedding, losing the context.
   const bool rolled = static_cast<int64_t>(js.size()) > 4 * L + 16;
+  // `mat4 wm`: the 4 weight texels from `int wt` (a multiple of 4) on, 4 output channels each.
+  auto dense_weights = [&]() -> std::string {
+    if (wl.width < 4)
+      return "        mat4 wm = mat4(" + k.texel(w, "wt") + ", " + k.texel(w, "wt + 1") + ", " + k.texel(w, "wt + 2") + ", " +
+             k.texel(w, "wt + 3") + ");\n";
+    // 4 texels in one texture row: one texture coordinate, stepped.
+    const std::string du = "vec2(" + k.input(w) + "_inv.x, 0.0)";
+    return "        vec2 wu = " + k.uv(w, "wt") + ";\n        mat4 wm = mat4(" + k.fetch(w, "wu", "0.0") + ", " +
+           k.fetch(w, "wu + " + du, "0.0") + ", " + k.fetch(w, "wu + 2.0 * " + du, "0.0") + ", " +
+           k.fetch(w, "wu + 3.0 * " + du, "0.0") + ");\n";
+  };
   std::ostringstream s;
   s << "void main() {\n  int q = int(gl_FragCoord.y) * " << glsl_int(yl.width) << " + int(gl_FragCoord.x);\n";
   s << "  if (q >= " << glsl_int(yl.planes()) << ") {";
@@ -130,11 +141,11 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
     s << "      for (int kx = 0; kx < " << cp.kw << "; kx++) {\n";
     s << "        int wt = wrow + kx * " << wCp << (path == Path::Depthwise ? "" : " + c * 4") << ";\n";
     if (path == Path::Depthwise) s << "        vec4 w = " << k.texel(w, "wt") << ";\n";
-    else s << "        mat4 w = mat4(" << k.texel(w, "wt") << ", " << k.texel(w, "wt + 1") << ", " << k.texel(w, "wt + 2") << ", " << k.texel(w, "wt + 3") << ");\n";
+    else s << dense_weights();
     for (int64_t l = 0; l < L; l++) {
       s << "        { int j = kx * " << cp.dw << " + " << l * cp.sw << ";\n";
       s << "          vec4 x = iw0 + j >= 0 && iw0 + j < " << W << " ? " << k.texel(x, "xt + j") << " : vec4(0.0);\n";
-      s << "          a" << l << " += " << (path == Path::Depthwise ? "x * w" : "w * x") << "; }\n";
+      s << "          a" << l << " += " << (path == Path::Depthwise ? "x * w" : "wm * x") << "; }\n";
     }
     s << "      }\n";
   } else {
@@ -150,22 +161,12 @@ void conv_fast(const ir::Operator& op, Program& p, Path path) {
       s << "      int xt = row + c * " << xWp << ";\n";
       for (int64_t j : js) s << "      vec4 x" << j << " = v" << j << " ? " << k.texel(x, "xt + " + std::to_string(j)) << " : vec4(0.0);\n";
     }
-    std::string du = "vec2(" + k.input(w) + "_inv.x, 0.0)";
     for (int64_t kx = 0; kx < cp.kw; kx++) {
       if (path == Path::Depthwise) {
         s << "      vec4 w" << kx << " = " << k.texel(w, "wrow + " + std::to_string(kx * wCp)) << ";\n";
         for (int64_t l = 0; l < L; l++) s << "      a" << l << " += x" << l * cp.sw + kx * cp.dw << " * w" << kx << ";\n";
       } else {
-        s << "      {\n        int wt = wrow + " << kx * wCp << " + c * 4;\n";
-        if (wl.width >= 4) {
-          // 4 texels in one texture row (wt is a multiple of 4).
-          s << "        vec2 wu = " << k.uv(w, "wt") << ";\n";
-          s << "        mat4 wm = mat4(" << k.fetch(w, "wu", "0.0") << ", " << k.fetch(w, "wu + " + du, "0.0") << ", "
-            << k.fetch(w, "wu + 2.0 * " + du, "0.0") << ", " << k.fetch(w, "wu + 3.0 * " + du, "0.0") << ");\n";
-        } else {
-          s << "        mat4 wm = mat4(" << k.texel(w, "wt") << ", " << k.texel(w, "wt + 1") << ", " << k.texel(w, "wt + 2") << ", "
-            << k.texel(w, "wt + 3") << ");\n";
-        }
+        s << "      {\n        int wt = wrow + " << kx * wCp << " + c * 4;\n" << dense_weights();
         for (int64_t l = 0; l < L; l++) s << "        a" << l << " += wm * x" << l * cp.sw + kx * cp.dw << ";\n";
         s << "      }\n";
       }
