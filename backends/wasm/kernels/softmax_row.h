@@ -28,7 +28,7 @@ inline double exp_sum(const float* src, float* dst, int64_t n, float m) {
   while (i + 4 <= n) {
     f32x4 part = splat(0.0f);
     for (int64_t end = std::min(n - 3, i + 256); i < end; i += 4) {
-      f32x4 e = wasm::exp(load(src + i) - shift);
+      f32x4 e = exp_nonpositive(load(src + i) - shift);
       if (dst) store(dst + i, e);
       part += e;
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "backends/wasm/kernels/simd.h"
 #include "runtime/core/kernel.h"
@@ -338,9 +339,11 @@ TEST(WasmRowNorm, TransposesAroundAChannelsLastBlockMoveNoData) {
   auto names = testing::kernel_names(d);
   EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.Relayout"), 2) << ::testing::PrintToString(names);
   EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.Transpose"), 2) << ::testing::PrintToString(names);
-  for (const Json& k : d["kernels"])
-    if (k["kernel"] == "wasm.Transpose")
+  for (const Json& k : d["kernels"]) {
+    if (k["kernel"] == "wasm.Transpose") {
       EXPECT_EQ(d["variables"][k["inputs"][0].get<size_t>()]["offset"], d["variables"][k["outputs"][0].get<size_t>()]["offset"]);
+    }
+  }
 }
 
 TEST(WasmRowNorm, ARowMajorKernelAfterAChannelsLastViewGetsRowMajorData) {
@@ -430,6 +433,29 @@ TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {
   wasm::store(big, wasm::exp(wasm::splat(-1000.0f)));
   EXPECT_LE(big[0], 1.2e-38f);
   wasm::store(nan, wasm::exp(wasm::splat(std::nanf(""))));
+  EXPECT_TRUE(std::isnan(nan[0]));
+}
+
+TEST(WasmSimd, ExpOfNonPositiveIsWithinAMillionthWhereSoftmaxTermsMatter) {
+  // Every 1/256 from -17 (a term 4e-8 of the row's largest) to 0; below, only how small it is.
+  double worst = 0;
+  for (float x = -17.0f; x <= 0.0f; x += 1.0f / 256) {
+    float got[4];
+    wasm::store(got, wasm::exp_nonpositive(wasm::splat(x)));
+    double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(got[0] - want) / want);
+  }
+  EXPECT_LE(worst, 1e-6);
+  for (float x : {-40.0f, -87.0f}) {
+    float got[4];
+    wasm::store(got, wasm::exp_nonpositive(wasm::splat(x)));
+    EXPECT_NEAR(got[0] / std::exp(static_cast<double>(x)), 1.0, 1e-5) << x;
+  }
+  float masked[4], nan[4];
+  wasm::store(masked, wasm::exp_nonpositive(wasm::splat(-std::numeric_limits<float>::infinity())));
+  EXPECT_LE(masked[0], 1.2e-38f);
+  EXPECT_GE(masked[0], 0.0f);
+  wasm::store(nan, wasm::exp_nonpositive(wasm::splat(std::nanf(""))));
   EXPECT_TRUE(std::isnan(nan[0]));
 }
 
