@@ -89,9 +89,10 @@ struct Window {
   D output(int d, const D& in, bool ceil_mode = false) const;
 };
 
-// What a quantized model's Conv is known to read (rule record_integer_grid): input values that are
-// whole multiples of `x_scale` and weights of output channel m that are whole multiples of
-// `w_scales[m]`, so that a kernel may compute it in integers, exactly. No backend has to.
+// What a quantized model's Conv, MatMul or Gemm is known to read (rule record_integer_grid): input
+// values that are whole multiples of `x_scale` and weights of output channel (column) m that are
+// whole multiples of `w_scales[m]`, so that a kernel may compute it in integers, exactly. No
+// backend has to.
 struct IntegerGrid {
   double x_scale = 0;  // 0: none
   std::vector<double> w_scales;
@@ -137,6 +138,7 @@ struct Gemm {
   double alpha = 1, beta = 1;
   bool trans_a = false, trans_b = false;
   Epilogue epilogue;
+  IntegerGrid grid;
   static Gemm parse(const Json& j);
   Json to_json() const;
   // A [M,K] (or [K,M]), B [K,N] (or [N,K]), optional C broadcast to [M,N].
@@ -146,6 +148,7 @@ struct Gemm {
 
 struct MatMul {
   Epilogue epilogue;
+  IntegerGrid grid;
   static MatMul parse(const Json& j);
   Json to_json() const;
   template <class S>

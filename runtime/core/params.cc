@@ -334,12 +334,13 @@ S Pool::output(const S& x) const {
 
 Gemm Gemm::parse(const Json& j) {
   Reader r(j);
-  return {r.number("alpha"), r.number("beta"), r.flag("transA"), r.flag("transB"), Epilogue::parse(r)};
+  return {r.number("alpha"), r.number("beta"), r.flag("transA"), r.flag("transB"), Epilogue::parse(r), IntegerGrid::parse(j)};
 }
 
 Json Gemm::to_json() const {
   Json j = {{"alpha", alpha}, {"beta", beta}, {"transA", trans_a ? 1 : 0}, {"transB", trans_b ? 1 : 0}};
   epilogue.write(j);
+  grid.write(j);
   return j;
 }
 
@@ -357,12 +358,13 @@ S Gemm::output(const S& a, const S& b, const S* c) const {
 
 MatMul MatMul::parse(const Json& j) {
   Reader r(j);
-  return {Epilogue::parse(r)};
+  return {Epilogue::parse(r), IntegerGrid::parse(j)};
 }
 
 Json MatMul::to_json() const {
   Json j = Json::object();
   epilogue.write(j);
+  grid.write(j);
   return j;
 }
 

@@ -50,8 +50,11 @@ TEST(OnnxFreeDims, ShapeComputationsBecomeDimsOfTheInputsSymbols) {
   EXPECT_EQ(count(*g, "Shape") + count(*g, "Gather") + count(*g, "Concat") + count(*g, "DimValues"), 0);
   EXPECT_EQ(count(*g, "Range"), 1);
   ir::DimScope scope(*g);
-  for (const ir::Operator* op : g->topological_order())
-    if (op->type == "Reshape") EXPECT_EQ(shape_to_string(params::Reshape::parse(op->params).shape), "[N0,N1,2,2]");
+  for (const ir::Operator* op : g->topological_order()) {
+    if (op->type == "Reshape") {
+      EXPECT_EQ(shape_to_string(params::Reshape::parse(op->params).shape), "[N0,N1,2,2]");
+    }
+  }
   EXPECT_TRUE(g->guards.empty());
 }
 

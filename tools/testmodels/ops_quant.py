@@ -121,6 +121,27 @@ def qdq_conv(m):
     m.output(y, "y")
 
 
+@model("op_QDQ_MatMul_Gemm", 13, "a QDQ transformer projection (MatMul of [2, 5, 24] by int8 weights per column, "
+       "bias added) and a QDQ classifier (Gemm transB with int8 weights per row, an int32 bias), as onnxruntime's "
+       "static quantization writes them")
+def qdq_matmul_gemm(m):
+    def qdq(v, scale, zero):
+        s, z = m.const(np.float32(scale)), m.const(np.uint8(zero))
+        return m.node("DequantizeLinear", [m.node("QuantizeLinear", [v, s, z]), s, z])
+
+    def weight(shape, axis):
+        n = shape[axis]
+        return m.node("DequantizeLinear", [m.const(m.rng.integers(-127, 128, size=shape).astype(np.int8)),
+                                           m.uniform([n], 0.002, 0.004), m.const(np.zeros(n, np.int8))], axis=axis)
+    x = qdq(m.input("x", [2, 5, 24], -1, 1), 2 / 255, 128)
+    h = qdq(m.node("Add", [m.node("MatMul", [x, weight([24, 10], 1)]), m.uniform([10])]), 0.02, 120)
+    m.output(h, "h")
+    bias = m.node("DequantizeLinear", [m.const(m.rng.integers(-500, 500, size=[7]).astype(np.int32)),
+                                       m.const(np.full(7, 1e-4, np.float32)), m.const(np.zeros(7, np.int32))], axis=0)
+    flat = qdq(m.node("Flatten", [h], axis=1), 0.02, 120)
+    m.output(qdq(m.node("Gemm", [flat, weight([7, 50], 0), bias], transB=1), 0.05, 128), "y")
+
+
 @model("op_ConvInteger", 10, "ConvInteger uint8 x int8 with zero points 120 and 3, pads 1, stride 2")
 def conv_integer(m):
     x = integers(m, "x", [1, 3, 7, 7], 0, 256, UINT8)

@@ -1,6 +1,8 @@
 #include "backends/wasm/generator/lowering.h"
 
+#include <cmath>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "backends/wasm/kernels/conv_pack.h"
@@ -33,26 +35,55 @@ Json call(const char* kernel, const ir::Operator& op, Json params, const Json& i
   return {{"kernel", kernel}, {"op", op.name}, {"params", std::move(params)}, {"inputs", inputs}, {"outputs", outs}};
 }
 
+// A weight value as its multiple of its channel's scale; none where it is not one (a rule changed
+// the weight after the grid was recorded) or the multiple passes int16.
+std::optional<int32_t> grid_multiple(double v, double scale) {
+  double q = std::nearbyint(v / scale);
+  if (std::abs(q) > 32767 || std::abs(q * scale - v) > 1e-5 * std::abs(v)) return std::nullopt;
+  return static_cast<int32_t>(q);
+}
+
+// Whether sums of K products of an input multiple (an 8-bit value less a zero point: at most 255)
+// and weight multiples of at most `largest` stay within int32.
+bool sums_fit_int32(int64_t K, int32_t largest) { return K * 255 * std::abs(int64_t{largest}) < (int64_t{1} << 31); }
+
 // The weight of a Conv whose operands lie on integer grids as its multiples of each channel's
-// scale, K x M (K in im2col order: taps outer, channels inner); empty when a value is not one
-// (a rule changed the weight after the grid was recorded) or the sums could pass int32.
+// scale, K x M (K in im2col order: taps outer, channels inner); empty when a value is none.
 std::vector<int32_t> weight_multiples(const ir::Operator& op, const params::IntegerGrid& grid) {
   const Tensor w = op.inputs[1]->logical_data();
   const int64_t M = w.shape[0], C = w.shape[1], taps = w.shape[2] * w.shape[3], K = C * taps;
   if (static_cast<int64_t>(grid.w_scales.size()) != M) return {};
   std::vector<int32_t> b(static_cast<size_t>(K * M));
-  int64_t largest = 0;
+  int32_t largest = 0;
   for (int64_t m = 0; m < M; m++)
     for (int64_t c = 0; c < C; c++)
       for (int64_t t = 0; t < taps; t++) {
-        double v = w.as_double((m * C + c) * taps + t), q = std::nearbyint(v / grid.w_scales[static_cast<size_t>(m)]);
-        if (std::abs(q) > 32767 || std::abs(q * grid.w_scales[static_cast<size_t>(m)] - v) > 1e-5 * std::abs(v)) return {};
-        largest = std::max(largest, static_cast<int64_t>(std::abs(q)));
-        b[static_cast<size_t>((t * C + c) * M + m)] = static_cast<int32_t>(q);
+        std::optional<int32_t> q = grid_multiple(w.as_double((m * C + c) * taps + t), grid.w_scales[static_cast<size_t>(m)]);
+        if (!q) return {};
+        largest = std::max(largest, std::abs(*q));
+        b[static_cast<size_t>((t * C + c) * M + m)] = *q;
       }
-  // Input multiples are 8-bit values less a zero point: at most 255 each.
-  if (K * 255 * largest >= (int64_t{1} << 31)) return {};
-  return b;
+  return sums_fit_int32(K, largest) ? b : std::vector<int32_t>{};
+}
+
+// An integer weight (K x M multiples) as the kernels read it, int16 pairs in panels (pack_int_b),
+// paired at load from the multiples, which the weights file holds as int8 where they fit.
+int integer_weight(const std::string& name, const std::vector<int32_t>& multiples, int64_t K, int64_t M,
+                   emit::VariableTable& table) {
+  std::vector<int32_t> packed = wasm::pack_int_b(multiples, {0}, K, M);
+  std::vector<float> words(packed.size()), source(multiples.size());
+  std::memcpy(words.data(), packed.data(), sizeof(int32_t) * packed.size());
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t m = 0; m < M; m++) source[static_cast<size_t>(m * K + k)] = static_cast<float>(multiples[static_cast<size_t>(k * M + m)]);
+  return table.add_derived(name + ":integer", words, std::move(source), wasm::int_pack_transform(K, M), DType::Int32);
+}
+
+// x_scale * each channel's weight scale * `factor`: what turns an integer sum back into floats.
+Tensor product_scales(const params::IntegerGrid& grid, double factor) {
+  const int64_t M = static_cast<int64_t>(grid.w_scales.size());
+  Tensor scales(DType::Float32, {M});
+  for (int64_t m = 0; m < M; m++) scales.data<float>()[m] = static_cast<float>(grid.x_scale * grid.w_scales[static_cast<size_t>(m)] * factor);
+  return scales;
 }
 
 // A quantized model's Conv in integers (wasm/kernels/conv_integer.cc), where its grids are known:
@@ -62,22 +93,11 @@ Json integer_conv(const ir::Operator& op, const params::Conv& p, const std::vect
                   emit::VariableTable& table) {
   const ir::Variable *x = op.inputs[0], *y = op.outputs[0];
   const int64_t M = y->shape[1], K = static_cast<int64_t>(multiples.size()) / M;
-  std::vector<int32_t> packed = wasm::pack_int_b(multiples, {0}, K, M);
-  std::vector<float> words(packed.size()), source(multiples.size());
-  std::memcpy(words.data(), packed.data(), sizeof(int32_t) * packed.size());
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t m = 0; m < M; m++) source[static_cast<size_t>(m * K + k)] = static_cast<float>(multiples[static_cast<size_t>(k * M + m)]);
-  Tensor scales(DType::Float32, {M});
-  for (int64_t m = 0; m < M; m++)
-    scales.data<float>()[m] = static_cast<float>(p.grid.x_scale * p.grid.w_scales[static_cast<size_t>(m)]);
   Json kernel_params = p.to_json();
   kernel_params.erase("integer_grid");
   kernel_params["x_scale"] = p.grid.x_scale;
-  // Paired at load from the multiples, which the weights file holds as int8 where they fit.
-  Json inputs = {table.index(x),
-                 table.add_derived(op.inputs[1]->name + ":integer", words, std::move(source), wasm::int_pack_transform(K, M),
-                                   DType::Int32),
-                 table.add_data(op.name + ":scales", scales)};
+  Json inputs = {table.index(x), integer_weight(op.inputs[1]->name, multiples, K, M, table),
+                 table.add_data(op.name + ":scales", product_scales(p.grid, 1))};
   if (op.inputs.size() > 2) inputs.push_back(table.index(op.inputs[2]));
   else inputs.push_back(table.add_data(op.name + ":bias", Tensor(DType::Float32, {M})));
   for (size_t i = 3; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
@@ -185,11 +205,50 @@ bool fits_gemm(const ir::Operator& op) {
   return true;
 }
 
+// B of a Gemm or MatMul whose operands lie on integer grids as its multiples of each column's
+// scale, K x N; empty when a value is none.
+std::vector<int32_t> gemm_multiples(const ir::Variable& b, bool trans_b, const params::IntegerGrid& grid) {
+  const Tensor w = b.logical_data();
+  const int64_t K = w.shape[trans_b ? 1 : 0], N = w.shape[trans_b ? 0 : 1];
+  if (static_cast<int64_t>(grid.w_scales.size()) != N) return {};
+  std::vector<int32_t> q(static_cast<size_t>(K * N));
+  int32_t largest = 0;
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t n = 0; n < N; n++) {
+      std::optional<int32_t> m = grid_multiple(w.as_double(trans_b ? n * K + k : k * N + n), grid.w_scales[static_cast<size_t>(n)]);
+      if (!m) return {};
+      largest = std::max(largest, std::abs(*m));
+      q[static_cast<size_t>(k * N + n)] = *m;
+    }
+  return sums_fit_int32(K, largest) ? q : std::vector<int32_t>{};
+}
+
 Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   const ir::Variable *a = op.inputs[0], *b = op.inputs[1], *y = op.outputs[0];
   bool gemm_op = op.type == "Gemm";
-  params::Gemm p = gemm_op ? params::Gemm::parse(op.params) : params::Gemm{1, 1, false, false, params::MatMul::parse(op.params).epilogue};
+  params::Gemm p = gemm_op ? params::Gemm::parse(op.params) : params::Gemm{1, 1, false, false, params::MatMul::parse(op.params).epilogue, {}};
   int64_t K = a->shape.back(), N = y->shape.back();
+  std::vector<float> bias(static_cast<size_t>(N), 0.0f);
+  size_t extras = gemm_op ? 3 : 2;
+  if (gemm_op && op.inputs.size() > 2) {
+    std::vector<float> c = op.inputs[2]->logical_data().to_floats();
+    for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
+  }
+  Json inputs = {table.index(a)};
+  auto finish = [&](const char* kernel, Json kernel_params) {
+    inputs.push_back(table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias)));
+    for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
+    p.epilogue.write(kernel_params);
+    return call(kernel, op, kernel_params, inputs, table);
+  };
+  // A quantized model's product, its grids known: in integers (wasm/kernels/integer_gemm_kernel.cc),
+  // alpha in the scales.
+  const params::IntegerGrid grid = params::IntegerGrid::parse(op.params);
+  if (std::vector<int32_t> q = grid.x_scale > 0 ? gemm_multiples(*b, p.trans_b, grid) : std::vector<int32_t>{}; !q.empty()) {
+    inputs.push_back(integer_weight(b->name, q, K, N, table));
+    inputs.push_back(table.add_data(op.name + ":scales", product_scales(grid, p.alpha)));
+    return finish("wasm.IntegerGemm", {{"K", K}, {"x_scale", grid.x_scale}});
+  }
   // B is read where it is stored unless alpha scales it: VGG16's first Gemm weight is 400 MB, and
   // each copy of it costs the converter a fraction of a second.
   Tensor scaled;
@@ -213,22 +272,10 @@ Json gemm(const ir::Operator& op, emit::VariableTable& table) {
   std::vector<float> columns(derive ? static_cast<size_t>(K * N) : 0);
   for (int64_t n = 0; derive && n < N; n++)
     for (int64_t k = 0; k < K; k++) columns[n * K + k] = column(n, k);
-  std::vector<float> bias(static_cast<size_t>(N), 0.0f);
-  size_t extras = gemm_op ? 3 : 2;
-  if (gemm_op && op.inputs.size() > 2) {
-    std::vector<float> c = op.inputs[2]->logical_data().to_floats();
-    for (int64_t n = 0; n < N; n++) bias[n] = static_cast<float>(p.beta) * c[c.size() == 1 ? 0 : n];
-  }
   // Copied only when derived (a quantized or padded weight): a float one goes in as it is.
-  const int packed_b =
-      derive ? table.add_derived(b->name + ":packed", packed.to_floats(), std::move(columns), wasm::gemm_pack_transform(K, N))
-             : table.add_data(b->name + ":packed", packed);
-  Json inputs = {table.index(a), packed_b,
-                 table.add_data(op.name + ":bias", Tensor::from_floats({N}, bias))};
-  for (size_t i = extras; i < op.inputs.size(); i++) inputs.push_back(table.index(op.inputs[i]));
-  Json kernel_params = {{"K", K}};
-  p.epilogue.write(kernel_params);
-  return call("wasm.Gemm", op, kernel_params, inputs, table);
+  inputs.push_back(derive ? table.add_derived(b->name + ":packed", packed.to_floats(), std::move(columns), wasm::gemm_pack_transform(K, N))
+                          : table.add_data(b->name + ":packed", packed));
+  return finish("wasm.Gemm", {{"K", K}});
 }
 
 // MatMulInteger of an 8-bit A [..., K] (one zero point) by a constant 2-D B: B packed less its

@@ -44,7 +44,7 @@ void fused_attention(const params::FusedAttention& p, const std::vector<Tensor>&
   std::vector<Tensor> first = {in[0], in[1]};
   first.insert(first.end(), in.begin() + 3, in.end());
   std::vector<Tensor> scores = {Tensor(DType::Float32, params::MatMul{}.output(in[0].shape, in[1].shape))};
-  matmul(params::MatMul{p.epilogue}, first, scores);
+  matmul(params::MatMul{p.epilogue, {}}, first, scores);
   Tensor probs(DType::Float32, scores[0].shape);
   softmax_along(scores[0], scores[0].shape.size() - 1, false, probs);
   matmul(params::MatMul{}, {probs, in[2]}, out);

@@ -1,11 +1,14 @@
-// Matches: DequantizeLinear of a constant weight that only a Conv reads, as its weight, the
-// Conv's input being DequantizeLinear(QuantizeLinear(x)) with one scale: a QDQ model's quantized
-// convolution, seen before constant folding turns the weight into floats and forgets its scales.
-// Rewrites: the Conv reads the dequantized weight as a constant (the same values) and records both
-// grids (params::IntegerGrid): its input values are multiples of the activation's scale, output
-// channel m's weights multiples of that channel's scale. A backend with integer kernels then
-// computes the product exactly, in integers, as onnxruntime does (wasm); the others ignore it.
+// Matches: DequantizeLinear of a constant weight that only a Conv, MatMul or Gemm reads, as its
+// weight (Traits::channel_affine), the product's input being DequantizeLinear(QuantizeLinear(x)) with one scale: a QDQ
+// model's quantized product, seen before constant folding turns the weight into floats and
+// forgets its scales.
+// Rewrites: the product reads the dequantized weight as a constant (the same values) and records
+// both grids (params::IntegerGrid): its input values are multiples of the activation's scale,
+// output channel (column) m's weights multiples of that channel's scale. A backend with integer
+// kernels then computes the product exactly, in integers, as onnxruntime does (wasm); the others
+// ignore it.
 #include "src/ops/evaluate.h"
+#include "src/ops/schema.h"
 #include "src/optimizer/rewrite.h"
 #include "src/optimizer/rules/rules.h"
 
@@ -21,6 +24,15 @@ double activation_scale(const ir::Variable* x) {
   return s->is_constant() && s->size() == 1 ? s->logical_data().as_double(0) : 0;
 }
 
+// The axis of weight `w` that runs along the product's output channels (Traits::channel_affine),
+// -1 unless `op` is linear in `w` as its input 1 and reads input 0 linearly (Traits::input_scale),
+// a variable times a weight: Conv, MatMul by a 2-D constant, Gemm.
+int channel_axis(const ir::Operator& op, const ir::Variable* w) {
+  if (op.inputs.size() < 2 || op.inputs[1] != w || op.inputs[0] == w) return -1;
+  const ops::Traits t = ops::traits_of(op);
+  return t.channel_affine.weight_input == 1 && t.input_scale.weight_input == 1 ? t.channel_affine.weight_axis : -1;
+}
+
 class RecordIntegerGrid : public Rule {
  public:
   const char* name() const override { return "record_integer_grid"; }
@@ -30,24 +42,31 @@ class RecordIntegerGrid : public Rule {
     for (const ir::Variable* v : op->inputs)
       if (!v->is_constant()) return false;
     ir::Variable* w = op->outputs[0];
-    if (w->consumers.size() != 1 || is_graph_output(graph, w) || w->rank() != 4) return false;
-    ir::Operator* conv = w->consumers[0];
-    if (conv->type != "Conv" || conv->inputs.size() < 2 || conv->inputs[1] != w || conv->inputs[0] == w) return false;
-    params::Conv p = params::Conv::parse(conv->params);
-    const double x_scale = activation_scale(conv->inputs[0]);
-    if (p.grid.x_scale > 0 || x_scale <= 0) return false;
-    // One scale, or one per output channel (the frontend shaped it [M, 1, 1, 1] to broadcast).
-    const int64_t M = w->shape[0];
+    if (w->consumers.size() != 1 || is_graph_output(graph, w)) return false;
+    ir::Operator* product = w->consumers[0];
+    const int axis = channel_axis(*product, w);
+    if (axis < 0) return false;
+    params::IntegerGrid grid = params::IntegerGrid::parse(product->params);
+    const double x_scale = activation_scale(product->inputs[0]);
+    if (grid.x_scale > 0 || x_scale <= 0) return false;
+    // One scale, or one per output channel (the frontend shaped it to broadcast: 1 on the other axes).
+    const int64_t M = w->shape[axis];
     Tensor scales = op->inputs[1]->logical_data();
-    if (scales.size() != 1 && scales.shape != Shape{M, 1, 1, 1}) return false;
+    if (scales.size() != 1) {
+      Shape per_channel(static_cast<size_t>(w->rank()), 1);
+      per_channel[static_cast<size_t>(axis)] = M;
+      Shape padded(static_cast<size_t>(w->rank()) - std::min<size_t>(scales.shape.size(), w->rank()), 1);
+      padded.insert(padded.end(), scales.shape.begin(), scales.shape.end());
+      if (padded != per_channel) return false;
+    }
     Tensor folded = std::move(ops::evaluate_constants(*op)[0]);
-    p.grid.x_scale = x_scale;
-    for (int64_t m = 0; m < M; m++) p.grid.w_scales.push_back(scales.as_double(scales.size() == 1 ? 0 : m));
-    Json params = conv->params;
-    p.grid.write(params);
-    std::vector<ir::Variable*> inputs = conv->inputs;
+    grid.x_scale = x_scale;
+    for (int64_t m = 0; m < M; m++) grid.w_scales.push_back(scales.as_double(scales.size() == 1 ? 0 : m));
+    Json params = product->params;
+    grid.write(params);
+    std::vector<ir::Variable*> inputs = product->inputs;
     inputs[1] = add_constant(graph, w->name, std::move(folded));
-    recreate(graph, conv, "Conv", params, inputs);
+    recreate(graph, product, product->type, params, inputs);
     graph.remove_operator(op);
     return true;
   }

@@ -78,31 +78,59 @@ INSTANTIATE_TEST_SUITE_P(Shapes, WasmConv, ::testing::Values(
     ConvCase{"depthwise_wide", {1, 37, 6, 5}, 37, 5, 2, 2, 1, 37}),
     [](const auto& info) { return std::string(info.param.what); });
 
+// x quantized to uint8 and dequantized, as onnxruntime's quantizer writes a QDQ model's
+// activations (a scale of its own per call); the scale in `x_scale`.
+ir::Variable* fake_quantized_input(GraphBuilder& b, ir::Variable* x, float& x_scale) {
+  static int calls = 0;  // names apart
+  x_scale = 0.0173f * (1.0f + 0.37f * static_cast<float>(calls++));
+  ir::Variable* s = b.constant("xs" + std::to_string(calls), {}, {x_scale});
+  ir::Variable* z = b.graph.add_constant("xz" + std::to_string(calls), Tensor::from_ints({}, {100}, DType::UInt8));
+  ir::Variable* q = b.op("QuantizeLinear", {x, s, z}, {{"to", "uint8"}, {"min", 0}, {"max", 255}});
+  return b.op("DequantizeLinear", {q, s, z});
+}
+
+// An int8 weight of `shape` dequantized with `scales` (shaped to broadcast along its channels),
+// and a bias of `outputs` values on the products' grid (x_scale * the channel's scale), as the quantizer
+// writes them.
+std::pair<ir::Variable*, ir::Variable*> quantized_weight(GraphBuilder& b, const Shape& shape, const Shape& scale_shape,
+                                                         int64_t outputs, float x_scale) {
+  static int calls = 0;
+  const std::string id = std::to_string(calls++);
+  const int64_t channels = num_elements(scale_shape), n = num_elements(shape);
+  std::vector<int64_t> wq(static_cast<size_t>(n));
+  for (size_t i = 0; i < wq.size(); i++) wq[i] = static_cast<int64_t>(i * 37 % 255) - 127;
+  std::vector<float> w_scales(static_cast<size_t>(channels));
+  for (int64_t i = 0; i < channels; i++) w_scales[static_cast<size_t>(i)] = 0.001f * static_cast<float>(1 + i % 5);
+  std::vector<float> bias(static_cast<size_t>(outputs));
+  for (size_t i = 0; i < bias.size(); i++)
+    bias[i] = static_cast<float>(static_cast<int64_t>(i) * 53 % 401 - 200) * x_scale * w_scales[channels == 1 ? 0 : i];
+  ir::Variable* w = b.graph.add_constant("wq" + id, Tensor::from_ints(shape, wq, DType::Int8));
+  ir::Variable* ws = b.constant("ws" + id, scale_shape, w_scales);
+  ir::Variable* wz = b.graph.add_constant("wz" + id, Tensor::from_ints(scale_shape, std::vector<int64_t>(static_cast<size_t>(channels), 0), DType::Int8));
+  return {b.op("DequantizeLinear", {w, ws, wz}), b.constant("bias" + id, {static_cast<int64_t>(bias.size())}, bias)};
+}
+
 // A QDQ model's convolution as onnxruntime's quantizer writes it: the input quantized to uint8 and
 // dequantized, int8 weights with a scale per output channel, an int32 bias of scale x_scale *
 // w_scale; record_integer_grid and the wasm lowering turn it into wasm.IntegerConv.
 ir::Variable* qdq_conv(GraphBuilder& b, ir::Variable* x, int64_t m, int64_t k, int64_t stride, int64_t pad,
                        int64_t dilation = 1) {
-  const int64_t c = x->shape[1];
-  static int calls = 0;  // names apart
-  const float x_scale = 0.0173f * (1.0f + 0.37f * static_cast<float>(calls++));
-  ir::Variable* s = b.constant("s" + std::to_string(calls), {}, {x_scale});
-  ir::Variable* z = b.graph.add_constant("z" + std::to_string(calls), Tensor::from_ints({}, {100}, DType::UInt8));
-  ir::Variable* q = b.op("QuantizeLinear", {x, s, z}, {{"to", "uint8"}, {"min", 0}, {"max", 255}});
-  ir::Variable* xd = b.op("DequantizeLinear", {q, s, z});
-  std::vector<int64_t> wq(static_cast<size_t>(m * c * k * k)), bq(static_cast<size_t>(m));
-  std::vector<float> w_scales(static_cast<size_t>(m)), bias(static_cast<size_t>(m));
-  for (size_t i = 0; i < wq.size(); i++) wq[i] = static_cast<int64_t>(i * 37 % 255) - 127;
-  for (int64_t i = 0; i < m; i++) {
-    w_scales[static_cast<size_t>(i)] = 0.001f * static_cast<float>(1 + i % 5);
-    bias[static_cast<size_t>(i)] = static_cast<float>(i * 53 % 401 - 200) * x_scale * w_scales[static_cast<size_t>(i)];
-  }
-  ir::Variable* w = b.graph.add_constant("wq" + std::to_string(calls), Tensor::from_ints({m, c, k, k}, wq, DType::Int8));
-  ir::Variable* ws = b.constant("ws" + std::to_string(calls), {m, 1, 1, 1}, w_scales);
-  ir::Variable* wz = b.graph.add_constant("wz" + std::to_string(calls), Tensor::from_ints({m, 1, 1, 1}, std::vector<int64_t>(static_cast<size_t>(m), 0), DType::Int8));
-  ir::Variable* wd = b.op("DequantizeLinear", {w, ws, wz});
+  float x_scale = 0;
+  ir::Variable* xd = fake_quantized_input(b, x, x_scale);
+  auto [wd, bias] = quantized_weight(b, {m, x->shape[1], k, k}, {m, 1, 1, 1}, m, x_scale);
   Json p = {{"strides", Shape{stride, stride}}, {"pads", Shape{pad, pad, pad, pad}}, {"dilations", Shape{dilation, dilation}}};
-  return b.op("Conv", {xd, wd, b.constant("bias" + std::to_string(calls), {m}, bias)}, p);
+  return b.op("Conv", {xd, wd, bias}, p);
+}
+
+// The next layer's quantization of v (a scale of no round ratio to the products', so that no sum
+// lies on a rounding tie), which the kernels round in their tiles.
+ir::Variable* requantized(GraphBuilder& b, ir::Variable* v) {
+  static int calls = 0;
+  const std::string id = std::to_string(calls++);
+  ir::Variable* s = b.constant("s_out" + id, {}, {0.0419f});
+  ir::Variable* z = b.graph.add_constant("z_out" + id, Tensor::from_ints({}, {120}, DType::UInt8));
+  Json q = {{"to", "uint8"}, {"min", 0}, {"max", 255}};
+  return b.op("DequantizeLinear", {b.op("QuantizeLinear", {v, s, z}, q), s, z});
 }
 
 TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
@@ -118,16 +146,9 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   b.output(qdq_conv(b, x, 19, 3, 2, 1));
   b.output(qdq_conv(b, x, 35, 5, 1, 2));
   b.output(b.op("Relu", {b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})}));
-  // The next layer's quantization rounded in the tile, after a plain conv and after a residual add
-  // (a scale of no round ratio to the products', so that no sum lies on a rounding tie).
-  ir::Variable* s = b.constant("s_out", {}, {0.0419f});
-  ir::Variable* z = b.graph.add_constant("z_out", Tensor::from_ints({}, {120}, DType::UInt8));
-  auto fake_quantized = [&](ir::Variable* v) {
-    Json q = {{"to", "uint8"}, {"min", 0}, {"max", 255}};
-    return b.op("DequantizeLinear", {b.op("QuantizeLinear", {v, s, z}, q), s, z});
-  };
-  b.output(fake_quantized(qdq_conv(b, x, 19, 3, 2, 1)));
-  b.output(fake_quantized(b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})));
+  // The next layer's quantization rounded in the tile, after a plain conv and after a residual add.
+  b.output(requantized(b, qdq_conv(b, x, 19, 3, 2, 1)));
+  b.output(requantized(b, b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})));
   // An even channel count: im2col rows gathered as pairs from the image itself (whole rows of taps,
   // taps cut by the border, dilated taps, a strided 1x1), 10 channels = a vector of 8 and a pair.
   ir::Variable* e = b.input("e", {1, 10, 8, 9});
@@ -136,6 +157,34 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   b.output(qdq_conv(b, e, 17, 3, 1, 2, 2));
   b.output(qdq_conv(b, e, 17, 1, 2, 0));
   expect_matches_reference(b, "wasm.IntegerConv", 1e-5);
+}
+
+TEST(WasmIntegerGemm, QuantizedMatMulsAndGemmsMatchTheFloatReference) {
+  // Each reads the input itself, as the convolutions above. K = 21: an odd K, 2 pairs short of a
+  // vector; N = 19: a partial panel of columns.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {2, 5, 21});
+  ir::Variable* r = b.input("r", {2, 5, 19});
+  ir::Variable* x2 = b.input("x2", {7, 21});
+  float s = 0;
+  // MatMul of a 3-D input by a weight with a scale per column, its bias added after, then a ReLU,
+  // or a residual add and the next layer's quantization.
+  auto matmul = [&](bool per_column) {
+    ir::Variable* xd = fake_quantized_input(b, x, s);
+    auto [w, bias] = quantized_weight(b, {21, 19}, per_column ? Shape{19} : Shape{}, 19, s);
+    return b.op("Add", {b.op("MatMul", {xd, w}), bias});
+  };
+  b.output(b.op("Relu", {matmul(true)}));
+  b.output(requantized(b, b.op("Add", {matmul(false), r})));
+  // Gemm with its weight transposed (per row of it), as classifiers are written; alpha in the scales.
+  for (double alpha : {1.0, 0.5}) {
+    ir::Variable* xd = fake_quantized_input(b, x2, s);
+    auto [w, bias] = quantized_weight(b, {19, 21}, {19, 1}, 19, s);
+    b.output(b.op("Gemm", {xd, w, bias}, {{"alpha", alpha}, {"beta", 1.0}, {"transA", 0}, {"transB", 1}}));
+  }
+  expect_matches_reference(b, "wasm.IntegerGemm", 1e-5);
+  auto names = testing::kernel_names(testing::lower(b.graph, "wasm").descriptor);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.IntegerGemm"), 4) << ::testing::PrintToString(names);
 }
 
 TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {

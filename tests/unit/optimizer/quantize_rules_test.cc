@@ -82,6 +82,44 @@ TEST(RecordIntegerGrid, QuantizedConvRecordsBothScalesAndReadsItsWeightAsFloats)
   EXPECT_EQ(apply_rule(*unpaired, rules::record_integer_grid()), 0);
 }
 
+TEST(RecordIntegerGrid, QuantizedMatMulAndGemmRecordTheirColumnsScales) {
+  // MatMul's weight [K, N] has its channels along axis 1, Gemm's transposed one [N, K] along axis 0;
+  // a scale per row of MatMul's weight (its K axis) is no grid of the output.
+  struct Case {
+    const char* type;
+    Shape w, scales;
+    bool trans_b;
+    size_t grids;
+  };
+  for (const Case& c : {Case{"MatMul", {2, 3}, {3}, false, 1}, Case{"Gemm", {3, 2}, {3, 1}, true, 1},
+                        Case{"Gemm", {2, 3}, {1, 3}, false, 1}, Case{"MatMul", {2, 3}, {2, 1}, false, 0}}) {
+    testing::GraphBuilder b;
+    ir::Variable* x = b.input("x", {4, 2});
+    ir::Variable* s = b.constant("s", {}, {0.05f});
+    ir::Variable* z = b.graph.add_constant("z", u8({}, {128}));
+    ir::Variable* xd = b.op("DequantizeLinear", {b.op("QuantizeLinear", {x, s, z}, {{"to", "uint8"}, {"min", 0}, {"max", 255}}), s, z});
+    const int64_t n = num_elements(c.scales);
+    std::vector<float> scales = {0.5f, 0.25f, 2.0f};
+    scales.resize(static_cast<size_t>(n));
+    ir::Variable* w = b.graph.add_constant("w", Tensor::from_ints(c.w, {-3, 5, 127, -128, 0, 9}, DType::Int8));
+    ir::Variable* wz = b.graph.add_constant("wz", Tensor::from_ints(c.scales, std::vector<int64_t>(static_cast<size_t>(n), 0), DType::Int8));
+    ir::Variable* wd = b.op("DequantizeLinear", {w, b.constant("ws", c.scales, scales), wz});
+    Json p = std::string(c.type) == "Gemm" ? Json{{"alpha", 1.0}, {"beta", 1.0}, {"transA", 0}, {"transB", c.trans_b ? 1 : 0}} : Json::object();
+    b.output(b.op(c.type, {xd, wd}, p));
+    auto graph = b.copy();
+    auto before = graph->clone();
+    SCOPED_TRACE(std::string(c.type) + " " + shape_to_string(c.scales));
+    EXPECT_EQ(apply_rule(*graph, rules::record_integer_grid()), c.grids);
+    for (const ir::Operator* op : graph->topological_order()) {
+      if (op->type != c.type || !c.grids) continue;
+      params::IntegerGrid grid = params::IntegerGrid::parse(op->params);
+      EXPECT_FLOAT_EQ(grid.x_scale, 0.05);
+      EXPECT_EQ(grid.w_scales, (std::vector<double>{0.5, 0.25, 2.0}));
+    }
+    expect_same_outputs(*before, *graph, 0);
+  }
+}
+
 TEST(IntegerProductsInFloat, MatMulIntegerAndMatMulNBitsBecomeFloatMatMuls) {
   OnnxBuilder b(10);
   b.input("a", {3, 4}, onnx::TensorProto::UINT8).output("y");
