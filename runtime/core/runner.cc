@@ -217,6 +217,15 @@ std::unique_ptr<Runner::Plan> Runner::prepare(const Json& d) const {
         spec.outputs.push_back(infos[step.output_vars.back()]);
       }
       step.kernel = factory(spec);
+      if (auto when = k.find("when"); when != k.end()) {
+        WEBDNN_CHECK(when->is_object() && when->contains("variable") && when->contains("value") && when->at("value").is_boolean(),
+                     "field 'when' must be {\"variable\": v, \"value\": true or false}");
+        step.when_var = variable(when->at("variable"));
+        const TensorInfo& c = infos[step.when_var];
+        WEBDNN_CHECK(c.dtype == DType::Bool && c.size() == 1 && !places[step.when_var].in_weights,
+                     "field 'when' names a variable that is not one bool in the arena");
+        step.when_value = when->at("value").get<bool>();
+      }
       return 0;
     });
     plan->steps.push_back(std::move(step));
@@ -277,6 +286,7 @@ void Runner::attach(Plan& plan, Arena& arena) const {
     s.outputs.clear();
     for (int v : s.input_vars) s.inputs.push_back(data(v));
     for (int v : s.output_vars) s.outputs.push_back(data(v));
+    s.when = s.when_var < 0 ? nullptr : static_cast<const uint8_t*>(data(s.when_var));
   }
   plan.inputs.clear();
   plan.outputs.clear();
@@ -334,6 +344,7 @@ void Runner::run_stages(std::vector<std::pair<double, const Step*>>* times) {
       }
     }
     for (Step& s : stage.plan->steps) {
+      if (s.when && (*s.when != 0) != s.when_value) continue;  // a branch its If does not take
       if (!times) {
         s.kernel->run(s.inputs.data(), s.outputs.data());
         continue;

@@ -81,6 +81,10 @@ class Runner {
     std::unique_ptr<Kernel> kernel;
     std::vector<int> input_vars, output_vars;
     std::vector<void*> inputs, outputs;
+    // "when": the step runs only while this bool variable holds `when_value` (-1: always).
+    int when_var = -1;
+    bool when_value = true;
+    const uint8_t* when = nullptr;
   };
   // One specialization of the descriptor: its kernels prepared, pointed at its stage's arena.
   struct Plan {

@@ -96,6 +96,8 @@ std::vector<Stage> split_stages(const Json& d, const Signature& s) {
       if (kernel.contains("inplace"))
         for (Json& pair : kernel["inplace"])
           for (Json& v : pair) v = use(v);
+      if (kernel.contains("when") && kernel["when"].is_object() && kernel["when"].contains("variable"))
+        kernel["when"]["variable"] = use(kernel["when"]["variable"]);
       ks.push_back(std::move(kernel));
     }
     for (Json* ports : {&ins, &outs})

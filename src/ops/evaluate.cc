@@ -1,6 +1,7 @@
 #include "src/ops/evaluate.h"
 
 #include "runtime/core/kernel.h"
+#include "src/ops/branches.h"
 #include "src/ops/schema.h"
 #include "webdnn/error.h"
 
@@ -55,7 +56,16 @@ std::map<std::string, Tensor> evaluate_graph(const ir::Graph& graph, const std::
     }
     return values.at(v);
   };
-  for (const ir::Operator* op : graph.topological_order()) {
+  // As ONNX runs an If, a branch its condition does not take is not run: what it would have
+  // computed is zeros, which only the side of the Where not picked reads.
+  const std::vector<ir::Operator*> schedule = conditions_first(graph.topological_order());
+  const auto skippable = branches(graph, schedule);
+  for (const ir::Operator* op : schedule) {
+    if (auto b = skippable.find(op); b != skippable.end() && (value_of(b->second.condition).as_double(0) != 0) != b->second.value) {
+      for (const ir::Variable* v : op->outputs)
+        if (v) values[v] = Tensor(v->dtype, v->shape);
+      continue;
+    }
     std::vector<const Tensor*> args;
     for (const ir::Variable* v : op->inputs) args.push_back(&value_of(v));
     std::vector<Tensor> results = evaluate(*op, args);

@@ -188,7 +188,7 @@ TEST(OnnxIf, AConditionKnownOnlyAtRunTimePicksTheBranchWhenTheModelRuns) {
 
 TEST(OnnxIf, BranchesOfRunTimeConditionsMustAgreeInShape) {
   std::string e = testing::import_error(if_model("Add", {3, 2}));
-  EXPECT_NE(e.find("node 'choose' (If): its condition is known only at run time, so WebDNN runs both branches and picks "
+  EXPECT_NE(e.find("node 'choose' (If): its condition is known only at run time, so WebDNN imports both branches and picks "
                    "each output; output 0 is float32 [2,3] in then_branch but float32 [3,2] in else_branch"),
             std::string::npos)
       << e;

@@ -273,6 +273,25 @@ def if_on_values(m):
                         else_branch=branch(name + "_plus_one", "Add", 1.0)), name)
 
 
+@model("op_If_branch_not_taken", 13, "an If whose then branch would fail (a Gather of row 9 of 4) and is never taken "
+       "(the sum of |x| is never above 1000): it must not run; else is x . W")
+def if_branch_not_taken(m):
+    x = m.input("x", [2, 3], -2, 2)
+    cond = m.node("Greater", [m.node("ReduceSum", [m.node("Abs", [x])], keepdims=0), m.const(np.float32(1000))])
+    nine = m.node("Add", [m.node("Mul", [m.node("ReduceSum", [x, m.const(np.array([1], np.int64))], keepdims=0), m.const(np.float32(0))]),
+                          m.const(np.float32(9))])
+    rows = m.node("Cast", [nine], to=TensorProto.INT64)
+    table = helper.make_tensor("table", TensorProto.FLOAT, [4, 3], np.arange(12, dtype=np.float32).tolist())
+    w = helper.make_tensor("w", TensorProto.FLOAT, [3, 3], m.rng.uniform(-1, 1, 9).astype(np.float32).tolist())
+
+    def one(name, const, node):
+        nodes = [helper.make_node("Constant", [], [const.name], value=const), node]
+        return helper.make_graph(nodes, name, [], [helper.make_tensor_value_info(name, TensorProto.FLOAT, None)])
+    then = one("picked", table, helper.make_node("Gather", ["table", rows], ["picked"], axis=0))
+    other = one("product", w, helper.make_node("MatMul", ["x", "w"], ["product"]))
+    m.output(m.node("If", [cond], then_branch=then, else_branch=other), "y")
+
+
 @model("op_If_constant_false", 11, "If on a constant false: the else branch (x + 1)")
 def if_constant_false(m):
     x = m.input("x", [2, 3], -2, 2)

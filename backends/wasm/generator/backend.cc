@@ -6,6 +6,7 @@
 #include "backends/wasm/generator/lowering.h"
 #include "src/emit/variable_table.h"
 #include "src/ops/schema.h"
+#include "src/ops/branches.h"
 #include "src/optimizer/layout.h"
 #include "src/optimizer/memory_plan.h"
 #include "src/optimizer/rules/rules.h"
@@ -78,13 +79,18 @@ class WasmBackend : public Backend {
   }
 
   Json emit(const ir::Graph& graph, emit::WeightsBuilder& weights, Json& report) override {
-    std::vector<ir::Operator*> schedule = graph.topological_order();
+    // The runner skips an If's branch that its condition does not take (docs/descriptor.md, "when"):
+    // the conditions are computed first.
+    std::vector<ir::Operator*> schedule = ops::conditions_first(graph.topological_order());
+    const auto branches = ops::branches(graph, schedule);
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule);
     emit::VariableTable table(plan, weights);
     Json kernels = Json::array(), chosen = Json::array();
     for (const ir::Operator* op : schedule) {
       kernels.push_back(wasm_backend::lower(*op, table));
       if (!graph.symbols.empty()) add_inplace(*op, table, kernels.back());
+      if (auto b = branches.find(op); b != branches.end())
+        kernels.back()["when"] = {{"variable", table.index(b->second.condition)}, {"value", b->second.value}};
       chosen.push_back({{"op", op->name}, {"type", op->type}, {"kernel", kernels.back()["kernel"]}, {"flops", ops::flops_of(*op)}});
     }
     report["kernels"] = kernels.size();

@@ -18,6 +18,7 @@
 #include "backends/backend.h"
 #include "backends/webgl/generator/kernels/kernels.h"
 #include "backends/webgl/generator/program.h"
+#include "src/ops/branches.h"
 #include "src/ops/evaluate.h"
 #include "src/ops/schema.h"
 #include "src/optimizer/rules/rules.h"
@@ -106,6 +107,7 @@ double probe_max_abs(const ir::Graph& graph) {
   std::map<const ir::Variable*, Tensor> values;
   std::map<const ir::Variable*, size_t> last_use;
   std::vector<ir::Operator*> schedule = graph.topological_order();
+  const auto branches = ops::branches(graph, ops::conditions_first(schedule));
   for (size_t i = 0; i < schedule.size(); i++)
     for (const ir::Variable* v : schedule[i]->inputs) last_use[v] = i;
   std::mt19937 rng(12345);
@@ -137,7 +139,15 @@ double probe_max_abs(const ir::Graph& graph) {
         args.push_back(&owned.back());
       }
     }
-    std::vector<Tensor> results = ops::evaluate(*op, args);
+    std::vector<Tensor> results;
+    try {
+      results = ops::evaluate(*op, args);
+    } catch (const Error&) {
+      // Both branches of an If are probed, for the magnitudes of either; one not meant for
+      // these inputs may fail (a Gather past its table), and then it would not have run.
+      if (!branches.count(op)) throw;
+      for (const ir::Variable* v : op->outputs) results.emplace_back(v->dtype, v->shape);
+    }
     for (size_t k = 0; k < results.size(); k++) {
       note(results[k]);
       values[op->outputs[k]] = std::move(results[k]);

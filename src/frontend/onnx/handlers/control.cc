@@ -1,9 +1,10 @@
 // Handler of ONNX If. With a condition known at convert time (a constant, or computed from
 // shapes that are fixed), the branch it takes is imported in its place and the other dropped.
 // With a condition known only at run time, both branches are imported and each output is
-// Where(condition, then's, else's): the runtimes run one fixed graph, so both branches run and
-// the condition picks whole results. That needs outputs of one dtype and shape in both branches;
-// and a branch not taken must not fail on inputs it was not meant for (a Gather out of range).
+// Where(condition, then's, else's): the condition picks whole results, which needs outputs of one
+// dtype and shape in both branches. The reference interpreter and the wasm runtime skip the
+// operators of the branch not taken (ops/branches.h); the GPU backends run both (their kernels
+// clamp what a branch not meant for its inputs reads out of range).
 #include "src/frontend/onnx/node_context.h"
 #include "webdnn/error.h"
 
@@ -41,7 +42,7 @@ WEBDNN_ONNX_HANDLER(If) {
   for (size_t i = 0; i < then_out.size(); i++) {
     ir::Variable *a = then_out[i], *b = else_out[i];
     WEBDNN_CHECK(a->dtype == b->dtype && identical(a->dims, b->dims), "its condition is known only at run time, so "
-                 "WebDNN runs both branches and picks each output; output ", i, " is ", dtype_name(a->dtype), " ",
+                 "WebDNN imports both branches and picks each output; output ", i, " is ", dtype_name(a->dtype), " ",
                  shape_to_string(a->dims), " in then_branch but ", dtype_name(b->dtype), " ", shape_to_string(b->dims),
                  " in else_branch, and must be alike in both");
     ctx.set_output(i, ctx.add("Where", {}, {pick, a, b}));
