@@ -39,6 +39,10 @@ bool same_values(const ir::Variable* a, const ir::Variable* b);
 // models put around every activation): that QuantizeLinear; nullptr otherwise.
 ir::Operator* quantize_of_pair(const ir::Operator& dequantize);
 
+// float32(x - zero) (a constant when both are), `zero` reshaped to broadcast along `axis` of x
+// when it has several values: an integer product's operand as the float values it multiplies.
+ir::Variable* less_zero_point(ir::Graph& graph, const std::string& name, ir::Variable* x, ir::Variable* zero, int axis);
+
 // Two layouts of one shape are the same in memory when the axes of size > 1 have equal strides.
 bool same_layout(const ir::Variable& a, const ir::Variable& b);
 

@@ -150,6 +150,31 @@ TEST(QuantizedOps, WasmIntegerKernelMatchesTheReference) {
   EXPECT_EQ(run.outputs.at("y").to_ints(), ref.at("y").to_ints());
 }
 
+TEST(QuantizedOps, WasmConvIntegerRunsOnTheIntegerConvolution) {
+  // A dynamically quantized convolution: uint8 from DynamicQuantizeLinear (its zero point known
+  // only at run time would stop the rule: here a QuantizeLinear with a constant one), an int8
+  // weight with a zero point per output channel; 3x3 with padding (the zero point's place), 21
+  // input channels (an odd K), 19 output channels (a partial panel).
+  OnnxBuilder b(13);
+  b.input("x", {1, 21, 6, 7}).output("y");
+  Tensor w(DType::Int8, {19, 21, 3, 3}), zw(DType::Int8, {19});
+  for (int64_t i = 0; i < w.size(); i++) w.data<int8_t>()[i] = static_cast<int8_t>((i * 73) % 255 - 127);
+  for (int64_t i = 0; i < zw.size(); i++) zw.data<int8_t>()[i] = static_cast<int8_t>(i % 5 - 2);
+  b.initializer("w", w).initializer("zw", zw);
+  b.initializer("s", Tensor::scalar(0.02f)).initializer("zx", Tensor::from_ints({}, {128}, DType::UInt8));
+  b.node("QuantizeLinear", {"x", "s", "zx"}, {"q"});
+  onnx::NodeProto& n = b.node("ConvInteger", {"q", "w", "zx", "zw"}, {"y"});
+  attr(n, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  auto graph = b.import();
+  Tensor x(DType::Float32, {1, 21, 6, 7});
+  for (int64_t i = 0; i < x.size(); i++) x.data<float>()[i] = std::sin(static_cast<float>(i)) * 3;
+  auto ref = ops::evaluate_graph(*graph, {{"x", x}});
+  auto run = testing::run_backend(*graph, "wasm", {{"x", x}});
+  auto names = testing::kernel_names(run.descriptor);
+  EXPECT_NE(std::find(names.begin(), names.end(), "wasm.IntegerConv"), names.end()) << ::testing::PrintToString(names);
+  EXPECT_EQ(run.outputs.at("y").to_ints(), ref.at("y").to_ints());
+}
+
 // W [N, K] in 4-bit blocks of 16 along K: K = 40 cuts the last block short; N = 21 leaves a
 // partial panel; packed zero points (3 blocks: a padding nibble per row), a bias.
 OnnxBuilder matmul_nbits_model() {

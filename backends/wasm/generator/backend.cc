@@ -72,6 +72,7 @@ class WasmBackend : public Backend {
     optimizer::RuleGroup g;
     g.name = "wasm";
     g.rules.push_back(optimizer::rules::fuse_attention());
+    g.rules.push_back(optimizer::rules::conv_integer_on_grid());
     g.passes.push_back(optimizer::layout_selection(wasm_layouts));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));

@@ -13,23 +13,6 @@
 namespace webdnn::optimizer::rules {
 namespace {
 
-// float32(x - zero), `zero` reshaped to broadcast along `axis` of x when it has several values.
-ir::Variable* less_zero_point(ir::Graph& graph, const std::string& name, ir::Variable* x, ir::Variable* zero, int axis) {
-  if (zero->size() > 1) {
-    DimShape dims = {x->dims[axis]};
-    dims.resize(static_cast<size_t>(x->rank() - axis), Dim(1));
-    zero = graph.add_operator("Reshape", name + ":zero_point", {{"shape", params::dims_json(dims)}}, {zero})->output();
-  }
-  Expr e;
-  e.unary(ExprOp::F32, e.binary(ExprOp::Sub, e.input(0), e.input(1)));
-  if (x->is_constant() && zero->is_constant()) {
-    Tensor xt = x->logical_data(), zt = zero->logical_data();
-    return add_constant(graph, x->name + ":float", evaluate(e, {&xt, &zt}, DType::Float32, x->shape));
-  }
-  Json p = {{"expr", e.to_json()}, {"to", "float32"}};
-  return graph.add_operator("FusedElementwise", name + ":float", p, {x, zero})->output();
-}
-
 // W' [K, N] of MatMulNBits's blocks: (q - zero point) * scale, in float32 as the reference does.
 Tensor dequantized_weight(const ir::Operator& op) {
   params::MatMulNBits p = params::MatMulNBits::parse(op.params);

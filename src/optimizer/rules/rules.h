@@ -26,6 +26,8 @@ std::unique_ptr<Rule> fuse_quantize_dequantize();
 std::unique_ptr<Rule> fuse_attention(int64_t max_head = 0);
 // For backends that compute in float32 only: integer and N-bit products as float ones.
 std::unique_ptr<Rule> integer_products_in_float();
+// For the wasm backend: ConvInteger as a Conv on integer grids, where its sums are exact in float.
+std::unique_ptr<Rule> conv_integer_on_grid();
 // For backends that cannot bind a variable of more than `max_bytes` (a GPU buffer binding, a texture).
 std::unique_ptr<Rule> split_oversized(int64_t max_bytes);
 

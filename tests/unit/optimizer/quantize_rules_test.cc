@@ -120,6 +120,42 @@ TEST(RecordIntegerGrid, QuantizedMatMulAndGemmRecordTheirColumnsScales) {
   }
 }
 
+// ConvInteger of a uint8 image [1, c, 5, 5] by an int8 weight [3, c, 3, 3] of values `w` (cycled),
+// zero points 100 and per channel {1, -2, 0}.
+testing::OnnxBuilder conv_integer(int64_t c, std::vector<int64_t> w) {
+  testing::OnnxBuilder b(10);
+  b.input("x", {1, c, 5, 5}, onnx::TensorProto::UINT8).output("y");
+  std::vector<int64_t> values(static_cast<size_t>(3 * c * 9));
+  for (size_t i = 0; i < values.size(); i++) values[i] = w[i % w.size()];
+  b.initializer("w", Tensor::from_ints({3, c, 3, 3}, values, DType::Int8));
+  b.initializer("xz", u8({}, {100})).initializer("wz", Tensor::from_ints({3}, {1, -2, 0}, DType::Int8));
+  onnx::NodeProto& n = b.node("ConvInteger", {"x", "w", "xz", "wz"}, {"y"});
+  attr(n, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  return b;
+}
+
+TEST(ConvIntegerOnGrid, ExactSumsBecomeAConvOnGridsOfOne) {
+  auto graph = conv_integer(4, {-127, 5, 33, 127, -60, 0, 7});
+  auto g = graph.import();
+  auto before = g->clone();
+  EXPECT_EQ(apply_rule(*g, rules::conv_integer_on_grid()), 1);
+  const ir::Operator* conv = nullptr;
+  for (const ir::Operator* op : g->topological_order())
+    if (op->type == "Conv") conv = op;
+  ASSERT_NE(conv, nullptr);
+  EXPECT_TRUE(conv->inputs[1]->is_constant());  // the weight less its zero points, now
+  params::IntegerGrid grid = params::Conv::parse(conv->params).grid;
+  EXPECT_EQ(grid.x_scale, 1.0);
+  EXPECT_EQ(grid.w_scales, (std::vector<double>{1, 1, 1}));
+  Tensor x(DType::Int64, {1, 4, 5, 5});
+  for (int64_t i = 0; i < x.size(); i++) x.data<int64_t>()[i] = i * 97 % 256;
+  EXPECT_EQ(ops::evaluate_graph(*before, {{"x", x}}).at("y").to_ints(), ops::evaluate_graph(*g, {{"x", x}}).at("y").to_ints());
+  // 256 channels of weights near 127: sums past 2^24 would round in float; left as it is.
+  auto large = conv_integer(256, {127, -126});
+  auto h = large.import();
+  EXPECT_EQ(apply_rule(*h, rules::conv_integer_on_grid()), 0);
+}
+
 TEST(IntegerProductsInFloat, MatMulIntegerAndMatMulNBitsBecomeFloatMatMuls) {
   OnnxBuilder b(10);
   b.input("a", {3, 4}, onnx::TensorProto::UINT8).output("y");
