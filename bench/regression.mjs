@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 
 export const CI_ROWS = 'resnet50:wasm:1,resnet50:webgpu,resnet50:webgl,vgg16:wasm:1,mlp_nbits:wasm:1,' +
-  'whisper_tiny_encoder:wasm:1,bert_tiny_dyn:wasm:1,resnet50_qdq:wasm:1';
+  'whisper_tiny_encoder:wasm:1,bert_tiny_dyn:wasm:1,resnet50_qdq:wasm:1,vit_b16:wasm:1';
 // A ratio more than this much worse than the baseline fails the check.
 export const TOLERANCE = 1.3;
 // Pairs over the limit are measured again, at most this many times, each after a pause (seconds).
