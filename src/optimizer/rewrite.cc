@@ -88,17 +88,15 @@ ir::Operator* quantize_of_pair(const ir::Operator& dq) {
 }
 
 ir::Variable* less_zero_point(ir::Graph& graph, const std::string& name, ir::Variable* x, ir::Variable* zero, int axis) {
-  if (zero->size() > 1) {
+  if (zero->size() > 1 && zero->is_constant()) {  // reshaped now, so that a constant x gives a constant
+    Tensor z = zero->logical_data();
+    z.shape = Shape(static_cast<size_t>(x->rank() - axis), 1);
+    z.shape[0] = zero->size();
+    zero = add_constant(graph, name + ":zero_point", std::move(z));
+  } else if (zero->size() > 1) {
     DimShape dims = {x->dims[axis]};
     dims.resize(static_cast<size_t>(x->rank() - axis), Dim(1));
-    if (zero->is_constant()) {  // reshaped now, so that a constant x gives a constant
-      Tensor z = zero->logical_data();
-      z.shape = Shape(static_cast<size_t>(x->rank() - axis), 1);
-      z.shape[0] = zero->size();
-      zero = add_constant(graph, name + ":zero_point", std::move(z));
-    } else {
-      zero = graph.add_operator("Reshape", name + ":zero_point", {{"shape", params::dims_json(dims)}}, {zero})->output();
-    }
+    zero = graph.add_operator("Reshape", name + ":zero_point", {{"shape", params::dims_json(dims)}}, {zero})->output();
   }
   Expr e;
   e.unary(ExprOp::F32, e.binary(ExprOp::Sub, e.input(0), e.input(1)));

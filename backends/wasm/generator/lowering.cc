@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <optional>
 #include <set>
 
 #include "backends/wasm/kernels/conv_pack.h"
@@ -35,35 +34,31 @@ Json call(const char* kernel, const ir::Operator& op, Json params, const Json& i
   return {{"kernel", kernel}, {"op", op.name}, {"params", std::move(params)}, {"inputs", inputs}, {"outputs", outs}};
 }
 
-// A weight value as its multiple of its channel's scale; none where it is not one (a rule changed
-// the weight after the grid was recorded) or the multiple passes int16.
-std::optional<int32_t> grid_multiple(double v, double scale) {
-  double q = std::nearbyint(v / scale);
-  if (std::abs(q) > 32767 || std::abs(q * scale - v) > 1e-5 * std::abs(v)) return std::nullopt;
-  return static_cast<int32_t>(q);
+// A weight whose values lie on integer grids, K x M (row k, output channel m), as its multiples of
+// each channel's scale, row-major; `value_at(k, m)` reads it. Empty when a value is none (a rule
+// changed the weight after the grid was recorded), a multiple passes int16, or sums of K products
+// by input multiples (8-bit values less a zero point: at most 255) could pass int32.
+template <class F>
+std::vector<int32_t> grid_multiples(int64_t K, int64_t M, const params::IntegerGrid& grid, F value_at) {
+  if (static_cast<int64_t>(grid.w_scales.size()) != M) return {};
+  std::vector<int32_t> q(static_cast<size_t>(K * M));
+  int64_t largest = 0;
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t m = 0; m < M; m++) {
+      const double v = value_at(k, m), scale = grid.w_scales[static_cast<size_t>(m)], n = std::nearbyint(v / scale);
+      if (std::abs(n) > 32767 || std::abs(n * scale - v) > 1e-5 * std::abs(v)) return {};
+      largest = std::max(largest, static_cast<int64_t>(std::abs(n)));
+      q[static_cast<size_t>(k * M + m)] = static_cast<int32_t>(n);
+    }
+  return K * 255 * largest < (int64_t{1} << 31) ? q : std::vector<int32_t>{};
 }
 
-// Whether sums of K products of an input multiple (an 8-bit value less a zero point: at most 255)
-// and weight multiples of at most `largest` stay within int32.
-bool sums_fit_int32(int64_t K, int32_t largest) { return K * 255 * std::abs(int64_t{largest}) < (int64_t{1} << 31); }
-
-// The weight of a Conv whose operands lie on integer grids as its multiples of each channel's
-// scale, K x M (K in im2col order: taps outer, channels inner); empty when a value is none.
+// The weight of a Conv whose operands lie on integer grids as grid_multiples, K in im2col order
+// (taps outer, channels inner).
 std::vector<int32_t> weight_multiples(const ir::Operator& op, const params::IntegerGrid& grid) {
   const Tensor w = op.inputs[1]->logical_data();
-  const int64_t M = w.shape[0], C = w.shape[1], taps = w.shape[2] * w.shape[3], K = C * taps;
-  if (static_cast<int64_t>(grid.w_scales.size()) != M) return {};
-  std::vector<int32_t> b(static_cast<size_t>(K * M));
-  int32_t largest = 0;
-  for (int64_t m = 0; m < M; m++)
-    for (int64_t c = 0; c < C; c++)
-      for (int64_t t = 0; t < taps; t++) {
-        std::optional<int32_t> q = grid_multiple(w.as_double((m * C + c) * taps + t), grid.w_scales[static_cast<size_t>(m)]);
-        if (!q) return {};
-        largest = std::max(largest, std::abs(*q));
-        b[static_cast<size_t>((t * C + c) * M + m)] = *q;
-      }
-  return sums_fit_int32(K, largest) ? b : std::vector<int32_t>{};
+  const int64_t M = w.shape[0], C = w.shape[1], taps = w.shape[2] * w.shape[3];
+  return grid_multiples(C * taps, M, grid, [&](int64_t k, int64_t m) { return w.as_double((m * C + k % C) * taps + k / C); });
 }
 
 // An integer weight (K x M multiples) as the kernels read it, int16 pairs in panels (pack_int_b),
@@ -205,22 +200,11 @@ bool fits_gemm(const ir::Operator& op) {
   return true;
 }
 
-// B of a Gemm or MatMul whose operands lie on integer grids as its multiples of each column's
-// scale, K x N; empty when a value is none.
+// B of a Gemm or MatMul whose operands lie on integer grids as grid_multiples, K x N.
 std::vector<int32_t> gemm_multiples(const ir::Variable& b, bool trans_b, const params::IntegerGrid& grid) {
   const Tensor w = b.logical_data();
   const int64_t K = w.shape[trans_b ? 1 : 0], N = w.shape[trans_b ? 0 : 1];
-  if (static_cast<int64_t>(grid.w_scales.size()) != N) return {};
-  std::vector<int32_t> q(static_cast<size_t>(K * N));
-  int32_t largest = 0;
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t n = 0; n < N; n++) {
-      std::optional<int32_t> m = grid_multiple(w.as_double(trans_b ? n * K + k : k * N + n), grid.w_scales[static_cast<size_t>(n)]);
-      if (!m) return {};
-      largest = std::max(largest, std::abs(*m));
-      q[static_cast<size_t>(k * N + n)] = *m;
-    }
-  return sums_fit_int32(K, largest) ? q : std::vector<int32_t>{};
+  return grid_multiples(K, N, grid, [&](int64_t k, int64_t n) { return w.as_double(trans_b ? n * K + k : k * N + n); });
 }
 
 Json gemm(const ir::Operator& op, emit::VariableTable& table) {

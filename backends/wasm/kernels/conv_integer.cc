@@ -49,10 +49,7 @@ class IntegerConv : public runtime::Kernel {
           }
           for (int64_t r = 0; r < rows; r++) grid_pairs(rows_of_x + r * K, K, inv_scale_, a + r * pairs);
         }
-        const float* residual = epilogue_.residual_data(in);
-        int_gemm_pairs(rows, g_.M, pairs, a, bp,
-                       {y + p0 * g_.M, g_.M, scales, bias, epilogue_.lo, epilogue_.hi,
-                        residual ? residual + p0 * g_.M : nullptr, epilogue_.grid, epilogue_.grid_lo, epilogue_.grid_hi});
+        int_gemm_pairs(rows, g_.M, pairs, a, bp, epilogue_.int_output(in, y, p0, g_.M, scales, bias));
         epilogue_.finish(in, y, p0 * g_.M, (p0 + rows) * g_.M);  // while the rows are in cache
       }
     });

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/wasm/kernels/elementwise.h"
+#include "backends/wasm/kernels/integer_gemm.h"
 #include "runtime/core/kernel.h"
 
 namespace webdnn::wasm {
@@ -28,6 +29,13 @@ struct Epilogue {
                        bool grid_in_tile = false);
   const float* residual_data(void* const* inputs) const {
     return residual < 0 ? nullptr : static_cast<const float*>(inputs[residual]);
+  }
+  // Where an integer product's tile writes output rows from `row` on (`ldc` columns each), with
+  // this epilogue's clamp, residual and grid (the program then runs over them: finish()).
+  IntGemmOutput int_output(void* const* inputs, float* c, int64_t row, int64_t ldc, const float* scale,
+                           const float* bias) const {
+    const float* r = residual_data(inputs);
+    return {c + row * ldc, ldc, scale, bias, lo, hi, r ? r + row * ldc : nullptr, grid, grid_lo, grid_hi};
   }
   // Applies the program to output memory [begin, end); `inputs`/`output` as the kernel got them.
   void finish(void* const* inputs, float* output, int64_t begin, int64_t end) const;

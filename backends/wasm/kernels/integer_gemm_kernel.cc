@@ -45,7 +45,6 @@ class IntegerGemm : public runtime::Kernel {
     const auto* bp = static_cast<const int32_t*>(in[1]);
     const auto* scales = static_cast<const float*>(in[2]);
     const auto* bias = static_cast<const float*>(in[3]);
-    const float* residual = epilogue_.residual_data(in);
     float* y = static_cast<float*>(out[0]);
     const int64_t pairs = int_pairs(K_);
     const int64_t rows_per_block = std::clamp<int64_t>((M_ + runtime::num_threads() - 1) / runtime::num_threads(), 8, 64);
@@ -54,9 +53,7 @@ class IntegerGemm : public runtime::Kernel {
       for (int64_t b = b0; b < b1; b++) {
         const int64_t m0 = b * rows_per_block, rows = std::min(rows_per_block, M_ - m0);
         for (int64_t r = 0; r < rows; r++) grid_pairs(a + (m0 + r) * K_, K_, inv_scale_, pa + r * pairs);
-        int_gemm_pairs(rows, N_, pairs, pa, bp,
-                       {y + m0 * N_, N_, scales, bias, epilogue_.lo, epilogue_.hi, residual ? residual + m0 * N_ : nullptr,
-                        epilogue_.grid, epilogue_.grid_lo, epilogue_.grid_hi});
+        int_gemm_pairs(rows, N_, pairs, pa, bp, epilogue_.int_output(in, y, m0, N_, scales, bias));
         epilogue_.finish(in, y, m0 * N_, (m0 + rows) * N_);  // while the rows are in cache
       }
     });

@@ -468,59 +468,50 @@ TEST(WasmAttention, BlocksOfQueryRowsMatchTheUnfusedGraph) {
   }
 }
 
+// f (a four-lane function) of x in lane 0.
+template <class F>
+float lane0(F f, float x) {
+  float got[4];
+  wasm::store(got, f(wasm::splat(x)));
+  return got[0];
+}
+
+// The largest relative error of f against `want` every `step` over [from, to].
+template <class F>
+double worst_relative_error(F f, double (*want)(double), float from, float to, float step) {
+  double worst = 0;
+  for (float x = from; x <= to; x += step) {
+    const double w = want(static_cast<double>(x));
+    if (w != 0) worst = std::max(worst, std::fabs(lane0(f, x) - w) / std::fabs(w));
+  }
+  return worst;
+}
+
 TEST(WasmSimd, ExpIsWithinTwoUlpOfTheFloatResult) {
   // Every 1/64 over the range softmax and GELU feed it, the ends of the clamped range, and NaN.
-  double worst = 0;
-  for (float x = -87.0f; x <= 88.0f; x += 1.0f / 64) {
-    float got[4];
-    wasm::store(got, wasm::exp(wasm::splat(x)));
-    double want = std::exp(static_cast<double>(x));
-    worst = std::max(worst, std::fabs(got[0] - want) / want);
-  }
-  EXPECT_LE(worst, 2.5e-7);  // 2 ulp of float is 2.4e-7 relative
-  float big[4], nan[4];
-  wasm::store(big, wasm::exp(wasm::splat(-1000.0f)));
-  EXPECT_LE(big[0], 1.2e-38f);
-  wasm::store(nan, wasm::exp(wasm::splat(std::nanf(""))));
-  EXPECT_TRUE(std::isnan(nan[0]));
+  auto exp = [](wasm::f32x4 v) { return wasm::exp(v); };
+  EXPECT_LE(worst_relative_error(exp, std::exp, -87.0f, 88.0f, 1.0f / 64), 2.5e-7);  // 2 ulp of float is 2.4e-7 relative
+  EXPECT_LE(lane0(exp, -1000.0f), 1.2e-38f);
+  EXPECT_TRUE(std::isnan(lane0(exp, std::nanf(""))));
 }
 
 TEST(WasmSimd, ExpOfNonPositiveIsWithinAMillionthWhereSoftmaxTermsMatter) {
   // Every 1/256 from -17 (a term 4e-8 of the row's largest) to 0; below, only how small it is.
-  double worst = 0;
-  for (float x = -17.0f; x <= 0.0f; x += 1.0f / 256) {
-    float got[4];
-    wasm::store(got, wasm::exp_nonpositive(wasm::splat(x)));
-    double want = std::exp(static_cast<double>(x));
-    worst = std::max(worst, std::fabs(got[0] - want) / want);
-  }
-  EXPECT_LE(worst, 1e-6);
-  for (float x : {-40.0f, -87.0f}) {
-    float got[4];
-    wasm::store(got, wasm::exp_nonpositive(wasm::splat(x)));
-    EXPECT_NEAR(got[0] / std::exp(static_cast<double>(x)), 1.0, 1e-5) << x;
-  }
-  float masked[4], nan[4];
-  wasm::store(masked, wasm::exp_nonpositive(wasm::splat(-std::numeric_limits<float>::infinity())));
-  EXPECT_LE(masked[0], 1.2e-38f);
-  EXPECT_GE(masked[0], 0.0f);
-  wasm::store(nan, wasm::exp_nonpositive(wasm::splat(std::nanf(""))));
-  EXPECT_TRUE(std::isnan(nan[0]));
+  auto exp = [](wasm::f32x4 v) { return wasm::exp_nonpositive(v); };
+  EXPECT_LE(worst_relative_error(exp, std::exp, -17.0f, 0.0f, 1.0f / 256), 1e-6);
+  for (float x : {-40.0f, -87.0f}) EXPECT_NEAR(lane0(exp, x) / std::exp(static_cast<double>(x)), 1.0, 1e-5) << x;
+  const float masked = lane0(exp, -std::numeric_limits<float>::infinity());
+  EXPECT_LE(masked, 1.2e-38f);
+  EXPECT_GE(masked, 0.0f);
+  EXPECT_TRUE(std::isnan(lane0(exp, std::nanf(""))));
 }
 
 TEST(WasmSimd, ErfIsWithinHalfAMillionthOfTheResult) {
   // Every 1/1024 over [-6, 6] (the rational function's range and the +-1 beyond it), the edge
   // values of tests/js/expr_edges.mjs (whose CPU tolerance is 1e-6 relative), and around 3.9.
-  auto erf_of = [](float x) {
-    float got[4];
-    wasm::store(got, wasm::erf(wasm::splat(x)));
-    return got[0];
-  };
-  double worst = 0;
-  for (float x = -6.0f; x <= 6.0f; x += 1.0f / 1024) {
-    double want = std::erf(static_cast<double>(x));
-    if (want != 0) worst = std::max(worst, std::fabs(erf_of(x) - want) / std::fabs(want));
-  }
+  auto erf = [](wasm::f32x4 v) { return wasm::erf(v); };
+  auto erf_of = [&](float x) { return lane0(erf, x); };
+  double worst = worst_relative_error(erf, std::erf, -6.0f, 6.0f, 1.0f / 1024);
   for (float x : {0.49999997f, 0.5f, 1e-7f, -0.3f, 1.1754944e-38f, 2.5f, 7.0f, -100.0f, 1e10f, 3e38f, 3.8999999f, -3.9000001f})
     worst = std::max(worst, std::fabs(erf_of(x) - std::erf(static_cast<double>(x))) / std::fabs(std::erf(static_cast<double>(x))));
   EXPECT_LE(worst, 5e-7);
