@@ -19,7 +19,7 @@ async function main() {
   if (skip) throw new Error(skip);
   const lib = { ...config.lib, ortWasmBinary: new Uint8Array(fs.readFileSync(config.lib.ortWasmFile)) };
   const model = { ...config.model, onnxBytes: new Uint8Array(fs.readFileSync(config.model.onnx)) };
-  const base = { seed: config.seed, threads: 1, lib, model };
+  const base = { seed: config.seed, threads: 1, lib, model, webdnnOptions: config.webdnnOptions };
   const rows = config.engines.map((engine) => ({ model: model.name, engine, backend: 'webgpu', threads: 1 }));
 
   const open = [];

@@ -37,6 +37,7 @@ const USAGE = `usage: node bench/gpu/run.mjs [options]
   --ort DIR        onnxruntime-web's dist folder (default node_modules/onnxruntime-web/dist)
   --dawn DIR       the npm package webgpu (default bench/gpu/node_modules/webgpu)
   --dawn-option S  an option for Dawn's create(), repeatable (e.g. backend=vulkan; always: ${DAWN_DEFAULT})
+  --webdnn-option NAME=JSON  a load option for WebDNN, repeatable (e.g. webgpuSubgroups=false)
   --cpu-adapter    run even when the adapter runs on the CPU (SwiftShader, lavapipe)
   --timeout S      give up on one model after S seconds (default 300)
   --seed N         seed of the input values (default 1)
@@ -46,7 +47,7 @@ function parseArgs(argv) {
   const o = { models: GPU_MODELS, engines: ['webdnn', 'ort'], runs: 20, warmup: 3, alternate: false, profile: 5, top: 12,
     out: path.join(BENCH, 'results'), build: path.join(REPO, 'build'), cache: path.join(BENCH, '.cache'),
     shared: path.join(REPO, '..', 'shared'), python: '/usr/bin/python3', ort: path.join(REPO, 'node_modules', 'onnxruntime-web', 'dist'),
-    dawn: path.join(HERE, 'node_modules', 'webgpu'), dawnOptions: [DAWN_DEFAULT], cpuAdapter: false, timeout: 300, seed: 1 };
+    dawn: path.join(HERE, 'node_modules', 'webgpu'), dawnOptions: [DAWN_DEFAULT], webdnnOptions: {}, cpuAdapter: false, timeout: 300, seed: 1 };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   const number = (name, v) => {
     const n = Number(v);
@@ -67,6 +68,14 @@ function parseArgs(argv) {
     else if (['--out', '--build', '--cache', '--shared', '--ort', '--dawn'].includes(a)) o[a.slice(2)] = path.resolve(v());
     else if (a === '--python') o.python = v();
     else if (a === '--dawn-option') o.dawnOptions.push(v());
+    else if (a === '--webdnn-option') {
+      const [name, value] = v().split(/=(.*)/s);
+      try {
+        o.webdnnOptions[name] = JSON.parse(value);
+      } catch {
+        throw new Error(`--webdnn-option takes NAME=JSON (e.g. webgpuSubgroups=false), not '${argv[i]}'`);
+      }
+    }
     else if (a === '--cpu-adapter') o.cpuAdapter = true;
     else if (a === '--alternate') o.alternate = true;
     else if (a === '--timeout') o.timeout = number(a, v());
@@ -155,7 +164,7 @@ async function main() {
       continue;
     }
     const config = { dawn: { dir: o.dawn, options: o.dawnOptions }, lib, engines: o.engines, runs: o.runs, warmup: o.warmup, alternate: o.alternate,
-      profile: o.profile, seed: o.seed, model: { name, onnx: model.onnx, webdnn: dir, inputs: model.inputs } };
+      webdnnOptions: o.webdnnOptions, profile: o.profile, seed: o.seed, model: { name, onnx: model.onnx, webdnn: dir, inputs: model.inputs } };
     const r = await runChild(config, o, log);
     if (r.error) {
       log(`${name}: ${r.error}`);

@@ -29,6 +29,7 @@ const webdnn = {
     try {
       runner = await WebDNN.load(model.webdnn, {
         backendOrder: [backend], numThreads: threads, progressCallback: (loaded, total) => { bytes = total; },
+        ...config.webdnnOptions,  // bench/gpu/run.mjs --webdnn-option
       });
     } catch (e) {
       if (/unknown backend/.test(e.message)) throw unavailable(`WebDNN has no '${backend}' backend yet`);
@@ -42,7 +43,7 @@ const webdnn = {
     };
     return {
       // loadTimes, pipelineCount, kernels: the webgpu runner's own account of its load
-      info: { weightBytes: bytes, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount, kernels: runner.kernels },
+      info: { weightBytes: bytes, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount, kernels: runner.kernels, subgroups: runner.subgroups },
       profile: runner.profile && ((options) => runner.profile(options)),
       async run(inputs) {
         // awaited in case a GPU backend's views turn asynchronous; free for the wasm one

@@ -35,6 +35,13 @@ export interface LoadOptions {
    */
   webgpuKernels?: 'gpu' | 'cpu';
   /**
+   * webgpu: with the 'gpu' kernels, run the subgroups variants of the kernels that have one (rows
+   * of softmax and normalizations, reductions: sums and maxima within a subgroup without
+   * workgroup memory) where the device has the 'subgroups' feature. Default true; false runs the
+   * workgroup-memory variants everywhere.
+   */
+  webgpuSubgroups?: boolean;
+  /**
    * Load and run in a dedicated Worker (browsers), so that the page stays responsive: wasm,
    * fallback, webgpu, and webgl where the browser has OffscreenCanvas. The runner has the same
    * API (inputs are copied to the worker at run(), outputs copied back); no GPUBuffer inputs,
@@ -150,6 +157,8 @@ export interface Runner {
   readonly pipelineCount?: number;
   /** webgpu: the kernel set in use (see LoadOptions.webgpuKernels). */
   readonly kernels?: 'gpu' | 'cpu';
+  /** webgpu: whether the subgroups variants run (see LoadOptions.webgpuSubgroups). */
+  readonly subgroups?: boolean;
   /** webgl: the texture size the descriptor variant in use was converted for. */
   readonly maxTextureSize?: number;
   /** webgl: what the runner renders to (half floats where float render targets are missing). */

@@ -24,17 +24,22 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
     return it->second;
   };
   for (const ir::Variable* v : graph.inputs) uses.inputs.push_back(id(v));
+  std::set<const ir::Variable*> view_outputs;
   for (const ir::Operator* op : schedule) {
     Uses::Step step;
     for (const ir::Variable* in : op->inputs)
       if (in && !in->is_constant()) step.reads.push_back(id(in));
     for (const ir::Variable* out : op->outputs) step.writes.push_back(id(out));
-    if (options.inplace) {
+    if (options.views.count(op)) {
+      if (!op->inputs[0]->is_constant()) step.handovers.emplace_back(id(op->inputs[0]), id(op->outputs[0]));
+      view_outputs.insert(op->outputs[0]);
+    } else if (options.inplace) {
       const ops::Traits traits = ops::traits_of(*op);
       for (size_t o = 0; o < op->outputs.size(); o++)
         for (auto [in_index, out_index] : traits.inplace) {
           const ir::Variable *in = op->inputs[in_index], *out = op->outputs[o];
-          if (out_index != static_cast<int>(o) || !in || in->is_constant() || !ops::shares_memory(*op, traits, in_index, out_index))
+          if (out_index != static_cast<int>(o) || !in || in->is_constant() || view_outputs.count(in) ||
+              !ops::shares_memory(*op, traits, in_index, out_index))
             continue;
           step.handovers.emplace_back(id(in), id(out));
         }

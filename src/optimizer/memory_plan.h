@@ -1,6 +1,7 @@
 // The IR's memory plan: the shared planner (runtime/core/memory_plan.h) over a graph's schedule.
 #pragma once
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct MemoryPlanOptions {
   // Bytes each element takes in memory; 0: its dtype's size. The WebGPU backend stores every
   // value as f32, bool and int8 tensors included.
   int64_t element_bytes = 0;
+  // Operators whose output 0 is a view of their input 0, written by no kernel: its readers find
+  // the input's elements through an index map (the WebGPU backend's transposes). Such an output
+  // takes over the input's memory where the input dies there (the backend checks that it did),
+  // and no operator takes over a view's memory in place: it would write over elements other
+  // invocations still read at other indices.
+  std::set<const ir::Operator*> views;
 };
 
 // Graph inputs stay intact for the whole run (a caller may run again without setting them anew);

@@ -2,7 +2,8 @@
 // products, every kind of convolution, looped pooling windows, workgroup-per-row reductions,
 // more inputs than a dispatch binds, a weight split under a small binding limit, fused attention) in Chromium,
 // each with both kernel sets of the descriptor: the one for SwiftShader ('cpu', which the runner
-// picks here) and the one for GPUs ('gpu': workgroup memory and barriers), against
+// picks here) and the one for GPUs ('gpu': workgroup memory and barriers, and again with the
+// subgroups variants of its row and reduction kernels), against
 // onnxruntime-node on the same seeded inputs, within 1e-3 * max|ref| + 1e-4.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -41,11 +42,19 @@ for (const [name, meta] of Object.entries(index)) {
         assert.ok(d.dispatches.some((x) => x.type === meta.dispatches), d.dispatches.map((x) => x.type).join(', '));
       });
     }
-    for (const kernels of ['cpu', 'gpu']) {
-      test(`${kernels} kernels`, async (t) => {
-        const ours = await runWebGpu(use.page, `/models-gpu/kernel_${name}`, { backendOrder: ['webgpu'], webgpuKernels: kernels }, ref.inputs);
+    // The GPU kernels twice: with their subgroups variants (SwiftShader has 'subgroups', in
+    // subgroups of 4) and without.
+    for (const [kernels, subgroups] of [['cpu', false], ['gpu', false], ['gpu', true]]) {
+      test(`${kernels} kernels${subgroups ? ' with subgroups' : ''}`, async (t) => {
+        if (subgroups) {
+          const d = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgpu.json'), 'utf8'));
+          if (!d.dispatches.some((x) => x.subgroups)) return t.skip('no kernel of this model has a subgroups variant');
+        }
+        const options = { backendOrder: ['webgpu'], webgpuKernels: kernels, webgpuSubgroups: subgroups };
+        const ours = await runWebGpu(use.page, `/models-gpu/kernel_${name}`, options, ref.inputs);
         assert.equal(ours.backendName, 'webgpu');
         assert.equal(ours.kernels, kernels);
+        assert.equal(ours.subgroups, subgroups);
         assert.equal(ours.runError, null);
         const { problems, lines } = verdict(ours.outputs, ref, WEBGPU_TOLERANCE);
         for (const l of lines) t.diagnostic(l);

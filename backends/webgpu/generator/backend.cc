@@ -3,16 +3,35 @@
 // that each stay under the binding limit. The runner (../runner) compiles them once at load and
 // replays the dispatches on every run.
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include "backends/backend.h"
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "backends/webgpu/generator/program.h"
+#include "src/ops/schema.h"
 #include "src/optimizer/rules/rules.h"
 #include "webdnn/error.h"
 
 namespace webdnn::backends::webgpu {
 namespace {
+
+// Transposes that their readers read in place, through the permutation: those whose every reader
+// is elementwise or a kernel that reads views (kernels.h). A channels-last block (ConvNeXt's
+// Transpose to [N,H,W,C], LayerNorm, ..., Transpose back, residual Add) so moves no data. Not a
+// graph output, which must be there as it is; the memory plan still decides (the input must die
+// at the transpose), and transpose() in kernels/movement.cc dispatches a copy where it did not.
+std::set<const ir::Operator*> views(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule) {
+  std::set<const ir::Variable*> outputs(graph.outputs.begin(), graph.outputs.end());
+  std::set<const ir::Operator*> chosen;
+  for (const ir::Operator* op : schedule) {
+    if (ops::traits_of(*op).moved_axes.empty() || outputs.count(op->outputs[0])) continue;
+    bool readers = !op->outputs[0]->consumers.empty();
+    for (const ir::Operator* c : op->outputs[0]->consumers) readers &= ops::traits_of(*c).elementwise || reads_views(c->type);
+    if (readers) chosen.insert(op);
+  }
+  return chosen;
+}
 
 class WebGpuBackend : public Backend {
  public:
@@ -23,16 +42,17 @@ class WebGpuBackend : public Backend {
     optimizer::RuleGroup g;
     g.name = "webgpu";
     g.rules.push_back(optimizer::rules::integer_products_in_float());
-    // Attention as one kernel (kernels/attention.cc), heads up to 64 (its blocks of V and of the
-    // output are sized for them): the scores are never stored, which the separate MatMul, Softmax
-    // and MatMul need at once with the probabilities (54 MB each for Whisper's 6 x 1500 x 1500),
-    // in an arena that must fit one binding. On an H100 it took as long or less (GPU time of the
+    // Attention as one kernel (kernels/attention.cc), heads up to 256 (Stable Diffusion's 160
+    // included; larger heads would hold more than 128 values of the output in each invocation's
+    // registers): the scores are never stored, which the separate MatMul, Softmax and MatMul need
+    // at once with the probabilities (54 MB each for Whisper's 6 x 1500 x 1500), in an arena that
+    // must fit one binding. On an H100 it took as long or less for heads of 64 (GPU time of the
     // attention, bench/gpu/run.mjs with WEBDNN_WEBGPU_FUSED_ATTENTION=1 then 0 on one machine:
     // Whisper 1.38 ms against 1.50, BERT 0.062 against 0.059, ViT-B/16 0.665 against 0.655).
     // Before the splitting, which would cut the scores. WEBDNN_WEBGPU_FUSED_ATTENTION=0 keeps the
     // three operators (for measuring).
     const char* fused = std::getenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
-    if (!fused || std::string(fused) != "0") g.rules.push_back(optimizer::rules::fuse_attention(64));
+    if (!fused || std::string(fused) != "0") g.rules.push_back(optimizer::rules::fuse_attention(256));
     g.rules.push_back(optimizer::rules::split_oversized(max_binding()));
     std::vector<optimizer::RuleGroup> groups;
     groups.push_back(std::move(g));
@@ -44,6 +64,7 @@ class WebGpuBackend : public Backend {
     optimizer::MemoryPlanOptions options;
     options.alignment = kAlignment;
     options.element_bytes = 4;  // every dtype stored as f32
+    options.views = views(graph, schedule);
     optimizer::MemoryPlan plan = optimizer::plan_memory(graph, schedule, options);
     const int64_t limit = max_binding();
     WEBDNN_CHECK(plan.arena_bytes <= limit, "the intermediate values need ", plan.arena_bytes,

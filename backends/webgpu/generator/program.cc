@@ -126,9 +126,23 @@ Operand Program::declare(const std::string& name, const ir::Variable* v, bool ou
   WEBDNN_CHECK(identifier, "operand name '", name, "' is not a lowercase WGSL identifier");
   for (const Declared& d : operands_) WEBDNN_CHECK(d.operand.name != name, "operand '", name, "' is declared twice");
   WEBDNN_CHECK(!output || !v->is_constant(), "operand '", name, "' writes into constant '", v->name, "'");
-  place(v);
-  operands_.push_back({{name, v}, output});
+  auto view = views_.find(v);
+  WEBDNN_CHECK(!output || view == views_.end(), "operand '", name, "' writes into view '", v->name, "'");
+  const ir::Variable* stored = view == views_.end() ? v : view->second.in;
+  place(stored);
+  operands_.push_back({{name, v}, output, stored, view == views_.end() ? nullptr : view->second.map});
   return operands_.back().operand;
+}
+
+void Program::view(const ir::Variable* out, const ir::Variable* in, std::function<std::string(const std::string&)> map) {
+  WEBDNN_CHECK(same_memory(out, in), "view '", out->name, "' does not lie in the memory of '", in->name, "'");
+  auto inner = views_.find(in);
+  if (inner != views_.end()) {
+    View base = inner->second;
+    views_[out] = {base.in, [base, map](const std::string& i) { return base.map(map(i)); }};
+  } else {
+    views_[out] = {in, std::move(map)};
+  }
 }
 
 Operand Program::input(const std::string& name, const ir::Variable* v) { return declare(name, v, false); }
@@ -214,17 +228,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 void Program::prepare(const ir::Operator& op, const std::string& body, int64_t threads, int workgroup,
                       const std::string& extra) {
   Variant v = over_threads(body, std::max<int64_t>(threads, 1), workgroup, extra);
-  Json d = add_dispatch(op, {v});
+  Json d = add_dispatch(op, v);
   if (!d.is_null()) prepare_.push_back(d);
 }
 
 void Program::dispatch_raw(const ir::Operator& op, const std::string& code, std::vector<int64_t> workgroups) {
-  Json d = add_dispatch(op, {{code, std::move(workgroups)}});
+  Json d = add_dispatch(op, {code, std::move(workgroups)});
   if (!d.is_null()) dispatches_.push_back(d);
 }
 
-void Program::dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu) {
-  Json d = only_ == "cpu" ? add_dispatch(op, {cpu}) : add_dispatch(op, {gpu, cpu});
+void Program::dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu, const Variant* subgroups) {
+  Json d = only_ == "cpu" ? add_dispatch(op, cpu) : add_dispatch(op, gpu, cpu.code != gpu.code ? &cpu : nullptr, subgroups);
   if (!d.is_null()) dispatches_.push_back(d);
 }
 
@@ -237,7 +251,7 @@ int Program::shader(const std::string& code) {
   return index;
 }
 
-Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants) {
+Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Variant* cpu, const Variant* subgroups) {
   // Ranges in floats: [lo, hi) of each operand's variable, merged per buffer where they overlap.
   struct Segment {
     int buffer;
@@ -251,14 +265,14 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
     segments.clear();
     std::vector<int> order(n);
     for (size_t k = 0; k < n; k++) order[k] = static_cast<int>(k);
-    auto place_of = [&](int k) { return places_.at(operands_[k].operand.variable); };
+    auto place_of = [&](int k) { return places_.at(operands_[k].stored); };
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
       Place pa = place_of(a), pb = place_of(b);
       return pa.buffer != pb.buffer ? pa.buffer < pb.buffer : pa.offset < pb.offset;
     });
     for (int k : order) {
       Place p = place_of(k);
-      int64_t lo = p.offset, hi = p.offset + std::max<int64_t>(operands_[k].operand.variable->size(), 1);
+      int64_t lo = p.offset, hi = p.offset + std::max<int64_t>(operands_[k].stored->size(), 1);
       Segment* last = segments.empty() ? nullptr : &segments.back();
       if (last && last->buffer == p.buffer && (merge_all || lo < last->hi)) {
         last->hi = std::max(last->hi, hi);
@@ -306,8 +320,9 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
     for (size_t k = 0; k < n; k++) {
       const Operand& o = operands_[k].operand;
       int seg = segment_of[k];
-      int64_t rel = places_.at(o.variable).offset - segments[seg].lo;
-      std::string element = "buf" + std::to_string(binding_of[seg]) + "[" + (rel ? u32(rel) + " + " : "") + "i]";
+      int64_t rel = places_.at(operands_[k].stored).offset - segments[seg].lo;
+      const std::string index = operands_[k].map ? operands_[k].map("i") : "i";
+      std::string element = "buf" + std::to_string(binding_of[seg]) + "[" + (rel ? u32(rel) + " + " : "") + index + "]";
       bool get = code.find("get_" + o.name + "(") != std::string::npos;
       bool set = code.find("set_" + o.name + "(") != std::string::npos;
       WEBDNN_CHECK(get || set, "a shader of '", op.name, "' never uses its operand '", o.name, "'");
@@ -316,17 +331,24 @@ Json Program::add_dispatch(const ir::Operator& op, const std::vector<Variant>& v
       if (set)
         accessors += "fn set_" + o.name + "(i: u32, v: f32) { " + element + " = " + cast_value(o.variable->dtype, "v") + "; }\n";
     }
+    // WGSL's enable directives come before every declaration.
+    std::string enable, rest = code;
+    if (code.rfind("enable ", 0) == 0) {
+      size_t line = code.find('\n') + 1;
+      enable = code.substr(0, line), rest = code.substr(line);
+    }
     std::string helpers = wgsl_helpers(code);
     std::string prelude;
     // NaN and infinity as bits (a constant expression may not hold them), where the shader uses them.
     if ((helpers + code).find("k_nan") != std::string::npos) prelude += "var<private> k_nan: u32 = 0x7fc00000u;\n";
     if ((helpers + code).find("k_inf") != std::string::npos) prelude += "var<private> k_inf: u32 = 0x7f800000u;\n";
-    return decl + accessors + prelude + helpers + code;
+    return enable + decl + accessors + prelude + helpers + rest;
   };
-  Json d = {{"op", op.name}, {"type", op.type}, {"shader", shader(assemble(variants[0].code))}, {"bindings", bind},
-            {"workgroups", variants[0].workgroups}};
-  if (variants.size() > 1)
-    d["cpu"] = {{"shader", shader(assemble(variants[1].code))}, {"workgroups", variants[1].workgroups}};
+  auto variant = [&](const Variant& v) { return Json{{"shader", shader(assemble(v.code))}, {"workgroups", v.workgroups}}; };
+  Json d = {{"op", op.name}, {"type", op.type}, {"shader", shader(assemble(main.code))}, {"bindings", bind},
+            {"workgroups", main.workgroups}};
+  if (cpu) d["cpu"] = variant(*cpu);
+  if (subgroups) d["subgroups"] = variant(*subgroups);
   if (!only_.empty()) d["kernels"] = only_;
   operands_.clear();
   return d;

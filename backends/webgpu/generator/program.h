@@ -12,6 +12,7 @@
 // over its input) are bound once, and so are all ranges of a buffer when a dispatch would need
 // more bindings than WebGPU guarantees; the accessors then add the variable's offset in its range.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -87,6 +88,12 @@ class Program {
   // Whether two variables start at the same place (an in-place handover: a copy is not needed).
   bool same_memory(const ir::Variable* a, const ir::Variable* b);
 
+  // Makes `out` a view of `in` (the memory plan gave it `in`'s memory): an operand declared on
+  // `out` reads `in`'s element at `map` of its index, a WGSL expression of a u32 expression (the
+  // maps of a view of a view are composed). No dispatch writes `out`.
+  void view(const ir::Variable* out, const ir::Variable* in, std::function<std::string(const std::string&)> map);
+  bool is_view(const ir::Variable* v) const { return views_.count(v) > 0; }
+
   // Adds a dispatch of `body` (WGSL statements using `i`, the invocation's index) over `threads`
   // invocations in workgroups of `workgroup`, binding the operands declared since the last
   // dispatch. `extra` goes before the entry point (helper functions, workgroup variables).
@@ -105,7 +112,11 @@ class Program {
     std::string code;
     std::vector<int64_t> workgroups;
   };
-  void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu);
+  // `subgroups`, where given, is the GPU shader written with WGSL's subgroup operations (its code
+  // starting with `enable subgroups;`), run instead of `gpu` on devices with the 'subgroups'
+  // feature; `cpu` may be `gpu` itself (then the dispatch has no CPU shader of its own).
+  void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu,
+                         const Variant* subgroups = nullptr);
   // Makes the dispatches added from now on run only with the GPU kernels ("gpu") or only with the
   // CPU kernels ("cpu", where a dispatch of two variants keeps only its CPU shader); "" for both.
   // An operator may so take another algorithm on GPUs (Winograd) than on SwiftShader.
@@ -128,7 +139,8 @@ class Program {
   const ir::Variable* made(const Shape& shape, Place p);
   Operand declare(const std::string& name, const ir::Variable* v, bool output);
   int variable(const ir::Variable* v);
-  Json add_dispatch(const ir::Operator& op, const std::vector<Variant>& variants);
+  Json add_dispatch(const ir::Operator& op, const Variant& main, const Variant* cpu = nullptr,
+                    const Variant* subgroups = nullptr);
   int shader(const std::string& code);
 
   const optimizer::MemoryPlan& plan_;
@@ -139,7 +151,14 @@ class Program {
   struct Declared {
     Operand operand;
     bool output;
+    const ir::Variable* stored;  // where its elements are: operand.variable, or the variable it views
+    std::function<std::string(const std::string&)> map;  // index in `stored` of an index; null: the same
   };
+  struct View {
+    const ir::Variable* in;
+    std::function<std::string(const std::string&)> map;
+  };
+  std::map<const ir::Variable*, View> views_;
   std::vector<Declared> operands_;  // of the dispatch being made, in order of declaration
   std::vector<std::unique_ptr<ir::Variable>> tables_, made_;
   std::string only_;

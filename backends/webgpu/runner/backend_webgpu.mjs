@@ -48,6 +48,12 @@ export function cpuKernels(adapter, options = {}) {
   return info.architecture === 'swiftshader' || info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
 }
 
+// Whether the GPU kernels' subgroups variants run (where the descriptor has them): on a device
+// with 'subgroups' unless options.webgpuSubgroups is false (for comparing, and testing the others).
+function subgroupKernels(device, cpu, options) {
+  return !cpu && options.webgpuSubgroups !== false && device.features.has('subgroups');
+}
+
 // The buffers that `dispatches` bind. A buffer of the runner's own that none does (Winograd's,
 // where the CPU kernels run) is made only 4 bytes long.
 function bound(dispatches) {
@@ -238,15 +244,15 @@ class WebGpuRunner {
 }
 
 // The page's device when it gives one (then it stays the page's: never destroyed here), else the
-// adapter's with the limits worth raising and 'timestamp-query' where there is one (for profile();
-// it costs nothing until used).
+// adapter's with the limits worth raising, 'timestamp-query' where there is one (for profile();
+// it costs nothing until used) and 'subgroups' (for the kernels that have a subgroups variant).
 async function openDevice(shared) {
   if (shared) return { adapter: { info: shared.adapterInfo ?? {} }, device: shared };
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter');
   const requiredLimits = {};
   for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
-  const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const requiredFeatures = ['timestamp-query', 'subgroups'].filter((f) => adapter.features.has(f));
   return { adapter, device: await adapter.requestDevice({ requiredLimits, requiredFeatures }) };
 }
 
@@ -286,7 +292,9 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     // A dispatch marked for one kernel set runs only with it (Winograd convolutions on GPUs, their
     // implicit GEMM on the CPU).
     const mine = (d) => d.kernels === undefined || d.kernels === (gpu.cpu ? 'cpu' : 'gpu');
-    gpu.dispatches = descriptor.dispatches.filter(mine).map((d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : d));
+    gpu.subgroups = subgroupKernels(device, gpu.cpu, options);
+    const variant = (d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : gpu.subgroups && d.subgroups ? { ...d, ...d.subgroups } : d);
+    gpu.dispatches = descriptor.dispatches.filter(mine).map(variant);
     gpu.prepare = (descriptor.prepare ?? []).filter(mine);
     const started = performance.now();
     gpu.pipelines = createPipelines(device, descriptor, [...gpu.dispatches, ...gpu.prepare]);
@@ -328,6 +336,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     runner.releaseWeights = sharedWeights?.release;
     runner.releasePipelines = gpu.pipelines.release;
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
+    runner.subgroups = gpu.subgroups;
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     runner.pipelineCount = gpu.pipelines.count;
     const started = performance.now();
@@ -383,6 +392,7 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
     });
     symbolic.prepare(symbolic.inputs.map((t) => t.shape));
     symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
+    symbolic.subgroups = subgroupKernels(opened.device, symbolic.kernels === 'cpu', options);
     symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
     // Development aids: what the shapes kept share.

@@ -194,6 +194,7 @@ function check(d) {
     };
     variant('', dispatch);
     if (dispatch.cpu !== undefined) variant('cpu.', object(`${name} ${i} ('${dispatch.op}')'s cpu`, dispatch.cpu));
+    if (dispatch.subgroups !== undefined) variant('subgroups.', object(`${name} ${i} ('${dispatch.op}')'s subgroups`, dispatch.subgroups));
   });
   dispatches(part(d, 'dispatches'), 'dispatch');
   if (d.prepare !== undefined) dispatches(part(d, 'prepare'), 'prepare dispatch');

@@ -18,6 +18,7 @@
 #include "src/optimizer/rule.h"
 #include "tests/unit/support/graph_builder.h"
 #include "webdnn/error.h"
+#include "webdnn/params.h"
 
 namespace webdnn {
 namespace {
@@ -97,10 +98,21 @@ TEST(WebGpuGenerator, AttentionFusedNeverStoresItsScores) {
     EXPECT_THROW(emit_webgpu(b.graph, backends::webgpu::kMaxBinding), Error);
     unsetenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
   }
+  for (int64_t head : {80, 128, 256}) {
+    GraphBuilder b;  // larger heads in slices, within the 16 KB of workgroup memory every device has
+    ir::Variable* scores = b.op("MatMul", {b.input("q", {1, 30, head}), b.input("k", {1, head, 30})});
+    b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, 30, head})}));
+    Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+    ASSERT_EQ(count_type(d, "FusedAttention"), 1u) << head;
+    const std::string gpu = d.at("shaders")[d.at("dispatches")[0].at("shader").get<size_t>()].at("code");
+    std::smatch vec4s;
+    ASSERT_TRUE(std::regex_search(gpu, vec4s, std::regex(R"(var<workgroup> sm: array<vec4<f32>, (\d+)>)"))) << head;
+    EXPECT_LE(std::stoi(vec4s[1]) * 16, 16384) << head;
+  }
   {
-    GraphBuilder b;  // heads of 65 are left to MatMul, Softmax, MatMul
-    ir::Variable* scores = b.op("MatMul", {b.input("q", {1, 30, 65}), b.input("k", {1, 65, 30})});
-    b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, 30, 65})}));
+    GraphBuilder b;  // heads of 257 are left to MatMul, Softmax, MatMul
+    ir::Variable* scores = b.op("MatMul", {b.input("q", {1, 30, 257}), b.input("k", {1, 257, 30})});
+    b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, 30, 257})}));
     Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
     EXPECT_EQ(count_type(d, "FusedAttention"), 0u);
     EXPECT_EQ(count_type(d, "Softmax"), 1u);
@@ -126,6 +138,30 @@ TEST(WebGpuGenerator, ConvolutionFusesItsEpilogue) {
   }
   EXPECT_NE(d.at("shaders")[conv.at("shader").get<size_t>()].at("code").get<std::string>().find("var<workgroup>"),
             std::string::npos);
+}
+
+TEST(WebGpuGenerator, TransposesAroundAChannelsLastBlockAreViews) {
+  // A ConvNeXt block: LayerNorm reads the depthwise convolution's output through the permutation
+  // to [N, H, W, C], the residual Add reads the second MatMul's output through the permutation
+  // back; neither transpose is a dispatch. The transposed value in the middle (the MatMuls' input,
+  // read by tiles) and the one that is a graph output are moved as before.
+  GraphBuilder b;
+  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  ir::Variable* dw = b.op("Conv", {x, b.constant("dw", {8, 1, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}, {"group", 8}});
+  ir::Variable* h = b.op("Transpose", {dw}, {{"perm", Shape{0, 2, 3, 1}}});
+  h = b.op("LayerNormalization", {h, b.constant("g", {8}), b.constant("be", {8})}, params::LayerNormalization{3}.to_json());
+  h = b.op("Relu", {b.op("MatMul", {h, b.constant("w1", {8, 16})})});
+  h = b.op("Transpose", {b.op("MatMul", {h, b.constant("w2", {16, 8})})}, {{"perm", Shape{0, 3, 1, 2}}});
+  ir::Variable* y = b.op("Add", {h, x});
+  b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
+  ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
+  b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));
+  b.output(b.op("Transpose", {b.op("Sigmoid", {y})}, {{"perm", Shape{0, 2, 3, 1}}}));
+  Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+  expect_bindable(d, backends::webgpu::kMaxBinding);
+  int transposes = 0;
+  for (const Json& dispatch : d.at("dispatches")) transposes += dispatch.at("type") == "Transpose";
+  EXPECT_EQ(transposes, 2);
 }
 
 TEST(WebGpuGenerator, OversizedWeightIsSplitIntoBindablePieces) {

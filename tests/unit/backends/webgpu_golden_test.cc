@@ -31,9 +31,9 @@ Json emit_webgpu(ir::Graph& graph) {
   return backend->emit(graph, weights, report);
 }
 
-// The shader of dispatch `dispatch` (its CPU variant when `cpu`).
-std::string shader(const Json& d, size_t dispatch, bool cpu = false) {
-  const Json& at = cpu ? d.at("dispatches").at(dispatch).at("cpu") : d.at("dispatches").at(dispatch);
+// The shader of dispatch `dispatch`, or of its variant `variant` ("cpu", "subgroups").
+std::string shader(const Json& d, size_t dispatch, const std::string& variant = "") {
+  const Json& at = variant.empty() ? d.at("dispatches").at(dispatch) : d.at("dispatches").at(dispatch).at(variant);
   return d.at("shaders").at(at.at("shader").get<size_t>()).at("code");
 }
 
@@ -72,7 +72,7 @@ TEST(WebGpuGolden, ConvolutionImplicitGemm) {
   Json d = emit_webgpu(b.graph);
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   expect_golden("conv3x3_gpu.wgsl", shader(d, 0));
-  expect_golden("conv3x3_cpu.wgsl", shader(d, 0, true));
+  expect_golden("conv3x3_cpu.wgsl", shader(d, 0, "cpu"));
 }
 
 TEST(WebGpuGolden, ConvolutionWinograd) {
@@ -105,7 +105,7 @@ TEST(WebGpuGolden, MatMulTiled) {
   Json d = emit_webgpu(b.graph);
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   expect_golden("matmul_gpu.wgsl", shader(d, 0));
-  expect_golden("matmul_cpu.wgsl", shader(d, 0, true));
+  expect_golden("matmul_cpu.wgsl", shader(d, 0, "cpu"));
 }
 
 TEST(WebGpuGolden, FusedAttention) {
@@ -121,7 +121,7 @@ TEST(WebGpuGolden, FusedAttention) {
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   EXPECT_EQ(d.at("dispatches")[0].at("type"), "FusedAttention");
   expect_golden("attention_gpu.wgsl", shader(d, 0));
-  expect_golden("attention_cpu.wgsl", shader(d, 0, true));
+  expect_golden("attention_cpu.wgsl", shader(d, 0, "cpu"));
 }
 
 TEST(WebGpuGolden, GemmOneRow) {
@@ -153,6 +153,8 @@ TEST(WebGpuGolden, SoftmaxLongRows) {
   Json d = emit_webgpu(b.graph);
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   expect_golden("softmax_rows.wgsl", shader(d, 0));
+  // On devices with subgroups: maxima and sums within each subgroup by shuffles.
+  expect_golden("softmax_rows_subgroups.wgsl", shader(d, 0, "subgroups"));
 }
 
 TEST(WebGpuGolden, ReduceMeanManyMembers) {
@@ -162,6 +164,7 @@ TEST(WebGpuGolden, ReduceMeanManyMembers) {
   Json d = emit_webgpu(b.graph);
   ASSERT_EQ(d.at("dispatches").size(), 1u);
   expect_golden("reduce_mean_group.wgsl", shader(d, 0));
+  expect_golden("reduce_mean_group_subgroups.wgsl", shader(d, 0, "subgroups"));
 }
 
 }  // namespace

@@ -85,6 +85,25 @@ TEST(MemoryPlan, LowerBoundIsTheMostAliveAtOnce) {
   expect_no_overlap(b.graph, plan);
 }
 
+TEST(MemoryPlan, ViewsTakeTheirInputsMemoryAndKeepIt) {
+  // Relu -> Transpose (a view) -> Neg -> Exp: the view lies in Relu's memory, and Neg, though
+  // elementwise, does not write over it (it reads the view at other indices than it writes).
+  GraphBuilder b;
+  ir::Variable* r = b.op("Relu", {b.input("x", {4, 8})});
+  ir::Variable* t = b.op("Transpose", {r}, {{"perm", Shape{1, 0}}});
+  ir::Variable* n = b.op("Neg", {t});
+  b.output(b.op("Exp", {n}));
+  auto schedule = b.graph.topological_order();
+  optimizer::MemoryPlanOptions options;
+  options.views = {t->producer};
+  auto plan = optimizer::plan_memory(b.graph, schedule, options);
+  EXPECT_EQ(plan.offsets.at(t), plan.offsets.at(r));
+  EXPECT_NE(plan.offsets.at(n), plan.offsets.at(t));
+  // Without the view the transpose is an operator like another: its output gets its own place.
+  auto plain = optimizer::plan_memory(b.graph, schedule);
+  EXPECT_NE(plain.offsets.at(t), plain.offsets.at(r));
+}
+
 TEST(MemoryPlan, ElementBytesOverrideTheDType) {
   // Bool tensors stored as 4-byte words (WebGPU): planned in their stored size, they never share
   // a word; planned in dtype bytes they would (a 64-element bool tensor is 64 bytes, 256 stored).

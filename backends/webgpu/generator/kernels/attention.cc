@@ -7,17 +7,21 @@
 // GPUs, flash-attention style: a workgroup of 8 x 8 invocations takes 32 query rows through tiles
 // of 32 keys; each invocation computes a 4 x 4 block of the tile's scores from Q's and K''s slices
 // in workgroup memory, the tile's probabilities go back there, and each invocation adds them times
-// V's tile into its 4 rows x 4 or 8 columns of the output. Rows' maxima and sums are shared
-// through workgroup memory. The keys of a row are split into ranges over several workgroups where
-// the rows alone would leave the GPU idle, the ranges' partial results merged by a second
-// dispatch. SwiftShader: one invocation per query row, reading K' and V straight from their
-// buffers (workgroup memory and barriers cost more than they save on CPU threads).
+// V's tile into its 4 rows x 4 or 8 columns of the output. Heads of more than 64 take more slices
+// of the depth, and V's tile in slices of 64 columns, one after the other through the same
+// workgroup memory (each invocation then holds 4 rows x 8 columns of each slice), so that any head
+// stays within 16 KB. Rows' maxima and sums are shared through workgroup memory. The keys of a row
+// are split into ranges over several workgroups where the rows alone would leave the GPU idle, the
+// ranges' partial results merged by a second dispatch. SwiftShader: one invocation per query row,
+// reading K' and V straight from their buffers (workgroup memory and barriers cost more than they
+// save on CPU threads).
 //
 // Staging into workgroup memory stores whole vec4s: element by element (`sm[i][c] = x`, as the
 // tiled GEMM then did) made the kernel 1.8x slower on an H100 (Whisper's attention 0.62 ms a
 // layer, 0.34 with vec4s).
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/error.h"
@@ -27,16 +31,19 @@ namespace webdnn::backends::webgpu {
 namespace {
 
 // GPUs: a workgroup of 8 x 8 invocations takes 32 query rows against tiles of 32 keys, the
-// depth staged 32 at a time (two slices for heads of 64: each slice's loads wait at a barrier).
-constexpr int64_t kGroup = 64, kCols = 8, kRowsGpu = 32, kTile = 32, kDepth = 32;
+// depth staged 32 at a time (two slices for heads of 64: each slice's loads wait at a barrier),
+// V's columns kSlice at a time (8 for each invocation of a row).
+constexpr int64_t kGroup = 64, kCols = 8, kRowsGpu = 32, kTile = 32, kDepth = 32, kSlice = 8 * kCols;
 // Workgroup memory (vec4s): Q's slice (kDepth x kRowsGpu) from 0 and K''s (kDepth x kTile) from
-// kK, then V's tile from kV on: 16 KB for heads of 64, WebGPU's least limit. The tile's
-// probabilities (kTile x kRowsGpu) take Q's place, the rows' maxima and sums K''s. The slices
-// and tiles are staged as whole vec4s; Q's slice is transposed as it is stored (a vec4 holds a depth of
-// four rows), its vec4s of a depth swizzled (vec4 r at r ^ (depth % 8)) so that the 8 depths one
-// round of stores writes fall in different banks.
+// kK, then a slice of V's tile (kTile x kSlice at most) from kV on: 16 KB where V has 64 columns
+// or more, WebGPU's least limit. The tile's probabilities (kTile x kRowsGpu) take Q's place, the
+// rows' maxima and sums K''s. The slices and tiles are staged as whole vec4s; Q's slice is
+// transposed as it is stored (a vec4 holds a depth of four rows), its vec4s of a depth swizzled
+// (vec4 r at r ^ (depth % 8)) so that the 8 depths one round of stores writes fall in different
+// banks.
 constexpr int64_t kK = kDepth * kRowsGpu / 4, kV = kK + kDepth * kTile / 4;
 static_assert(kTile * kRowsGpu / 4 <= kK && kRowsGpu * kCols / 4 <= kV - kK, "P and the shared values fit");
+static_assert((kV + kTile * kSlice / 4) * 16 <= 16384, "within the workgroup memory every device has");
 
 // "vec4<f32>(...)" of elements 4c .. 4c+3 of a row of n, `at(d)` reading element d; zeros past n.
 std::string vec4_of(int64_t c, int64_t n, const std::function<std::string(int64_t)>& at) {
@@ -53,6 +60,13 @@ std::string each(int64_t n, const std::function<std::string(int64_t)>& line) {
 }
 
 std::string name(const char* prefix, int64_t i) { return prefix + std::to_string(i); }
+
+// A slice of V's columns on GPUs: its first vec4 of a row, its vec4s for each invocation of a row
+// (1 where the slice has 32 columns or fewer, else 2), and where they start among an invocation's
+// output vec4s of a row.
+struct ValueSlice {
+  int64_t first4, dv4, at;
+};
 
 struct Attention {
   Shape batch;
@@ -89,17 +103,77 @@ struct Attention {
     score_function = epilogue_function(op, 3, scores, "score", program);
   }
 
+  // V's columns in slices of kSlice, the last of 4 or 8 columns for each invocation of a row.
+  std::vector<ValueSlice> value_slices() const {
+    std::vector<ValueSlice> slices;
+    for (int64_t first = 0, at = 0; first < Dv; first += kSlice) {
+      slices.push_back({first / 4, ceil_div(std::min(kSlice, Dv - first), 4 * kCols), at});
+      at += slices.back().dv4;
+    }
+    return slices;
+  }
+
+  // Statements staging slice `s` of V's tile of keys from t0 into workgroup memory from kV, rows of
+  // kCols * s.dv4 vec4s, zeros past V's last column.
+  std::string stage_v(const ValueSlice& s) const {
+    const std::string dv = (s.first4 ? u32(4 * s.first4) + " + " : "") + "c4 * 4u + vec4<u32>(0u, 1u, 2u, 3u)";
+    return fill(R"(for (var e = lid; e < ${V_VEC4S}; e = e + ${GROUP}u) {
+  let c4 = e % ${VROW};
+  let at = ${v_row} + min(t0 + e / ${VROW}, ${T_LAST}) * ${DV};
+  let dv = ${dv};
+  let cols = min(dv, vec4<u32>(${DV_LAST}));
+  let vv = vec4<f32>(${v0}, ${v1}, ${v2}, ${v3});
+  sm[${V_AT} + e] = select(vec4<f32>(0.0), vv, dv < vec4<u32>(${DV}));
+}
+)", {{"V_VEC4S", u32(kTile * kCols * s.dv4)}, {"GROUP", std::to_string(kGroup)}, {"VROW", u32(kCols * s.dv4)},
+     {"v_row", v_at}, {"T_LAST", u32(T - 1)}, {"DV", u32(Dv)}, {"dv", dv}, {"DV_LAST", u32(Dv - 1)},
+     {"v0", v.get("at + cols.x")}, {"v1", v.get("at + cols.y")}, {"v2", v.get("at + cols.z")},
+     {"v3", v.get("at + cols.w")}, {"V_AT", u32(kV)}});
+  }
+
+  // The loop adding the tile's probabilities (in Q's place, a vec4 of four rows per key) times
+  // slice `s` of V's tile to the invocation's outputs o{row}_{s.at ..}.
+  std::string add_values(const ValueSlice& s) const {
+    std::string loads, adds;
+    for (int64_t c = 0; c < s.dv4; c++)
+      loads += "let v" + std::to_string(c) + " = sm[" + u32(kV) + " + j * " + u32(kCols * s.dv4) + " + tc * " +
+               u32(s.dv4) + " + " + u32(c) + "];\n";
+    for (int64_t r = 0; r < 4; r++)
+      for (int64_t c = 0; c < s.dv4; c++) {
+        const std::string o = "o" + std::to_string(r) + "_" + std::to_string(s.at + c);
+        adds += o + " = " + o + " + pv[" + std::to_string(r) + "] * v" + std::to_string(c) + ";\n";
+      }
+    return fill(R"(for (var j = 0u; j < ${BC}; j = j + 1u) {
+  let pv = sm[j * ${BR4} + tr];
+  ${loads_v}
+  ${accumulate}
+}
+)", {{"BC", u32(kTile)}, {"BR4", u32(kRowsGpu / 4)}, {"loads_v", loads}, {"accumulate", adds}});
+  }
+
+  // What follows the tile's probabilities: their products with V's first slice (staged with the
+  // tile's first slice of the depth), then with each further slice once staged in its place.
+  std::string add_all_values() const {
+    const std::vector<ValueSlice> slices = value_slices();
+    std::string code = add_values(slices[0]);
+    for (size_t s = 1; s < slices.size(); s++)
+      code += "workgroupBarrier();\n" + stage_v(slices[s]) + "workgroupBarrier();\n" + add_values(slices[s]);
+    return code;
+  }
+
   // The GPU kernel over `splits` ranges of keys (a workgroup per range and 32 rows): with one, it
   // writes Y; with more, each range's unnormalized output rows to `parts` ([batch, split, S, Dv])
   // and their maxima and sums to `stats` ([batch, split, S, 2]), for merge().
   Program::Variant gpu(int64_t splits, const Operand& y, const Operand& parts, const Operand& stats) const {
-    // Per invocation: a 4 x 4 block of the scores (rows tr*4.., keys tc*4..) and a 4 x DVT block
-    // of the output (rows tr*4.., columns tc*DVT..), DVT = 4 or 8.
-    const int64_t dvt = 4 * ceil_div(Dv, 4 * kCols), dv4 = dvt / 4, vrow = kCols * dv4;  // vec4s per row of V
+    // Per invocation: a 4 x 4 block of the scores (rows tr*4.., keys tc*4..) and of each slice of
+    // V's columns a 4 x DVT block of the output (rows tr*4.., the slice's columns tc*DVT..), DVT = 4
+    // or 8.
+    const std::vector<ValueSlice> slices_v = value_slices();
+    const int64_t outputs = slices_v.back().at + slices_v.back().dv4;  // vec4s of a row for each invocation
+    const int64_t sm_size = kV + kTile * kCols * slices_v[0].dv4;        // the first slice is the widest
     const int64_t chunks = ceil_div(D, kDepth);
-    WEBDNN_CHECK(Dv <= 64 && D <= 64, "FusedAttention on WebGPU takes heads of at most 64 (the rule fuses no larger)");
     auto rq = [](int64_t r, int64_t q) { return std::to_string(r) + "_" + std::to_string(q); };
-    std::string scores_init, products, keyed, maxima, sums, outputs_init, accumulate, rescale, stores;
+    std::string scores_init, products, keyed, maxima, sums, outputs_init, rescale, stores;
     // The 8 invocations of a row share a value through K''s area: invocation tc's for row r is
     // component tc % 4 of vec4 (row * 2 + tc / 4) there.
     auto share = [&](int64_t r, const std::string& value) {
@@ -135,11 +209,10 @@ let p${r}_2 = select(0.0, exp(x${r}_2 - top${r}), key0 + 2u < ${T});
 let p${r}_3 = select(0.0, exp(x${r}_3 - top${r}), key0 + 3u < ${T});
 l${r} = l${r} * a${r} + p${r}_0 + p${r}_1 + p${r}_2 + p${r}_3;
 )", {{"r", std::to_string(r)}, {"shared0", shared(r, 0)}, {"shared1", shared(r, 1)}, {"top", top}, {"T", u32(T)}});
-      for (int64_t c = 0; c < dv4; c++) {
+      for (int64_t c = 0; c < outputs; c++) {
         const std::string o = "o" + rq(r, c);
         outputs_init += "var " + o + " = vec4<f32>(0.0);\n";
         rescale += o + " = " + o + " * a" + std::to_string(r) + ";\n";
-        accumulate += o + " = " + o + " + pv[" + std::to_string(r) + "] * v" + std::to_string(c) + ";\n";
       }
       const std::string sum = "dot(" + shared(r, 0) + " + " + shared(r, 1) + ", vec4<f32>(1.0))";
       const std::string row = "row" + std::to_string(r), inside = row + " < " + u32(S);
@@ -149,9 +222,13 @@ l${r} = l${r} * a${r} + p${r}_0 + p${r}_1 + p${r}_2 + p${r}_3;
       else
         stores += "if ((" + inside + ") & (tc == 0u)) { " + stats.set("(" + at + ") * 2u", "m" + std::to_string(r)) + " " +
                   stats.set("(" + at + ") * 2u + 1u", sum) + " }\n";
-      for (int64_t c = 0; c < dv4; c++)
-        stores += store(splits == 1 ? y : parts, at, "(tc * " + u32(dv4) + " + " + u32(c) + ")",
-                        splits == 1 ? "(o" + rq(r, c) + " * inv" + std::to_string(r) + ")" : "o" + rq(r, c), inside);
+      for (const ValueSlice& s : slices_v)
+        for (int64_t c = 0; c < s.dv4; c++) {
+          const std::string vec4 = (s.first4 ? u32(s.first4) + " + " : "") + "tc * " + u32(s.dv4) + " + " + u32(c);
+          const std::string o = "o" + rq(r, s.at + c);
+          stores += store(splits == 1 ? y : parts, at, "(" + vec4 + ")",
+                          splits == 1 ? "(" + o + " * inv" + std::to_string(r) + ")" : o, inside);
+        }
     }
     // The depth in slices of kDepth, the first staged with V's tile.
     std::string slices;
@@ -187,9 +264,6 @@ for (var dd = 0u; dd < ${DEPTH}; dd = dd + 1u) {
      {"k_row", k_at}, {"T", u32(T)}, {"T_LAST", u32(T - 1)}, {"k0", k.get("at + keys.x")}, {"k1", k.get("at + keys.y")},
      {"k2", k.get("at + keys.z")}, {"k3", k.get("at + keys.w")}, {"K_AT", u32(kK)}, {"products", products}});
     }
-    std::string loads_v;
-    for (int64_t c = 0; c < dv4; c++)
-      loads_v += "let v" + std::to_string(c) + " = sm[" + u32(kV) + " + j * " + u32(vrow) + " + tc * " + u32(dv4) + " + " + u32(c) + "];\n";
     std::string code = fill(R"(${score_function}
 // Q's and K''s slices of the depth (then P, the probabilities of a tile, in Q's place, and each row
 // of invocations' maxima or sums in K''s), then V's tile.
@@ -219,14 +293,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var t0 = wid.z * ${PER_SPLIT}; t0 < t_end; t0 = t0 + ${BC}) {
     ${scores_init}
     workgroupBarrier();
-    for (var e = lid; e < ${V_VEC4S}; e = e + ${GROUP}u) {
-      let c4 = e % ${VROW};
-      let at = ${v_row} + min(t0 + e / ${VROW}, ${T_LAST}) * ${DV};
-      let dv = c4 * 4u + vec4<u32>(0u, 1u, 2u, 3u);
-      let cols = min(dv, vec4<u32>(${DV_LAST}));
-      let vv = vec4<f32>(${v0}, ${v1}, ${v2}, ${v3});
-      sm[${V_AT} + e] = select(vec4<f32>(0.0), vv, dv < vec4<u32>(${DV}));
-    }
+    ${stage_v}
     ${slices}
     let key0 = t0 + tc * 4u;
     ${keyed}
@@ -239,26 +306,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     sm[(tc * 4u + 2u) * ${BR4} + tr] = vec4<f32>(p0_2, p1_2, p2_2, p3_2);
     sm[(tc * 4u + 3u) * ${BR4} + tr] = vec4<f32>(p0_3, p1_3, p2_3, p3_3);
     workgroupBarrier();
-    for (var j = 0u; j < ${BC}; j = j + 1u) {
-      let pv = sm[j * ${BR4} + tr];
-      ${loads_v}
-      ${accumulate}
-    }
+    ${add_values}
   }
   workgroupBarrier();
   ${sums}
   workgroupBarrier();
   ${stores}
 }
-)", {{"score_function", score_function}, {"SM", std::to_string(kV + kTile * vrow)}, {"GROUP", std::to_string(kGroup)},
+)", {{"score_function", score_function}, {"SM", std::to_string(sm_size)}, {"GROUP", std::to_string(kGroup)},
      {"COLS", u32(kCols)}, {"BR", u32(kRowsGpu)}, {"lowest", f32(std::numeric_limits<float>::lowest())},
      {"outputs_init", outputs_init}, {"T", u32(T)}, {"PER_SPLIT", u32(keys_per_split(splits))}, {"BC", u32(kTile)},
-     {"scores_init", scores_init}, {"V_VEC4S", u32(kTile * vrow)}, {"v_row", v_at}, {"T_LAST", u32(T - 1)},
-     {"DV_LAST", u32(Dv - 1)}, {"v0", v.get("at + cols.x")}, {"v1", v.get("at + cols.y")}, {"v2", v.get("at + cols.z")},
-     {"v3", v.get("at + cols.w")},
-     {"V_AT", u32(kV)}, {"VROW", u32(vrow)}, {"DV", u32(Dv)}, {"slices", slices}, {"keyed", keyed}, {"maxima", maxima},
-     {"rescale", rescale}, {"BR4", u32(kRowsGpu / 4)}, {"loads_v", loads_v}, {"accumulate", accumulate}, {"sums", sums},
-     {"stores", stores}});
+     {"scores_init", scores_init}, {"stage_v", stage_v(slices_v[0])}, {"slices", slices}, {"keyed", keyed},
+     {"maxima", maxima}, {"rescale", rescale}, {"BR4", u32(kRowsGpu / 4)}, {"add_values", add_all_values()},
+     {"sums", sums}, {"stores", stores}});
     WEBDNN_CHECK(batches <= 65535 && ceil_div(S, kRowsGpu) <= 65535, "attention too large to dispatch");
     return {code, {ceil_div(S, kRowsGpu), batches, splits}};
   }

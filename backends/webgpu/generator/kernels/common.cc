@@ -1,4 +1,5 @@
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "backends/webgpu/generator/kernels/kernels.h"
@@ -11,9 +12,15 @@ std::map<std::string, Generator>& generators() {
   static std::map<std::string, Generator> g;
   return g;
 }
+std::set<std::string>& view_readers() {
+  static std::set<std::string> types;
+  return types;
+}
 }  // namespace
 
 void register_generator(const char* type, Generator generator) { generators()[type] = generator; }
+void register_view_reader(const char* type) { view_readers().insert(type); }
+bool reads_views(const std::string& type) { return view_readers().count(type) > 0; }
 
 Generator find_generator(const std::string& type) {
   auto it = generators().find(type);
@@ -24,6 +31,23 @@ std::string u32(int64_t v) { return std::to_string(v) + "u"; }
 std::string i32(int64_t v) { return std::to_string(v) + "i"; }
 
 Shape strides_of(const Shape& shape) { return contiguous_strides(shape); }
+
+std::string subgroup_merge(const std::string& name, const std::string& merge, int group) {
+  WEBDNN_CHECK(group >= 128 && (group & (group - 1)) == 0, "subgroup_merge over a workgroup of ", group);
+  return fill(R"(fn ${name}(lid: u32, sg_n: u32, v: f32) -> f32 {
+  var x = v;
+  for (var d = 1u; d < sg_n; d = d << 1u) { x = ${merge_lanes}; }
+  if (lid % sg_n == 0u) { part[lid / sg_n] = x; }
+  workgroupBarrier();
+  var t = part[0];
+  for (var j = 1u; j < ${group}u / sg_n; j = j + 1u) { t = ${merge_parts}; }
+  workgroupBarrier();
+  return t;
+}
+)", {{"name", name}, {"group", std::to_string(group)},
+     {"merge_lanes", fill(merge, {{"a", "x"}, {"b", "subgroupShuffleXor(x, d)"}})},
+     {"merge_parts", fill(merge, {{"a", "t"}, {"b", "part[j]"}})}});
+}
 
 int workgroup_for(int64_t threads) {
   if (threads >= 64 * 256) return 256;

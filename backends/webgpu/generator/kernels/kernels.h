@@ -27,11 +27,25 @@ struct GeneratorRegistration {
   }
 };
 
+// Kernels that read their inputs element by element through the accessors (no tiles staged from
+// contiguous runs), to whom a transposed view of a tensor costs only index arithmetic: a transpose
+// feeding only them and elementwise operators is a view, not a dispatch (backend.cc).
+void register_view_reader(const char* type);
+bool reads_views(const std::string& type);
+struct ViewReaders {
+  ViewReaders(std::initializer_list<const char*> types) {
+    for (const char* t : types) register_view_reader(t);
+  }
+};
+
 #define WEBDNN_WGSL_CONCAT_INNER(a, b) a##b
 #define WEBDNN_WGSL_CONCAT(a, b) WEBDNN_WGSL_CONCAT_INNER(a, b)
 // WEBDNN_WGSL_KERNEL(generator, "Type1", "Type2", ...)
 #define WEBDNN_WGSL_KERNEL(fn, ...) \
   static ::webdnn::backends::webgpu::GeneratorRegistration WEBDNN_WGSL_CONCAT(wgsl_registration_, __COUNTER__)(fn, {__VA_ARGS__})
+// WEBDNN_WGSL_READS_VIEWS("Type1", ...): see register_view_reader.
+#define WEBDNN_WGSL_READS_VIEWS(...) \
+  static ::webdnn::backends::webgpu::ViewReaders WEBDNN_WGSL_CONCAT(wgsl_view_readers_, __COUNTER__)({__VA_ARGS__})
 
 // Statements computing `e` on the WGSL f32 expressions `inputs`; returns the name of the result.
 // (expression.cc; the helper functions it calls are added by Program.)
@@ -62,6 +76,16 @@ inline int64_t ceil_div(int64_t n, int64_t m) { return (n + m - 1) / m; }
 // A workgroup size for `threads` simple invocations: small outputs get small groups so that they
 // still spread over several workgroups.
 int workgroup_for(int64_t threads);
+
+// A WGSL function `name(lid: u32, sg_n: u32, v: f32) -> f32` (sg_n: @builtin(subgroup_size))
+// giving every invocation of a workgroup of `group` the merge of their `v`s, `merge` being a
+// template of `${a}` and `${b}`: within each subgroup by shuffles, then across subgroups through
+// `part` (var<workgroup> array<f32, group / 4> at least), two barriers where a halving tree in
+// workgroup memory takes log2(group). The variant for devices with 'subgroups' (see
+// Program::dispatch_variants). Subgroups are taken as runs of consecutive invocations, as
+// implementations lay out a one-dimensional workgroup; `group` >= 128, the most lanes a subgroup
+// may have, so a subgroup never holds invocations of two workgroups' worth of parts.
+std::string subgroup_merge(const std::string& name, const std::string& merge, int group);
 
 // The tiled matrix product shared by Conv, MatMul and Gemm: for each of `batch` products,
 // out(m, n) = sum over k of A(m, k) * B(k, n), M x N outputs over depth K. A workgroup computes

@@ -18,9 +18,32 @@ void copy(const ir::Operator& op, Program& program) {
   program.dispatch(op, y.set("i", x.get("i")) + "\n", y.variable->size(), workgroup_for(y.variable->size()));
 }
 
+// A transpose in its input's memory (the memory plan's doing: a view that backend.cc chose, or
+// a permutation of axes of extent 1) dispatches nothing: its readers find its element at index i
+// in the input through the permutation.
 void transpose(const ir::Operator& op, Program& program) {
-  Operand x = program.input("x", op.inputs[0]), y = program.output("y", op.outputs[0]);
   std::vector<int64_t> perm = params::Transpose::parse(op.params).perm;
+  const ir::Variable *in = op.inputs[0], *out = op.outputs[0];
+  if (!in->is_constant() && program.same_memory(in, out)) {
+    const Shape out_shape = out->shape, in_strides = strides_of(in->shape), out_strides = strides_of(out_shape);
+    // Axes of extent 1 moved alone: the same elements in the same order.
+    int64_t last = -1;
+    bool same_order = true;
+    for (size_t d = 0; d < perm.size(); d++)
+      if (out_shape[d] > 1) same_order &= perm[d] > last, last = perm[d];
+    if (same_order) return program.view(out, in, [](const std::string& i) { return i; });
+    return program.view(out, in, [=](const std::string& i) {
+      std::string s;
+      for (size_t d = 0; d < perm.size(); d++) {
+        if (out_shape[d] == 1) continue;
+        std::string c = "((" + i + ") / " + u32(out_strides[d]) + ")";
+        if (out_strides[d] * out_shape[d] < num_elements(out_shape)) c = "(" + c + " % " + u32(out_shape[d]) + ")";
+        s += (s.empty() ? "" : " + ") + c + " * " + u32(in_strides[perm[d]]);
+      }
+      return s.empty() ? std::string("0u") : "(" + s + ")";
+    });
+  }
+  Operand x = program.input("x", op.inputs[0]), y = program.output("y", op.outputs[0]);
   // Output coordinate d is input coordinate perm[d].
   std::vector<std::string> at(perm.size());
   for (size_t d = 0; d < perm.size(); d++) at[perm[d]] = "c" + std::to_string(d);

@@ -23,6 +23,7 @@ struct Row {
   int64_t rows, n, step;
   std::string base;
   bool wide = false;
+  bool subgroups = false;  // a wide row's totals through subgroup operations
 
   // A loop running `body` over the row's elements (this invocation's share of them), with `j` and
   // `at` (the element's index) defined.
@@ -36,7 +37,7 @@ struct Row {
   }
   // `v`, this invocation's part, combined over the row ("sum" or "max").
   std::string total(const std::string& kind, const std::string& v) const {
-    return wide ? "all_" + kind + "(lid, " + v + ")" : v;
+    return !wide ? v : "all_" + kind + (subgroups ? "(lid, sg_n, " : "(lid, ") + v + ")";
   }
 
   // `body(row)` for a Row of this shape, wide or not as each adapter wants it.
@@ -47,8 +48,12 @@ struct Row {
     cpu.wide = n >= 256 && rows < 4096;
     if (rows <= 0) return program.dispatch(op, "", 0);
     Program::Variant g = gpu.kernel(body(gpu), extra);
-    if (gpu.wide == cpu.wide) return program.dispatch_raw(op, g.code, g.workgroups);
-    program.dispatch_variants(op, g, cpu.kernel(body(cpu), extra));
+    Program::Variant c = gpu.wide == cpu.wide ? g : cpu.kernel(body(cpu), extra);
+    if (!gpu.wide) return program.dispatch_variants(op, g, c);
+    Row sg = gpu;
+    sg.subgroups = true;
+    Program::Variant s = sg.kernel(body(sg), extra);
+    program.dispatch_variants(op, g, c, &s);
   }
 
   Program::Variant kernel(const std::string& body, const std::string& extra) const {
@@ -66,20 +71,26 @@ struct Row {
   return total;
 }
 )";
-    std::string code = fill(R"(${extra}
-var<workgroup> part: array<f32, ${group}>;
+    std::string all_sum = subgroups ? subgroup_merge("all_sum", "${a} + ${b}", kRowGroup)
+                                    : fill(all, {{"kind", "sum"}, {"half", u32(kRowGroup / 2)}, {"combine", "part[lid] + part[lid + s]"}});
+    std::string all_max = subgroups ? subgroup_merge("all_max", "max(${a}, ${b})", kRowGroup)
+                                    : fill(all, {{"kind", "max"}, {"half", u32(kRowGroup / 2)}, {"combine", "max(part[lid], part[lid + s])"}});
+    std::string code = fill(R"(${enable}
+${extra}
+var<workgroup> part: array<f32, ${parts}>;
 ${all_sum}
 ${all_max}
 @compute @workgroup_size(${group})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32${sg_n}) {
   let row = wid.y * 65535u + wid.x;
   ${guard}
   let base = ${base};
   ${body}
 }
-)", {{"extra", extra}, {"group", std::to_string(kRowGroup)}, {"base", base}, {"body", body},
-     {"all_sum", fill(all, {{"kind", "sum"}, {"half", u32(kRowGroup / 2)}, {"combine", "part[lid] + part[lid + s]"}})},
-     {"all_max", fill(all, {{"kind", "max"}, {"half", u32(kRowGroup / 2)}, {"combine", "max(part[lid], part[lid + s])"}})},
+)", {{"enable", subgroups ? "enable subgroups;" : ""}, {"extra", extra}, {"group", std::to_string(kRowGroup)},
+     {"parts", std::to_string(subgroups ? kRowGroup / 4 : kRowGroup)}, {"base", base}, {"body", body},
+     {"all_sum", all_sum}, {"all_max", all_max},
+     {"sg_n", subgroups ? ", @builtin(subgroup_size) sg_n: u32" : ""},
      {"guard", rows > 65535 ? "if (row >= " + u32(rows) + ") { return; }" : ""}});
     WEBDNN_CHECK(rows <= int64_t{65535} * 65535, "too many rows");
     return {code, {std::min<int64_t>(rows, 65535), ceil_div(rows, 65535), 1}};
@@ -217,5 +228,8 @@ WEBDNN_WGSL_KERNEL(lrn, "LRN");
 WEBDNN_WGSL_KERNEL(instance_norm, "InstanceNormalization");
 WEBDNN_WGSL_KERNEL(layer_norm, "LayerNormalization");
 WEBDNN_WGSL_KERNEL(softmax, "Softmax", "LogSoftmax");
+// Rows read element by element: a channels-last block's LayerNormalization reads the transposed
+// image in place (ConvNeXt's Transpose, LayerNorm, ..., Transpose back).
+WEBDNN_WGSL_READS_VIEWS("LayerNormalization", "InstanceNormalization", "Softmax", "LogSoftmax");
 
 }  // namespace webdnn::backends::webgpu

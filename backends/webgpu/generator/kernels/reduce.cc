@@ -91,11 +91,14 @@ ${store}
 
 // Few outputs with many members: a workgroup per output, its invocations splitting the members
 // and merging their parts in workgroup memory.
-const char* kReduceGroup = R"(var<workgroup> part: array<f32, ${group}>;
+// `all` ends with `total`, the merge of every invocation's `acc` (Kind::merge).
+const char* kReduceGroup = R"(${enable}
+var<workgroup> part: array<f32, ${parts}>;
 fn merge(a: f32, b: f32) -> f32 { return ${merge}; }
 ${merge_max}
+${subgroup_merges}
 @compute @workgroup_size(${group})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32${sg_n}) {
   let o = min(wid.y * 65535u + wid.x, ${last});
   let base = ${base};
   let count = ${count};
@@ -103,11 +106,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   ${maximum}
   var acc = ${init};
   for (var r = lid; r < ${members}; r = r + ${group}u) { let v = ${v}; acc = ${step}; }
-  part[lid] = acc;
-  workgroupBarrier();
-  ${tree}
+  ${all}
   if ((lid == 0u) & (wid.y * 65535u + wid.x < ${outputs})) {
-    let acc = part[0];
+    let acc = total;
     ${store}
   }
 }
@@ -137,25 +138,36 @@ void reduce(const ir::Operator& op, Program& program) {
     return;
   }
   const int T = 256;
-  // Halving steps that leave part[0] holding merge(...) of all parts.
-  auto tree = [&](const std::string& fn) {
-    std::string c;
-    for (int s = T / 2; s >= 1; s /= 2)
-      c += "if (lid < " + u32(s) + ") { part[lid] = " + fn + "(part[lid], part[lid + " + u32(s) + "]); }\nworkgroupBarrier();\n";
-    return c;
+  auto kernel = [&](bool subgroups) {
+    // `part` merged by `fn` into every invocation's `into`: through subgroups (subgroup_merge), or
+    // by halving steps that leave part[0] holding the merge of all parts.
+    auto merged = [&](const std::string& fn, const std::string& value, const std::string& into) {
+      if (subgroups) return into + " = all_" + fn + "(lid, sg_n, " + value + ");\n";
+      std::string c = "part[lid] = " + value + ";\nworkgroupBarrier();\n";
+      for (int s = T / 2; s >= 1; s /= 2)
+        c += "if (lid < " + u32(s) + ") { part[lid] = " + fn + "(part[lid], part[lid + " + u32(s) + "]); }\nworkgroupBarrier();\n";
+      return c + into + " = part[0];\n";
+    };
+    std::string maximum;
+    if (k.two_pass)
+      maximum = "var m = -bitcast<f32>(k_inf);\nfor (var r = lid; r < " + u32(mb.count) + "; r = r + " + u32(T) +
+                ") { let v = " + v + "; m = max_n(m, v); }\n" + merged("merge_max", "m", "mx") + "workgroupBarrier();";
+    std::string merges = !subgroups ? ""
+                         : subgroup_merge("all_merge", "merge(${a}, ${b})", T) +
+                               (k.two_pass ? subgroup_merge("all_merge_max", "merge_max(${a}, ${b})", T) : "");
+    std::string code = fill(kReduceGroup, {{"enable", subgroups ? "enable subgroups;" : ""}, {"group", std::to_string(T)},
+                                           {"parts", std::to_string(subgroups ? T / 4 : T)}, {"merge", k.merge},
+                                           {"merge_max", k.two_pass ? "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }" : ""},
+                                           {"subgroup_merges", merges}, {"sg_n", subgroups ? ", @builtin(subgroup_size) sg_n: u32" : ""},
+                                           {"last", u32(outputs - 1)}, {"base", mb.base},
+                                           {"count", f32(static_cast<double>(mb.count))}, {"maximum", maximum},
+                                           {"init", k.init}, {"members", u32(mb.count)}, {"v", v}, {"step", k.step},
+                                           {"all", "var total = 0.0;\n" + merged("merge", "acc", "total")},
+                                           {"outputs", u32(outputs)}, {"store", y.set("o", result)}});
+    return Program::Variant{code, {std::min<int64_t>(outputs, 65535), ceil_div(outputs, 65535), 1}};
   };
-  std::string maximum;
-  if (k.two_pass)
-    maximum = "var m = -bitcast<f32>(k_inf);\nfor (var r = lid; r < " + u32(mb.count) + "; r = r + " + u32(T) +
-              ") { let v = " + v + "; m = max_n(m, v); }\npart[lid] = m;\nworkgroupBarrier();\n" + tree("merge_max") +
-              "mx = part[0];\nworkgroupBarrier();";
-  std::string code = fill(kReduceGroup, {{"group", std::to_string(T)}, {"merge", k.merge},
-                                         {"merge_max", k.two_pass ? "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }" : ""},
-                                         {"last", u32(outputs - 1)}, {"base", mb.base},
-                                         {"count", f32(static_cast<double>(mb.count))}, {"maximum", maximum},
-                                         {"init", k.init}, {"members", u32(mb.count)}, {"v", v}, {"step", k.step},
-                                         {"tree", tree("merge")}, {"outputs", u32(outputs)}, {"store", y.set("o", result)}});
-  program.dispatch_raw(op, code, {std::min<int64_t>(outputs, 65535), ceil_div(outputs, 65535), 1});
+  Program::Variant plain = kernel(false), subgroups = kernel(true);
+  program.dispatch_variants(op, plain, plain, &subgroups);
 }
 
 void arg_reduce(const ir::Operator& op, Program& program) {

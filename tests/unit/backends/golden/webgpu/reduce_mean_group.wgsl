@@ -12,6 +12,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var mx = 0.0;
   var acc = 0.0;
   for (var r = lid; r < 1000u; r = r + 256u) { let v = get_x(base + r * 3u); acc = acc + v; }
+  var total = 0.0;
   part[lid] = acc;
   workgroupBarrier();
   if (lid < 128u) { part[lid] = merge(part[lid], part[lid + 128u]); }
@@ -30,8 +31,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   workgroupBarrier();
   if (lid < 1u) { part[lid] = merge(part[lid], part[lid + 1u]); }
   workgroupBarrier();
+  total = part[0];
   if ((lid == 0u) & (wid.y * 65535u + wid.x < 6u)) {
-    let acc = part[0];
+    let acc = total;
     set_y(o, acc / count);
   }
 }
