@@ -3,7 +3,7 @@
 //   WEBDNN_TEST_BACKEND=webgpu    models converted with --backend webgpu,wasm (converted-gpu)
 //   WEBDNN_TEST_BACKEND=webgl     WebGL2, models converted into converted-webgl
 //   WEBDNN_TEST_MODELS=ops        every per-op model of tools/make_models.py (one test per op type)
-//   WEBDNN_TEST_MODELS=NAME,...   models of ../shared and our own resnet50 / vgg16
+//   WEBDNN_TEST_MODELS=NAME,...   models of ../shared (models2: the fixed-shape float ones) and our own nets
 // WEBDNN_WEBGPU_KERNELS=gpu (webgpu only) runs the kernels made for GPUs (workgroup memory)
 // instead of those the runner picks for SwiftShader, on the models that have such a kernel (the
 // others would run what the run without it ran: they are skipped).
@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { converted, convertedWebGl, model, opTypes, ownNames, reference, sharedMissing, sharedNames, verdict } from '../js/support.mjs';
+import { converted, convertedWebGl, model, MODELS2_FIXED, opTypes, ownNames, reference, sharedMissing, sharedNames, verdict } from '../js/support.mjs';
 import { selected, wantedNames } from '../js/variants.mjs';
 import { usePage } from './site.mjs';
 import { runWebGl, WEBGL_TOLERANCE } from './webgl_support.mjs';
@@ -34,7 +34,7 @@ const wanted = wantedNames();
 const needsShared = !wanted || wanted.some((n) => n !== 'ops' && !own.includes(n) && !ops.includes(n));
 const missing = needsShared ? sharedMissing() : undefined;
 if (missing) test('the models of ../shared', { skip: missing }, () => {});
-const known = missing ? [...ops, ...own] : [...ops, ...own, ...sharedNames()];
+const known = missing ? [...ops, ...own] : [...ops, ...own, ...sharedNames(), ...MODELS2_FIXED];
 const names = selected(known, wanted?.filter((n) => !missing || n === 'ops' || known.includes(n)), { ops });
 
 const use = usePage();

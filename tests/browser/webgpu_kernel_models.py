@@ -124,14 +124,15 @@ models.attentions(dispatches='FusedAttention')
 # Heads of more than 64 (language models' 80 to 128, Stable Diffusion's 160): the GPU kernel takes
 # the depth in more slices and V's tile in slices of 64 columns, the last one narrower (80, 130),
 # with one range of keys (29 keys) or several, and several tiles of keys a range (64 blocks of rows,
-# K' and V broadcast).
+# K' and V broadcast). Their scores are small: by default such heads are left unfused there (faster
+# on an H100), so the conversion is asked to fuse them (WEBDNN_WEBGPU_FUSED_ATTENTION=all).
 models.attentions({
     'attention_head_80': ([2, 37, 80], [2, 80, 45], [2, 45, 80], None),
     'attention_head_128_masked': ([1, 2, 33, 128], [1, 2, 128, 70], [1, 2, 70, 128], [1, 1, 33, 70]),
     'attention_head_96_values_128': ([2, 40, 96], [2, 96, 29], [2, 29, 128], None),
     'attention_head_160_values_130': ([1, 3, 20, 160], [1, 3, 160, 50], [1, 3, 50, 130], None),
     'attention_head_80_tiles_a_range': ([64, 32, 80], [1, 80, 600], [1, 600, 80], None),
-}, dispatches='FusedAttention')
+}, dispatches='FusedAttention', env={'WEBDNN_WEBGPU_FUSED_ATTENTION': 'all'})
 
 # A dispatch binds at most 8 buffers: twelve inputs share bindings.
 save('concat_12_inputs', [helper.make_node('Concat', [f'x{i}' for i in range(12)], ['y'], axis=1)],

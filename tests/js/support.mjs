@@ -112,11 +112,17 @@ export const isBig = (name) => /^(resnet50|vgg16)\b/.test(name);
 // digits_cnn has a free batch dimension.
 const INPUT_SHAPES = { digits_cnn: { image: [1, 1, 8, 8] } };
 
+// The float models of ../shared/models2 with fixed shapes, which a test runs when it names them
+// (those with free dimensions run in free_dims tests, the quantized and half ones in
+// quantized_models.test.mjs and tests/e2e).
+export const MODELS2_FIXED = ['mobilenet_v3_small', 'whisper_tiny_encoder', 'yolos_tiny'];
+
 // Where a model comes from and how to run it: { name, source, shared, shapes, ranges }.
 export function model(name) {
-  const shared = sharedNames().includes(name);
+  const folder = sharedNames().includes(name) ? 'models' : MODELS2_FIXED.includes(name) ? 'models2' : null;
+  const shared = folder !== null;
   const group = name.startsWith('op_') ? 'ops' : 'nets';
-  const source = shared ? path.join(SHARED, 'models', `${name}.onnx`) : path.join(OWN, group, `${name}.onnx`);
+  const source = shared ? path.join(SHARED, folder, `${name}.onnx`) : path.join(OWN, group, `${name}.onnx`);
   let ranges = {}, shapes = INPUT_SHAPES[name] ?? {};
   if (!shared) {
     ownNames(group);

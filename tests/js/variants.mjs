@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { converted, importWebDNN, isBig, model, ownNames, reference, sharedMissing, sharedNames, verdict } from './support.mjs';
+import { converted, importWebDNN, isBig, model, MODELS2_FIXED, ownNames, reference, sharedMissing, sharedNames, verdict } from './support.mjs';
 
 // `small`: not for the big nets, which would take minutes in plain JavaScript.
 export const VARIANTS = [
@@ -74,6 +74,7 @@ export function sharedAndOwn() {
   const ops = wanted?.some((n) => n.startsWith('op_')) ? ownNames('ops') : [];
   const own = [...ownNames('nets'), ...ops];
   const missing = !wanted || wanted.some((n) => !own.includes(n)) ? sharedMissing() : undefined;
-  const names = missing ? selected(own, wanted?.filter((n) => own.includes(n))) : selected([...sharedNames(), ...own], wanted);
+  const models2 = MODELS2_FIXED.filter((n) => wanted?.includes(n));  // only when named
+  const names = missing ? selected(own, wanted?.filter((n) => own.includes(n))) : selected([...sharedNames(), ...models2, ...own], wanted);
   return { names, missing };
 }

@@ -200,6 +200,21 @@ TEST(AttentionOps, ContribRefusalsNameTheAttributeOrInput) {
   EXPECT_NE(e.find("input 9 (cache_indirection) is not supported"), std::string::npos) << e;
 }
 
+TEST(AttentionOps, GroupQueryAttentionRefusesATotalPastItsPositions) {
+  // total_sequence_length sizes the present outputs: 1124073479 (a fuzzer's mutation of 7) made
+  // the importer build positions and caches of that length until memory ran out.
+  OnnxBuilder b = with_ms_domain();
+  b.input("x", {1, 2, 32}).input("past", {1, 2, 5, 16}).output("y").output("pk").output("pv");
+  b.initializer("seqlens", Tensor::from_ints({1}, {6}, DType::Int32));
+  b.initializer("total", Tensor::from_ints({}, {1124073479}, DType::Int32));
+  auto& g = ms_node(b, "GroupQueryAttention", {"x", "x", "x", "past", "past", "seqlens", "total"}, {"y", "pk", "pv"});
+  attr(g, "num_heads", int64_t{2});
+  attr(g, "kv_num_heads", int64_t{2});
+  std::string e = import_error(b);
+  EXPECT_NE(e.find("total_sequence_length ('total') is 1124073479, more than the past's 5 positions and the 2 new ones"),
+            std::string::npos) << e;
+}
+
 // Shapes pass through with their free dimensions, and only the head sizes need numbers.
 TEST(AttentionOps, CompositionsKeepFreeDimensions) {
   OnnxBuilder b = with_ms_domain();

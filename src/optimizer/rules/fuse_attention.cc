@@ -5,7 +5,9 @@
 // Rewrites: FusedAttention(Q, K', V, the first product's extras) with its epilogue, writing the
 // result, for a backend whose kernel keeps only a block of the scores at a time (wasm, WebGPU, WebGL). Free
 // dimensions do not stop it: only ranks and the sameness of batch axes are looked at, and, where
-// the backend limits them, the head sizes (Q's and V's last axes).
+// the backend limits them, the head sizes (Q's and V's last axes), and for heads above a backend's
+// `small_head` the size of the scores (fused only where they take `large_scores` bytes or more, or
+// their size is free: there the unfused kernels may be faster but must store them whole).
 #include "src/optimizer/rewrite.h"
 #include "src/optimizer/rules/rules.h"
 
@@ -24,7 +26,8 @@ bool within(const Dim& d, int64_t limit) { return limit == 0 || (d.is_constant()
 
 class FuseAttention : public Rule {
  public:
-  explicit FuseAttention(int64_t max_head) : max_head_(max_head) {}
+  FuseAttention(int64_t max_head, int64_t small_head, int64_t large_scores)
+      : max_head_(max_head), small_head_(small_head), large_scores_(large_scores) {}
   const char* name() const override { return "fuse_attention"; }
 
   bool rewrite(ir::Graph& graph, ir::Operator* op) override {
@@ -40,6 +43,8 @@ class FuseAttention : public Rule {
     for (const ir::Variable* t : {q, k, v, scores, y})
       if (!batched_float_matrix(t)) return false;
     if (!within(q->dims.back(), max_head_) || !within(v->dims.back(), max_head_)) return false;
+    const bool small = within(q->dims.back(), small_head_) && within(v->dims.back(), small_head_);
+    if (!small && scores->is_static() && scores->size() * 4 < large_scores_) return false;
     const DimShape batch(scores->dims.begin(), scores->dims.end() - 2);
     if (y->rank() != scores->rank() || !identical(batch, DimShape(y->dims.begin(), y->dims.end() - 2))) return false;
     std::vector<ir::Variable*> inputs = {q, k, v};
@@ -54,11 +59,13 @@ class FuseAttention : public Rule {
   }
 
  private:
-  int64_t max_head_;
+  int64_t max_head_, small_head_, large_scores_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> fuse_attention(int64_t max_head) { return std::make_unique<FuseAttention>(max_head); }
+std::unique_ptr<Rule> fuse_attention(int64_t max_head, int64_t small_head, int64_t large_scores) {
+  return std::make_unique<FuseAttention>(max_head, small_head, large_scores);
+}
 
 }  // namespace webdnn::optimizer::rules

@@ -22,8 +22,9 @@ std::unique_ptr<Rule> merge_elementwise();
 std::unique_ptr<Rule> fuse_epilogue();
 std::unique_ptr<Rule> fuse_quantize_dequantize();
 // For backends with a fused attention kernel: MatMul -> Softmax -> MatMul as one operator, where
-// the head sizes (Q's and V's last axes) are at most `max_head` (0: any).
-std::unique_ptr<Rule> fuse_attention(int64_t max_head = 0);
+// the head sizes (Q's and V's last axes) are at most `max_head` (0: any); heads above `small_head`
+// (0: none) only where the scores take `large_scores` bytes or more, or their size is free.
+std::unique_ptr<Rule> fuse_attention(int64_t max_head = 0, int64_t small_head = 0, int64_t large_scores = 0);
 // For backends that compute in float32 only: integer and N-bit products as float ones.
 std::unique_ptr<Rule> integer_products_in_float();
 // For the wasm backend: ConvInteger as a Conv on integer grids, where its sums are exact in float.

@@ -102,12 +102,24 @@ TEST(WebGpuGenerator, AttentionFusedNeverStoresItsScores) {
     GraphBuilder b;  // larger heads in slices, within the 16 KB of workgroup memory every device has
     ir::Variable* scores = b.op("MatMul", {b.input("q", {1, 30, head}), b.input("k", {1, head, 30})});
     b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, 30, head})}));
+    setenv("WEBDNN_WEBGPU_FUSED_ATTENTION", "all", 1);  // fused whatever the size of its scores
     Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+    unsetenv("WEBDNN_WEBGPU_FUSED_ATTENTION");
     ASSERT_EQ(count_type(d, "FusedAttention"), 1u) << head;
     const std::string gpu = d.at("shaders")[d.at("dispatches")[0].at("shader").get<size_t>()].at("code");
     std::smatch vec4s;
     ASSERT_TRUE(std::regex_search(gpu, vec4s, std::regex(R"(var<workgroup> sm: array<vec4<f32>, (\d+)>)"))) << head;
     EXPECT_LE(std::stoi(vec4s[1]) * 16, 16384) << head;
+  }
+  for (int64_t keys : {30, 2100}) {
+    // By default heads over 64 are fused only where the scores take 16 MB or more (2100 x 2100:
+    // 17.6 MB), where the unfused kernels would store them whole; smaller, those are faster.
+    GraphBuilder b;
+    ir::Variable* scores = b.op("MatMul", {b.input("q", {1, keys, 128}), b.input("k", {1, 128, keys})});
+    b.output(b.op("MatMul", {b.op("Softmax", {scores}, {{"axis", 2}}), b.input("v", {1, keys, 128})}));
+    Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
+    EXPECT_EQ(count_type(d, "Softmax"), keys == 30 ? 1u : 0u) << keys;
+    EXPECT_EQ(count_type(d, "FusedAttention") > 0, keys != 30) << keys;
   }
   {
     GraphBuilder b;  // heads of 257 are left to MatMul, Softmax, MatMul

@@ -27,9 +27,11 @@ struct GeneratorRegistration {
   }
 };
 
-// Kernels that read their inputs element by element through the accessors (no tiles staged from
-// contiguous runs), to whom a transposed view of a tensor costs only index arithmetic: a transpose
-// feeding only them and elementwise operators is a view, not a dispatch (backend.cc).
+// Kernels that read their inputs through the accessors element by element and for whom a
+// transposed view of a tensor costs index arithmetic (and reads less contiguous) rather than a
+// dispatch: a transpose feeding only them and elementwise operators is a view (backend.cc). Rows
+// of normalizations; the fused attention, measured worth it; not the tiled products, whose tiles
+// load contiguous runs.
 void register_view_reader(const char* type);
 bool reads_views(const std::string& type);
 struct ViewReaders {

@@ -110,6 +110,11 @@ WEBDNN_ONNX_MS_HANDLER(GroupQueryAttention) {
     std::optional<DimShape> total = ctx.dims_of_input(6);
     WEBDNN_CHECK(total && total->size() == 1, "total_sequence_length ('", ctx.required_input(6)->name,
                  "') must follow from the input shapes (it sizes the present outputs), but it depends on input values");
+    // The most positions a row can hold, past and new: a larger total would size the present
+    // outputs (and the positions built here) for nothing, past any memory.
+    std::optional<int64_t> t = (*total)[0].constant(), most = (past_k->dims[2] + s).constant();
+    WEBDNN_CHECK(!t || !most || *t <= *most, "total_sequence_length ('", ctx.required_input(6)->name, "') is ", *t,
+                 ", more than the past's ", past_k->dims[2].to_string(), " positions and the ", s.to_string(), " new ones");
     // Keys and values share their places: computed once.
     PresentPlace place = present_place(ctx, past_k->dims[2], s, past, max(past_k->dims[2], (*total)[0]));
     k = present(ctx, past_k, k, place);
