@@ -377,12 +377,7 @@ TEST(WasmRowNorm, TransposesAroundAChannelsLastBlockMoveNoData) {
   // inputs' places), and only the model's input and output are converted.
   GraphBuilder b;
   ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
-  ir::Variable* dw = b.op("Conv", {x, b.constant("dw", {8, 1, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}, {"group", 8}});
-  ir::Variable* h = b.op("Transpose", {dw}, {{"perm", Shape{0, 2, 3, 1}}});
-  h = b.op("LayerNormalization", {h, b.constant("g", {8}), b.constant("be", {8})}, params::LayerNormalization{3}.to_json());
-  h = b.op("Relu", {b.op("MatMul", {h, b.constant("w1", {8, 16})})});
-  h = b.op("Transpose", {b.op("MatMul", {h, b.constant("w2", {16, 8})})}, {{"perm", Shape{0, 3, 1, 2}}});
-  b.output(b.op("Conv", {b.op("Add", {h, x}), b.constant("w3", {4, 8, 1, 1})}));
+  b.output(b.op("Conv", {testing::convnext_block(b, x), b.constant("w3", {4, 8, 1, 1})}));
   expect_matches_reference(b, "wasm.LayerNormalization");
   const Json d = testing::lower(b.graph, "wasm").descriptor;
   auto names = testing::kernel_names(d);

@@ -18,7 +18,6 @@
 #include "src/optimizer/rule.h"
 #include "tests/unit/support/graph_builder.h"
 #include "webdnn/error.h"
-#include "webdnn/params.h"
 
 namespace webdnn {
 namespace {
@@ -159,12 +158,7 @@ TEST(WebGpuGenerator, TransposesAroundAChannelsLastBlockAreViews) {
   // read by tiles) and the one that is a graph output are moved as before.
   GraphBuilder b;
   ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
-  ir::Variable* dw = b.op("Conv", {x, b.constant("dw", {8, 1, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}, {"group", 8}});
-  ir::Variable* h = b.op("Transpose", {dw}, {{"perm", Shape{0, 2, 3, 1}}});
-  h = b.op("LayerNormalization", {h, b.constant("g", {8}), b.constant("be", {8})}, params::LayerNormalization{3}.to_json());
-  h = b.op("Relu", {b.op("MatMul", {h, b.constant("w1", {8, 16})})});
-  h = b.op("Transpose", {b.op("MatMul", {h, b.constant("w2", {16, 8})})}, {{"perm", Shape{0, 3, 1, 2}}});
-  ir::Variable* y = b.op("Add", {h, x});
+  ir::Variable* y = testing::convnext_block(b, x);
   b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
   ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
   b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));

@@ -53,4 +53,13 @@ ir::Variable* GraphBuilder::op(const std::string& type, const std::vector<ir::Va
   return graph.add_operator(type, type + std::to_string(count_++), std::move(full), inputs)->output();
 }
 
+ir::Variable* convnext_block(GraphBuilder& b, ir::Variable* x) {
+  ir::Variable* dw = b.op("Conv", {x, b.constant("dw", {8, 1, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}, {"group", 8}});
+  ir::Variable* h = b.op("Transpose", {dw}, {{"perm", Shape{0, 2, 3, 1}}});
+  h = b.op("LayerNormalization", {h, b.constant("g", {8}), b.constant("be", {8})}, params::LayerNormalization{3}.to_json());
+  h = b.op("Relu", {b.op("MatMul", {h, b.constant("w1", {8, 16})})});
+  h = b.op("Transpose", {b.op("MatMul", {h, b.constant("w2", {16, 8})})}, {{"perm", Shape{0, 3, 1, 2}}});
+  return b.op("Add", {h, x});
+}
+
 }  // namespace webdnn::testing

@@ -23,4 +23,9 @@ class GraphBuilder {
   int count_ = 0;
 };
 
+// A ConvNeXt block on `x` ([N, 8, H, W]) as exporters write it: a depthwise convolution, a
+// Transpose to [N, H, W, C], LayerNorm, MatMul, Relu, MatMul, a Transpose back, the residual Add.
+// Returns the Add's output.
+ir::Variable* convnext_block(GraphBuilder& b, ir::Variable* x);
+
 }  // namespace webdnn::testing

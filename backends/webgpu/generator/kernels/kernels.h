@@ -88,6 +88,10 @@ int workgroup_for(int64_t threads);
 // implementations lay out a one-dimensional workgroup; `group` >= 128, the most lanes a subgroup
 // may have, so a subgroup never holds invocations of two workgroups' worth of parts.
 std::string subgroup_merge(const std::string& name, const std::string& merge, int group);
+// What else a shader calling subgroup_merge's functions needs: the directive that heads it, and
+// the entry point's parameter `sg_n` that the calls pass on.
+constexpr const char* kEnableSubgroups = "enable subgroups;";
+constexpr const char* kSubgroupSizeParameter = ", @builtin(subgroup_size) sg_n: u32";
 
 // The tiled matrix product shared by Conv, MatMul and Gemm: for each of `batch` products,
 // out(m, n) = sum over k of A(m, k) * B(k, n), M x N outputs over depth K. A workgroup computes

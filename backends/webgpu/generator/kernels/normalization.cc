@@ -87,10 +87,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let base = ${base};
   ${body}
 }
-)", {{"enable", subgroups ? "enable subgroups;" : ""}, {"extra", extra}, {"group", std::to_string(kRowGroup)},
+)", {{"enable", subgroups ? kEnableSubgroups : ""}, {"extra", extra}, {"group", std::to_string(kRowGroup)},
      {"parts", std::to_string(subgroups ? kRowGroup / 4 : kRowGroup)}, {"base", base}, {"body", body},
      {"all_sum", all_sum}, {"all_max", all_max},
-     {"sg_n", subgroups ? ", @builtin(subgroup_size) sg_n: u32" : ""},
+     {"sg_n", subgroups ? kSubgroupSizeParameter : ""},
      {"guard", rows > 65535 ? "if (row >= " + u32(rows) + ") { return; }" : ""}});
     WEBDNN_CHECK(rows <= int64_t{65535} * 65535, "too many rows");
     return {code, {std::min<int64_t>(rows, 65535), ceil_div(rows, 65535), 1}};

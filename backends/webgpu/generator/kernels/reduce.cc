@@ -155,10 +155,10 @@ void reduce(const ir::Operator& op, Program& program) {
     std::string merges = !subgroups ? ""
                          : subgroup_merge("all_merge", "merge(${a}, ${b})", T) +
                                (k.two_pass ? subgroup_merge("all_merge_max", "merge_max(${a}, ${b})", T) : "");
-    std::string code = fill(kReduceGroup, {{"enable", subgroups ? "enable subgroups;" : ""}, {"group", std::to_string(T)},
+    std::string code = fill(kReduceGroup, {{"enable", subgroups ? kEnableSubgroups : ""}, {"group", std::to_string(T)},
                                            {"parts", std::to_string(subgroups ? T / 4 : T)}, {"merge", k.merge},
                                            {"merge_max", k.two_pass ? "fn merge_max(a: f32, b: f32) -> f32 { return max_n(a, b); }" : ""},
-                                           {"subgroup_merges", merges}, {"sg_n", subgroups ? ", @builtin(subgroup_size) sg_n: u32" : ""},
+                                           {"subgroup_merges", merges}, {"sg_n", subgroups ? kSubgroupSizeParameter : ""},
                                            {"last", u32(outputs - 1)}, {"base", mb.base},
                                            {"count", f32(static_cast<double>(mb.count))}, {"maximum", maximum},
                                            {"init", k.init}, {"members", u32(mb.count)}, {"v", v}, {"step", k.step},
