@@ -1,5 +1,7 @@
 #include "backends/wasm/kernels/epilogue.h"
 
+#include <algorithm>
+
 namespace webdnn::wasm {
 namespace {
 
@@ -50,7 +52,7 @@ int as_residual_clamp(const Expr& e, float& lo, float& hi) {
 
 // `e` ending in fuse_quantize_dequantize's rounding, F32(round(clamp(F32(v / s), lo, hi)) * s)
 // with s, lo and hi numbers: the node of v, or -1.
-int as_grid(const Expr& e, float& scale, float& lo, float& hi) {
+int as_grid(const Expr& e, Grid& grid) {
   auto is = [&](int i, ExprOp op) { return i >= 0 && e.nodes[static_cast<size_t>(i)].op == op; };
   auto arg = [&](int i, int k) { return e.nodes[static_cast<size_t>(i)].args[k]; };
   auto value = [&](int i) { return e.nodes[static_cast<size_t>(i)].value; };
@@ -64,9 +66,38 @@ int as_grid(const Expr& e, float& scale, float& lo, float& hi) {
   if (!is(f32, ExprOp::F32) || !is(arg(f32, 0), ExprOp::Div)) return -1;
   const int div = arg(f32, 0);
   if (!is(arg(div, 1), ExprOp::Const) || value(arg(div, 1)) != value(s) || value(s) <= 0) return -1;
-  scale = static_cast<float>(value(s)), lo = static_cast<float>(value(arg(clamp, 1)));
-  hi = static_cast<float>(value(arg(clamp, 2)));
+  grid = {static_cast<float>(value(s)), static_cast<float>(value(arg(clamp, 1))), static_cast<float>(value(arg(clamp, 2)))};
   return arg(div, 0);
+}
+
+// Whether the result of `e` reads x0 anywhere but through node `except`.
+bool reads_x0_besides(const Expr& e, size_t except) {
+  std::vector<bool> live(e.nodes.size(), false);
+  live[static_cast<size_t>(e.result())] = true;
+  for (size_t i = e.nodes.size(); i-- > 0;) {
+    if (!live[i] || i == except) continue;
+    const ExprNode& n = e.nodes[i];
+    if (n.op == ExprOp::Input && n.value == 0) return true;
+    for (int a : n.args)
+      if (a >= 0) live[static_cast<size_t>(a)] = true;
+  }
+  return false;
+}
+
+// Replaces the rounding of x0 onto a grid in `e` (a residual block's quantized product) by x0
+// itself and returns that grid, where nothing else reads x0; a grid of step 0 where there is none.
+Grid strip_product_grid(Expr& e) {
+  for (size_t i = 0; i < e.nodes.size(); i++) {
+    Expr upto = e;
+    upto.nodes.resize(i + 1);
+    Grid grid;
+    const int v = as_grid(upto, grid);
+    const ExprNode& x = e.nodes[static_cast<size_t>(std::max(v, 0))];
+    if (v < 0 || x.op != ExprOp::Input || x.value != 0 || reads_x0_besides(e, i)) continue;
+    e.nodes[i] = x;
+    return grid;
+  }
+  return {};
 }
 
 }  // namespace
@@ -84,14 +115,15 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
   Expr e = *parsed.expr;
   // The grid rounding last: the tile does it, and what comes before it is matched below. Nodes come
   // after their arguments, so the ones up to the rounded value make its expression.
-  float scale = 0, lo = 0, hi = 0;
-  const int rounded = grid_in_tile ? as_grid(e, scale, lo, hi) : -1;
+  Grid grid;
+  const int rounded = grid_in_tile ? as_grid(e, grid) : -1;
   if (rounded >= 0) {
     Expr before = e;
     before.nodes.resize(static_cast<size_t>(rounded) + 1);
     float l = ep.lo, h = ep.hi;
+    Grid product_grid = as_clamp(before, l, h) ? Grid{} : strip_product_grid(before);
     if (as_clamp(before, l, h) || as_residual_clamp(before, l, h) > 0) {
-      ep.grid = scale, ep.grid_lo = lo, ep.grid_hi = hi;
+      ep.grid = grid, ep.product_grid = product_grid;
       e = std::move(before);
     }
   }
@@ -104,7 +136,7 @@ Epilogue Epilogue::from(const runtime::KernelSpec& spec, size_t first_extra, boo
       return ep;
     }
     ep.lo = -std::numeric_limits<float>::infinity(), ep.hi = std::numeric_limits<float>::infinity();
-    if (ep.grid > 0) ep.grid = 0, e = *parsed.expr;  // all of it in the program, then
+    if (ep.grid.step > 0) ep.grid = ep.product_grid = Grid{}, e = *parsed.expr;  // all of it in the program, then
   }
   std::vector<runtime::TensorInfo> inputs = {spec.outputs[0]};
   inputs.insert(inputs.end(), spec.inputs.begin() + static_cast<long>(first_extra), spec.inputs.end());

@@ -18,9 +18,10 @@ struct Epilogue {
   size_t first_extra = 0, extras = 0;
   // clamp(x0 + xk) with xk laid out like the output: added in the tile; index into the inputs.
   int residual = -1;
-  // Then, where `grid` > 0, the value rounded onto a quantization grid as a QDQ model's next
-  // QuantizeLinear -> DequantizeLinear pair does: round(clamp(x / grid, grid_lo, grid_hi)) * grid.
-  float grid = 0, grid_lo = 0, grid_hi = 0;
+  // Then the value rounded onto a quantization grid as a QDQ model's next QuantizeLinear ->
+  // DequantizeLinear pair does (where grid.step > 0); `product_grid` the same done to the product
+  // before the residual is added (a QDQ residual block quantizes both operands of its Add).
+  Grid grid, product_grid;
 
   // From params["epilogue"] and the kernel's tensors; extra inputs start at `first_extra`.
   // `residual_in_tile`: the kernel adds `residual` itself (GEMM tiles do; others get a program);
@@ -35,7 +36,7 @@ struct Epilogue {
   IntGemmOutput int_output(void* const* inputs, float* c, int64_t row, int64_t ldc, const float* scale,
                            const float* bias) const {
     const float* r = residual_data(inputs);
-    return {c + row * ldc, ldc, scale, bias, lo, hi, r ? r + row * ldc : nullptr, grid, grid_lo, grid_hi};
+    return {c + row * ldc, ldc, scale, bias, lo, hi, r ? r + row * ldc : nullptr, grid, product_grid};
   }
   // Applies the program to output memory [begin, end); `inputs`/`output` as the kernel got them.
   void finish(void* const* inputs, float* output, int64_t begin, int64_t end) const;

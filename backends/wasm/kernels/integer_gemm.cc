@@ -58,10 +58,12 @@ void row_pairs(const void* a, bool a_signed, int64_t K, int32_t a_zero, int32_t*
 inline void accumulate(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel, i32x4 acc[kIntMR][4]) {
   for (int r = 0; r < kIntMR; r++)
     for (int v = 0; v < 4; v++) acc[r][v] = i32x4{0, 0, 0, 0};
-  for (int64_t p = 0; p < P; p++) {
-    const int32_t* b = panel + p * kIntNR;
+  // Pointers that step, not indexes scaled each step: wasm has no scaled addressing, and V8 made
+  // 6 address instructions a step of the indexed loop (a step is 22 SIMD instructions).
+  const int32_t* end = a0 + P;
+  for (const int32_t* b = panel; a0 != end; a0++, a1++, b += kIntNR) {
     i32x4 b0 = load_i32(b), b1 = load_i32(b + 4), b2 = load_i32(b + 8), b3 = load_i32(b + 12);
-    i32x4 x = i32x4{a0[p], a0[p], a0[p], a0[p]}, y = i32x4{a1[p], a1[p], a1[p], a1[p]};
+    i32x4 x = i32x4{*a0, *a0, *a0, *a0}, y = i32x4{*a1, *a1, *a1, *a1};
     acc[0][0] += dot(x, b0), acc[0][1] += dot(x, b1), acc[0][2] += dot(x, b2), acc[0][3] += dot(x, b3);
     acc[1][0] += dot(y, b0), acc[1][1] += dot(y, b1), acc[1][2] += dot(y, b2), acc[1][3] += dot(y, b3);
   }
@@ -79,22 +81,33 @@ void tile(const int32_t* a0, const int32_t* a1, int64_t P, const int32_t* panel,
   }
 }
 
+// round(clamp(y / step, lo, hi)) * step, the division a division as the reference's: a multiply
+// by its reciprocal could round a value on a tie the other way.
+struct OnGrid {
+  explicit OnGrid(const Grid& g) : on(g.step > 0), step(splat(g.step)), lo(splat(g.lo)), hi(splat(g.hi)) {}
+  f32x4 operator()(f32x4 y) const { return on ? round_even(min(max(y / step, lo), hi)) * step : y; }
+  bool on;
+  f32x4 step, lo, hi;
+};
+
 // A finished tile as floats, scaled per column, biased, clamped (the columns from n of `out`).
 void float_tile(const i32x4 acc[kIntMR][4], const IntGemmOutput& out, int64_t m, int64_t n, int rows, int cols) {
   const f32x4 lo = splat(out.lo), hi = splat(out.hi);
-  // The grid's division is a division, as the reference's: a multiply by its reciprocal could
-  // round a value on a tie the other way.
-  const f32x4 grid = splat(out.grid), grid_lo = splat(out.grid_lo), grid_hi = splat(out.grid_hi);
-  auto finish = [&](f32x4 y) {
-    y = min(max(y, lo), hi);
-    return out.grid > 0 ? round_even(min(max(y / grid, grid_lo), grid_hi)) * grid : y;
+  const OnGrid product_grid(out.product_grid), grid(out.grid);
+  // A residual block's Add reads the product rounded onto its own grid first (QDQ around both).
+  auto value = [&](i32x4 acc, const float* scale, const float* bias) {
+    return product_grid(__builtin_convertvector(acc, f32x4) * load(scale) + load(bias));
   };
-  if (cols == kIntNR && !out.residual) {  // the common, whole tile: straight loads and stores
-    for (int r = 0; r < rows; r++)
+  auto finish = [&](f32x4 y) { return grid(min(max(y, lo), hi)); };
+  if (cols == kIntNR) {  // the common, whole tile: straight loads and stores
+    for (int r = 0; r < rows; r++) {
+      float* c = out.c + (m + r) * out.ldc + n;
+      const float* add = out.residual ? out.residual + (m + r) * out.ldc + n : nullptr;
       for (int v = 0; v < 4; v++) {
-        f32x4 y = __builtin_convertvector(acc[r][v], f32x4) * load(out.scale + n + 4 * v) + load(out.bias + n + 4 * v);
-        store(out.c + (m + r) * out.ldc + n + 4 * v, finish(y));
+        f32x4 y = value(acc[r][v], out.scale + n + 4 * v, out.bias + n + 4 * v);
+        store(c + 4 * v, finish(add ? y + load(add + 4 * v) : y));
       }
+    }
     return;
   }
   float scale[kIntNR] = {}, bias[kIntNR] = {};
@@ -103,10 +116,7 @@ void float_tile(const i32x4 acc[kIntMR][4], const IntGemmOutput& out, int64_t m,
   for (int r = 0; r < rows; r++) {
     float row[kIntNR], add[kIntNR] = {};
     if (out.residual) std::memcpy(add, out.residual + (m + r) * out.ldc + n, sizeof(float) * cols);
-    for (int v = 0; v < 4; v++) {
-      f32x4 y = __builtin_convertvector(acc[r][v], f32x4) * load(scale + 4 * v) + load(bias + 4 * v) + load(add + 4 * v);
-      store(row + 4 * v, finish(y));
-    }
+    for (int v = 0; v < 4; v++) store(row + 4 * v, finish(value(acc[r][v], scale + 4 * v, bias + 4 * v) + load(add + 4 * v)));
     std::memcpy(out.c + (m + r) * out.ldc + n, row, sizeof(float) * cols);
   }
 }

@@ -37,8 +37,15 @@ void int_gemm_rows(int64_t m0, int64_t m1, int64_t N, int64_t K, const void* a, 
 // IntegerGrid) as those multiples, int16 pairs (the last padded with 0); |x / scale| < 2^15.
 void grid_pairs(const float* x, int64_t K, float inv_scale, int32_t* out);
 
-// A float result of an integer product: C = float(A' . B') * scale[n] + bias[n] (+ residual),
-// clamped to [lo, hi], rounded onto `grid` where it is > 0; laid out as GemmOutput (gemm.h).
+// A value rounded onto a quantization grid as a QuantizeLinear -> DequantizeLinear pair does:
+// round(clamp(x / step, lo, hi)) * step; no rounding where step is 0.
+struct Grid {
+  float step = 0, lo = 0, hi = 0;
+};
+
+// A float result of an integer product: C = float(A' . B') * scale[n] + bias[n], rounded onto
+// `product_grid`, plus residual, clamped to [lo, hi], rounded onto `grid`; laid out as GemmOutput
+// (gemm.h).
 struct IntGemmOutput {
   float* c;
   int64_t ldc;
@@ -46,7 +53,7 @@ struct IntGemmOutput {
   const float* bias;
   float lo, hi;
   const float* residual = nullptr;
-  float grid = 0, grid_lo = 0, grid_hi = 0;  // then rounded onto a grid (Epilogue::grid)
+  Grid grid, product_grid;  // Epilogue::grid, Epilogue::product_grid
 };
 // Rows [0, rows) of C from A' given as `P` pairs a row (grid_pairs), row r at a + r * P.
 void int_gemm_pairs(int64_t rows, int64_t N, int64_t P, const int32_t* a, const int32_t* bp, const IntGemmOutput& out);

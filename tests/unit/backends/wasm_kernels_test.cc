@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "backends/wasm/kernels/epilogue.h"
 #include "backends/wasm/kernels/simd.h"
 #include "runtime/core/kernel.h"
 #include "runtime/core/parallel.h"
@@ -149,6 +150,8 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   // The next layer's quantization rounded in the tile, after a plain conv and after a residual add.
   b.output(requantized(b, qdq_conv(b, x, 19, 3, 2, 1)));
   b.output(requantized(b, b.op("Add", {qdq_conv(b, x, 19, 1, 1, 0), r})));
+  // A QDQ residual block: the product rounded onto its own grid before the add (Epilogue::product_grid).
+  b.output(requantized(b, b.op("Add", {requantized(b, qdq_conv(b, x, 19, 1, 1, 0)), r})));
   // An even channel count: im2col rows gathered as pairs from the image itself (whole rows of taps,
   // taps cut by the border, dilated taps, a strided 1x1), 10 channels = a vector of 8 and a pair.
   ir::Variable* e = b.input("e", {1, 10, 8, 9});
@@ -157,6 +160,34 @@ TEST(WasmIntegerConv, QuantizedConvolutionsMatchTheFloatReference) {
   b.output(qdq_conv(b, e, 17, 3, 1, 2, 2));
   b.output(qdq_conv(b, e, 17, 1, 2, 0));
   expect_matches_reference(b, "wasm.IntegerConv", 1e-5);
+}
+
+// grid(v) as fuse_quantize_dequantize writes it: F32(round(clamp(F32(v / s), 0, 255)) * s).
+int on_grid(Expr& e, int v, double s) {
+  const int step = e.constant(s);
+  const int q = e.unary(ExprOp::Round, e.clamp(e.unary(ExprOp::F32, e.binary(ExprOp::Div, v, step)), e.constant(0), e.constant(255)));
+  return e.unary(ExprOp::F32, e.binary(ExprOp::Mul, q, step));
+}
+
+TEST(WasmIntegerConv, AResidualBlocksTwoRoundingsAreDoneInTheTile) {
+  // grid_b(grid_a(x0) + x1): the product rounded, the residual added, the sum rounded; all in the
+  // tile, no program after it. Where the Add reads x0 unrounded (a rounding of x0 left unread), the
+  // product is not rounded.
+  for (bool read_rounded : {true, false}) {
+    Expr e;
+    const int x0 = e.input(0), rounded = on_grid(e, x0, 0.25);
+    on_grid(e, e.binary(ExprOp::Add, read_rounded ? rounded : x0, e.input(1)), 0.5);
+    runtime::KernelSpec spec;
+    spec.params = {{"epilogue", e.to_json()}};
+    spec.inputs = {{DType::Float32, {1, 4}, {4, 1}}, {DType::Float32, {1, 4}, {4, 1}}};
+    spec.outputs = {{DType::Float32, {1, 4}, {4, 1}}};
+    wasm::Epilogue ep = wasm::Epilogue::from(spec, 1, true, true);
+    EXPECT_EQ(ep.grid.step, 0.5f);
+    EXPECT_EQ(ep.grid.hi, 255.0f);
+    EXPECT_EQ(ep.product_grid.step, read_rounded ? 0.25f : 0.0f);
+    EXPECT_EQ(ep.residual, 1);
+    EXPECT_EQ(ep.program, nullptr);
+  }
 }
 
 TEST(WasmIntegerGemm, QuantizedMatMulsAndGemmsMatchTheFloatReference) {
@@ -176,6 +207,7 @@ TEST(WasmIntegerGemm, QuantizedMatMulsAndGemmsMatchTheFloatReference) {
   };
   b.output(b.op("Relu", {matmul(true)}));
   b.output(requantized(b, b.op("Add", {matmul(false), r})));
+  b.output(requantized(b, b.op("Add", {requantized(b, matmul(true)), r})));
   // Gemm with its weight transposed (per row of it), as classifiers are written; alpha in the scales.
   for (double alpha : {1.0, 0.5}) {
     ir::Variable* xd = fake_quantized_input(b, x2, s);
@@ -184,7 +216,7 @@ TEST(WasmIntegerGemm, QuantizedMatMulsAndGemmsMatchTheFloatReference) {
   }
   expect_matches_reference(b, "wasm.IntegerGemm", 1e-5);
   auto names = testing::kernel_names(testing::lower(b.graph, "wasm").descriptor);
-  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.IntegerGemm"), 4) << ::testing::PrintToString(names);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "wasm.IntegerGemm"), 5) << ::testing::PrintToString(names);
 }
 
 TEST(WasmConvEpilogue, ResidualAddAndReluAfterPointwiseAndWinograd) {
