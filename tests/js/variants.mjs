@@ -39,7 +39,7 @@ export function modelSuites(names, { skip } = {}) {
         ref = await reference(model(name));
         WebDNN = await importWebDNN();
       });
-      for (const v of VARIANTS.filter((v) => !(v.small && isBig(name)))) {
+      for (const v of VARIANTS.filter((v) => !(v.small && isBig(name)) && wantedVariant(v))) {
         test(v.name, async (t) => {
           const ours = await runOnce(WebDNN, dir, v.options, ref.inputs);
           assert.equal(ours.backendName, v.backend);
@@ -51,6 +51,14 @@ export function modelSuites(names, { skip } = {}) {
       }
     });
   }
+}
+
+// WEBDNN_TEST_BACKENDS=fallback,... runs only the variants of those backends (a model whose wasm
+// runs are tested elsewhere); all when it is not set.
+function wantedVariant(v) {
+  const wanted = process.env.WEBDNN_TEST_BACKENDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted?.some((b) => !VARIANTS.some((x) => x.backend === b))) throw new Error(`WEBDNN_TEST_BACKENDS: unknown backend in ${wanted}`);
+  return !wanted || wanted.includes(v.backend);
 }
 
 // The names in WEBDNN_TEST_MODELS (comma-separated), or undefined when it is not set.
