@@ -95,6 +95,16 @@ Layout image_layout(const Shape& shape) {
   return l;
 }
 
+Layout permuted(const Layout& x, const std::vector<int64_t>& perm) {
+  std::vector<int> axis_of(perm.size());
+  for (size_t a = 0; a < perm.size(); a++) axis_of[static_cast<size_t>(perm[a])] = static_cast<int>(a);
+  Layout l = x;
+  for (size_t a = 0; a < perm.size(); a++) l.shape[a] = x.shape[static_cast<size_t>(perm[a])];
+  for (Dim& d : l.dims) d.axis = axis_of[static_cast<size_t>(d.axis)];
+  if (l.packed >= 0) l.packed = axis_of[static_cast<size_t>(l.packed)];
+  return l;
+}
+
 void fit(Layout& l, int64_t max_size, const std::string& what) {
   int64_t planes = std::max<int64_t>(l.planes(), 1);
   l.width = std::min(max_size, next_pow2(static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(planes))))));

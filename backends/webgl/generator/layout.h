@@ -13,6 +13,8 @@
 //     convolution computing them shares every weight texel between L pixels and every input
 //     texel between the kernel taps that overlap: the fewest texel reads per multiply-add.
 //   flat (everything else): row-major, the last axis longer than 1 packed, L = 1.
+// A transpose whose readers all follow any layout is a view (kernels/tensor_ops.cc): its output
+// is its input's texels under the input's layout with the axes relabelled (`permuted`).
 // Constants take the layout their consumer reads fastest (convolution weights: output channels
 // packed, then kh, kw, input channels; matrix weights: output columns packed, then K).
 #pragma once
@@ -59,6 +61,9 @@ Layout image_layout(const Shape& shape);
 // `shape` with its axes laid out in `order` (outer to inner) and axis `packed` packed; `pad` the
 // texel extent of every dim (0: the natural one).
 Layout ordered_layout(const Shape& shape, const std::vector<int>& order, int packed);
+// The layout of transpose(x, perm) over x's texels: x's dims, each named by the output axis that
+// reads it (output axis a is input axis perm[a]).
+Layout permuted(const Layout& x, const std::vector<int64_t>& perm);
 // Chooses the plane width for textures of at most `max_size` texels a side; throws when the
 // variable cannot fit (the splitting rule should have cut it).
 void fit(Layout& layout, int64_t max_size, const std::string& what);

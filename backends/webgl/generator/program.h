@@ -30,7 +30,8 @@ struct Var {
   Layout layout;
   const ir::Variable* ir = nullptr;  // null for temporaries of a kernel
   bool constant = false;
-  int alias = -1;                     // shares the texture of this variable (a free Reshape)
+  int alias = -1;                     // shares the texture of this variable (a free Reshape, a view)
+  bool view = false;                  // a transpose's output laid out as its input, relabelled (no draw)
   std::shared_ptr<Tensor> data;       // a constant made by the backend (logical order)
 };
 

@@ -4,6 +4,7 @@
 // share one copy of the weights.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "backends/backend.h"
@@ -156,6 +157,44 @@ TEST(WebGlGenerator, TexturesFromTheMemoryPlanner) {
   int intermediate = 0;
   for (const Json& t : e.at("textures")) intermediate += !t.contains("constant");
   EXPECT_EQ(intermediate, 3);
+}
+
+TEST(WebGlGenerator, TransposesAroundAChannelsLastBlockAreViews) {
+  // A ConvNeXt block: LayerNorm reads the depthwise convolution's output through a layout with its
+  // axes relabelled to [N, H, W, C], the residual Add the second MatMul's output through one
+  // relabelled back; neither transpose draws, each shares its input's texture. The Add writes the
+  // image layout (its other input's), so that the Conv after it stays on its fast path; LayerNorm
+  // and the MatMuls write [N, H, W, C] row-major. A transpose read by a MatMul and one that is a
+  // graph output are drawn as before.
+  GraphBuilder b;
+  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  ir::Variable* y = testing::convnext_block(b, x);
+  b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
+  ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
+  b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));
+  b.output(b.op("Transpose", {b.op("Sigmoid", {y})}, {{"perm", Shape{0, 2, 3, 1}}}));
+  Json d = emit_webgl(b.graph);
+  expect_within(d, 2048);
+  std::map<std::string, Json> var;
+  for (const Json& v : d.at("variables")) var[v.at("name")] = v;
+  std::set<std::string> drawn;
+  for (const Json& draw : d.at("draws")) drawn.insert(draw.at("op").get<std::string>());
+  int transposes = 0, views = 0;
+  for (const ir::Operator* op : b.graph.topological_order()) {
+    if (op->type == "LayerNormalization" || op->type == "MatMul")  // four output columns a texel
+      EXPECT_EQ(var.at(op->output()->name).at("layout").at("packed"), 3) << op->name;
+    if (op->type != "Transpose") continue;
+    if (drawn.count(op->name)) {
+      transposes++;
+      continue;
+    }
+    views++;
+    EXPECT_EQ(var.at(op->output()->name).at("texture"), var.at(op->inputs[0]->name).at("texture"));
+  }
+  EXPECT_EQ(transposes, 2);
+  EXPECT_EQ(views, 2);
+  EXPECT_EQ(var.at(y->name).at("layout").at("packed"), 1);
+  EXPECT_EQ(var.at(y->name).at("layout").at("layers"), 8);
 }
 
 TEST(WebGlGenerator, AttentionIsOneDrawThatStoresNoScores) {

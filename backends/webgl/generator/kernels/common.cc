@@ -37,15 +37,17 @@ void choose_layouts(const std::vector<ir::Operator*>& schedule, Program& program
     for (const ir::Variable* y : op->outputs) {
       if (program.has(y)) continue;
       if (schema.expr) {
+        // Not a view's layout: a relabelled one that the next Conv, say, would not read fast. An
+        // operator reading only views writes the default layout (it does the transpose).
         const ir::Variable* like = nullptr;
         for (const ir::Variable* x : op->inputs)
-          if (x->shape == y->shape && program.has(x)) {
+          if (x->shape == y->shape && program.has(x) && !program.at(program.var(x)).view) {
             like = x;
             break;
           }
         if (!like)
           for (const ir::Variable* x : op->inputs)
-            if (x->shape == y->shape) {
+            if (x->shape == y->shape && !program.has(x)) {
               like = x;
               break;
             }

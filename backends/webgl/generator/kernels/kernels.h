@@ -37,7 +37,8 @@ struct KernelRegistration {
       ::webdnn::backends::webgl::KernelEntry{fn, hook}, {__VA_ARGS__})
 
 // Layouts of every variable of `schedule`: hooks first, then the default rules (an elementwise
-// output takes the layout of its first input of the same shape; others their default).
+// output takes the layout of its first input of the same shape that is no view; others their
+// default).
 void choose_layouts(const std::vector<ir::Operator*>& schedule, Program& program);
 // Gives `v` layout `l` unless it already has one (constants shared by several consumers).
 void request_layout(Program& program, const ir::Variable* v, Layout l);

@@ -18,6 +18,10 @@ void gemm_layouts(const ir::Operator& op, Program& p) {
   const ir::Variable* b = op.inputs[1];
   bool tb = op.type == "Gemm" && params::Gemm::parse(op.params).trans_b;
   if (b->is_constant() && b->rank() == 2) request_layout(p, b, weight_layout(b->shape, tb));
+  // A rank-4 product (channels-last blocks, attention heads) row-major, four columns a texel: the
+  // default image layout would pack axis 1, one output element a fragment.
+  const ir::Variable* y = op.outputs[0];
+  if (op.type == "MatMul" && y->rank() == 4) request_layout(p, y, flat_layout(y->shape));
 }
 
 // A product y[.., m, n] = sum_k a(k) * b(k); `a_at(k)` / `b_at(k)` give the coordinates of A and

@@ -108,6 +108,15 @@ void instance_norm(const ir::Operator& op, Program& p) {
   });
 }
 
+// Over the last axes of a rank-4 tensor (channels-last blocks: [N, H, W, C]), the output
+// row-major, so that the four elements of a texel share their statistics (one texel a fragment);
+// the default image layout would pack axis 1.
+void layer_norm_layouts(const ir::Operator& op, Program& p) {
+  const ir::Variable* y = op.outputs[0];
+  int64_t axis = params::LayerNormalization::parse(op.params).axis;
+  if (y->rank() == 4 && (axis < 0 ? axis + 4 : axis) > 1) request_layout(p, y, flat_layout(y->shape));
+}
+
 void layer_norm(const ir::Operator& op, Program& p) {
   const ir::Variable* yv = op.outputs[0];
   if (yv->size() == 0) return;
@@ -200,7 +209,7 @@ void softmax(const ir::Operator& op, Program& p) {
 
 WEBDNN_GLSL_KERNEL(batch_norm, nullptr, "BatchNormalization");
 WEBDNN_GLSL_KERNEL(instance_norm, nullptr, "InstanceNormalization");
-WEBDNN_GLSL_KERNEL(layer_norm, nullptr, "LayerNormalization");
+WEBDNN_GLSL_KERNEL(layer_norm, layer_norm_layouts, "LayerNormalization");
 WEBDNN_GLSL_KERNEL(lrn, nullptr, "LRN");
 WEBDNN_GLSL_KERNEL(softmax, nullptr, "Softmax", "LogSoftmax");
 

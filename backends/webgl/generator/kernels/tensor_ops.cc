@@ -1,9 +1,11 @@
 // Operators that move data: Transpose, Concat, Split, Slice, Pad, Tile, DepthToSpace, Gather,
 // GatherElements, Resize. Each output element reads the input element it comes from; four at
 // once (one texel) where the output's packed axis maps one to one onto the input's packed axis.
+// A Transpose can instead be a view, drawing nothing (transpose_layouts).
 #include <sstream>
 
 #include "backends/webgl/generator/kernels/kernels.h"
+#include "src/ops/schema.h"
 #include "webdnn/params.h"
 #include "runtime/kernels/reference/index_maps.h"
 #include "webdnn/error.h"
@@ -13,9 +15,32 @@ namespace {
 
 std::string str(int64_t v) { return glsl_int(v); }
 
+// Readers that find every element through Kernel::element / vec4_along, which follow any layout,
+// and gain nothing from a copy in the default one. Not so: Conv (its fast path needs the image
+// layout), FusedAttention (steps through texels itself), MatMul (would read rows element by element).
+bool reads_any_layout(const ir::Operator& op) {
+  return ops::schema_of(op.type).expr || op.type == "LayerNormalization" || op.type == "InstanceNormalization" ||
+         op.type == "Softmax" || op.type == "LogSoftmax";
+}
+
+// The transposes that exporters put around channels-last blocks (ConvNeXt: to [N, H, W, C] for
+// LayerNorm, back for the residual Add) as views: where every reader reads any layout and the
+// output is no graph output (those keep a texture of their own, as Reshape's do), the output takes
+// the input's texels, its layout the input's with the axes relabelled, and the transpose draws
+// nothing. Decided before any producer downstream picks a layout from it (choose_layouts).
+void transpose_layouts(const ir::Operator& op, Program& p) {
+  const ir::Variable *xv = op.inputs[0], *yv = op.outputs[0];
+  if (p.has(yv) || yv->size() == 0 || xv->is_constant() || p.is_output(yv)) return;
+  for (const ir::Operator* reader : yv->consumers)
+    if (!reads_any_layout(*reader)) return;
+  Layout l = permuted(p.at(p.var(xv)).layout, params::Transpose::parse(op.params).perm);
+  p.at(p.add(yv, l)).view = true;
+}
+
 void transpose(const ir::Operator& op, Program& p) {
   if (op.outputs[0]->size() == 0) return;
   int x = p.var(op.inputs[0]), y = p.var(op.outputs[0]);
+  if (p.at(y).view) return p.make_alias(y, x);
   std::vector<int64_t> perm = params::Transpose::parse(op.params).perm;
   int packed = p.at(y).layout.packed;
   texel_kernel(op, p, y, [&](Kernel& k) {
@@ -317,7 +342,7 @@ void resize(const ir::Operator& op, Program& p) {
 
 }  // namespace
 
-WEBDNN_GLSL_KERNEL(transpose, nullptr, "Transpose");
+WEBDNN_GLSL_KERNEL(transpose, transpose_layouts, "Transpose");
 WEBDNN_GLSL_KERNEL(concat, nullptr, "Concat");
 WEBDNN_GLSL_KERNEL(split, nullptr, "Split");
 WEBDNN_GLSL_KERNEL(slice, nullptr, "Slice");
