@@ -96,6 +96,11 @@ struct Window {
 struct IntegerGrid {
   double x_scale = 0;  // 0: none
   std::vector<double> w_scales;
+  // The range of the input's multiples (a QuantizeLinear's [min, max] less its zero point), where
+  // known (x_min < x_max; optional in the JSON, which older descriptors lack): what an integer
+  // kernel packing them into 8 bits needs.
+  int64_t x_min = 0, x_max = 0;
+  bool has_range() const { return x_min < x_max; }
   static IntegerGrid parse(const Json& j);  // the operator's parameters
   void write(Json& j) const;
 };

@@ -246,11 +246,17 @@ IntegerGrid IntegerGrid::parse(const Json& j) {
   g.x_scale = grid.number("x_scale");
   g.w_scales = grid.numbers("w_scales");
   WEBDNN_CHECK(g.x_scale > 0, "integer_grid's x_scale must be positive");
+  if (grid.has("x_min")) {
+    g.x_min = grid.integer("x_min", -65536, 65536);
+    g.x_max = grid.integer("x_max", g.x_min + 1, 65536);
+  }
   return g;
 }
 
 void IntegerGrid::write(Json& j) const {
-  if (x_scale > 0) j["integer_grid"] = {{"x_scale", x_scale}, {"w_scales", w_scales}};
+  if (x_scale <= 0) return;
+  j["integer_grid"] = {{"x_scale", x_scale}, {"w_scales", w_scales}};
+  if (has_range()) j["integer_grid"]["x_min"] = x_min, j["integer_grid"]["x_max"] = x_max;
 }
 
 Conv Conv::parse(const Json& j) {

@@ -42,6 +42,12 @@ export interface LoadOptions {
    */
   webgpuSubgroups?: boolean;
   /**
+   * webgpu: run a quantized model's integer products (convolutions and products by weights in
+   * int32 sums) with WGSL's dot4I8Packed where the browser has the language feature
+   * 'packed_4x8_integer_dot_product'. Default true; false unpacks the int8 values in the shader.
+   */
+  webgpuPackedDot?: boolean;
+  /**
    * Load and run in a dedicated Worker (browsers), so that the page stays responsive: wasm,
    * fallback, webgpu, and webgl where the browser has OffscreenCanvas. The runner has the same
    * API (inputs are copied to the worker at run(), outputs copied back); no GPUBuffer inputs,
@@ -159,6 +165,8 @@ export interface Runner {
   readonly kernels?: 'gpu' | 'cpu';
   /** webgpu: whether the subgroups variants run (see LoadOptions.webgpuSubgroups). */
   readonly subgroups?: boolean;
+  /** webgpu: whether the integer products use dot4I8Packed (see LoadOptions.webgpuPackedDot). */
+  readonly packedDot?: boolean;
   /** webgl: the texture size the descriptor variant in use was converted for. */
   readonly maxTextureSize?: number;
   /** webgl: what the runner renders to (half floats where float render targets are missing). */

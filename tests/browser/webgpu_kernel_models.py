@@ -165,4 +165,75 @@ save('cumsum_long_line_exclusive_reverse', [helper.make_node('CumSum', ['x', 'a'
 save('gather_nd_many_rows', [helper.make_node('GatherND', ['x', 'i'], ['y'])], [('x', [50, 40])], ['y'],
      [('i', models.rng.integers(-50, 50, size=[300, 1]).astype(np.int64))])
 
+# QDQ models as onnxruntime's static quantization writes them, their products in integers
+# (integer_product.cc): int8 weights per output channel, int32 biases. Activation zero points off
+# the middle (uint8 100 and 37, int8 3) make the offset into int8 and its correction matter, and
+# odd channel counts and depths leave padded words. The outputs stay floats (no last
+# QuantizeLinear), so that a wrong sum shows and a rounding tie cannot.
+def qdq(nodes, inits, name, scale, zero, dtype=np.uint8):
+    s, z = name + '_s', name + '_z'
+    inits += [(s, np.array(scale, np.float32)), (z, np.array(zero, dtype))]
+    nodes += [helper.make_node('QuantizeLinear', [name, s, z], [name + '_q']),
+              helper.make_node('DequantizeLinear', [name + '_q', s, z], [name + '_dq'])]
+    return name + '_dq'
+
+
+def qdq_weight(nodes, inits, name, shape, axis):
+    n = shape[axis]
+    inits += [(name + '_i8', models.rng.integers(-127, 128, size=shape).astype(np.int8)),
+              (name + '_s', models.rng.uniform(0.002, 0.004, size=[n]).astype(np.float32)), (name + '_z', np.zeros(n, np.int8))]
+    nodes.append(helper.make_node('DequantizeLinear', [name + '_i8', name + '_s', name + '_z'], [name], axis=axis))
+    return name
+
+
+def qdq_bias(nodes, inits, name, n, scale=1e-4):
+    inits += [(name + '_i32', models.rng.integers(-500, 500, size=[n]).astype(np.int32)),
+              (name + '_s', np.broadcast_to(np.float32(scale), [n]).astype(np.float32)), (name + '_z', np.zeros(n, np.int32))]
+    nodes.append(helper.make_node('DequantizeLinear', [name + '_i32', name + '_s', name + '_z'], [name], axis=0))
+    return name
+
+
+def qdq_conv(nodes, inits, x, name, c, m, k, stride=1, pad=0):
+    w = qdq_weight(nodes, inits, name + '_w', [m, c, k, k], 0)
+    nodes.append(helper.make_node('Conv', [x, w, qdq_bias(nodes, inits, name + '_b', m)], [name], kernel_shape=[k, k],
+                                  strides=[stride] * 2, pads=[pad] * 4))
+    return name
+
+
+# (x shape, output channels, kernel, stride, pad, the input's zero point)
+QDQ_CONVS = {
+    'qdq_conv_pointwise': ([1, 24, 9, 11], 20, 1, 1, 0, 100),
+    'qdq_conv_3x3_stride2_odd': ([1, 5, 13, 11], 7, 3, 2, 1, 37),
+    'qdq_conv_3x3_deep': ([1, 64, 10, 10], 40, 3, 1, 1, 128),
+}
+for name, (x, m, k, stride, pad, zero) in QDQ_CONVS.items():
+    nodes, inits = [], []
+    xq = qdq(nodes, inits, 'x', 2 / 255, zero)
+    qdq_conv(nodes, inits, xq, 'y', x[1], m, k, stride, pad)
+    save(name, nodes, [('x', x)], ['y'], inits, packed_dot=True)
+
+# A residual block: a 3x3 convolution requantized, a 1x1 one adding the skip connection (the
+# input's grid) with a Relu, requantized (uint8, zero point 0: multiples 0..255), and a last 1x1.
+nodes, inits = [], []
+xq = qdq(nodes, inits, 'x', 2 / 255, 128)
+h = qdq(nodes, inits, qdq_conv(nodes, inits, xq, 'h', 8, 8, 3, 1, 1), 0.05, 120)
+nodes += [helper.make_node('Add', [qdq_conv(nodes, inits, h, 'g', 8, 8, 1), xq], ['sum']), helper.make_node('Relu', ['sum'], ['r'])]
+qdq_conv(nodes, inits, qdq(nodes, inits, 'r', 0.02, 0), 'y', 8, 6, 1)
+save('qdq_conv_residual_requantized', nodes, [('x', [1, 8, 14, 14])], ['y'], inits, packed_dot=True)
+
+# A transformer projection on int8 activations (zero point 3), depth 30 (no multiple of 4), and a
+# classifier row on uint8 ones (one row, depth 300: the GPU's one-row kernel), each plus a bias.
+nodes, inits = [], []
+aq = qdq(nodes, inits, 'a', 1 / 127, 3, np.int8)
+nodes += [helper.make_node('MatMul', [aq, qdq_weight(nodes, inits, 'w', [30, 19], 1)], ['p']),
+          helper.make_node('Add', ['p', 'bias'], ['y'])]
+save('qdq_matmul_int8_odd_depth', nodes, [('a', [2, 7, 30])], ['y'], inits + [('bias', weights(19))], packed_dot=True)
+nodes, inits = [], []
+aq = qdq(nodes, inits, 'a', 2 / 255, 128)
+# (A Gemm with an int32 bias is op_QDQ_MatMul_Gemm's; onnxruntime's fused QGemm of one row
+# disagreed here with numpy's product of the dequantized operands.)
+nodes += [helper.make_node('MatMul', [aq, qdq_weight(nodes, inits, 'w', [300, 40], 1)], ['p']),
+          helper.make_node('Add', ['p', 'bias'], ['y'])]
+save('qdq_matmul_one_row', nodes, [('a', [1, 300])], ['y'], inits + [('bias', weights(40))], packed_dot=True)
+
 models.write_index()

@@ -42,19 +42,31 @@ for (const [name, meta] of Object.entries(index)) {
         assert.ok(d.dispatches.some((x) => x.type === meta.dispatches), d.dispatches.map((x) => x.type).join(', '));
       });
     }
+    if (meta.packed_dot) {
+      test('runs its products in integers', () => {
+        const d = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgpu.json'), 'utf8'));
+        const products = d.dispatches.filter((x) => ['Conv', 'MatMul', 'Gemm'].includes(x.type));
+        assert.ok(products.length > 0 && products.every((x) => x.packed_dot?.cpu), products.map((x) => x.op).join(', '));
+      });
+    }
     // The GPU kernels twice: with their subgroups variants (SwiftShader has 'subgroups', in
-    // subgroups of 4) and without.
-    for (const [kernels, subgroups] of [['cpu', false], ['gpu', false], ['gpu', true]]) {
-      test(`${kernels} kernels${subgroups ? ' with subgroups' : ''}`, async (t) => {
+    // subgroups of 4) and without. Integer products with and without dot4I8Packed (where this
+    // browser's WGSL has it).
+    const sets = [['cpu', false], ['gpu', false], ['gpu', true]].map(([k, s]) => [k, s, true]);
+    if (meta.packed_dot) sets.push(['cpu', false, false], ['gpu', false, false]);
+    for (const [kernels, subgroups, packedDot] of sets) {
+      test(`${kernels} kernels${subgroups ? ' with subgroups' : ''}${packedDot ? '' : ' without dot4I8Packed'}`, async (t) => {
         if (subgroups) {
           const d = JSON.parse(fs.readFileSync(path.join(dir, 'graph-webgpu.json'), 'utf8'));
           if (!d.dispatches.some((x) => x.subgroups)) return t.skip('no kernel of this model has a subgroups variant');
         }
-        const options = { backendOrder: ['webgpu'], webgpuKernels: kernels, webgpuSubgroups: subgroups };
+        const options = { backendOrder: ['webgpu'], webgpuKernels: kernels, webgpuSubgroups: subgroups, webgpuPackedDot: packedDot };
         const ours = await runWebGpu(use.page, `/models-gpu/kernel_${name}`, options, ref.inputs);
         assert.equal(ours.backendName, 'webgpu');
         assert.equal(ours.kernels, kernels);
         assert.equal(ours.subgroups, subgroups);
+        if (!packedDot) assert.equal(ours.packedDot, false);
+        else if (meta.packed_dot) t.diagnostic(`dot4I8Packed: ${ours.packedDot}`);
         assert.equal(ours.runError, null);
         const { problems, lines } = verdict(ours.outputs, ref, WEBGPU_TOLERANCE);
         for (const l of lines) t.diagnostic(l);

@@ -79,7 +79,7 @@ export async function runWebGpu(page, dir, options, inputs, { loseDevice, profil
         extra.outputsAfterProfile = read();
       }
       runner.dispose();
-      return { backendName: runner.backendName, kernels: runner.kernels, subgroups: runner.subgroups, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount,
+      return { backendName: runner.backendName, kernels: runner.kernels, subgroups: runner.subgroups, packedDot: runner.packedDot, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount,
         tail: runner.tail ? { head: Boolean(runner.head), carried: runner.carried.map((c) => c.to.name) } : null,
         outputs, runError, secondRunError, ...extra };
     } catch (e) {

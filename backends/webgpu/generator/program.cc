@@ -242,6 +242,14 @@ void Program::dispatch_variants(const ir::Operator& op, const Variant& gpu, cons
   if (!d.is_null()) dispatches_.push_back(d);
 }
 
+void Program::dispatch_packed_dot(const ir::Operator& op, const Variant& gpu, const Variant& cpu, const Variant& dot_gpu,
+                                  const Variant& dot_cpu) {
+  const bool cpu_only = only_ == "cpu";
+  Json d = add_dispatch(op, cpu_only ? cpu : gpu, cpu_only ? nullptr : &cpu, nullptr, cpu_only ? &dot_cpu : &dot_gpu,
+                        cpu_only ? nullptr : &dot_cpu);
+  if (!d.is_null()) dispatches_.push_back(d);
+}
+
 int Program::shader(const std::string& code) {
   auto it = shader_index_.find(code);
   if (it != shader_index_.end()) return it->second;
@@ -251,7 +259,8 @@ int Program::shader(const std::string& code) {
   return index;
 }
 
-Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Variant* cpu, const Variant* subgroups) {
+Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Variant* cpu, const Variant* subgroups,
+                          const Variant* dot, const Variant* dot_cpu) {
   // Ranges in floats: [lo, hi) of each operand's variable, merged per buffer where they overlap.
   struct Segment {
     int buffer;
@@ -349,6 +358,8 @@ Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Va
             {"workgroups", main.workgroups}};
   if (cpu) d["cpu"] = variant(*cpu);
   if (subgroups) d["subgroups"] = variant(*subgroups);
+  if (dot) d["packed_dot"] = variant(*dot);
+  if (dot_cpu) d["packed_dot"]["cpu"] = variant(*dot_cpu);
   if (!only_.empty()) d["kernels"] = only_;
   operands_.clear();
   return d;

@@ -117,6 +117,11 @@ class Program {
   // feature; `cpu` may be `gpu` itself (then the dispatch has no CPU shader of its own).
   void dispatch_variants(const ir::Operator& op, const Variant& gpu, const Variant& cpu,
                          const Variant* subgroups = nullptr);
+  // Like dispatch_variants() without subgroups, with a second pair, `dot_gpu` and `dot_cpu`,
+  // written with WGSL's dot4I8Packed: the runner runs those on devices whose WGSL has the language
+  // feature packed_4x8_integer_dot_product, the first pair (an i32 multiply-add) elsewhere.
+  void dispatch_packed_dot(const ir::Operator& op, const Variant& gpu, const Variant& cpu, const Variant& dot_gpu,
+                           const Variant& dot_cpu);
   // Makes the dispatches added from now on run only with the GPU kernels ("gpu") or only with the
   // CPU kernels ("cpu", where a dispatch of two variants keeps only its CPU shader); "" for both.
   // An operator may so take another algorithm on GPUs (Winograd) than on SwiftShader.
@@ -140,7 +145,7 @@ class Program {
   Operand declare(const std::string& name, const ir::Variable* v, bool output);
   int variable(const ir::Variable* v);
   Json add_dispatch(const ir::Operator& op, const Variant& main, const Variant* cpu = nullptr,
-                    const Variant* subgroups = nullptr);
+                    const Variant* subgroups = nullptr, const Variant* dot = nullptr, const Variant* dot_cpu = nullptr);
   int shader(const std::string& code);
 
   const optimizer::MemoryPlan& plan_;

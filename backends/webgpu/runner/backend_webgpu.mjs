@@ -54,6 +54,14 @@ function subgroupKernels(device, cpu, options) {
   return !cpu && options.webgpuSubgroups !== false && device.features.has('subgroups');
 }
 
+// Whether the integer products' packed_dot variants run (where the descriptor has them): where
+// this WGSL has dot4I8Packed (the language feature packed_4x8_integer_dot_product), unless
+// options.webgpuPackedDot is false (for comparing, and testing the others).
+export function packedDotKernels(options = {}) {
+  const features = globalThis.navigator?.gpu?.wgslLanguageFeatures;
+  return options.webgpuPackedDot !== false && !!features?.has?.('packed_4x8_integer_dot_product');
+}
+
 // The buffers that `dispatches` bind. A buffer of the runner's own that none does (Winograd's,
 // where the CPU kernels run) is made only 4 bytes long.
 function bound(dispatches) {
@@ -293,7 +301,9 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     // implicit GEMM on the CPU).
     const mine = (d) => d.kernels === undefined || d.kernels === (gpu.cpu ? 'cpu' : 'gpu');
     gpu.subgroups = subgroupKernels(device, gpu.cpu, options);
-    const variant = (d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : gpu.subgroups && d.subgroups ? { ...d, ...d.subgroups } : d);
+    gpu.packedDot = packedDotKernels(options);
+    const chosen = (d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : gpu.subgroups && d.subgroups ? { ...d, ...d.subgroups } : d);
+    const variant = (d) => chosen(gpu.packedDot && d.packed_dot ? { ...d, ...d.packed_dot } : d);
     gpu.dispatches = descriptor.dispatches.filter(mine).map(variant);
     gpu.prepare = (descriptor.prepare ?? []).filter(mine);
     const started = performance.now();
@@ -337,6 +347,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     runner.releasePipelines = gpu.pipelines.release;
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.subgroups = gpu.subgroups;
+    runner.packedDot = gpu.packedDot;
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     runner.pipelineCount = gpu.pipelines.count;
     const started = performance.now();
@@ -393,6 +404,7 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
     symbolic.prepare(symbolic.inputs.map((t) => t.shape));
     symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
     symbolic.subgroups = subgroupKernels(opened.device, symbolic.kernels === 'cpu', options);
+    symbolic.packedDot = packedDotKernels(options);
     symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
     // Development aids: what the shapes kept share.

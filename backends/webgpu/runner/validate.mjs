@@ -195,6 +195,11 @@ function check(d) {
     variant('', dispatch);
     if (dispatch.cpu !== undefined) variant('cpu.', object(`${name} ${i} ('${dispatch.op}')'s cpu`, dispatch.cpu));
     if (dispatch.subgroups !== undefined) variant('subgroups.', object(`${name} ${i} ('${dispatch.op}')'s subgroups`, dispatch.subgroups));
+    if (dispatch.packed_dot !== undefined) {
+      const dot = object(`${name} ${i} ('${dispatch.op}')'s packed_dot`, dispatch.packed_dot);
+      variant('packed_dot.', dot);
+      if (dot.cpu !== undefined) variant('packed_dot.cpu.', object(`${name} ${i} ('${dispatch.op}')'s packed_dot.cpu`, dot.cpu));
+    }
   });
   dispatches(part(d, 'dispatches'), 'dispatch');
   if (d.prepare !== undefined) dispatches(part(d, 'prepare'), 'prepare dispatch');

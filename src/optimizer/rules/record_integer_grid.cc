@@ -3,10 +3,13 @@
 // model's quantized product, seen before constant folding turns the weight into floats and
 // forgets its scales.
 // Rewrites: the product reads the dequantized weight as a constant (the same values) and records
-// both grids (params::IntegerGrid): its input values are multiples of the activation's scale,
-// output channel (column) m's weights multiples of that channel's scale. A backend with integer
-// kernels then computes the product exactly, in integers, as onnxruntime does (wasm); the others
-// ignore it.
+// both grids (params::IntegerGrid): its input values are multiples of the activation's scale
+// (within the range its QuantizeLinear allows), output channel (column) m's weights multiples of
+// that channel's scale. A backend with integer kernels then computes the product exactly, in
+// integers, as onnxruntime does (wasm, webgpu); the others ignore it.
+#include <cmath>
+#include <tuple>
+
 #include "src/ops/evaluate.h"
 #include "src/ops/schema.h"
 #include "src/optimizer/rewrite.h"
@@ -22,6 +25,19 @@ double activation_scale(const ir::Variable* x) {
   if (!dq || !quantize_of_pair(*dq)) return 0;
   const ir::Variable* s = dq->inputs[1];
   return s->is_constant() && s->size() == 1 ? s->logical_data().as_double(0) : 0;
+}
+
+// The range of the multiples of that scale that such an input holds, [min - z, max - z] of its
+// QuantizeLinear (one constant zero point z); {0, 0} where unknown.
+std::pair<int64_t, int64_t> activation_range(const ir::Variable* x) {
+  const ir::Operator* q = x->producer ? quantize_of_pair(*x->producer) : nullptr;
+  if (!q || !q->params.contains("min") || !q->params.contains("max")) return {0, 0};
+  const ir::Variable* z = q->inputs[2];
+  if (!z->is_constant() || z->size() != 1) return {0, 0};
+  const double zero = z->logical_data().as_double(0), lo = q->params["min"].get<double>(), hi = q->params["max"].get<double>();
+  if (lo != std::floor(lo) || hi != std::floor(hi) || zero != std::floor(zero) || std::abs(lo) > 65536 || std::abs(hi) > 65536)
+    return {0, 0};
+  return {static_cast<int64_t>(lo - zero), static_cast<int64_t>(hi - zero)};
 }
 
 // The axis of weight `w` that runs along the product's output channels (Traits::channel_affine),
@@ -61,6 +77,8 @@ class RecordIntegerGrid : public Rule {
     }
     Tensor folded = std::move(ops::evaluate_constants(*op)[0]);
     grid.x_scale = x_scale;
+    std::tie(grid.x_min, grid.x_max) = activation_range(product->inputs[0]);
+    if (!grid.has_range()) grid.x_min = grid.x_max = 0;
     for (int64_t m = 0; m < M; m++) grid.w_scales.push_back(scales.as_double(scales.size() == 1 ? 0 : m));
     Json params = product->params;
     grid.write(params);

@@ -151,6 +151,63 @@ TEST(WebGpuGenerator, ConvolutionFusesItsEpilogue) {
             std::string::npos);
 }
 
+// A weight of `shape` on a grid of `scales` per output channel (axis `axis`): multiples cycling
+// through -127..127 (times `stretch`: 2 puts some beyond int8, as a weight zero point would).
+Json grid_of(std::vector<double> scales, int64_t x_min, int64_t x_max) {
+  Json g = {{"x_scale", 0.02}, {"w_scales", scales}};
+  if (x_min < x_max) g["x_min"] = x_min, g["x_max"] = x_max;
+  return g;
+}
+ir::Variable* grid_weight(GraphBuilder& b, const Shape& shape, int axis, const std::vector<double>& scales, int stretch = 1) {
+  const Shape strides = contiguous_strides(shape);
+  std::vector<float> v(static_cast<size_t>(num_elements(shape)));
+  for (size_t i = 0; i < v.size(); i++) {
+    const int64_t channel = static_cast<int64_t>(i) / strides[static_cast<size_t>(axis)] % shape[static_cast<size_t>(axis)];
+    v[i] = static_cast<float>(((static_cast<int64_t>(i) * 37) % 255 - 127) * stretch * scales[static_cast<size_t>(channel)]);
+  }
+  return b.constant("w", shape, v);
+}
+
+TEST(WebGpuGenerator, QuantizedProductsRunInIntegers) {
+  // Products whose grids the rule record_integer_grid wrote: a 3x3 and a 1x1 convolution and a
+  // MatMul by a constant get integer kernels (a prepare dispatch packs the weight; the product
+  // has a dot4I8Packed variant beside the plain one, each with its CPU shader).
+  const std::vector<double> scales = {0.01, 0.02, 0.005, 0.03, 0.01, 0.02};
+  auto conv = [&](int64_t k, int stretch, int64_t group, Json grid) {
+    GraphBuilder b;
+    ir::Variable* x = b.input("x", {1, 6, 9, 9});
+    Json p = {{"pads", Shape(4, k / 2)}, {"integer_grid", grid}};
+    if (group > 1) p["group"] = group;
+    b.output(b.op("Conv", {x, grid_weight(b, {6, 6 / group, k, k}, 0, scales, stretch), b.constant("b", {6})}, p));
+    return emit_webgpu(b.graph, int64_t{128} << 20);
+  };
+  auto integer = [](const Json& d) {
+    const Json& last = d.at("dispatches").back();
+    return last.contains("packed_dot") && last.at("packed_dot").contains("cpu") && last.contains("cpu") && d.contains("prepare");
+  };
+  for (int64_t k : {3, 1}) {
+    Json d = conv(k, 1, 1, grid_of(scales, -100, 155));
+    EXPECT_TRUE(integer(d)) << k;
+    const std::string main = d.at("shaders").at(d.at("dispatches").back().at("shader").get<size_t>()).at("code");
+    const std::string dot = d.at("shaders").at(d.at("dispatches").back().at("packed_dot").at("shader").get<size_t>()).at("code");
+    EXPECT_EQ(main.find("dot4I8Packed"), std::string::npos);
+    EXPECT_NE(dot.find("dot4I8Packed"), std::string::npos);
+    EXPECT_NE(main.find("vec4<i32>(-28i)"), std::string::npos) << "the offset of multiples in [-100, 155] into int8";
+  }
+  // Kept in floats: weights beyond int8, an activation range unknown (a grid written before it was
+  // recorded) or wider than 8 bits, a grouped convolution.
+  EXPECT_FALSE(integer(conv(3, 2, 1, grid_of(scales, -128, 127))));
+  EXPECT_FALSE(integer(conv(3, 1, 1, grid_of(scales, 0, 0))));
+  EXPECT_FALSE(integer(conv(3, 1, 1, grid_of(scales, -128, 128))));
+  EXPECT_FALSE(integer(conv(3, 1, 2, grid_of(scales, -128, 127))));
+  for (int stretch : {1, 2}) {
+    GraphBuilder b;
+    ir::Variable* a = b.input("a", {2, 5, 30});
+    b.output(b.op("MatMul", {a, grid_weight(b, {30, 6}, 1, scales, stretch)}, {{"integer_grid", grid_of(scales, -128, 127)}}));
+    EXPECT_EQ(integer(emit_webgpu(b.graph, int64_t{128} << 20)), stretch == 1);
+  }
+}
+
 TEST(WebGpuGenerator, TransposesAroundAChannelsLastBlockAreViews) {
   // A ConvNeXt block: LayerNorm reads the depthwise convolution's output through the permutation
   // to [N, H, W, C], the residual Add reads the second MatMul's output through the permutation

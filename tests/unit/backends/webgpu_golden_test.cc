@@ -108,6 +108,28 @@ TEST(WebGpuGolden, MatMulTiled) {
   expect_golden("matmul_cpu.wgsl", shader(d, 0, "cpu"));
 }
 
+TEST(WebGpuGolden, QuantizedConvolutionInIntegers) {
+  // A QDQ model's 3x3 convolution, its grids recorded (uint8 activations of zero point 100:
+  // multiples in [-100, 155]), 6 input channels (two words a tap, the second half padding): the
+  // weight packed at load, the patches packed as they are staged, i32 sums by dot4I8Packed on
+  // devices with it and by unpacked bytes elsewhere, each with its CPU shader.
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {1, 6, 9, 9});
+  std::vector<float> w(8 * 6 * 9);
+  for (size_t i = 0; i < w.size(); i++) w[i] = static_cast<float>((static_cast<int64_t>(i) * 37 % 255 - 127) * 0.01);
+  Json grid = {{"x_scale", 0.02}, {"w_scales", std::vector<double>(8, 0.01)}, {"x_min", -100}, {"x_max", 155}};
+  b.output(b.op("Conv", {x, b.constant("w", {8, 6, 3, 3}, w), b.constant("b", {8})},
+                {{"pads", Shape{1, 1, 1, 1}}, {"strides", Shape{2, 2}}, {"integer_grid", grid}}));
+  Json d = emit_webgpu(b.graph);
+  ASSERT_EQ(d.at("dispatches").size(), 1u);
+  ASSERT_EQ(d.at("prepare").size(), 1u);
+  expect_golden("qdq_conv_weights.wgsl", d.at("shaders").at(d.at("prepare").at(0).at("shader").get<size_t>()).at("code"));
+  expect_golden("qdq_conv_gpu.wgsl", shader(d, 0));
+  expect_golden("qdq_conv_cpu.wgsl", shader(d, 0, "cpu"));
+  const Json& dot = d.at("dispatches").at(0).at("packed_dot");
+  expect_golden("qdq_conv_gpu_dot4.wgsl", d.at("shaders").at(dot.at("shader").get<size_t>()).at("code"));
+}
+
 TEST(WebGpuGolden, FusedAttention) {
   // softmax(Q . K' * 0.125 + mask) . V, as the shared rules leave it for the backend's fusion: the
   // scale and the key mask in the first product's epilogue. D = 6 and Dv = 10 leave partial vec4s.

@@ -75,8 +75,15 @@ TEST(RecordIntegerGrid, QuantizedConvRecordsBothScalesAndReadsItsWeightAsFloats)
     params::IntegerGrid grid = params::Conv::parse(conv->params).grid;
     EXPECT_FLOAT_EQ(grid.x_scale, 0.05);
     EXPECT_EQ(grid.w_scales, per_channel ? (std::vector<double>{0.5, 0.25, 2.0}) : (std::vector<double>{0.125, 0.125, 0.125}));
+    // uint8 less zero point 128: multiples in [-128, 127], written and read back with the grid.
+    EXPECT_EQ(grid.x_min, -128);
+    EXPECT_EQ(grid.x_max, 127);
+    EXPECT_EQ(params::Conv::parse(params::Conv::parse(conv->params).to_json()).grid.x_min, -128);
     expect_same_outputs(*before, *graph, 0);
   }
+  // A grid written without a range (descriptors made before it was recorded) reads as unknown.
+  params::IntegerGrid old = params::IntegerGrid::parse(Json::parse(R"({"integer_grid": {"x_scale": 0.5, "w_scales": [1]}})"));
+  EXPECT_FALSE(old.has_range());
   // An input dequantized with another scale than it was quantized with: no grid is known.
   auto unpaired = quantized_conv(true, false);
   EXPECT_EQ(apply_rule(*unpaired, rules::record_integer_grid()), 0);
@@ -115,6 +122,8 @@ TEST(RecordIntegerGrid, QuantizedMatMulAndGemmRecordTheirColumnsScales) {
       params::IntegerGrid grid = params::IntegerGrid::parse(op->params);
       EXPECT_FLOAT_EQ(grid.x_scale, 0.05);
       EXPECT_EQ(grid.w_scales, (std::vector<double>{0.5, 0.25, 2.0}));
+      EXPECT_EQ(grid.x_min, -128);
+      EXPECT_EQ(grid.x_max, 127);
     }
     expect_same_outputs(*before, *graph, 0);
   }

@@ -239,6 +239,7 @@ void implicit_gemm(const ir::Operator& op, Program& program) {
 // weight transform took longer to compile than they saved (ResNet50: pipelines 8.7 -> 10.4 s at
 // load, runs 5.1 -> 4.7 s).
 void conv(const ir::Operator& op, Program& program) {
+  if (integer_product(op, program)) return;
   if (!winograd_chosen(op)) return implicit_gemm(op, program);
   program.only_for("cpu");
   implicit_gemm(op, program);

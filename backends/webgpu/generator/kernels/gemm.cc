@@ -122,8 +122,14 @@ std::string each(int tm, int tn, F line) {
   return s;
 }
 
-std::string accumulators(const Tiles& t) {
-  return each(t.tm, t.tn, [](int r, int q) { return "var " + acc(r, q) + " = 0.0;\n"; });
+std::string accumulators(const Tiles& t, bool packed) {
+  return each(t.tm, t.tn, [&](int r, int q) { return "var " + acc(r, q) + (packed ? " = 0i;\n" : " = 0.0;\n"); });
+}
+
+// The type of the sums, and the product of two operands.
+const char* sum_type(const GemmSpec& s) { return s.packed ? "i32" : "f32"; }
+std::string product(const GemmSpec& s, const std::string& a, const std::string& b) {
+  return s.packed ? "dot4(" + a + ", " + b + ")" : a + " * " + b;
 }
 
 
@@ -171,7 +177,7 @@ std::string store_loop(const GemmSpec& s, const Tiles& t) {
   for (int i = 0; i < t.tm * t.tn; i++) all += (i ? ", " : "") + acc(i / t.tn, i % t.tn);
   std::string store = s.store("bt", "m", "n", "accs[r * " + u32(t.tn) + " + q]");
   if (!cond.empty()) store = "if (" + cond + ") {\n  " + store + "\n}";
-  return fill(R"(var accs = array<f32, ${count}>(${all});
+  return fill(R"(var accs = array<${type}, ${count}>(${all});
 for (var r = 0u; r < ${TM}; r = r + 1u) {
   let m = m0 + r;
   for (var q = 0u; q < ${TN}; q = q + 1u) {
@@ -179,7 +185,7 @@ for (var r = 0u; r < ${TM}; r = r + 1u) {
     ${store}
   }
 }
-)", {{"count", std::to_string(t.tm * t.tn)}, {"all", all}, {"TM", u32(t.tm)}, {"TN", u32(t.tn)}, {"WN", u32(t.wn)},
+)", {{"type", sum_type(s)}, {"count", std::to_string(t.tm * t.tn)}, {"all", all}, {"TM", u32(t.tm)}, {"TN", u32(t.tn)}, {"WN", u32(t.wn)},
       {"store", store}});
 }
 
@@ -224,10 +230,10 @@ Program::Variant direct(const GemmSpec& s) {
   }
   std::string accumulate = s.cpu_loop ? s.cpu_loop(t.tm, t.tn)
                                       : fill(kDirectLoop, {{"K", u32(s.K)}, {"load_a", load_a}, {"load_b", load_b},
-                                                           {"multiply_add", multiply_add(t.tm, t.tn)}});
+                                                           {"multiply_add", multiply_add(t.tm, t.tn, s.packed)}});
   std::string code = fill(kDirect, {{"extra", (s.cpu_loop ? "" : s.operand_functions) + s.extra}, {"threads", std::to_string(T)}, {"BM", u32(BM)}, {"BN", u32(BN)},
                                     {"WN", u32(t.wn)}, {"TM", u32(t.tm)}, {"rows", rows}, {"cols", cols},
-                                    {"accumulators", accumulators(t)}, {"accumulate", accumulate},
+                                    {"accumulators", accumulators(t, s.packed)}, {"accumulate", accumulate},
                                     {"store", store_loop(s, t)}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, BM) <= 65535 && ceil_div(s.N, BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, BN), ceil_div(s.M, BM), s.batch}};
@@ -241,29 +247,29 @@ Program::Variant direct(const GemmSpec& s) {
 // an H100, 256 at 730 GB/s, each lane waiting for one load per step. Four sums over interleaved
 // steps keep four loads in flight per lane: 1.7 TB/s, and 2.3 TB/s with 256 lanes per column.
 const char* kGemv = R"(${extra}
-var<workgroup> part: array<f32, ${threads}>;
+var<workgroup> part: array<${type}, ${threads}>;
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let bt = wid.z;
   let col = wid.x * ${cols} + ${column};
   let lane = ${lane};
   let n = min(col, ${last_col});
-  var s0 = 0.0;
-  var s1 = 0.0;
-  var s2 = 0.0;
-  var s3 = 0.0;
+  var s0 = ${zero};
+  var s1 = ${zero};
+  var s2 = ${zero};
+  var s3 = ${zero};
   var k = lane;
   for (; k + ${three_steps} < ${K}; k = k + ${four_steps}) {
     let k1 = k + ${lanes};
     let k2 = k + ${two_steps};
     let k3 = k + ${three_steps};
-    s0 = s0 + ${a0} * ${b0};
-    s1 = s1 + ${a1} * ${b1};
-    s2 = s2 + ${a2} * ${b2};
-    s3 = s3 + ${a3} * ${b3};
+    s0 = s0 + ${p0};
+    s1 = s1 + ${p1};
+    s2 = s2 + ${p2};
+    s3 = s3 + ${p3};
   }
   for (; k < ${K}; k = k + ${lanes}) {
-    s0 = s0 + ${a0} * ${b0};
+    s0 = s0 + ${p0};
   }
   part[lid] = (s0 + s1) + (s2 + s3);
   workgroupBarrier();
@@ -303,9 +309,11 @@ Program::Variant gemv(const GemmSpec& s) {
                                   {"lane", along_n ? "lid / " + u32(cols) : "lid % " + u32(lanes)},
                                   {"lanes", u32(lanes)}, {"two_steps", u32(2 * lanes)}, {"three_steps", u32(3 * lanes)},
                                   {"four_steps", u32(4 * lanes)}, {"last_col", u32(s.N - 1)}, {"K", u32(s.K)},
-                                  {"a0", s.a("bt", "0u", "k")}, {"b0", s.b("bt", "k", "n")}, {"a1", s.a("bt", "0u", "k1")},
-                                  {"b1", s.b("bt", "k1", "n")}, {"a2", s.a("bt", "0u", "k2")}, {"b2", s.b("bt", "k2", "n")},
-                                  {"a3", s.a("bt", "0u", "k3")}, {"b3", s.b("bt", "k3", "n")}, {"tree", tree},
+                                  {"type", sum_type(s)}, {"zero", s.packed ? "0i" : "0.0"},
+                                  {"p0", product(s, s.a("bt", "0u", "k"), s.b("bt", "k", "n"))},
+                                  {"p1", product(s, s.a("bt", "0u", "k1"), s.b("bt", "k1", "n"))},
+                                  {"p2", product(s, s.a("bt", "0u", "k2"), s.b("bt", "k2", "n"))},
+                                  {"p3", product(s, s.a("bt", "0u", "k3"), s.b("bt", "k3", "n"))}, {"tree", tree},
                                   {"N", u32(s.N)}, {"store", s.store("bt", "0u", "col", "part[lid]")}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.N, cols) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, cols), 1, s.batch}};
@@ -425,7 +433,7 @@ std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
       const std::string& in = cond[static_cast<size_t>(c)];
       const std::string both = in.empty() || k_cond.empty() ? in + k_cond : in + " & " + k_cond;
       std::string v = is_a ? s.a("bt", gr[static_cast<size_t>(c)], gk) : s.b("bt", gk, gr[static_cast<size_t>(c)]);
-      if (!both.empty()) v = "select(0.0, " + v + ", " + both + ")";
+      if (!both.empty()) v = "select(" + std::string(s.packed ? "0u" : "0.0") + ", " + v + ", " + both + ")";
       values += (c ? ", " : "") + v;
     }
     const std::string at = (is_a ? g.a_at : g.b_at) + kk + " * " + u32(units) + " + " +
@@ -434,7 +442,7 @@ std::string stage(const GemmSpec& s, const Tiling& g, bool is_a) {
 ${clamp}
 ${array}[${at}] = ${value};
 )", {{"split", split}, {"clamp", clamp}, {"array", is_a ? "As" : "Bs"}, {"at", at},
-     {"value", per > 1 ? "vec4<f32>(" + values + ")" : values}});
+     {"value", per > 1 ? std::string(s.packed ? "vec4<u32>(" : "vec4<f32>(") + values + ")" : values}});
     if ((j + 1) * g.T > total) body = "if (" + e + " < " + u32(total) + ") {\n" + indent(body) + "}\n";
     code += fill(kStage, {{"e", e}, {"pl", g.pl}, {"first", u32(j * g.T)}, {"body", body}});
   }
@@ -477,7 +485,7 @@ std::string register_loads(const GemmSpec& s, const Tiling& g, bool is_a) {
 
 // With slices: each slice's sums into workgroup memory, then the first slice adds them up and
 // stores the block (`store`).
-std::string slice_sums(const Tiling& g, const std::string& store) {
+std::string slice_sums(const GemmSpec& s, const Tiling& g, const std::string& store) {
   const Tiles& t = g.t;
   const int tmn = t.tm * t.tn;
   std::string put = "if (sl > 0u) {\n", add;
@@ -501,19 +509,20 @@ Program::Variant tiled(const GemmSpec& s) {
   if (g.sliced) {
     // Every slice runs the same number of rounds (barriers stay uniform); k past K reads zeros.
     loop = "for (var k1 = 0u; k1 < " + u32(s.K) + "; k1 = k1 + " + u32(g.BK * t.ks) + ")";
-    slices = "var<workgroup> sums: array<f32, " + std::to_string((t.ks - 1) * g.T * t.tm * t.tn) + ">;\n";
+    slices = "var<workgroup> sums: array<" + std::string(sum_type(s)) + ", " + std::to_string((t.ks - 1) * g.T * t.tm * t.tn) + ">;\n";
     place = "let sl = lid / " + u32(g.T) + ";\nlet pl = lid % " + u32(g.T) + ";\n";
-    store = slice_sums(g, store);
+    store = slice_sums(s, g, store);
   }
-  std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"elem", t.vec ? "vec4<f32>" : "f32"},
+  const std::string elem = s.packed ? "u32" : "f32";
+  std::string code = fill(kTiled, {{"extra", s.operand_functions + s.extra}, {"elem", t.vec ? "vec4<" + elem + ">" : elem},
                                    {"as_size", std::to_string(g.BK * g.BM / g.per * t.ks)},
                                    {"bs_size", std::to_string(g.BK * g.BN / g.per * t.ks)},
                                    {"slices", slices}, {"place", place}, {"pl", g.pl}, {"loop", loop},
                                    {"threads", std::to_string(g.T * t.ks)}, {"BM", u32(g.BM)}, {"BN", u32(g.BN)},
-                                   {"BK", u32(g.BK)}, {"WN", u32(t.wn)}, {"accumulators", accumulators(t)},
+                                   {"BK", u32(g.BK)}, {"WN", u32(t.wn)}, {"accumulators", accumulators(t, s.packed)},
                                    {"stage_a", (g.sliced ? "let k0 = k1 + sl * " + u32(g.BK) + ";\n" : std::string()) + stage(s, g, true)},
                                    {"stage_b", stage(s, g, false)}, {"load_a", register_loads(s, g, true)},
-                                   {"load_b", register_loads(s, g, false)}, {"multiply_add", multiply_add(t.tm, t.tn)},
+                                   {"load_b", register_loads(s, g, false)}, {"multiply_add", multiply_add(t.tm, t.tn, s.packed)},
                                    {"store", store}});
   WEBDNN_CHECK(s.batch <= 65535 && ceil_div(s.M, g.BM) <= 65535 && ceil_div(s.N, g.BN) <= 65535, "product too large to dispatch");
   return {code, {ceil_div(s.N, g.BN), ceil_div(s.M, g.BM), s.batch}};
@@ -521,15 +530,34 @@ Program::Variant tiled(const GemmSpec& s) {
 
 }  // namespace
 
-std::string multiply_add(int tm, int tn) {
-  return each(tm, tn, [](int r, int q) {
-    return acc(r, q) + " = " + acc(r, q) + " + a" + std::to_string(r) + " * b" + std::to_string(q) + ";\n";
+std::string multiply_add(int tm, int tn, bool packed) {
+  return each(tm, tn, [&](int r, int q) {
+    const std::string a = "a" + std::to_string(r), b = "b" + std::to_string(q);
+    return acc(r, q) + " = " + acc(r, q) + " + " + (packed ? "dot4(" + a + ", " + b + ")" : a + " * " + b) + ";\n";
   });
 }
 
+// The sum of the products of two words' four int8 values each: one instruction where WGSL has
+// dot4I8Packed, else the values sign-extended out of their bytes.
+const char* kDot4Packed = R"(fn dot4(a: u32, b: u32) -> i32 {
+  return dot4I8Packed(a, b);
+}
+)";
+const char* kDot4 = R"(fn dot4(a: u32, b: u32) -> i32 {
+  let shifts = vec4<u32>(24u, 16u, 8u, 0u);
+  let x = bitcast<vec4<i32>>(vec4<u32>(a) << shifts) >> vec4<u32>(24u);
+  let y = bitcast<vec4<i32>>(vec4<u32>(b) << shifts) >> vec4<u32>(24u);
+  return dot(x, y);
+}
+)";
+
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& s) {
-  Program::Variant gpu = tiled(s), cpu = direct(s);
-  program.dispatch_variants(op, gpu, cpu);
+  if (!s.packed) return program.dispatch_variants(op, tiled(s), direct(s));
+  GemmSpec with = s;
+  with.extra = kDot4 + s.extra;
+  Program::Variant gpu = tiled(with), cpu = direct(with);
+  with.extra = kDot4Packed + s.extra;
+  program.dispatch_packed_dot(op, gpu, cpu, tiled(with), direct(with));
 }
 
 std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matrix, const std::string& b) {
@@ -548,6 +576,7 @@ std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matri
 namespace {
 
 void matmul(const ir::Operator& op, Program& program) {
+  if (integer_product(op, program)) return;
   Operand a = program.input("a", op.inputs[0]), b = program.input("b", op.inputs[1]);
   const MatMulShape shape = matmul_shape(a.shape(), b.shape());
   const int64_t M = shape.M, K = shape.K, N = shape.N;
@@ -569,6 +598,7 @@ void matmul(const ir::Operator& op, Program& program) {
 }
 
 void gemm_op(const ir::Operator& op, Program& program) {
+  if (integer_product(op, program)) return;
   Operand a = program.input("a", op.inputs[0]), b = program.input("b", op.inputs[1]);
   const ir::Variable* C = op.input(2);
   params::Gemm p = params::Gemm::parse(op.params);

@@ -119,6 +119,9 @@ struct GemmSpec {
   // it returns statements that add A(bt, am<r>, k) * B(bt, k, bn<q>) over all k into
   // acc<r>_<q> (am<r>, bn<q>: rows and columns already clamped into range; acc() names them).
   std::function<std::string(int tm, int tn)> cpu_loop;
+  // Integer operands: a() and b() return u32 words of four int8 values along the depth, K counts
+  // words, sums are i32 (dot4), and store() gets an i32 sum. See integer_product.cc.
+  bool packed = false;
 };
 void gemm(const ir::Operator& op, Program& program, const GemmSpec& spec);
 // Whether a convolution is run by Winograd F(2x2, 3x3) on GPUs (a 3x3 of stride 1 whose shape it
@@ -128,7 +131,10 @@ void winograd_conv(const ir::Operator& op, Program& program);
 // A flat batch index `b` (u32 WGSL) as the offset of one operand's matrix of `matrix` elements,
 // given the output's batch shape and the operand's batch strides (in matrices; 0 where broadcast).
 std::string batch_offset(const Shape& batch, const Shape& strides, int64_t matrix, const std::string& b);
-// Statements adding a<r> * b<q> into acc<r>_<q> over a tm x tn register block.
-std::string multiply_add(int tm, int tn);
+// Statements adding a<r> * b<q> into acc<r>_<q> over a tm x tn register block (packed: dot4(a<r>, b<q>)).
+std::string multiply_add(int tm, int tn, bool packed = false);
+// A quantized model's Conv, MatMul or Gemm in integers where its grids allow (integer_product.cc):
+// false, having declared nothing, where they do not.
+bool integer_product(const ir::Operator& op, Program& program);
 
 }  // namespace webdnn::backends::webgpu
