@@ -3,7 +3,7 @@
 tests/browser/webgl_kernels.test.mjs): convolutions of every shape class the image layout meets
 (groups, depthwise, dilation, strides that do and do not line up with the layers, images
 narrower than 8), ConvTranspose, more inputs than one draw samples, the layout changes
-between image and flat tensors, and running maxima and minima (NaN).
+between image and flat tensors, transposes as views, and running maxima and minima (NaN).
 usage: webgl_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json)"""
 import sys
 
@@ -56,6 +56,22 @@ save('pool_flatten_gemm_softmax', [
     helper.make_node('Softmax', ['l'], ['y'], axis=1)],
     [('x', [1, 16, 11, 13])], ['y'], [('w', weights(10, 16)), ('c', weights(10))])
 save('transpose_to_channels_last', [helper.make_node('Transpose', ['x'], ['y'], perm=[0, 2, 3, 1])], [('x', [2, 5, 6, 9])], ['y'])
+# Transposes as views (their readers find elements through the input's layout, relabelled): a
+# softmax along the input's packed axis, an add with a tensor of its own layout, a channels-last
+# LayerNorm and the transpose back read by a ReLU, and a view of a view.
+save('transpose_view_softmax', [helper.make_node('Transpose', ['x'], ['t'], perm=[0, 2, 3, 1]),
+                                helper.make_node('Softmax', ['t'], ['y'], axis=-1)], [('x', [1, 6, 5, 7])], ['y'])
+save('transpose_view_add', [helper.make_node('Transpose', ['x'], ['t'], perm=[0, 3, 1, 2]),
+                            helper.make_node('Add', ['t', 'z'], ['y'])], [('x', [1, 5, 6, 7]), ('z', [1, 7, 5, 6])], ['y'])
+save('transpose_view_layer_norm_back', [
+    helper.make_node('Transpose', ['x'], ['t'], perm=[0, 2, 3, 1]),
+    helper.make_node('LayerNormalization', ['t', 's', 'b'], ['n'], axis=-1),
+    helper.make_node('Transpose', ['n'], ['u'], perm=[0, 3, 1, 2]),
+    helper.make_node('Relu', ['u'], ['y'])],
+    [('x', [1, 10, 5, 6])], ['y'], [('s', weights(10)), ('b', weights(10))], opset=17)
+save('transpose_view_of_view', [helper.make_node('Transpose', ['x'], ['t'], perm=[0, 2, 3, 1]),
+                                helper.make_node('Transpose', ['t'], ['u'], perm=[0, 2, 1, 3]),
+                                helper.make_node('Sigmoid', ['u'], ['y'])], [('x', [1, 9, 5, 6])], ['y'])
 save('matmul_constant_b', [helper.make_node('MatMul', ['x', 'w'], ['y'])], [('x', [3, 7, 10])], ['y'], [('w', weights(10, 13))])
 save('resize_image_nearest_linear', [
     helper.make_node('Resize', ['x', '', 'sn'], ['a'], mode='nearest'),
