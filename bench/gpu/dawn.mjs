@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-// Returns { gpu } or { skip: 'why there is no GPU to run on' }.
+// Returns { gpu, release } or { skip: 'why there is no GPU to run on' }; release() lets Node exit.
 //   dir      the installed package (holding index.js and dist/<platform>-<arch>/dawn.node)
 //   options  Dawn's create() options, e.g. 'backend=vulkan', 'disable-dawn-features=...'
 export async function openDawn(dir, options = []) {
@@ -23,8 +23,8 @@ export async function openDawn(dir, options = []) {
   allowSharedUploads();
   // Dawn's pending promises do not hold Node's event loop open (a page's loop never ends), so an
   // await on the GPU with nothing else pending would let Node start to exit under it.
-  setInterval(() => {}, 1 << 30);
-  return { gpu };
+  const timer = setInterval(() => {}, 1 << 30);
+  return { gpu, release: () => clearInterval(timer) };
 }
 
 // Describes the adapter both engines will get (both ask for 'high-performance'), or says why it

@@ -36,7 +36,7 @@ export async function importWebDNN(dir = PACKAGE) {
   return (await import(pathToFileURL(entry).href)).default;
 }
 
-const isCI = () => !!process.env.CI && !['0', 'false', 'no'].includes(process.env.CI.toLowerCase());
+export const isCI = () => !!process.env.CI && !['0', 'false', 'no'].includes(process.env.CI.toLowerCase());
 
 // undefined when ../shared is there; a skip message when it is not; under CI an exception, since
 // CI must run those tests.
