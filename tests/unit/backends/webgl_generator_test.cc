@@ -167,12 +167,7 @@ TEST(WebGlGenerator, TransposesAroundAChannelsLastBlockAreViews) {
   // and the MatMuls write [N, H, W, C] row-major. A transpose read by a MatMul and one that is a
   // graph output are drawn as before.
   GraphBuilder b;
-  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
-  ir::Variable* y = testing::convnext_block(b, x);
-  b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
-  ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
-  b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));
-  b.output(b.op("Transpose", {b.op("Sigmoid", {y})}, {{"perm", Shape{0, 2, 3, 1}}}));
+  ir::Variable* y = testing::convnext_between_convs(b);
   Json d = emit_webgl(b.graph);
   expect_within(d, 2048);
   std::map<std::string, Json> var;

@@ -214,12 +214,7 @@ TEST(WebGpuGenerator, TransposesAroundAChannelsLastBlockAreViews) {
   // back; neither transpose is a dispatch. The transposed value in the middle (the MatMuls' input,
   // read by tiles) and the one that is a graph output are moved as before.
   GraphBuilder b;
-  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
-  ir::Variable* y = testing::convnext_block(b, x);
-  b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
-  ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
-  b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));
-  b.output(b.op("Transpose", {b.op("Sigmoid", {y})}, {{"perm", Shape{0, 2, 3, 1}}}));
+  testing::convnext_between_convs(b);
   Json d = emit_webgpu(b.graph, backends::webgpu::kMaxBinding);
   expect_bindable(d, backends::webgpu::kMaxBinding);
   int transposes = 0;

@@ -62,4 +62,14 @@ ir::Variable* convnext_block(GraphBuilder& b, ir::Variable* x) {
   return b.op("Add", {h, x});
 }
 
+ir::Variable* convnext_between_convs(GraphBuilder& b) {
+  ir::Variable* x = b.op("Conv", {b.input("x", {1, 3, 7, 6}), b.constant("w", {8, 3, 3, 3})}, {{"pads", Shape{1, 1, 1, 1}}});
+  ir::Variable* y = convnext_block(b, x);
+  b.output(b.op("Conv", {y, b.constant("w3", {4, 8, 1, 1})}));
+  ir::Variable* mid = b.op("Transpose", {b.op("Relu", {y})}, {{"perm", Shape{0, 1, 3, 2}}});
+  b.output(b.op("MatMul", {mid, b.constant("w4", {7, 5})}));
+  b.output(b.op("Transpose", {b.op("Sigmoid", {y})}, {{"perm", Shape{0, 2, 3, 1}}}));
+  return y;
+}
+
 }  // namespace webdnn::testing

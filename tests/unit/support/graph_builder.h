@@ -27,5 +27,10 @@ class GraphBuilder {
 // Transpose to [N, H, W, C], LayerNorm, MatMul, Relu, MatMul, a Transpose back, the residual Add.
 // Returns the Add's output.
 ir::Variable* convnext_block(GraphBuilder& b, ir::Variable* x);
+// The block between convolutions, as the GPU backends' transpose tests build it: a Conv, the
+// block, a Conv after it (an output), and two transposes of the block's output that still move
+// data: one read by a MatMul (through a Relu), one a graph output (through a Sigmoid). Returns
+// the block's output.
+ir::Variable* convnext_between_convs(GraphBuilder& b);
 
 }  // namespace webdnn::testing
