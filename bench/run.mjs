@@ -16,6 +16,9 @@ import { analyse, chart, ENGINE_NAMES, freeTable, loadTable, median, ms, table }
 // Models whose outputs may differ from onnxruntime-web's by more than 1e-3 (models.mjs).
 const TOLERANCES = Object.fromEntries(Object.entries(MODELS).filter(([, m]) => m.tolerance).map(([k, m]) => [k, m.tolerance]));
 
+// The time the timed runs of one pair may take with --quick (measureGroup).
+const QUICK_SECONDS = 30;
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
 
@@ -25,7 +28,7 @@ const USAGE = `usage: node bench/run.mjs [options]
   --engines LIST    webdnn,ort (default both)
   --threads T       wasm threads of the threaded rows; wasm rows also run with 1 (default 2)
   --runs N          timed runs after the first (default per model: 10, VGG16 3, style_transfer 5)
-  --quick           3 runs, for CI smoke runs
+  --quick           3 runs, fewer where a pair's runs take over ${QUICK_SECONDS} s (CI)
   --out DIR         where the JSON and the chart go (default bench/results)
   --build DIR       build folder with webdnn-convert and webdnn-js (default build)
   --cache DIR       filled and converted models (default bench/.cache)
@@ -191,7 +194,13 @@ async function measureGroup(browser, server, entries, runs, o, newShapes) {
         }
       }
     };
-    for (let i = 0; i < runs; i++) await alternate((r) => r.times);
+    // --quick: the rounds stop once they took QUICK_SECONDS (one round at least), so that a slow
+    // pair (onnxruntime-web's ResNet50 on SwiftShader's WebGPU: 30 s a run) costs CI one round.
+    const began = Date.now();
+    for (let i = 0; i < runs; i++) {
+      await alternate((r) => r.times);
+      if (o.quick && Date.now() - began > QUICK_SECONDS * 1000) break;
+    }
     if (newShapes) {
       for (const { result } of open) result.newShape = { shapes: newShapes, at: [] };
       const now = (r) => r.newShape.at[r.newShape.at.length - 1];

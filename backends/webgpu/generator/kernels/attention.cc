@@ -13,8 +13,8 @@
 // stays within 16 KB. Rows' maxima and sums are shared through workgroup memory. The keys of a row
 // are split into ranges over several workgroups where the rows alone would leave the GPU idle, the
 // ranges' partial results merged by a second dispatch. SwiftShader: one invocation per query row,
-// reading K' and V straight from their buffers (workgroup memory and barriers cost more than they
-// save on CPU threads).
+// reading K and V from copies of them as rows of keys (workgroup memory and barriers cost more than
+// they save on CPU threads).
 //
 // Staging into workgroup memory stores whole vec4s: element by element (`sm[i][c] = x`, as the
 // tiled GEMM then did) made the kernel 1.8x slower on an H100 (Whisper's attention 0.62 ms a
@@ -362,10 +362,15 @@ ${store}
     program.dispatch(op, body, batches * S * Dv, workgroup_for(batches * S * Dv));
   }
 
-  Program::Variant cpu(const Operand& y) const {
+  // SwiftShader's kernel: one invocation per query row. `keys` and `values` hold K and V as rows
+  // of D and Dv values a key ([batch, T, D], [batch, T, Dv], copied there by copy_rows()) where
+  // `rows` is set, else they are K' and V as the operator reads them.
+  Program::Variant cpu(const Operand& y, const Operand& keys, const Operand& values, bool rows) const {
+    const std::string k_base = rows ? "b * " + u32(T * D) + " + t * " + u32(D) : k_at + " + t";
+    const std::string v_base = rows ? "b * " + u32(T * Dv) : v_at;
     const std::string key = each(D4, [&](int64_t c) {
       return std::string(c ? " + " : "") + "dot(" + name("q", c) + ", " + vec4_of(c, D, [&](int64_t d) {
-               return k.get(k_at + " + " + u32(d * T) + " + t");
+               return keys.get("kt + " + u32(rows ? d : d * T));
              }) + ")";
     });
     const std::string body = fill(R"(let b = i / ${S};
@@ -376,6 +381,7 @@ var m = ${lowest};
 var l = 0.0;
 ${outputs}
 for (var t = 0u; t < ${T}; t = t + 1u) {
+  let kt = ${k_base};
   let x = score(at + t, ${key});
   if (x > m) {
     let a = exp(m - x);
@@ -385,6 +391,7 @@ for (var t = 0u; t < ${T}; t = t + 1u) {
   }
   let pe = exp(x - m);
   l = l + pe;
+  let vt = ${v_base} + t * ${DV};
   ${accumulate}
 }
 let inv = 1.0 / l;
@@ -395,14 +402,48 @@ for (var c = 0u; c < ${V4}; c = c + 1u) {
 }
 )", {{"S", u32(S)}, {"load_q", load_q("row")}, {"T", u32(T)}, {"lowest", f32(std::numeric_limits<float>::lowest())},
      {"outputs", each(V4, [](int64_t c) { return "var " + name("o", c) + " = vec4<f32>(0.0);\n"; })}, {"key", key},
+     {"k_base", k_base}, {"v_base", v_base}, {"DV", u32(Dv)},
      {"rescale", each(V4, [](int64_t c) { return name("o", c) + " = " + name("o", c) + " * a;\n"; })},
      {"accumulate", each(V4, [&](int64_t c) {
         return name("o", c) + " = " + name("o", c) + " + pe * " +
-               vec4_of(c, Dv, [&](int64_t d) { return v.get(v_at + " + t * " + u32(Dv) + " + " + u32(d)); }) + ";\n";
+               vec4_of(c, Dv, [&](int64_t d) { return values.get("vt + " + u32(d)); }) + ";\n";
       })},
      {"V4", u32(V4)}, {"all", each(V4, [](int64_t c) { return std::string(c ? ", " : "") + name("o", c); })},
      {"store", store(y, "b * " + u32(S) + " + row", "c", "w", "")}});
     return Program::over_threads(body, batches * S, workgroup_for(batches * S), score_function);
+  }
+
+  // SwiftShader's dispatches: K and V copied into the scratch buffer as rows of keys, then the
+  // one-row kernel over them. Every query row reads every key, so reading K' and V where they are
+  // (strided keys; through a view's index map where they are the exporters' head splits, some ten
+  // integer operations an element) made Whisper's attention 30 s a layer on SwiftShader; the
+  // copies read each element once. Too large for a binding, they stay where they are.
+  void cpu_dispatches(const ir::Operator& op, Program& program) {
+    if ((batches * T * (D + Dv) + kAlignment) * 4 > max_binding()) {
+      declare(op, program);
+      Program::Variant c = cpu(program.output("y", op.outputs[0]), k, v, false);
+      return program.dispatch_raw(op, c.code, c.workgroups);
+    }
+    const std::vector<const ir::Variable*> rows = program.scratch({{batches, T, D}, {batches, T, Dv}});
+    Operand kin = program.input("k", op.inputs[1]), kt = program.output("kt", rows[0]);
+    program.dispatch(op, fill(R"(let b = i / ${TD};
+let t = (i / ${D}) % ${T};
+let d = i % ${D};
+${store}
+)", {{"TD", u32(T * D)}, {"D", u32(D)}, {"T", u32(T)}, {"store", kt.set("i", kin.get(k_at + " + d * " + u32(T) + " + t"))}}),
+                     batches * T * D, workgroup_for(batches * T * D));
+    Operand vin = program.input("v", op.inputs[2]), vt = program.output("vt", rows[1]);
+    program.dispatch(op, fill(R"(let b = i / ${TDV};
+${store}
+)", {{"TDV", u32(T * Dv)}, {"store", vt.set("i", vin.get(v_at + " + i % " + u32(T * Dv)))}}),
+                     batches * T * Dv, workgroup_for(batches * T * Dv));
+    q = program.input("q", op.inputs[0]);
+    Operand keys = program.input("k", rows[0]), values = program.input("v", rows[1]);
+    Shape scores = batch;
+    scores.insert(scores.end(), {S, T});
+    score_function = epilogue_function(op, 3, scores, "score", program);
+    Program::Variant c = cpu(program.output("y", op.outputs[0]), keys, values, true);
+    program.dispatch_raw(op, c.code, c.workgroups);
   }
 };
 
@@ -427,26 +468,25 @@ void attention(const ir::Operator& op, Program& program) {
     Operand y = program.output("y", op.outputs[0]);
     return program.dispatch(op, y.set("i", "0.0"), op.outputs[0]->size(), workgroup_for(op.outputs[0]->size()));
   }
-  const int64_t splits = a.splits();
-  if (splits == 1) {
-    a.declare(op, program);
-    Operand y = program.output("y", op.outputs[0]);
-    return program.dispatch_variants(op, a.gpu(1, y, y, y), a.cpu(y));
-  }
-  // Split keys on GPUs only: SwiftShader's invocations are CPU threads' loop iterations, which its
-  // one-row kernel fills already.
   program.only_for("cpu");
-  a.declare(op, program);
-  Program::Variant cpu = a.cpu(program.output("y", op.outputs[0]));
-  program.dispatch_raw(op, cpu.code, cpu.workgroups);
+  a.cpu_dispatches(op, program);
   program.only_for("gpu");
-  const std::vector<const ir::Variable*> partial =
-      program.scratch({{a.batches, splits, a.S, a.Dv}, {a.batches, splits, a.S, 2}});
+  const int64_t splits = a.splits();
   a.declare(op, program);
-  Operand parts = program.output("parts", partial[0]), stats = program.output("stats", partial[1]);
-  Program::Variant gpu = a.gpu(splits, parts, parts, stats);
-  program.dispatch_raw(op, gpu.code, gpu.workgroups);
-  a.merge(op, program, splits, partial[0], partial[1]);
+  if (splits == 1) {
+    Operand y = program.output("y", op.outputs[0]);
+    Program::Variant gpu = a.gpu(1, y, y, y);
+    program.dispatch_raw(op, gpu.code, gpu.workgroups);
+  } else {
+    // Split keys on GPUs only: SwiftShader's invocations are CPU threads' loop iterations, which
+    // its one-row kernel fills already.
+    const std::vector<const ir::Variable*> partial =
+        program.scratch({{a.batches, splits, a.S, a.Dv}, {a.batches, splits, a.S, 2}});
+    Operand parts = program.output("parts", partial[0]), stats = program.output("stats", partial[1]);
+    Program::Variant gpu = a.gpu(splits, parts, parts, stats);
+    program.dispatch_raw(op, gpu.code, gpu.workgroups);
+    a.merge(op, program, splits, partial[0], partial[1]);
+  }
   program.only_for("");
 }
 

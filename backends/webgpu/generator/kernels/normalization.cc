@@ -4,8 +4,10 @@
 // invocations split the row and combine sums and maxima in workgroup memory; short ones one
 // invocation each. On GPUs every row of 128 or more gets a workgroup (an invocation looping over
 // a row of Whisper's attention, 1500 scores, took 0.86 ms of a 9 ms run on an H100: 9000 rows
-// are too few invocations to fill it); on SwiftShader only rows of 256 or more, and fewer than
-// 4096 of them (its invocations are CPU threads' loop iterations: many rows fill it anyway).
+// are too few invocations to fill it); on SwiftShader only very long rows (64K elements or more),
+// and fewer than 64 of them: its invocations are CPU threads' loop iterations, so rows fill it
+// anyway, and each workgroup barrier costs tens of microseconds there (Whisper's 9
+// LayerNormalizations of 1500 rows of 384 took 15 s a run with a workgroup a row).
 // Statistics in two passes (mean, then squared deviations), as the reference computes them.
 #include "backends/webgpu/generator/kernels/kernels.h"
 #include "webdnn/params.h"
@@ -45,7 +47,7 @@ struct Row {
   void dispatch(const ir::Operator& op, Program& program, Body body, const std::string& extra = "") const {
     Row gpu = *this, cpu = *this;
     gpu.wide = n >= 128;
-    cpu.wide = n >= 256 && rows < 4096;
+    cpu.wide = n >= 65536 && rows < 64;
     if (rows <= 0) return program.dispatch(op, "", 0);
     Program::Variant g = gpu.kernel(body(gpu), extra);
     Program::Variant c = gpu.wide == cpu.wide ? g : cpu.kernel(body(cpu), extra);

@@ -34,7 +34,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var o1 = vec4<f32>(0.0);
   var o2 = vec4<f32>(0.0);
   for (var t = 0u; t < 11u; t = t + 1u) {
-    let x = score(at + t, dot(q0, vec4<f32>(get_k((((b / 1u) % 2u) * 66u) + 0u + t), get_k((((b / 1u) % 2u) * 66u) + 11u + t), get_k((((b / 1u) % 2u) * 66u) + 22u + t), get_k((((b / 1u) % 2u) * 66u) + 33u + t))) + dot(q1, vec4<f32>(get_k((((b / 1u) % 2u) * 66u) + 44u + t), get_k((((b / 1u) % 2u) * 66u) + 55u + t), 0.0, 0.0)));
+    let kt = b * 66u + t * 6u;
+    let x = score(at + t, dot(q0, vec4<f32>(get_k(kt + 0u), get_k(kt + 1u), get_k(kt + 2u), get_k(kt + 3u))) + dot(q1, vec4<f32>(get_k(kt + 4u), get_k(kt + 5u), 0.0, 0.0)));
     if (x > m) {
       let a = exp(m - x);
       l = l * a;
@@ -45,9 +46,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     let pe = exp(x - m);
     l = l + pe;
-    o0 = o0 + pe * vec4<f32>(get_v((((b / 1u) % 2u) * 110u) + t * 10u + 0u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 1u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 2u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 3u));
-    o1 = o1 + pe * vec4<f32>(get_v((((b / 1u) % 2u) * 110u) + t * 10u + 4u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 5u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 6u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 7u));
-    o2 = o2 + pe * vec4<f32>(get_v((((b / 1u) % 2u) * 110u) + t * 10u + 8u), get_v((((b / 1u) % 2u) * 110u) + t * 10u + 9u), 0.0, 0.0);
+    let vt = b * 110u + t * 10u;
+    o0 = o0 + pe * vec4<f32>(get_v(vt + 0u), get_v(vt + 1u), get_v(vt + 2u), get_v(vt + 3u));
+    o1 = o1 + pe * vec4<f32>(get_v(vt + 4u), get_v(vt + 5u), get_v(vt + 6u), get_v(vt + 7u));
+    o2 = o2 + pe * vec4<f32>(get_v(vt + 8u), get_v(vt + 9u), 0.0, 0.0);
   }
   let inv = 1.0 / l;
   var outs = array<vec4<f32>, 3u>(o0, o1, o2);
