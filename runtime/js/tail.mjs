@@ -34,7 +34,7 @@ class TailedRunner {
     this.numThreads = head?.numThreads ?? 1;
     // What the head's runner tells of itself (generations: the shapes a free-dimension head
     // generated; keptShaders and gpuWeightBytes: closures over what its shapes share).
-    for (const key of ['kernels', 'subgroups', 'packedDot', 'onCpu', 'loadTimes', 'pipelineCount', 'device', 'generations', 'keptShaders', 'gpuWeightBytes']) {
+    for (const key of ['kernels', 'subgroups', 'packedDot', 'storage', 'onCpu', 'loadTimes', 'pipelineCount', 'device', 'generations', 'keptShaders', 'gpuWeightBytes']) {
       if (head?.[key] !== undefined) this[key] = head[key];
     }
     const find = (views, name) => views?.find((v) => v.name === name);

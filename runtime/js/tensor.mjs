@@ -34,7 +34,8 @@ export class TensorView {
 
   // Copies `array` (any array-like of numbers, or the same typed array; for a float16 or bfloat16
   // input also a Uint16Array of its bits, or a Float16Array) into the tensor; on the
-  // webgpu backend also a GPUBuffer of f32 values in row-major order (read at each run()).
+  // webgpu backend also a GPUBuffer of f32 values in row-major order (f16 values where the runner
+  // stores the input so: runner.storage 'f16'), read at each run().
   // `shape`, when given, is the input's shape for the next runs: a model converted with free
   // dimensions takes any shape that fits them (every input is then set anew before run(), which
   // checks them together); a model of fixed shapes takes only its own.
@@ -42,8 +43,7 @@ export class TensorView {
     if (shape !== undefined) this.changeShape(shape);
     if (typeof GPUBuffer === 'function' && array instanceof GPUBuffer) {
       if (!this.writeBuffer) throw new Error(`${this.role} '${this.name}': a GPUBuffer is taken by the webgpu backend only (not in a worker)`);
-      if (array.size < this.size * 4) throw new Error(`${this.role} '${this.name}' takes ${this.size * 4} bytes of f32 values, but the GPUBuffer has ${array.size}`);
-      this.writeBuffer(array);
+      this.writeBuffer(array);  // which checks its size: the backend knows how it stores values
       return;
     }
     const length = array?.length;

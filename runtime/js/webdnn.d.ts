@@ -48,6 +48,14 @@ export interface LoadOptions {
    */
   webgpuPackedDot?: boolean;
   /**
+   * webgpu: run a model exported in half precision (float16 inputs or outputs) with its f16
+   * program where the device has 'shader-f16' (requested where the adapter has it): float tensors
+   * and weights stored as f16 (half the memory and bandwidth), integer and bool ones as f32, every
+   * kernel computing and summing in f32. Default true; false runs the f32 program, as on devices
+   * without the feature and for every other model. See WebDNNRunner.storage.
+   */
+  webgpuF16?: boolean;
+  /**
    * Load and run in a dedicated Worker (browsers), so that the page stays responsive: wasm,
    * fallback, webgpu, and webgl where the browser has OffscreenCanvas. The runner has the same
    * API (inputs are copied to the worker at run(), outputs copied back); no GPUBuffer inputs,
@@ -101,7 +109,8 @@ export interface TensorView {
   readonly size: number;
   /**
    * Copies values in; throws unless exactly `size` values are given. webgpu: also a GPUBuffer of
-   * f32 values in row-major order (of the runner's device), read at each run().
+   * f32 values in row-major order (of the runner's device; f16 values where runner.storage is
+   * 'f16'), read at each run().
    * `shape` sets a new shape first: a model converted with free dimensions (wasm, fallback) runs at
    * any shape they allow; run() checks all inputs' shapes together (a clear error names the input
    * and axis that do not fit), and an input whose shape changed must have been set with it.
@@ -121,7 +130,10 @@ export interface TensorView {
    * Uint16Array of its bits (as onnxruntime-web gives them); bfloat16 as bits too.
    */
   toActual(): TypedArray;
-  /** webgpu outputs: a GPUBuffer of the runner's device holding the output as f32 after each run. */
+  /**
+   * webgpu outputs: a GPUBuffer of the runner's device holding the output after each run, as f32
+   * (as f16 where the runner's storage is 'f16' and the output is a float tensor).
+   */
   readonly gpuBuffer?: WebGpuType<'GPUBuffer', unknown>;
 }
 
@@ -167,6 +179,13 @@ export interface Runner {
   readonly subgroups?: boolean;
   /** webgpu: whether the integer products use dot4I8Packed (see LoadOptions.webgpuPackedDot). */
   readonly packedDot?: boolean;
+  /**
+   * webgpu: how float tensors are stored: 'f16' where the f16 program of a model exported in half
+   * precision runs (see LoadOptions.webgpuF16), else 'f32'. With 'f16', a float input given as a
+   * GPUBuffer must hold f16 values, setImage() is refused, and a float output's gpuBuffer holds f16
+   * values; set() and toActual() convert as ever.
+   */
+  readonly storage?: 'f32' | 'f16';
   /** webgl: the texture size the descriptor variant in use was converted for. */
   readonly maxTextureSize?: number;
   /** webgl: what the runner renders to (half floats where float render targets are missing). */

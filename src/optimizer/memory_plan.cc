@@ -23,33 +23,37 @@ MemoryPlan plan_memory(const ir::Graph& graph, const std::vector<ir::Operator*>&
     }
     return it->second;
   };
-  for (const ir::Variable* v : graph.inputs) uses.inputs.push_back(id(v));
+  auto in = [&](const ir::Variable* v) { return !options.select || options.select(v); };
+  for (const ir::Variable* v : graph.inputs)
+    if (in(v)) uses.inputs.push_back(id(v));
   std::set<const ir::Variable*> view_outputs;
   for (const ir::Operator* op : schedule) {
     Uses::Step step;
-    for (const ir::Variable* in : op->inputs)
-      if (in && !in->is_constant()) step.reads.push_back(id(in));
-    for (const ir::Variable* out : op->outputs) step.writes.push_back(id(out));
+    for (const ir::Variable* x : op->inputs)
+      if (x && !x->is_constant() && in(x)) step.reads.push_back(id(x));
+    for (const ir::Variable* out : op->outputs)
+      if (in(out)) step.writes.push_back(id(out));
     if (options.views.count(op)) {
-      if (!op->inputs[0]->is_constant()) step.handovers.emplace_back(id(op->inputs[0]), id(op->outputs[0]));
+      if (!op->inputs[0]->is_constant() && in(op->inputs[0]) && in(op->outputs[0])) step.handovers.emplace_back(id(op->inputs[0]), id(op->outputs[0]));
       view_outputs.insert(op->outputs[0]);
     } else if (options.inplace) {
       const ops::Traits traits = ops::traits_of(*op);
       for (size_t o = 0; o < op->outputs.size(); o++)
         for (auto [in_index, out_index] : traits.inplace) {
-          const ir::Variable *in = op->inputs[in_index], *out = op->outputs[o];
-          if (out_index != static_cast<int>(o) || !in || in->is_constant() || view_outputs.count(in) ||
-              !ops::shares_memory(*op, traits, in_index, out_index))
+          const ir::Variable *x = op->inputs[in_index], *out = op->outputs[o];
+          if (out_index != static_cast<int>(o) || !x || x->is_constant() || view_outputs.count(x) || !in(x) ||
+              !in(out) || !ops::shares_memory(*op, traits, in_index, out_index))
             continue;
-          step.handovers.emplace_back(id(in), id(out));
+          step.handovers.emplace_back(id(x), id(out));
         }
     }
     uses.steps.push_back(std::move(step));
   }
   // Inputs stay intact for the whole run; outputs live until the caller reads them.
-  for (const ir::Variable* v : graph.inputs) uses.kept.push_back(id(v));
+  for (const ir::Variable* v : graph.inputs)
+    if (in(v)) uses.kept.push_back(id(v));
   for (const ir::Variable* v : graph.outputs)
-    if (!v->is_constant()) uses.kept.push_back(id(v));
+    if (!v->is_constant() && in(v)) uses.kept.push_back(id(v));
 
   Lifetimes l = plan_lifetimes(uses);
   ArenaPlacement a = place_in_arena(l);

@@ -1,5 +1,6 @@
 // The IR's memory plan: the shared planner (runtime/core/memory_plan.h) over a graph's schedule.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -41,6 +42,10 @@ struct MemoryPlanOptions {
   // and no operator takes over a view's memory in place: it would write over elements other
   // invocations still read at other indices.
   std::set<const ir::Operator*> views;
+  // Plans only the variables it accepts (where set): a backend that keeps values of different
+  // element types in arenas of their own (WebGPU's f16 program: floats as f16, integers as f32)
+  // plans each arena alone. A handover between an accepted and another variable is left out.
+  std::function<bool(const ir::Variable*)> select;
 };
 
 // Graph inputs stay intact for the whole run (a caller may run again without setting them anew);

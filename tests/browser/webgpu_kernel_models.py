@@ -11,7 +11,8 @@ usage: webgpu_kernel_models.py OUT_DIR   (writes NAME.onnx files and models.json
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper
+import onnx
+from onnx import TensorProto, helper, numpy_helper
 
 from kernel_models import Models
 
@@ -237,3 +238,46 @@ nodes += [helper.make_node('MatMul', [aq, qdq_weight(nodes, inits, 'w', [300, 40
 save('qdq_matmul_one_row', nodes, [('a', [1, 300])], ['y'], inits + [('bias', weights(40))], packed_dot=True)
 
 models.write_index()
+
+# Exported in half precision (float16 inputs, outputs and weights), in half/ with an index of its
+# own: their f16 programs run on lavapipe (webgpu_lavapipe.test.mjs), which has shader-f16. Their
+# inputs are scaled past 100 in the graph (after a float16 input in [-1, 1)), so that sums and
+# squares within the kernels pass 65504, f16's largest value: the kernels accumulate in f32 and
+# store f16 values that onnxruntime's float16 outputs match; f16 sums would be infinite.
+half = Models(sys.argv[1] + '/half', 20261207)
+
+
+def save_half(name, nodes, inputs, outputs, inits=(), opset=17, **meta):
+    """`inputs`: (name, shape) of float16 inputs, or (name, shape, ONNX type); `meta`: index fields
+    (`ranges` of the inputs' values, `shapes` at which to run free dimensions)."""
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(i[0], i[2] if len(i) > 2 else TensorProto.FLOAT16, i[1])
+                                            for i in inputs],
+                              [helper.make_tensor_value_info(n, TensorProto.FLOAT16, None) for n in outputs],
+                              [numpy_helper.from_array(v if v.dtype == np.int64 else v.astype(np.float16), k) for k, v in inits])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)])
+    model.ir_version = 8
+    onnx.save(model, f'{half.out}/{name}.onnx')
+    half.index[name] = {'inputs': [{'name': i[0], 'shape': i[1]} for i in inputs], **meta}
+
+
+# Rows of 2048 values about 400 (sums about 800000), their means; rows of 512 values up to 400
+# in magnitude normalized (sums of squares about 2.7e7).
+save_half('half_reduce_mean_past_f16', [helper.make_node('Mul', ['x', 'scale'], ['s']), helper.make_node('Add', ['s', 'shift'], ['t']),
+                                        helper.make_node('ReduceMean', ['t'], ['y'], axes=[1], keepdims=0)],
+          [('x', [4, 2048])], ['y'], [('scale', np.array([300.0])), ('shift', np.array([400.0]))], opset=13)
+save_half('half_layer_norm_past_f16', [helper.make_node('Mul', ['x', 'scale'], ['s']),
+                                       helper.make_node('LayerNormalization', ['s', 'g', 'b'], ['y'], axis=-1)],
+          [('x', [6, 512])], ['y'], [('scale', np.array([400.0])), ('g', half.weights(512)), ('b', half.weights(512))])
+# Rows of 200000 in a log-softmax: exp(x - max) sums to about 86000. (Scaling a softmax's inputs
+# instead would test little else than that onnxruntime rounds the product to f16 where WebDNN fuses
+# it: past 512, 1 in 2048 of the value moves an exponential by 25%.)
+save_half('half_log_softmax_past_f16', [helper.make_node('LogSoftmax', ['x'], ['y'], axis=1)], [('x', [2, 200000])], ['y'])
+# An embedding lookup of a free number of token ids up to 29999 (f16 holds integers exactly only to
+# 2048, and most ids past it would round to another row): the ids stay f32; the table is f16. With
+# its free dimension kept, the page's generator makes the f16 program (at n = 40).
+save_half('half_gather_free_ids', [helper.make_node('Gather', ['table', 'ids'], ['rows']), helper.make_node('Mul', ['rows', 'scale'], ['s']),
+                                   helper.make_node('LayerNormalization', ['s', 'g', 'b'], ['y'], axis=-1)],
+          [('ids', [1, 'n'], TensorProto.INT64)], ['y'],
+          [('table', half.weights(30000, 16)), ('scale', np.array([500.0])), ('g', half.weights(16)), ('b', half.weights(16))],
+          ranges={'ids': [0, 30000]}, shapes={'ids': [1, 40]})
+half.write_index()

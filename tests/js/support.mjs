@@ -137,12 +137,14 @@ export function model(name) {
   return { name, source, shared, shapes, ranges };
 }
 
-// The runnable ONNX file: shared models are weight-stripped and refilled once into FILLED.
+// The runnable ONNX file: shared models are weight-stripped and refilled once into FILLED, by
+// ../shared's fill_weights.py through tests/e2e/fill_weights.py (as the e2e tests fill them).
 export function onnxFile(m) {
   if (!m.shared) return m.source;
-  const filler = path.join(SHARED, 'tools/fill_weights.py');
+  const filler = path.join(REPO, 'tests/e2e/fill_weights.py');
   const out = path.join(FILLED, `${m.name}.onnx`);
-  publish(out, () => newer(out, m.source, filler), (tmp) => run('fill_weights.py', PYTHON, [filler, m.source, tmp]));
+  publish(out, () => newer(out, m.source, filler, path.join(SHARED, 'tools/fill_weights.py')),
+    (tmp) => run('fill_weights.py', PYTHON, [filler, m.source, tmp]));
   return out;
 }
 

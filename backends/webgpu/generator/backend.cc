@@ -2,6 +2,7 @@
 // optimized graph with shapes and offsets written in, over one arena buffer and weight buffers
 // that each stay under the binding limit. The runner (../runner) compiles them once at load and
 // replays the dispatches on every run.
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -33,10 +34,47 @@ std::set<const ir::Operator*> views(const ir::Graph& graph, const std::vector<ir
   return chosen;
 }
 
+// Whether the model was exported in half precision: a float16 input or output. Its weights and
+// tensors are float16 values already, so storing them as f16 loses nothing the model kept.
+bool exported_in_half(const ir::Graph& graph) {
+  for (const auto& [name, type] : graph.port_types)
+    if (type == "float16") return true;
+  return false;
+}
+
+// The f16 program (program.h): the same kernels over float tensors stored as f16, in an arena of
+// their own planned with 2 bytes an element, beside an arena of the integer and bool tensors.
+// Emitted after `f32`, whose f32 copies of the weights it converts at load.
+Json half_program(const ir::Graph& graph, const std::vector<ir::Operator*>& schedule,
+                  optimizer::MemoryPlanOptions options, const Program& f32, emit::WeightsBuilder& weights, int64_t limit) {
+  auto is_float = [](const ir::Variable* v) { return v->dtype == DType::Float32; };
+  options.element_bytes = 4;
+  options.select = [&](const ir::Variable* v) { return !is_float(v); };
+  optimizer::MemoryPlan exact = optimizer::plan_memory(graph, schedule, options);
+  options.element_bytes = 2;
+  options.select = is_float;
+  optimizer::MemoryPlan halves = optimizer::plan_memory(graph, schedule, options);
+  WEBDNN_CHECK(std::max(exact.arena_bytes, halves.arena_bytes) <= limit, "the intermediate values need ",
+               std::max(exact.arena_bytes, halves.arena_bytes), " bytes at once, more than one WebGPU binding holds (", limit, ")");
+  Program program(graph, exact, halves, weights, f32, limit);
+  for (const ir::Operator* op : schedule) {
+    try {
+      find_generator(op->type)(*op, program);
+    } catch (const Error& e) {
+      fail("webgpu kernel (f16 program) for ", op->type, " '", op->name, "': ", e.what());
+    }
+  }
+  return program.to_json(graph);
+}
+
 class WebGpuBackend : public Backend {
  public:
   std::string name() const override { return "webgpu"; }
   bool generates_in_page() const override { return true; }
+  // "half": true makes the f16 program too. The page's generator is asked so for a model whose
+  // manifest declares float16 ports (the symbolic graph it reads has no port types); false or
+  // absent: as the graph's port types say.
+  void set_options(const Json& options) override { half_ = options.value("half", false); }
 
   std::vector<optimizer::RuleGroup> rule_groups() override {
     optimizer::RuleGroup g;
@@ -94,6 +132,12 @@ class WebGpuBackend : public Backend {
     }
     Json d = program.to_json(graph);
     d["max_binding"] = limit;
+    if (half_ || exported_in_half(graph)) {
+      Json f16 = half_program(graph, schedule, options, program, weights, limit);
+      report["f16"] = {{"shaders", f16["shaders"].size()}, {"arena_bytes", f16["buffers"][0]["bytes"]},
+                       {"arena16_bytes", f16["buffers"][1]["bytes"]}};
+      d["f16"] = std::move(f16);
+    }
     report["kernels"] = program.num_dispatches();
     report["shaders"] = d["shaders"].size();
     report["arena_bytes"] = plan.arena_bytes;
@@ -101,6 +145,9 @@ class WebGpuBackend : public Backend {
     report["lower_bound_bytes"] = plan.lower_bound_bytes;
     return d;
   }
+
+ private:
+  bool half_ = false;
 };
 
 BackendRegistration registration("webgpu", [] { return std::unique_ptr<Backend>(new WebGpuBackend()); });

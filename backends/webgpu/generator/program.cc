@@ -76,11 +76,63 @@ Program::Program(const ir::Graph&, const optimizer::MemoryPlan& plan, emit::Weig
   buffers_.push_back({{"name", "arena"}, {"bytes", std::max<int64_t>((plan.arena_bytes + 3) / 4 * 4, 4)}});
 }
 
+Program::Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, const optimizer::MemoryPlan& halves,
+                 emit::WeightsBuilder& weights, const Program& f32, int64_t max_binding)
+    : Program(graph, plan, weights, max_binding) {
+  halves_ = &halves;
+  f32_ = &f32;
+  // Buffer 0 stays the arena of f32 values (integers and bools), as in the f32 program.
+  half_arena_ = static_cast<int>(buffers_.size());
+  buffers_.push_back({{"name", "arena16"}, {"bytes", std::max<int64_t>((halves.arena_bytes + 3) / 4 * 4, 4)},
+                      {"kind", "arena"}, {"element", "f16"}});
+}
+
+bool Program::is_half(const ir::Variable* v) const {
+  if (!halves_ || v->dtype != DType::Float32) return false;
+  // A table of the program's own holds indices or interpolation weights that must stay exact.
+  for (const auto& t : tables_)
+    if (t.get() == v) return false;
+  for (const auto& m : made_)
+    if (m.get() == v) return false;
+  return true;
+}
+
+Program::Place Program::place_half(const ir::Variable* v) {
+  // The f32 program stored this constant's f32 values already; a constant only this program asks
+  // for is added to the blob as the f32 program would add it.
+  auto known = f32_->blob_.find(v);
+  int64_t source;
+  if (known != f32_->blob_.end()) {
+    source = known->second;
+  } else {
+    std::vector<float> values = v->logical_data().to_floats();
+    values.resize(std::max<size_t>(values.size(), 1), 0.0f);
+    source = weights_.add(reinterpret_cast<const uint8_t*>(values.data()), values.size() * 4, kAlignment, true);
+  }
+  const int64_t count = std::max<int64_t>(v->size(), 1), bytes = count * 2;
+  WEBDNN_CHECK(bytes <= max_binding_, "constant '", v->name, "' (", bytes, " bytes as f16) exceeds the WebGPU binding limit (",
+               max_binding_, ")");
+  int64_t at = half_weights_ < 0 ? 0 : round_up(buffers_[half_weights_]["bytes"].get<int64_t>(), kAlignment);
+  if (half_weights_ < 0 || at + bytes > max_binding_) {
+    half_weights_ = static_cast<int>(buffers_.size());
+    buffers_.push_back({{"name", "weights" + std::to_string(buffers_.size())}, {"bytes", 4}, {"element", "f16"},
+                        {"halves", Json::array()}});
+    at = 0;
+  }
+  Json& b = buffers_[half_weights_];
+  // [byte offset of the f32 values in the weights, count, byte offset of the halves in the buffer]
+  b["halves"].push_back({source, count, at});
+  b["bytes"] = round_up(at + bytes, 4);  // a binding's size is a multiple of 4 bytes
+  return {half_weights_, at / 2};
+}
+
 Program::Place Program::place(const ir::Variable* v) {
   auto it = places_.find(v);
   if (it != places_.end()) return it->second;
   Place p{};
-  if (v->is_constant()) {
+  if (v->is_constant() && is_half(v)) {
+    p = place_half(v);
+  } else if (v->is_constant()) {
     // GPU kernels compute in f32: constants of every dtype are stored as f32, each at an offset
     // that a binding may start at.
     // f32 data in its logical order is stored as it is: no copy of the largest weights (the page
@@ -101,6 +153,7 @@ Program::Place Program::place(const ir::Variable* v) {
                  max_binding_, ")");
     int64_t offset = weights_.add(data, static_cast<size_t>(bytes), kAlignment, v->dtype == DType::Float32);
     WEBDNN_CHECK(offset % kAlignment == 0, "misaligned constant");
+    blob_[v] = offset;
     int64_t start = weights_buffer_ < 0 ? -1 : buffers_[weights_buffer_]["weights_offset"].get<int64_t>();
     if (start < 0 || offset + bytes - start > max_binding_) {
       weights_buffer_ = static_cast<int>(buffers_.size());
@@ -111,10 +164,12 @@ Program::Place Program::place(const ir::Variable* v) {
     current["bytes"] = std::max<int64_t>(current["bytes"].get<int64_t>(), offset + bytes - start);
     p = {weights_buffer_, (offset - start) / 4};
   } else {
-    auto off = plan_.offsets.find(v);
-    WEBDNN_CHECK(off != plan_.offsets.end(), "variable '", v->name, "' has no place in the memory plan");
+    const bool half = is_half(v);
+    const optimizer::MemoryPlan& plan = half ? *halves_ : plan_;
+    auto off = plan.offsets.find(v);
+    WEBDNN_CHECK(off != plan.offsets.end(), "variable '", v->name, "' has no place in the memory plan");
     WEBDNN_CHECK(off->second % kAlignment == 0, "variable '", v->name, "' is not aligned for binding");
-    p = {0, off->second / 4};
+    p = half ? Place{half_arena_, off->second / 2} : Place{0, off->second / 4};
   }
   places_[v] = p;
   return p;
@@ -308,24 +363,31 @@ Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Va
   // against the binding's runtime length.
   std::string decl;
   Json bind = Json::array();
-  // Written: the arena and the scratch buffer (each bound read_write however it is used, as WebGPU
+  // Written: the arenas and the scratch buffer (each bound read_write however it is used, as WebGPU
   // allows a buffer bound twice in a dispatch only if every binding is), and a prepared buffer in
   // the dispatch that writes it.
   std::vector<bool> written(segments.size(), false);
   for (size_t k = 0; k < n; k++)
     if (operands_[k].output) written[segment_of[k]] = true;
   for (size_t s = 0; s < segments.size(); s++)
-    if (segments[s].buffer == 0 || segments[s].buffer == scratch_buffer_) written[s] = true;
+    if (segments[s].buffer == 0 || segments[s].buffer == half_arena_ || segments[s].buffer == scratch_buffer_) written[s] = true;
+  bool halves = false;
   for (size_t b = 0; b < by_use.size(); b++) {
     const Segment& s = segments[by_use[b]];
+    const int64_t eb = element_bytes(s.buffer);
+    halves |= eb == 2;
     decl += "@group(0) @binding(" + std::to_string(b) + ") var<storage, " + (written[by_use[b]] ? "read_write" : "read") +
-            "> buf" + std::to_string(b) + ": array<f32, " + std::to_string(s.hi - s.lo) + ">;\n";
-    bind.push_back({s.buffer, s.lo * 4, (s.hi - s.lo) * 4});
+            "> buf" + std::to_string(b) + ": array<" + (eb == 2 ? "f16" : "f32") + ", " + std::to_string(s.hi - s.lo) + ">;\n";
+    // A storage binding's size is a multiple of 4 bytes: an odd number of halves takes two more
+    // bytes, which lie in the variable's own padding (memory plan blocks and f16 weights start at
+    // multiples of 256 bytes, see place_half()).
+    bind.push_back({s.buffer, s.lo * eb, round_up((s.hi - s.lo) * eb, 4)});
   }
   // The accessors a variant calls: the operand's element at its offset in its binding. Every
   // variant must use every binding (the runner binds them all to a layout made from the shader).
   auto assemble = [&](const std::string& code) {
     std::string accessors;
+    bool stores_halves = false;
     for (size_t k = 0; k < n; k++) {
       const Operand& o = operands_[k].operand;
       int seg = segment_of[k];
@@ -336,9 +398,13 @@ Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Va
       bool set = code.find("set_" + o.name + "(") != std::string::npos;
       WEBDNN_CHECK(get || set, "a shader of '", op.name, "' never uses its operand '", o.name, "'");
       WEBDNN_CHECK(!set || operands_[k].output, "a shader of '", op.name, "' stores into its input '", o.name, "'");
-      if (get) accessors += "fn get_" + o.name + "(i: u32) -> f32 { return " + element + "; }\n";
+      // f16 elements are read and written through f32: kernels compute in f32 either way.
+      const bool half = element_bytes(segments[seg].buffer) == 2;
+      if (get) accessors += "fn get_" + o.name + "(i: u32) -> f32 { return " + (half ? "f32(" + element + ")" : element) + "; }\n";
       if (set)
-        accessors += "fn set_" + o.name + "(i: u32, v: f32) { " + element + " = " + cast_value(o.variable->dtype, "v") + "; }\n";
+        accessors += "fn set_" + o.name + "(i: u32, v: f32) { " + element + " = " +
+                     (half ? "to_f16(v)" : cast_value(o.variable->dtype, "v")) + "; }\n";
+      stores_halves |= set && half;
     }
     // WGSL's enable directives come before every declaration.
     std::string enable, rest = code;
@@ -351,6 +417,16 @@ Json Program::add_dispatch(const ir::Operator& op, const Variant& main, const Va
     // NaN and infinity as bits (a constant expression may not hold them), where the shader uses them.
     if ((helpers + code).find("k_nan") != std::string::npos) prelude += "var<private> k_nan: u32 = 0x7fc00000u;\n";
     if ((helpers + code).find("k_inf") != std::string::npos) prelude += "var<private> k_inf: u32 = 0x7f800000u;\n";
+    // f32 to f16 as IEEE-754 rounds, to infinity past f16's range and NaN to NaN (onnxruntime's
+    // float16 tensors overflow so): WGSL leaves the conversion of a value outside the finite range
+    // indeterminate.
+    if (stores_halves)
+      prelude += R"(fn to_f16(v: f32) -> f16 {
+  if (abs(v) < 65520.0) { return f16(clamp(v, -65504.0, 65504.0)); }
+  return bitcast<vec2<f16>>(select(0x7e007e00u, select(0xfc00fc00u, 0x7c007c00u, v > 0.0), abs(v) >= 65520.0)).x;
+}
+)";
+    if (halves) enable = "enable f16;\n" + enable;
     return enable + decl + accessors + prelude + helpers + rest;
   };
   auto variant = [&](const Variant& v) { return Json{{"shader", shader(assemble(v.code))}, {"workgroups", v.workgroups}}; };
@@ -369,8 +445,9 @@ int Program::variable(const ir::Variable* v) {
   auto it = variable_index_.find(v);
   if (it != variable_index_.end()) return it->second;
   Place p = place(v);
+  const int64_t eb = element_bytes(p.buffer);
   variables_.push_back({{"name", v->name}, {"dtype", dtype_name(v->dtype)}, {"shape", v->shape}, {"buffer", p.buffer},
-                        {"offset", p.offset * 4}, {"bytes", v->size() * 4}});
+                        {"offset", p.offset * eb}, {"bytes", v->size() * eb}});
   variable_index_[v] = static_cast<int>(variables_.size()) - 1;
   return variable_index_[v];
 }
@@ -380,7 +457,7 @@ Json Program::to_json(const ir::Graph& graph) const {
   Json inputs = Json::array(), outputs = Json::array();
   for (const ir::Variable* v : graph.inputs) inputs.push_back({{"name", v->name}, {"variable", self.variable(v)}});
   for (const ir::Variable* v : graph.outputs) outputs.push_back({{"name", v->name}, {"variable", self.variable(v)}});
-  Json d = {{"storage", "f32"}, {"buffers", buffers_}, {"inputs", inputs}, {"outputs", outputs},
+  Json d = {{"storage", halves_ ? "f16" : "f32"}, {"buffers", buffers_}, {"inputs", inputs}, {"outputs", outputs},
             {"variables", variables_}, {"shaders", shaders_}, {"dispatches", dispatches_}};
   if (!prepare_.empty()) d["prepare"] = prepare_;
   return d;

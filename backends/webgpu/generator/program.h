@@ -11,6 +11,17 @@
 // shader whatever their place in memory. Ranges of one buffer that overlap (an operator writing
 // over its input) are bound once, and so are all ranges of a buffer when a dispatch would need
 // more bindings than WebGPU guarantees; the accessors then add the variable's offset in its range.
+//
+// The f16 program of a graph exported in half precision (Program's second constructor): the graph's float
+// tensors, intermediate values and weights alike, are stored as f16 (`enable f16;`, `array<f16,
+// N>` bindings), halving their memory and bandwidth, while integer and bool tensors (indices up to
+// 30522 in BERT's embedding lookup, shapes, masks) stay f32, exact up to 2^24, in an arena of their
+// own: a buffer has one element type, so that a binding never mixes them. The accessors convert to
+// and from f32 at the load and the store, so every kernel computes and accumulates in f32 as in the
+// f32 program (sums, means, variances and softmax denominators of f16 values past 65504 do not
+// overflow); a value is rounded to f16 only where a tensor is stored, as the model's own float16
+// tensors are. Buffers the runner makes (scratch, prepared) stay f32: kernels keep bit patterns
+// and their own intermediate values there.
 #pragma once
 #include <functional>
 #include <map>
@@ -67,6 +78,12 @@ class Program {
  public:
   Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, emit::WeightsBuilder& weights,
           int64_t max_binding = kMaxBinding);
+  // The f16 program of the same graph (see above), made after `f32`, the f32 program: `plan`
+  // places the integer and bool variables (4 bytes each), `halves` the float ones (2 bytes each).
+  // Its float weights are the f32 program's f32 copies in the weights blob, which the runner
+  // converts to halves at load ("halves" of a buffer), so the weights file holds them once.
+  Program(const ir::Graph& graph, const optimizer::MemoryPlan& plan, const optimizer::MemoryPlan& halves,
+          emit::WeightsBuilder& weights, const Program& f32, int64_t max_binding = kMaxBinding);
 
   // Declares a tensor the next dispatch reads (input) or writes (output, which may also be read)
   // under role `name` (a WGSL identifier, unique in the dispatch). Bindings are numbered in the
@@ -136,9 +153,14 @@ class Program {
  private:
   struct Place {
     int buffer;
-    int64_t offset;  // in floats
+    int64_t offset;  // in elements of the buffer (f32 or f16)
   };
   Place place(const ir::Variable* v);
+  // Whether `v` is stored as f16: a float variable of the graph in the f16 program.
+  bool is_half(const ir::Variable* v) const;
+  int element_bytes(int buffer) const { return buffers_[buffer].value("element", "f32") == "f16" ? 2 : 4; }
+  // Places a float constant in an f16 weights buffer: its f32 copy in the blob, converted at load.
+  Place place_half(const ir::Variable* v);
   // A buffer of the runner's own ("scratch" or "prepared": see docs/descriptor.md); its index.
   int own_buffer(const std::string& kind);
   const ir::Variable* made(const Shape& shape, Place p);
@@ -149,6 +171,9 @@ class Program {
   int shader(const std::string& code);
 
   const optimizer::MemoryPlan& plan_;
+  const optimizer::MemoryPlan* halves_ = nullptr;  // the f16 program's plan of its float variables
+  const Program* f32_ = nullptr;                   // the f16 program's f32 program
+  std::map<const ir::Variable*, int64_t> blob_;    // constant -> byte offset of its f32 data in the weights
   emit::WeightsBuilder& weights_;
   int64_t max_binding_;
   Json buffers_ = Json::array();  // [{name, bytes, weights_offset?}]
@@ -168,6 +193,7 @@ class Program {
   std::vector<std::unique_ptr<ir::Variable>> tables_, made_;
   std::string only_;
   int weights_buffer_ = -1, scratch_buffer_ = -1, prepared_buffer_ = -1;
+  int half_arena_ = -1, half_weights_ = -1;  // the f16 program's arena of floats and current f16 weights buffer
   std::map<std::string, int> shader_index_;
   Json shaders_ = Json::array(), dispatches_ = Json::array(), prepare_ = Json::array(), variables_ = Json::array();
   std::map<const ir::Variable*, int> variable_index_;

@@ -18,6 +18,7 @@ import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines, keptPipelines } from './webgpu_pipelines.mjs';
 import { profileDispatches } from './webgpu_profile.mjs';
+import { elementBytes, fromHalves, halfStorage, isWeights, programOf, toHalves, weightsContents, words } from './webgpu_storage.mjs';
 import { shareWeights } from './webgpu_weights.mjs';
 import { validateWebGpuDescriptor } from './validate.mjs';
 
@@ -92,15 +93,23 @@ class WebGpuRunner {
     const port = (entry, role) => {
       const v = descriptor.variables[entry.variable];
       const size = v.shape.reduce((a, b) => a * b, 1);
-      const p = { host: { values: new (arrayType(v.dtype))(size) }, variable: v, source: null, downloaded: true };
+      // half: stored as f16 (the f16 program's float tensors), converted on the way in and out
+      // (shareWeights' variables say it themselves, their buffers renumbered).
+      const half = v.half ?? elementBytes(descriptor.buffers[v.buffer]) === 2;
+      const p = { host: { values: new (arrayType(v.dtype))(size) }, variable: v, size, half, source: null, downloaded: true };
       const gpu = role === 'input' ? {
         writeImage: (source, layout) => {
           this.check();
+          if (half) throw new Error(`input '${entry.name}' is stored as f16 here (runner.storage); an image input needs the f32 program (load option webgpuF16: false)`);
           p.image ??= new ImageInput(device, v.bytes, { videoThroughCanvas: this.onCpu });
           p.image.write(source, layout);
           p.source = p.image.buffer;
         },
-        writeBuffer: (buffer) => { p.source = buffer; },
+        writeBuffer: (buffer) => {
+          const bytes = words(v.bytes);
+          if (buffer.size < bytes) throw new Error(`input '${entry.name}' takes ${bytes} bytes of ${half ? 'f16' : 'f32'} values, but the GPUBuffer has ${buffer.size}`);
+          p.source = buffer;
+        },
       } : {};
       p.view = new TensorView({ role, name: entry.name, dtype: v.dtype, shape: v.shape, ...gpu,
         view: () => {
@@ -116,14 +125,14 @@ class WebGpuRunner {
     this.inputPorts = descriptor.inputs.map((e) => port(e, 'input'));
     this.outputPorts = descriptor.outputs.map((e) => port(e, 'output'));
     for (const p of this.outputPorts) {
-      p.gpuBuffer = device.createBuffer({ size: Math.max(4, p.variable.bytes),
+      p.gpuBuffer = device.createBuffer({ size: Math.max(4, words(p.variable.bytes)),
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       p.view.gpuBuffer = p.gpuBuffer;
     }
     this.inputs = this.inputPorts.map((p) => p.view);
     this.outputs = this.outputPorts.map((p) => p.view);
     this.staging = this.outputPorts.map((p) => device.createBuffer({
-      size: Math.max(4, p.variable.bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+      size: Math.max(4, words(p.variable.bytes)), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
   }
 
   stepsOf(dispatches) {
@@ -160,7 +169,7 @@ class WebGpuRunner {
   encode(steps = this.steps, copyOutputs = true, download = true, copyInputs = true) {
     const encoder = this.device.createCommandEncoder();
     for (const p of this.inputPorts) {
-      if (p.source && copyInputs) encoder.copyBufferToBuffer(p.source, 0, this.buffers[p.variable.buffer], p.variable.offset, p.variable.bytes);
+      if (p.source && copyInputs) encoder.copyBufferToBuffer(p.source, 0, this.buffers[p.variable.buffer], p.variable.offset, words(p.variable.bytes));
     }
     const pass = encoder.beginComputePass();
     for (const s of steps) {
@@ -171,8 +180,8 @@ class WebGpuRunner {
     pass.end();
     if (copyOutputs) {
       this.outputPorts.forEach((p, k) => {
-        encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, p.gpuBuffer, 0, p.variable.bytes);
-        if (download) encoder.copyBufferToBuffer(p.gpuBuffer, 0, this.staging[k], 0, p.variable.bytes);
+        encoder.copyBufferToBuffer(this.buffers[p.variable.buffer], p.variable.offset, p.gpuBuffer, 0, words(p.variable.bytes));
+        if (download) encoder.copyBufferToBuffer(p.gpuBuffer, 0, this.staging[k], 0, words(p.variable.bytes));
       });
     }
     return encoder.finish();
@@ -196,7 +205,7 @@ class WebGpuRunner {
 
   writeInputs() {
     for (const p of this.inputPorts) {
-      if (!p.source) this.device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, toF32(p.host.values));
+      if (!p.source) this.device.queue.writeBuffer(this.buffers[p.variable.buffer], p.variable.offset, p.half ? toHalves(p.host.values) : toF32(p.host.values));
     }
   }
 
@@ -211,9 +220,11 @@ class WebGpuRunner {
       if (!download) await device.queue.onSubmittedWorkDone();
       else await Promise.all(this.staging.map(async (buffer, k) => {
         await buffer.mapAsync(GPUMapMode.READ);
-        const values = new Float32Array(buffer.getMappedRange().slice(0));
+        const port = this.outputPorts[k];
+        const mapped = buffer.getMappedRange().slice(0);
+        const values = port.half ? fromHalves(new Uint16Array(mapped), port.size) : new Float32Array(mapped, 0, port.size);
         buffer.unmap();
-        const host = this.outputPorts[k].host;
+        const host = port.host;
         if (host.values instanceof BigInt64Array) host.values.set(Array.from(values, (v) => BigInt(Math.round(v))));
         else host.values.set(values);
       }));
@@ -253,14 +264,15 @@ class WebGpuRunner {
 
 // The page's device when it gives one (then it stays the page's: never destroyed here), else the
 // adapter's with the limits worth raising, 'timestamp-query' where there is one (for profile();
-// it costs nothing until used) and 'subgroups' (for the kernels that have a subgroups variant).
+// it costs nothing until used), 'subgroups' (for the kernels that have a subgroups variant) and
+// 'shader-f16' (for the f16 programs of models exported in half precision, webgpu_storage.mjs).
 async function openDevice(shared) {
   if (shared) return { adapter: { info: shared.adapterInfo ?? {} }, device: shared };
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter');
   const requiredLimits = {};
   for (const name of LIMITS) if (adapter.limits[name] !== undefined) requiredLimits[name] = adapter.limits[name];
-  const requiredFeatures = ['timestamp-query', 'subgroups'].filter((f) => adapter.features.has(f));
+  const requiredFeatures = ['timestamp-query', 'subgroups', 'shader-f16'].filter((f) => adapter.features.has(f));
   return { adapter, device: await adapter.requestDevice({ requiredLimits, requiredFeatures }) };
 }
 
@@ -273,15 +285,16 @@ async function openDevice(shared) {
 // in the page for one shape of a model with free dimensions (loadSymbolic), on a device shared by
 // the model's shapes, its weights in buffers shared with them (`opened.weights`, see
 // webgpu_weights.mjs).
-export async function loadWebGpuRunner({ dir, entry, options, files, generated, opened }) {
+export async function loadWebGpuRunner({ dir, manifest, entry, options, files, generated, opened }) {
   const t0 = performance.now();
   const since = (t) => performance.now() - t;
   const times = {};
   const where = generated ? `generated for shapes ${JSON.stringify(generated.shapes)}` : `'${join(dir, entry.descriptor)}'`;
   const descriptor = generated ? generated.descriptor : await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
-  if (!generated && Array.isArray(descriptor.operators)) return loadSymbolic({ dir, entry, options, files, descriptor, where });
+  if (!generated && Array.isArray(descriptor.operators)) return loadSymbolic({ dir, manifest, entry, options, files, descriptor, where });
   validateWebGpuDescriptor(descriptor, `descriptor ${where}`);
+  if (descriptor.f16 !== undefined) validateWebGpuDescriptor(programOf(descriptor, true), `descriptor ${where}, its f16 program`);
   const shared = options.webgpuDevice ?? opened?.device;
 
   let gpu = null;  // { device, lost, ... } once the device is open
@@ -292,6 +305,10 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const lost = {};
     lost.promise = device.lost.then((info) => { lost.info = info; });
     gpu = { adapter, device, lost };
+    // The f16 program or the f32 one (webgpu_storage.mjs); `program` is used from here on.
+    gpu.half = halfStorage(descriptor, device, options);
+    const program = programOf(descriptor, gpu.half);
+    gpu.program = program;
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     const sharing = !!opened?.weights;  // then only the arena is this runner's own
@@ -304,27 +321,26 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     gpu.packedDot = packedDotKernels(options);
     const chosen = (d) => (gpu.cpu && d.cpu ? { ...d, ...d.cpu } : gpu.subgroups && d.subgroups ? { ...d, ...d.subgroups } : d);
     const variant = (d) => chosen(gpu.packedDot && d.packed_dot ? { ...d, ...d.packed_dot } : d);
-    gpu.dispatches = descriptor.dispatches.filter(mine).map(variant);
-    gpu.prepare = (descriptor.prepare ?? []).filter(mine);
+    gpu.dispatches = program.dispatches.filter(mine).map(variant);
+    gpu.prepare = (program.prepare ?? []).filter(mine);
     const started = performance.now();
-    gpu.pipelines = createPipelines(device, descriptor, [...gpu.dispatches, ...gpu.prepare]);
+    gpu.pipelines = createPipelines(device, program, [...gpu.dispatches, ...gpu.prepare]);
     gpu.pipelines.done.then(() => { times.pipelines = since(started); }, () => {});
     const used = bound([...gpu.dispatches, ...gpu.prepare]);
-    gpu.buffers = descriptor.buffers.filter((b, i) => !sharing || i === 0).map((b, i) => device.createBuffer({
-      size: b.kind && !used.has(i) ? 4 : Math.ceil(b.bytes / 4) * 4,
+    gpu.buffers = program.buffers.filter((b, i) => !sharing || i === 0).map((b, i) => device.createBuffer({
+      size: b.kind && b.kind !== 'arena' && !used.has(i) ? 4 : words(b.bytes),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     return gpu;
   })();
   const useWeights = generated ? (use) => use(generated.weights) : (use) => withWeights({ files, descriptor, where, options }, use);
   const weights = useWeights(async (bytes) => {
     times.download = since(t0);
-    const { device, buffers } = await setup;
+    const { device, buffers, program } = await setup;
     const started = performance.now();
     if (opened?.weights) {
-      gpu.shared = shareWeights(device, descriptor, gpu.dispatches, bytes, buffers[0], opened.weights, gpu.prepare);
-    } else descriptor.buffers.forEach((b, i) => {
-      if (b.weights_offset === undefined) return;
-      device.queue.writeBuffer(buffers[i], 0, bytes, b.weights_offset, Math.ceil(b.bytes / 4) * 4);
+      gpu.shared = shareWeights(device, program, gpu.dispatches, bytes, buffers[0], opened.weights, gpu.prepare);
+    } else program.buffers.forEach((b, i) => {
+      if (isWeights(b)) device.queue.writeBuffer(buffers[i], 0, weightsContents(b, bytes));
     });
     // writeBuffer has copied the bytes; the GPU has them once the queue is done with them.
     gpu.uploaded = device.queue.onSubmittedWorkDone().then(() => { times.upload = since(started); });
@@ -338,9 +354,10 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     const pipelines = await gpu.pipelines.done;
     files?.throwIfAborted();
     const { shared: sharedWeights } = gpu;
+    const { program } = gpu;
     const runner = sharedWeights
-      ? new WebGpuRunner(device, { ...descriptor, variables: sharedWeights.variables }, sharedWeights.dispatches, sharedWeights.buffers, pipelines, lost, !shared)
-      : new WebGpuRunner(device, descriptor, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
+      ? new WebGpuRunner(device, { ...program, variables: sharedWeights.variables }, sharedWeights.dispatches, sharedWeights.buffers, pipelines, lost, !shared)
+      : new WebGpuRunner(device, program, gpu.dispatches, gpu.buffers, pipelines, lost, !shared);
     runner.owned = [...gpu.buffers, ...(sharedWeights?.made ?? [])];
     runner.uploadedWeightBytes = sharedWeights?.uploaded;  // this shape's own, with sharing
     runner.releaseWeights = sharedWeights?.release;
@@ -348,6 +365,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
     runner.kernels = gpu.cpu ? 'cpu' : 'gpu';
     runner.subgroups = gpu.subgroups;
     runner.packedDot = gpu.packedDot;
+    runner.storage = gpu.half ? 'f16' : 'f32';
     runner.onCpu = cpuKernels(adapter);  // the adapter's own nature, whatever kernels were asked for
     runner.pipelineCount = gpu.pipelines.count;
     const started = performance.now();
@@ -384,7 +402,7 @@ export async function loadWebGpuRunner({ dir, entry, options, files, generated, 
 // its pipelines are made at the first run at that shape. The shapes' weights are shared too: a
 // new shape uploads only the weights that no kept shape holds (webgpu_weights.mjs), and each is
 // freed when no kept shape uses it any more.
-async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
+async function loadSymbolic({ dir, manifest, entry, options, files, descriptor, where }) {
   let generator = null;
   await withWeights({ files, descriptor, where, options }, async (bytes) => { generator = await Generator.create(descriptor, bytes); });
   const shared = options.webgpuDevice;
@@ -393,8 +411,12 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
     opened = await openDevice(shared);
     const gpuWeights = new RefCache((w) => w.buffer.destroy());  // content key -> {buffer, bytes}
     opened.weights = gpuWeights;
+    // A model exported in half precision (float16 ports in its manifest) gets its f16 program
+    // generated too where it can run (webgpu_storage.mjs).
+    const exported = [...(manifest?.inputs ?? []), ...(manifest?.outputs ?? [])].some((p) => p?.dtype === 'float16');
+    const half = exported && halfStorage({ f16: true }, opened.device, options);
     const symbolic = new SymbolicRunner({
-      backendName: 'webgpu', descriptor, generator, generateOptions: {}, sampleShapes: sampleShapes(descriptor),
+      backendName: 'webgpu', descriptor, generator, generateOptions: half ? { half: true } : {}, sampleShapes: sampleShapes(descriptor),
       makeRunner: (d, weights) => loadWebGpuRunner({ dir, entry, options, files, generated: { descriptor: d, weights, shapes: d.inputs.map((e) => d.variables[e.variable].shape) }, opened }),
       release: () => {
         gpuWeights.clear();
@@ -405,6 +427,7 @@ async function loadSymbolic({ dir, entry, options, files, descriptor, where }) {
     symbolic.kernels = cpuKernels(opened.adapter, options) ? 'cpu' : 'gpu';
     symbolic.subgroups = subgroupKernels(opened.device, symbolic.kernels === 'cpu', options);
     symbolic.packedDot = packedDotKernels(options);
+    symbolic.storage = half ? 'f16' : 'f32';
     symbolic.onCpu = cpuKernels(opened.adapter);
     symbolic.device = opened.device;
     // Development aids: what the shapes kept share.

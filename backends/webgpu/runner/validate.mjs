@@ -13,8 +13,9 @@ const MAX_WORKGROUPS = 65535;  // maxComputeWorkgroupsPerDimension
 const MAX_BYTES = 2 ** 32 - 4;  // the most one GPUBuffer binds anywhere
 const MAX_WEIGHTS = 2 ** 32 - 65536;  // the most the WebAssembly runtime decompresses (runtime/core/runner.h)
 
-// Buffers of the runner's own besides the arena (docs/descriptor.md).
-const OWN = ['scratch', 'prepared'];
+// Buffers of the runner's own besides the arena (docs/descriptor.md); 'arena': the f16 program's
+// arena of float values.
+const OWN = ['scratch', 'prepared', 'arena'];
 
 const show = (v) => (typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
 
@@ -70,13 +71,16 @@ function part(d, key) {
 }
 
 // The bindings a shader declares as `@group(0) @binding(k) var<storage, ...> name: array<f32, N>`
-// (N, or 0 for an array without a length): binding -> the bytes it reads at least.
+// (or f16; N, or 0 for an array without a length): binding -> the bytes it reads at least.
 function declaredBindings(code) {
   const bindings = new Map();
-  const re = /@group\(0\)\s*@binding\((\d+)\)\s*var<storage,\s*\w+>\s*\w+\s*:\s*array<f32(?:,\s*(\d+)u?)?>/g;
-  for (const m of code.matchAll(re)) bindings.set(Number(m[1]), m[2] === undefined ? 0 : Number(m[2]) * 4);
+  const re = /@group\(0\)\s*@binding\((\d+)\)\s*var<storage,\s*\w+>\s*\w+\s*:\s*array<f(32|16)(?:,\s*(\d+)u?)?>/g;
+  for (const m of code.matchAll(re)) bindings.set(Number(m[1]), m[3] === undefined ? 0 : Number(m[3]) * (m[2] === '16' ? 2 : 4));
   return bindings;
 }
+
+// Bytes an element of buffer `b` takes: the f16 program stores float values as f16.
+export const elementBytes = (b) => (b.element === 'f16' ? 2 : 4);
 
 // Throws an Error naming the field that is wrong, prefixed with `where` (the descriptor's file).
 export function validateWebGpuDescriptor(d, where = 'the webgpu descriptor') {
@@ -89,7 +93,7 @@ export function validateWebGpuDescriptor(d, where = 'the webgpu descriptor') {
 
 function check(d) {
   const top = new Part("the descriptor's");
-  if (d.storage !== 'f32') top.fail(`field 'storage' is ${show(d.storage)}; this runner stores 'f32'`);
+  if (d.storage !== 'f32' && d.storage !== 'f16') top.fail(`field 'storage' is ${show(d.storage)}; this runner stores 'f32' or 'f16'`);
   const maxBinding = top.integer('max_binding', d.max_binding, ALIGNMENT, MAX_BYTES);
   const weightsBytes = new Part("the descriptor's 'weights'").integer('bytes', object("the descriptor's 'weights'", d.weights).bytes, 0, MAX_WEIGHTS);
 
@@ -99,6 +103,27 @@ function check(d) {
     const b = object(`buffer ${i}`, raw);
     const p = new Part(`buffer ${i}`, b.name);
     p.integer('bytes', b.bytes, 4, maxBinding);
+    if (b.element !== undefined && (b.element !== 'f16' || d.storage !== 'f16')) {
+      p.fail(`field 'element' is ${show(b.element)}; only 'f16', in a descriptor of storage 'f16'`);
+    }
+    if (b.halves !== undefined) {
+      if (i === 0 || b.element !== 'f16' || b.weights_offset !== undefined || b.kind !== undefined) {
+        p.fail("field 'halves' is set, but the buffer is not a weights buffer of element 'f16' without 'weights_offset' or 'kind'");
+      }
+      // [byte offset of f32 values in the weights, count, byte offset of their halves in the buffer]
+      p.list('halves', b.halves, 0, MAX_BYTES).forEach((h, k) => {
+        const f = (n) => `halves[${k}][${n}]`;
+        p.list(`halves[${k}]`, h, 3, 3);
+        const source = p.integer(f(0), h[0], 0, weightsBytes);
+        p.multiple(f(0), source, 4);
+        const count = p.integer(f(1), h[1], 1, maxBinding / 2);
+        const at = p.integer(f(2), h[2], 0, b.bytes);
+        p.multiple(f(2), at, 2);
+        if (source + count * 4 > weightsBytes) p.fail(`field '${f(1)}' reaches byte ${source + count * 4}, past the ${weightsBytes} bytes of the weights`);
+        if (at + count * 2 > b.bytes) p.fail(`field '${f(1)}' reaches byte ${at + count * 2}, past the ${b.bytes} bytes of the buffer`);
+      });
+      return;
+    }
     if (b.weights_offset === undefined) {
       if (i > 0 && !OWN.includes(b.kind)) {
         p.fail(`field 'weights_offset' is missing, and field 'kind' is ${show(b.kind)}, not one of ${OWN.join(', ')} ` +
@@ -107,6 +132,7 @@ function check(d) {
       return;
     }
     if (i === 0) p.fail("field 'weights_offset' is set, but buffer 0 is the arena");
+    if (b.element !== undefined) p.fail("field 'element' is set, but f16 weights are given by 'halves'");
     if (b.kind !== undefined) p.fail(`field 'kind' is ${show(b.kind)}, but the buffer holds weights`);
     const offset = p.integer('weights_offset', b.weights_offset, 0, weightsBytes);
     p.multiple('weights_offset', offset, 4);
@@ -139,9 +165,12 @@ function check(d) {
       if (elements > maxBinding / 4) p.fail(`field 'shape' ${show(shape)} holds more than the ${maxBinding / 4} values of a binding`);
     });
     p.integer('bytes', v.bytes, 0, maxBinding);
-    if (v.bytes !== elements * 4) p.fail(`field 'bytes' is ${v.bytes}; shape ${show(shape)} stored as f32 takes ${elements * 4}`);
-    range(p, { buffer: 'buffer', offset: 'offset', bytes: 'bytes' }, v.buffer, v.offset, v.bytes);
+    const b = range(p, { buffer: 'buffer', offset: 'offset', bytes: 'bytes' }, v.buffer, v.offset, v.bytes);
+    const size = elementBytes(buffers[b]);
+    if (v.bytes !== elements * size) p.fail(`field 'bytes' is ${v.bytes}; shape ${show(shape)} stored as f${size * 8} takes ${elements * size}`);
     p.multiple('offset', v.offset, 4);
+    // The runner copies whole 4-byte words: an odd number of halves takes the next two bytes too.
+    if (Math.ceil(v.bytes / 4) * 4 + v.offset > buffers[b].bytes) p.fail(`field 'bytes' rounded up to 4 reaches past the ${buffers[b].bytes} bytes of buffer ${b}`);
   });
 
   for (const key of ['inputs', 'outputs']) {
@@ -150,7 +179,8 @@ function check(d) {
       const p = new Part(`${key} ${i}`, port.name);
       p.string('name', port.name);
       const v = p.index('variable', port.variable, variables, 'variables');
-      if (key === 'inputs' && variables[v].buffer !== 0) p.fail(`its variable ${v} lies in a weights buffer, not in the arena`);
+      const b = buffers[variables[v].buffer];
+      if (key === 'inputs' && variables[v].buffer !== 0 && b.kind !== 'arena') p.fail(`its variable ${v} lies in a weights buffer, not in an arena`);
     });
   }
 

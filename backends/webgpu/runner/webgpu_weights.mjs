@@ -11,6 +11,7 @@
 // a constant, or the constants a dispatch binds as one range), keyed by its bytes
 // (content_key.mjs), never by a name or a place.
 import { contentKey } from '../../../runtime/js/content_key.mjs';
+import { elementBytes, isWeights, weightsContents } from './webgpu_storage.mjs';
 
 const ALIGNMENT = 256;  // minStorageBufferOffsetAlignment: a binding's offset in its buffer
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -24,7 +25,7 @@ export function readRuns(descriptor) {
   // An output that is a constant is copied out of its weights buffer.
   for (const v of descriptor.variables) add(v.buffer, v.offset, v.offset + v.bytes);
   return ranges.map((list, b) => {
-    if (b === 0 || descriptor.buffers[b].weights_offset === undefined) return [];
+    if (b === 0 || !isWeights(descriptor.buffers[b])) return [];
     const runs = [];
     for (const [s, e] of list.map(([s, e]) => [s - (s % ALIGNMENT), e]).sort((x, y) => x[0] - y[0])) {
       const last = runs[runs.length - 1];
@@ -48,17 +49,19 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
   const made = [];
   const used = new Set([...dispatches, ...prepare].flatMap((d) => d.bindings.map(([b]) => b)));
   const own = descriptor.buffers.map((b, i) => {
-    if (i === 0 || b.weights_offset !== undefined) return undefined;
-    made.push(device.createBuffer({ size: used.has(i) ? Math.ceil(b.bytes / 4) * 4 : 4, usage: USAGE() }));
+    if (i === 0 || isWeights(b)) return undefined;
+    // The f16 program's arena of floats (kind 'arena') holds inputs and outputs, bound or not.
+    made.push(device.createBuffer({ size: used.has(i) || b.kind === 'arena' ? Math.ceil(b.bytes / 4) * 4 : 4, usage: USAGE() }));
     buffers.push(made[made.length - 1]);
     return buffers.length - 1;
   });
   const held = cache.holder();
   let uploaded = 0;
+  // Each weights buffer's bytes (f16 ones converted from the blob's f32 values) once, for its runs.
+  const contents = descriptor.buffers.map((b, i) => (runs[i].length ? weightsContents(b, bytes) : null));
   const where = runs.map((list, b) => list.map((r) => {
-    const base = descriptor.buffers[b].weights_offset;
     const size = Math.ceil((r.end - r.start) / 4) * 4;
-    let data = bytes.subarray(base + r.start, Math.min(bytes.length, base + r.start + size));
+    let data = contents[b].subarray(r.start, Math.min(contents[b].length, r.start + size));
     if (data.length < size) {
       const padded = new Uint8Array(size);
       padded.set(data);
@@ -89,7 +92,7 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
     prepare: prepare.map(bind),
     variables: descriptor.variables.map((v) => {
       const [buffer, offset] = place(v.buffer, v.offset);
-      return { ...v, buffer, offset };
+      return { ...v, buffer, offset, half: elementBytes(descriptor.buffers[v.buffer]) === 2 };
     }),
     release: held.release,
     uploaded,

@@ -268,6 +268,69 @@ TEST(WebGpuGenerator, EveryDtypeTakesFourBytesAnElementInTheArena) {
   EXPECT_EQ(d.at("dispatches")[1].at("bindings").size(), 4u) << d.at("dispatches")[1].dump();
 }
 
+// An embedding lookup and a softmax, as in BERT: indices up to 2999, which f16 cannot hold (its
+// integers are exact to 2048), into a float table. `half`: exported in half precision.
+Json embedding_softmax(bool half, int64_t* weight_bytes) {
+  GraphBuilder b;
+  ir::Variable* ids = b.input("ids", {1, 7}, DType::Int64);
+  ir::Variable* rows = b.op("Gather", {b.constant("table", {3000, 8}), ids}, {{"axis", 0}});
+  ir::Variable* y = b.op("Softmax", {rows}, {{"axis", 2}});
+  y->name = "y";
+  b.output(y);
+  if (half) b.graph.port_types["y"] = "float16";
+  return emit_webgpu(b.graph, backends::webgpu::kMaxBinding, weight_bytes);
+}
+
+TEST(WebGpuGenerator, HalfModelsGetAnF16ProgramWithIntegersKeptExact) {
+  int64_t bytes32 = 0, bytes16 = 0;
+  Json f32 = embedding_softmax(false, &bytes32), d = embedding_softmax(true, &bytes16);
+  // An fp32 graph gets no f16 program; the f32 program of an fp16 graph is the same.
+  EXPECT_FALSE(f32.contains("f16"));
+  ASSERT_TRUE(d.contains("f16"));
+  Json without = d;
+  without.erase("f16");
+  EXPECT_EQ(without, f32);
+  EXPECT_EQ(f32.at("storage"), "f32");
+  const Json& h = d.at("f16");
+  EXPECT_EQ(h.at("storage"), "f16");
+  expect_bindable({{"max_binding", backends::webgpu::kMaxBinding}, {"buffers", h.at("buffers")}, {"dispatches", h.at("dispatches")},
+                   {"shaders", h.at("shaders")}},
+                  backends::webgpu::kMaxBinding);
+  // Buffer 0 the arena of f32 values (the indices), an arena of f16 values, the table as halves
+  // made at load from the f32 copy the f32 program stores: the weights hold it once.
+  const Json& buffers = h.at("buffers");
+  ASSERT_EQ(buffers.size(), 3u) << buffers.dump();
+  EXPECT_FALSE(buffers[0].contains("element"));
+  EXPECT_EQ(buffers[1].at("element"), "f16");
+  EXPECT_EQ(buffers[1].at("kind"), "arena");
+  EXPECT_EQ(buffers[2].at("element"), "f16");
+  ASSERT_EQ(buffers[2].at("halves").size(), 1u);
+  EXPECT_EQ(buffers[2].at("halves")[0], Json::array({f32.at("buffers")[1].at("weights_offset"), 3000 * 8, 0}));
+  EXPECT_EQ(buffers[2].at("bytes"), 3000 * 8 * 2);
+  EXPECT_EQ(bytes16, bytes32);
+  // The input indices in the f32 arena, 4 bytes each; the float output in the f16 one, 2 each.
+  const Json& vars = h.at("variables");
+  EXPECT_EQ(vars[0].at("buffer"), 0);
+  EXPECT_EQ(vars[0].at("bytes"), 7 * 4);
+  EXPECT_EQ(vars[1].at("buffer"), 1);
+  EXPECT_EQ(vars[1].at("bytes"), 7 * 8 * 2);
+  // The Gather binds the table and its rows as f16 and the indices as f32, converting the halves
+  // to f32 and back at the accessors; every shader with an f16 binding enables f16.
+  const Json& gather = h.at("dispatches")[0];
+  EXPECT_EQ(gather.at("type"), "Gather");
+  const std::string code = h.at("shaders")[gather.at("shader").get<size_t>()].at("code");
+  EXPECT_EQ(code.rfind("enable f16;\n", 0), 0u) << code;
+  EXPECT_NE(code.find("array<f16, 24000>"), std::string::npos) << code;
+  EXPECT_NE(code.find("array<f32, 7>"), std::string::npos) << code;
+  EXPECT_NE(code.find("-> f32 { return f32(buf"), std::string::npos) << code;
+  EXPECT_NE(code.find("] = to_f16(v); }"), std::string::npos) << code;
+  for (const Json& shader : h.at("shaders")) {
+    const std::string c = shader.at("code");
+    EXPECT_EQ(c.find("array<f16") != std::string::npos, c.rfind("enable f16;", 0) == 0) << c;
+  }
+  for (const Json& shader : f32.at("shaders")) EXPECT_EQ(shader.at("code").get<std::string>().find("f16"), std::string::npos);
+}
+
 TEST(WebGpuGenerator, ConstantsAreF32LiteralsThatWgslAccepts) {
   // Nine digits name every float, but the largest one rounds up to 3.40282347e+38, past the f32
   // range, which WGSL rejects (BERT's attention mask fills with it).

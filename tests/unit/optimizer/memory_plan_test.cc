@@ -131,6 +131,31 @@ TEST(MemoryPlan, ElementBytesOverrideTheDType) {
   EXPECT_EQ(optimizer::plan_memory(b.graph, schedule, words).arena_bytes, 3 * 64);
 }
 
+TEST(MemoryPlan, SelectPlansOnlyTheVariablesItAccepts) {
+  // WebGPU's f16 program plans its float values and its integer ones as two arenas: each plan
+  // holds only its own kind, with no handover across the kinds (a Cast may not run in place
+  // between arenas).
+  GraphBuilder b;
+  ir::Variable* x = b.input("x", {64});
+  ir::Variable* f = b.op("Relu", {x});
+  ir::Variable* i = b.op("Cast", {f}, {{"to", "int32"}});
+  ir::Variable* g = b.op("Cast", {i}, {{"to", "float32"}});
+  b.output(b.op("Add", {g, f}));
+  auto schedule = b.graph.topological_order();
+  optimizer::MemoryPlanOptions floats, integers;
+  floats.select = [](const ir::Variable* v) { return v->dtype == DType::Float32; };
+  integers.select = [](const ir::Variable* v) { return v->dtype != DType::Float32; };
+  auto a = optimizer::plan_memory(b.graph, schedule, floats), c = optimizer::plan_memory(b.graph, schedule, integers);
+  EXPECT_EQ(a.offsets.count(i), 0u);
+  for (const ir::Variable* v : {x, f, g}) EXPECT_EQ(a.offsets.count(v), 1u) << v->name;
+  ASSERT_EQ(c.offsets.size(), 1u);
+  EXPECT_EQ(c.offsets.count(i), 1u);
+  EXPECT_EQ(c.arena_bytes, 256);
+  expect_no_overlap(b.graph, a);
+  // x kept, f alive until the Add, g: three float blocks at once.
+  EXPECT_EQ(a.lower_bound_bytes, 3 * 256);
+}
+
 // A schedule of values in terms of the planner: steps as (reads, writes).
 optimizer::Uses uses_of(std::vector<int64_t> sizes, std::vector<int> classes,
                         std::vector<std::pair<std::vector<int>, std::vector<int>>> steps, std::vector<int> inputs = {},
