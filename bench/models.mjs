@@ -36,6 +36,11 @@ export const MODELS = {
   // integer kernels) and dynamic int8 (DynamicQuantizeLinear + MatMulInteger).
   mobilenet_v3_small_qdq: { source: 'shared2', file: 'mobilenet_v3_small.qdq', runs: 20, range: [-2, 2] },
   mobilenet_v3_small: { source: 'shared2', runs: 20, range: [-2, 2] },
+  // Exported in half precision: float16 inputs and outputs (WebDNN's WebGPU f16 program where the
+  // device has shader-f16; onnxruntime-web's float16 kernels).
+  mobilenet_v3_small_fp16: { source: 'shared2', file: 'mobilenet_v3_small.fp16', runs: 20, range: [-2, 2] },
+  bert_tiny_fp16: { source: 'shared2', file: 'bert_tiny_dyn.fp16', runs: 20, shapes: { input_ids: [1, 128], attention_mask: [1, 128] },
+    ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   bert_tiny_dynint8: { source: 'shared2', file: 'bert_tiny_dyn.dynint8', runs: 10,
     shapes: { input_ids: [1, 128], attention_mask: [1, 128] }, ranges: { input_ids: [0, 30521], attention_mask: [1, 1] } },
   // The project's own nets (tools/make_models.py), with the input ranges it records.
@@ -83,7 +88,7 @@ function run(command, args, what) {
 }
 
 const fixed = (d) => typeof d === 'number' && d > 0;
-const DTYPES = { float: 'float32', float32: 'float32', int64: 'int64', int32: 'int32' };
+const DTYPES = { float: 'float32', float32: 'float32', float16: 'float16', int64: 'int64', int32: 'int32' };
 // Free dimensions (a symbolic batch size) become 1 unless the model's spec gives the shape, and
 // the converter is told so.
 const describe = (i, range, spec = {}) => ({

@@ -16,6 +16,16 @@ function where(config) {
   return { webdnn: '/webdnn/webdnn.mjs', ort: globalThis.location ? new URL('/ort/', location.href).href : undefined, ...config.lib };
 }
 
+// WebDNN's half-float codecs, beside its package (the page and Node.js alike).
+const halves = (config) => import(where(config).webdnn.replace(/webdnn\.mjs$/, 'half.mjs'));
+
+// A float16 output as float32 values, whatever array the engine gave (bits or Float16Array), so
+// that the two engines' outputs compare as numbers.
+function floats(data, { halfToFloat }) {
+  if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
+  return Float32Array.from(data);
+}
+
 function unavailable(message) {
   return Object.assign(new Error(message), { unavailable: true });
 }
@@ -36,6 +46,7 @@ const webdnn = {
       throw e;
     }
     if (runner.backendName !== backend) throw new Error(`WebDNN ran '${runner.backendName}', not '${backend}'`);
+    const half = await halves(config);
     const byName = (views, name, role) => {
       const view = views.find((v) => v.name === name);
       if (!view) throw new Error(`WebDNN runner has no ${role} '${name}' (has ${views.map((v) => v.name).join(', ')})`);
@@ -43,7 +54,8 @@ const webdnn = {
     };
     return {
       // loadTimes, pipelineCount, kernels: the webgpu runner's own account of its load
-      info: { weightBytes: bytes, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount, kernels: runner.kernels, subgroups: runner.subgroups },
+      info: { weightBytes: bytes, loadTimes: runner.loadTimes, pipelineCount: runner.pipelineCount, kernels: runner.kernels, subgroups: runner.subgroups,
+        storage: runner.storage },
       profile: runner.profile && ((options) => runner.profile(options)),
       async run(inputs) {
         // awaited in case a GPU backend's views turn asynchronous; free for the wasm one
@@ -55,7 +67,10 @@ const webdnn = {
         }
         await runner.run();
         const outputs = {};
-        for (const o of runner.outputs) outputs[o.name] = { shape: o.shape, data: await o.toActual() };
+        for (const o of runner.outputs) {
+          const data = await o.toActual();
+          outputs[o.name] = { shape: o.shape, data: o.declaredType === 'float16' ? floats(data, half) : data };
+        }
         return outputs;
       },
       dispose: () => runner.dispose(),
@@ -79,17 +94,22 @@ const ort = {
     const session = await lib.InferenceSession.create(model.onnxBytes ?? model.onnx, {
       executionProviders: [backend], graphOptimizationLevel: 'all',
     });
+    const half = await halves(config);
     return {
       info: { outputNames: session.outputNames },
       async run(inputs) {
         const feeds = {};
-        for (const input of inputs) feeds[input.name] = new lib.Tensor(input.dtype, input.data, input.shape);
+        for (const input of inputs) {
+          const data = input.dtype === 'float16' ? Uint16Array.from(input.data, half.floatToHalf) : input.data;
+          feeds[input.name] = new lib.Tensor(input.dtype, data, input.shape);
+        }
         const results = await session.run(feeds);
         const outputs = {};
         for (const name of session.outputNames) {
           const t = results[name];
           // getData() downloads GPU-resident outputs; for wasm it is the data already there.
-          outputs[name] = { shape: t.dims, data: t.location === 'cpu' ? t.data : await t.getData(true) };
+          const data = t.location === 'cpu' ? t.data : await t.getData(true);
+          outputs[name] = { shape: t.dims, data: t.type === 'float16' ? floats(data, half) : data };
         }
         return outputs;
       },

@@ -15,7 +15,8 @@ function random(seed) {
   };
 }
 
-// Floats uniform in [lo, hi); int64 inputs (token ids, masks) whole numbers in [lo, hi].
+// Floats uniform in [lo, hi) (float32 values, also for float16 inputs); int64 inputs (token ids,
+// masks) whole numbers in [lo, hi].
 function makeInputs(inputs, seed) {
   return inputs.map((input, i) => {
     const next = random(seed + i * 7919);
@@ -26,7 +27,8 @@ function makeInputs(inputs, seed) {
     }
     const data = new Float32Array(size);
     for (let j = 0; j < data.length; j++) data[j] = lo + (hi - lo) * next();
-    return { ...input, dtype: 'float32', data };
+    // float16 inputs keep their dtype: each engine gives them to its model as halves.
+    return { ...input, dtype: input.dtype === 'float16' ? 'float16' : 'float32', data };
   });
 }
 
