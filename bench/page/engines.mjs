@@ -21,10 +21,7 @@ const halves = (config) => import(where(config).webdnn.replace(/webdnn\.mjs$/, '
 
 // A float16 output as float32 values, whatever array the engine gave (bits or Float16Array), so
 // that the two engines' outputs compare as numbers.
-function floats(data, { halfToFloat }) {
-  if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
-  return Float32Array.from(data);
-}
+const floats = (data, half) => half.fromDeclared(data, 'float16');
 
 function unavailable(message) {
   return Object.assign(new Error(message), { unavailable: true });

@@ -18,7 +18,7 @@ import { arrayType, TensorView } from '../../../runtime/js/tensor.mjs';
 import { ImageInput } from './webgpu_image_input.mjs';
 import { createPipelines, keptPipelines } from './webgpu_pipelines.mjs';
 import { profileDispatches } from './webgpu_profile.mjs';
-import { elementBytes, fromHalves, halfStorage, isWeights, programOf, toHalves, weightsContents, words } from './webgpu_storage.mjs';
+import { bufferBytes, elementBytes, fromHalves, halfStorage, isWeights, programOf, toHalves, weightsContents, words } from './webgpu_storage.mjs';
 import { shareWeights } from './webgpu_weights.mjs';
 import { validateWebGpuDescriptor } from './validate.mjs';
 
@@ -328,7 +328,7 @@ export async function loadWebGpuRunner({ dir, manifest, entry, options, files, g
     gpu.pipelines.done.then(() => { times.pipelines = since(started); }, () => {});
     const used = bound([...gpu.dispatches, ...gpu.prepare]);
     gpu.buffers = program.buffers.filter((b, i) => !sharing || i === 0).map((b, i) => device.createBuffer({
-      size: b.kind && b.kind !== 'arena' && !used.has(i) ? 4 : words(b.bytes),
+      size: bufferBytes(b, used.has(i)),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }));
     return gpu;
   })();

@@ -30,6 +30,11 @@ export function programOf(descriptor, half) {
 // Bytes rounded up to whole 4-byte words, as WebGPU copies and binds them.
 export const words = (bytes) => Math.ceil(bytes / 4) * 4;
 
+// The size of the GPU buffer made for buffer `b` of a program: 4 bytes for a scratch or prepared
+// buffer that no dispatch binds (`bound`), else its own; an arena holds inputs and outputs, bound
+// or not.
+export const bufferBytes = (b, bound) => (b.kind && b.kind !== 'arena' && !bound ? 4 : words(b.bytes));
+
 const NativeHalf = typeof Float16Array === 'function' ? Float16Array : null;  // eslint-disable-line no-undef
 
 // The f32 values at byte `offset` of `bytes`, `count` of them (copied when misaligned).

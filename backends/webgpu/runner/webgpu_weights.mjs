@@ -11,7 +11,7 @@
 // a constant, or the constants a dispatch binds as one range), keyed by its bytes
 // (content_key.mjs), never by a name or a place.
 import { contentKey } from '../../../runtime/js/content_key.mjs';
-import { elementBytes, isWeights, weightsContents } from './webgpu_storage.mjs';
+import { bufferBytes, elementBytes, isWeights, weightsContents } from './webgpu_storage.mjs';
 
 const ALIGNMENT = 256;  // minStorageBufferOffsetAlignment: a binding's offset in its buffer
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -50,8 +50,7 @@ export function shareWeights(device, descriptor, dispatches, bytes, arena, cache
   const used = new Set([...dispatches, ...prepare].flatMap((d) => d.bindings.map(([b]) => b)));
   const own = descriptor.buffers.map((b, i) => {
     if (i === 0 || isWeights(b)) return undefined;
-    // The f16 program's arena of floats (kind 'arena') holds inputs and outputs, bound or not.
-    made.push(device.createBuffer({ size: used.has(i) || b.kind === 'arena' ? Math.ceil(b.bytes / 4) * 4 : 4, usage: USAGE() }));
+    made.push(device.createBuffer({ size: bufferBytes(b, used.has(i)), usage: USAGE() }));
     buffers.push(made[made.length - 1]);
     return buffers.length - 1;
   });

@@ -95,9 +95,12 @@ struct Attention {
     });
   }
 
-  // Declares Q, K', V and the epilogue's inputs for the next dispatch, and writes score().
-  void declare(const ir::Operator& op, Program& program) {
-    q = program.input("q", op.inputs[0]), k = program.input("k", op.inputs[1]), v = program.input("v", op.inputs[2]);
+  // Declares Q, K', V and the epilogue's inputs for the next dispatch, and writes score(); K and V
+  // from `keys` and `values` where given (SwiftShader's copies of them, see cpu_dispatches()).
+  void declare(const ir::Operator& op, Program& program, const ir::Variable* keys = nullptr,
+               const ir::Variable* values = nullptr) {
+    q = program.input("q", op.inputs[0]);
+    k = program.input("k", keys ? keys : op.inputs[1]), v = program.input("v", values ? values : op.inputs[2]);
     Shape scores = batch;
     scores.insert(scores.end(), {S, T});
     score_function = epilogue_function(op, 3, scores, "score", program);
@@ -362,15 +365,15 @@ ${store}
     program.dispatch(op, body, batches * S * Dv, workgroup_for(batches * S * Dv));
   }
 
-  // SwiftShader's kernel: one invocation per query row. `keys` and `values` hold K and V as rows
-  // of D and Dv values a key ([batch, T, D], [batch, T, Dv], copied there by copy_rows()) where
-  // `rows` is set, else they are K' and V as the operator reads them.
-  Program::Variant cpu(const Operand& y, const Operand& keys, const Operand& values, bool rows) const {
+  // SwiftShader's kernel: one invocation per query row. The declared k and v hold K and V as rows
+  // of D and Dv values a key ([batch, T, D], [batch, T, Dv], copied there by cpu_dispatches())
+  // where `rows` is set, else they are K' and V as the operator reads them.
+  Program::Variant cpu(const Operand& y, bool rows) const {
     const std::string k_base = rows ? "b * " + u32(T * D) + " + t * " + u32(D) : k_at + " + t";
     const std::string v_base = rows ? "b * " + u32(T * Dv) : v_at;
     const std::string key = each(D4, [&](int64_t c) {
       return std::string(c ? " + " : "") + "dot(" + name("q", c) + ", " + vec4_of(c, D, [&](int64_t d) {
-               return keys.get("kt + " + u32(rows ? d : d * T));
+               return k.get("kt + " + u32(rows ? d : d * T));
              }) + ")";
     });
     const std::string body = fill(R"(let b = i / ${S};
@@ -406,7 +409,7 @@ for (var c = 0u; c < ${V4}; c = c + 1u) {
      {"rescale", each(V4, [](int64_t c) { return name("o", c) + " = " + name("o", c) + " * a;\n"; })},
      {"accumulate", each(V4, [&](int64_t c) {
         return name("o", c) + " = " + name("o", c) + " + pe * " +
-               vec4_of(c, Dv, [&](int64_t d) { return values.get("vt + " + u32(d)); }) + ";\n";
+               vec4_of(c, Dv, [&](int64_t d) { return v.get("vt + " + u32(d)); }) + ";\n";
       })},
      {"V4", u32(V4)}, {"all", each(V4, [](int64_t c) { return std::string(c ? ", " : "") + name("o", c); })},
      {"store", store(y, "b * " + u32(S) + " + row", "c", "w", "")}});
@@ -419,30 +422,24 @@ for (var c = 0u; c < ${V4}; c = c + 1u) {
   // integer operations an element) made Whisper's attention 30 s a layer on SwiftShader; the
   // copies read each element once. Too large for a binding, they stay where they are.
   void cpu_dispatches(const ir::Operator& op, Program& program) {
-    if ((batches * T * (D + Dv) + kAlignment) * 4 > max_binding()) {
-      declare(op, program);
-      Program::Variant c = cpu(program.output("y", op.outputs[0]), k, v, false);
-      return program.dispatch_raw(op, c.code, c.workgroups);
-    }
-    const std::vector<const ir::Variable*> rows = program.scratch({{batches, T, D}, {batches, T, Dv}});
-    Operand kin = program.input("k", op.inputs[1]), kt = program.output("kt", rows[0]);
-    program.dispatch(op, fill(R"(let b = i / ${TD};
+    std::vector<const ir::Variable*> rows = {nullptr, nullptr};
+    if ((batches * T * (D + Dv) + kAlignment) * 4 <= max_binding()) {
+      rows = program.scratch({{batches, T, D}, {batches, T, Dv}});
+      Operand kin = program.input("k", op.inputs[1]), kt = program.output("kt", rows[0]);
+      program.dispatch(op, fill(R"(let b = i / ${TD};
 let t = (i / ${D}) % ${T};
 let d = i % ${D};
 ${store}
 )", {{"TD", u32(T * D)}, {"D", u32(D)}, {"T", u32(T)}, {"store", kt.set("i", kin.get(k_at + " + d * " + u32(T) + " + t"))}}),
-                     batches * T * D, workgroup_for(batches * T * D));
-    Operand vin = program.input("v", op.inputs[2]), vt = program.output("vt", rows[1]);
-    program.dispatch(op, fill(R"(let b = i / ${TDV};
+                       batches * T * D, workgroup_for(batches * T * D));
+      Operand vin = program.input("v", op.inputs[2]), vt = program.output("vt", rows[1]);
+      program.dispatch(op, fill(R"(let b = i / ${TDV};
 ${store}
 )", {{"TDV", u32(T * Dv)}, {"store", vt.set("i", vin.get(v_at + " + i % " + u32(T * Dv)))}}),
-                     batches * T * Dv, workgroup_for(batches * T * Dv));
-    q = program.input("q", op.inputs[0]);
-    Operand keys = program.input("k", rows[0]), values = program.input("v", rows[1]);
-    Shape scores = batch;
-    scores.insert(scores.end(), {S, T});
-    score_function = epilogue_function(op, 3, scores, "score", program);
-    Program::Variant c = cpu(program.output("y", op.outputs[0]), keys, values, true);
+                       batches * T * Dv, workgroup_for(batches * T * Dv));
+    }
+    declare(op, program, rows[0], rows[1]);
+    Program::Variant c = cpu(program.output("y", op.outputs[0]), rows[0] != nullptr);
     program.dispatch_raw(op, c.code, c.workgroups);
   }
 };
