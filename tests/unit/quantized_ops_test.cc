@@ -16,11 +16,11 @@ namespace {
 
 using testing::attr;
 using testing::import_error;
+using testing::i8;
 using testing::OnnxBuilder;
+using testing::u8;
 using TP = onnx::TensorProto;
 
-Tensor u8(const Shape& shape, const std::vector<int64_t>& v) { return Tensor::from_ints(shape, v, DType::UInt8); }
-Tensor i8(const Shape& shape, const std::vector<int64_t>& v) { return Tensor::from_ints(shape, v, DType::Int8); }
 
 TEST(QuantizedOps, QuantizeLinearRoundsHalfToEvenAndSaturates) {
   OnnxBuilder b(13);

@@ -15,10 +15,9 @@ using testing::apply_rule;
 using testing::attr;
 using testing::expect_same_outputs;
 using testing::op_types;
+using testing::u8;
 using testing::OnnxBuilder;
 namespace rules = optimizer::rules;
-
-Tensor u8(const Shape& shape, const std::vector<int64_t>& v) { return Tensor::from_ints(shape, v, DType::UInt8); }
 
 TEST(FuseQuantizeDequantize, PairsWithTheSameScaleBecomeOneFloatOperator) {
   OnnxBuilder b(13);

@@ -33,6 +33,10 @@ class OnnxBuilder {
   onnx::ModelProto model_;
 };
 
+// uint8 and int8 tensors (zero points, quantized weights) from integer values.
+inline Tensor u8(const Shape& shape, const std::vector<int64_t>& v) { return Tensor::from_ints(shape, v, DType::UInt8); }
+inline Tensor i8(const Shape& shape, const std::vector<int64_t>& v) { return Tensor::from_ints(shape, v, DType::Int8); }
+
 void attr(onnx::NodeProto& node, const std::string& name, int64_t v);
 void attr(onnx::NodeProto& node, const std::string& name, float v);
 void attr(onnx::NodeProto& node, const std::string& name, const std::string& v);
