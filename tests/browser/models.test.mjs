@@ -27,6 +27,9 @@ const VARIANTS = [
   { name: 'wasm, 2 threads, isolated page', server: 'isolated', options: { backendOrder: ['wasm'], numThreads: 2 }, threads: 2 },
 ];
 
+// WEBDNN_TEST_THREADS=N runs the variant of N threads alone.
+const THREADS = process.env.WEBDNN_TEST_THREADS;
+
 for (const name of names) {
   describe(name, () => {
     let ref;
@@ -34,7 +37,7 @@ for (const name of names) {
       converted(model(name));
       ref = await reference(model(name));
     });
-    for (const v of VARIANTS) {
+    for (const v of VARIANTS.filter((v) => !THREADS || String(v.threads) === THREADS)) {
       test(v.name, async (t) => {
         const page = await openPage(browser, `${site[v.server].url}/index.html`);
         try {

@@ -32,12 +32,15 @@ MATMULS = {
     'matmul_wide_m2': ([2, 64], [64, 130]),
     # Deep, with few 32 x 32 blocks: 16 x 16 blocks on GPUs, every edge partial.
     'matmul_deep_small_blocks': ([37, 520], [520, 45]),
-    # Deep, 512+ rows, 100+ 16 x 32 blocks: vec4 operands and four slices over the depth on GPUs,
-    # every edge partial (the depth too: 1030 is no multiple of the 64 the slices take per step).
-    'matmul_deep_vec_slices': ([520, 1030], [1030, 100]),
 }
 for name, (a, b) in MATMULS.items():
     save(name, [helper.make_node('MatMul', ['a', 'b'], ['y'])], [('a', a), ('b', b)], ['y'])
+# The GPUs' kernel for deep products of 512+ rows and 100+ 16 x 32 blocks (vec4 operands, four
+# slices of the workgroup over the depth), forced by WEBDNN_WEBGPU_TILES on a product 13x smaller
+# than one it picks itself ([520, 1030] x [1030, 100] took 21 s of SwiftShader): every edge partial,
+# the depth too (262 is no multiple of the 64 the slices take per step).
+save('matmul_deep_vec_slices', [helper.make_node('MatMul', ['a', 'b'], ['y'])], [('a', [40, 262]), ('b', [262, 100])],
+     ['y'], env={'WEBDNN_WEBGPU_TILES': '4,8,4,4,16,1,4'})
 
 save('gemm_trans_alpha_beta_row_bias', [
     helper.make_node('Gemm', ['a', 'b', 'c'], ['y'], transA=1, transB=1, alpha=0.7, beta=1.3)],
