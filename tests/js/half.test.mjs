@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { bfloat16ToFloat, floatToBfloat16, floatToHalf, halfToFloat } from '../../runtime/js/half.mjs';
+import { bfloat16ToFloat, floatToBfloat16, floatToHalf, fromDeclared, halfToFloat, toDeclared } from '../../runtime/js/half.mjs';
 import { converted, importWebDNN, model, reference, verdict } from './support.mjs';
 
 test('float16 rounds to nearest even, saturates to infinity, and every half survives the round trip', () => {
@@ -25,6 +25,25 @@ test('float16 rounds to nearest even, saturates to infinity, and every half surv
   }
   assert.equal(floatToBfloat16(1 + 3 * 2 ** -8), 0x3f82);
   assert.equal(bfloat16ToFloat(0xc040), -3);
+});
+
+test('whole arrays convert as each value does (the bulk paths: a table of halves, loops over bits)', () => {
+  const every = Uint16Array.from({ length: 0x10000 }, (_, h) => h);
+  const same = (a, b) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+  for (const [type, decode, encode] of [['float16', halfToFloat, floatToHalf], ['bfloat16', bfloat16ToFloat, floatToBfloat16]]) {
+    const values = fromDeclared(every, type);
+    assert.ok(values instanceof Float32Array);
+    for (let h = 0; h < 0x10000; h++) if (!same(values[h], decode(h))) assert.fail(`${type} 0x${h.toString(16)}: ${values[h]}, not ${decode(h)}`);
+    // Floats between the type's values, ties, overflows, subnormals, NaN: rounded as one at a time.
+    const floats = Float32Array.from({ length: 20000 }, (_, i) => (i % 2 ? -1 : 1) * 2 ** ((i % 90) - 45) * (1 + (i % 997) / 1024));
+    floats.set([0, -0, NaN, Infinity, -Infinity, 65504, 65520, 2 ** -24, 2 ** -25, 1 + 2 ** -11, 3e38], 0);
+    const bits = type === 'float16' && typeof Float16Array === 'function'  // eslint-disable-line no-undef
+      ? new Uint16Array(toDeclared(floats, type).buffer) : toDeclared(floats, type);
+    for (let i = 0; i < floats.length; i++) if (bits[i] !== encode(floats[i])) assert.fail(`${type} of ${floats[i]}: 0x${bits[i].toString(16)}`);
+    // Numbers given for a half input are rounded to the type.
+    const rounded = fromDeclared(Array.from(floats), type);
+    for (let i = 0; i < floats.length; i++) if (!same(rounded[i], decode(encode(floats[i])))) assert.fail(`${type}: ${floats[i]} -> ${rounded[i]}`);
+  }
 });
 
 describe('a model exported in half precision (op_half_io: float16 input, weights and output)', () => {

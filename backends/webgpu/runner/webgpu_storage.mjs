@@ -6,7 +6,7 @@
 // converts what crosses the boundary: the weights (the file holds each float weight once, as f32,
 // converted to halves at upload) and the inputs and outputs (the user's values are float32 either
 // way).
-import { floatToHalf, halfToFloat } from '../../../runtime/js/half.mjs';
+import { floatsToHalves, halvesToFloats } from '../../../runtime/js/half.mjs';
 import { elementBytes } from './validate.mjs';
 
 export { elementBytes };
@@ -48,16 +48,14 @@ function floatsAt(bytes, offset, count) {
 export function toHalves(values) {
   const out = new Uint16Array(Math.ceil(values.length / 2) * 2);
   if (NativeHalf) new NativeHalf(out.buffer, 0, values.length).set(values);
-  else for (let i = 0; i < values.length; i++) out[i] = floatToHalf(Number(values[i]));
+  else out.set(floatsToHalves(values));
   return out;
 }
 
 // f16 bits (a Uint16Array) as float32 values, `count` of them.
 export function fromHalves(halves, count) {
-  if (NativeHalf) return Float32Array.from(new NativeHalf(halves.buffer, halves.byteOffset, count));
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = halfToFloat(halves[i]);
-  return out;
+  if (NativeHalf) return new Float32Array(new NativeHalf(halves.buffer, halves.byteOffset, count));
+  return halvesToFloats(halves.subarray(0, count));
 }
 
 // Whether buffer `b` holds weights: from the file as it is (weights_offset) or as halves.
