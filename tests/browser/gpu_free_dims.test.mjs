@@ -136,7 +136,7 @@ test(`digits_cnn on ${backend}: shaders of shapes no longer kept are given back`
     const { default: WebDNN } = await import('/webdnn/webdnn.mjs');
     const runner = await WebDNN.load(url, { backendOrder: [backend] });
     const kept = [], weights = [];
-    for (let batch = 1; batch <= 8; batch++) {
+    for (let batch = 1; batch <= 6; batch++) {  // two past the 4 kept (~2 s a shape on SwiftShader)
       runner.inputs[0].set(new Float32Array(batch * 64), [batch, 1, 8, 8]);
       await runner.run();
       kept.push(runner.keptShaders());
@@ -146,12 +146,12 @@ test(`digits_cnn on ${backend}: shaders of shapes no longer kept are given back`
     return { kept, weights, uploaded: runner.generations.slice(1).map((g) => g.uploadedBytes),
       after: runner.keptShaders(), weightsAfter: runner.gpuWeightBytes() };
   }, { url: refs[0].url, backend });
-  t.diagnostic(`shaders kept after batches 1..8: ${r.kept.join(', ')}`);
+  t.diagnostic(`shaders kept after batches 1..6: ${r.kept.join(', ')}`);
   t.diagnostic(`weight bytes on the GPU: ${r.weights.join(', ')}; uploaded per shape: ${r.uploaded.join(', ')}`);
   assert.ok(r.kept[3] > r.kept[0], `new shapes add shaders: ${r.kept}`);
   assert.ok(Math.max(...r.kept.slice(4)) <= r.kept[3], `no more than 4 shapes' worth: ${r.kept}`);
   assert.equal(r.after, 0);
-  // The weights: uploaded by the first shape only, held once for all 8 (4 kept at a time).
+  // The weights: uploaded by the first shape only, held once for all 6 (4 kept at a time).
   assert.ok(r.weights[0] > 0);
   assert.deepEqual(r.weights, r.weights.map(() => r.weights[0]));
   assert.deepEqual(r.uploaded, r.uploaded.map((_, k) => (k ? 0 : r.weights[0])));
