@@ -111,8 +111,8 @@ export function opTypes(name) {
 // fallback runs the same C++ kernels as the native tests (simd.h's vectors become scalar code),
 // so the per-op models and the small nets tell what it adds. Style transfer (27 s there) and
 // YOLOS (19 s) run on it with WEBDNN_SLOW_TESTS (cmake -DWEBDNN_SLOW_TESTS=ON).
-const SLOW = process.env.WEBDNN_SLOW_TESTS === '1';
-export const isBig = (name) => (SLOW ? /^(resnet50|vgg16)\b/ : /^(resnet50|vgg16|style_transfer|yolos_tiny)\b/).test(name);
+const BIG = process.env.WEBDNN_SLOW_TESTS === '1' ? /^(resnet50|vgg16)\b/ : /^(resnet50|vgg16|style_transfer|yolos_tiny)\b/;
+export const isBig = (name) => BIG.test(name);
 // digits_cnn has a free batch dimension.
 const INPUT_SHAPES = { digits_cnn: { image: [1, 1, 8, 8] } };
 
