@@ -17,7 +17,7 @@ import { analyse, chart, ENGINE_NAMES, freeTable, loadTable, median, ms, table }
 const TOLERANCES = Object.fromEntries(Object.entries(MODELS).filter(([, m]) => m.tolerance).map(([k, m]) => [k, m.tolerance]));
 
 // The time the timed runs of one pair may take with --quick (measureGroup).
-const QUICK_SECONDS = 30;
+const QUICK_SECONDS = 15;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(HERE);
@@ -195,7 +195,8 @@ async function measureGroup(browser, server, entries, runs, o, newShapes) {
       }
     };
     // --quick: the rounds stop once they took QUICK_SECONDS (one round at least), so that a slow
-    // pair (onnxruntime-web's ResNet50 on SwiftShader's WebGPU: 30 s a run) costs CI one round.
+    // pair costs CI one or two rounds (onnxruntime-web's MobileNetV2 on SwiftShader's WebGPU: 9 s a
+    // run; the others' pairs take 4 s at most).
     const began = Date.now();
     for (let i = 0; i < runs; i++) {
       await alternate((r) => r.times);
