@@ -199,4 +199,3 @@ test(`digits_cnn on ${backend}: the last 4 shapes are kept, the shaders of the o
   assert.deepEqual(r.uploaded, r.uploaded.map((_, k) => (k ? 0 : weights[0])));
   assert.equal(r.weightsAfter, 0);
 });
-

@@ -2,8 +2,8 @@
 // of bench/gpu) on Mesa's lavapipe (Vulkan on the CPU, from bookworm-backports: scripts/setup.sh),
 // whose adapter differs from Chromium's SwiftShader where real GPUs do too: subgroups of 8, not 4,
 // and shader-f16. The WebGPU kernel models (tests/browser/webgpu_kernel_models.py) that have
-// subgroups variants or integer products run with the GPU kernels, the subgroups variants and
-// dot4I8Packed, against onnxruntime-node within the GPU tolerance. Models exported in half precision
+// subgroups variants, and one of each kind of integer product, run with the GPU kernels, the
+// subgroups variants and dot4I8Packed, against onnxruntime-node within the GPU tolerance. Models exported in half precision
 // run their f16 programs here (float tensors stored as f16, integers exact in f32, the kernels'
 // sums in f32): the half kernel models, whose sums pass f16's range, MobileNetV3-small's first
 // blocks and BERT-tiny, generated in the page at one shape (its token ids past f16's exact
