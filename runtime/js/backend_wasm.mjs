@@ -7,6 +7,10 @@ import { FORMAT_VERSION } from './version.mjs';
 // (module (func (result v128) i32.const 0 i8x16.splat))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
 
+// (module (func (result v128) i32.const 0 i8x16.splat (three times) f32x4.relaxed_madd))
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11]);
+
 export function hasWebAssembly() {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
@@ -17,6 +21,20 @@ export function hasSimd() {
   } catch {
     return false;
   }
+}
+
+export function hasRelaxedSimd() {
+  try {
+    return hasSimd() && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+// The SIMD runtime `variant` ('wasm', 'wasm-threaded') in its relaxed build where the engine has
+// relaxed SIMD and `options.wasmRelaxedSimd` is not false.
+function simdVariant(variant, options) {
+  return options.wasmRelaxedSimd !== false && hasRelaxedSimd() ? `${variant}-relaxed` : variant;
 }
 
 // Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages.
@@ -39,10 +57,19 @@ const RUNTIME_FILES = {
     glue: new URL('./webdnn-runtime-wasm.mjs', import.meta.url),
     wasm: new URL('./webdnn-runtime-wasm.wasm', import.meta.url),
   }),
+  'wasm-relaxed': () => ({
+    glue: new URL('./webdnn-runtime-wasm-relaxed.mjs', import.meta.url),
+    wasm: new URL('./webdnn-runtime-wasm-relaxed.wasm', import.meta.url),
+  }),
   'wasm-threaded': () => ({
     glue: new URL('./webdnn-runtime-wasm-threaded.mjs', import.meta.url),
     wasm: new URL('./webdnn-runtime-wasm-threaded.wasm', import.meta.url),
     worker: new URL('./webdnn-runtime-wasm-threaded.worker.js', import.meta.url),
+  }),
+  'wasm-threaded-relaxed': () => ({
+    glue: new URL('./webdnn-runtime-wasm-threaded-relaxed.mjs', import.meta.url),
+    wasm: new URL('./webdnn-runtime-wasm-threaded-relaxed.wasm', import.meta.url),
+    worker: new URL('./webdnn-runtime-wasm-threaded-relaxed.worker.js', import.meta.url),
   }),
   fallback: () => ({
     glue: new URL('./webdnn-runtime-fallback.mjs', import.meta.url),
@@ -152,9 +179,10 @@ export function checkDescriptor(d, where) {
 }
 
 class WasmRunner {
-  constructor(m, handle, descriptor, backendName) {
+  constructor(m, handle, descriptor, backendName, relaxedSimd) {
     this.backendName = backendName;
     this.numThreads = m._webdnn_num_threads();
+    if (backendName === 'wasm') this.relaxedSimd = relaxedSimd;
     this.module = m;
     this.handle = handle;
     // Ports start at the converter's sample shapes (a model with free dimensions); the runtime
@@ -270,17 +298,19 @@ export async function loadWasmRunner({ dir, entry, options, files, variant, back
   const descriptor = await files.json(entry.descriptor);
   checkDescriptor(descriptor, `descriptor ${where}`);
   const threads = variant === 'wasm-threaded' ? options.numThreads ?? await defaultThreads() : 1;
-  const m = await runtimeModule(variant, threads);
+  const runtime = variant === 'fallback' ? variant : simdVariant(variant, options);
+  const m = await runtimeModule(runtime, threads);
   const loader = await feedWeights(m, descriptor, where, files, options);
   const handle = m._webdnn_loader_finish(loader);
   if (!handle) throw new Error(lastError(m));
-  return new WasmRunner(m, handle, descriptor, backendName);
+  return new WasmRunner(m, handle, descriptor, backendName, runtime.endsWith('-relaxed'));
 }
 
 // For backends that run elsewhere (WebGPU, WebGL): the checked, decompressed weights of a
 // descriptor, passed to `use(bytes)` while they are valid (a view into the runtime's memory).
 export async function withWeights({ files, descriptor, where, options }, use) {
-  const m = await runtimeModule(hasSimd() ? 'wasm' : 'fallback', 1);
+  // The module a wasm runner would use, so that falling back to one loads no second module.
+  const m = await runtimeModule(hasSimd() ? simdVariant('wasm', options) : 'fallback', 1);
   const loader = await feedWeights(m, descriptor, where, files, options);
   try {
     if (m._webdnn_loader_finish_weights(loader) < 0) throw new Error(lastError(m));

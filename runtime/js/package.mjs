@@ -48,7 +48,9 @@ const byPath = new Map([...sources].map(([name, file]) => [file, name]));
 
 // The files made by the build (the runtime core); sources may name them as './NAME'.
 const built = [];
-for (const base of ['webdnn-runtime-wasm', 'webdnn-runtime-wasm-threaded', 'webdnn-runtime-fallback', 'webdnn-generator']) {
+const RUNTIMES = ['webdnn-runtime-wasm', 'webdnn-runtime-wasm-relaxed', 'webdnn-runtime-wasm-threaded',
+  'webdnn-runtime-wasm-threaded-relaxed', 'webdnn-runtime-fallback', 'webdnn-generator'];
+for (const base of RUNTIMES) {
   for (const ext of ['.mjs', '.wasm', '.worker.js']) if (fs.existsSync(path.join(wasmDir, base + ext))) built.push(base + ext);
 }
 

@@ -19,6 +19,13 @@ export interface LoadOptions {
   /** Threads for the wasm backend (needs a cross-origin isolated page in browsers); default up to 4. */
   numThreads?: number;
   /**
+   * wasm: where the engine has relaxed SIMD, run the runtime build whose float products use its
+   * fused multiply-add (about 1.5x faster products on x86; results may differ in the last bits
+   * from one CPU to another, as the instruction fuses where the CPU can). Default true; false runs
+   * the plain SIMD build everywhere. See Runner.relaxedSimd.
+   */
+  wasmRelaxedSimd?: boolean;
+  /**
    * webgl: the largest texture size to assume, when smaller than the context's MAX_TEXTURE_SIZE
    * (the runner then picks the descriptor variant converted for it; for testing small devices).
    */
@@ -161,6 +168,8 @@ export interface Runner {
   dispose(): void;
   /** Whether the runner runs in a dedicated worker. */
   readonly worker?: boolean;
+  /** wasm: whether the runtime build with relaxed SIMD runs (see LoadOptions.wasmRelaxedSimd). */
+  readonly relaxedSimd?: boolean;
   /** webgpu: the GPUDevice it runs on, for the page's own buffers and shaders. */
   readonly device?: WebGpuType<'GPUDevice', unknown>;
   /**

@@ -14,7 +14,7 @@ function describe(r) {
   const port = (v) => ({ name: v.name, dtype: v.dtype, declaredType: v.declaredType, shape: v.shape, free: Boolean(v.setShape) });
   return {
     backendName: r.backendName, numThreads: r.numThreads, inputs: r.inputs.map(port), outputs: r.outputs.map(port),
-    properties: Object.fromEntries(['kernels', 'subgroups', 'packedDot', 'storage', 'maxTextureSize', 'renderTarget'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
+    properties: Object.fromEntries(['kernels', 'subgroups', 'packedDot', 'storage', 'maxTextureSize', 'renderTarget', 'relaxedSimd'].filter((k) => r[k] !== undefined).map((k) => [k, r[k]])),
     canProfile: typeof r.profile === 'function',
   };
 }

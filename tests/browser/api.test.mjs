@@ -98,7 +98,7 @@ test('a backend that fails to load falls back to the next, with a warning', asyn
   const warnings = use.page.messages.slice(before).filter((m) => m.startsWith('[warning]'));
   assert.equal(warnings.length, 1, use.page.messages.slice(before).join('\n'));
   assert.match(warnings[0], new RegExp("^\\[warning\\] WebDNN: backend 'wasm' failed to load \\(cannot start the runtime " +
-    'webdnn-runtime-wasm: .*HTTP status code is not ok.*\\); trying the next one$'));
+    'webdnn-runtime-wasm-relaxed: .*HTTP status code is not ok.*\\); trying the next one$'));
   assert.deepEqual(verdict(ours.outputs, ref).problems, []);
 });
 

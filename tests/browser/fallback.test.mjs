@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 
 import { converted, model, ownNames, reference, sharedMissing, verdict } from '../js/support.mjs';
 import { selected } from '../js/variants.mjs';
-import { runInPage, usePage } from './site.mjs';
+import { checkModel, runInPage, usePage } from './site.mjs';
 
 // Without WebAssembly V8 runs without its JIT too (see driver.mjs): the style transfer and the
 // big nets would take many minutes there. One export of each small net: the dynamo exports run
@@ -19,18 +19,7 @@ const shared = names.filter((n) => SHARED.includes(n));
 
 const use = usePage({ noWasm: true });
 
-function check(name) {
-  test(name, async (t) => {
-    const m = model(name);
-    converted(m);
-    const ref = await reference(m);
-    const ours = await runInPage(use.page, `/models/${name}`, {}, ref.inputs);
-    assert.equal(ours.backendName, 'fallback');
-    const { problems, lines } = verdict(ours.outputs, ref);
-    for (const l of lines) t.diagnostic(l);
-    assert.deepEqual(problems, [], `${name} on the fallback disagrees with onnxruntime:\n${problems.join('\n')}`);
-  });
-}
+const check = (name) => checkModel(use, name, {}, (ours) => assert.equal(ours.backendName, 'fallback'));
 
 test('the page has no WebAssembly', async () => {
   assert.equal(await use.page.evaluate(() => typeof WebAssembly), 'undefined');

@@ -348,7 +348,8 @@ test('a threaded runtime whose thread workers cannot start: load rejects at once
       return Promise.race([hang, WebDNN.load('/models/op_Conv', { backendOrder: ['wasm'], numThreads: 2 }).then(() => 'loaded', (e) => e.message)]);
     }, undefined, page);
     assert.match(message, new RegExp("^WebDNN.load\\('/models/op_Conv'\\): no backend could run the model. wasm: cannot start the " +
-      "runtime webdnn-runtime-wasm-threaded: a thread's worker failed to start \\(is webdnn-runtime-wasm-threaded\\.worker\\.js " +
+      "runtime webdnn-runtime-wasm-threaded-relaxed: a thread's worker failed to start \\(is " +
+      'webdnn-runtime-wasm-threaded-relaxed\\.worker\\.js ' +
       'served beside webdnn\\.mjs\\?\\)( \\(the loader said: .*\\))?$'));
   } finally {
     await page.close();

@@ -45,7 +45,9 @@ test('npm pack: the files a user needs, the version, exports for browsers and No
   assert.equal(path.basename(tarball.file), `webdnn-${VERSION}.tgz`);
   const mjs = fs.readdirSync(PACKAGE).filter((f) => f.endsWith('.mjs')).sort();
   assert.deepEqual(tarball.files, [...mjs, 'LICENSE', 'README.md', 'package.json', 'webdnn-generator.wasm',
-    'webdnn-runtime-wasm-threaded.wasm', 'webdnn-runtime-wasm-threaded.worker.js', 'webdnn-runtime-wasm.wasm', 'webdnn.d.ts'].sort());
+    'webdnn-runtime-wasm-threaded.wasm', 'webdnn-runtime-wasm-threaded.worker.js', 'webdnn-runtime-wasm.wasm',
+    'webdnn-runtime-wasm-relaxed.wasm', 'webdnn-runtime-wasm-threaded-relaxed.wasm',
+    'webdnn-runtime-wasm-threaded-relaxed.worker.js', 'webdnn.d.ts'].sort());
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8'));
   assert.equal(pkg.version, VERSION);
   // No "type": the modules are .mjs, and Emscripten's thread worker (.worker.js) is a classic script.

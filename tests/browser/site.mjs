@@ -6,15 +6,16 @@
 //   /scratch/   this run's own files (broken copies of models and packages)
 //   /*.html     the test pages of tests/browser/pages
 // and helpers: usePage (Chromium, the site and a page for a test file) and runInPage (a model run in a page).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from '../../tools/serve.mjs';
 import { ARRAY_OF } from '../e2e/npy.mjs';
-import { CONVERTED, CONVERTED_GPU, CONVERTED_WEBGL, PACKAGE } from '../js/support.mjs';
+import { CONVERTED, CONVERTED_GPU, CONVERTED_WEBGL, PACKAGE, converted, model, reference, verdict } from '../js/support.mjs';
 import { launch, openPage } from './driver.mjs';
 
 const PAGES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pages');
@@ -118,11 +119,26 @@ export async function runInPage(page, dir, options, inputs, pkg = '/webdnn') {
       const outputs = {};
       for (const o of runner.outputs) outputs[o.name] = { type: o.dtype, shape: o.shape, data: Array.from(o.view(), Number) };
       runner.dispose();
-      return { backendName: runner.backendName, numThreads: runner.numThreads, worker: !!runner.worker, outputs };
+      return { backendName: runner.backendName, numThreads: runner.numThreads, worker: !!runner.worker, relaxedSimd: runner.relaxedSimd, outputs };
     } catch (e) {
       return { error: `${e?.constructor?.name}: ${e?.message ?? e}` };
     }
   }, { dir, options, inputs: plainInputs(inputs), pkg });
   if (r.error) throw new Error(`in the page: ${r.error}\npage console:\n${page.messages.join('\n')}`);
   return { ...r, outputs: typedOutputs(r.outputs) };
+}
+
+// A test that runs per-op or shared model `name` in the page with load `options` and asserts
+// onnxruntime's answers; `expect(ours)` asserts which runtime ran it.
+export function checkModel(use, name, options, expect) {
+  test(name, async (t) => {
+    const m = model(name);
+    converted(m);
+    const ref = await reference(m);
+    const ours = await runInPage(use.page, `/models/${name}`, options, ref.inputs);
+    expect(ours);
+    const { problems, lines } = verdict(ours.outputs, ref);
+    for (const l of lines) t.diagnostic(l);
+    assert.deepEqual(problems, [], `${name} on ${ours.backendName} disagrees with onnxruntime:\n${problems.join('\n')}`);
+  });
 }

@@ -40,14 +40,17 @@ void tile(int kb, const float* const* a, const float* bp, float* c, int64_t ldc,
     for (int k = kb; k > 0; k--, bp += kNR) {
       f32x4 b0 = load(bp), b1 = load(bp + 4), b2 = load(bp + 8), b3 = load(bp + 12);
       f32x4 x0 = splat(*a0++);
-      acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;
+      acc[0][0] = madd(x0, b0, acc[0][0]), acc[0][1] = madd(x0, b1, acc[0][1]);
+      acc[0][2] = madd(x0, b2, acc[0][2]), acc[0][3] = madd(x0, b3, acc[0][3]);
     }
   }
   for (int k = mb == 1 ? 0 : kb; k > 0; k--, bp += kNR) {
     f32x4 b0 = load(bp), b1 = load(bp + 4), b2 = load(bp + 8), b3 = load(bp + 12);
     f32x4 x0 = splat(*a0++), x1 = splat(*a1++);
-    acc[0][0] += x0 * b0, acc[0][1] += x0 * b1, acc[0][2] += x0 * b2, acc[0][3] += x0 * b3;
-    acc[1][0] += x1 * b0, acc[1][1] += x1 * b1, acc[1][2] += x1 * b2, acc[1][3] += x1 * b3;
+    acc[0][0] = madd(x0, b0, acc[0][0]), acc[0][1] = madd(x0, b1, acc[0][1]);
+    acc[0][2] = madd(x0, b2, acc[0][2]), acc[0][3] = madd(x0, b3, acc[0][3]);
+    acc[1][0] = madd(x1, b0, acc[1][0]), acc[1][1] = madd(x1, b1, acc[1][1]);
+    acc[1][2] = madd(x1, b2, acc[1][2]), acc[1][3] = madd(x1, b3, acc[1][3]);
   }
   if (residual) {
     float add[kMR][kNR] = {};
