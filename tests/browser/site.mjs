@@ -5,7 +5,8 @@
 //   /models-webgl/  ... converted for webgl (see convertedWebGl)
 //   /scratch/   this run's own files (broken copies of models and packages)
 //   /*.html     the test pages of tests/browser/pages
-// and helpers: usePage (Chromium, the site and a page for a test file) and runInPage (a model run in a page).
+// and helpers: usePage (Chromium, the site and a page for a test file), runInPage (a model run in a
+// page) and checkModel (a test of a model's answers in the page against onnxruntime).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

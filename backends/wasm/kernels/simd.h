@@ -20,10 +20,11 @@ inline f32x4 splat(float x) { return f32x4{x, x, x, x}; }
 // runtime/wasm/CMakeLists.txt names) one f32x4.relaxed_madd, a fused multiply-add on CPUs that
 // have one: half the instructions of a product's inner loop, which on x86 is bound by how many
 // instructions it issues (the float GEMM tile: 25 -> 37 GFLOP/s in Node). clang 14 knows the
-// instruction only as the pre-standard f32x4.fma, whose operands it takes as c + a * b (so it
+// instruction only as the pre-standard f32x4.fma, whose operands it takes as a + b * c (so it
 // folds constants that way: never give this three constants) and whose opcode engines no longer
-// accept; runtime/wasm/relaxed_opcodes.mjs rewrites that opcode to relaxed_madd's, whose
-// operands in the same order mean a * b + c. Elsewhere the plain multiply and add.
+// accept; runtime/wasm/relaxed_simd.mjs rewrites that opcode to relaxed_madd's, whose operands
+// in the same order mean a * b + c, and makes the plain build's multiply and add from it.
+// Elsewhere (native, the fallback) the plain multiply and add.
 inline f32x4 madd(f32x4 a, f32x4 b, f32x4 c) {
 #ifdef WEBDNN_RELAXED_SIMD
   return __builtin_wasm_fma_f32x4(a, b, c);
