@@ -41,7 +41,7 @@ void channels(const Taps& t, const float* x, const float* w, const float* bias, 
   for (int k = 0; k < t.count; k++) {
     const float* xp = x + t.x[static_cast<size_t>(k)] + c;
     const float* wp = w + t.w[static_cast<size_t>(k)] + c;
-    for (int v = 0; v < V; v++) acc[v] = acc[v] + load(xp + 4 * v) * load(wp + 4 * v);
+    for (int v = 0; v < V; v++) acc[v] = madd(load(xp + 4 * v), load(wp + 4 * v), acc[v]);
   }
   for (int v = 0; v < V; v++) store(yp + c + 4 * v, min(max(acc[v], lo), hi));
 }

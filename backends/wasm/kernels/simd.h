@@ -16,15 +16,14 @@ inline f32x4 load(const float* p) {
 }
 inline void store(float* p, f32x4 v) { std::memcpy(p, &v, sizeof(v)); }
 inline f32x4 splat(float x) { return f32x4{x, x, x, x}; }
-// a * b + c. In the runtime's relaxed build (WEBDNN_RELAXED_SIMD, only the files that
-// runtime/wasm/CMakeLists.txt names) one f32x4.relaxed_madd, a fused multiply-add on CPUs that
-// have one: half the instructions of a product's inner loop, which on x86 is bound by how many
-// instructions it issues (the float GEMM tile: 25 -> 37 GFLOP/s in Node). clang 14 knows the
-// instruction only as the pre-standard f32x4.fma, whose operands it takes as a + b * c (so it
-// folds constants that way: never give this three constants) and whose opcode engines no longer
-// accept; runtime/wasm/relaxed_simd.mjs rewrites that opcode to relaxed_madd's, whose operands
-// in the same order mean a * b + c, and makes the plain build's multiply and add from it.
-// Elsewhere (native, the fallback) the plain multiply and add.
+// a * b + c. In the runtime's relaxed build (WEBDNN_RELAXED_SIMD) one f32x4.relaxed_madd, a
+// fused multiply-add on CPUs that have one: half the instructions of a product's inner loop,
+// which on x86 is bound by how many instructions it issues (the float GEMM tile: 25 -> 37 GFLOP/s
+// in Node). clang 14 knows the instruction only as the pre-standard f32x4.fma, whose operands it
+// takes as a + b * c (so it folds constants that way: never give this three constants) and whose
+// opcode engines no longer accept; runtime/wasm/relaxed_simd.mjs rewrites that opcode to
+// relaxed_madd's, whose operands in the same order mean a * b + c, and makes the plain build's
+// multiply and add from it. Elsewhere (native, the fallback) the plain multiply and add.
 inline f32x4 madd(f32x4 a, f32x4 b, f32x4 c) {
 #ifdef WEBDNN_RELAXED_SIMD
   return __builtin_wasm_fma_f32x4(a, b, c);
@@ -72,11 +71,11 @@ inline f32x4 exp(f32x4 x) {
   f32x4 r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
   f32x4 p = splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
+  p = madd(p, r, splat(1.3981999507e-3f));
+  p = madd(p, r, splat(8.3334519073e-3f));
+  p = madd(p, r, splat(4.1665795894e-2f));
+  p = madd(p, r, splat(1.6666665459e-1f));
+  p = madd(p, r, splat(5.0000001201e-1f));
   const f32x4 er = p * r * r + r + 1.0f;
   const i32x4 two_n = ((i32x4)shifted << 23) + (127 << 23);
   return er * (f32x4)two_n;
@@ -93,11 +92,11 @@ inline f32x4 exp_nonpositive(f32x4 x) {
   const f32x4 shifted = t + 12582912.0f;  // n in the low mantissa bits, as in exp()
   const f32x4 f = t - (shifted - 12582912.0f);
   f32x4 p = splat(1.32647e-3f);
-  p = p * f + 9.67150e-3f;
-  p = p * f + 5.550734e-2f;
-  p = p * f + 2.4022242e-1f;
-  p = p * f + 6.9314698e-1f;
-  p = p * f + 1.0f;
+  p = madd(p, f, splat(9.67150e-3f));
+  p = madd(p, f, splat(5.550734e-2f));
+  p = madd(p, f, splat(2.4022242e-1f));
+  p = madd(p, f, splat(6.9314698e-1f));
+  p = madd(p, f, splat(1.0f));
   return p * (f32x4)(((i32x4)shifted << 23) + (127 << 23));
 }
 
@@ -111,18 +110,18 @@ inline f32x4 exp_nonpositive(f32x4 x) {
 inline f32x4 erf(f32x4 x) {
   const f32x4 z = x * x;
   f32x4 p = splat(-1.3681108690377641e-08f);
-  p = p * z + 4.783378699357854e-06f;
-  p = p * z + 3.8279619184322655e-04f;
-  p = p * z + 3.8397025782614946e-03f;
-  p = p * z + 5.433456972241402e-02f;
-  p = p * z + 1.8470673263072968e-01f;
-  p = p * z + 1.128379225730896f;
+  p = madd(p, z, splat(4.783378699357854e-06f));
+  p = madd(p, z, splat(3.8279619184322655e-04f));
+  p = madd(p, z, splat(3.8397025782614946e-03f));
+  p = madd(p, z, splat(5.433456972241402e-02f));
+  p = madd(p, z, splat(1.8470673263072968e-01f));
+  p = madd(p, z, splat(1.128379225730896f));
   f32x4 q = splat(6.403626321116462e-05f);
-  q = q * z + 1.3097545597702265e-03f;
-  q = q * z + 1.5454224310815334e-02f;
-  q = q * z + 1.1382699012756348e-01f;
-  q = q * z + 4.9702563881874084e-01f;
-  q = q * z + 1.0f;
+  q = madd(q, z, splat(1.3097545597702265e-03f));
+  q = madd(q, z, splat(1.5454224310815334e-02f));
+  q = madd(q, z, splat(1.1382699012756348e-01f));
+  q = madd(q, z, splat(4.9702563881874084e-01f));
+  q = madd(q, z, splat(1.0f));
   const f32x4 one = (f32x4)((i32x4)splat(1.0f) | ((i32x4)x & (i32x4)splat(-0.0f)));
   return abs(x) > 3.9f ? one : x * p / q;
 }
