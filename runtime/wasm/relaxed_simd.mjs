@@ -110,6 +110,7 @@ if (imports) {
     }
   }
 }
+const imported = funcParams.length;  // defined functions' indices follow the imported ones'
 const funcSection = section(3);
 if (funcSection) {
   let [count, at] = leb(funcSection.start);
@@ -119,7 +120,6 @@ if (funcSection) {
     at = next;
   }
 }
-const firstDefined = funcParams.length - leb(funcSection?.start ?? 0)[0];
 
 // The plain code section: bodies with sites get a v128 local and the four instructions per site.
 const pieces = [];
@@ -141,7 +141,7 @@ for (let f = 0; f < bodies; f++) {
     locals += n;
     p = q + 1;
   }
-  const t = encode(funcParams[firstDefined + f] + locals);
+  const t = encode(funcParams[imported + f] + locals);
   const body = [...encode(groups + 1), ...bytes.subarray(first, p), 1, 0x7b];
   for (let i = p; i < end;) {
     if (sites[next] === i) {

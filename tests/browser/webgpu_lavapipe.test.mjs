@@ -3,11 +3,11 @@
 // whose adapter differs from Chromium's SwiftShader where real GPUs do too: subgroups of 8, not 4,
 // and shader-f16. The WebGPU kernel models (tests/browser/webgpu_kernel_models.py) that have
 // subgroups variants, and one of each kind of integer product, run with the GPU kernels, the
-// subgroups variants and dot4I8Packed, against onnxruntime-node within the GPU tolerance. Models exported in half precision
-// run their f16 programs here (float tensors stored as f16, integers exact in f32, the kernels'
-// sums in f32): the half kernel models, whose sums pass f16's range, MobileNetV3-small's first
-// blocks and BERT-tiny, generated in the page at one shape (its token ids past f16's exact
-// integers). Skipped where there is no such adapter, except under CI, which installs it.
+// subgroups variants and dot4I8Packed, against onnxruntime-node within the GPU tolerance. Models
+// exported in half precision run their f16 programs here (float tensors stored as f16, integers
+// exact in f32, the kernels' sums in f32): the half kernel models, whose sums pass f16's range,
+// MobileNetV3-small's first blocks and BERT-tiny, generated in the page at one shape (its token
+// ids past f16's exact integers). Skipped where there is no such adapter, except under CI, which installs it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
